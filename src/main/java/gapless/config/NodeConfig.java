@@ -1,0 +1,85 @@
+package gapless.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigValueFactory;
+import gapless.model.Validation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Builds a node's full configuration: {@code -D} system properties, then the node's conf file,
+ * then Gapless' Akka settings, then every reference.conf. Then derives the journal and snapshot
+ * directories from the data directory so one setting moves all of a node's state.
+ */
+public final class NodeConfig {
+
+  private NodeConfig() {}
+
+  /** Thrown with a one-line, operator-readable message when a config cannot be used. */
+  public static final class InvalidConfig extends RuntimeException {
+    public InvalidConfig(String message) {
+      super(message);
+    }
+  }
+
+  public static Config load(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new InvalidConfig("config file not found: " + file);
+    }
+    Config fileConfig;
+    try {
+      fileConfig = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+    } catch (ConfigException e) {
+      throw new InvalidConfig("cannot read config " + file + ": " + e.getMessage());
+    }
+    return complete(fileConfig);
+  }
+
+  /** Completes a partial config (a node file, or a test's) into a node configuration. */
+  public static Config complete(Config nodeConfig) {
+    try {
+      Config merged =
+          ConfigFactory.systemProperties()
+              .withFallback(nodeConfig)
+              .withFallback(ConfigFactory.parseResources("gapless-akka.conf"))
+              .withFallback(ConfigFactory.defaultReference())
+              .resolve();
+      GaplessSettings settings = GaplessSettings.from(merged);
+      check(settings, merged);
+      Path dataDir = settings.dataDir().toAbsolutePath();
+      return ConfigFactory.empty()
+          .withValue("akka.persistence.journal.leveldb.dir", ConfigValueFactory.fromAnyRef(dataDir.resolve("journal").toString()))
+          .withValue("akka.persistence.snapshot-store.local.dir", ConfigValueFactory.fromAnyRef(dataDir.resolve("snapshots").toString()))
+          .withFallback(merged);
+    } catch (ConfigException e) {
+      throw new InvalidConfig("bad config: " + e.getMessage());
+    }
+  }
+
+  private static void check(GaplessSettings s, Config c) {
+    if (!Validation.isCollectorId(s.nodeId())) {
+      throw new InvalidConfig("gapless.node-id must be set to an id like s1 or gw1 (got '" + s.nodeId() + "')");
+    }
+    if (s.storageNodes().isEmpty()) {
+      throw new InvalidConfig("gapless.storage-nodes is empty");
+    }
+    if (s.replicationFactor() < 1 || s.replicationFactor() > s.storageNodes().size()) {
+      throw new InvalidConfig("gapless.replication-factor must be between 1 and the number of storage-nodes ("
+          + s.storageNodes().size() + "), got " + s.replicationFactor());
+    }
+    if (s.writeQuorum() < 1 || s.writeQuorum() > s.replicationFactor()) {
+      throw new InvalidConfig("gapless.write-quorum must be between 1 and replication-factor, got " + s.writeQuorum());
+    }
+    List<String> roles = c.getStringList("akka.cluster.roles");
+    if (roles.contains("storage") != s.isStorageNode()) {
+      throw new InvalidConfig("node " + s.nodeId() + ": role 'storage' must be set exactly when the node id is in gapless.storage-nodes " + s.storageNodes());
+    }
+    if (s.httpPort() < 0 || s.httpPort() > 65535) {
+      throw new InvalidConfig("gapless.http.port out of range: " + s.httpPort());
+    }
+  }
+}

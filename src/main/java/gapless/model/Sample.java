@@ -1,0 +1,11 @@
+package gapless.model;
+
+/**
+ * One time-stamped measurement of one instrument tag.
+ *
+ * @param tag     instrument tag, {@code [A-Za-z0-9._:/-]{1,128}}
+ * @param ts      sample time, epoch milliseconds
+ * @param value   measured value, finite
+ * @param quality OPC-style quality 0..255 (192 = good)
+ */
+public record Sample(String tag, long ts, double value, int quality) {}
