@@ -1,5 +1,6 @@
 package gapless.collector;
 
+import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.ActorContext;
@@ -61,13 +62,14 @@ public final class Collector extends EventSourcedBehavior<Collector.Command, Col
     REJECTED
   }
 
-  private record HostsChanged(Receptionist.Listing listing) implements Command {}
+  // Local only (adapters and timers), never serialized.
+  private record HostsChanged(Receptionist.Listing listing) implements Command, NoSerializationVerificationNeeded {}
 
-  private record Acked(Replica.StoreAck ack) implements Command {}
+  private record Acked(Replica.StoreAck ack) implements Command, NoSerializationVerificationNeeded {}
 
-  private record AckTimeout(long seq) implements Command {}
+  private record AckTimeout(long seq) implements Command, NoSerializationVerificationNeeded {}
 
-  private enum Tick implements Command {
+  private enum Tick implements Command, NoSerializationVerificationNeeded {
     RETRY,
     FLUSH_DELIVERED
   }

@@ -83,7 +83,9 @@ public final class Replica extends EventSourcedBehavior<Replica.Command, Replica
   /** Ask for this replica's {@link ReplicaView}. */
   public record GetView(String collector, ActorRef<ReplicaView> replyTo) implements CollectorCommand {}
 
-  private record WriteDone(List<StoreBatch> group, List<Event> events, Throwable failure) implements Command {}
+  /** Local only: the store write of a group finished. */
+  private record WriteDone(List<StoreBatch> group, List<Event> events, Throwable failure)
+      implements Command, akka.actor.NoSerializationVerificationNeeded {}
 
   /** State events in the replica's journal. Each carries its source node and local time. */
   public sealed interface Event extends CborSerializable permits BatchStored, CollectorStatusChanged {}

@@ -38,7 +38,8 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
 
   public record HostInfo(String node, String httpUrl) implements CborSerializable {}
 
-  private record StoredCollectors(List<String> collectors, ActorRef<CollectorList> replyTo) implements Command {}
+  private record StoredCollectors(List<String> collectors, ActorRef<CollectorList> replyTo)
+      implements Command, akka.actor.NoSerializationVerificationNeeded {}
 
   public static ServiceKey<Command> serviceKey(String nodeId) {
     return ServiceKey.create(Command.class, "replica-host-" + nodeId);

@@ -1,0 +1,117 @@
+package gapless;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.SerializationTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.ActorRef;
+import gapless.collector.Collector;
+import gapless.collector.CollectorState;
+import gapless.events.ClusterEvent;
+import gapless.events.EventLog;
+import gapless.model.CollectorStatus;
+import gapless.model.EncodedBatch;
+import gapless.model.Sample;
+import gapless.model.SeqRange;
+import gapless.model.SeqRanges;
+import gapless.replica.Replica;
+import gapless.replica.ReplicaHost;
+import gapless.replica.ReplicaState;
+import gapless.replica.ReplicaView;
+import gapless.replica.StatusMark;
+import gapless.replica.StopInterval;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Every message that crosses nodes and every journal event and snapshot, through Jackson CBOR. */
+class SerializationTest {
+
+  private static ActorTestKit testKit;
+  private static SerializationTestKit serialization;
+
+  @BeforeAll
+  static void setUp() throws IOException {
+    testKit = ActorTestKit.create("SerializationTest", TestConfig.withDataDir(Files.createTempDirectory("ser-test")));
+    serialization = new SerializationTestKit(testKit.system());
+  }
+
+  @AfterAll
+  static void tearDown() {
+    testKit.shutdownTestKit();
+  }
+
+  private static <T> ActorRef<T> ref() {
+    TestProbe<T> probe = testKit.createTestProbe();
+    return probe.getRef();
+  }
+
+  private static void roundTrip(Object o) {
+    serialization.verifySerialization(o, true);
+  }
+
+  @Test
+  void replicaProtocol() {
+    byte[] blob = {1, 0, 0, 0, 0, 0, 0, 0, 0, 7, 0};
+    Replica.StoreBatch sb = (Replica.StoreBatch) serialization.verifySerialization(
+        new Replica.StoreBatch("c1", 42, blob, ref()), false);
+    assertEquals(42, sb.seq());
+    assertArrayEquals(blob, sb.blob());
+    roundTrip(new Replica.StoreAck("s1", "c1", 42));
+    roundTrip(new Replica.QuerySamples("c1", "FIC101.PV", 0, Long.MAX_VALUE, 100, ref()));
+    Replica.SampleAnswer answer = new Replica.SampleAnswer("s2", "c1", "T", 9, blob,
+        List.of(new StopInterval(1, null, "maintenance", 3)), true);
+    Replica.SampleAnswer back = (Replica.SampleAnswer) serialization.verifySerialization(answer, false);
+    assertArrayEquals(blob, back.encodedSamples());
+    assertEquals(answer.gaps(), back.gaps());
+    roundTrip(new Replica.GetView("c1", ref()));
+    roundTrip(new ReplicaView("c1", "s1", List.of("s1", "s2", "s3"), 4, 9, List.of(new SeqRange(5, 8)),
+        5, 50, 500, "00ff", CollectorStatus.STOPPED, List.of(new StopInterval(1, 2L, "x", 2))));
+    roundTrip(new ReplicaHost.ListCollectors(ref()));
+    roundTrip(new ReplicaHost.CollectorList("s1", List.of("a", "b")));
+    roundTrip(new ReplicaHost.Describe(ref()));
+    roundTrip(new ReplicaHost.HostInfo("s1", "http://127.0.0.1:8081"));
+  }
+
+  @Test
+  void replicaEventsAndSnapshot() {
+    roundTrip(new Replica.BatchStored("s1", 7, 1000, 10, 130, 5, 9, 0xFFFFFFFFL, 2000));
+    roundTrip(new Replica.CollectorStatusChanged("s1", 8, CollectorStatus.STOPPED, "maintenance", 1000, 2000));
+    roundTrip(new ReplicaState(SeqRanges.of(new SeqRange(1, 5), new SeqRange(9, 9)), 60, 700, -123456789L,
+        List.of(new StatusMark(3, CollectorStatus.STOPPED, "m", 10), new StatusMark(4, CollectorStatus.RUNNING, "", 20))));
+    roundTrip(ReplicaState.EMPTY);
+  }
+
+  @Test
+  void collectorProtocolEventsAndSnapshot() {
+    roundTrip(new Collector.Ingest(List.of(new Sample("FIC101.PV", 1, 2.5, 192)), ref()));
+    roundTrip(new Collector.ChangeStatus(CollectorStatus.RUNNING, "back", ref()));
+    roundTrip(new Collector.IngestResult("c1", 3, 2, Collector.Outcome.BUFFERED, ""));
+    byte[] blob = {1, 2, 3};
+    Collector.BatchAccepted accepted = (Collector.BatchAccepted) serialization.verifySerialization(
+        new Collector.BatchAccepted(3, 1000, blob, 1, "gw1"), false);
+    assertArrayEquals(blob, accepted.blob());
+    roundTrip(new Collector.BatchesDelivered(List.of(1L, 2L, 5L), "gw1", 1000));
+    CollectorState state = new CollectorState(9, List.of(new EncodedBatch(8, blob), new EncodedBatch(9, blob)));
+    CollectorState back = (CollectorState) serialization.verifySerialization(state, false);
+    assertEquals(9, back.lastSeq());
+    assertEquals(state.bufferedBatches(), back.bufferedBatches());
+  }
+
+  @Test
+  void eventLogProtocol() {
+    ClusterEvent e = new ClusterEvent("2026-11-24T21:00:00Z", "s1", "MEMBER_UP", Map.of("peer", "s2", "batches", 12L));
+    ClusterEvent back = (ClusterEvent) serialization.verifySerialization(e, false);
+    assertEquals(e.toJsonLine(), back.toJsonLine());
+    serialization.verifySerialization(new EventLog.Emit(e), false);
+    roundTrip(new EventLog.GetRecent(10, ref()));
+    serialization.verifySerialization(new EventLog.Recent(List.of(e)), false);
+    roundTrip(new EventLog.Follow(ref()));
+  }
+}

@@ -1,0 +1,154 @@
+package gapless.collector;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.receptionist.Receptionist;
+import com.typesafe.config.ConfigFactory;
+import gapless.TestConfig;
+import gapless.config.GaplessSettings;
+import gapless.config.NodeConfig;
+import gapless.model.BatchCodec;
+import gapless.model.CollectorStatus;
+import gapless.model.Sample;
+import gapless.replica.Replica;
+import gapless.replica.ReplicaHost;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The gateway's collector against fake replica hosts registered in the receptionist. Each test
+ * uses its own storage node ids so the hosts one test starts do not serve another.
+ */
+class CollectorTest {
+
+  private static ActorTestKit testKit;
+
+  @BeforeAll
+  static void setUp() throws IOException {
+    Path dir = Files.createTempDirectory("collector-test");
+    testKit = ActorTestKit.create("CollectorTest", TestConfig.withDataDir(dir));
+  }
+
+  @AfterAll
+  static void tearDown() {
+    testKit.shutdownTestKit();
+  }
+
+  private static GaplessSettings settings(String prefix, int maxBuffered) {
+    return GaplessSettings.from(NodeConfig.complete(ConfigFactory.parseString(
+        "gapless.node-id = gw1\n"
+            + "akka.cluster.roles = [gateway]\n"
+            + "gapless.storage-nodes = [" + prefix + "1, " + prefix + "2, " + prefix + "3]\n"
+            + "gapless.ingest.ack-timeout = 700ms\n"
+            + "gapless.ingest.retry-interval = 300ms\n"
+            + "gapless.ingest.max-buffered-batches = " + maxBuffered + "\n")));
+  }
+
+  /** A replica host that acks every batch at once and reports it to {@code seen}. */
+  private static Behavior<ReplicaHost.Command> fakeHost(String node, ActorRef<Replica.StoreBatch> seen) {
+    return Behaviors.setup(ctx -> {
+      ctx.getSystem().receptionist().tell(Receptionist.register(ReplicaHost.serviceKey(node), ctx.getSelf()));
+      return Behaviors.receive(ReplicaHost.Command.class)
+          .onMessage(Replica.StoreBatch.class, m -> {
+            seen.tell(m);
+            m.replyTo().tell(new Replica.StoreAck(node, m.collector(), m.seq()));
+            return Behaviors.same();
+          })
+          .build();
+    });
+  }
+
+  private static Collector.IngestResult ingest(ActorRef<Collector.Command> c, int samples) {
+    TestProbe<Collector.IngestResult> probe = testKit.createTestProbe();
+    List<Sample> list = java.util.stream.IntStream.range(0, samples)
+        .mapToObj(i -> new Sample("FIC101.PV", 1_700_000_000_000L + i, i, 192)).toList();
+    c.tell(new Collector.Ingest(list, probe.getRef()));
+    return probe.receiveMessage(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void assignsConsecutiveSeqsAndAnswersStoredOnWriteQuorum() {
+    TestProbe<Replica.StoreBatch> seen = testKit.createTestProbe();
+    for (String n : List.of("a1", "a2", "a3")) {
+      testKit.spawn(fakeHost(n, seen.getRef()));
+    }
+    ActorRef<Collector.Command> c = testKit.spawn(Collector.create("ca", settings("a", 100)));
+    for (long seq = 1; seq <= 3; seq++) {
+      Collector.IngestResult r = ingest(c, 5);
+      assertEquals(Collector.Outcome.STORED, r.outcome());
+      assertEquals(seq, r.seq());
+      assertTrue(r.acks() >= 2, "acks " + r.acks());
+    }
+    Replica.StoreBatch first = seen.receiveMessage();
+    assertEquals(5, BatchCodec.decode(first.seq(), first.blob()).samples().size());
+  }
+
+  @Test
+  void buffersBelowQuorumThenForwardsWhenAReplicaAppears() {
+    TestProbe<Replica.StoreBatch> seenB1 = testKit.createTestProbe();
+    testKit.spawn(fakeHost("b1", seenB1.getRef()));
+    ActorRef<Collector.Command> c = testKit.spawn(Collector.create("cb", settings("b", 100)));
+    Collector.IngestResult r = ingest(c, 3);
+    assertEquals(Collector.Outcome.BUFFERED, r.outcome());
+    assertEquals(1, r.acks());
+    assertEquals(1, r.seq());
+
+    TestProbe<Replica.StoreBatch> seenB2 = testKit.createTestProbe();
+    testKit.spawn(fakeHost("b2", seenB2.getRef()));
+    assertEquals(1, seenB2.receiveMessage(Duration.ofSeconds(5)).seq());
+    // With W = 2 reached the next batch is stored at once.
+    assertEquals(Collector.Outcome.STORED, ingest(c, 3).outcome());
+  }
+
+  @Test
+  void rejectsWhenTheBufferIsFullAndKeepsSeqsWithoutHoles() {
+    ActorRef<Collector.Command> c = testKit.spawn(Collector.create("cc", settings("c", 2)));
+    assertEquals(Collector.Outcome.BUFFERED, ingest(c, 1).outcome());
+    assertEquals(Collector.Outcome.BUFFERED, ingest(c, 1).outcome());
+    Collector.IngestResult full = ingest(c, 1);
+    assertEquals(Collector.Outcome.REJECTED, full.outcome());
+    assertTrue(full.error().contains("buffer"), full.error());
+
+    TestProbe<Replica.StoreBatch> seen = testKit.createTestProbe();
+    testKit.spawn(fakeHost("c1", seen.getRef()));
+    testKit.spawn(fakeHost("c2", seen.getRef()));
+    // Once the buffer drains, the next batch takes seq 3: the rejected one used no seq.
+    TestProbe<Collector.IngestResult> probe = testKit.createTestProbe();
+    probe.awaitAssert(Duration.ofSeconds(10), Duration.ofMillis(200), () -> {
+      c.tell(new Collector.Ingest(List.of(new Sample("X", 1, 1, 192)), probe.getRef()));
+      Collector.IngestResult next = probe.receiveMessage(Duration.ofSeconds(3));
+      assertEquals(Collector.Outcome.STORED, next.outcome());
+      assertEquals(3, next.seq());
+      return null;
+    });
+  }
+
+  @Test
+  void seqContinuesAfterRestartAndStatusChangesTakeASeq() {
+    TestProbe<Replica.StoreBatch> seen = testKit.createTestProbe();
+    for (String n : List.of("d1", "d2")) {
+      testKit.spawn(fakeHost(n, seen.getRef()));
+    }
+    GaplessSettings s = settings("d", 100);
+    ActorRef<Collector.Command> c = testKit.spawn(Collector.create("cd", s));
+    ingest(c, 2);
+    TestProbe<Collector.IngestResult> probe = testKit.createTestProbe();
+    c.tell(new Collector.ChangeStatus(CollectorStatus.STOPPED, "maintenance", probe.getRef()));
+    assertEquals(2, probe.receiveMessage(Duration.ofSeconds(5)).seq());
+    testKit.stop(c);
+    ActorRef<Collector.Command> again = testKit.spawn(Collector.create("cd", s));
+    assertEquals(3, ingest(again, 2).seq());
+  }
+}

@@ -1,0 +1,171 @@
+package gapless.replica;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.ActorRef;
+import gapless.TestConfig;
+import gapless.model.Batch;
+import gapless.model.BatchCodec;
+import gapless.model.CollectorStatus;
+import gapless.model.Sample;
+import gapless.model.SeqRange;
+import gapless.store.SampleStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class ReplicaTest {
+
+  private static final List<String> SET = List.of("s1", "s2", "s3");
+  private static Path dir;
+  private static ActorTestKit testKit;
+  private static SampleStore store;
+
+  @BeforeAll
+  static void setUp() throws IOException {
+    dir = Files.createTempDirectory("replica-test");
+    testKit = ActorTestKit.create("ReplicaTest", TestConfig.withDataDir(dir));
+    store = SampleStore.open(dir.resolve("samples"), 3_600_000L);
+  }
+
+  @AfterAll
+  static void tearDown() {
+    testKit.shutdownTestKit();
+    store.close();
+  }
+
+  private static ActorRef<Replica.Command> spawn(String collector) {
+    return testKit.spawn(Replica.create("s1", collector, SET, store, 5, 1000));
+  }
+
+  static byte[] blob(long seq, int samples) {
+    List<Sample> list = new ArrayList<>();
+    for (int i = 0; i < samples; i++) {
+      list.add(new Sample("T" + (i % 3) + ".PV", 1_700_000_000_000L + seq * 1000 + i, seq + i / 10.0, 192));
+    }
+    return BatchCodec.encode(Batch.ofSamples(seq, 1_700_000_000_000L + seq, list));
+  }
+
+  private static Replica.StoreAck store(ActorRef<Replica.Command> replica, String collector, long seq, byte[] blob) {
+    TestProbe<Replica.StoreAck> probe = testKit.createTestProbe();
+    replica.tell(new Replica.StoreBatch(collector, seq, blob, probe.getRef()));
+    return probe.receiveMessage(Duration.ofSeconds(10));
+  }
+
+  private static ReplicaView view(ActorRef<Replica.Command> replica, String collector) {
+    TestProbe<ReplicaView> probe = testKit.createTestProbe();
+    replica.tell(new Replica.GetView(collector, probe.getRef()));
+    return probe.receiveMessage();
+  }
+
+  @Test
+  void acksOnceDurableAndCountsEachSeqOnce() {
+    ActorRef<Replica.Command> replica = spawn("idem");
+    assertEquals(new Replica.StoreAck("s1", "idem", 1), store(replica, "idem", 1, blob(1, 10)));
+    ReplicaView first = view(replica, "idem");
+    // The same seq again is acked, and changes nothing.
+    assertEquals(new Replica.StoreAck("s1", "idem", 1), store(replica, "idem", 1, blob(1, 10)));
+    ReplicaView again = view(replica, "idem");
+    assertEquals(first, again);
+    assertEquals(1, again.batches());
+    assertEquals(10, again.samples());
+    assertEquals(1, again.contiguousSeq());
+    assertTrue(store.readBatch("idem", 1).isPresent());
+  }
+
+  @Test
+  void outOfOrderSeqsLeaveMissingRanges() {
+    ActorRef<Replica.Command> replica = spawn("holes");
+    for (long seq : new long[] {1, 2, 5, 9}) {
+      store(replica, "holes", seq, blob(seq, 2));
+    }
+    ReplicaView v = view(replica, "holes");
+    assertEquals(2, v.contiguousSeq());
+    assertEquals(9, v.highestSeq());
+    assertEquals(List.of(new SeqRange(3, 4), new SeqRange(6, 8)), v.missing());
+    assertEquals(4, v.batches());
+  }
+
+  @Test
+  void aBurstIsGroupCommittedAndEveryBatchAcked() {
+    ActorRef<Replica.Command> replica = spawn("burst");
+    TestProbe<Replica.StoreAck> probe = testKit.createTestProbe();
+    for (long seq = 1; seq <= 200; seq++) {
+      replica.tell(new Replica.StoreBatch("burst", seq, blob(seq, 5), probe.getRef()));
+    }
+    Set<Long> acked = new HashSet<>();
+    for (int i = 0; i < 200; i++) {
+      acked.add(probe.receiveMessage(Duration.ofSeconds(10)).seq());
+    }
+    assertEquals(200, acked.size());
+    ReplicaView v = view(replica, "burst");
+    assertEquals(200, v.contiguousSeq());
+    assertEquals(1000, v.samples());
+  }
+
+  @Test
+  void digestDependsOnContentNotArrivalOrder() {
+    ActorRef<Replica.Command> a = spawn("order-a");
+    ActorRef<Replica.Command> b = spawn("order-b");
+    for (long seq = 1; seq <= 6; seq++) {
+      store(a, "order-a", seq, blob(seq, 4));
+      store(b, "order-b", 7 - seq, blob(7 - seq, 4));
+    }
+    assertEquals(view(a, "order-a").digest(), view(b, "order-b").digest());
+    ActorRef<Replica.Command> c = spawn("order-c");
+    for (long seq = 1; seq <= 6; seq++) {
+      store(c, "order-c", seq, blob(seq, seq == 3 ? 5 : 4));
+    }
+    assertNotEquals(view(a, "order-a").digest(), view(c, "order-c").digest());
+  }
+
+  @Test
+  void stateSurvivesRestartFromSnapshotAndEvents() {
+    ActorRef<Replica.Command> replica = spawn("restart");
+    for (long seq = 1; seq <= 12; seq++) {
+      store(replica, "restart", seq, blob(seq, 3));
+    }
+    ReplicaView before = view(replica, "restart");
+    testKit.stop(replica);
+    ActorRef<Replica.Command> again = spawn("restart");
+    assertEquals(before, view(again, "restart"));
+  }
+
+  @Test
+  void statusChangesBecomeStopIntervalsReportedAsGaps() {
+    ActorRef<Replica.Command> replica = spawn("stops");
+    store(replica, "stops", 1, blob(1, 6));
+    // The RUNNING arrives before the STOPPED it closes, as it can during catch-up.
+    store(replica, "stops", 3, BatchCodec.encode(Batch.ofStatus(3, 5000, CollectorStatus.RUNNING, "")));
+    store(replica, "stops", 2, BatchCodec.encode(Batch.ofStatus(2, 4000, CollectorStatus.STOPPED, "maintenance")));
+    ReplicaView v = view(replica, "stops");
+    assertEquals(CollectorStatus.RUNNING, v.status());
+    assertEquals(List.of(new StopInterval(4000, 5000L, "maintenance", 2)), v.stops());
+    store(replica, "stops", 4, BatchCodec.encode(Batch.ofStatus(4, 9000, CollectorStatus.STOPPED, "shutdown")));
+    ReplicaView open = view(replica, "stops");
+    assertEquals(CollectorStatus.STOPPED, open.status());
+    assertNull(open.stops().get(1).to());
+
+    TestProbe<Replica.SampleAnswer> probe = testKit.createTestProbe();
+    replica.tell(new Replica.QuerySamples("stops", "T0.PV", 0, Long.MAX_VALUE, 100, probe.getRef()));
+    Replica.SampleAnswer answer = probe.receiveMessage();
+    assertEquals(2, answer.decodeSamples().size());
+    assertEquals(2, answer.gaps().size());
+    assertFalse(answer.truncated());
+    assertEquals(4, answer.contiguousSeq());
+  }
+}
