@@ -63,7 +63,7 @@ class NodeConfigTest {
     assertEquals(2, s.writeQuorum());
     assertEquals(8081, s.httpPort());
     assertEquals(25521, c.getInt("akka.remote.artery.canonical.port"));
-    assertEquals(List.of("storage"), c.getStringList("akka.cluster.roles"));
+    assertEquals(List.of("storage", "node-s1"), c.getStringList("akka.cluster.roles"));
     assertTrue(s.isStorageNode());
     // From cluster.conf (included) and gapless-akka.conf.
     assertEquals(3, c.getStringList("akka.cluster.seed-nodes").size());
@@ -85,7 +85,7 @@ class NodeConfigTest {
     assertEquals(2, s.writeQuorum());
     assertEquals(8080, s.httpPort());
     assertEquals(25520, c.getInt("akka.remote.artery.canonical.port"));
-    assertEquals(List.of("gateway"), c.getStringList("akka.cluster.roles"));
+    assertEquals(List.of("gateway", "node-gw1"), c.getStringList("akka.cluster.roles"));
     assertFalse(s.isStorageNode());
   }
 
