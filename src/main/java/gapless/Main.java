@@ -4,6 +4,7 @@ import gapless.cli.BenchCommand;
 import gapless.cli.CliErrors;
 import gapless.cli.DemoCommand;
 import gapless.cli.EventsCommand;
+import gapless.cli.NodeCommand;
 import gapless.cli.QueryCommand;
 import gapless.cli.SimulateCommand;
 import gapless.cli.StatusCommand;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Command;
     version = "gapless 0.1.0",
     description = "Gapless: a replicated historian on an Akka cluster.",
     subcommands = {
-      // node: the cluster node itself (gapless.cli.NodeCommand) is registered here.
+      // node: the cluster node itself; owned by the node code, the rest are client-side tools.
+      NodeCommand.class,
       DemoCommand.class,
       SimulateCommand.class,
       StatusCommand.class,

@@ -51,7 +51,11 @@ public final class NodeConfig {
       GaplessSettings settings = GaplessSettings.from(merged);
       check(settings, merged);
       Path dataDir = settings.dataDir().toAbsolutePath();
+      // The node id rides along as a role so every member's stable id is known cluster-wide.
+      List<String> roles = new java.util.ArrayList<>(merged.getStringList("akka.cluster.roles"));
+      roles.add("node-" + settings.nodeId());
       return ConfigFactory.empty()
+          .withValue("akka.cluster.roles", ConfigValueFactory.fromIterable(roles))
           .withValue("akka.persistence.journal.leveldb.dir", ConfigValueFactory.fromAnyRef(dataDir.resolve("journal").toString()))
           .withValue("akka.persistence.snapshot-store.local.dir", ConfigValueFactory.fromAnyRef(dataDir.resolve("snapshots").toString()))
           .withFallback(merged);

@@ -1,0 +1,50 @@
+package gapless;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.DispatcherSelector;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.cluster.typed.Cluster;
+import akka.http.javadsl.ServerBinding;
+import gapless.api.HttpApi;
+import gapless.collector.IngestGateway;
+import gapless.config.GaplessSettings;
+import gapless.events.EventLog;
+import gapless.replica.ReplicaHost;
+import gapless.store.SampleStore;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The root actor of a node. Only spawns: the event log everywhere, the replica host on storage
+ * nodes, the ingest gateway on gateway nodes, and the HTTP API, whose binding it reports through
+ * {@code started} so the process can exit with a clear message when the port is taken.
+ */
+public final class Guardian {
+
+  private Guardian() {}
+
+  public static Behavior<Void> create(
+      GaplessSettings settings, Optional<SampleStore> store, CompletableFuture<ServerBinding> started) {
+    return Behaviors.setup(ctx -> {
+      DispatcherSelector io = DispatcherSelector.fromConfig("gapless-store-dispatcher");
+      ActorRef<EventLog.Command> eventLog =
+          ctx.spawn(EventLog.create(settings.nodeId(), settings.logDir()), "event-log", io);
+      Optional<ActorRef<ReplicaHost.Command>> host =
+          store.map(s -> ctx.spawn(ReplicaHost.create(settings, s), "replicas"));
+      Optional<ActorRef<IngestGateway.Command>> gateway =
+          Cluster.get(ctx.getSystem()).selfMember().hasRole("gateway")
+              ? Optional.of(ctx.spawn(IngestGateway.create(settings), "gateway"))
+              : Optional.empty();
+      new HttpApi(ctx.getSystem(), settings, gateway, host, eventLog).bind()
+          .whenComplete((binding, failure) -> {
+            if (failure != null) {
+              started.completeExceptionally(failure);
+            } else {
+              started.complete(binding);
+            }
+          });
+      return Behaviors.empty();
+    });
+  }
+}

@@ -1,0 +1,413 @@
+package gapless.api;
+
+import akka.NotUsed;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.javadsl.AskPattern;
+import akka.actor.typed.receptionist.Receptionist;
+import akka.cluster.Member;
+import akka.cluster.MemberStatus;
+import akka.cluster.typed.Cluster;
+import akka.http.javadsl.Http;
+import akka.http.javadsl.ServerBinding;
+import akka.http.javadsl.marshalling.sse.EventStreamMarshalling;
+import akka.http.javadsl.model.ContentTypes;
+import akka.http.javadsl.model.HttpEntities;
+import akka.http.javadsl.model.HttpEntity;
+import akka.http.javadsl.model.MediaTypes;
+import akka.http.javadsl.model.StatusCode;
+import akka.http.javadsl.model.StatusCodes;
+import akka.http.javadsl.model.sse.ServerSentEvent;
+import akka.http.javadsl.server.AllDirectives;
+import akka.http.javadsl.server.PathMatchers;
+import akka.http.javadsl.server.Route;
+import akka.stream.OverflowStrategy;
+import akka.stream.javadsl.Source;
+import akka.stream.typed.javadsl.ActorSource;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import gapless.collector.Collector;
+import gapless.collector.IngestGateway;
+import gapless.collector.IngestParser;
+import gapless.collector.StatusRequest;
+import gapless.config.GaplessSettings;
+import gapless.events.ClusterEvent;
+import gapless.events.EventLog;
+import gapless.model.Sample;
+import gapless.replica.Placement;
+import gapless.replica.Replica;
+import gapless.replica.ReplicaHost;
+import gapless.replica.ReplicaView;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.stream.StreamSupport;
+
+/**
+ * The HTTP API of a node (JSON): ingest and collector status on gateways; queries, replica views,
+ * cluster status and the event log everywhere. It is the edge of the system, so it is the one
+ * place that uses {@code ask}.
+ */
+public final class HttpApi extends AllDirectives {
+
+  private static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
+
+  private final ActorSystem<?> system;
+  private final GaplessSettings settings;
+  private final Optional<ActorRef<IngestGateway.Command>> gateway;
+  private final Optional<ActorRef<ReplicaHost.Command>> host;
+  private final ActorRef<EventLog.Command> eventLog;
+  private final IngestParser parser;
+  private final Placement placement;
+
+  public HttpApi(
+      ActorSystem<?> system,
+      GaplessSettings settings,
+      Optional<ActorRef<IngestGateway.Command>> gateway,
+      Optional<ActorRef<ReplicaHost.Command>> host,
+      ActorRef<EventLog.Command> eventLog) {
+    this.system = system;
+    this.settings = settings;
+    this.gateway = gateway;
+    this.host = host;
+    this.eventLog = eventLog;
+    this.parser = new IngestParser(settings.maxSamplesPerBatch());
+    this.placement = new Placement(settings.storageNodes(), settings.replicationFactor());
+  }
+
+  public CompletionStage<ServerBinding> bind() {
+    return Http.get(system).newServerAt(settings.httpHost(), settings.httpPort()).bind(routes());
+  }
+
+  Route routes() {
+    return pathPrefix("api", () -> pathPrefix("v1", () -> concat(
+        pathPrefix("collectors", () -> pathPrefix(PathMatchers.segment(), id -> concat(
+            path("samples", () -> concat(post(() -> ingest(id)), get(() -> query(id)))),
+            path("status", () -> post(() -> changeStatus(id)))))),
+        pathPrefix("replicas", () -> concat(
+            pathEnd(() -> get(this::replicas)),
+            path(PathMatchers.segment(), id -> get(() -> replica(id))))),
+        path("status", () -> get(this::status)),
+        path("events", () -> get(this::events)))));
+  }
+
+  // ---------------------------------------------------------------- ingest
+
+  private Route ingest(String id) {
+    return jsonBody(id, body -> {
+      List<Sample> samples = parser.parseSamples(body);
+      return askCollector(id, replyTo -> new Collector.Ingest(samples, replyTo));
+    });
+  }
+
+  private Route changeStatus(String id) {
+    return jsonBody(id, body -> {
+      StatusRequest req = parser.parseStatus(body);
+      return askCollector(id, replyTo -> new Collector.ChangeStatus(req.status(), req.reason(), replyTo));
+    });
+  }
+
+  private interface BodyHandler {
+    CompletionStage<Route> handle(byte[] body);
+  }
+
+  /** Checks the collector id, the gateway role, the content type and the size; then parses. */
+  private Route jsonBody(String id, BodyHandler handler) {
+    return withoutSizeLimit(() -> extractRequestEntity(entity -> {
+      try {
+        IngestParser.checkCollectorId(id);
+      } catch (IngestParser.InvalidInput e) {
+        return json(StatusCodes.BAD_REQUEST, Json.error(e.getMessage()));
+      }
+      if (gateway.isEmpty()) {
+        return json(StatusCodes.BAD_REQUEST, Json.error("node " + settings.nodeId() + " is not a gateway; send samples to a node with role gateway"));
+      }
+      if (!entity.getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)) {
+        return json(StatusCodes.BAD_REQUEST, Json.error("Content-Type must be application/json, got " + entity.getContentType()));
+      }
+      long max = settings.maxBodyBytes();
+      if (entity.getContentLengthOption().isPresent() && entity.getContentLengthOption().getAsLong() > max) {
+        return json(StatusCodes.BAD_REQUEST, Json.error("request body of " + entity.getContentLengthOption().getAsLong()
+            + " bytes is larger than the limit of " + max + " bytes"));
+      }
+      CompletionStage<Route> answer = entity.withSizeLimit(max).toStrict(5000, system)
+          .thenCompose(strict -> {
+            try {
+              return handler.handle(strict.getData().toArray());
+            } catch (IngestParser.InvalidInput e) {
+              return CompletableFuture.completedFuture(json(StatusCodes.BAD_REQUEST, Json.error(e.getMessage())));
+            }
+          })
+          .exceptionally(e -> isSizeLimit(e)
+              ? json(StatusCodes.BAD_REQUEST, Json.error("request body is larger than the limit of " + max + " bytes"))
+              : json(StatusCodes.SERVICE_UNAVAILABLE, Json.error("cannot accept now: " + rootMessage(e))));
+      return onSuccess(answer, route -> route);
+    }));
+  }
+
+  private CompletionStage<Route> askCollector(
+      String id, akka.japi.function.Function<ActorRef<Collector.IngestResult>, Collector.Command> command) {
+    Duration timeout = settings.ackTimeout().plusSeconds(3);
+    return AskPattern.<IngestGateway.Command, Collector.IngestResult>ask(gateway.get(),
+            replyTo -> new IngestGateway.ToCollector(id, command.apply(replyTo)), timeout, system.scheduler())
+        .thenApply(this::ingestAnswer);
+  }
+
+  private Route ingestAnswer(Collector.IngestResult r) {
+    if (r.outcome() == Collector.Outcome.REJECTED) {
+      return json(StatusCodes.SERVICE_UNAVAILABLE, Json.error(r.error()));
+    }
+    ObjectNode o = Json.object().put("collector", r.collector()).put("seq", r.seq()).put("acks", r.acks());
+    if (r.outcome() == Collector.Outcome.BUFFERED) {
+      o.put("buffered", true);
+      return json(StatusCodes.ACCEPTED, o.toString());
+    }
+    return json(StatusCodes.OK, o.toString());
+  }
+
+  // ---------------------------------------------------------------- query
+
+  private Route query(String id) {
+    return parameterOptional("tag", tag -> parameterOptional("from", from -> parameterOptional("to", to ->
+        parameterOptional("limit", limit -> parameterOptional("replica", replica -> {
+          try {
+            IngestParser.checkCollectorId(id);
+            String t = tag.orElseThrow(() -> new IngestParser.InvalidInput("query parameter 'tag' is required"));
+            if (!gapless.model.Validation.isTag(t)) {
+              throw new IngestParser.InvalidInput("tag must match [A-Za-z0-9._:/-]{1,128}, got '" + t + "'");
+            }
+            long fromTs = longParam("from", from, 0);
+            long toTs = longParam("to", to, Long.MAX_VALUE);
+            if (toTs < fromTs) {
+              throw new IngestParser.InvalidInput("'to' (" + toTs + ") is before 'from' (" + fromTs + ")");
+            }
+            int lim = (int) Math.min(longParam("limit", limit, settings.maxQuerySamples()), settings.maxQuerySamples());
+            if (lim < 1) {
+              throw new IngestParser.InvalidInput("'limit' must be at least 1");
+            }
+            boolean local = replica.map("local"::equals).orElse(false);
+            if (replica.isPresent() && !local) {
+              throw new IngestParser.InvalidInput("'replica' can only be 'local'");
+            }
+            if (local && host.isEmpty()) {
+              throw new IngestParser.InvalidInput("replica=local needs a storage node; " + settings.nodeId() + " is not one");
+            }
+            CompletionStage<Optional<ActorRef<ReplicaHost.Command>>> target = local
+                ? CompletableFuture.completedFuture(host)
+                : bestReplicaHost(id);
+            CompletionStage<Route> answer = target.thenCompose(h -> h.isEmpty()
+                ? CompletableFuture.completedFuture(json(StatusCodes.SERVICE_UNAVAILABLE,
+                    Json.error("no replica of " + id + " is reachable")))
+                : AskPattern.<ReplicaHost.Command, Replica.SampleAnswer>ask(h.get(),
+                        replyTo -> new Replica.QuerySamples(id, t, fromTs, toTs, lim, replyTo), ASK_TIMEOUT, system.scheduler())
+                    .thenApply(this::queryAnswer));
+            return onSuccess(answer.exceptionally(e ->
+                json(StatusCodes.SERVICE_UNAVAILABLE, Json.error("query failed: " + rootMessage(e)))), r -> r);
+          } catch (IngestParser.InvalidInput e) {
+            return json(StatusCodes.BAD_REQUEST, Json.error(e.getMessage()));
+          }
+        })))));
+  }
+
+  private static long longParam(String name, Optional<String> value, long dflt) {
+    if (value.isEmpty()) {
+      return dflt;
+    }
+    try {
+      return Long.parseLong(value.get());
+    } catch (NumberFormatException e) {
+      throw new IngestParser.InvalidInput("query parameter '" + name + "' must be an integer, got '" + value.get() + "'");
+    }
+  }
+
+  private Route queryAnswer(Replica.SampleAnswer a) {
+    ObjectNode o = Json.object().put("collector", a.collector()).put("tag", a.tag()).put("node", a.node());
+    ArrayNode samples = o.putArray("samples");
+    for (Sample s : a.decodeSamples()) {
+      samples.addObject().put("tag", s.tag()).put("ts", s.ts()).put("value", s.value()).put("quality", s.quality());
+    }
+    o.set("gaps", Json.stops(a.gaps()));
+    o.put("truncated", a.truncated());
+    return json(StatusCodes.OK, o.toString());
+  }
+
+  /** The reachable replica of the collector that holds the longest contiguous history. */
+  private CompletionStage<Optional<ActorRef<ReplicaHost.Command>>> bestReplicaHost(String collector) {
+    List<CompletableFuture<Optional<Map.Entry<ActorRef<ReplicaHost.Command>, ReplicaView>>>> views = new ArrayList<>();
+    for (String node : placement.replicaSet(collector)) {
+      views.add(findHost(node).thenCompose(h -> h.isEmpty()
+          ? CompletableFuture.completedFuture(Optional.<Map.Entry<ActorRef<ReplicaHost.Command>, ReplicaView>>empty())
+          : AskPattern.<ReplicaHost.Command, ReplicaView>ask(h.get(), r -> new Replica.GetView(collector, r), ASK_TIMEOUT, system.scheduler())
+              .thenApply(v -> Optional.of(Map.entry(h.get(), v)))
+              .exceptionally(e -> Optional.empty()))
+          .toCompletableFuture());
+    }
+    return CompletableFuture.allOf(views.toArray(CompletableFuture[]::new)).thenApply(x -> views.stream()
+        .map(CompletableFuture::join).flatMap(Optional::stream)
+        .max(Comparator.comparingLong(e -> e.getValue().contiguousSeq()))
+        .map(Map.Entry::getKey));
+  }
+
+  private CompletionStage<Optional<ActorRef<ReplicaHost.Command>>> findHost(String node) {
+    return AskPattern.<Receptionist.Command, Receptionist.Listing>ask(system.receptionist(),
+            r -> Receptionist.find(ReplicaHost.serviceKey(node), r), ASK_TIMEOUT, system.scheduler())
+        .thenApply(l -> l.getServiceInstances(ReplicaHost.serviceKey(node)).stream().findFirst());
+  }
+
+  // ---------------------------------------------------------------- replicas
+
+  private Route replicas() {
+    if (host.isEmpty()) {
+      return json(StatusCodes.BAD_REQUEST, Json.error("node " + settings.nodeId() + " is not a storage node"));
+    }
+    return onSuccess(localViews().thenApply(views -> {
+      ObjectNode o = Json.object().put("node", settings.nodeId());
+      ArrayNode arr = o.putArray("replicas");
+      views.forEach(v -> arr.add(Json.replica(v)));
+      return json(StatusCodes.OK, o.toString());
+    }), r -> r);
+  }
+
+  private CompletionStage<List<ReplicaView>> localViews() {
+    if (host.isEmpty()) {
+      return CompletableFuture.completedFuture(List.of());
+    }
+    return AskPattern.<ReplicaHost.Command, ReplicaHost.CollectorList>ask(host.get(), ReplicaHost.ListCollectors::new, ASK_TIMEOUT, system.scheduler())
+        .thenCompose(list -> {
+          List<CompletableFuture<ReplicaView>> views = list.collectors().stream()
+              .map(c -> AskPattern.<ReplicaHost.Command, ReplicaView>ask(host.get(), r -> new Replica.GetView(c, r), ASK_TIMEOUT, system.scheduler())
+                  .toCompletableFuture())
+              .toList();
+          return CompletableFuture.allOf(views.toArray(CompletableFuture[]::new))
+              .thenApply(x -> views.stream().map(CompletableFuture::join).toList());
+        });
+  }
+
+  private Route replica(String id) {
+    if (host.isEmpty()) {
+      return json(StatusCodes.BAD_REQUEST, Json.error("node " + settings.nodeId() + " is not a storage node"));
+    }
+    if (!gapless.model.Validation.isCollectorId(id)) {
+      return json(StatusCodes.BAD_REQUEST, Json.error("collector id must match [A-Za-z0-9._-]{1,64}"));
+    }
+    CompletionStage<Route> answer = AskPattern.<ReplicaHost.Command, ReplicaHost.CollectorList>ask(host.get(),
+            ReplicaHost.ListCollectors::new, ASK_TIMEOUT, system.scheduler())
+        .thenCompose(list -> !list.collectors().contains(id)
+            ? CompletableFuture.completedFuture(json(StatusCodes.NOT_FOUND,
+                Json.error("node " + settings.nodeId() + " holds no replica of " + id)))
+            : AskPattern.<ReplicaHost.Command, ReplicaView>ask(host.get(), r -> new Replica.GetView(id, r), ASK_TIMEOUT, system.scheduler())
+                .thenApply(v -> json(StatusCodes.OK, Json.replica(v).toString())));
+    return onSuccess(answer, r -> r);
+  }
+
+  // ---------------------------------------------------------------- status
+
+  private Route status() {
+    Cluster cluster = Cluster.get(system);
+    ObjectNode o = Json.object().put("node", settings.nodeId());
+    o.set("roles", Json.MAPPER.valueToTree(EventLog.publicRoles(cluster.selfMember())));
+    o.put("address", cluster.selfMember().address().toString());
+    ArrayNode members = o.putArray("members");
+    var state = cluster.state();
+    for (Member m : StreamSupport.stream(state.getMembers().spliterator(), false).toList()) {
+      members.addObject()
+          .put("node", EventLog.nodeIdOf(m))
+          .put("address", m.address().toString())
+          .put("status", statusName(m.status()))
+          .put("reachable", !state.getUnreachable().contains(m))
+          .set("roles", Json.MAPPER.valueToTree(EventLog.publicRoles(m)));
+    }
+    List<CompletableFuture<ObjectNode>> storage = settings.storageNodes().stream()
+        .map(node -> findHost(node).thenCompose(h -> h.isEmpty()
+            ? CompletableFuture.completedFuture(Json.object().put("node", node).putNull("http").put("reachable", false))
+            : AskPattern.<ReplicaHost.Command, ReplicaHost.HostInfo>ask(h.get(), ReplicaHost.Describe::new, ASK_TIMEOUT, system.scheduler())
+                .thenApply(info -> Json.object().put("node", node).put("http", info.httpUrl()).put("reachable", true)))
+            .exceptionally(e -> Json.object().put("node", node).putNull("http").put("reachable", false))
+            .toCompletableFuture())
+        .toList();
+    CompletionStage<Route> answer = CompletableFuture.allOf(storage.toArray(CompletableFuture[]::new))
+        .thenCompose(x -> {
+          ArrayNode arr = o.putArray("storageNodes");
+          storage.forEach(f -> arr.add(f.join()));
+          return localViews();
+        })
+        .thenApply(views -> {
+          if (host.isPresent()) {
+            ArrayNode arr = o.putArray("replicas");
+            views.forEach(v -> arr.add(Json.replica(v)));
+          }
+          return json(StatusCodes.OK, o.toString());
+        });
+    return onSuccess(answer, r -> r);
+  }
+
+  private static String statusName(MemberStatus s) {
+    String n = s.toString();
+    return n.isEmpty() ? n : Character.toUpperCase(n.charAt(0)) + n.substring(1);
+  }
+
+  // ---------------------------------------------------------------- events
+
+  private Route events() {
+    return parameterOptional("follow", follow -> parameterOptional("limit", limit -> {
+      int lim;
+      try {
+        lim = (int) Math.max(0, Math.min(2000, longParam("limit", limit, 200)));
+      } catch (IngestParser.InvalidInput e) {
+        return json(StatusCodes.BAD_REQUEST, Json.error(e.getMessage()));
+      }
+      CompletionStage<EventLog.Recent> recent = AskPattern.ask(eventLog,
+          r -> new EventLog.GetRecent(lim, r), ASK_TIMEOUT, system.scheduler());
+      if (follow.map("true"::equals).orElse(false)) {
+        return onSuccess(recent, r -> completeOK(followSource(r.events()), EventStreamMarshalling.toEventStream()));
+      }
+      return onSuccess(recent, r -> {
+        ObjectNode o = Json.object();
+        ArrayNode arr = o.putArray("events");
+        r.events().forEach(e -> arr.add(e.toJson()));
+        return json(StatusCodes.OK, o.toString());
+      });
+    }));
+  }
+
+  private Source<ServerSentEvent, NotUsed> followSource(List<ClusterEvent> backlog) {
+    Source<ClusterEvent, NotUsed> live = ActorSource.<ClusterEvent>actorRef(
+            e -> false, e -> Optional.empty(), 1000, OverflowStrategy.dropHead())
+        .mapMaterializedValue(ref -> {
+          eventLog.tell(new EventLog.Follow(ref));
+          return NotUsed.getInstance();
+        });
+    return Source.from(backlog).concat(live)
+        .map(e -> ServerSentEvent.create(e.toJsonLine()))
+        .keepAlive(Duration.ofSeconds(10), ServerSentEvent::heartbeat);
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private Route json(StatusCode code, String body) {
+    return complete(akka.http.javadsl.model.HttpResponse.create().withStatus(code)
+        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, body)));
+  }
+
+  private static boolean isSizeLimit(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof akka.http.scaladsl.model.EntityStreamSizeException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+  }
+}

@@ -1,0 +1,287 @@
+package gapless.collector;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.TimerScheduler;
+import akka.actor.typed.receptionist.Receptionist;
+import akka.persistence.typed.PersistenceId;
+import akka.persistence.typed.javadsl.CommandHandler;
+import akka.persistence.typed.javadsl.Effect;
+import akka.persistence.typed.javadsl.EventHandler;
+import akka.persistence.typed.javadsl.EventSourcedBehavior;
+import akka.persistence.typed.javadsl.RetentionCriteria;
+import gapless.CborSerializable;
+import gapless.config.GaplessSettings;
+import gapless.model.Batch;
+import gapless.model.BatchCodec;
+import gapless.model.CollectorStatus;
+import gapless.model.Sample;
+import gapless.replica.Placement;
+import gapless.replica.Replica;
+import gapless.replica.ReplicaHost;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One collector as the gateway sees it. Assigns the next seq to each accepted batch, keeps the
+ * batch in its journal (durable at the gateway before anything else happens), sends it to every
+ * replica of the collector's replica set, and answers the collector once W replicas hold it.
+ * With fewer than W replicas reachable it answers "buffered" and keeps sending until W hold it;
+ * then the batch leaves the buffer. A replica that missed a batch does not get it from here
+ * later: it recovers it from its siblings.
+ */
+public final class Collector extends EventSourcedBehavior<Collector.Command, Collector.Event, CollectorState> {
+
+  /** Messages a collector handles. */
+  public interface Command extends CborSerializable {}
+
+  /** Accept a batch of samples. */
+  public record Ingest(List<Sample> samples, ActorRef<IngestResult> replyTo) implements Command {}
+
+  /** Record a collector status change (it takes a seq like a batch). */
+  public record ChangeStatus(CollectorStatus status, String reason, ActorRef<IngestResult> replyTo) implements Command {}
+
+  /** Answer to {@link Ingest} and {@link ChangeStatus}. */
+  public record IngestResult(String collector, long seq, int acks, Outcome outcome, String error)
+      implements CborSerializable {}
+
+  public enum Outcome {
+    /** On W replicas. */
+    STORED,
+    /** Durable in the gateway buffer, fewer than W replicas so far; forwarded later. */
+    BUFFERED,
+    /** Not kept. */
+    REJECTED
+  }
+
+  private record HostsChanged(Receptionist.Listing listing) implements Command {}
+
+  private record Acked(Replica.StoreAck ack) implements Command {}
+
+  private record AckTimeout(long seq) implements Command {}
+
+  private enum Tick implements Command {
+    RETRY,
+    FLUSH_DELIVERED
+  }
+
+  /** Events in the collector's journal. */
+  public sealed interface Event extends CborSerializable permits BatchAccepted, BatchesDelivered {}
+
+  /** Batch {@code seq} was accepted from the collector; {@code blob} is its encoding. */
+  public record BatchAccepted(long seq, long acceptedAt, byte[] blob, int samples, String node) implements Event {}
+
+  /** These batches are on W replicas and leave the gateway buffer. */
+  public record BatchesDelivered(List<Long> seqs, String node, long time) implements Event {}
+
+  /** A batch sent and not yet on W replicas; who acked, who waits for the answer. */
+  private static final class InFlight {
+    final Set<String> acked = new HashSet<>();
+    ActorRef<IngestResult> replyTo;
+    long lastSent;
+
+    InFlight(ActorRef<IngestResult> replyTo, long lastSent) {
+      this.replyTo = replyTo;
+      this.lastSent = lastSent;
+    }
+  }
+
+  private static final int MAX_RESENDS_PER_TICK = 200;
+
+  private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
+  private final String collector;
+  private final GaplessSettings settings;
+  private final List<String> replicaSet;
+  private final ActorRef<Replica.StoreAck> ackAdapter;
+
+  // Not persisted: rebuilt from the receptionist and the buffer after a restart.
+  private final Map<String, ActorRef<ReplicaHost.Command>> hosts = new HashMap<>();
+  private final Map<Long, InFlight> inFlight = new HashMap<>();
+  private final Set<Long> deliveredNotRecorded = new java.util.LinkedHashSet<>();
+
+  public static Behavior<Command> create(String collector, GaplessSettings settings) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Collector(ctx, timers, collector, settings)));
+  }
+
+  private Collector(ActorContext<Command> context, TimerScheduler<Command> timers, String collector, GaplessSettings settings) {
+    super(PersistenceId.of("collector", collector));
+    this.context = context;
+    this.timers = timers;
+    this.collector = collector;
+    this.settings = settings;
+    this.replicaSet = new Placement(settings.storageNodes(), settings.replicationFactor()).replicaSet(collector);
+    this.ackAdapter = context.messageAdapter(Replica.StoreAck.class, Acked::new);
+    ActorRef<Receptionist.Listing> listingAdapter = context.messageAdapter(Receptionist.Listing.class, HostsChanged::new);
+    for (String node : replicaSet) {
+      context.getSystem().receptionist().tell(Receptionist.subscribe(ReplicaHost.serviceKey(node), listingAdapter));
+    }
+    timers.startTimerWithFixedDelay(Tick.RETRY, settings.retryInterval());
+    timers.startTimerWithFixedDelay(Tick.FLUSH_DELIVERED, Duration.ofMillis(500));
+  }
+
+  @Override
+  public CollectorState emptyState() {
+    return new CollectorState();
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    // The buffer is in the snapshot, so older events (and their blobs) can go.
+    return RetentionCriteria.snapshotEvery(settings.collectorSnapshotEvery(), 2).withDeleteEventsOnSnapshot();
+  }
+
+  @Override
+  public CommandHandler<Command, Event, CollectorState> commandHandler() {
+    return newCommandHandlerBuilder()
+        .forAnyState()
+        .onCommand(Ingest.class, (state, cmd) -> accept(state, Batch.ofSamples(state.lastSeq() + 1, now(), cmd.samples()), cmd.replyTo()))
+        .onCommand(ChangeStatus.class, (state, cmd) -> accept(state, Batch.ofStatus(state.lastSeq() + 1, now(), cmd.status(), cmd.reason()), cmd.replyTo()))
+        .onCommand(Acked.class, this::onAck)
+        .onCommand(AckTimeout.class, this::onAckTimeout)
+        .onCommand(HostsChanged.class, this::onHostsChanged)
+        .onCommand(Tick.class, this::onTick)
+        .build();
+  }
+
+  private Effect<Event, CollectorState> accept(CollectorState state, Batch batch, ActorRef<IngestResult> replyTo) {
+    if (state.bufferSize() >= settings.maxBufferedBatches()) {
+      replyTo.tell(new IngestResult(collector, 0, 0, Outcome.REJECTED,
+          "gateway buffer of collector " + collector + " is full: " + state.bufferSize()
+              + " batches are not yet on " + settings.writeQuorum() + " replicas"));
+      return Effect().none();
+    }
+    byte[] blob = BatchCodec.encode(batch);
+    List<Event> events = new ArrayList<>(2);
+    // Recording deliveries in the same journal write as the next batch costs no extra fsync.
+    drainDelivered().ifPresent(events::add);
+    events.add(new BatchAccepted(batch.seq(), batch.acceptedAt(), blob, batch.samples().size(), settings.nodeId()));
+    return Effect().persist(events).thenRun(newState -> {
+      inFlight.put(batch.seq(), new InFlight(replyTo, now()));
+      send(batch.seq(), blob, Set.of());
+      timers.startSingleTimer(new AckTimeout(batch.seq()), settings.ackTimeout());
+    });
+  }
+
+  private java.util.Optional<Event> drainDelivered() {
+    if (deliveredNotRecorded.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    List<Long> seqs = List.copyOf(deliveredNotRecorded);
+    deliveredNotRecorded.clear();
+    return java.util.Optional.of(new BatchesDelivered(seqs, settings.nodeId(), now()));
+  }
+
+  private void send(long seq, byte[] blob, Set<String> skip) {
+    for (String node : replicaSet) {
+      ActorRef<ReplicaHost.Command> host = hosts.get(node);
+      if (host != null && !skip.contains(node)) {
+        host.tell(new Replica.StoreBatch(collector, seq, blob, ackAdapter));
+      }
+    }
+  }
+
+  private Effect<Event, CollectorState> onAck(CollectorState state, Acked msg) {
+    InFlight f = inFlight.get(msg.ack().seq());
+    if (f == null || !f.acked.add(msg.ack().node())) {
+      return Effect().none();
+    }
+    if (f.acked.size() >= settings.writeQuorum()) {
+      if (f.replyTo != null) {
+        f.replyTo.tell(new IngestResult(collector, msg.ack().seq(), f.acked.size(), Outcome.STORED, ""));
+      }
+      inFlight.remove(msg.ack().seq());
+      timers.cancel(new AckTimeout(msg.ack().seq()));
+      deliveredNotRecorded.add(msg.ack().seq());
+    }
+    return Effect().none();
+  }
+
+  private Effect<Event, CollectorState> onAckTimeout(CollectorState state, AckTimeout msg) {
+    InFlight f = inFlight.get(msg.seq());
+    if (f != null && f.replyTo != null) {
+      f.replyTo.tell(new IngestResult(collector, msg.seq(), f.acked.size(), Outcome.BUFFERED, ""));
+      f.replyTo = null;
+    }
+    return Effect().none();
+  }
+
+  private Effect<Event, CollectorState> onHostsChanged(CollectorState state, HostsChanged msg) {
+    for (String node : replicaSet) {
+      if (msg.listing().isForKey(ReplicaHost.serviceKey(node))) {
+        Set<ActorRef<ReplicaHost.Command>> reachable = msg.listing().getServiceInstances(ReplicaHost.serviceKey(node));
+        if (reachable.isEmpty()) {
+          hosts.remove(node);
+        } else {
+          ActorRef<ReplicaHost.Command> host = reachable.iterator().next();
+          if (!host.equals(hosts.put(node, host))) {
+            sendBufferedTo(state, node, host);
+          }
+        }
+      }
+    }
+    return Effect().none();
+  }
+
+  private Effect<Event, CollectorState> onTick(CollectorState state, Tick tick) {
+    if (tick == Tick.FLUSH_DELIVERED) {
+      return drainDelivered().<Effect<Event, CollectorState>>map(e -> Effect().persist(e)).orElse(Effect().none());
+    }
+    resendOverdue(state);
+    return Effect().none();
+  }
+
+  /** Sends again every buffered batch still short of W acks after the ack timeout. */
+  private void resendOverdue(CollectorState state) {
+    long overdue = now() - settings.ackTimeout().toMillis();
+    int resent = 0;
+    for (Map.Entry<Long, byte[]> e : state.buffer().entrySet()) {
+      if (resent >= MAX_RESENDS_PER_TICK) {
+        break;
+      }
+      long seq = e.getKey();
+      if (deliveredNotRecorded.contains(seq)) {
+        continue;
+      }
+      InFlight f = inFlight.computeIfAbsent(seq, s -> new InFlight(null, 0));
+      if (f.lastSent <= overdue) {
+        f.lastSent = now();
+        send(seq, e.getValue(), f.acked);
+        resent++;
+      }
+    }
+  }
+
+  /**
+   * A replica node just became reachable (or known, right after start): give it every buffered
+   * batch it has not acked, without waiting for the retry tick.
+   */
+  private void sendBufferedTo(CollectorState state, String node, ActorRef<ReplicaHost.Command> host) {
+    for (Map.Entry<Long, byte[]> e : state.buffer().entrySet()) {
+      InFlight f = inFlight.get(e.getKey());
+      if (!deliveredNotRecorded.contains(e.getKey()) && (f == null || !f.acked.contains(node))) {
+        host.tell(new Replica.StoreBatch(collector, e.getKey(), e.getValue(), ackAdapter));
+      }
+    }
+  }
+
+  @Override
+  public EventHandler<CollectorState, Event> eventHandler() {
+    return newEventHandlerBuilder()
+        .forAnyState()
+        .onEvent(BatchAccepted.class, (state, e) -> state.accepted(e.seq(), e.blob()))
+        .onEvent(BatchesDelivered.class, (state, e) -> state.delivered(e.seqs()))
+        .build();
+  }
+
+  private static long now() {
+    return System.currentTimeMillis();
+  }
+}

@@ -1,0 +1,185 @@
+package gapless.events;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.Terminated;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.pubsub.Topic;
+import akka.cluster.ClusterEvent.MemberDowned;
+import akka.cluster.ClusterEvent.MemberEvent;
+import akka.cluster.ClusterEvent.MemberRemoved;
+import akka.cluster.ClusterEvent.MemberUp;
+import akka.cluster.ClusterEvent.ReachabilityEvent;
+import akka.cluster.ClusterEvent.ReachableMember;
+import akka.cluster.ClusterEvent.UnreachableMember;
+import akka.cluster.Member;
+import akka.cluster.typed.Cluster;
+import akka.cluster.typed.Subscribe;
+import gapless.CborSerializable;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The node's part of the cluster event log. Turns cluster membership and reachability changes
+ * into events, takes events emitted by this node's actors, writes this node's events to
+ * {@code <log-dir>/<node-id>-events.jsonl} and the console, and publishes them on a cluster-wide
+ * topic. From that topic it keeps the recent events of every node, so any node can show the
+ * whole cluster's log and stream it to followers.
+ */
+public final class EventLog extends AbstractBehavior<EventLog.Command> {
+
+  /** Messages the event log handles. */
+  public interface Command extends CborSerializable {}
+
+  /** Record an event that happened on this node. */
+  public record Emit(ClusterEvent event) implements Command {}
+
+  /** Ask for the most recent cluster-wide events, oldest first. */
+  public record GetRecent(int limit, ActorRef<Recent> replyTo) implements Command {}
+
+  public record Recent(List<ClusterEvent> events) implements CborSerializable {}
+
+  /** Stream every cluster-wide event from now on to {@code subscriber}, until it stops. */
+  public record Follow(ActorRef<ClusterEvent> subscriber) implements Command {}
+
+  private record Membership(MemberEvent event) implements Command {}
+
+  private record Reachability(ReachabilityEvent event) implements Command {}
+
+  public static final String ROLE_PREFIX = "node-";
+  private static final int KEEP = 2000;
+
+  private final String node;
+  private final BufferedWriter file;
+  private final ActorRef<Topic.Command<ClusterEvent>> topic;
+  private final ArrayDeque<ClusterEvent> recent = new ArrayDeque<>();
+  private final Set<ActorRef<ClusterEvent>> followers = new HashSet<>();
+
+  public static Behavior<Command> create(String node, Path logDir) {
+    return Behaviors.setup(ctx -> new EventLog(ctx, node, logDir));
+  }
+
+  /** The stable node id of a member: carried as its role {@code node-<id>}. */
+  public static String nodeIdOf(Member member) {
+    return member.getRoles().stream().filter(r -> r.startsWith(ROLE_PREFIX))
+        .map(r -> r.substring(ROLE_PREFIX.length())).findFirst().orElse(member.address().toString());
+  }
+
+  /** The roles an operator set (storage, gateway), without Akka's and Gapless' own markers. */
+  public static List<String> publicRoles(Member member) {
+    return member.getRoles().stream().filter(r -> !r.startsWith(ROLE_PREFIX) && !r.startsWith("dc-")).sorted().toList();
+  }
+
+  private EventLog(ActorContext<Command> context, String node, Path logDir) throws IOException {
+    super(context);
+    this.node = node;
+    Files.createDirectories(logDir);
+    this.file = Files.newBufferedWriter(logDir.resolve(node + "-events.jsonl"), StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    this.topic = context.spawn(Topic.create(ClusterEvent.class, "gapless-cluster-events"), "topic");
+    topic.tell(Topic.subscribe(context.getSelf().narrow()));
+    Cluster cluster = Cluster.get(context.getSystem());
+    cluster.subscriptions().tell(Subscribe.create(context.messageAdapter(MemberEvent.class, Membership::new), MemberEvent.class));
+    cluster.subscriptions().tell(Subscribe.create(context.messageAdapter(ReachabilityEvent.class, Reachability::new), ReachabilityEvent.class));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Emit.class, e -> record(e.event()))
+        .onMessage(ClusterEvent.class, this::onClusterWide)
+        .onMessage(Membership.class, this::onMembership)
+        .onMessage(Reachability.class, this::onReachability)
+        .onMessage(GetRecent.class, this::onGetRecent)
+        .onMessage(Follow.class, this::onFollow)
+        .onSignal(Terminated.class, t -> {
+          followers.remove(t.getRef());
+          return this;
+        })
+        .onSignal(akka.actor.typed.PostStop.class, s -> {
+          closeFile();
+          return this;
+        })
+        .build();
+  }
+
+  private Behavior<Command> onMembership(Membership m) {
+    MemberEvent e = m.event();
+    String type = e instanceof MemberUp ? "MEMBER_UP"
+        : e instanceof MemberDowned ? "MEMBER_DOWNED"
+        : e instanceof MemberRemoved ? "MEMBER_REMOVED"
+        : null;
+    if (type != null) {
+      record(ClusterEvent.now(node, type, "peer", nodeIdOf(e.member()), "address", e.member().address().toString(),
+          "roles", String.join(",", publicRoles(e.member()))));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onReachability(Reachability r) {
+    String type = r.event() instanceof UnreachableMember ? "MEMBER_UNREACHABLE"
+        : r.event() instanceof ReachableMember ? "MEMBER_REACHABLE" : null;
+    if (type != null) {
+      record(ClusterEvent.now(node, type, "peer", nodeIdOf(r.event().member()),
+          "address", r.event().member().address().toString()));
+    }
+    return this;
+  }
+
+  /** An event of this node: to the file and console, then to every node through the topic. */
+  private Behavior<Command> record(ClusterEvent event) {
+    String line = event.toJsonLine();
+    getContext().getLog().info("EVENT {}", line);
+    try {
+      file.write(line);
+      file.newLine();
+      file.flush();
+    } catch (IOException e) {
+      getContext().getLog().error("Cannot write the event log file", e);
+    }
+    topic.tell(Topic.publish(event));
+    return this;
+  }
+
+  private Behavior<Command> onClusterWide(ClusterEvent event) {
+    recent.addLast(event);
+    while (recent.size() > KEEP) {
+      recent.removeFirst();
+    }
+    followers.forEach(f -> f.tell(event));
+    return this;
+  }
+
+  private Behavior<Command> onGetRecent(GetRecent q) {
+    List<ClusterEvent> all = new ArrayList<>(recent);
+    int from = Math.max(0, all.size() - Math.max(0, q.limit()));
+    q.replyTo().tell(new Recent(List.copyOf(all.subList(from, all.size()))));
+    return this;
+  }
+
+  private Behavior<Command> onFollow(Follow f) {
+    followers.add(f.subscriber());
+    getContext().watch(f.subscriber());
+    return this;
+  }
+
+  private void closeFile() {
+    try {
+      file.close();
+    } catch (IOException e) {
+      getContext().getLog().warn("Closing the event log file failed", e);
+    }
+  }
+}

@@ -1,0 +1,358 @@
+package gapless.store;
+
+import static org.fusesource.leveldbjni.JniDBFactory.factory;
+
+import gapless.model.Batch;
+import gapless.model.BatchCodec;
+import gapless.model.EncodedBatch;
+import gapless.model.Sample;
+import gapless.model.Validation;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+import org.iq80.leveldb.DB;
+import org.iq80.leveldb.DBException;
+import org.iq80.leveldb.DBIterator;
+import org.iq80.leveldb.Options;
+import org.iq80.leveldb.Range;
+import org.iq80.leveldb.ReadOptions;
+import org.iq80.leveldb.WriteBatch;
+import org.iq80.leveldb.WriteOptions;
+
+/**
+ * Owns a node's sample data: one native LevelDB holding every stored batch blob, the (collector,
+ * tag, time bucket) index built from those blobs, and the registry of collectors (key layout in
+ * {@link StoreKeys}, index values in {@link TagBlock}).
+ *
+ * <p>Thread-safe: LevelDB itself is, and a read-write lock keeps {@link #close()} from freeing the
+ * native handle under a running call (which would crash the JVM rather than throw). Calls block on
+ * disk, so callers run them on the store dispatcher. LevelDB failures surface as
+ * {@link IllegalStateException}, failures to open as {@link UncheckedIOException}.
+ *
+ * <p>The bucket width is fixed when the store is created and recorded in it: the index is only
+ * readable with the width it was written with, so reopening with another width is refused.
+ */
+public final class SampleStore implements AutoCloseable {
+
+  private static final byte[] BUCKET_MILLIS_KEY = StoreKeys.metaKey("bucket-millis");
+  private static final byte[] EMPTY = new byte[0];
+  private static final Comparator<Sample> BY_TS = Comparator.comparingLong(Sample::ts);
+
+  private final DB db;
+  private final Path dir;
+  private final long bucketMillis;
+  private final WriteOptions syncWrite = new WriteOptions().sync(true);
+  private final ReadWriteLock lock = new ReentrantReadWriteLock();
+  private boolean closed;
+
+  private SampleStore(DB db, Path dir, long bucketMillis) {
+    this.db = db;
+    this.dir = dir;
+    this.bucketMillis = bucketMillis;
+  }
+
+  /** Opens (creating if missing) the store in {@code dir}, indexing time in buckets of this width. */
+  public static SampleStore open(Path dir, long bucketMillis) {
+    if (bucketMillis <= 0) {
+      throw new IllegalArgumentException("bucketMillis must be positive: " + bucketMillis);
+    }
+    DB db;
+    try {
+      Files.createDirectories(dir);
+      db = factory.open(dir.toFile(), dbOptions());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open sample store in " + dir, e);
+    }
+    try {
+      checkBucketMillis(db, dir, bucketMillis);
+    } catch (RuntimeException e) {
+      closeQuietly(db, e);
+      throw e;
+    }
+    return new SampleStore(db, dir, bucketMillis);
+  }
+
+  /**
+   * LevelDB options of the sample store; {@link RawLevelDbBaseline} uses the same ones so that the
+   * baseline and the store differ only in what is written.
+   */
+  static Options dbOptions() {
+    // A larger memtable than the 4 MiB default means fewer level-0 files under sustained ingest.
+    return new Options().createIfMissing(true).writeBufferSize(16 << 20);
+  }
+
+  public long bucketMillis() {
+    return bucketMillis;
+  }
+
+  /**
+   * Stores {@code batches} of {@code collector} atomically and durably (one synced LevelDB write):
+   * each blob, its tag-index blocks, and the collector's registry entry. Writing a seq again with
+   * the same blob rewrites the same keys with the same values, so redelivery is harmless. A seq's
+   * blob never changes upstream (replicas compare checksums), so old index keys are not looked for.
+   */
+  public void write(String collector, List<EncodedBatch> batches) {
+    requireCollector(collector);
+    if (batches.isEmpty()) {
+      return;
+    }
+    withOpenDb(() -> {
+      try (WriteBatch wb = db.createWriteBatch()) {
+        for (EncodedBatch eb : batches) {
+          wb.put(StoreKeys.batchKey(collector, eb.seq()), eb.blob());
+          Batch batch = BatchCodec.decode(eb.seq(), eb.blob());
+          if (!batch.isStatusChange()) {
+            putIndex(wb, collector, eb.seq(), batch.samples());
+          }
+        }
+        // Written with every call rather than checked first: a put is cheaper than a read.
+        wb.put(StoreKeys.registryKey(collector), EMPTY);
+        db.write(wb, syncWrite);
+      } catch (IOException e) {
+        throw new UncheckedIOException("sample store write failed in " + dir, e);
+      } catch (DBException e) {
+        throw new IllegalStateException("sample store write failed in " + dir, e);
+      }
+      return null;
+    });
+  }
+
+  /** The blob stored for {@code (collector, seq)}, if any. */
+  public Optional<byte[]> readBatch(String collector, long seq) {
+    requireCollector(collector);
+    return withOpenDb(() -> {
+      try {
+        return Optional.ofNullable(db.get(StoreKeys.batchKey(collector, seq)));
+      } catch (DBException e) {
+        throw new IllegalStateException("sample store read failed in " + dir, e);
+      }
+    });
+  }
+
+  /**
+   * The stored batches of {@code collector} with {@code fromSeq <= seq <= toSeq}, in seq order,
+   * stopping after the batch that brings the total blob size to {@code maxBytes} or more. Returns
+   * at least one batch when any is stored in the range. Seeks straight to {@code fromSeq}, so the
+   * cost is that of the batches returned, however long the collector's history.
+   */
+  public List<EncodedBatch> readBatches(String collector, long fromSeq, long toSeq, long maxBytes) {
+    requireCollector(collector);
+    List<EncodedBatch> out = new ArrayList<>();
+    if (fromSeq > toSeq || toSeq < 0) {
+      return out;
+    }
+    byte[] prefix = StoreKeys.batchPrefix(collector);
+    byte[] start = StoreKeys.batchKey(collector, Math.max(0, fromSeq));
+    // Recovery reads old history once; keep it from evicting the blocks queries are using.
+    ReadOptions noCache = new ReadOptions().fillCache(false);
+    return withOpenDb(() -> {
+      long bytes = 0;
+      try (DBIterator it = db.iterator(noCache)) {
+        for (it.seek(start); it.hasNext(); ) {
+          Map.Entry<byte[], byte[]> e = it.next();
+          byte[] key = e.getKey();
+          if (!StoreKeys.startsWith(key, prefix)) {
+            break;
+          }
+          long seq = StoreKeys.seqOfBatchKey(key);
+          if (seq > toSeq) {
+            break;
+          }
+          out.add(new EncodedBatch(seq, e.getValue()));
+          bytes += e.getValue().length;
+          if (bytes >= maxBytes) {
+            break;
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("sample store scan failed in " + dir, e);
+      } catch (DBException e) {
+        throw new IllegalStateException("sample store scan failed in " + dir, e);
+      }
+      return out;
+    });
+  }
+
+  /**
+   * Samples of {@code tag} from {@code collector} with {@code fromTs <= ts <= toTsInclusive},
+   * ordered by ts (equal ts in batch seq order), at most {@code limit} of them. Scans only the
+   * index buckets the range touches, and stops at the first bucket boundary past the limit.
+   */
+  public QueryResult query(String collector, String tag, long fromTs, long toTsInclusive, int limit) {
+    requireCollector(collector);
+    if (!Validation.isTag(tag)) {
+      throw new IllegalArgumentException("bad tag: " + tag);
+    }
+    if (limit < 0) {
+      throw new IllegalArgumentException("limit must not be negative: " + limit);
+    }
+    // Nothing is stored before ts 0, and negative buckets would not sort below bucket 0.
+    long from = Math.max(0, fromTs);
+    if (toTsInclusive < from) {
+      return new QueryResult(List.of(), false);
+    }
+    long toBucket = StoreKeys.bucket(toTsInclusive, bucketMillis);
+    byte[] prefix = StoreKeys.tagPrefix(collector, tag);
+    byte[] start = StoreKeys.tagKey(collector, tag, StoreKeys.bucket(from, bucketMillis), 0);
+    List<Sample> result = new ArrayList<>();
+    withOpenDb(() -> {
+      // Blocks of one bucket come in seq order, not ts order, so a bucket is sorted as a whole
+      // before it joins the result; buckets themselves come in time order.
+      List<Sample> bucketSamples = new ArrayList<>();
+      long currentBucket = -1;
+      try (DBIterator it = db.iterator()) {
+        for (it.seek(start); it.hasNext(); ) {
+          Map.Entry<byte[], byte[]> e = it.next();
+          byte[] key = e.getKey();
+          if (!StoreKeys.startsWith(key, prefix)) {
+            break;
+          }
+          long bucket = StoreKeys.bucketOfTagKey(key);
+          if (bucket > toBucket) {
+            break;
+          }
+          if (bucket != currentBucket) {
+            appendSorted(bucketSamples, result);
+            // One sample past the limit is enough to know the answer is truncated.
+            if (result.size() > limit) {
+              break;
+            }
+            currentBucket = bucket;
+          }
+          TagBlock.decodeInto(tag, e.getValue(), from, toTsInclusive, bucketSamples);
+        }
+        appendSorted(bucketSamples, result);
+      } catch (IOException e) {
+        throw new UncheckedIOException("sample store query failed in " + dir, e);
+      } catch (DBException e) {
+        throw new IllegalStateException("sample store query failed in " + dir, e);
+      }
+      return null;
+    });
+    boolean truncated = result.size() > limit;
+    return new QueryResult(truncated ? result.subList(0, limit) : result, truncated);
+  }
+
+  /** Every collector that has at least one batch stored, in byte order of the id. */
+  public List<String> collectors() {
+    byte[] prefix = StoreKeys.registryPrefix();
+    return withOpenDb(() -> {
+      List<String> out = new ArrayList<>();
+      try (DBIterator it = db.iterator()) {
+        for (it.seek(prefix); it.hasNext(); ) {
+          byte[] key = it.next().getKey();
+          if (!StoreKeys.startsWith(key, prefix)) {
+            break;
+          }
+          out.add(StoreKeys.collectorOfRegistryKey(key));
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("sample store scan failed in " + dir, e);
+      } catch (DBException e) {
+        throw new IllegalStateException("sample store scan failed in " + dir, e);
+      }
+      return out;
+    });
+  }
+
+  /** LevelDB's estimate of the bytes on disk for all keys; lags recent writes still in memory. */
+  public long approximateSize() {
+    return withOpenDb(() -> {
+      // Every key starts with a lowercase type letter, so [0x00, 0xff) covers them all.
+      long[] sizes = db.getApproximateSizes(new Range(new byte[] {0}, new byte[] {(byte) 0xff}));
+      return sizes[0];
+    });
+  }
+
+  /** Closes the database; waits for running calls; later calls throw. Safe to call twice. */
+  @Override
+  public void close() {
+    lock.writeLock().lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      db.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException("closing sample store in " + dir + " failed", e);
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  private void putIndex(WriteBatch wb, String collector, long seq, List<Sample> samples) {
+    Map<String, Map<Long, List<Sample>>> byTagAndBucket = new HashMap<>();
+    for (Sample s : samples) {
+      byTagAndBucket
+          .computeIfAbsent(s.tag(), t -> new HashMap<>())
+          .computeIfAbsent(StoreKeys.bucket(s.ts(), bucketMillis), b -> new ArrayList<>())
+          .add(s);
+    }
+    for (Map.Entry<String, Map<Long, List<Sample>>> byTag : byTagAndBucket.entrySet()) {
+      for (Map.Entry<Long, List<Sample>> byBucket : byTag.getValue().entrySet()) {
+        wb.put(
+            StoreKeys.tagKey(collector, byTag.getKey(), byBucket.getKey(), seq),
+            TagBlock.encode(byBucket.getValue()));
+      }
+    }
+  }
+
+  private static void appendSorted(List<Sample> bucketSamples, List<Sample> result) {
+    // List.sort is stable, which keeps equal timestamps in seq order.
+    bucketSamples.sort(BY_TS);
+    result.addAll(bucketSamples);
+    bucketSamples.clear();
+  }
+
+  private <T> T withOpenDb(Supplier<T> action) {
+    lock.readLock().lock();
+    try {
+      if (closed) {
+        throw new IllegalStateException("sample store in " + dir + " is closed");
+      }
+      return action.get();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  private static void requireCollector(String collector) {
+    if (!Validation.isCollectorId(collector)) {
+      throw new IllegalArgumentException("bad collector id: " + collector);
+    }
+  }
+
+  private static void checkBucketMillis(DB db, Path dir, long bucketMillis) {
+    byte[] want = Long.toString(bucketMillis).getBytes(StandardCharsets.US_ASCII);
+    byte[] have = db.get(BUCKET_MILLIS_KEY);
+    if (have == null) {
+      db.put(BUCKET_MILLIS_KEY, want, new WriteOptions().sync(true));
+    } else if (!Arrays.equals(have, want)) {
+      throw new IllegalStateException(
+          "sample store in " + dir + " was created with bucket-millis "
+              + new String(have, StandardCharsets.US_ASCII) + ", not " + bucketMillis
+              + "; its time index cannot be read with another bucket width");
+    }
+  }
+
+  private static void closeQuietly(DB db, RuntimeException cause) {
+    try {
+      db.close();
+    } catch (IOException | RuntimeException e) {
+      cause.addSuppressed(e);
+    }
+  }
+}

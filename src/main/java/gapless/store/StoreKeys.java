@@ -1,0 +1,171 @@
+package gapless.store;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Owns the byte layout of every key in the sample store's LevelDB. LevelDB orders keys bytewise
+ * (unsigned), so each key is a type letter, then 0x00-terminated identifiers, then fixed-width
+ * big-endian numbers: all keys of one collector (or one collector and tag) are contiguous, and
+ * within them numbers sort numerically. That is what lets every read be a seek plus a short scan.
+ *
+ * <ul>
+ *   <li>batch blob: {@code 'b' 0x00 collector 0x00 seq:u64be} to the {@code BatchCodec} bytes
+ *   <li>tag index: {@code 't' 0x00 collector 0x00 tag 0x00 bucket:u64be seq:u64be} to a
+ *       {@link TagBlock} with that tag's samples of that batch in that time bucket
+ *   <li>collector registry: {@code 'r' 0x00 collector} to an empty value
+ *   <li>store metadata: {@code 'm' 0x00 name} to a value owned by {@link SampleStore}
+ * </ul>
+ *
+ * <p>The 0x00 terminator is safe because collector ids and tags are validated upstream
+ * ({@code gapless.model.Validation}) and cannot contain it; it also stops collector "a" from
+ * sharing a prefix with "a.b" or "ab". Numbers are non-negative (seq from 1, timestamps from 0),
+ * so signed big-endian bytes order the same as the values.
+ */
+public final class StoreKeys {
+
+  public static final byte BATCH = 'b';
+  public static final byte TAG_INDEX = 't';
+  public static final byte REGISTRY = 'r';
+  public static final byte META = 'm';
+
+  private static final byte SEP = 0;
+
+  private StoreKeys() {}
+
+  /** The key of one batch blob. */
+  public static byte[] batchKey(String collector, long seq) {
+    byte[] c = utf8(collector);
+    byte[] key = new byte[2 + c.length + 1 + 8];
+    int p = header(key, BATCH);
+    p = putId(key, p, c);
+    putLong(key, p, seq);
+    return key;
+  }
+
+  /** Prefix shared by every batch key of {@code collector} and no other key. */
+  public static byte[] batchPrefix(String collector) {
+    byte[] c = utf8(collector);
+    byte[] key = new byte[2 + c.length + 1];
+    putId(key, header(key, BATCH), c);
+    return key;
+  }
+
+  /** The seq of a key made by {@link #batchKey}. */
+  public static long seqOfBatchKey(byte[] key) {
+    return getLong(key, key.length - 8);
+  }
+
+  /** The key of one tag-index block. */
+  public static byte[] tagKey(String collector, String tag, long bucket, long seq) {
+    byte[] c = utf8(collector);
+    byte[] t = utf8(tag);
+    byte[] key = new byte[2 + c.length + 1 + t.length + 1 + 16];
+    int p = header(key, TAG_INDEX);
+    p = putId(key, p, c);
+    p = putId(key, p, t);
+    p = putLong(key, p, bucket);
+    putLong(key, p, seq);
+    return key;
+  }
+
+  /** Prefix shared by every tag-index key of ({@code collector}, {@code tag}) and no other key. */
+  public static byte[] tagPrefix(String collector, String tag) {
+    byte[] c = utf8(collector);
+    byte[] t = utf8(tag);
+    byte[] key = new byte[2 + c.length + 1 + t.length + 1];
+    int p = header(key, TAG_INDEX);
+    p = putId(key, p, c);
+    putId(key, p, t);
+    return key;
+  }
+
+  /** The time bucket of a key made by {@link #tagKey}. */
+  public static long bucketOfTagKey(byte[] key) {
+    return getLong(key, key.length - 16);
+  }
+
+  /** The seq of a key made by {@link #tagKey}. */
+  public static long seqOfTagKey(byte[] key) {
+    return getLong(key, key.length - 8);
+  }
+
+  /** The registry key of {@code collector}. */
+  public static byte[] registryKey(String collector) {
+    byte[] c = utf8(collector);
+    byte[] key = new byte[2 + c.length];
+    System.arraycopy(c, 0, key, header(key, REGISTRY), c.length);
+    return key;
+  }
+
+  /** Prefix shared by every registry key. */
+  public static byte[] registryPrefix() {
+    return new byte[] {REGISTRY, SEP};
+  }
+
+  /** The collector id of a key made by {@link #registryKey}. */
+  public static String collectorOfRegistryKey(byte[] key) {
+    return new String(key, 2, key.length - 2, StandardCharsets.UTF_8);
+  }
+
+  /** The key of one piece of store metadata. */
+  public static byte[] metaKey(String name) {
+    byte[] n = utf8(name);
+    byte[] key = new byte[2 + n.length];
+    System.arraycopy(n, 0, key, header(key, META), n.length);
+    return key;
+  }
+
+  /** The time bucket of {@code ts}: bucket b covers {@code [b * bucketMillis, (b + 1) * bucketMillis)}. */
+  public static long bucket(long ts, long bucketMillis) {
+    return Math.floorDiv(ts, bucketMillis);
+  }
+
+  /** Whether {@code key} begins with {@code prefix}. */
+  public static boolean startsWith(byte[] key, byte[] prefix) {
+    if (key.length < prefix.length) {
+      return false;
+    }
+    for (int i = 0; i < prefix.length; i++) {
+      if (key[i] != prefix[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int header(byte[] key, byte type) {
+    key[0] = type;
+    key[1] = SEP;
+    return 2;
+  }
+
+  private static int putId(byte[] key, int p, byte[] id) {
+    System.arraycopy(id, 0, key, p, id.length);
+    key[p + id.length] = SEP;
+    return p + id.length + 1;
+  }
+
+  private static int putLong(byte[] key, int p, long v) {
+    for (int i = 7; i >= 0; i--) {
+      key[p + i] = (byte) v;
+      v >>>= 8;
+    }
+    return p + 8;
+  }
+
+  private static long getLong(byte[] key, int p) {
+    long v = 0;
+    for (int i = 0; i < 8; i++) {
+      v = (v << 8) | (key[p + i] & 0xff);
+    }
+    return v;
+  }
+
+  private static byte[] utf8(String id) {
+    // The only property the layout depends on; full shape validation happens at the API edge.
+    if (id.isEmpty() || id.indexOf('\0') >= 0) {
+      throw new IllegalArgumentException("identifier must be non-empty and free of NUL: " + id);
+    }
+    return id.getBytes(StandardCharsets.UTF_8);
+  }
+}

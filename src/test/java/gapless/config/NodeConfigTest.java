@@ -1,0 +1,184 @@
+package gapless.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import gapless.config.NodeConfig.InvalidConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** NodeConfig.load on the repo's conf files and on broken ones. Sets no system properties (they override). */
+class NodeConfigTest {
+
+  @TempDir Path dir;
+
+  /** A complete, valid storage-node file that does not depend on cluster.conf. */
+  private static final String VALID_STORAGE =
+      """
+      gapless {
+        node-id = s1
+        storage-nodes = [s1, s2, s3]
+        replication-factor = 3
+        write-quorum = 2
+        http.port = 8081
+      }
+      akka.cluster.roles = [storage]
+      akka.remote.artery.canonical.port = 25521
+      """;
+
+  private Path write(String name, String text) throws IOException {
+    Path f = dir.resolve(name);
+    Files.writeString(f, text);
+    return f;
+  }
+
+  private static String invalid(Path file) {
+    InvalidConfig e = assertThrows(InvalidConfig.class, () -> NodeConfig.load(file));
+    String m = e.getMessage();
+    assertFalse(m == null || m.isBlank(), "empty message");
+    assertFalse(m.contains("\n") || m.contains("\r"), "multi-line message: " + m);
+    return m;
+  }
+
+  private static void assertContains(String actual, String... parts) {
+    for (String p : parts) {
+      assertTrue(actual.contains(p), "expected '" + p + "' in: " + actual);
+    }
+  }
+
+  @Test
+  void storageNodeFromRepo() {
+    Config c = NodeConfig.load(Path.of("conf/s1.conf"));
+    GaplessSettings s = GaplessSettings.from(c);
+    assertEquals("s1", s.nodeId());
+    assertEquals(List.of("s1", "s2", "s3"), s.storageNodes());
+    assertEquals(3, s.replicationFactor());
+    assertEquals(2, s.writeQuorum());
+    assertEquals(8081, s.httpPort());
+    assertEquals(25521, c.getInt("akka.remote.artery.canonical.port"));
+    assertEquals(List.of("storage"), c.getStringList("akka.cluster.roles"));
+    assertTrue(s.isStorageNode());
+    // From cluster.conf (included) and gapless-akka.conf.
+    assertEquals(3, c.getStringList("akka.cluster.seed-nodes").size());
+    assertEquals("cluster", c.getString("akka.actor.provider"));
+    // Journal and snapshots follow the data directory (default data/<node-id>).
+    Path data = Path.of("data/s1").toAbsolutePath();
+    assertEquals(data, s.dataDir().toAbsolutePath());
+    assertEquals(data.resolve("journal").toString(), c.getString("akka.persistence.journal.leveldb.dir"));
+    assertEquals(data.resolve("snapshots").toString(), c.getString("akka.persistence.snapshot-store.local.dir"));
+  }
+
+  @Test
+  void gatewayFromRepo() {
+    Config c = NodeConfig.load(Path.of("conf/gw1.conf"));
+    GaplessSettings s = GaplessSettings.from(c);
+    assertEquals("gw1", s.nodeId());
+    assertEquals(List.of("s1", "s2", "s3"), s.storageNodes());
+    assertEquals(3, s.replicationFactor());
+    assertEquals(2, s.writeQuorum());
+    assertEquals(8080, s.httpPort());
+    assertEquals(25520, c.getInt("akka.remote.artery.canonical.port"));
+    assertEquals(List.of("gateway"), c.getStringList("akka.cluster.roles"));
+    assertFalse(s.isStorageNode());
+  }
+
+  @Test
+  void validTempFile() throws IOException {
+    GaplessSettings s = GaplessSettings.from(NodeConfig.load(write("ok.conf", VALID_STORAGE)));
+    assertEquals("s1", s.nodeId());
+    assertEquals(10000, s.maxSamplesPerBatch(), "reference.conf default");
+  }
+
+  @Test
+  void missingFileNamesThePath() {
+    Path missing = dir.resolve("nope/s9.conf");
+    String m = invalid(missing);
+    assertContains(m, missing.toString());
+    assertContains(m, "not found");
+  }
+
+  @Test
+  void directoryIsNotAConfigFile() {
+    assertContains(invalid(dir), dir.toString());
+  }
+
+  @Test
+  void badHoconSyntaxIsOneLine() throws IOException {
+    Path f = write("broken.conf", "gapless {\n  node-id = s1\n  storage-nodes = [s1, s2\n");
+    String m = invalid(f);
+    assertContains(m, f.toString());
+  }
+
+  @Test
+  void badHoconSyntaxUnbalancedBrace() throws IOException {
+    Path f = write("broken2.conf", "gapless {\n  node-id = s1\n}\n}\n");
+    assertContains(invalid(f), "broken2.conf");
+  }
+
+  @Test
+  void nodeIdMissing() throws IOException {
+    Path f = write("noid.conf", VALID_STORAGE.replace("node-id = s1", ""));
+    assertContains(invalid(f), "gapless.node-id");
+  }
+
+  @Test
+  void nodeIdInvalid() throws IOException {
+    Path f = write("badid.conf", VALID_STORAGE.replace("node-id = s1", "node-id = \"s 1\""));
+    assertContains(invalid(f), "gapless.node-id", "'s 1'");
+  }
+
+  @Test
+  void writeQuorumAboveReplicationFactor() throws IOException {
+    Path f = write("w.conf", VALID_STORAGE.replace("write-quorum = 2", "write-quorum = 4"));
+    assertContains(invalid(f), "gapless.write-quorum", "4");
+  }
+
+  @Test
+  void writeQuorumZero() throws IOException {
+    Path f = write("w0.conf", VALID_STORAGE.replace("write-quorum = 2", "write-quorum = 0"));
+    assertContains(invalid(f), "gapless.write-quorum");
+  }
+
+  @Test
+  void replicationFactorAboveStorageNodes() throws IOException {
+    Path f = write("rf.conf", VALID_STORAGE.replace("replication-factor = 3", "replication-factor = 4"));
+    assertContains(invalid(f), "gapless.replication-factor", "4");
+  }
+
+  @Test
+  void storageRoleOnNodeNotInStorageNodes() throws IOException {
+    Path f = write("role.conf", VALID_STORAGE.replace("node-id = s1", "node-id = gw1"));
+    assertContains(invalid(f), "gw1", "storage");
+  }
+
+  @Test
+  void storageNodeWithoutStorageRole() throws IOException {
+    Path f = write("norole.conf", VALID_STORAGE.replace("roles = [storage]", "roles = [gateway]"));
+    assertContains(invalid(f), "s1", "storage");
+  }
+
+  @Test
+  void wrongTypeIsInvalidConfig() throws IOException {
+    Path f = write("type.conf", VALID_STORAGE.replace("write-quorum = 2", "write-quorum = two"));
+    assertContains(invalid(f), "write-quorum");
+  }
+
+  @Test
+  void unresolvedSubstitutionIsInvalidConfig() throws IOException {
+    Path f = write("subst.conf", VALID_STORAGE + "gapless.log-dir = ${undefined.setting}\n");
+    assertContains(invalid(f), "undefined.setting");
+  }
+
+  @Test
+  void httpPortOutOfRange() throws IOException {
+    Path f = write("port.conf", VALID_STORAGE.replace("http.port = 8081", "http.port = 70000"));
+    assertContains(invalid(f), "gapless.http.port");
+  }
+}

@@ -1,0 +1,88 @@
+package gapless.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BatchCodecTest {
+
+  @Test
+  void roundTripsSamplesIncludingNegativeTsDeltas() {
+    Batch batch =
+        Batch.ofSamples(
+            7,
+            1_700_000_000_123L,
+            List.of(
+                new Sample("line1/temp", 1_700_000_000_000L, 21.5, 192),
+                new Sample("line1:press", 1_700_000_000_000L, -3.25, 0),
+                new Sample("line1/temp", 1_699_999_999_000L, 21.4, 255),
+                new Sample("line1/temp", 0L, Double.MAX_VALUE, 64),
+                new Sample("x", Validation.MAX_TS, -0.0, 1)));
+    Batch back = BatchCodec.decode(7, BatchCodec.encode(batch));
+    assertEquals(batch, back);
+    assertFalse(back.isStatusChange());
+  }
+
+  @Test
+  void roundTripsEmptyAndStatusBatches() {
+    Batch empty = Batch.ofSamples(1, 5, List.of());
+    assertEquals(empty, BatchCodec.decode(1, BatchCodec.encode(empty)));
+    Batch stop = Batch.ofStatus(9, 42, CollectorStatus.STOPPED, "maintenance window é");
+    Batch back = BatchCodec.decode(9, BatchCodec.encode(stop));
+    assertEquals(stop, back);
+    assertTrue(back.isStatusChange());
+    assertEquals(List.of(), back.samples());
+    Batch run = Batch.ofStatus(10, 43, CollectorStatus.RUNNING, null);
+    assertEquals(run, BatchCodec.decode(10, BatchCodec.encode(run)));
+  }
+
+  @Test
+  void seqComesFromTheCallerNotTheBytes() {
+    byte[] blob = BatchCodec.encode(Batch.ofSamples(1, 5, List.of(new Sample("t", 1, 1, 1))));
+    assertEquals(99, BatchCodec.decode(99, blob).seq());
+  }
+
+  @Test
+  void rejectsUnknownVersionAndKind() {
+    byte[] blob = BatchCodec.encode(Batch.ofSamples(1, 5, List.of(new Sample("t", 1, 1, 1))));
+    byte[] badVersion = blob.clone();
+    badVersion[0] = 2;
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> BatchCodec.decode(1, badVersion));
+    assertTrue(e.getMessage().contains("version"));
+    byte[] badKind = blob.clone();
+    badKind[1] = 7;
+    assertThrows(IllegalArgumentException.class, () -> BatchCodec.decode(1, badKind));
+  }
+
+  @Test
+  void encodingAndChecksumAreStable() {
+    Batch batch = Batch.ofSamples(3, 1000, List.of(new Sample("t", 2000, 1.0, 192)));
+    byte[] a = BatchCodec.encode(batch);
+    byte[] b = BatchCodec.encode(Batch.ofSamples(3, 1000, List.of(new Sample("t", 2000, 1.0, 192))));
+    assertArrayEquals(a, b);
+    assertEquals(BatchCodec.checksum(a), BatchCodec.checksum(b));
+    // Pinned: replicas on different builds must agree on bytes and checksums.
+    byte[] expected = {
+      1, 0, 0, 0, 0, 0, 0, 0, 3, (byte) 0xe8, // version, kind, acceptedAt=1000
+      1, 1, 't', // one tag "t"
+      1, 0, 0, 0, 0, 0, 0, 7, (byte) 0xd0, // one sample, firstTs=2000
+      0, 0, // tag index 0, ts delta 0
+      0x3f, (byte) 0xf0, 0, 0, 0, 0, 0, 0, // 1.0
+      (byte) 192
+    };
+    assertArrayEquals(expected, a);
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(expected);
+    assertEquals(crc.getValue(), BatchCodec.checksum(a));
+    byte[] changed = a.clone();
+    changed[changed.length - 1] = 0;
+    assertNotEquals(BatchCodec.checksum(a), BatchCodec.checksum(changed));
+  }
+}

@@ -1,0 +1,315 @@
+package gapless.store;
+
+import static org.fusesource.leveldbjni.JniDBFactory.factory;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import gapless.model.Batch;
+import gapless.model.BatchCodec;
+import gapless.model.CollectorStatus;
+import gapless.model.EncodedBatch;
+import gapless.model.Sample;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.iq80.leveldb.DB;
+import org.iq80.leveldb.DBIterator;
+import org.iq80.leveldb.Options;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SampleStoreTest {
+
+  private static final long BUCKET = 1000;
+
+  @TempDir Path dir;
+  private SampleStore store;
+
+  @BeforeEach
+  void open() {
+    store = SampleStore.open(dir, BUCKET);
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  private static EncodedBatch data(long seq, Sample... samples) {
+    return new EncodedBatch(seq, BatchCodec.encode(Batch.ofSamples(seq, 1_000 + seq, List.of(samples))));
+  }
+
+  private static EncodedBatch status(long seq) {
+    return new EncodedBatch(
+        seq, BatchCodec.encode(Batch.ofStatus(seq, 5, CollectorStatus.STOPPED, "maintenance")));
+  }
+
+  private static Sample s(String tag, long ts, double v) {
+    return new Sample(tag, ts, v, 192);
+  }
+
+  @Test
+  void writeThenReadBatchRoundTrips() {
+    EncodedBatch b1 = data(1, s("t1", 10, 1.0), s("t2", 11, 2.0));
+    EncodedBatch b2 = data(2, s("t1", 20, 3.0));
+    store.write("c1", List.of(b1, b2));
+    assertArrayEquals(b1.blob(), store.readBatch("c1", 1).orElseThrow());
+    assertArrayEquals(b2.blob(), store.readBatch("c1", 2).orElseThrow());
+    assertTrue(store.readBatch("c1", 3).isEmpty());
+    assertTrue(store.readBatch("c2", 1).isEmpty());
+  }
+
+  @Test
+  void rewritingTheSameSeqChangesNothing() {
+    EncodedBatch b1 = data(1, s("t", 10, 1.0), s("t", 1500, 2.0));
+    store.write("c", List.of(b1));
+    Map<String, String> before = dump();
+    store.write("c", List.of(b1));
+    store.write("c", List.of(data(1, s("t", 10, 1.0), s("t", 1500, 2.0)), b1));
+    assertEquals(before, dump());
+    assertEquals(2, store.query("c", "t", 0, 10_000, 100).samples().size());
+  }
+
+  @Test
+  void readBatchesChunksByBytesAndRespectsRangeEdges() {
+    List<EncodedBatch> all = new ArrayList<>();
+    for (long seq = 1; seq <= 300; seq++) {
+      all.add(data(seq, s("t", seq, seq)));
+    }
+    store.write("c", all);
+    store.write("c.x", List.of(data(1, s("t", 1, 1))));
+    store.write("b", List.of(data(1, s("t", 1, 1))));
+    int size = all.get(0).blob().length;
+    // All blobs here have the same size.
+    all.forEach(b -> assertEquals(size, b.blob().length));
+
+    assertEquals(all.subList(0, 300), store.readBatches("c", 1, 300, Long.MAX_VALUE));
+    assertEquals(all.subList(0, 300), store.readBatches("c", 0, 1000, Long.MAX_VALUE));
+    assertEquals(all.subList(254, 258), store.readBatches("c", 255, 258, Long.MAX_VALUE));
+    assertEquals(List.of(all.get(99)), store.readBatches("c", 100, 100, Long.MAX_VALUE));
+    // Stops once the sum reaches maxBytes: exactly 3 blobs, and 3 blobs plus one byte.
+    assertEquals(all.subList(9, 12), store.readBatches("c", 10, 300, 3L * size));
+    assertEquals(all.subList(9, 13), store.readBatches("c", 10, 300, 3L * size + 1));
+    // Always at least one batch.
+    assertEquals(List.of(all.get(9)), store.readBatches("c", 10, 300, 1));
+    assertEquals(List.of(all.get(9)), store.readBatches("c", 10, 300, 0));
+    // Chunk by chunk, the way recovery pulls.
+    List<EncodedBatch> pulled = new ArrayList<>();
+    long next = 1;
+    while (next <= 300) {
+      List<EncodedBatch> chunk = store.readBatches("c", next, 300, 7L * size);
+      assertFalse(chunk.isEmpty());
+      pulled.addAll(chunk);
+      next = chunk.get(chunk.size() - 1).seq() + 1;
+    }
+    assertEquals(all, pulled);
+    // Nothing beyond the collector's history, nothing of a collector sharing a prefix.
+    assertTrue(store.readBatches("c", 301, 400, 100).isEmpty());
+    assertTrue(store.readBatches("c", 5, 4, 100).isEmpty());
+    assertEquals(1, store.readBatches("c.x", 1, 1000, Long.MAX_VALUE).size());
+    assertTrue(store.readBatches("a", 1, 1000, Long.MAX_VALUE).isEmpty());
+  }
+
+  @Test
+  void readBatchesSkipsHoles() {
+    store.write("c", List.of(data(2, s("t", 2, 2)), data(5, s("t", 5, 5)), data(9, s("t", 9, 9))));
+    assertEquals(List.of(2L, 5L), seqs(store.readBatches("c", 1, 8, Long.MAX_VALUE)));
+    assertEquals(List.of(5L), seqs(store.readBatches("c", 3, 8, 1)));
+  }
+
+  @Test
+  void queryCrossesBucketsWithInclusiveEndsSortedByTs() {
+    // Buckets of 1000 ms; batch 2 carries samples that fall before batch 1's.
+    store.write(
+        "c",
+        List.of(
+            data(1, s("t", 999, 1), s("t", 1000, 2), s("t", 2500, 3), s("t", 4000, 4)),
+            data(2, s("t", 500, 5), s("t", 1999, 6), s("t", 2000, 7))));
+    assertEquals(
+        List.of(500L, 999L, 1000L, 1999L, 2000L, 2500L, 4000L),
+        ts(store.query("c", "t", 0, 10_000, 100).samples()));
+    assertEquals(
+        List.of(999L, 1000L, 1999L, 2000L),
+        ts(store.query("c", "t", 999, 2000, 100).samples()));
+    assertEquals(List.of(1000L), ts(store.query("c", "t", 1000, 1000, 100).samples()));
+    assertEquals(List.of(), ts(store.query("c", "t", 3000, 3999, 100).samples()));
+    assertEquals(List.of(), ts(store.query("c", "t", 2001, 2000, 100).samples()));
+    assertEquals(List.of(500L), ts(store.query("c", "t", -5000, 500, 100).samples()));
+    QueryResult r = store.query("c", "t", 0, 10_000, 100);
+    assertFalse(r.truncated());
+    assertEquals(new Sample("t", 1999, 6, 192), r.samples().get(3));
+  }
+
+  @Test
+  void queryIsolatesTagsAndCollectors() {
+    store.write("c", List.of(data(1, s("t", 10, 1), s("t:x", 10, 2), s("t.y", 10, 3), s("u", 10, 4))));
+    store.write("c.d", List.of(data(1, s("t", 10, 5))));
+    store.write("cd", List.of(data(1, s("t", 10, 6))));
+    assertEquals(List.of(s("t", 10, 1)), store.query("c", "t", 0, 100, 10).samples());
+    assertEquals(List.of(s("t:x", 10, 2)), store.query("c", "t:x", 0, 100, 10).samples());
+    assertEquals(List.of(s("t", 10, 5)), store.query("c.d", "t", 0, 100, 10).samples());
+    assertEquals(List.of(), store.query("c", "v", 0, 100, 10).samples());
+    assertEquals(List.of(), store.query("x", "t", 0, 100, 10).samples());
+  }
+
+  @Test
+  void queryKeepsEqualTimestampsFromDifferentBatchesInSeqOrder() {
+    store.write("c", List.of(data(3, s("t", 100, 3)), data(1, s("t", 100, 1)), data(2, s("t", 100, 2))));
+    assertEquals(
+        List.of(s("t", 100, 1), s("t", 100, 2), s("t", 100, 3)),
+        store.query("c", "t", 100, 100, 10).samples());
+  }
+
+  @Test
+  void queryLimitTruncates() {
+    List<EncodedBatch> batches = new ArrayList<>();
+    for (long seq = 1; seq <= 10; seq++) {
+      // Ten batches, ten buckets, newest samples written first so ordering is the store's work.
+      batches.add(data(seq, s("t", (10 - seq) * 1000 + 5, seq)));
+    }
+    store.write("c", batches);
+    QueryResult r = store.query("c", "t", 0, 100_000, 3);
+    assertTrue(r.truncated());
+    assertEquals(List.of(5L, 1005L, 2005L), ts(r.samples()));
+    QueryResult exact = store.query("c", "t", 0, 100_000, 10);
+    assertFalse(exact.truncated());
+    assertEquals(10, exact.samples().size());
+    QueryResult oneShort = store.query("c", "t", 0, 100_000, 9);
+    assertTrue(oneShort.truncated());
+    assertEquals(9, oneShort.samples().size());
+    QueryResult zero = store.query("c", "t", 0, 100_000, 0);
+    assertTrue(zero.truncated());
+    assertEquals(List.of(), zero.samples());
+    assertFalse(store.query("c", "t", 10_000, 100_000, 0).truncated());
+    assertThrows(IllegalArgumentException.class, () -> store.query("c", "t", 0, 1, -1));
+  }
+
+  @Test
+  void statusBatchesAreStoredWithoutIndex() {
+    EncodedBatch stop = status(2);
+    store.write("c", List.of(data(1, s("t", 10, 1)), stop));
+    assertArrayEquals(stop.blob(), store.readBatch("c", 2).orElseThrow());
+    assertEquals(List.of(1L, 2L), seqs(store.readBatches("c", 1, 2, Long.MAX_VALUE)));
+    long indexKeys = dump().keySet().stream().filter(k -> k.startsWith("t")).count();
+    assertEquals(1, indexKeys);
+    // A collector whose only batch is a status change is still registered.
+    store.write("quiet", List.of(status(1)));
+    assertTrue(store.collectors().contains("quiet"));
+  }
+
+  @Test
+  void collectorsListsEveryWrittenCollectorOnce() {
+    assertEquals(List.of(), store.collectors());
+    store.write("b", List.of(data(1, s("t", 1, 1))));
+    store.write("a.b", List.of(data(1, s("t", 1, 1))));
+    store.write("a", List.of(data(1, s("t", 1, 1))));
+    store.write("a", List.of(data(2, s("t", 1, 1))));
+    store.write("zz", List.of());
+    assertEquals(List.of("a", "a.b", "b"), store.collectors());
+  }
+
+  @Test
+  void reopenKeepsDataAndCloseIsIdempotent() {
+    EncodedBatch b1 = data(1, s("t", 1234, 9.5));
+    store.write("c", List.of(b1));
+    store.close();
+    store.close();
+    assertThrows(IllegalStateException.class, () -> store.readBatch("c", 1));
+    store = SampleStore.open(dir, BUCKET);
+    assertArrayEquals(b1.blob(), store.readBatch("c", 1).orElseThrow());
+    assertEquals(List.of(s("t", 1234, 9.5)), store.query("c", "t", 0, 5000, 10).samples());
+    assertEquals(List.of("c"), store.collectors());
+    assertTrue(store.approximateSize() >= 0);
+  }
+
+  @Test
+  void reopenWithAnotherBucketWidthIsRefused() {
+    store.close();
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> SampleStore.open(dir, BUCKET * 2));
+    assertTrue(e.getMessage().contains("bucket-millis"));
+    store = SampleStore.open(dir, BUCKET);
+  }
+
+  @Test
+  void rejectsBadIdentifiers() {
+    assertThrows(IllegalArgumentException.class, () -> store.write("bad id", List.of(data(1))));
+    assertThrows(IllegalArgumentException.class, () -> store.query("c", "bad tag", 0, 1, 1));
+  }
+
+  @Test
+  void concurrentWritersAndReaders() throws Exception {
+    List<Thread> threads = new ArrayList<>();
+    List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+    for (int w = 0; w < 4; w++) {
+      String collector = "c" + w;
+      threads.add(
+          new Thread(
+              () -> {
+                try {
+                  for (long seq = 1; seq <= 50; seq++) {
+                    store.write(collector, List.of(data(seq, s("t", seq * 100, seq))));
+                    store.query(collector, "t", 0, 100_000, 1000);
+                  }
+                } catch (Throwable t) {
+                  errors.add(t);
+                }
+              }));
+    }
+    threads.forEach(Thread::start);
+    for (Thread t : threads) {
+      t.join();
+    }
+    assertEquals(List.of(), errors);
+    for (int w = 0; w < 4; w++) {
+      assertEquals(50, store.query("c" + w, "t", 0, 100_000, 1000).samples().size());
+    }
+  }
+
+  private static List<Long> seqs(List<EncodedBatch> batches) {
+    return batches.stream().map(EncodedBatch::seq).toList();
+  }
+
+  private static List<Long> ts(List<Sample> samples) {
+    return samples.stream().map(Sample::ts).toList();
+  }
+
+  /** Every key and value on disk, printable; closes the store to read it raw, then reopens it. */
+  private Map<String, String> dump() {
+    store.close();
+    Map<String, String> out = new TreeMap<>();
+    try (DB db = factory.open(dir.toFile(), new Options());
+        DBIterator it = db.iterator()) {
+      for (it.seekToFirst(); it.hasNext(); ) {
+        Map.Entry<byte[], byte[]> e = it.next();
+        out.put(printable(e.getKey()), printable(e.getValue()));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    store = SampleStore.open(dir, BUCKET);
+    return out;
+  }
+
+  private static String printable(byte[] bytes) {
+    StringBuilder sb = new StringBuilder();
+    for (byte b : bytes) {
+      int c = b & 0xff;
+      if (c >= 0x20 && c < 0x7f) {
+        sb.append((char) c);
+      } else {
+        sb.append(String.format("\\x%02x", c));
+      }
+    }
+    return sb.toString();
+  }
+}
