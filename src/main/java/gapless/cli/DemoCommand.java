@@ -115,7 +115,7 @@ public final class DemoCommand implements Callable<Integer> {
     System.out.printf("  %-12s %d (rejected %d, no answer %d)%n", "errors", load.errors(), load.rejected(), load.failed());
     System.out.printf("  %-12s p50 %.1f ms, p99 %.1f ms%n", "ack latency", load.p50Micros() / 1000.0, load.p99Micros() / 1000.0);
     System.out.printf("  %-12s %d collectors on %d storage nodes%n", "replicas", report.collectors().size(), report.storageNodes());
-    System.out.printf("  %-12s %,d samples read back%n", "read back", report.samplesChecked());
+    System.out.printf("  %-12s %,d samples, every ledger sample from every replica%n", "read back", report.samplesChecked());
     System.out.printf("  %-12s %s%n", "verdict", report.verdictLine());
   }
 
