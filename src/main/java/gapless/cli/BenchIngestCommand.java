@@ -122,7 +122,7 @@ public final class BenchIngestCommand implements Callable<Integer> {
     int w = c.getInt("gapless.write-quorum");
     StringBuilder sb = new StringBuilder();
     sb.append("## Ingest\n\n");
-    sb.append("Measured ").append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME.withZone(java.time.ZoneOffset.UTC)))
+    sb.append("Measured ").append(ZonedDateTime.now().withNano(0).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME.withZone(java.time.ZoneOffset.UTC)))
         .append(" with `java -jar target/gapless.jar bench ingest --duration ").append(durationSeconds)
         .append(" --collectors ").append(collectors).append(" --tags ").append(tags).append(" --samples-per-tag ")
         .append(samplesPerTag).append("`.\n\n");
