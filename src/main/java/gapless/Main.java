@@ -1,16 +1,56 @@
 package gapless;
 
+import gapless.cli.BenchCommand;
+import gapless.cli.CliErrors;
+import gapless.cli.DemoCommand;
+import gapless.cli.EventsCommand;
 import gapless.cli.NodeCommand;
+import gapless.cli.QueryCommand;
+import gapless.cli.SimulateCommand;
+import gapless.cli.StatusCommand;
+import gapless.cli.VerifyCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code gapless} command line: one subcommand per task. */
-@Command(name = "gapless", mixinStandardHelpOptions = true, version = "gapless 0.1",
-    description = "Replicated historian for industrial collector data.",
-    subcommands = {NodeCommand.class})
-public final class Main {
+/**
+ * The {@code gapless} command line: one executable jar for the cluster node and every tool
+ * around it (demo, load simulator, status, query, verification, event log, benchmark).
+ */
+@Command(
+    name = "gapless",
+    mixinStandardHelpOptions = true,
+    version = "gapless 0.1.0",
+    description = "Gapless: a replicated historian on an Akka cluster.",
+    subcommands = {
+      // node: the cluster node itself; owned by the node code, the rest are client-side tools.
+      NodeCommand.class,
+      DemoCommand.class,
+      SimulateCommand.class,
+      StatusCommand.class,
+      QueryCommand.class,
+      VerifyCommand.class,
+      EventsCommand.class,
+      BenchCommand.class
+    })
+public final class Main implements Runnable {
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Main()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The configured command line: one-line errors for anything a user can cause, no stack traces. */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setExecutionExceptionHandler(CliErrors::onExecutionException);
+    cl.setParameterExceptionHandler(CliErrors::onParameterException);
+    return cl;
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
   }
 }

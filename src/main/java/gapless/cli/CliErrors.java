@@ -1,0 +1,42 @@
+package gapless.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+
+/**
+ * How the CLI reports failures: one line on stderr and a non-zero exit code, never a stack trace.
+ * Exit codes: 1 is reserved for "ran, and the answer is no" (verify failed), 2 for bad usage,
+ * 3 for a failure while running (node unreachable, error answer, unexpected exception).
+ */
+public final class CliErrors {
+
+  public static final int USAGE = 2;
+  public static final int RUNTIME = 3;
+
+  private CliErrors() {}
+
+  public static int onParameterException(CommandLine.ParameterException e, String[] args) {
+    CommandLine cmd = e.getCommandLine();
+    PrintWriter err = cmd.getErr();
+    err.println(cmd.getCommandSpec().qualifiedName() + ": " + GaplessClient.oneLine(e.getMessage())
+        + " (try: " + cmd.getCommandSpec().qualifiedName() + " --help)");
+    err.flush();
+    return USAGE;
+  }
+
+  public static int onExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {
+    PrintWriter err = cmd.getErr();
+    err.println(cmd.getCommandSpec().qualifiedName() + ": " + describe(e));
+    err.flush();
+    return RUNTIME;
+  }
+
+  /** A one-line description: the message for expected failures, the type too for anything else. */
+  static String describe(Throwable e) {
+    if (e instanceof GaplessClientException || e instanceof IllegalArgumentException) {
+      return GaplessClient.oneLine(e.getMessage());
+    }
+    String m = e.getMessage();
+    return e.getClass().getSimpleName() + (m == null ? "" : ": " + GaplessClient.oneLine(m));
+  }
+}

@@ -1,0 +1,60 @@
+package gapless.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code gapless events}: the cluster event log, recent events or followed live. */
+@Command(name = "events", mixinStandardHelpOptions = true,
+    description = "Print cluster events as 'time node EVENT key=value ...'; --follow streams them until interrupted.")
+public final class EventsCommand implements Callable<Integer> {
+
+  private static final Set<String> HEAD = Set.of("time", "node", "event");
+
+  @Option(names = "--node", required = true, converter = HttpUrlConverter.class, description = "Any node's URL")
+  URI node;
+
+  @Option(names = "--follow", description = "Keep streaming new events")
+  boolean follow;
+
+  @Option(names = "--limit", defaultValue = "100", description = "Recent events to print (default: ${DEFAULT-VALUE})")
+  int limit;
+
+  @Override
+  public Integer call() {
+    GaplessClient client = new GaplessClient();
+    if (follow) {
+      client.followEvents(node, e -> {
+        System.out.println(format(e));
+        System.out.flush();
+      });
+      return 0;
+    }
+    for (JsonNode e : client.events(node, limit)) {
+      System.out.println(format(e));
+    }
+    return 0;
+  }
+
+  /** {@code time node EVENT key=value ...}, the event's own fields in the order the node sent them. */
+  public static String format(JsonNode e) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(e.path("time").asText("-")).append(' ').append(e.path("node").asText("-")).append(' ')
+        .append(e.path("event").asText("?"));
+    Iterator<Map.Entry<String, JsonNode>> fields = e.fields();
+    while (fields.hasNext()) {
+      Map.Entry<String, JsonNode> f = fields.next();
+      if (HEAD.contains(f.getKey())) {
+        continue;
+      }
+      JsonNode v = f.getValue();
+      sb.append(' ').append(f.getKey()).append('=').append(v.isValueNode() ? v.asText() : v.toString());
+    }
+    return sb.toString();
+  }
+}

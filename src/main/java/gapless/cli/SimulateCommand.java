@@ -1,0 +1,61 @@
+package gapless.cli;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code gapless simulate}: collector load generator that writes an ack ledger. */
+@Command(name = "simulate", mixinStandardHelpOptions = true,
+    description = "Send synthetic collector batches to a gateway and append every acknowledged batch to a ledger.")
+public final class SimulateCommand implements Callable<Integer> {
+
+  @Option(names = "--gateway", required = true, converter = HttpUrlConverter.class,
+      description = "Gateway URL, e.g. http://127.0.0.1:8080")
+  URI gateway;
+
+  @Option(names = "--collectors", defaultValue = "4", description = "Collectors (default: ${DEFAULT-VALUE})")
+  int collectors;
+
+  @Option(names = "--tags", defaultValue = "10", description = "Tags per batch (default: ${DEFAULT-VALUE})")
+  int tags;
+
+  @Option(names = "--samples-per-tag", defaultValue = "100", description = "Samples of each tag per batch (default: ${DEFAULT-VALUE})")
+  int samplesPerTag;
+
+  @Option(names = "--step-ms", defaultValue = "10", description = "Time between two samples of a tag (default: ${DEFAULT-VALUE})")
+  long stepMs;
+
+  @Option(names = "--rate", defaultValue = "0",
+      description = "Target samples/s over all collectors; 0 = as fast as acks allow (default: ${DEFAULT-VALUE})")
+  double rate;
+
+  @Option(names = "--duration", defaultValue = "10", description = "Seconds to send (default: ${DEFAULT-VALUE})")
+  long durationSeconds;
+
+  @Option(names = "--ledger", description = "Ack ledger file to append to (default: none)")
+  Path ledger;
+
+  @Option(names = "--concurrency", description = "Requests in flight at most (default: one per collector, up to 64)")
+  Integer concurrency;
+
+  @Option(names = "--prefix", defaultValue = "sim", description = "Collector id prefix (default: ${DEFAULT-VALUE})")
+  String prefix;
+
+  @Override
+  public Integer call() {
+    SimulationSettings s = new SimulationSettings(gateway, collectors, tags, samplesPerTag, stepMs, rate,
+        Duration.ofSeconds(durationSeconds), ledger, concurrency == null ? Math.min(collectors, 64) : concurrency,
+        prefix, SimulationSettings.defaultStartTs());
+    System.out.printf("simulate: %d collectors x %d tags x %d samples/tag to %s for %d s%s%n", collectors, tags,
+        samplesPerTag, gateway, durationSeconds, ledger == null ? "" : ", ledger " + ledger);
+    SimulationResult r = new Simulator(new GaplessClient()).run(s, System.out);
+    if (r.acked() == 0) {
+      System.err.println("simulate: no batch was acknowledged" + (r.firstErrors().isEmpty() ? "" : "; first error: " + r.firstErrors().get(0)));
+      return CliErrors.RUNTIME;
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,38 @@
+package gapless.cli;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code gapless verify}: are the replicas identical, and is every acknowledged sample there? */
+@Command(name = "verify", mixinStandardHelpOptions = true,
+    description = "Compare every collector's replicas; with a ledger, read every acknowledged sample back from every replica."
+        + " Exit 0 when OK, 1 when not.")
+public final class VerifyCommand implements Callable<Integer> {
+
+  @Option(names = "--node", required = true, converter = HttpUrlConverter.class, description = "Any node's URL")
+  URI node;
+
+  @Option(names = "--ledger", description = "Ack ledger written by simulate")
+  Path ledger;
+
+  @Option(names = "--wait", defaultValue = "0", description = "Retry for up to this many seconds until OK (default: ${DEFAULT-VALUE})")
+  long waitSeconds;
+
+  @Option(names = "--page-size", defaultValue = "50000", description = "Samples per query page (default: ${DEFAULT-VALUE})")
+  int pageSize;
+
+  @Override
+  public Integer call() {
+    if (ledger != null) {
+      LedgerEntry.checkReadable(ledger);
+    }
+    VerifyReport report = new Verifier(new GaplessClient(), node).pageSize(pageSize)
+        .verify(ledger, Duration.ofSeconds(waitSeconds), System.out);
+    report.print(System.out);
+    return report.ok() ? 0 : 1;
+  }
+}
