@@ -106,6 +106,7 @@ public final class Collector extends EventSourcedBehavior<Collector.Command, Col
 
   // Not persisted: rebuilt from the receptionist and the buffer after a restart.
   private final Map<String, ActorRef<ReplicaHost.Command>> hosts = new HashMap<>();
+  private final Set<String> listed = new HashSet<>();
   private final Map<Long, InFlight> inFlight = new HashMap<>();
   private final Set<Long> deliveredNotRecorded = new java.util.LinkedHashSet<>();
 
@@ -144,8 +145,10 @@ public final class Collector extends EventSourcedBehavior<Collector.Command, Col
   public CommandHandler<Command, Event, CollectorState> commandHandler() {
     return newCommandHandlerBuilder()
         .forAnyState()
-        .onCommand(Ingest.class, (state, cmd) -> accept(state, Batch.ofSamples(state.lastSeq() + 1, now(), cmd.samples()), cmd.replyTo()))
-        .onCommand(ChangeStatus.class, (state, cmd) -> accept(state, Batch.ofStatus(state.lastSeq() + 1, now(), cmd.status(), cmd.reason()), cmd.replyTo()))
+        .onCommand(Ingest.class, (state, cmd) -> !knowsReplicaSet() ? Effect().stash()
+            : accept(state, Batch.ofSamples(state.lastSeq() + 1, now(), cmd.samples()), cmd.replyTo()))
+        .onCommand(ChangeStatus.class, (state, cmd) -> !knowsReplicaSet() ? Effect().stash()
+            : accept(state, Batch.ofStatus(state.lastSeq() + 1, now(), cmd.status(), cmd.reason()), cmd.replyTo()))
         .onCommand(Acked.class, this::onAck)
         .onCommand(AckTimeout.class, this::onAckTimeout)
         .onCommand(HostsChanged.class, this::onHostsChanged)
@@ -215,9 +218,20 @@ public final class Collector extends EventSourcedBehavior<Collector.Command, Col
     return Effect().none();
   }
 
+  /**
+   * Whether the receptionist has answered for every node of the replica set. Until then a new
+   * batch would miss replicas that are in fact up, so requests wait (stashed) for that first
+   * answer, which comes within milliseconds of the collector starting.
+   */
+  private boolean knowsReplicaSet() {
+    return listed.size() == replicaSet.size();
+  }
+
   private Effect<Event, CollectorState> onHostsChanged(CollectorState state, HostsChanged msg) {
+    boolean knewReplicaSet = knowsReplicaSet();
     for (String node : replicaSet) {
       if (msg.listing().isForKey(ReplicaHost.serviceKey(node))) {
+        listed.add(node);
         Set<ActorRef<ReplicaHost.Command>> reachable = msg.listing().getServiceInstances(ReplicaHost.serviceKey(node));
         if (reachable.isEmpty()) {
           hosts.remove(node);
@@ -229,7 +243,7 @@ public final class Collector extends EventSourcedBehavior<Collector.Command, Col
         }
       }
     }
-    return Effect().none();
+    return !knewReplicaSet && knowsReplicaSet() ? Effect().unstashAll() : Effect().none();
   }
 
   private Effect<Event, CollectorState> onTick(CollectorState state, Tick tick) {
