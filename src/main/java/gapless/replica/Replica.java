@@ -319,12 +319,15 @@ public final class Replica extends EventSourcedBehavior<Replica.Command, Replica
     long now = now();
     CompletableFuture<List<Event>> written = CompletableFuture.supplyAsync(() -> {
       List<EncodedBatch> encoded = new ArrayList<>(firstBySeq.size());
+      List<Batch> decoded = new ArrayList<>(firstBySeq.size());
       List<Event> events = new ArrayList<>(firstBySeq.size() + 1);
       for (StoreBatch b : firstBySeq.values()) {
+        Batch batch = BatchCodec.decode(b.seq(), b.blob());
         encoded.add(new EncodedBatch(b.seq(), b.blob()));
-        events.addAll(eventsFor(BatchCodec.decode(b.seq(), b.blob()), b.blob(), now));
+        decoded.add(batch);
+        events.addAll(eventsFor(batch, b.blob(), now));
       }
-      services.store().write(collector, encoded);
+      services.store().write(collector, encoded, decoded);
       return events;
     }, storeExecutor);
     context.pipeToSelf(written, (events, failure) -> new WriteDone(group, events, failure));

@@ -104,15 +104,24 @@ public final class SampleStore implements AutoCloseable {
    * blob never changes upstream (replicas compare checksums), so old index keys are not looked for.
    */
   public void write(String collector, List<EncodedBatch> batches) {
+    write(collector, batches, batches.stream().map(b -> BatchCodec.decode(b.seq(), b.blob())).toList());
+  }
+
+  /**
+   * As {@link #write(String, List)}, for a caller that has decoded the batches already
+   * ({@code decoded.get(i)} is {@code batches.get(i)}), so the hot path decodes each batch once.
+   */
+  public void write(String collector, List<EncodedBatch> batches, List<Batch> decoded) {
     requireCollector(collector);
     if (batches.isEmpty()) {
       return;
     }
     withOpenDb(() -> {
       try (WriteBatch wb = db.createWriteBatch()) {
-        for (EncodedBatch eb : batches) {
+        for (int i = 0; i < batches.size(); i++) {
+          EncodedBatch eb = batches.get(i);
           wb.put(StoreKeys.batchKey(collector, eb.seq()), eb.blob());
-          Batch batch = BatchCodec.decode(eb.seq(), eb.blob());
+          Batch batch = decoded.get(i);
           if (!batch.isStatusChange()) {
             putIndex(wb, collector, eb.seq(), batch.samples());
           }
