@@ -109,6 +109,27 @@ public final class LocalCluster implements AutoCloseable {
     return baseDir.resolve("logs").resolve(id + ".out");
   }
 
+  /** The directory of every node's console output and event file. */
+  public Path logDir() {
+    return baseDir.resolve("logs");
+  }
+
+  /** The data directory of node {@code id}. */
+  public Path dataDir(String id) {
+    node(id);
+    return baseDir.resolve("data").resolve(id);
+  }
+
+  /** Node {@code id}'s own event log file; it survives kill -9. */
+  public Path eventsFile(String id) {
+    return logDir().resolve(id + "-events.jsonl");
+  }
+
+  /** Every event any node of this cluster wrote to its event file so far, oldest first. */
+  public List<NodeEvent> events() {
+    return EventTail.readAll(logDir());
+  }
+
   public synchronized void startAll() {
     for (String id : layouts.keySet()) {
       start(id);

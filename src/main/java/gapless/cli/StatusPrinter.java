@@ -37,11 +37,12 @@ public final class StatusPrinter {
       }
     }
     rows.sort(Comparator.comparing(ReplicaView::collector).thenComparing(ReplicaView::node));
-    out.printf("%-20s %-5s %-10s %10s %10s %-14s %8s %12s %-14s%n", "COLLECTOR", "NODE", "STATUS", "CONTIGUOUS",
-        "HIGHEST", "MISSING", "BATCHES", "SAMPLES", "DIGEST");
+    out.printf("%-20s %-5s %-10s %10s %10s %-14s %6s %-10s %8s %12s %-14s%n", "COLLECTOR", "NODE", "STATUS", "CONTIGUOUS",
+        "HIGHEST", "MISSING", "LAG", "RECOVERING", "BATCHES", "SAMPLES", "DIGEST");
     for (ReplicaView v : rows) {
-      out.printf("%-20s %-5s %-10s %10d %10d %-14s %8d %12d %-14s%n", v.collector(), v.node(), v.status(),
-          v.contiguousSeq(), v.highestSeq(), v.missingText(), v.batches(), v.samples(), v.shortDigest());
+      out.printf("%-20s %-5s %-10s %10d %10d %-14s %6d %-10s %8d %12d %-14s%n", v.collector(), v.node(), v.status(),
+          v.contiguousSeq(), v.highestSeq(), v.missingText(), v.lag(), v.recovering() ? "yes" : "no", v.batches(),
+          v.samples(), v.shortDigest());
     }
     if (rows.isEmpty()) {
       out.println("(no replicas)");
