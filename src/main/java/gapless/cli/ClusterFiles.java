@@ -39,7 +39,7 @@ final class ClusterFiles {
   }
 
   /** Deletes a directory tree; what cannot be deleted is left and reported. */
-  public static void deleteTree(Path dir) {
+  static void deleteTree(Path dir) {
     if (!Files.exists(dir)) {
       return;
     }

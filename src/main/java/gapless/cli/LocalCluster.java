@@ -120,6 +120,17 @@ public final class LocalCluster implements AutoCloseable {
     return baseDir.resolve("data").resolve(id);
   }
 
+  /**
+   * Deletes node {@code id}'s data directory, so that its next start is a replacement node with the
+   * same id and an empty disk. The node must not be running.
+   */
+  public synchronized void wipeData(String id) {
+    if (isRunning(id)) {
+      throw new IllegalStateException("node " + id + " is running; stop or kill it before wiping its data");
+    }
+    ClusterFiles.deleteTree(dataDir(id));
+  }
+
   /** Node {@code id}'s own event log file; it survives kill -9. */
   public Path eventsFile(String id) {
     return logDir().resolve(id + "-events.jsonl");
