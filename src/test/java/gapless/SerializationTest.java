@@ -20,7 +20,12 @@ import gapless.replica.Replica;
 import gapless.replica.ReplicaHost;
 import gapless.replica.ReplicaState;
 import gapless.replica.ReplicaView;
+import gapless.recovery.RecoveryCoordinator;
+import gapless.replica.RecoveryRecord;
+import gapless.replica.ResumeReason;
+import gapless.replica.ServerStop;
 import gapless.replica.StatusMark;
+import gapless.replica.StopReason;
 import gapless.replica.StopInterval;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -59,6 +64,7 @@ class SerializationTest {
   @Test
   void replicaProtocol() {
     byte[] blob = {1, 0, 0, 0, 0, 0, 0, 0, 0, 7, 0};
+    // (the blob bytes are opaque to serialization)
     Replica.StoreBatch sb = (Replica.StoreBatch) serialization.verifySerialization(
         new Replica.StoreBatch("c1", 42, blob, ref()), false);
     assertEquals(42, sb.seq());
@@ -71,8 +77,28 @@ class SerializationTest {
     assertArrayEquals(blob, back.encodedSamples());
     assertEquals(answer.gaps(), back.gaps());
     roundTrip(new Replica.GetView("c1", ref()));
+    RecoveryRecord record = new RecoveryRecord(List.of(new SeqRange(5, 8)), List.of("s2", "s3"), 4, 40, 400, 12, 99);
     roundTrip(new ReplicaView("c1", "s1", List.of("s1", "s2", "s3"), 4, 9, List.of(new SeqRange(5, 8)),
-        5, 50, 500, "00ff", CollectorStatus.STOPPED, List.of(new StopInterval(1, 2L, "x", 2))));
+        5, 50, 500, "00ff", CollectorStatus.STOPPED, List.of(new StopInterval(1, 2L, "x", 2)), true, 3,
+        Map.of("s2", 9L), Map.of("s2", 4L), new ServerStop(StopReason.SHUTDOWN, 4, 9, 77), record));
+    roundTrip(new Replica.SyncStatus("c1", "s2", 40));
+    roundTrip(new Replica.EventsAfter("c1", 7, ref()));
+    roundTrip(new Replica.EventIndex("s2", "c1", 7, SeqRanges.of(new SeqRange(8, 20)),
+        List.of(new StatusMark(9, CollectorStatus.STOPPED, "m", 1)), 20));
+    roundTrip(new Replica.FetchBatches("c1", 8, 20, 262144, ref()));
+    Replica.BatchChunk chunk = (Replica.BatchChunk) serialization.verifySerialization(
+        new Replica.BatchChunk("s2", "c1", 8, 20, List.of(new EncodedBatch(8, blob))), false);
+    assertEquals(List.of(new EncodedBatch(8, blob)), chunk.batches());
+    roundTrip(new Replica.StopRecording("c1", StopReason.SERVER_OFFLINE, ref()));
+    roundTrip(new Replica.PeerLost("c1", "s3"));
+    roundTrip(new Replica.StartRecovery("c1", ref()));
+    roundTrip(new Replica.RecoveryInfo("c1", SeqRanges.of(new SeqRange(1, 3)), Map.of("s2", 3L), null));
+    roundTrip(new Replica.FinishRecovery("c1", record, true, ref()));
+    roundTrip(new ReplicaHost.StopAllRecording(StopReason.SHUTDOWN, ref()));
+    roundTrip(new ReplicaHost.PeerDown("s2"));
+    roundTrip(new ReplicaHost.RecoverAll("NODE_UP"));
+    roundTrip(new RecoveryCoordinator.Recover("c1", "BEHIND_SIBLING"));
+    roundTrip(new RecoveryCoordinator.RecoverAll("REJOINED"));
     roundTrip(new ReplicaHost.ListCollectors(ref()));
     roundTrip(new ReplicaHost.CollectorList("s1", List.of("a", "b")));
     roundTrip(new ReplicaHost.Describe(ref()));
@@ -82,9 +108,16 @@ class SerializationTest {
   @Test
   void replicaEventsAndSnapshot() {
     roundTrip(new Replica.BatchStored("s1", 7, 1000, 10, 130, 5, 9, 0xFFFFFFFFL, 2000));
-    roundTrip(new Replica.CollectorStatusChanged("s1", 8, CollectorStatus.STOPPED, "maintenance", 1000, 2000));
+    roundTrip(new Replica.RecordingStopped("s1", StopReason.COLLECTOR_STOPPED, 8, 0, "maintenance", 1000, 2000));
+    roundTrip(new Replica.RecordingStopped("s1", StopReason.UNCLEAN_SHUTDOWN, 8, 7, "", 1000, 2000));
+    roundTrip(new Replica.RecordingResumed("s1", ResumeReason.RECOVERED, 9, "stopped", 1000, 2000));
+    roundTrip(new Replica.PeerUnreachable("s1", "s2", 40, 2000));
+    roundTrip(new Replica.PeerSyncConfirmed("s1", "s2", 40, 2000));
+    roundTrip(new Replica.GapRecovered("s1", List.of(new SeqRange(3, 9)), List.of("s2"), 7, 70, 700, 15, 2000));
     roundTrip(new ReplicaState(SeqRanges.of(new SeqRange(1, 5), new SeqRange(9, 9)), 60, 700, -123456789L,
-        List.of(new StatusMark(3, CollectorStatus.STOPPED, "m", 10), new StatusMark(4, CollectorStatus.RUNNING, "", 20))));
+        List.of(new StatusMark(3, CollectorStatus.STOPPED, "m", 10), new StatusMark(4, CollectorStatus.RUNNING, "", 20)),
+        Map.of("s2", 5L), new ServerStop(StopReason.UNCLEAN_SHUTDOWN, 5, 9, 100),
+        new RecoveryRecord(List.of(new SeqRange(6, 8)), List.of("s3"), 3, 30, 300, 9, 99)));
     roundTrip(ReplicaState.EMPTY);
   }
 

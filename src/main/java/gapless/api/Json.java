@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gapless.model.SeqRange;
+import gapless.replica.RecoveryRecord;
 import gapless.replica.ReplicaView;
 import gapless.replica.StopInterval;
 import java.util.List;
@@ -51,6 +52,26 @@ final class Json {
     o.put("batches", v.batches()).put("samples", v.samples()).put("bytes", v.bytes())
         .put("digest", v.digest()).put("status", v.status().name());
     o.set("stops", stops(v.stops()));
+    o.put("recovering", v.recovering()).put("lag", v.lag());
+    o.set("peers", MAPPER.valueToTree(v.peers()));
+    o.set("confirmed", MAPPER.valueToTree(v.confirmed()));
+    if (v.serverStop() == null) {
+      o.putNull("serverStop");
+    } else {
+      o.putObject("serverStop").put("reason", v.serverStop().reason().name())
+          .put("contiguousSeq", v.serverStop().contiguousSeq()).put("highestSeq", v.serverStop().highestSeq())
+          .put("time", v.serverStop().time());
+    }
+    RecoveryRecord r = v.lastRecovery();
+    if (r == null) {
+      o.putNull("lastRecovery");
+    } else {
+      ObjectNode lr = o.putObject("lastRecovery");
+      lr.set("ranges", ranges(r.ranges()));
+      lr.set("sources", MAPPER.valueToTree(r.sources()));
+      lr.put("batches", r.batches()).put("samples", r.samples()).put("bytes", r.bytes())
+          .put("millis", r.millis()).put("time", r.time());
+    }
     return o;
   }
 }

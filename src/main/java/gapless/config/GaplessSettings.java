@@ -22,7 +22,14 @@ public record GaplessSettings(
     int maxBufferedBatches,
     int collectorSnapshotEvery,
     int replicaSnapshotEvery,
-    Duration replicaPassivateAfter,
+    Duration syncInterval,
+    int confirmEverySeqs,
+    Duration confirmMaxDelay,
+    int lagIntervals,
+    int recoveryMaxConcurrent,
+    long recoveryChunkBytes,
+    Duration recoveryAskTimeout,
+    Duration recoveryRetryAfter,
     int maxQuerySamples,
     long bucketMillis) {
 
@@ -46,7 +53,14 @@ public record GaplessSettings(
         c.getInt("ingest.max-buffered-batches"),
         c.getInt("ingest.snapshot-every"),
         c.getInt("replica.snapshot-every"),
-        c.getDuration("replica.passivate-after"),
+        c.getDuration("replica.sync-interval"),
+        c.getInt("replica.confirm-every-seqs"),
+        c.getDuration("replica.confirm-max-delay"),
+        c.getInt("replica.lag-intervals"),
+        c.getInt("recovery.max-concurrent"),
+        c.getBytes("recovery.chunk-bytes"),
+        c.getDuration("recovery.ask-timeout"),
+        c.getDuration("recovery.retry-after"),
         c.getInt("query.max-samples"),
         c.getLong("query.bucket-millis"));
   }

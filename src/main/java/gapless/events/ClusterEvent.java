@@ -33,6 +33,15 @@ public record ClusterEvent(String time, String node, String event, Map<String, O
     return new ClusterEvent(Instant.now().toString(), node, event, fields);
   }
 
+  /** An event about one collector's replica: {@code collector} first, then the given fields. */
+  public static ClusterEvent ofCollector(String node, String event, String collector, Object... nameValues) {
+    Object[] all = new Object[nameValues.length + 2];
+    all[0] = "collector";
+    all[1] = collector;
+    System.arraycopy(nameValues, 0, all, 2, nameValues.length);
+    return now(node, event, all);
+  }
+
   public ObjectNode toJson() {
     ObjectNode o = JSON.createObjectNode();
     o.put("time", time).put("node", node).put("event", event);

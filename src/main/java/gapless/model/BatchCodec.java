@@ -97,6 +97,23 @@ public final class BatchCodec {
     return Batch.ofSamples(seq, acceptedAt, samples);
   }
 
+  /** Number of samples in an encoded batch, read from its header without decoding the samples. */
+  public static int sampleCount(byte[] blob) {
+    ByteBuffer in = ByteBuffer.wrap(blob);
+    in.get();
+    int kind = in.get() & 0xff;
+    if (kind != KIND_SAMPLES) {
+      return 0;
+    }
+    in.getLong();
+    int tagCount = (int) readVarint(in);
+    for (int i = 0; i < tagCount; i++) {
+      int len = (int) readVarint(in);
+      in.position(in.position() + len);
+    }
+    return (int) readVarint(in);
+  }
+
   /** CRC32C of the encoded bytes: what replicas compare, and what the digest is built from. */
   public static long checksum(byte[] blob) {
     CRC32C crc = new CRC32C();

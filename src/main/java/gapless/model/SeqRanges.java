@@ -107,6 +107,11 @@ public final class SeqRanges {
     return new SeqRanges(out, true);
   }
 
+  /** The seqs in both this set and {@code other}. */
+  public SeqRanges intersect(SeqRanges other) {
+    return minus(minus(other));
+  }
+
   /** Only the seqs in {@code [from, to]}. */
   public SeqRanges clip(long from, long to) {
     List<SeqRange> out = new ArrayList<>();

@@ -1,24 +1,35 @@
 package gapless.replica;
 
+import akka.Done;
+import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.TimerScheduler;
+import akka.actor.typed.receptionist.Receptionist;
 import akka.persistence.typed.PersistenceId;
+import akka.persistence.typed.RecoveryCompleted;
 import akka.persistence.typed.javadsl.CommandHandler;
 import akka.persistence.typed.javadsl.Effect;
 import akka.persistence.typed.javadsl.EventHandler;
 import akka.persistence.typed.javadsl.EventSourcedBehavior;
 import akka.persistence.typed.javadsl.RetentionCriteria;
+import akka.persistence.typed.javadsl.SignalHandler;
 import gapless.CborSerializable;
+import gapless.events.ClusterEvent;
+import gapless.events.EventLog;
 import gapless.model.Batch;
 import gapless.model.BatchCodec;
 import gapless.model.CollectorStatus;
 import gapless.model.EncodedBatch;
 import gapless.model.Sample;
-import gapless.store.SampleStore;
+import gapless.model.SeqRange;
+import gapless.model.SeqRanges;
+import gapless.recovery.RecoveryCoordinator;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,9 +37,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
- * This node's replica of one collector. Its journal holds the replica's state events (which
- * batches it holds, the collector's status changes); the samples live in the node's
- * {@link SampleStore}.
+ * This node's replica of one collector. Its journal is the replica's event log: which batches it
+ * holds, the collector's status changes, when its own recording stopped and resumed, what it
+ * confirmed with each sibling, and what each recovery filled. The samples live in the node's
+ * sample store.
  *
  * <p>Write order: samples and blob to the store (one synced LevelDB write), then persist
  * {@code BatchStored}, then ack. A crash between the two only makes the seq look missing, and the
@@ -36,8 +48,11 @@ import java.util.concurrent.Executor;
  *
  * <p>Group commit: while one store write is in flight, newly arrived batches wait; when it is
  * done, everything that waited goes to the store in one write and to the journal in one
- * {@code persist} of all its events. One fsync pair serves a whole group, so throughput grows with
- * load instead of being capped by fsyncs per second.
+ * {@code persist}. One fsync pair serves a whole group.
+ *
+ * <p>Toward its siblings it reports its contiguous seq every sync interval, persists the seq both
+ * sides confirmed (throttled), serves their recoveries ({@link EventsAfter}, {@link FetchBatches}),
+ * and asks for a recovery of its own when it stays behind them.
  */
 public final class Replica extends EventSourcedBehavior<Replica.Command, Replica.Event, ReplicaState> {
 
@@ -48,6 +63,8 @@ public final class Replica extends EventSourcedBehavior<Replica.Command, Replica
   public interface CollectorCommand extends Command, ReplicaHost.Command {
     String collector();
   }
+
+  // ---- ingest and reads
 
   /** Store one batch (idempotent by seq) and answer {@link StoreAck} once it is durable. */
   public record StoreBatch(String collector, long seq, byte[] blob, ActorRef<StoreAck> replyTo)
@@ -66,13 +83,8 @@ public final class Replica extends EventSourcedBehavior<Replica.Command, Replica
    * answer stays within one Artery frame.
    */
   public record SampleAnswer(
-      String node,
-      String collector,
-      String tag,
-      long contiguousSeq,
-      byte[] encodedSamples,
-      List<StopInterval> gaps,
-      boolean truncated)
+      String node, String collector, String tag, long contiguousSeq, byte[] encodedSamples,
+      List<StopInterval> gaps, boolean truncated)
       implements CborSerializable {
 
     public List<Sample> decodeSamples() {
@@ -83,40 +95,123 @@ public final class Replica extends EventSourcedBehavior<Replica.Command, Replica
   /** Ask for this replica's {@link ReplicaView}. */
   public record GetView(String collector, ActorRef<ReplicaView> replyTo) implements CollectorCommand {}
 
-  /** Local only: the store write of a group finished. */
+  // ---- siblings
+
+  /** A sibling's periodic report: it holds 1..contiguousSeq of the collector. */
+  public record SyncStatus(String collector, String peer, long contiguousSeq) implements CollectorCommand {}
+
+  /** From a recovering sibling: what do you hold after {@code afterSeq}? */
+  public record EventsAfter(String collector, long afterSeq, ActorRef<EventIndex> replyTo) implements CollectorCommand {}
+
+  /**
+   * Answer to {@link EventsAfter}: the seq ranges held after {@code afterSeq} (ranges, never one
+   * entry per batch), the collector's status changes after it, and the highest seq held.
+   */
+  public record EventIndex(
+      String node, String collector, long afterSeq, SeqRanges held, List<StatusMark> statusMarks, long highestSeq)
+      implements CborSerializable {}
+
+  /** From a recovering sibling: the batches held in {@code [fromSeq, toSeq]}, up to about maxBytes. */
+  public record FetchBatches(String collector, long fromSeq, long toSeq, long maxBytes, ActorRef<BatchChunk> replyTo)
+      implements CollectorCommand {}
+
+  /** Answer to {@link FetchBatches}, in seq order; empty when nothing in the range is held. */
+  public record BatchChunk(String node, String collector, long fromSeq, long toSeq, List<EncodedBatch> batches)
+      implements CborSerializable {}
+
+  // ---- supervision and local recovery
+
+  /** This node stopped recording (lost the cluster, or shuts down). Answered once recorded. */
+  public record StopRecording(String collector, StopReason reason, ActorRef<Done> replyTo) implements CollectorCommand {}
+
+  /** A sibling's node became unreachable or was removed. */
+  public record PeerLost(String collector, String peer) implements CollectorCommand {}
+
+  /** The local recovery starts: answer what this replica holds and what it confirmed. */
+  public record StartRecovery(String collector, ActorRef<RecoveryInfo> replyTo) implements CollectorCommand {}
+
+  public record RecoveryInfo(String collector, SeqRanges held, Map<String, Long> confirmed, ServerStop serverStop)
+      implements CborSerializable {}
+
+  /**
+   * The local recovery ended. {@code filled} (null when nothing was moved) is recorded as
+   * {@code GapRecovered}; when {@code complete}, an open server stop ends with {@code RecordingResumed}.
+   */
+  public record FinishRecovery(String collector, RecoveryRecord filled, boolean complete, ActorRef<Done> replyTo)
+      implements CollectorCommand {}
+
+  // ---- local only
+
   private record WriteDone(List<StoreBatch> group, List<Event> events, Throwable failure)
-      implements Command, akka.actor.NoSerializationVerificationNeeded {}
+      implements Command, NoSerializationVerificationNeeded {}
+
+  private record SiblingsChanged(Receptionist.Listing listing) implements Command, NoSerializationVerificationNeeded {}
+
+  private enum Internal implements Command, NoSerializationVerificationNeeded {
+    SYNC_TICK,
+    CHECK_STARTUP
+  }
+
+  // ---- events
 
   /** State events in the replica's journal. Each carries its source node and local time. */
-  public sealed interface Event extends CborSerializable permits BatchStored, CollectorStatusChanged {}
+  public sealed interface Event extends CborSerializable
+      permits BatchStored, RecordingStopped, RecordingResumed, PeerUnreachable, PeerSyncConfirmed, GapRecovered {}
 
   /** The batch {@code seq} is durable in this node's sample store. */
   public record BatchStored(
       String node, long seq, long acceptedAt, int samples, int bytes, long minTs, long maxTs, long checksum, long time)
       implements Event {}
 
-  /** The collector reported a status change, recorded at position {@code seq} of its history. */
-  public record CollectorStatusChanged(
-      String node, long seq, CollectorStatus status, String reason, long acceptedAt, long time)
+  /**
+   * The target event: recording stopped here. For {@code COLLECTOR_STOPPED}, {@code seq} is the
+   * status change's seq, {@code at} the gateway time and {@code detail} the collector's reason;
+   * otherwise {@code seq} is the highest seq held when this node stopped and {@code at} its time.
+   */
+  public record RecordingStopped(
+      String node, StopReason reason, long seq, long contiguousSeq, String detail, long at, long time)
+      implements Event {}
+
+  /** Recording resumed: the collector runs again, or a recovery closed this node's stop. */
+  public record RecordingResumed(String node, ResumeReason reason, long seq, String detail, long at, long time)
+      implements Event {}
+
+  /** A sibling's node became unreachable; {@code confirmedSeq} is what both sides last confirmed. */
+  public record PeerUnreachable(String node, String peer, long confirmedSeq, long time) implements Event {}
+
+  /** This replica and {@code peer} both hold 1..seq. */
+  public record PeerSyncConfirmed(String node, String peer, long seq, long time) implements Event {}
+
+  /** The missing-event information: what a recovery filled, from where, at what cost. */
+  public record GapRecovered(
+      String node, List<SeqRange> ranges, List<String> sources, long batches, long samples, long bytes, long millis, long time)
       implements Event {}
 
   private final ActorContext<Command> context;
-  private final String node;
   private final String collector;
   private final List<String> replicaSet;
-  private final SampleStore store;
+  private final List<String> siblings;
+  private final ReplicaServices services;
+  private final ActorRef<RecoveryCoordinator.Command> recovery;
+  private final String node;
   private final Executor storeExecutor;
-  private final int snapshotEvery;
-  private final int maxQuerySamples;
 
-  // Group-commit bookkeeping; not part of the persisted state.
+  // Not persisted: group commit, siblings seen, sync and lag bookkeeping, recovery in progress.
   private final List<StoreBatch> waiting = new ArrayList<>();
   private boolean writing;
+  private final Map<String, ActorRef<ReplicaHost.Command>> siblingHosts = new HashMap<>();
+  private final Map<String, Long> peerContiguous = new HashMap<>();
+  private final Map<String, Long> lastConfirmPersisted = new HashMap<>();
+  private long lastSentContiguous = -1;
+  private int ticksSinceSent;
+  private long behindTarget;
+  private int behindTicks;
+  private boolean recovering;
+  private final long startedAt = now();
 
   public static Behavior<Command> create(
-      String node, String collector, List<String> replicaSet, SampleStore store, int snapshotEvery, int maxQuerySamples) {
-    return Behaviors.setup(
-        ctx -> new Replica(ctx, node, collector, replicaSet, store, snapshotEvery, maxQuerySamples));
+      String collector, ReplicaServices services, ActorRef<RecoveryCoordinator.Command> recovery) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Replica(ctx, timers, collector, services, recovery)));
   }
 
   public static PersistenceId persistenceId(String collector) {
@@ -124,17 +219,22 @@ public final class Replica extends EventSourcedBehavior<Replica.Command, Replica
   }
 
   private Replica(
-      ActorContext<Command> context, String node, String collector, List<String> replicaSet,
-      SampleStore store, int snapshotEvery, int maxQuerySamples) {
+      ActorContext<Command> context, TimerScheduler<Command> timers, String collector, ReplicaServices services,
+      ActorRef<RecoveryCoordinator.Command> recovery) {
     super(persistenceId(collector));
+    this.recovery = recovery;
     this.context = context;
-    this.node = node;
     this.collector = collector;
-    this.replicaSet = replicaSet;
-    this.store = store;
+    this.services = services;
+    this.node = services.node();
+    this.replicaSet = services.placement().replicaSet(collector);
+    this.siblings = replicaSet.stream().filter(n -> !n.equals(node)).toList();
     this.storeExecutor = context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("gapless-store-dispatcher"));
-    this.snapshotEvery = snapshotEvery;
-    this.maxQuerySamples = maxQuerySamples;
+    ActorRef<Receptionist.Listing> adapter = context.messageAdapter(Receptionist.Listing.class, SiblingsChanged::new);
+    for (String sibling : siblings) {
+      context.getSystem().receptionist().tell(Receptionist.subscribe(ReplicaHost.serviceKey(sibling), adapter));
+    }
+    timers.startTimerWithFixedDelay(Internal.SYNC_TICK, services.settings().syncInterval());
   }
 
   @Override
@@ -145,7 +245,14 @@ public final class Replica extends EventSourcedBehavior<Replica.Command, Replica
   @Override
   public RetentionCriteria retentionCriteria() {
     // Snapshots only: the events stay, they are the replica's log.
-    return RetentionCriteria.snapshotEvery(snapshotEvery, 2);
+    return RetentionCriteria.snapshotEvery(services.settings().replicaSnapshotEvery(), 2);
+  }
+
+  @Override
+  public SignalHandler<ReplicaState> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), state -> context.getSelf().tell(Internal.CHECK_STARTUP))
+        .build();
   }
 
   @Override
@@ -155,12 +262,36 @@ public final class Replica extends EventSourcedBehavior<Replica.Command, Replica
         .onCommand(StoreBatch.class, this::onStoreBatch)
         .onCommand(WriteDone.class, this::onWriteDone)
         .onCommand(QuerySamples.class, this::onQuery)
-        .onCommand(GetView.class, (state, cmd) -> {
-          cmd.replyTo().tell(ReplicaView.of(node, collector, replicaSet, state));
-          return Effect().none();
+        .onCommand(GetView.class, (state, cmd) -> reply(cmd.replyTo(), view(state)))
+        .onCommand(SyncStatus.class, this::onSyncStatus)
+        .onCommand(EventsAfter.class, (state, cmd) -> reply(cmd.replyTo(), new EventIndex(node, collector, cmd.afterSeq(),
+            state.held().clip(cmd.afterSeq() + 1, Long.MAX_VALUE), state.statusMarksAfter(cmd.afterSeq()), state.held().highest())))
+        .onCommand(FetchBatches.class, this::onFetch)
+        .onCommand(StopRecording.class, this::onStopRecording)
+        .onCommand(PeerLost.class, (state, cmd) -> Effect().persist(
+            new PeerUnreachable(node, cmd.peer(), state.confirmedWith(cmd.peer()), now())))
+        .onCommand(StartRecovery.class, (state, cmd) -> {
+          recovering = true;
+          return reply(cmd.replyTo(), new RecoveryInfo(collector, state.held(), state.confirmed(), state.serverStop()));
         })
+        .onCommand(FinishRecovery.class, this::onFinishRecovery)
+        .onCommand(SiblingsChanged.class, this::onSiblingsChanged)
+        .onCommand(Internal.class, (state, cmd) -> cmd == Internal.SYNC_TICK ? onSyncTick(state) : onStartup(state))
         .build();
   }
+
+  private <T> Effect<Event, ReplicaState> reply(ActorRef<T> to, T message) {
+    to.tell(message);
+    return Effect().none();
+  }
+
+  private ReplicaView view(ReplicaState state) {
+    long maxPeer = peerContiguous.values().stream().mapToLong(Long::longValue).max().orElse(0);
+    return ReplicaView.of(node, collector, replicaSet, state, recovering,
+        Math.max(0, maxPeer - state.held().contiguous()), Map.copyOf(peerContiguous));
+  }
+
+  // ---- ingest
 
   private Effect<Event, ReplicaState> onStoreBatch(ReplicaState state, StoreBatch cmd) {
     if (state.holds(cmd.seq())) {
@@ -185,7 +316,7 @@ public final class Replica extends EventSourcedBehavior<Replica.Command, Replica
     List<StoreBatch> group = List.copyOf(waiting);
     waiting.clear();
     writing = true;
-    long now = System.currentTimeMillis();
+    long now = now();
     CompletableFuture<List<Event>> written = CompletableFuture.supplyAsync(() -> {
       List<EncodedBatch> encoded = new ArrayList<>(firstBySeq.size());
       List<Event> events = new ArrayList<>(firstBySeq.size() + 1);
@@ -193,7 +324,7 @@ public final class Replica extends EventSourcedBehavior<Replica.Command, Replica
         encoded.add(new EncodedBatch(b.seq(), b.blob()));
         events.addAll(eventsFor(BatchCodec.decode(b.seq(), b.blob()), b.blob(), now));
       }
-      store.write(collector, encoded);
+      services.store().write(collector, encoded);
       return events;
     }, storeExecutor);
     context.pipeToSelf(written, (events, failure) -> new WriteDone(group, events, failure));
@@ -208,8 +339,10 @@ public final class Replica extends EventSourcedBehavior<Replica.Command, Replica
     if (!batch.isStatusChange()) {
       return List.of(stored);
     }
-    return List.of(stored,
-        new CollectorStatusChanged(node, batch.seq(), batch.status(), batch.reason(), batch.acceptedAt(), now));
+    Event status = batch.status() == CollectorStatus.STOPPED
+        ? new RecordingStopped(node, StopReason.COLLECTOR_STOPPED, batch.seq(), 0, batch.reason(), batch.acceptedAt(), now)
+        : new RecordingResumed(node, ResumeReason.COLLECTOR_RUNNING, batch.seq(), batch.reason(), batch.acceptedAt(), now);
+    return List.of(stored, status);
   }
 
   private Effect<Event, ReplicaState> onWriteDone(ReplicaState state, WriteDone done) {
@@ -226,6 +359,7 @@ public final class Replica extends EventSourcedBehavior<Replica.Command, Replica
       for (StoreBatch b : done.group()) {
         b.replyTo().tell(new StoreAck(node, collector, b.seq()));
       }
+      done.events().forEach(this::logStatusChange);
       writing = false;
       if (!waiting.isEmpty()) {
         startWrite(newState);
@@ -233,11 +367,23 @@ public final class Replica extends EventSourcedBehavior<Replica.Command, Replica
     });
   }
 
+  private void logStatusChange(Event e) {
+    if (e instanceof RecordingStopped s) {
+      emit("RECORDING_STOPPED", "reason", s.reason().name(), "seq", s.seq(), "contiguousSeq", s.contiguousSeq(), "detail", s.detail());
+    } else if (e instanceof RecordingResumed r) {
+      emit("RECORDING_RESUMED", "reason", r.reason().name(), "seq", r.seq(), "detail", r.detail());
+    }
+  }
+
+  private void emit(String event, Object... fields) {
+    services.eventLog().tell(new EventLog.Emit(ClusterEvent.ofCollector(node, event, collector, fields)));
+  }
+
   private Effect<Event, ReplicaState> onQuery(ReplicaState state, QuerySamples q) {
-    int limit = Math.max(1, Math.min(q.limit(), maxQuerySamples));
+    int limit = Math.max(1, Math.min(q.limit(), services.settings().maxQuerySamples()));
     List<StopInterval> gaps = state.stopsOverlapping(q.from(), q.to());
     long contiguous = state.held().contiguous();
-    CompletableFuture.supplyAsync(() -> store.query(collector, q.tag(), q.from(), q.to(), limit), storeExecutor)
+    CompletableFuture.supplyAsync(() -> services.store().query(collector, q.tag(), q.from(), q.to(), limit), storeExecutor)
         .whenComplete((result, failure) -> {
           if (failure != null) {
             context.getSystem().log().error("Query of [{}] failed", collector, failure);
@@ -249,13 +395,135 @@ public final class Replica extends EventSourcedBehavior<Replica.Command, Replica
     return Effect().none();
   }
 
+  // ---- siblings
+
+  private Effect<Event, ReplicaState> onSiblingsChanged(ReplicaState state, SiblingsChanged msg) {
+    for (String sibling : siblings) {
+      if (msg.listing().isForKey(ReplicaHost.serviceKey(sibling))) {
+        msg.listing().getServiceInstances(ReplicaHost.serviceKey(sibling)).stream().findFirst()
+            .ifPresentOrElse(h -> siblingHosts.put(sibling, h), () -> siblingHosts.remove(sibling));
+      }
+    }
+    return Effect().none();
+  }
+
+  private Effect<Event, ReplicaState> onSyncTick(ReplicaState state) {
+    long contiguous = state.held().contiguous();
+    ticksSinceSent++;
+    if (contiguous > 0 && (contiguous != lastSentContiguous || ticksSinceSent >= 10)) {
+      siblingHosts.values().forEach(h -> h.tell(new SyncStatus(collector, node, contiguous)));
+      lastSentContiguous = contiguous;
+      ticksSinceSent = 0;
+    }
+    checkLag(contiguous);
+    return Effect().none();
+  }
+
+  /**
+   * Asks for a recovery when a sibling held a contiguous seq this replica still lacks several
+   * sync intervals later: live writes in flight never stay behind that long, a hole does.
+   */
+  private void checkLag(long contiguous) {
+    long maxPeer = peerContiguous.values().stream().mapToLong(Long::longValue).max().orElse(0);
+    if (recovering || contiguous >= behindTarget) {
+      behindTarget = maxPeer > contiguous ? maxPeer : 0;
+      behindTicks = 0;
+      return;
+    }
+    if (++behindTicks >= services.settings().lagIntervals()) {
+      recovery.tell(new RecoveryCoordinator.Recover(collector,
+          "BEHIND_SIBLING: holds 1.." + contiguous + ", a sibling holds 1.." + behindTarget));
+      behindTarget = 0;
+      behindTicks = 0;
+    }
+  }
+
+  private Effect<Event, ReplicaState> onSyncStatus(ReplicaState state, SyncStatus s) {
+    peerContiguous.put(s.peer(), s.contiguousSeq());
+    long confirmed = Math.min(state.held().contiguous(), s.contiguousSeq());
+    long persisted = state.confirmedWith(s.peer());
+    long lastAt = lastConfirmPersisted.getOrDefault(s.peer(), startedAt);
+    boolean due = confirmed - persisted >= services.settings().confirmEverySeqs()
+        || (confirmed > persisted && now() - lastAt >= services.settings().confirmMaxDelay().toMillis());
+    if (!due) {
+      return Effect().none();
+    }
+    lastConfirmPersisted.put(s.peer(), now());
+    return Effect().persist(new PeerSyncConfirmed(node, s.peer(), confirmed, now()));
+  }
+
+  private Effect<Event, ReplicaState> onFetch(ReplicaState state, FetchBatches f) {
+    CompletableFuture.supplyAsync(() -> services.store().readBatches(collector, f.fromSeq(), f.toSeq(), f.maxBytes()), storeExecutor)
+        .whenComplete((batches, failure) -> {
+          if (failure != null) {
+            // No answer: the recovering side times out and asks another sibling.
+            context.getSystem().log().error("Reading batches of [{}] for a sibling failed", collector, failure);
+            return;
+          }
+          f.replyTo().tell(new BatchChunk(node, collector, f.fromSeq(), f.toSeq(), batches));
+        });
+    return Effect().none();
+  }
+
+  // ---- stops and recovery
+
+  private Effect<Event, ReplicaState> onStartup(ReplicaState state) {
+    if (lastSequenceNumber(context) > 0 && state.isRecording()) {
+      // The last run ended while recording: it crashed, and may have missed anything after this.
+      return stop(state, StopReason.UNCLEAN_SHUTDOWN);
+    }
+    return Effect().none();
+  }
+
+  private Effect<Event, ReplicaState> onStopRecording(ReplicaState state, StopRecording cmd) {
+    if (!state.isRecording()) {
+      cmd.replyTo().tell(Done.getInstance());
+      return Effect().none();
+    }
+    return stop(state, cmd.reason()).thenRun(s -> cmd.replyTo().tell(Done.getInstance()));
+  }
+
+  private akka.persistence.typed.javadsl.EffectBuilder<Event, ReplicaState> stop(ReplicaState state, StopReason reason) {
+    RecordingStopped e = new RecordingStopped(node, reason, state.held().highest(), state.held().contiguous(), "", now(), now());
+    return Effect().persist(e).thenRun(s -> logStatusChange(e));
+  }
+
+  private Effect<Event, ReplicaState> onFinishRecovery(ReplicaState state, FinishRecovery f) {
+    recovering = false;
+    List<Event> events = new ArrayList<>(2);
+    RecoveryRecord r = f.filled();
+    if (r != null) {
+      events.add(new GapRecovered(node, r.ranges(), r.sources(), r.batches(), r.samples(), r.bytes(), r.millis(), now()));
+    }
+    if (f.complete() && !state.isRecording()) {
+      events.add(new RecordingResumed(node, ResumeReason.RECOVERED, state.held().highest(),
+          "stopped " + state.serverStop().reason() + " at seq " + state.serverStop().highestSeq(), now(), now()));
+    }
+    return Effect().persist(events).thenRun(s -> {
+      events.forEach(this::logStatusChange);
+      f.replyTo().tell(Done.getInstance());
+    });
+  }
+
   @Override
   public EventHandler<ReplicaState, Event> eventHandler() {
     return newEventHandlerBuilder()
         .forAnyState()
         .onEvent(BatchStored.class, (state, e) -> state.withBatch(e.seq(), e.checksum(), e.samples(), e.bytes()))
-        .onEvent(CollectorStatusChanged.class,
-            (state, e) -> state.withStatusMark(new StatusMark(e.seq(), e.status(), e.reason(), e.acceptedAt())))
+        .onEvent(RecordingStopped.class, (state, e) -> e.reason() == StopReason.COLLECTOR_STOPPED
+            ? state.withStatusMark(new StatusMark(e.seq(), CollectorStatus.STOPPED, e.detail(), e.at()))
+            : state.withServerStop(new ServerStop(e.reason(), e.contiguousSeq(), e.seq(), e.time())))
+        .onEvent(RecordingResumed.class, (state, e) -> e.reason() == ResumeReason.COLLECTOR_RUNNING
+            ? state.withStatusMark(new StatusMark(e.seq(), CollectorStatus.RUNNING, e.detail(), e.at()))
+            : state.withServerStop(null))
+        .onEvent(PeerUnreachable.class, (state, e) -> state)
+        .onEvent(PeerSyncConfirmed.class, (state, e) -> state.withConfirmed(e.peer(), e.seq()))
+        .onEvent(GapRecovered.class, (state, e) -> state.withRecovery(
+            new RecoveryRecord(e.ranges(), e.sources(), e.batches(), e.samples(), e.bytes(), e.millis(), e.time())))
         .build();
+  }
+
+  private static long now() {
+    return System.currentTimeMillis();
   }
 }

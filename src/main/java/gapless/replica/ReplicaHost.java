@@ -1,5 +1,7 @@
 package gapless.replica;
 
+import akka.Done;
+import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.DispatcherSelector;
@@ -11,17 +13,23 @@ import akka.actor.typed.receptionist.Receptionist;
 import akka.actor.typed.receptionist.ServiceKey;
 import gapless.CborSerializable;
 import gapless.config.GaplessSettings;
+import gapless.events.EventLog;
+import gapless.recovery.RecoveryCoordinator;
 import gapless.store.SampleStore;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
- * The storage side of a node: owns one {@link Replica} child per collector this node holds and
- * routes commands to it by collector id. Registered with the receptionist under a key named after
- * the node id, so gateways address "the replicas on s2" by configuration, not by address.
+ * The storage side of a node: owns one {@link Replica} per collector this node holds (all of them
+ * are started with the host, so a crashed replica notices at once that it must record a stop and
+ * recover) and the node's {@link RecoveryCoordinator}. Routes commands to replicas by collector id
+ * and fans the supervisor's node-wide signals out to them. Registered with the receptionist under a
+ * key named after the node id, so other nodes address "the replicas on s2" by configuration.
  */
 public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
 
@@ -38,27 +46,46 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
 
   public record HostInfo(String node, String httpUrl) implements CborSerializable {}
 
+  /** Every local replica records that recording stopped; answered when all have. */
+  public record StopAllRecording(StopReason reason, ActorRef<Done> replyTo) implements Command {}
+
+  /** A sibling node became unreachable or left: the replicas sharing a set with it record it. */
+  public record PeerDown(String peer) implements Command {}
+
+  /** Recover every local replica (start-up, rejoined the cluster). */
+  public record RecoverAll(String reason) implements Command {}
+
   private record StoredCollectors(List<String> collectors, ActorRef<CollectorList> replyTo)
-      implements Command, akka.actor.NoSerializationVerificationNeeded {}
+      implements Command, NoSerializationVerificationNeeded {}
+
+  private record Opened(List<String> collectors) implements Command, NoSerializationVerificationNeeded {}
+
+  private record StopRecorded(Done done) implements Command, NoSerializationVerificationNeeded {}
 
   public static ServiceKey<Command> serviceKey(String nodeId) {
     return ServiceKey.create(Command.class, "replica-host-" + nodeId);
   }
 
   private final GaplessSettings settings;
-  private final SampleStore store;
-  private final Placement placement;
+  private final ReplicaServices services;
+  private final Executor storeExecutor;
+  private final ActorRef<RecoveryCoordinator.Command> recovery;
   private final Map<String, ActorRef<Replica.Command>> replicas = new HashMap<>();
+  private final List<ActorRef<Done>> stopWaiters = new ArrayList<>();
+  private int stopsPending;
 
-  public static Behavior<Command> create(GaplessSettings settings, SampleStore store) {
-    return Behaviors.setup(ctx -> new ReplicaHost(ctx, settings, store));
+  public static Behavior<Command> create(GaplessSettings settings, SampleStore store, ActorRef<EventLog.Command> eventLog) {
+    return Behaviors.setup(ctx -> new ReplicaHost(ctx, settings, store, eventLog));
   }
 
-  private ReplicaHost(ActorContext<Command> context, GaplessSettings settings, SampleStore store) {
+  private ReplicaHost(ActorContext<Command> context, GaplessSettings settings, SampleStore store, ActorRef<EventLog.Command> eventLog) {
     super(context);
     this.settings = settings;
-    this.store = store;
-    this.placement = new Placement(settings.storageNodes(), settings.replicationFactor());
+    this.services = new ReplicaServices(settings, store, new Placement(settings.storageNodes(), settings.replicationFactor()), eventLog);
+    this.storeExecutor = context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("gapless-store-dispatcher"));
+    this.recovery = context.spawn(RecoveryCoordinator.create(context.getSelf(), services), "recovery");
+    context.pipeToSelf(CompletableFuture.supplyAsync(store::collectors, storeExecutor),
+        (stored, failure) -> new Opened(failure == null ? stored : List.of()));
     context.getSystem().receptionist().tell(Receptionist.register(serviceKey(settings.nodeId()), context.getSelf()));
   }
 
@@ -66,38 +93,86 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Replica.CollectorCommand.class, this::route)
+        .onMessage(Opened.class, o -> {
+          o.collectors().forEach(this::replicaOf);
+          return this;
+        })
         .onMessage(ListCollectors.class, this::onListCollectors)
         .onMessage(StoredCollectors.class, this::onStoredCollectors)
         .onMessage(Describe.class, d -> {
           d.replyTo().tell(new HostInfo(settings.nodeId(), "http://" + settings.httpHost() + ":" + settings.httpPort()));
           return this;
         })
+        .onMessage(StopAllRecording.class, this::onStopAll)
+        .onMessage(StopRecorded.class, this::onStopRecorded)
+        .onMessage(PeerDown.class, this::onPeerDown)
+        .onMessage(RecoverAll.class, r -> {
+          recovery.tell(new RecoveryCoordinator.RecoverAll(r.reason()));
+          return this;
+        })
         .build();
   }
 
   private Behavior<Command> route(Replica.CollectorCommand cmd) {
+    if (!services.placement().holds(settings.nodeId(), cmd.collector())) {
+      getContext().getLog().warn("Dropped [{}]: node [{}] holds no replica of [{}]",
+          cmd.getClass().getSimpleName(), settings.nodeId(), cmd.collector());
+      return this;
+    }
     replicaOf(cmd.collector()).tell(cmd);
     return this;
   }
 
   private ActorRef<Replica.Command> replicaOf(String collector) {
-    return replicas.computeIfAbsent(collector, id -> getContext().spawn(
-        Replica.create(settings.nodeId(), id, placement.replicaSet(id), store,
-            settings.replicaSnapshotEvery(), settings.maxQuerySamples()),
-        "replica-" + id));
+    return replicas.computeIfAbsent(collector,
+        id -> getContext().spawn(Replica.create(id, services, recovery), "replica-" + id));
   }
 
   private Behavior<Command> onListCollectors(ListCollectors cmd) {
     // The store knows every collector ever written here, including ones not yet woken up.
-    getContext().pipeToSelf(
-        CompletableFuture.supplyAsync(store::collectors,
-            getContext().getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("gapless-store-dispatcher"))),
+    getContext().pipeToSelf(CompletableFuture.supplyAsync(services.store()::collectors, storeExecutor),
         (stored, failure) -> new StoredCollectors(failure == null ? stored : List.of(), cmd.replyTo()));
     return this;
   }
 
   private Behavior<Command> onStoredCollectors(StoredCollectors msg) {
-    msg.replyTo().tell(new CollectorList(settings.nodeId(), List.copyOf(new TreeSet<>(msg.collectors()))));
+    // Replicas started by a sibling's report (a replacement node) count before their first write.
+    TreeSet<String> all = new TreeSet<>(msg.collectors());
+    all.addAll(replicas.keySet());
+    msg.replyTo().tell(new CollectorList(settings.nodeId(), List.copyOf(all)));
+    return this;
+  }
+
+  private Behavior<Command> onStopAll(StopAllRecording cmd) {
+    stopWaiters.add(cmd.replyTo());
+    ActorRef<Done> adapter = getContext().messageAdapter(Done.class, StopRecorded::new);
+    for (Map.Entry<String, ActorRef<Replica.Command>> r : replicas.entrySet()) {
+      stopsPending++;
+      r.getValue().tell(new Replica.StopRecording(r.getKey(), cmd.reason(), adapter));
+    }
+    return answerStopWaitersIfDone();
+  }
+
+  private Behavior<Command> onStopRecorded(StopRecorded s) {
+    stopsPending--;
+    return answerStopWaitersIfDone();
+  }
+
+  private Behavior<Command> answerStopWaitersIfDone() {
+    if (stopsPending <= 0) {
+      stopsPending = 0;
+      stopWaiters.forEach(w -> w.tell(Done.getInstance()));
+      stopWaiters.clear();
+    }
+    return this;
+  }
+
+  private Behavior<Command> onPeerDown(PeerDown p) {
+    replicas.forEach((collector, replica) -> {
+      if (services.placement().holds(p.peer(), collector)) {
+        replica.tell(new Replica.PeerLost(collector, p.peer()));
+      }
+    });
     return this;
   }
 }

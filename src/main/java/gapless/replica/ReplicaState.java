@@ -5,32 +5,55 @@ import gapless.model.CollectorStatus;
 import gapless.model.SeqRanges;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a replica knows about its copy of one collector's history. Small whatever the history
- * (seq ranges, totals, an order-independent digest, the status changes), so snapshots stay small
- * and a restart does not replay years of events.
+ * (seq ranges, totals, an order-independent digest, status changes, one seq per sibling), so
+ * snapshots stay small and a restart does not replay years of events.
  *
- * @param held        the seqs this replica holds durably
- * @param samples     samples held
- * @param bytes       encoded bytes held
- * @param digest      sum over held batches of a hash of (seq, checksum): equal on replicas that
- *                    hold the same batches, whatever order they arrived in
- * @param statusMarks the collector's status changes, in seq order (they can arrive out of order
- *                    when a replica catches up)
+ * @param held         the seqs this replica holds durably
+ * @param samples      samples held
+ * @param bytes        encoded bytes held
+ * @param digest       sum over held batches of a hash of (seq, checksum): equal on replicas that
+ *                     hold the same batches, whatever order they arrived in
+ * @param statusMarks  the collector's status changes, in seq order (they can arrive out of order
+ *                     when a replica catches up)
+ * @param confirmed    per sibling node, the highest seq both sides confirmed they hold contiguously
+ * @param serverStop   the open server-side stop of recording, or null while recording
+ * @param lastRecovery the last completed recovery that moved data, or null
  */
-public record ReplicaState(SeqRanges held, long samples, long bytes, long digest, List<StatusMark> statusMarks)
+public record ReplicaState(
+    SeqRanges held,
+    long samples,
+    long bytes,
+    long digest,
+    List<StatusMark> statusMarks,
+    Map<String, Long> confirmed,
+    ServerStop serverStop,
+    RecoveryRecord lastRecovery)
     implements CborSerializable {
 
-  public static final ReplicaState EMPTY = new ReplicaState(SeqRanges.EMPTY, 0, 0, 0, List.of());
+  public static final ReplicaState EMPTY =
+      new ReplicaState(SeqRanges.EMPTY, 0, 0, 0, List.of(), Map.of(), null, null);
 
   public ReplicaState {
     statusMarks = List.copyOf(statusMarks);
+    confirmed = Map.copyOf(confirmed);
   }
 
   public boolean holds(long seq) {
     return held.contains(seq);
+  }
+
+  public boolean isRecording() {
+    return serverStop == null;
+  }
+
+  public long confirmedWith(String peer) {
+    return confirmed.getOrDefault(peer, 0L);
   }
 
   public ReplicaState withBatch(long seq, long checksum, int batchSamples, int batchBytes) {
@@ -38,7 +61,7 @@ public record ReplicaState(SeqRanges held, long samples, long bytes, long digest
       return this;
     }
     return new ReplicaState(held.add(seq), samples + batchSamples, bytes + batchBytes,
-        digest + batchDigest(seq, checksum), statusMarks);
+        digest + batchDigest(seq, checksum), statusMarks, confirmed, serverStop, lastRecovery);
   }
 
   public ReplicaState withStatusMark(StatusMark mark) {
@@ -48,7 +71,21 @@ public record ReplicaState(SeqRanges held, long samples, long bytes, long digest
     List<StatusMark> marks = new ArrayList<>(statusMarks);
     marks.add(mark);
     marks.sort(Comparator.comparingLong(StatusMark::seq));
-    return new ReplicaState(held, samples, bytes, digest, marks);
+    return new ReplicaState(held, samples, bytes, digest, marks, confirmed, serverStop, lastRecovery);
+  }
+
+  public ReplicaState withConfirmed(String peer, long seq) {
+    Map<String, Long> c = new HashMap<>(confirmed);
+    c.merge(peer, seq, Math::max);
+    return new ReplicaState(held, samples, bytes, digest, statusMarks, c, serverStop, lastRecovery);
+  }
+
+  public ReplicaState withServerStop(ServerStop stop) {
+    return new ReplicaState(held, samples, bytes, digest, statusMarks, confirmed, stop, lastRecovery);
+  }
+
+  public ReplicaState withRecovery(RecoveryRecord recovery) {
+    return new ReplicaState(held, samples, bytes, digest, statusMarks, confirmed, serverStop, recovery);
   }
 
   /** The collector's status after the last status change held. */
@@ -76,6 +113,11 @@ public record ReplicaState(SeqRanges held, long samples, long bytes, long digest
 
   public List<StopInterval> stopsOverlapping(long fromTs, long toTs) {
     return stops().stream().filter(s -> s.overlaps(fromTs, toTs)).toList();
+  }
+
+  /** Status changes at seqs after {@code afterSeq}: what a recovering sibling is told. */
+  public List<StatusMark> statusMarksAfter(long afterSeq) {
+    return statusMarks.stream().filter(m -> m.seq() > afterSeq).toList();
   }
 
   static long batchDigest(long seq, long checksum) {

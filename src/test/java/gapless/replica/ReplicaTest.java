@@ -1,5 +1,6 @@
 package gapless.replica;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -9,7 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
+import com.typesafe.config.ConfigFactory;
 import gapless.TestConfig;
+import gapless.config.GaplessSettings;
+import gapless.config.NodeConfig;
+import gapless.events.EventLog;
+import gapless.recovery.RecoveryCoordinator;
 import gapless.model.Batch;
 import gapless.model.BatchCodec;
 import gapless.model.CollectorStatus;
@@ -23,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,12 +41,16 @@ class ReplicaTest {
   private static Path dir;
   private static ActorTestKit testKit;
   private static SampleStore store;
+  private static TestProbe<EventLog.Command> eventLog;
+  private static TestProbe<RecoveryCoordinator.Command> recovery;
 
   @BeforeAll
   static void setUp() throws IOException {
     dir = Files.createTempDirectory("replica-test");
     testKit = ActorTestKit.create("ReplicaTest", TestConfig.withDataDir(dir));
     store = SampleStore.open(dir.resolve("samples"), 3_600_000L);
+    eventLog = testKit.createTestProbe();
+    recovery = testKit.createTestProbe();
   }
 
   @AfterAll
@@ -48,8 +59,21 @@ class ReplicaTest {
     store.close();
   }
 
+  static GaplessSettings settings() {
+    return GaplessSettings.from(NodeConfig.complete(ConfigFactory.parseString(
+        "gapless.node-id = s1\n"
+            + "akka.cluster.roles = [storage]\n"
+            + "gapless.replica.snapshot-every = 5\n"
+            + "gapless.replica.confirm-every-seqs = 10\n"
+            + "gapless.replica.confirm-max-delay = 1h\n"
+            + "gapless.query.max-samples = 1000\n")));
+  }
+
   private static ActorRef<Replica.Command> spawn(String collector) {
-    return testKit.spawn(Replica.create("s1", collector, SET, store, 5, 1000));
+    GaplessSettings settings = settings();
+    ReplicaServices services = new ReplicaServices(settings, store,
+        new Placement(settings.storageNodes(), settings.replicationFactor()), eventLog.getRef());
+    return testKit.spawn(Replica.create(collector, services, recovery.getRef()));
   }
 
   static byte[] blob(long seq, int samples) {
@@ -134,15 +158,85 @@ class ReplicaTest {
   }
 
   @Test
-  void stateSurvivesRestartFromSnapshotAndEvents() {
+  void stateSurvivesACrashAndTheCrashIsRecordedAsAStop() {
     ActorRef<Replica.Command> replica = spawn("restart");
     for (long seq = 1; seq <= 12; seq++) {
       store(replica, "restart", seq, blob(seq, 3));
     }
     ReplicaView before = view(replica, "restart");
+    assertNull(before.serverStop());
+    // Stopping the actor without StopRecording is what a kill -9 leaves behind.
     testKit.stop(replica);
     ActorRef<Replica.Command> again = spawn("restart");
-    assertEquals(before, view(again, "restart"));
+    // The stop is recorded just after the journal replay.
+    TestProbe<ReplicaView> probe = testKit.createTestProbe();
+    ReplicaView after = probe.awaitAssert(() -> {
+      ReplicaView v = view(again, "restart");
+      assertEquals(StopReason.UNCLEAN_SHUTDOWN, v.serverStop().reason());
+      return v;
+    });
+    assertEquals(before.digest(), after.digest());
+    assertEquals(before.missing(), after.missing());
+    assertEquals(12, after.contiguousSeq());
+    assertEquals(StopReason.UNCLEAN_SHUTDOWN, after.serverStop().reason());
+    assertEquals(12, after.serverStop().highestSeq());
+  }
+
+  @Test
+  void aCleanStopIsRecordedOnceAndARecoveryResumesRecording() {
+    ActorRef<Replica.Command> replica = spawn("clean");
+    store(replica, "clean", 1, blob(1, 2));
+    TestProbe<akka.Done> done = testKit.createTestProbe();
+    replica.tell(new Replica.StopRecording("clean", StopReason.SHUTDOWN, done.getRef()));
+    done.receiveMessage();
+    testKit.stop(replica);
+    ActorRef<Replica.Command> again = spawn("clean");
+    // Not an unclean shutdown: the stop was recorded before the actor went.
+    assertEquals(StopReason.SHUTDOWN, view(again, "clean").serverStop().reason());
+
+    RecoveryRecord filled = new RecoveryRecord(List.of(new SeqRange(2, 3)), List.of("s2"), 2, 4, 100, 7, 0);
+    again.tell(new Replica.FinishRecovery("clean", filled, true, done.getRef()));
+    done.receiveMessage();
+    ReplicaView v = view(again, "clean");
+    assertNull(v.serverStop());
+    assertEquals(filled.ranges(), v.lastRecovery().ranges());
+    assertEquals(2, v.lastRecovery().batches());
+  }
+
+  @Test
+  void answersSiblingsWithRangesAfterTheConfirmedSeqAndBoundedChunks() {
+    ActorRef<Replica.Command> replica = spawn("serve");
+    for (long seq : new long[] {1, 2, 3, 4, 5, 8, 9}) {
+      store(replica, "serve", seq, blob(seq, 20));
+    }
+    TestProbe<Replica.EventIndex> index = testKit.createTestProbe();
+    replica.tell(new Replica.EventsAfter("serve", 3, index.getRef()));
+    Replica.EventIndex idx = index.receiveMessage();
+    assertEquals(List.of(new SeqRange(4, 5), new SeqRange(8, 9)), idx.held().ranges());
+    assertEquals(9, idx.highestSeq());
+
+    TestProbe<Replica.BatchChunk> chunk = testKit.createTestProbe();
+    int oneBatch = blob(4, 20).length;
+    replica.tell(new Replica.FetchBatches("serve", 4, 9, oneBatch + 1, chunk.getRef()));
+    Replica.BatchChunk c = chunk.receiveMessage();
+    assertEquals(List.of(4L, 5L), c.batches().stream().map(gapless.model.EncodedBatch::seq).toList());
+    assertArrayEquals(blob(4, 20), c.batches().get(0).blob());
+  }
+
+  @Test
+  void confirmsSyncWithASiblingThrottledAndAsksForRecoveryWhenBehind() {
+    ActorRef<Replica.Command> replica = spawn("sync");
+    for (long seq = 1; seq <= 25; seq++) {
+      store(replica, "sync", seq, blob(seq, 1));
+    }
+    replica.tell(new Replica.SyncStatus("sync", "s2", 5));
+    assertTrue(view(replica, "sync").confirmed().isEmpty(), "5 seqs is below the throttle of 10");
+    replica.tell(new Replica.SyncStatus("sync", "s2", 30));
+    // Both hold 1..25: that is what is confirmed, not the sibling's 30.
+    assertEquals(Map.of("s2", 25L), view(replica, "sync").confirmed());
+    // Still behind the sibling's 30 after a few sync intervals: ask for a recovery.
+    RecoveryCoordinator.Command asked = recovery.receiveMessage(Duration.ofSeconds(10));
+    assertEquals("sync", ((RecoveryCoordinator.Recover) asked).collector());
   }
 
   @Test
