@@ -47,8 +47,39 @@ public record NodeEvent(Instant time, String node, String event, JsonNode json) 
     return text("collector");
   }
 
+  /** The {@code peer} field: one node id, or several joined by commas (the sources of a recovery). */
   public String peer() {
     return text("peer");
+  }
+
+  /**
+   * The seq ranges an event covers: its {@code ranges} field ({@code 41..97,100,105..110}) when it
+   * has one, else {@code [fromSeq, toSeq]}; empty when it has neither.
+   */
+  public java.util.List<long[]> seqRanges() {
+    java.util.List<long[]> out = new java.util.ArrayList<>();
+    String ranges = text("ranges");
+    if (!ranges.isEmpty() && !json.path("ranges").isNumber()) {
+      for (String r : ranges.split(",")) {
+        String t = r.trim();
+        int dots = t.indexOf("..");
+        try {
+          out.add(dots < 0 ? new long[] {Long.parseLong(t), Long.parseLong(t)}
+              : new long[] {Long.parseLong(t.substring(0, dots)), Long.parseLong(t.substring(dots + 2))});
+        } catch (NumberFormatException e) {
+          // Not a range list after all: fall back to fromSeq/toSeq below.
+          out.clear();
+          break;
+        }
+      }
+      if (!out.isEmpty()) {
+        return out;
+      }
+    }
+    if (json.has("fromSeq") && json.has("toSeq")) {
+      out.add(new long[] {num("fromSeq"), num("toSeq")});
+    }
+    return out;
   }
 
   public long millisSinceEpoch() {
@@ -72,12 +103,13 @@ public record NodeEvent(Instant time, String node, String event, JsonNode json) 
       case "GAP_DETECTED" -> "collector=" + collector() + " seqs " + range() + " (" + num("batches") + " batches) on "
           + peer();
       case "SYNC_PROGRESS" -> "collector=" + collector() + " " + num("batches") + " batches, " + mb(num("bytes"))
-          + " from " + peer();
-      case "GAP_RECOVERED" -> "collector=" + collector() + " seqs " + range() + " (" + num("batches") + " batches, "
-          + mb(num("bytes")) + ") from " + peer() + " in " + num("millis") + " ms";
+          + " from " + peer() + (text("reason").isEmpty() ? "" : " (" + text("reason") + ")");
+      case "GAP_RECOVERED" -> "collector=" + collector() + " seqs " + (text("ranges").isEmpty() ? range() : text("ranges"))
+          + " (" + num("batches") + " batches, " + mb(num("bytes")) + ") from " + peer() + " in " + num("millis") + " ms";
       case "RECOVERY_COMPLETED" -> "collector=" + collector() + " " + num("batches") + " batches, " + num("samples")
           + " samples, " + mb(num("bytes")) + " in " + num("millis") + " ms";
-      case "RECOVERY_FAILED" -> "collector=" + collector() + " reason=" + text("reason");
+      case "RECOVERY_FAILED" -> "collector=" + collector() + " reason=" + text("reason")
+          + (text("unrecoverable").isEmpty() ? "" : " unrecoverable=" + text("unrecoverable"));
       default -> fields();
     };
   }

@@ -121,17 +121,23 @@ public final class RecoveryTally {
     return recovered.stream().filter(e -> collector.equals(e.collector())).mapToLong(e -> e.num("batches")).sum();
   }
 
-  /** The recovered {@code [fromSeq, toSeq]} ranges of one collector, in event order. */
+  /** The recovered seq ranges of one collector (its GAP_RECOVERED {@code ranges}), in event order. */
   public List<long[]> recoveredRanges(String collector) {
-    return recovered.stream().filter(e -> collector.equals(e.collector()))
-        .map(e -> new long[] {e.num("fromSeq"), e.num("toSeq")}).toList();
+    return recovered.stream().filter(e -> collector.equals(e.collector())).flatMap(e -> e.seqRanges().stream()).toList();
   }
 
-  /** The sibling the first batches came from: the peer of the first SYNC_PROGRESS or GAP_DETECTED. */
+  /**
+   * The sibling the first batches came from: the first single-node peer of a SYNC_PROGRESS, else
+   * of a GAP_DETECTED (their peers are comma-joined when several siblings are involved).
+   */
   public Optional<String> firstSource() {
-    List<NodeEvent> candidates = new ArrayList<>(progress);
-    candidates.addAll(detected);
-    return candidates.stream().filter(e -> !e.peer().isEmpty())
-        .min((a, b) -> a.time().compareTo(b.time())).map(NodeEvent::peer);
+    for (List<NodeEvent> kind : List.of(progress, detected)) {
+      Optional<String> p = kind.stream().filter(e -> !e.peer().isEmpty() && !e.peer().contains(","))
+          .min((a, b) -> a.time().compareTo(b.time())).map(NodeEvent::peer);
+      if (p.isPresent()) {
+        return p;
+      }
+    }
+    return Optional.empty();
   }
 }
