@@ -308,7 +308,8 @@ public final class LocalCluster implements AutoCloseable {
         if (!"Up".equals(m.status()) || !m.reachable()) {
           return id + " sees " + other + " " + m.status() + (m.reachable() ? "" : " unreachable");
         }
-        if (o.roles().contains("storage") && s.storageNodes().stream().noneMatch(sn -> other.equals(sn.node()))) {
+        if (o.roles().contains("storage") && s.storageNodes().stream()
+            .noneMatch(sn -> other.equals(sn.node()) && sn.reachable() && sn.http() != null)) {
           return id + " does not list storage node " + other + " yet";
         }
       }

@@ -30,6 +30,10 @@ public final class StatusPrinter {
     List<ReplicaView> rows = new ArrayList<>();
     List<String> unreachable = new ArrayList<>();
     for (StorageNodeInfo s : status.storageNodes()) {
+      if (s.http() == null || s.http().isEmpty()) {
+        unreachable.add(s.node() + ": not reachable (down, restarting or not registered yet)");
+        continue;
+      }
       try {
         rows.addAll(client.replicas(URI.create(s.http())).replicas());
       } catch (GaplessClientException | IllegalArgumentException e) {
