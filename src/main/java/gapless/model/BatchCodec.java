@@ -1,6 +1,5 @@
 package gapless.model;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -27,41 +26,41 @@ public final class BatchCodec {
   private BatchCodec() {}
 
   public static byte[] encode(Batch batch) {
-    List<Sample> samples = batch.samples();
-    ByteArrayOutputStream out = new ByteArrayOutputStream(32 + samples.size() * 14);
-    out.write(VERSION);
-    out.write(batch.isStatusChange() ? KIND_STATUS : KIND_SAMPLES);
-    writeLong(out, batch.acceptedAt());
     if (batch.isStatusChange()) {
-      out.write(batch.status().ordinal());
-      writeString(out, batch.reason());
-      return out.toByteArray();
+      byte[] reason = batch.reason().getBytes(StandardCharsets.UTF_8);
+      ByteBuffer out = ByteBuffer.allocate(11 + Varints.MAX_BYTES + reason.length);
+      out.put((byte) VERSION).put((byte) KIND_STATUS).putLong(batch.acceptedAt());
+      out.put((byte) batch.status().ordinal());
+      putBytes(out, reason);
+      return toArray(out);
     }
+    List<Sample> samples = batch.samples();
     Map<String, Integer> tagIndex = new HashMap<>();
-    List<String> tags = new ArrayList<>();
+    List<byte[]> tags = new ArrayList<>();
+    int tagBytes = 0;
     for (Sample s : samples) {
       if (tagIndex.putIfAbsent(s.tag(), tags.size()) == null) {
-        tags.add(s.tag());
+        byte[] tag = s.tag().getBytes(StandardCharsets.UTF_8);
+        tags.add(tag);
+        tagBytes += tag.length + Varints.MAX_BYTES;
       }
     }
-    writeVarint(out, tags.size());
-    for (String tag : tags) {
-      writeString(out, tag);
-    }
-    writeVarint(out, samples.size());
+    ByteBuffer out = ByteBuffer.allocate(10 + 2 * Varints.MAX_BYTES + 8 + tagBytes
+        + samples.size() * (2 * Varints.MAX_BYTES + 9));
+    out.put((byte) VERSION).put((byte) KIND_SAMPLES).putLong(batch.acceptedAt());
+    Varints.put(out, tags.size());
+    tags.forEach(tag -> putBytes(out, tag));
+    Varints.put(out, samples.size());
     long prevTs = samples.isEmpty() ? 0 : samples.get(0).ts();
-    writeLong(out, prevTs);
-    byte[] eight = new byte[8];
-    ByteBuffer eightBuf = ByteBuffer.wrap(eight);
+    out.putLong(prevTs);
     for (Sample s : samples) {
-      writeVarint(out, tagIndex.get(s.tag()));
-      writeVarint(out, zigzag(s.ts() - prevTs));
+      Varints.put(out, tagIndex.get(s.tag()));
+      Varints.put(out, Varints.zigzag(s.ts() - prevTs));
       prevTs = s.ts();
-      eightBuf.putDouble(0, s.value());
-      out.write(eight, 0, 8);
-      out.write(s.quality());
+      out.putDouble(s.value());
+      out.put((byte) s.quality());
     }
-    return out.toByteArray();
+    return toArray(out);
   }
 
   public static Batch decode(long seq, byte[] blob) {
@@ -79,17 +78,17 @@ public final class BatchCodec {
     if (kind != KIND_SAMPLES) {
       throw new IllegalArgumentException("unknown batch kind " + kind);
     }
-    int tagCount = (int) readVarint(in);
+    int tagCount = (int) Varints.get(in);
     String[] tags = new String[tagCount];
     for (int i = 0; i < tagCount; i++) {
       tags[i] = readString(in);
     }
-    int count = (int) readVarint(in);
+    int count = (int) Varints.get(in);
     long ts = in.getLong();
     List<Sample> samples = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      String tag = tags[(int) readVarint(in)];
-      ts += unzigzag(readVarint(in));
+      String tag = tags[(int) Varints.get(in)];
+      ts += Varints.unzigzag(Varints.get(in));
       double value = in.getDouble();
       int quality = in.get() & 0xff;
       samples.add(new Sample(tag, ts, value, quality));
@@ -106,12 +105,12 @@ public final class BatchCodec {
       return 0;
     }
     in.getLong();
-    int tagCount = (int) readVarint(in);
+    int tagCount = (int) Varints.get(in);
     for (int i = 0; i < tagCount; i++) {
-      int len = (int) readVarint(in);
+      int len = (int) Varints.get(in);
       in.position(in.position() + len);
     }
-    return (int) readVarint(in);
+    return (int) Varints.get(in);
   }
 
   /** CRC32C of the encoded bytes: what replicas compare, and what the digest is built from. */
@@ -121,50 +120,21 @@ public final class BatchCodec {
     return crc.getValue();
   }
 
-  private static void writeLong(ByteArrayOutputStream out, long v) {
-    for (int shift = 56; shift >= 0; shift -= 8) {
-      out.write((int) (v >>> shift));
-    }
-  }
-
-  private static void writeString(ByteArrayOutputStream out, String s) {
-    byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-    writeVarint(out, bytes.length);
-    out.write(bytes, 0, bytes.length);
-  }
-
   private static String readString(ByteBuffer in) {
-    int len = (int) readVarint(in);
+    int len = (int) Varints.get(in);
     String s = new String(in.array(), in.arrayOffset() + in.position(), len, StandardCharsets.UTF_8);
     in.position(in.position() + len);
     return s;
   }
 
-  private static void writeVarint(ByteArrayOutputStream out, long v) {
-    while ((v & ~0x7FL) != 0) {
-      out.write((int) ((v & 0x7F) | 0x80));
-      v >>>= 7;
-    }
-    out.write((int) v);
+  private static void putBytes(ByteBuffer out, byte[] bytes) {
+    Varints.put(out, bytes.length);
+    out.put(bytes);
   }
 
-  private static long readVarint(ByteBuffer in) {
-    long result = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      byte b = in.get();
-      result |= (long) (b & 0x7F) << shift;
-      if ((b & 0x80) == 0) {
-        return result;
-      }
-    }
-    throw new IllegalArgumentException("malformed varint");
-  }
-
-  private static long zigzag(long v) {
-    return (v << 1) ^ (v >> 63);
-  }
-
-  private static long unzigzag(long v) {
-    return (v >>> 1) ^ -(v & 1);
+  private static byte[] toArray(ByteBuffer out) {
+    byte[] bytes = new byte[out.position()];
+    out.flip().get(bytes);
+    return bytes;
   }
 }

@@ -1,6 +1,7 @@
 package gapless.store;
 
 import gapless.model.Sample;
+import gapless.model.Varints;
 import java.nio.ByteBuffer;
 import java.util.List;
 
@@ -27,11 +28,11 @@ public final class TagBlock {
     // Worst case per sample: 10-byte varint + 8 + 1; header: 1 + 5 + 8.
     ByteBuffer out = ByteBuffer.allocate(14 + n * 19);
     out.put((byte) VERSION);
-    putVarint(out, n);
+    Varints.put(out, n);
     long prev = n == 0 ? 0 : samples.get(0).ts();
     out.putLong(prev);
     for (Sample s : samples) {
-      putVarint(out, zigzag(s.ts() - prev));
+      Varints.put(out, Varints.zigzag(s.ts() - prev));
       prev = s.ts();
       out.putDouble(s.value());
       out.put((byte) s.quality());
@@ -52,43 +53,15 @@ public final class TagBlock {
     if (version != VERSION) {
       throw new IllegalArgumentException("unknown tag block version " + version);
     }
-    long count = getVarint(in);
+    long count = Varints.get(in);
     long ts = in.getLong();
     for (long i = 0; i < count; i++) {
-      ts += unzigzag(getVarint(in));
+      ts += Varints.unzigzag(Varints.get(in));
       double value = in.getDouble();
       int quality = in.get() & 0xff;
       if (ts >= fromTs && ts <= toTs) {
         out.add(new Sample(tag, ts, value, quality));
       }
     }
-  }
-
-  private static void putVarint(ByteBuffer out, long v) {
-    while ((v & ~0x7FL) != 0) {
-      out.put((byte) ((v & 0x7F) | 0x80));
-      v >>>= 7;
-    }
-    out.put((byte) v);
-  }
-
-  private static long getVarint(ByteBuffer in) {
-    long result = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      byte b = in.get();
-      result |= (long) (b & 0x7F) << shift;
-      if ((b & 0x80) == 0) {
-        return result;
-      }
-    }
-    throw new IllegalArgumentException("malformed varint in tag block");
-  }
-
-  private static long zigzag(long v) {
-    return (v << 1) ^ (v >> 63);
-  }
-
-  private static long unzigzag(long v) {
-    return (v >>> 1) ^ -(v & 1);
   }
 }

@@ -11,6 +11,7 @@ import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import com.typesafe.config.ConfigFactory;
+import gapless.TestBatches;
 import gapless.TestConfig;
 import gapless.config.GaplessSettings;
 import gapless.config.NodeConfig;
@@ -76,12 +77,8 @@ class ReplicaTest {
     return testKit.spawn(Replica.create(collector, services, recovery.getRef()));
   }
 
-  static byte[] blob(long seq, int samples) {
-    List<Sample> list = new ArrayList<>();
-    for (int i = 0; i < samples; i++) {
-      list.add(new Sample("T" + (i % 3) + ".PV", 1_700_000_000_000L + seq * 1000 + i, seq + i / 10.0, 192));
-    }
-    return BatchCodec.encode(Batch.ofSamples(seq, 1_700_000_000_000L + seq, list));
+  private static byte[] blob(long seq, int samples) {
+    return TestBatches.blob(seq, samples);
   }
 
   private static Replica.StoreAck store(ActorRef<Replica.Command> replica, String collector, long seq, byte[] blob) {
