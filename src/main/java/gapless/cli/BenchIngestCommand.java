@@ -166,14 +166,19 @@ public final class BenchIngestCommand implements Callable<Integer> {
 
   /** Replaces the ingest section of {@code file}, creating the file or the section if missing. */
   static void writeSection(Path file, String body) throws IOException {
-    String section = START + "\n" + body + END;
+    writeSection(file, START, END, body);
+  }
+
+  /** Replaces the section between the {@code start} and {@code end} markers, creating the file or the section if missing. */
+  static void writeSection(Path file, String start, String end, String body) throws IOException {
+    String section = start + "\n" + body + end;
     String text;
     if (Files.exists(file)) {
       text = Files.readString(file, StandardCharsets.UTF_8);
-      int s = text.indexOf(START);
-      int e = text.indexOf(END);
+      int s = text.indexOf(start);
+      int e = text.indexOf(end);
       if (s >= 0 && e > s) {
-        text = text.substring(0, s) + section + text.substring(e + END.length());
+        text = text.substring(0, s) + section + text.substring(e + end.length());
       } else {
         text = text + (text.endsWith("\n") ? "\n" : "\n\n") + section + "\n";
       }

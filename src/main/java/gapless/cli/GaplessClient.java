@@ -124,6 +124,15 @@ public final class GaplessClient {
     return out;
   }
 
+  /** The most recent cluster-wide events (every node's), parsed, oldest first. */
+  public List<NodeEvent> clusterEvents(URI node, int limit) {
+    List<NodeEvent> out = new ArrayList<>();
+    for (JsonNode e : events(node, limit)) {
+      out.add(NodeEvent.of(e));
+    }
+    return out;
+  }
+
   /**
    * Follows the server-sent event stream, handing each event to {@code sink}, until the server
    * closes the stream or the calling thread is interrupted.

@@ -1,5 +1,6 @@
 package gapless.cli;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
@@ -19,10 +20,25 @@ import java.util.List;
  * @param batch  the generator's batch number; equals {@code seq} unless the collector already
  *               had batches before this run (then the gateway's seqs are offset), or an
  *               unanswered request was stored anyway. Null in hand-written ledgers: means seq
+ * @param at     when the answer arrived, epoch ms; null in older or hand-written ledgers. Fault
+ *               scenarios use it to tell which batches were acked while a node was down
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record LedgerEntry(
-    String collector, long seq, int status, int tags, int perTag, long stepMs, long startTs, Long batch) {
+    String collector, long seq, int status, int tags, int perTag, long stepMs, long startTs, Long batch, Long at) {
+
+  @JsonCreator
+  public LedgerEntry {}
+
+  /** An entry without an ack time. */
+  public LedgerEntry(String collector, long seq, int status, int tags, int perTag, long stepMs, long startTs, Long batch) {
+    this(collector, seq, status, tags, perTag, stepMs, startTs, batch, null);
+  }
+
+  /** True when the ack time is known and within {@code [fromMs, toMs]}. */
+  public boolean ackedBetween(long fromMs, long toMs) {
+    return at != null && at >= fromMs && at <= toMs;
+  }
 
   /** The generator batch number of this entry. */
   public long generatorSeq() {

@@ -109,6 +109,38 @@ public final class LocalCluster implements AutoCloseable {
     return baseDir.resolve("logs").resolve(id + ".out");
   }
 
+  /** The directory of every node's console output and event file. */
+  public Path logDir() {
+    return baseDir.resolve("logs");
+  }
+
+  /** The data directory of node {@code id}. */
+  public Path dataDir(String id) {
+    node(id);
+    return baseDir.resolve("data").resolve(id);
+  }
+
+  /**
+   * Deletes node {@code id}'s data directory, so that its next start is a replacement node with the
+   * same id and an empty disk. The node must not be running.
+   */
+  public synchronized void wipeData(String id) {
+    if (isRunning(id)) {
+      throw new IllegalStateException("node " + id + " is running; stop or kill it before wiping its data");
+    }
+    ClusterFiles.deleteTree(dataDir(id));
+  }
+
+  /** Node {@code id}'s own event log file; it survives kill -9. */
+  public Path eventsFile(String id) {
+    return logDir().resolve(id + "-events.jsonl");
+  }
+
+  /** Every event any node of this cluster wrote to its event file so far, oldest first. */
+  public List<NodeEvent> events() {
+    return EventTail.readAll(logDir());
+  }
+
   public synchronized void startAll() {
     for (String id : layouts.keySet()) {
       start(id);
@@ -276,7 +308,8 @@ public final class LocalCluster implements AutoCloseable {
         if (!"Up".equals(m.status()) || !m.reachable()) {
           return id + " sees " + other + " " + m.status() + (m.reachable() ? "" : " unreachable");
         }
-        if (o.roles().contains("storage") && s.storageNodes().stream().noneMatch(sn -> other.equals(sn.node()))) {
+        if (o.roles().contains("storage") && s.storageNodes().stream()
+            .noneMatch(sn -> other.equals(sn.node()) && sn.reachable() && sn.http() != null)) {
           return id + " does not list storage node " + other + " yet";
         }
       }

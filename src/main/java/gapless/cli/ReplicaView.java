@@ -1,13 +1,21 @@
 package gapless.cli;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One storage node's view of its replica of one collector, as served by {@code /api/v1/replicas}.
  * Two replicas holding the same batches have the same {@code digest}.
  *
  * @param missing holes below {@code highestSeq}, as inclusive {@code [from, to]} pairs
- * @param stops   recording stops of this replica
+ * @param stops        recording stops of this replica
+ * @param recovering   true while the node recovers this replica from its siblings
+ * @param lag          seqs this replica is behind the furthest sibling
+ * @param peers        contiguous seq each sibling last reported, by node id
+ * @param confirmed    confirmed (synchronized) seq with each sibling, by node id
+ * @param serverStop   the open stop caused by this server, null while recording
+ * @param lastRecovery the last completed recovery, null when there was none
  */
 public record ReplicaView(
     String collector,
@@ -21,13 +29,30 @@ public record ReplicaView(
     long bytes,
     String digest,
     String status,
-    List<Gap> stops) {
+    List<Gap> stops,
+    boolean recovering,
+    long lag,
+    Map<String, Long> peers,
+    Map<String, Long> confirmed,
+    ServerStop serverStop,
+    RecoverySummary lastRecovery) {
 
+  /** Jackson builds views through this one; fields a node does not send yet take their defaults. */
+  @JsonCreator
   public ReplicaView {
     replicaSet = replicaSet == null ? List.of() : replicaSet;
     missing = missing == null ? List.of() : missing;
     digest = digest == null ? "" : digest;
     stops = stops == null ? List.of() : stops;
+    peers = peers == null ? Map.of() : peers;
+    confirmed = confirmed == null ? Map.of() : confirmed;
+  }
+
+  /** A view without the recovery fields: recording, not recovering, no lag. */
+  public ReplicaView(String collector, String node, List<String> replicaSet, long contiguousSeq, long highestSeq,
+      List<List<Long>> missing, long batches, long samples, long bytes, String digest, String status, List<Gap> stops) {
+    this(collector, node, replicaSet, contiguousSeq, highestSeq, missing, batches, samples, bytes, digest, status, stops,
+        false, 0, Map.of(), Map.of(), null, null);
   }
 
   /** True when this replica holds {@code seq}. */

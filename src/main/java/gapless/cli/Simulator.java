@@ -51,6 +51,8 @@ public final class Simulator {
   private long nextSlotNanos;
   private BufferedWriter ledger;
   private boolean used;
+  /** Set by {@link #stop}: workers take no new batch, as if the duration had ended. */
+  private volatile boolean stopRequested;
 
   public Simulator(GaplessClient client) {
     this.client = client;
@@ -117,14 +119,22 @@ public final class Simulator {
     return result;
   }
 
+  /**
+   * Ends a running {@link #run} early, from another thread: no new batch is sent, batches in flight
+   * are still answered and written to the ledger, and {@code run} returns its totals as usual.
+   */
+  public void stop() {
+    stopRequested = true;
+  }
+
   private void work(SimulationSettings s, BlockingQueue<Integer> ready, long[] nextBatch, long deadline, PrintStream progress) {
     try {
-      while (System.nanoTime() < deadline && !Thread.currentThread().isInterrupted()) {
+      while (System.nanoTime() < deadline && !stopRequested && !Thread.currentThread().isInterrupted()) {
         Integer c = ready.poll(100, TimeUnit.MILLISECONDS);
         if (c == null) {
           continue;
         }
-        if (System.nanoTime() >= deadline) {
+        if (System.nanoTime() >= deadline || stopRequested) {
           ready.add(c);
           return;
         }
@@ -192,7 +202,7 @@ public final class Simulator {
     encodedBytes.addAndGet(BatchCodec.encode(Batch.ofSamples(r.seq(), 0, samples)).length);
     recordLatency(micros);
     writeLedger(new LedgerEntry(collector, r.seq(), r.httpStatus(), s.tags(), s.samplesPerTag(), s.stepMs(),
-        s.startTs(), batch));
+        s.startTs(), batch, System.currentTimeMillis()));
     return true;
   }
 

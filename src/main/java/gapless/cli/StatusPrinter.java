@@ -30,6 +30,10 @@ public final class StatusPrinter {
     List<ReplicaView> rows = new ArrayList<>();
     List<String> unreachable = new ArrayList<>();
     for (StorageNodeInfo s : status.storageNodes()) {
+      if (s.http() == null || s.http().isEmpty()) {
+        unreachable.add(s.node() + ": not reachable (down, restarting or not registered yet)");
+        continue;
+      }
       try {
         rows.addAll(client.replicas(URI.create(s.http())).replicas());
       } catch (GaplessClientException | IllegalArgumentException e) {
@@ -37,11 +41,12 @@ public final class StatusPrinter {
       }
     }
     rows.sort(Comparator.comparing(ReplicaView::collector).thenComparing(ReplicaView::node));
-    out.printf("%-20s %-5s %-10s %10s %10s %-14s %8s %12s %-14s%n", "COLLECTOR", "NODE", "STATUS", "CONTIGUOUS",
-        "HIGHEST", "MISSING", "BATCHES", "SAMPLES", "DIGEST");
+    out.printf("%-20s %-5s %-10s %10s %10s %-14s %6s %-10s %8s %12s %-14s%n", "COLLECTOR", "NODE", "STATUS", "CONTIGUOUS",
+        "HIGHEST", "MISSING", "LAG", "RECOVERING", "BATCHES", "SAMPLES", "DIGEST");
     for (ReplicaView v : rows) {
-      out.printf("%-20s %-5s %-10s %10d %10d %-14s %8d %12d %-14s%n", v.collector(), v.node(), v.status(),
-          v.contiguousSeq(), v.highestSeq(), v.missingText(), v.batches(), v.samples(), v.shortDigest());
+      out.printf("%-20s %-5s %-10s %10d %10d %-14s %6d %-10s %8d %12d %-14s%n", v.collector(), v.node(), v.status(),
+          v.contiguousSeq(), v.highestSeq(), v.missingText(), v.lag(), v.recovering() ? "yes" : "no", v.batches(),
+          v.samples(), v.shortDigest());
     }
     if (rows.isEmpty()) {
       out.println("(no replicas)");

@@ -91,6 +91,11 @@ public final class Verifier {
     }
     Map<String, URI> storage = new TreeMap<>();
     for (StorageNodeInfo s : status.storageNodes()) {
+      if (s.http() == null || s.http().isEmpty()) {
+        // Every configured storage node is listed; one that is down or not registered yet has no URL.
+        clusterProblems.add("storage node " + s.node() + " is not reachable (down, restarting or not registered yet)");
+        continue;
+      }
       try {
         storage.put(s.node(), URI.create(s.http()));
       } catch (IllegalArgumentException e) {

@@ -66,6 +66,15 @@ class VerifierTest {
   }
 
   @Test
+  void aStorageNodeListedWithoutUrlFailsInsteadOfCrashing() {
+    // The status lists every configured storage node; one that is down comes with http null.
+    storage.set(2, new StorageNodeInfo("s3", null, false));
+    VerifyReport r = verifier().verify(ledger);
+    assertFalse(r.ok());
+    assertTrue(r.problems().get(0).contains("s3 is not reachable"), r.problems().toString());
+  }
+
+  @Test
   void smallPagesReadEverything() {
     VerifyReport r = verifier().pageSize(7).verify(ledger);
     assertTrue(r.ok(), r.problems().toString());
