@@ -43,6 +43,7 @@ public final class NodeSupervisor extends AbstractBehavior<NodeSupervisor.Comman
   private final ActorRef<ReplicaHost.Command> host;
   private final Cluster cluster;
   private boolean up;
+  private boolean sawMajority;
   private boolean offline;
 
   public static Behavior<Command> create(GaplessSettings settings, ActorRef<ReplicaHost.Command> host) {
@@ -106,7 +107,9 @@ public final class NodeSupervisor extends AbstractBehavior<NodeSupervisor.Comman
         .filter(m -> isSelf(m) || !state.getUnreachable().contains(m))
         .count();
     boolean majority = reachableStorage >= settings.storageNodes().size() / 2 + 1;
-    if (!majority && !offline) {
+    // Until a majority was seen once (start-up, peers still joining) there is nothing to lose.
+    sawMajority |= majority;
+    if (!majority && !offline && sawMajority) {
       goOffline();
     } else if (majority && offline && cluster.selfMember().status() == MemberStatus.up()) {
       offline = false;
