@@ -32,13 +32,13 @@ public final class BenchIngestCommand implements Callable<Integer> {
   @Option(names = "--warmup", defaultValue = "5", description = "Seconds of unmeasured load first (default: ${DEFAULT-VALUE})")
   long warmupSeconds;
 
-  @Option(names = "--collectors", defaultValue = "8", description = "Collectors (default: ${DEFAULT-VALUE})")
+  @Option(names = "--collectors", defaultValue = "16", description = "Collectors (default: ${DEFAULT-VALUE})")
   int collectors;
 
   @Option(names = "--tags", defaultValue = "20", description = "Tags per batch (default: ${DEFAULT-VALUE})")
   int tags;
 
-  @Option(names = "--samples-per-tag", defaultValue = "50", description = "Samples of each tag per batch (default: ${DEFAULT-VALUE})")
+  @Option(names = "--samples-per-tag", defaultValue = "250", description = "Samples of each tag per batch (default: ${DEFAULT-VALUE})")
   int samplesPerTag;
 
   @Option(names = "--raw-keys", defaultValue = "1000000", description = "Keys written by the raw LevelDB baseline (default: ${DEFAULT-VALUE})")
