@@ -131,9 +131,11 @@ class SerializationTest {
         new Collector.BatchAccepted(3, 1000, blob, 1, "gw1"), false);
     assertArrayEquals(blob, accepted.blob());
     roundTrip(new Collector.BatchesDelivered(List.of(1L, 2L, 5L), "gw1", 1000));
-    CollectorState state = new CollectorState(9, List.of(new EncodedBatch(8, blob), new EncodedBatch(9, blob)));
+    roundTrip(new Collector.CollectorStatusChanged(4, CollectorStatus.STOPPED, "maintenance", "gw1", 1000));
+    CollectorState state = new CollectorState(9, CollectorStatus.STOPPED, List.of(new EncodedBatch(8, blob), new EncodedBatch(9, blob)));
     CollectorState back = (CollectorState) serialization.verifySerialization(state, false);
     assertEquals(9, back.lastSeq());
+    assertEquals(CollectorStatus.STOPPED, back.status());
     assertEquals(state.bufferedBatches(), back.bufferedBatches());
   }
 

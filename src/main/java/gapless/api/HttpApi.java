@@ -47,6 +47,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.StreamSupport;
+import akka.http.javadsl.model.HttpResponse;
+import gapless.model.Validation;
 
 /**
  * The HTTP API of a node (JSON): ingest and collector status on gateways; queries, replica views,
@@ -178,7 +180,7 @@ public final class HttpApi extends AllDirectives {
           try {
             IngestParser.checkCollectorId(id);
             String t = tag.orElseThrow(() -> new IngestParser.InvalidInput("query parameter 'tag' is required"));
-            if (!gapless.model.Validation.isTag(t)) {
+            if (!Validation.isTag(t)) {
               throw new IngestParser.InvalidInput("tag must match [A-Za-z0-9._:/-]{1,128}, got '" + t + "'");
             }
             long fromTs = longParam("from", from, 0);
@@ -292,7 +294,7 @@ public final class HttpApi extends AllDirectives {
     if (host.isEmpty()) {
       return json(StatusCodes.BAD_REQUEST, Json.error("node " + settings.nodeId() + " is not a storage node"));
     }
-    if (!gapless.model.Validation.isCollectorId(id)) {
+    if (!Validation.isCollectorId(id)) {
       return json(StatusCodes.BAD_REQUEST, Json.error("collector id must match [A-Za-z0-9._-]{1,64}"));
     }
     CompletionStage<Route> answer = AskPattern.<ReplicaHost.Command, ReplicaHost.CollectorList>ask(host.get(),
@@ -390,7 +392,7 @@ public final class HttpApi extends AllDirectives {
   // ---------------------------------------------------------------- helpers
 
   private Route json(StatusCode code, String body) {
-    return complete(akka.http.javadsl.model.HttpResponse.create().withStatus(code)
+    return complete(HttpResponse.create().withStatus(code)
         .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, body)));
   }
 

@@ -26,8 +26,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -75,13 +77,18 @@ public final class Collector extends EventSourcedBehavior<Collector.Command, Col
   }
 
   /** Events in the collector's journal. */
-  public sealed interface Event extends CborSerializable permits BatchAccepted, BatchesDelivered {}
+  public sealed interface Event extends CborSerializable
+      permits BatchAccepted, BatchesDelivered, CollectorStatusChanged {}
 
   /** Batch {@code seq} was accepted from the collector; {@code blob} is its encoding. */
   public record BatchAccepted(long seq, long acceptedAt, byte[] blob, int samples, String node) implements Event {}
 
   /** These batches are on W replicas and leave the gateway buffer. */
   public record BatchesDelivered(List<Long> seqs, String node, long time) implements Event {}
+
+  /** The collector reported a new status; the status change itself travels as batch {@code seq}. */
+  public record CollectorStatusChanged(long seq, CollectorStatus status, String reason, String node, long time)
+      implements Event {}
 
   /** A batch sent and not yet on W replicas; who acked, who waits for the answer. */
   private static final class InFlight {
@@ -97,7 +104,6 @@ public final class Collector extends EventSourcedBehavior<Collector.Command, Col
 
   private static final int MAX_RESENDS_PER_TICK = 200;
 
-  private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
   private final String collector;
   private final GaplessSettings settings;
@@ -108,7 +114,7 @@ public final class Collector extends EventSourcedBehavior<Collector.Command, Col
   private final Map<String, ActorRef<ReplicaHost.Command>> hosts = new HashMap<>();
   private final Set<String> listed = new HashSet<>();
   private final Map<Long, InFlight> inFlight = new HashMap<>();
-  private final Set<Long> deliveredNotRecorded = new java.util.LinkedHashSet<>();
+  private final Set<Long> deliveredNotRecorded = new LinkedHashSet<>();
 
   public static Behavior<Command> create(String collector, GaplessSettings settings) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Collector(ctx, timers, collector, settings)));
@@ -116,7 +122,6 @@ public final class Collector extends EventSourcedBehavior<Collector.Command, Col
 
   private Collector(ActorContext<Command> context, TimerScheduler<Command> timers, String collector, GaplessSettings settings) {
     super(PersistenceId.of("collector", collector));
-    this.context = context;
     this.timers = timers;
     this.collector = collector;
     this.settings = settings;
@@ -168,6 +173,9 @@ public final class Collector extends EventSourcedBehavior<Collector.Command, Col
     // Recording deliveries in the same journal write as the next batch costs no extra fsync.
     drainDelivered().ifPresent(events::add);
     events.add(new BatchAccepted(batch.seq(), batch.acceptedAt(), blob, batch.samples().size(), settings.nodeId()));
+    if (batch.isStatusChange()) {
+      events.add(new CollectorStatusChanged(batch.seq(), batch.status(), batch.reason(), settings.nodeId(), batch.acceptedAt()));
+    }
     return Effect().persist(events).thenRun(newState -> {
       inFlight.put(batch.seq(), new InFlight(replyTo, now()));
       send(batch.seq(), blob, Set.of());
@@ -175,13 +183,13 @@ public final class Collector extends EventSourcedBehavior<Collector.Command, Col
     });
   }
 
-  private java.util.Optional<Event> drainDelivered() {
+  private Optional<Event> drainDelivered() {
     if (deliveredNotRecorded.isEmpty()) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     List<Long> seqs = List.copyOf(deliveredNotRecorded);
     deliveredNotRecorded.clear();
-    return java.util.Optional.of(new BatchesDelivered(seqs, settings.nodeId(), now()));
+    return Optional.of(new BatchesDelivered(seqs, settings.nodeId(), now()));
   }
 
   private void send(long seq, byte[] blob, Set<String> skip) {
@@ -294,6 +302,7 @@ public final class Collector extends EventSourcedBehavior<Collector.Command, Col
         .forAnyState()
         .onEvent(BatchAccepted.class, (state, e) -> state.accepted(e.seq(), e.blob()))
         .onEvent(BatchesDelivered.class, (state, e) -> state.delivered(e.seqs()))
+        .onEvent(CollectorStatusChanged.class, (state, e) -> state.withStatus(e.status()))
         .build();
   }
 

@@ -3,9 +3,11 @@ package gapless.collector;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import gapless.CborSerializable;
+import gapless.model.CollectorStatus;
 import gapless.model.EncodedBatch;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -19,13 +21,18 @@ import java.util.TreeMap;
 public final class CollectorState implements CborSerializable {
 
   private long lastSeq;
+  private CollectorStatus status = CollectorStatus.RUNNING;
   private final TreeMap<Long, byte[]> buffer = new TreeMap<>();
 
   public CollectorState() {}
 
   @JsonCreator
-  public CollectorState(@JsonProperty("lastSeq") long lastSeq, @JsonProperty("buffer") List<EncodedBatch> buffer) {
+  public CollectorState(
+      @JsonProperty("lastSeq") long lastSeq,
+      @JsonProperty("status") CollectorStatus status,
+      @JsonProperty("buffer") List<EncodedBatch> buffer) {
     this.lastSeq = lastSeq;
+    this.status = status == null ? CollectorStatus.RUNNING : status;
     for (EncodedBatch b : buffer) {
       this.buffer.put(b.seq(), b.blob());
     }
@@ -34,6 +41,12 @@ public final class CollectorState implements CborSerializable {
   @JsonProperty("lastSeq")
   public long lastSeq() {
     return lastSeq;
+  }
+
+  /** What the collector last reported. */
+  @JsonProperty("status")
+  public CollectorStatus status() {
+    return status;
   }
 
   @JsonProperty("buffer")
@@ -45,7 +58,7 @@ public final class CollectorState implements CborSerializable {
 
   /** Batches not yet on W replicas, by seq. Read-only view. */
   SortedMap<Long, byte[]> buffer() {
-    return java.util.Collections.unmodifiableSortedMap(buffer);
+    return Collections.unmodifiableSortedMap(buffer);
   }
 
   int bufferSize() {
@@ -55,6 +68,11 @@ public final class CollectorState implements CborSerializable {
   CollectorState accepted(long seq, byte[] blob) {
     lastSeq = Math.max(lastSeq, seq);
     buffer.put(seq, blob);
+    return this;
+  }
+
+  CollectorState withStatus(CollectorStatus newStatus) {
+    status = newStatus;
     return this;
   }
 

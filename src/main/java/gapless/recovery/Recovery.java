@@ -31,6 +31,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.Arrays;
+import java.util.Collections;
 
 /**
  * Recovers this node's replica of one collector, as an explicit state machine:
@@ -68,6 +70,7 @@ public final class Recovery extends AbstractBehavior<Recovery.Command> {
 
   private enum Tick implements Command {
     PROBE_TIMEOUT,
+    PROBE_GRACE,
     PROGRESS
   }
 
@@ -89,6 +92,7 @@ public final class Recovery extends AbstractBehavior<Recovery.Command> {
   private static final int SLOTS = 2;
   private static final long SLICE = 1000;
   private static final int MAX_GAP_EVENTS = 20;
+  private static final Duration PROBE_GRACE = Duration.ofMillis(500);
 
   private final String collector;
   private final String reason;
@@ -104,7 +108,6 @@ public final class Recovery extends AbstractBehavior<Recovery.Command> {
 
   private Replica.RecoveryInfo info;
   private final Map<String, ActorRef<ReplicaHost.Command>> reachable = new LinkedHashMap<>();
-  private final Set<String> listed = new HashSet<>();
   private final Map<String, Replica.EventIndex> indexes = new LinkedHashMap<>();
   private final ArrayDeque<Task> tasks = new ArrayDeque<>();
   private final Slot[] slots = {new Slot(), new Slot()};
@@ -115,6 +118,7 @@ public final class Recovery extends AbstractBehavior<Recovery.Command> {
   private long batches;
   private long samples;
   private long bytes;
+  private boolean planned;
   private boolean complete = true;
   private String failure = "";
 
@@ -149,6 +153,7 @@ public final class Recovery extends AbstractBehavior<Recovery.Command> {
         .onMessage(Listed.class, this::onListed)
         .onMessage(Indexed.class, this::onIndexed)
         .onMessageEquals(Tick.PROBE_TIMEOUT, this::planFetch)
+        .onMessageEquals(Tick.PROBE_GRACE, this::planFetch)
         .onMessageEquals(Tick.PROGRESS, this::onProgress)
         .onMessage(Chunk.class, this::onChunk)
         .onMessage(Stored.class, this::onStored)
@@ -166,15 +171,17 @@ public final class Recovery extends AbstractBehavior<Recovery.Command> {
     if (siblings.isEmpty()) {
       return finish();
     }
+    // Subscribed, not looked up once: right after this node joins, the receptionist has not yet
+    // heard of the siblings' registrations, and they arrive as updates.
     ActorRef<Receptionist.Listing> adapter = getContext().messageAdapter(Receptionist.Listing.class, Listed::new);
-    siblings.forEach(sib -> getContext().getSystem().receptionist().tell(Receptionist.find(ReplicaHost.serviceKey(sib), adapter)));
+    siblings.forEach(sib -> getContext().getSystem().receptionist().tell(Receptionist.subscribe(ReplicaHost.serviceKey(sib), adapter)));
     timers.startSingleTimer(Tick.PROBE_TIMEOUT, services.settings().recoveryAskTimeout());
     return this;
   }
 
   private Behavior<Command> onListed(Listed l) {
     for (String sib : siblings) {
-      if (l.listing().isForKey(ReplicaHost.serviceKey(sib)) && listed.add(sib)) {
+      if (l.listing().isForKey(ReplicaHost.serviceKey(sib)) && !reachable.containsKey(sib)) {
         l.listing().getServiceInstances(ReplicaHost.serviceKey(sib)).stream().findFirst().ifPresent(h -> {
           reachable.put(sib, h);
           h.tell(new Replica.EventsAfter(collector, info.confirmed().getOrDefault(sib, 0L),
@@ -182,17 +189,23 @@ public final class Recovery extends AbstractBehavior<Recovery.Command> {
         });
       }
     }
-    if (listed.size() == siblings.size() && reachable.isEmpty()) {
-      return fail("no sibling of " + collector + " is reachable");
-    }
     return this;
   }
 
+  /**
+   * Plans once every sibling answered; or, once one has, after a short grace for the others: any
+   * batch acked while this replica was away is on every other replica of the set (W of RF), so one
+   * sibling's index is complete, and waiting longer for a sibling that is down gains nothing.
+   */
   private Behavior<Command> onIndexed(Indexed i) {
     indexes.put(i.index().node(), i.index());
-    if (listed.size() == siblings.size() && indexes.size() == reachable.size()) {
+    if (indexes.size() == siblings.size()) {
       timers.cancel(Tick.PROBE_TIMEOUT);
+      timers.cancel(Tick.PROBE_GRACE);
       return planFetch();
+    }
+    if (indexes.size() == 1) {
+      timers.startSingleTimer(Tick.PROBE_GRACE, PROBE_GRACE);
     }
     return this;
   }
@@ -200,11 +213,15 @@ public final class Recovery extends AbstractBehavior<Recovery.Command> {
   // ---- planning
 
   private Behavior<Command> planFetch() {
-    if (!tasks.isEmpty() || batches > 0 || isFetching()) {
-      return this; // the probe timeout fired after planning already happened
+    if (planned) {
+      return this; // a probe timer fired after planning already happened
     }
+    planned = true;
+    timers.cancel(Tick.PROBE_TIMEOUT);
+    timers.cancel(Tick.PROBE_GRACE);
     if (indexes.isEmpty()) {
-      return fail("no sibling answered which events it holds after the confirmed seq");
+      return fail(reachable.isEmpty() ? "no sibling of " + collector + " is reachable"
+          : "no sibling answered which events it holds after the confirmed seq");
     }
     SeqRanges siblingsHold = SeqRanges.EMPTY;
     for (Replica.EventIndex idx : indexes.values()) {
@@ -262,7 +279,7 @@ public final class Recovery extends AbstractBehavior<Recovery.Command> {
 
   private static List<String> rotate(List<String> list, int by) {
     List<String> out = new ArrayList<>(list);
-    java.util.Collections.rotate(out, -(by % list.size()));
+    Collections.rotate(out, -(by % list.size()));
     return out;
   }
 
@@ -384,7 +401,7 @@ public final class Recovery extends AbstractBehavior<Recovery.Command> {
   private Behavior<Command> onProgress() {
     if (isFetching()) {
       emit("SYNC_PROGRESS", "peer", String.join(",", sourcesUsed), "batches", batches, "samples", samples, "bytes", bytes,
-          "remainingRanges", tasks.size() + (int) java.util.Arrays.stream(slots).filter(s -> s.task != null).count());
+          "remainingRanges", tasks.size() + (int) Arrays.stream(slots).filter(s -> s.task != null).count());
     }
     return this;
   }

@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import akka.persistence.typed.javadsl.EffectBuilder;
 
 /**
  * This node's replica of one collector. Its journal is the replica's event log: which batches it
@@ -486,7 +487,7 @@ public final class Replica extends EventSourcedBehavior<Replica.Command, Replica
     return stop(state, cmd.reason()).thenRun(s -> cmd.replyTo().tell(Done.getInstance()));
   }
 
-  private akka.persistence.typed.javadsl.EffectBuilder<Event, ReplicaState> stop(ReplicaState state, StopReason reason) {
+  private EffectBuilder<Event, ReplicaState> stop(ReplicaState state, StopReason reason) {
     RecordingStopped e = new RecordingStopped(node, reason, state.held().highest(), state.held().contiguous(), "", now(), now());
     return Effect().persist(e).thenRun(s -> logStatusChange(e));
   }
