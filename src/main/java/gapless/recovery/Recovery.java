@@ -200,8 +200,6 @@ public final class Recovery extends AbstractBehavior<Recovery.Command> {
   private Behavior<Command> onIndexed(Indexed i) {
     indexes.put(i.index().node(), i.index());
     if (indexes.size() == siblings.size()) {
-      timers.cancel(Tick.PROBE_TIMEOUT);
-      timers.cancel(Tick.PROBE_GRACE);
       return planFetch();
     }
     if (indexes.size() == 1) {
