@@ -79,6 +79,16 @@ class SampleGeneratorTest {
     assertEquals(batch, back);
   }
 
+  @Test
+  void jsonBodyParsesBackToExactlyTheGeneratedSamples() {
+    List<Sample> batch = SampleGenerator.batch("sim-0007", 42, 10, 100, 10, START);
+    byte[] body = SampleGenerator.jsonBody(batch);
+    assertEquals(batch, new gapless.collector.IngestParser(10_000).parseSamples(body));
+    // Values that are not exact thousandths are written the slow, general way.
+    List<Sample> odd = List.of(new Sample("T", 1, 0.1 + 0.2, 192), new Sample("T", 2, -1.5, 0), new Sample("T", 3, 1e-7, 1));
+    assertEquals(odd, new gapless.collector.IngestParser(10).parseSamples(SampleGenerator.jsonBody(odd)));
+  }
+
   private static List<Double> values(List<Sample> samples) {
     return samples.stream().map(Sample::value).toList();
   }
