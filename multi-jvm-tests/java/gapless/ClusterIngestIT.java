@@ -37,11 +37,7 @@ class ClusterIngestIT {
 
   @BeforeAll
   static void startCluster() {
-    Path jar = Path.of(System.getProperty("gapless.jar", "target/gapless.jar"));
-    Path conf = Path.of(System.getProperty("gapless.conf", "conf"));
-    cluster = new LocalCluster(jar, conf, dir, LocalCluster.DEFAULT_NODES, PORT_OFFSET);
-    cluster.startAll();
-    cluster.awaitUp(Duration.ofSeconds(60));
+    cluster = ItCluster.start(dir, PORT_OFFSET, Duration.ofSeconds(60));
   }
 
   @AfterAll

@@ -12,6 +12,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -25,6 +26,12 @@ public final class BenchIngestCommand implements Callable<Integer> {
 
   static final String START = "<!-- bench:ingest:start -->";
   static final String END = "<!-- bench:ingest:end -->";
+
+  @Mixin
+  LocalClusterOptions local;
+
+  @Mixin
+  BaselineOptions baseline;
 
   @Option(names = "--duration", defaultValue = "20", description = "Seconds of measured load (default: ${DEFAULT-VALUE})")
   long durationSeconds;
@@ -41,31 +48,13 @@ public final class BenchIngestCommand implements Callable<Integer> {
   @Option(names = "--samples-per-tag", defaultValue = "250", description = "Samples of each tag per batch (default: ${DEFAULT-VALUE})")
   int samplesPerTag;
 
-  @Option(names = "--raw-keys", defaultValue = "1000000", description = "Keys written by the raw LevelDB baseline (default: ${DEFAULT-VALUE})")
-  int rawKeys;
-
-  @Option(names = "--raw-value-bytes", defaultValue = "16", description = "Value size of the raw baseline (default: ${DEFAULT-VALUE})")
-  int rawValueBytes;
-
   @Option(names = "--port-offset", defaultValue = "3000", description = "Added to every node port (default: ${DEFAULT-VALUE})")
   int portOffset;
 
-  @Option(names = "--conf", defaultValue = "conf", description = "Node config directory (default: ${DEFAULT-VALUE})")
-  Path conf;
-
-  @Option(names = "--jar", description = "Gapless jar to start nodes from (default: the running jar)")
-  Path jar;
-
-  @Option(names = "--out", defaultValue = "docs/BENCHMARKS.md", description = "Document to update (default: ${DEFAULT-VALUE})")
-  Path out;
-
-  @Option(names = "--keep", description = "Keep the data and log directory")
-  boolean keep;
-
   @Override
   public Integer call() throws IOException {
-    Path jarFile = ClusterFiles.jar(jar);
-    Path confDir = ClusterFiles.confDir(conf);
+    Path jarFile = local.jarFile();
+    Path confDir = local.confDir();
     Path base = Files.createTempDirectory("gapless-bench-");
     GaplessClient client = new GaplessClient();
     SimulationResult load;
@@ -83,16 +72,16 @@ public final class BenchIngestCommand implements Callable<Integer> {
         load = new Simulator(client).run(settings(cluster, "bench", durationSeconds), System.out);
       }
       // The cluster is down before the baseline runs, so both numbers get the whole machine.
-      System.out.printf("bench: raw LevelDB baseline, %,d keys x %d B%n", rawKeys, rawValueBytes);
+      System.out.printf("bench: raw LevelDB baseline, %,d keys x %d B%n", baseline.rawKeys, baseline.rawValueBytes);
       RawLevelDbBaseline.Result seq = raw(base.resolve("raw-sequential"), true);
       RawLevelDbBaseline.Result rnd = raw(base.resolve("raw-random"), false);
       String table = table(load, seq, rnd, confDir);
       System.out.println(table);
-      writeSection(out, table);
-      System.out.println("bench: updated " + out);
+      writeSection(baseline.out, table);
+      System.out.println("bench: updated " + baseline.out);
       return load.acked() > 0 ? 0 : CliErrors.RUNTIME;
     } finally {
-      if (keep) {
+      if (local.keep) {
         System.out.println("data and logs kept in " + base);
       } else {
         ClusterFiles.deleteTree(base);
@@ -107,7 +96,7 @@ public final class BenchIngestCommand implements Callable<Integer> {
 
   private RawLevelDbBaseline.Result raw(Path dir, boolean sequential) {
     try {
-      RawLevelDbBaseline.Result r = RawLevelDbBaseline.measure(dir, rawKeys, rawValueBytes, sequential);
+      RawLevelDbBaseline.Result r = RawLevelDbBaseline.measure(dir, baseline.rawKeys, baseline.rawValueBytes, sequential);
       System.out.printf("  %s keys: %,.0f keys/s%n", sequential ? "sequential" : "random", r.keysPerSecond());
       return r;
     } catch (Exception e) {
@@ -138,9 +127,9 @@ public final class BenchIngestCommand implements Callable<Integer> {
     row(sb, "ack latency", String.format("p50 %.1f ms, p99 %.1f ms", load.p50Micros() / 1000.0, load.p99Micros() / 1000.0));
     row(sb, "batches", String.format("%d acked (200: %d, 202: %d), %d errors", load.acked(), load.ok200(), load.buffered202(),
         load.errors()));
-    row(sb, String.format("raw LevelDB, %,d keys x %d B, sequential keys", rawKeys, rawValueBytes),
+    row(sb, String.format("raw LevelDB, %,d keys x %d B, sequential keys", baseline.rawKeys, baseline.rawValueBytes),
         String.format("%,.0f keys/s", seq.keysPerSecond()));
-    row(sb, String.format("raw LevelDB, %,d keys x %d B, random keys", rawKeys, rawValueBytes),
+    row(sb, String.format("raw LevelDB, %,d keys x %d B, random keys", baseline.rawKeys, baseline.rawValueBytes),
         String.format("%,.0f keys/s", rnd.keysPerSecond()));
     row(sb, "acked samples/s : raw sequential keys/s", String.format("%.3f (each acked sample is stored %d times on this one machine)",
         load.samplesPerSecond() / seq.keysPerSecond(), rf));

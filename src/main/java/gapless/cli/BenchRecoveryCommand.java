@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -37,6 +38,12 @@ public final class BenchRecoveryCommand implements Callable<Integer> {
   static final String START = "<!-- bench:recovery:start -->";
   static final String END = "<!-- bench:recovery:end -->";
   private static final String VICTIM = "s3";
+
+  @Mixin
+  LocalClusterOptions local;
+
+  @Mixin
+  BaselineOptions baseline;
 
   @Option(names = "--base", defaultValue = "4", description = "Seconds of flat-out history for H = 1 (default: ${DEFAULT-VALUE})")
   long baseSeconds;
@@ -62,26 +69,8 @@ public final class BenchRecoveryCommand implements Callable<Integer> {
   @Option(names = "--recovery-wait", defaultValue = "120", description = "Seconds to wait for recovery to complete (default: ${DEFAULT-VALUE})")
   long recoveryWaitSeconds;
 
-  @Option(names = "--raw-keys", defaultValue = "1000000", description = "Keys written by the raw LevelDB baseline (default: ${DEFAULT-VALUE})")
-  int rawKeys;
-
-  @Option(names = "--raw-value-bytes", defaultValue = "16", description = "Value size of the raw baseline (default: ${DEFAULT-VALUE})")
-  int rawValueBytes;
-
   @Option(names = "--port-offset", defaultValue = "3500", description = "Added to every node port (default: ${DEFAULT-VALUE})")
   int portOffset;
-
-  @Option(names = "--conf", defaultValue = "conf", description = "Node config directory (default: ${DEFAULT-VALUE})")
-  Path conf;
-
-  @Option(names = "--jar", description = "Gapless jar to start nodes from (default: the running jar)")
-  Path jar;
-
-  @Option(names = "--out", defaultValue = "docs/BENCHMARKS.md", description = "Document to update (default: ${DEFAULT-VALUE})")
-  Path out;
-
-  @Option(names = "--keep", description = "Keep the data and log directories")
-  boolean keep;
 
   /**
    * One round's measurements.
@@ -110,8 +99,8 @@ public final class BenchRecoveryCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    Path jarFile = ClusterFiles.jar(jar);
-    Path confDir = ClusterFiles.confDir(conf);
+    Path jarFile = local.jarFile();
+    Path confDir = local.confDir();
     Path base = Files.createTempDirectory("gapless-bench-recovery-");
     GaplessClient client = new GaplessClient();
     try {
@@ -120,20 +109,20 @@ public final class BenchRecoveryCommand implements Callable<Integer> {
         rounds.add(round(client, jarFile, confDir, base.resolve("h" + h), h));
       }
       // Every cluster is down before the baseline runs, so it gets the whole machine.
-      System.out.printf("bench: raw LevelDB baseline, %,d sequential keys x %d B%n", rawKeys, rawValueBytes);
+      System.out.printf("bench: raw LevelDB baseline, %,d sequential keys x %d B%n", baseline.rawKeys, baseline.rawValueBytes);
       RawLevelDbBaseline.Result raw;
       try {
-        raw = RawLevelDbBaseline.measure(base.resolve("raw"), rawKeys, rawValueBytes, true);
+        raw = RawLevelDbBaseline.measure(base.resolve("raw"), baseline.rawKeys, baseline.rawValueBytes, true);
       } catch (RuntimeException e) {
         throw new GaplessClientException("raw LevelDB baseline failed: " + CliErrors.describe(e), 0, e);
       }
       String table = table(rounds, raw, confDir);
       System.out.println(table);
-      BenchIngestCommand.writeSection(out, START, END, table);
-      System.out.println("bench: updated " + out);
+      BenchIngestCommand.writeSection(baseline.out, START, END, table);
+      System.out.println("bench: updated " + baseline.out);
       return rounds.stream().allMatch(r -> r.completed() && r.failures() == 0) ? 0 : CliErrors.RUNTIME;
     } finally {
-      if (keep) {
+      if (local.keep) {
         System.out.println("data and logs kept in " + base);
       } else {
         ClusterFiles.deleteTree(base);
@@ -265,8 +254,8 @@ public final class BenchRecoveryCommand implements Callable<Integer> {
       row(sb, h + "result", (r.completed() ? "every collector recovered" : "recovery INCOMPLETE")
           + (r.failures() > 0 ? ", " + r.failures() + " RECOVERY_FAILED" : "") + "; " + r.verify());
     }
-    double rawMb = raw.keysPerSecond() * (16 + rawValueBytes) / 1e6;
-    row(sb, String.format("raw LevelDB, %,d sequential keys x %d B", rawKeys, rawValueBytes),
+    double rawMb = raw.keysPerSecond() * (16 + baseline.rawValueBytes) / 1e6;
+    row(sb, String.format("raw LevelDB, %,d sequential keys x %d B", baseline.rawKeys, baseline.rawValueBytes),
         String.format("%,.0f keys/s, %.1f MB/s of keys and values", raw.keysPerSecond(), rawMb));
     Optional<Round> one = rounds.stream().filter(r -> r.factor() == 1).findFirst();
     Optional<Round> ten = rounds.stream().filter(r -> r.factor() == 10).findFirst();

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -30,6 +31,9 @@ import picocli.CommandLine.Option;
 public final class DemoCommand implements java.util.concurrent.Callable<Integer> {
 
   private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
+
+  @Mixin
+  LocalClusterOptions local;
 
   @Option(names = "--victim", defaultValue = "s3", description = "Storage node to kill -9 (default: ${DEFAULT-VALUE})")
   String victim;
@@ -60,25 +64,16 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
   @Option(names = "--port-offset", defaultValue = "0", description = "Added to every node port (default: ${DEFAULT-VALUE})")
   int portOffset;
 
-  @Option(names = "--conf", defaultValue = "conf", description = "Node config directory (default: ${DEFAULT-VALUE})")
-  Path conf;
-
-  @Option(names = "--jar", description = "Gapless jar to start nodes from (default: the running jar)")
-  Path jar;
-
   @Option(names = "--verify-wait", defaultValue = "90", description = "Seconds verify may wait for replicas to settle (default: ${DEFAULT-VALUE})")
   long verifyWaitSeconds;
-
-  @Option(names = "--keep", description = "Keep the data and log directory")
-  boolean keep;
 
   private final GaplessClient client = new GaplessClient();
   private int step;
 
   @Override
   public Integer call() throws IOException {
-    Path jarFile = ClusterFiles.jar(jar);
-    Path confDir = ClusterFiles.confDir(conf);
+    Path jarFile = local.jarFile();
+    Path confDir = local.confDir();
     Path base = Files.createTempDirectory("gapless-demo-");
     Path ledger = base.resolve("ledger.jsonl");
     boolean ok = false;
@@ -90,7 +85,7 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
       ok = faultAndRecovery(cluster, ledger);
       header("shut down");
     } finally {
-      if (keep || !ok) {
+      if (local.keep || !ok) {
         System.out.println("data, logs and ledger kept in " + base);
       } else {
         ClusterFiles.deleteTree(base);

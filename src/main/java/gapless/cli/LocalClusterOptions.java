@@ -1,0 +1,25 @@
+package gapless.cli;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Options of the commands that start their own local cluster (demo, bench): where from, and what to keep. */
+final class LocalClusterOptions {
+
+  @Option(names = "--conf", defaultValue = "conf", description = "Node config directory (default: ${DEFAULT-VALUE})")
+  Path conf;
+
+  @Option(names = "--jar", description = "Gapless jar to start nodes from (default: the running jar)")
+  Path jar;
+
+  @Option(names = "--keep", description = "Keep the data and log directories")
+  boolean keep;
+
+  Path jarFile() {
+    return ClusterFiles.jar(jar);
+  }
+
+  Path confDir() {
+    return ClusterFiles.confDir(conf);
+  }
+}
