@@ -22,14 +22,14 @@ public final class EventsCommand implements Callable<Integer> {
   @Option(names = "--follow", description = "Keep streaming new events")
   boolean follow;
 
-  @Option(names = "--limit", defaultValue = "100", description = "Recent events to print (default: ${DEFAULT-VALUE})")
+  @Option(names = "--limit", defaultValue = "100", description = "Recent events to print first (default: ${DEFAULT-VALUE})")
   int limit;
 
   @Override
   public Integer call() {
     GaplessClient client = new GaplessClient();
     if (follow) {
-      client.followEvents(node, e -> {
+      client.followEvents(node, limit, e -> {
         System.out.println(format(e));
         System.out.flush();
       });

@@ -137,8 +137,9 @@ public final class GaplessClient {
    * Follows the server-sent event stream, handing each event to {@code sink}, until the server
    * closes the stream or the calling thread is interrupted.
    */
-  public void followEvents(URI node, Consumer<JsonNode> sink) {
-    URI uri = resolve(node, "/api/v1/events?follow=true");
+  /** Streams the cluster events, the {@code backlog} most recent first, until the stream ends. */
+  public void followEvents(URI node, int backlog, Consumer<JsonNode> sink) {
+    URI uri = resolve(node, "/api/v1/events?follow=true&limit=" + backlog);
     // No request timeout: the stream is meant to stay open.
     HttpRequest request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").GET().build();
     HttpResponse<InputStream> response = send(request, HttpResponse.BodyHandlers.ofInputStream());

@@ -373,7 +373,10 @@ public final class Replica extends EventSourcedBehavior<Replica.Command, Replica
 
   private void logStatusChange(Event e) {
     if (e instanceof RecordingStopped s) {
-      emit("RECORDING_STOPPED", "reason", s.reason().name(), "seq", s.seq(), "contiguousSeq", s.contiguousSeq(), "detail", s.detail());
+      // A collector stop is a mark in the collector's history; the replica's own progress is beside the point.
+      boolean collectorStop = s.reason() == StopReason.COLLECTOR_STOPPED;
+      emit("RECORDING_STOPPED", "reason", s.reason().name(), "seq", s.seq(),
+          "contiguousSeq", collectorStop ? null : s.contiguousSeq(), "detail", s.detail());
     } else if (e instanceof RecordingResumed r) {
       emit("RECORDING_RESUMED", "reason", r.reason().name(), "seq", r.seq(), "detail", r.detail());
     }
