@@ -1,0 +1,113 @@
+package gapless.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.http.javadsl.ServerBinding;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.ConfigFactory;
+import gapless.TestConfig;
+import gapless.collector.IngestGateway;
+import gapless.config.GaplessSettings;
+import gapless.config.NodeConfig;
+import gapless.events.EventLog;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The gateway's HTTP API over a real socket: every kind of bad input gets a 400 that says what is
+ * wrong, and none of it reaches the collector (the next good batch still takes seq 1). No replica
+ * host is up, so a good batch is answered 202: durable in the gateway buffer.
+ */
+class HttpApiTest {
+
+  private static ActorTestKit testKit;
+  private static ServerBinding binding;
+  private static final HttpClient http = HttpClient.newHttpClient();
+  private static final ObjectMapper json = new ObjectMapper();
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    testKit = ActorTestKit.create("HttpApiTest", TestConfig.withDataDir(Files.createTempDirectory("http-test")));
+    GaplessSettings settings = GaplessSettings.from(NodeConfig.complete(ConfigFactory.parseString(
+        "gapless.node-id = gw1\n"
+            + "akka.cluster.roles = [gateway]\n"
+            + "gapless.http.port = 0\n"
+            + "gapless.ingest.ack-timeout = 300ms\n"
+            + "gapless.ingest.max-body-bytes = 2k\n"
+            + "gapless.ingest.max-samples-per-batch = 5\n")));
+    TestProbe<EventLog.Command> eventLog = testKit.createTestProbe();
+    binding = new HttpApi(testKit.system(), settings, Optional.of(testKit.spawn(IngestGateway.create(settings))),
+        Optional.empty(), eventLog.getRef()).bind().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @AfterAll
+  static void tearDown() {
+    binding.unbind();
+    testKit.shutdownTestKit();
+  }
+
+  private static HttpResponse<String> post(String path, String contentType, String body) throws IOException, InterruptedException {
+    URI uri = URI.create("http://127.0.0.1:" + binding.localAddress().getPort() + path);
+    return http.send(HttpRequest.newBuilder(uri).header("Content-Type", contentType)
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    URI uri = URI.create("http://127.0.0.1:" + binding.localAddress().getPort() + path);
+    return http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static void assertBadRequest(HttpResponse<String> r, String expectedInMessage) throws IOException {
+    assertEquals(400, r.statusCode(), r.body());
+    String error = json.readTree(r.body()).path("error").asText();
+    assertTrue(error.contains(expectedInMessage), "error '" + error + "' should mention '" + expectedInMessage + "'");
+  }
+
+  private static final String GOOD = "{\"samples\":[{\"tag\":\"FIC101.PV\",\"ts\":1732400000000,\"value\":12.5,\"quality\":192}]}";
+
+  @Test
+  void badInputIsRejectedWithAReasonAndStoresNothing() throws Exception {
+    String path = "/api/v1/collectors/line-1/samples";
+    assertBadRequest(post(path, "text/plain", GOOD), "Content-Type must be application/json");
+    assertBadRequest(post(path, "application/json", "{\"samples\":[{\"tag\":\"FIC101.PV\",\"ts\":1,"), "malformed JSON");
+    assertBadRequest(post(path, "application/json", GOOD.replace("192", "300")), "quality");
+    assertBadRequest(post(path, "application/json", GOOD.replace("\"ts\":1732400000000", "\"ts\":\"now\"")), "ts");
+    assertBadRequest(post(path, "application/json", "{\"samples\":[]}"), "must not be empty");
+    String six = "{\"samples\":[" + String.join(",", java.util.Collections.nCopies(6, GOOD.substring(12, GOOD.length() - 2))) + "]}";
+    assertBadRequest(post(path, "application/json", six), "more than 5");
+    assertBadRequest(post(path, "application/json", "{\"samples\":[" + "x".repeat(3000) + "]}"), "larger than the limit");
+    assertBadRequest(post("/api/v1/collectors/bad%20id/samples", "application/json", GOOD), "collector id");
+    assertBadRequest(post("/api/v1/collectors/line-1/status", "application/json", "{\"status\":\"PAUSED\"}"), "status");
+
+    // None of it reached the collector: the first good batch takes seq 1.
+    HttpResponse<String> ok = post(path, "application/json", GOOD);
+    assertEquals(202, ok.statusCode(), ok.body());
+    JsonNode answer = json.readTree(ok.body());
+    assertEquals(1, answer.path("seq").asLong());
+    assertTrue(answer.path("buffered").asBoolean());
+  }
+
+  @Test
+  void badQueriesAreRejectedWithAReason() throws Exception {
+    assertBadRequest(get("/api/v1/collectors/line-1/samples"), "'tag' is required");
+    assertBadRequest(get("/api/v1/collectors/line-1/samples?tag=A&from=yesterday"), "'from' must be an integer");
+    assertBadRequest(get("/api/v1/collectors/line-1/samples?tag=A&from=10&to=5"), "before 'from'");
+    assertBadRequest(get("/api/v1/collectors/line-1/samples?tag=A&limit=0"), "'limit' must be at least 1");
+    assertBadRequest(get("/api/v1/collectors/line-1/samples?tag=A&replica=all"), "'replica' can only be 'local'");
+    assertBadRequest(get("/api/v1/collectors/line-1/samples?tag=A&replica=local"), "needs a storage node");
+    assertBadRequest(get("/api/v1/replicas/line-1"), "not a storage node");
+  }
+}
