@@ -257,7 +257,7 @@ public final class HttpApi extends AllDirectives {
   private CompletionStage<Optional<ActorRef<ReplicaHost.Command>>> findHost(String node) {
     return AskPattern.<Receptionist.Command, Receptionist.Listing>ask(system.receptionist(),
             r -> Receptionist.find(ReplicaHost.serviceKey(node), r), ASK_TIMEOUT, system.scheduler())
-        .thenApply(l -> l.getServiceInstances(ReplicaHost.serviceKey(node)).stream().findFirst());
+        .thenApply(ReplicaHost::reachableHost);
   }
 
   // ---------------------------------------------------------------- replicas

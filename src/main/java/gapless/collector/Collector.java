@@ -128,9 +128,7 @@ public final class Collector extends EventSourcedBehavior<Collector.Command, Col
     this.replicaSet = new Placement(settings.storageNodes(), settings.replicationFactor()).replicaSet(collector);
     this.ackAdapter = context.messageAdapter(Replica.StoreAck.class, Acked::new);
     ActorRef<Receptionist.Listing> listingAdapter = context.messageAdapter(Receptionist.Listing.class, HostsChanged::new);
-    for (String node : replicaSet) {
-      context.getSystem().receptionist().tell(Receptionist.subscribe(ReplicaHost.serviceKey(node), listingAdapter));
-    }
+    ReplicaHost.subscribe(context.getSystem(), replicaSet, listingAdapter);
     timers.startTimerWithFixedDelay(Tick.RETRY, settings.retryInterval());
     timers.startTimerWithFixedDelay(Tick.FLUSH_DELIVERED, Duration.ofMillis(500));
   }
@@ -237,20 +235,13 @@ public final class Collector extends EventSourcedBehavior<Collector.Command, Col
 
   private Effect<Event, CollectorState> onHostsChanged(CollectorState state, HostsChanged msg) {
     boolean knewReplicaSet = knowsReplicaSet();
-    for (String node : replicaSet) {
-      if (msg.listing().isForKey(ReplicaHost.serviceKey(node))) {
-        listed.add(node);
-        Set<ActorRef<ReplicaHost.Command>> reachable = msg.listing().getServiceInstances(ReplicaHost.serviceKey(node));
-        if (reachable.isEmpty()) {
-          hosts.remove(node);
-        } else {
-          ActorRef<ReplicaHost.Command> host = reachable.iterator().next();
-          if (!host.equals(hosts.put(node, host))) {
-            sendBufferedTo(state, node, host);
-          }
-        }
+    String node = ReplicaHost.nodeOf(msg.listing());
+    listed.add(node);
+    ReplicaHost.reachableHost(msg.listing()).ifPresentOrElse(host -> {
+      if (!host.equals(hosts.put(node, host))) {
+        sendBufferedTo(state, node, host);
       }
-    }
+    }, () -> hosts.remove(node));
     return !knewReplicaSet && knowsReplicaSet() ? Effect().unstashAll() : Effect().none();
   }
 

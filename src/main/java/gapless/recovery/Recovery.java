@@ -173,20 +173,19 @@ public final class Recovery extends AbstractBehavior<Recovery.Command> {
     // Subscribed, not looked up once: right after this node joins, the receptionist has not yet
     // heard of the siblings' registrations, and they arrive as updates.
     ActorRef<Receptionist.Listing> adapter = getContext().messageAdapter(Receptionist.Listing.class, Listed::new);
-    siblings.forEach(sib -> getContext().getSystem().receptionist().tell(Receptionist.subscribe(ReplicaHost.serviceKey(sib), adapter)));
+    ReplicaHost.subscribe(getContext().getSystem(), siblings, adapter);
     timers.startSingleTimer(Tick.PROBE_TIMEOUT, services.settings().recoveryAskTimeout());
     return this;
   }
 
   private Behavior<Command> onListed(Listed l) {
-    for (String sib : siblings) {
-      if (l.listing().isForKey(ReplicaHost.serviceKey(sib)) && !reachable.containsKey(sib)) {
-        l.listing().getServiceInstances(ReplicaHost.serviceKey(sib)).stream().findFirst().ifPresent(h -> {
-          reachable.put(sib, h);
-          h.tell(new Replica.EventsAfter(collector, info.confirmed().getOrDefault(sib, 0L),
-              getContext().messageAdapter(Replica.EventIndex.class, Indexed::new)));
-        });
-      }
+    String sib = ReplicaHost.nodeOf(l.listing());
+    if (!reachable.containsKey(sib)) {
+      ReplicaHost.reachableHost(l.listing()).ifPresent(h -> {
+        reachable.put(sib, h);
+        h.tell(new Replica.EventsAfter(collector, info.confirmed().getOrDefault(sib, 0L),
+            getContext().messageAdapter(Replica.EventIndex.class, Indexed::new)));
+      });
     }
     return this;
   }

@@ -232,9 +232,7 @@ public final class Replica extends EventSourcedBehavior<Replica.Command, Replica
     this.siblings = replicaSet.stream().filter(n -> !n.equals(node)).toList();
     this.storeExecutor = context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("gapless-store-dispatcher"));
     ActorRef<Receptionist.Listing> adapter = context.messageAdapter(Receptionist.Listing.class, SiblingsChanged::new);
-    for (String sibling : siblings) {
-      context.getSystem().receptionist().tell(Receptionist.subscribe(ReplicaHost.serviceKey(sibling), adapter));
-    }
+    ReplicaHost.subscribe(context.getSystem(), siblings, adapter);
     timers.startTimerWithFixedDelay(Internal.SYNC_TICK, services.settings().syncInterval());
   }
 
@@ -405,12 +403,9 @@ public final class Replica extends EventSourcedBehavior<Replica.Command, Replica
   // ---- siblings
 
   private Effect<Event, ReplicaState> onSiblingsChanged(ReplicaState state, SiblingsChanged msg) {
-    for (String sibling : siblings) {
-      if (msg.listing().isForKey(ReplicaHost.serviceKey(sibling))) {
-        msg.listing().getServiceInstances(ReplicaHost.serviceKey(sibling)).stream().findFirst()
-            .ifPresentOrElse(h -> siblingHosts.put(sibling, h), () -> siblingHosts.remove(sibling));
-      }
-    }
+    String sibling = ReplicaHost.nodeOf(msg.listing());
+    ReplicaHost.reachableHost(msg.listing())
+        .ifPresentOrElse(h -> siblingHosts.put(sibling, h), () -> siblingHosts.remove(sibling));
     return Effect().none();
   }
 

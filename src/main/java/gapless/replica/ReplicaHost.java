@@ -23,6 +23,9 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import akka.actor.typed.ActorSystem;
+import java.util.Collection;
+import java.util.Optional;
 
 /**
  * The storage side of a node: owns one {@link Replica} per collector this node holds (all of them
@@ -62,8 +65,25 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
 
   private record StopRecorded(Done done) implements Command, NoSerializationVerificationNeeded {}
 
+  private static final String KEY_PREFIX = "replica-host-";
+
   public static ServiceKey<Command> serviceKey(String nodeId) {
-    return ServiceKey.create(Command.class, "replica-host-" + nodeId);
+    return ServiceKey.create(Command.class, KEY_PREFIX + nodeId);
+  }
+
+  /** Subscribes {@code subscriber} to the replica hosts of {@code nodes}: one listing per change. */
+  public static void subscribe(ActorSystem<?> system, Collection<String> nodes, ActorRef<Receptionist.Listing> subscriber) {
+    nodes.forEach(node -> system.receptionist().tell(Receptionist.subscribe(serviceKey(node), subscriber)));
+  }
+
+  /** The node a listing of replica hosts is about. */
+  public static String nodeOf(Receptionist.Listing listing) {
+    return listing.getKey().id().substring(KEY_PREFIX.length());
+  }
+
+  /** The node's replica host, if the listing has it and it is reachable. */
+  public static Optional<ActorRef<Command>> reachableHost(Receptionist.Listing listing) {
+    return listing.getServiceInstances(serviceKey(nodeOf(listing))).stream().findFirst();
   }
 
   private final GaplessSettings settings;
@@ -114,12 +134,14 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
   }
 
   private Behavior<Command> route(Replica.CollectorCommand cmd) {
-    if (!services.placement().holds(settings.nodeId(), cmd.collector())) {
+    ActorRef<Replica.Command> replica = replicas.get(cmd.collector());
+    // Placement is only worked out for a collector seen here for the first time, not per message.
+    if (replica == null && !services.placement().holds(settings.nodeId(), cmd.collector())) {
       getContext().getLog().warn("Dropped [{}]: node [{}] holds no replica of [{}]",
           cmd.getClass().getSimpleName(), settings.nodeId(), cmd.collector());
       return this;
     }
-    replicaOf(cmd.collector()).tell(cmd);
+    (replica != null ? replica : replicaOf(cmd.collector())).tell(cmd);
     return this;
   }
 
