@@ -13,6 +13,7 @@ import gapless.api.HttpApi;
 import gapless.collector.IngestGateway;
 import gapless.config.GaplessSettings;
 import gapless.events.EventLog;
+import gapless.recovery.RecoveryCoordinator;
 import gapless.replica.ReplicaHost;
 import gapless.replica.StopReason;
 import gapless.store.SampleStore;
@@ -39,7 +40,7 @@ public final class Guardian {
       ActorRef<EventLog.Command> eventLog =
           ctx.spawn(EventLog.create(settings.nodeId(), settings.logDir()), "event-log", io);
       Optional<ActorRef<ReplicaHost.Command>> host =
-          store.map(s -> ctx.spawn(ReplicaHost.create(settings, s, eventLog), "replicas"));
+          store.map(s -> ctx.spawn(ReplicaHost.create(settings, s, eventLog, RecoveryCoordinator::create), "replicas"));
       host.ifPresent(h -> {
         ctx.spawn(NodeSupervisor.create(settings, h), "supervisor");
         recordStopOnShutdown(ctx.getSystem(), h);

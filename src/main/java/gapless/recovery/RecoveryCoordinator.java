@@ -8,7 +8,9 @@ import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
-import gapless.CborSerializable;
+import gapless.replica.RecoveryRequest;
+import gapless.replica.RecoveryRequest.Recover;
+import gapless.replica.RecoveryRequest.RecoverAll;
 import gapless.replica.ReplicaHost;
 import gapless.replica.ReplicaServices;
 import java.time.Duration;
@@ -23,16 +25,10 @@ import java.util.Map;
  * of the same collector runs is run again afterwards; one that could not finish is retried with
  * a growing delay.
  */
-public final class RecoveryCoordinator extends AbstractBehavior<RecoveryCoordinator.Command> {
+public final class RecoveryCoordinator extends AbstractBehavior<RecoveryRequest> {
 
-  /** Messages the coordinator handles. */
-  public interface Command extends CborSerializable {}
-
-  /** Recover one collector's replica on this node. */
-  public record Recover(String collector, String reason) implements Command {}
-
-  /** Recover every replica this node holds (start-up, rejoined the cluster). */
-  public record RecoverAll(String reason) implements Command {}
+  /** The coordinator's own messages beside the replicas' {@link RecoveryRequest}s. */
+  interface Command extends RecoveryRequest {}
 
   private record Listed(ReplicaHost.CollectorList list, String reason) implements Command, NoSerializationVerificationNeeded {}
 
@@ -42,18 +38,18 @@ public final class RecoveryCoordinator extends AbstractBehavior<RecoveryCoordina
 
   private final ActorRef<ReplicaHost.Command> host;
   private final ReplicaServices services;
-  private final TimerScheduler<Command> timers;
+  private final TimerScheduler<RecoveryRequest> timers;
   private final LinkedHashMap<String, String> queued = new LinkedHashMap<>();
   private final Map<String, String> running = new HashMap<>();
   private final Map<String, String> again = new HashMap<>();
   private final Map<String, Integer> failures = new HashMap<>();
 
-  public static Behavior<Command> create(ActorRef<ReplicaHost.Command> host, ReplicaServices services) {
+  public static Behavior<RecoveryRequest> create(ActorRef<ReplicaHost.Command> host, ReplicaServices services) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new RecoveryCoordinator(ctx, timers, host, services)));
   }
 
   private RecoveryCoordinator(
-      ActorContext<Command> context, TimerScheduler<Command> timers, ActorRef<ReplicaHost.Command> host, ReplicaServices services) {
+      ActorContext<RecoveryRequest> context, TimerScheduler<RecoveryRequest> timers, ActorRef<ReplicaHost.Command> host, ReplicaServices services) {
     super(context);
     this.timers = timers;
     this.host = host;
@@ -61,9 +57,9 @@ public final class RecoveryCoordinator extends AbstractBehavior<RecoveryCoordina
   }
 
   @Override
-  public Receive<Command> createReceive() {
+  public Receive<RecoveryRequest> createReceive() {
     return newReceiveBuilder()
-        .onMessage(Recover.class, r -> enqueue(r.collector(), r.reason()))
+        .onMessage(Recover.class, r -> enqueue(r.collector(), r.detail().isEmpty() ? r.trigger().name() : r.trigger() + ": " + r.detail()))
         .onMessage(Retry.class, r -> enqueue(r.collector(), r.reason()))
         .onMessage(RecoverAll.class, this::onRecoverAll)
         .onMessage(Listed.class, this::onListed)
@@ -71,19 +67,19 @@ public final class RecoveryCoordinator extends AbstractBehavior<RecoveryCoordina
         .build();
   }
 
-  private Behavior<Command> onRecoverAll(RecoverAll all) {
+  private Behavior<RecoveryRequest> onRecoverAll(RecoverAll all) {
     ActorRef<ReplicaHost.CollectorList> adapter =
-        getContext().messageAdapter(ReplicaHost.CollectorList.class, l -> new Listed(l, all.reason()));
+        getContext().messageAdapter(ReplicaHost.CollectorList.class, l -> new Listed(l, all.trigger().name()));
     host.tell(new ReplicaHost.ListCollectors(adapter));
     return this;
   }
 
-  private Behavior<Command> onListed(Listed listed) {
+  private Behavior<RecoveryRequest> onListed(Listed listed) {
     listed.list().collectors().forEach(c -> enqueue(c, listed.reason()));
     return this;
   }
 
-  private Behavior<Command> enqueue(String collector, String reason) {
+  private Behavior<RecoveryRequest> enqueue(String collector, String reason) {
     if (running.containsKey(collector)) {
       again.put(collector, reason);
     } else {
@@ -100,11 +96,11 @@ public final class RecoveryCoordinator extends AbstractBehavior<RecoveryCoordina
       it.remove();
       running.put(next.getKey(), next.getValue());
       getContext().spawnAnonymous(
-          Recovery.create(next.getKey(), next.getValue(), host, services, getContext().getSelf()));
+          Recovery.create(next.getKey(), next.getValue(), host, services, getContext().getSelf().narrow()));
     }
   }
 
-  private Behavior<Command> onFinished(Finished f) {
+  private Behavior<RecoveryRequest> onFinished(Finished f) {
     String reason = running.remove(f.collector());
     if (f.complete()) {
       failures.remove(f.collector());

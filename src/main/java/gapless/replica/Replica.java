@@ -27,7 +27,6 @@ import gapless.model.EncodedBatch;
 import gapless.model.Sample;
 import gapless.model.SeqRange;
 import gapless.model.SeqRanges;
-import gapless.recovery.RecoveryCoordinator;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -193,7 +192,7 @@ public final class Replica extends EventSourcedBehavior<Replica.Command, Replica
   private final List<String> replicaSet;
   private final List<String> siblings;
   private final ReplicaServices services;
-  private final ActorRef<RecoveryCoordinator.Command> recovery;
+  private final ActorRef<RecoveryRequest> recovery;
   private final String node;
   private final Executor storeExecutor;
 
@@ -211,7 +210,7 @@ public final class Replica extends EventSourcedBehavior<Replica.Command, Replica
   private final long startedAt = now();
 
   public static Behavior<Command> create(
-      String collector, ReplicaServices services, ActorRef<RecoveryCoordinator.Command> recovery) {
+      String collector, ReplicaServices services, ActorRef<RecoveryRequest> recovery) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Replica(ctx, timers, collector, services, recovery)));
   }
 
@@ -221,7 +220,7 @@ public final class Replica extends EventSourcedBehavior<Replica.Command, Replica
 
   private Replica(
       ActorContext<Command> context, TimerScheduler<Command> timers, String collector, ReplicaServices services,
-      ActorRef<RecoveryCoordinator.Command> recovery) {
+      ActorRef<RecoveryRequest> recovery) {
     super(persistenceId(collector));
     this.recovery = recovery;
     this.context = context;
@@ -433,8 +432,8 @@ public final class Replica extends EventSourcedBehavior<Replica.Command, Replica
       return;
     }
     if (++behindTicks >= services.settings().lagIntervals()) {
-      recovery.tell(new RecoveryCoordinator.Recover(collector,
-          "BEHIND_SIBLING: holds 1.." + contiguous + ", a sibling holds 1.." + behindTarget));
+      recovery.tell(new RecoveryRequest.Recover(collector, RecoveryTrigger.BEHIND_SIBLING,
+          "holds 1.." + contiguous + ", a sibling holds 1.." + behindTarget));
       behindTarget = 0;
       behindTicks = 0;
     }

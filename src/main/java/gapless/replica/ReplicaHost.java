@@ -1,5 +1,6 @@
 package gapless.replica;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import akka.Done;
 import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
@@ -14,7 +15,6 @@ import akka.actor.typed.receptionist.ServiceKey;
 import gapless.CborSerializable;
 import gapless.config.GaplessSettings;
 import gapless.events.EventLog;
-import gapless.recovery.RecoveryCoordinator;
 import gapless.store.SampleStore;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.BiFunction;
 import akka.actor.typed.ActorSystem;
 import java.util.Collection;
 import java.util.Optional;
@@ -30,7 +31,7 @@ import java.util.Optional;
 /**
  * The storage side of a node: owns one {@link Replica} per collector this node holds (all of them
  * are started with the host, so a crashed replica notices at once that it must record a stop and
- * recover) and the node's {@link RecoveryCoordinator}. Routes commands to replicas by collector id
+ * recover) and the node's recovery runner. Routes commands to replicas by collector id
  * and fans the supervisor's node-wide signals out to them. Registered with the receptionist under a
  * key named after the node id, so other nodes address "the replicas on s2" by configuration.
  */
@@ -56,7 +57,10 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
   public record PeerDown(String peer) implements Command {}
 
   /** Recover every local replica (start-up, rejoined the cluster). */
-  public record RecoverAll(String reason) implements Command {}
+  public record RecoverAll(RecoveryTrigger trigger) implements Command {
+    @JsonCreator
+    public RecoverAll {}
+  }
 
   private record StoredCollectors(List<String> collectors, ActorRef<CollectorList> replyTo)
       implements Command, NoSerializationVerificationNeeded {}
@@ -89,21 +93,26 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
   private final GaplessSettings settings;
   private final ReplicaServices services;
   private final Executor storeExecutor;
-  private final ActorRef<RecoveryCoordinator.Command> recovery;
+  private final ActorRef<RecoveryRequest> recovery;
   private final Map<String, ActorRef<Replica.Command>> replicas = new HashMap<>();
   private final List<ActorRef<Done>> stopWaiters = new ArrayList<>();
   private int stopsPending;
 
-  public static Behavior<Command> create(GaplessSettings settings, SampleStore store, ActorRef<EventLog.Command> eventLog) {
-    return Behaviors.setup(ctx -> new ReplicaHost(ctx, settings, store, eventLog));
+  /** Makes the node's recovery runner from this host and the shared services (it lives in another package). */
+  public interface RecoveryRunnerFactory extends BiFunction<ActorRef<Command>, ReplicaServices, Behavior<RecoveryRequest>> {}
+
+  public static Behavior<Command> create(
+      GaplessSettings settings, SampleStore store, ActorRef<EventLog.Command> eventLog, RecoveryRunnerFactory recoveries) {
+    return Behaviors.setup(ctx -> new ReplicaHost(ctx, settings, store, eventLog, recoveries));
   }
 
-  private ReplicaHost(ActorContext<Command> context, GaplessSettings settings, SampleStore store, ActorRef<EventLog.Command> eventLog) {
+  private ReplicaHost(ActorContext<Command> context, GaplessSettings settings, SampleStore store,
+      ActorRef<EventLog.Command> eventLog, RecoveryRunnerFactory recoveries) {
     super(context);
     this.settings = settings;
     this.services = new ReplicaServices(settings, store, new Placement(settings.storageNodes(), settings.replicationFactor()), eventLog);
     this.storeExecutor = context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("gapless-store-dispatcher"));
-    this.recovery = context.spawn(RecoveryCoordinator.create(context.getSelf(), services), "recovery");
+    this.recovery = context.spawn(recoveries.apply(context.getSelf(), services), "recovery");
     context.pipeToSelf(CompletableFuture.supplyAsync(store::collectors, storeExecutor),
         (stored, failure) -> new Opened(failure == null ? stored : List.of()));
     context.getSystem().receptionist().tell(Receptionist.register(serviceKey(settings.nodeId()), context.getSelf()));
@@ -127,7 +136,7 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
         .onMessage(StopRecorded.class, this::onStopRecorded)
         .onMessage(PeerDown.class, this::onPeerDown)
         .onMessage(RecoverAll.class, r -> {
-          recovery.tell(new RecoveryCoordinator.RecoverAll(r.reason()));
+          recovery.tell(new RecoveryRequest.RecoverAll(r.trigger()));
           return this;
         })
         .build();

@@ -18,6 +18,7 @@ import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Subscribe;
 import gapless.config.GaplessSettings;
 import gapless.events.EventLog;
+import gapless.replica.RecoveryTrigger;
 import gapless.replica.ReplicaHost;
 import gapless.replica.StopReason;
 import java.util.stream.StreamSupport;
@@ -78,7 +79,7 @@ public final class NodeSupervisor extends AbstractBehavior<NodeSupervisor.Comman
     Member m = e.member();
     if (e instanceof MemberUp && isSelf(m)) {
       up = true;
-      host.tell(new ReplicaHost.RecoverAll("NODE_UP"));
+      host.tell(new ReplicaHost.RecoverAll(RecoveryTrigger.NODE_UP));
     } else if ((e instanceof MemberDowned || e instanceof MemberRemoved) && isSelf(m)) {
       goOffline();
     } else if ((e instanceof MemberDowned || e instanceof MemberRemoved) && isStoragePeer(m)) {
@@ -113,7 +114,7 @@ public final class NodeSupervisor extends AbstractBehavior<NodeSupervisor.Comman
     } else if (majority && offline && cluster.selfMember().status() == MemberStatus.up()) {
       offline = false;
       getContext().getLog().info("Storage majority reachable again: recovering every replica");
-      host.tell(new ReplicaHost.RecoverAll("REJOINED"));
+      host.tell(new ReplicaHost.RecoverAll(RecoveryTrigger.REJOINED));
     }
     return this;
   }

@@ -19,6 +19,7 @@ import gapless.events.EventLog;
 import gapless.model.EncodedBatch;
 import gapless.model.SeqRange;
 import gapless.model.SeqRanges;
+import gapless.replica.RecoveryTrigger;
 import gapless.replica.Replica;
 import gapless.replica.ReplicaHost;
 import gapless.replica.ReplicaView;
@@ -72,7 +73,7 @@ class RecoveryTest {
   private static ActorRef<ReplicaHost.Command> host(String prefix, ActorRef<EventLog.Command> eventLog) {
     SampleStore store = SampleStore.open(dir.resolve("samples-" + prefix), 3_600_000L);
     stores.add(store);
-    return testKit.spawn(ReplicaHost.create(settings(prefix), store, eventLog));
+    return testKit.spawn(ReplicaHost.create(settings(prefix), store, eventLog, RecoveryCoordinator::create));
   }
 
   /** A sibling holding {@code batches}; when {@code silent} it lists them but never sends one. */
@@ -162,7 +163,7 @@ class RecoveryTest {
     storeLocally(host, "ca", all.subMap(1L, true, 10L, true));
     storeLocally(host, "ca", all.subMap(21L, true, 30L, true));
 
-    host.tell(new ReplicaHost.RecoverAll("TEST"));
+    host.tell(new ReplicaHost.RecoverAll(RecoveryTrigger.NODE_UP));
     ReplicaView v = awaitRecovered(host, "ca", 60);
     assertEquals(40, v.lastRecovery().batches());
     assertEquals(List.of(new SeqRange(11, 20), new SeqRange(31, 60)), v.lastRecovery().ranges());
@@ -185,7 +186,7 @@ class RecoveryTest {
     ActorRef<ReplicaHost.Command> host = host("b", log.getRef());
     storeLocally(host, "cb", all.subMap(1L, true, 1L, true));
 
-    host.tell(new ReplicaHost.RecoverAll("TEST"));
+    host.tell(new ReplicaHost.RecoverAll(RecoveryTrigger.NODE_UP));
     ReplicaView v = awaitRecovered(host, "cb", 1500);
     assertEquals(1499, v.lastRecovery().batches());
     assertEquals(List.of("b3"), v.lastRecovery().sources().stream().filter("b3"::equals).toList());

@@ -16,7 +16,6 @@ import gapless.TestConfig;
 import gapless.config.GaplessSettings;
 import gapless.config.NodeConfig;
 import gapless.events.EventLog;
-import gapless.recovery.RecoveryCoordinator;
 import gapless.model.Batch;
 import gapless.model.BatchCodec;
 import gapless.model.CollectorStatus;
@@ -41,7 +40,7 @@ class ReplicaTest {
   private static ActorTestKit testKit;
   private static SampleStore store;
   private static TestProbe<EventLog.Command> eventLog;
-  private static TestProbe<RecoveryCoordinator.Command> recovery;
+  private static TestProbe<RecoveryRequest> recovery;
 
   @BeforeAll
   static void setUp() throws IOException {
@@ -230,8 +229,8 @@ class ReplicaTest {
     // Both hold 1..25: that is what is confirmed, not the sibling's 30.
     assertEquals(Map.of("s2", 25L), view(replica, "sync").confirmed());
     // Still behind the sibling's 30 after a few sync intervals: ask for a recovery.
-    RecoveryCoordinator.Command asked = recovery.receiveMessage(Duration.ofSeconds(10));
-    assertEquals("sync", ((RecoveryCoordinator.Recover) asked).collector());
+    RecoveryRequest asked = recovery.receiveMessage(Duration.ofSeconds(10));
+    assertEquals("sync", ((RecoveryRequest.Recover) asked).collector());
   }
 
   @Test

@@ -1,0 +1,11 @@
+package gapless.replica;
+
+/** Why a recovery was asked for; shown as the {@code reason} of {@code RECOVERY_STARTED}. */
+public enum RecoveryTrigger {
+  /** This node became a member (start-up, or a new incarnation after being downed). */
+  NODE_UP,
+  /** This node sees a majority of storage nodes again after losing it. */
+  REJOINED,
+  /** A sibling reported a contiguous seq this replica still lacked several sync intervals later. */
+  BEHIND_SIBLING
+}
