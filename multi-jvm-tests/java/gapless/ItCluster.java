@@ -1,6 +1,6 @@
 package gapless;
 
-import gapless.cli.LocalCluster;
+import gapless.tools.LocalCluster;
 import java.nio.file.Path;
 import java.time.Duration;
 

@@ -2,7 +2,14 @@ package gapless.cli;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import gapless.client.GaplessClient;
+import gapless.client.GaplessClientException;
 import gapless.store.RawLevelDbBaseline;
+import gapless.tools.ClusterFiles;
+import gapless.tools.LocalCluster;
+import gapless.tools.SimulationResult;
+import gapless.tools.SimulationSettings;
+import gapless.tools.Simulator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
 package gapless.cli;
 
+import gapless.client.GaplessClient;
+import gapless.client.GaplessClientException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 

@@ -1,5 +1,18 @@
 package gapless.cli;
 
+import gapless.client.GaplessClient;
+import gapless.client.GaplessClientException;
+import gapless.client.NodeEvent;
+import gapless.tools.BackgroundLoad;
+import gapless.tools.ClusterFiles;
+import gapless.tools.LedgerEntry;
+import gapless.tools.LedgerGap;
+import gapless.tools.LocalCluster;
+import gapless.tools.RecoveryTally;
+import gapless.tools.SimulationResult;
+import gapless.tools.SimulationSettings;
+import gapless.tools.Verifier;
+import gapless.tools.VerifyReport;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

@@ -1,5 +1,8 @@
 package gapless.cli;
 
+import gapless.client.EventTail;
+import gapless.client.NodeEvent;
+import gapless.tools.LocalCluster;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,7 @@
 package gapless.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import gapless.client.GaplessClient;
 import java.net.URI;
 import java.util.Iterator;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package gapless.cli;
 
+import gapless.tools.ClusterFiles;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 

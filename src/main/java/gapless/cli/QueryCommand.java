@@ -1,5 +1,8 @@
 package gapless.cli;
 
+import gapless.client.Gap;
+import gapless.client.GaplessClient;
+import gapless.client.QueryAnswer;
 import gapless.model.Sample;
 import java.net.URI;
 import java.util.concurrent.Callable;

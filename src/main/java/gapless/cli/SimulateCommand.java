@@ -1,5 +1,9 @@
 package gapless.cli;
 
+import gapless.client.GaplessClient;
+import gapless.tools.SimulationResult;
+import gapless.tools.SimulationSettings;
+import gapless.tools.Simulator;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package gapless.cli;
 
+import gapless.client.GaplessClient;
 import java.net.URI;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

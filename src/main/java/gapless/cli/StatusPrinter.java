@@ -1,5 +1,11 @@
 package gapless.cli;
 
+import gapless.client.GaplessClient;
+import gapless.client.GaplessClientException;
+import gapless.client.MemberInfo;
+import gapless.client.NodeStatus;
+import gapless.client.ReplicaView;
+import gapless.client.StorageNodeInfo;
 import java.io.PrintStream;
 import java.net.URI;
 import java.util.ArrayList;

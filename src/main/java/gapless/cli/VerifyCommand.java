@@ -1,5 +1,9 @@
 package gapless.cli;
 
+import gapless.client.GaplessClient;
+import gapless.tools.LedgerEntry;
+import gapless.tools.Verifier;
+import gapless.tools.VerifyReport;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

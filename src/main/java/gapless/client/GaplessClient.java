@@ -1,0 +1,273 @@
+package gapless.client;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import gapless.model.Sample;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Small blocking client for the Gapless HTTP API (v1), shared by every CLI command, the demo, the
+ * benchmark and the tests. Every failure surfaces as a {@link GaplessClientException} with a
+ * one-line message; ingest answers are returned whatever their status so callers can count them.
+ */
+public final class GaplessClient {
+
+  private static final String JSON = "application/json";
+
+  private final HttpClient http;
+  private final ObjectMapper mapper;
+  private final Duration requestTimeout;
+
+  public GaplessClient() {
+    this(Duration.ofSeconds(3), Duration.ofSeconds(30));
+  }
+
+  public GaplessClient(Duration connectTimeout, Duration requestTimeout) {
+    // HTTP/1.1 explicitly: the JDK client would otherwise try an h2c upgrade on every new connection.
+    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout).build();
+    this.mapper = newMapper();
+    this.requestTimeout = requestTimeout;
+  }
+
+  /** The mapper every Gapless client component uses: tolerant of fields added to the API later. */
+  public static ObjectMapper newMapper() {
+    return new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+  }
+
+  public ObjectMapper mapper() {
+    return mapper;
+  }
+
+  /** Posts an already encoded {@code {"samples":[...]}} body; answers whatever status came back. */
+  public IngestResponse postSamples(URI gateway, String collector, byte[] jsonBody) {
+    return ingest(resolve(gateway, "/api/v1/collectors/" + collector + "/samples"), jsonBody);
+  }
+
+  public IngestResponse postSamples(URI gateway, String collector, List<Sample> samples) {
+    return postSamples(gateway, collector, toJson(Map.of("samples", samples)));
+  }
+
+  /** Reports a collector status change ({@code RUNNING} or {@code STOPPED}). */
+  public IngestResponse postStatus(URI gateway, String collector, String status, String reason) {
+    return ingest(resolve(gateway, "/api/v1/collectors/" + collector + "/status"),
+        toJson(Map.of("status", status, "reason", reason == null ? "" : reason)));
+  }
+
+  /**
+   * Reads samples of one tag in {@code [from, to]} (inclusive, null = open).
+   *
+   * @param local read the answering storage node's own replica ({@code replica=local})
+   */
+  public QueryAnswer query(URI node, String collector, String tag, Long from, Long to, Integer limit, boolean local) {
+    StringBuilder q = new StringBuilder("/api/v1/collectors/").append(collector).append("/samples?tag=")
+        .append(URLEncoder.encode(tag, StandardCharsets.UTF_8));
+    if (from != null) {
+      q.append("&from=").append(from);
+    }
+    if (to != null) {
+      q.append("&to=").append(to);
+    }
+    if (limit != null) {
+      q.append("&limit=").append(limit);
+    }
+    if (local) {
+      q.append("&replica=local");
+    }
+    return get(node, q.toString(), QueryAnswer.class);
+  }
+
+  public NodeStatus status(URI node) {
+    return get(node, "/api/v1/status", NodeStatus.class);
+  }
+
+  public ReplicaList replicas(URI node) {
+    return get(node, "/api/v1/replicas", ReplicaList.class);
+  }
+
+  /** This node's replica of {@code collector}, empty when the node holds none (404). */
+  public Optional<ReplicaView> replica(URI node, String collector) {
+    try {
+      return Optional.of(get(node, "/api/v1/replicas/" + collector, ReplicaView.class));
+    } catch (GaplessClientException e) {
+      if (e.httpStatus() == 404) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  /** The most recent cluster events, oldest first. */
+  public List<JsonNode> events(URI node, int limit) {
+    JsonNode root = get(node, "/api/v1/events?limit=" + limit, JsonNode.class);
+    List<JsonNode> out = new ArrayList<>();
+    root.path("events").forEach(out::add);
+    return out;
+  }
+
+  /** The most recent cluster-wide events (every node's), parsed, oldest first. */
+  public List<NodeEvent> clusterEvents(URI node, int limit) {
+    List<NodeEvent> out = new ArrayList<>();
+    for (JsonNode e : events(node, limit)) {
+      out.add(NodeEvent.of(e));
+    }
+    return out;
+  }
+
+  /**
+   * Follows the server-sent event stream, handing each event to {@code sink}, until the server
+   * closes the stream or the calling thread is interrupted.
+   */
+  /** Streams the cluster events, the {@code backlog} most recent first, until the stream ends. */
+  public void followEvents(URI node, int backlog, Consumer<JsonNode> sink) {
+    URI uri = resolve(node, "/api/v1/events?follow=true&limit=" + backlog);
+    // No request timeout: the stream is meant to stay open.
+    HttpRequest request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").GET().build();
+    HttpResponse<InputStream> response = send(request, HttpResponse.BodyHandlers.ofInputStream());
+    if (response.statusCode() != 200) {
+      throw errorOf(request, response.statusCode(), readAll(response.body()));
+    }
+    try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = reader.readLine()) != null) {
+        if (Thread.currentThread().isInterrupted()) {
+          return;
+        }
+        if (line.startsWith("data:")) {
+          String data = line.substring(5).trim();
+          if (!data.isEmpty()) {
+            sink.accept(mapper.readTree(data));
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new GaplessClientException("event stream from " + uri + " broke: " + describe(e), 0, e);
+    }
+  }
+
+  /** GETs {@code path} on {@code node} and maps the JSON answer; a non-200 answer is an exception. */
+  public <T> T get(URI node, String path, Class<T> type) {
+    URI uri = resolve(node, path);
+    HttpRequest request = HttpRequest.newBuilder(uri).timeout(requestTimeout).header("Accept", JSON).GET().build();
+    HttpResponse<byte[]> response = send(request, HttpResponse.BodyHandlers.ofByteArray());
+    if (response.statusCode() != 200) {
+      throw errorOf(request, response.statusCode(), response.body());
+    }
+    try {
+      return mapper.readValue(response.body(), type);
+    } catch (IOException e) {
+      throw new GaplessClientException("GET " + uri + ": unexpected answer: " + oneLine(e.getMessage()), 200, e);
+    }
+  }
+
+  private IngestResponse ingest(URI uri, byte[] body) {
+    HttpRequest request = HttpRequest.newBuilder(uri).timeout(requestTimeout)
+        .header("Content-Type", JSON).header("Accept", JSON)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    HttpResponse<byte[]> response = send(request, HttpResponse.BodyHandlers.ofByteArray());
+    int status = response.statusCode();
+    JsonNode json;
+    try {
+      json = response.body().length == 0 ? mapper.createObjectNode() : mapper.readTree(response.body());
+    } catch (IOException e) {
+      // A proxy or a crashed handler may answer with non-JSON; keep its text as the error.
+      return new IngestResponse(status, 0, 0, false, oneLine(new String(response.body(), StandardCharsets.UTF_8)));
+    }
+    return new IngestResponse(status, json.path("seq").asLong(0), json.path("acks").asInt(0),
+        json.path("buffered").asBoolean(false), json.path("error").asText(""));
+  }
+
+  private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+    try {
+      return http.send(request, handler);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new GaplessClientException(request.method() + " " + request.uri() + ": interrupted", 0, e);
+    } catch (IOException e) {
+      throw new GaplessClientException(request.method() + " " + request.uri() + ": " + describe(e), 0, e);
+    }
+  }
+
+  private GaplessClientException errorOf(HttpRequest request, int status, byte[] body) {
+    String message;
+    try {
+      JsonNode json = mapper.readTree(body);
+      message = json.hasNonNull("error") ? json.get("error").asText() : oneLine(new String(body, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      message = oneLine(new String(body, StandardCharsets.UTF_8));
+    }
+    return new GaplessClientException(request.method() + " " + request.uri() + ": HTTP " + status
+        + (message.isEmpty() ? "" : " " + message), status, null);
+  }
+
+  private byte[] toJson(Object value) {
+    try {
+      return mapper.writeValueAsBytes(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("cannot encode request body", e);
+    }
+  }
+
+  private static byte[] readAll(InputStream in) {
+    try (in) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      return new byte[0];
+    }
+  }
+
+  /** {@code base} + {@code path}, keeping any path prefix the base URL has. */
+  static URI resolve(URI base, String path) {
+    String b = base.toString();
+    if (b.endsWith("/")) {
+      b = b.substring(0, b.length() - 1);
+    }
+    try {
+      return URI.create(b + path);
+    } catch (IllegalArgumentException e) {
+      throw new GaplessClientException("bad URL " + b + path + ": " + oneLine(e.getMessage()));
+    }
+  }
+
+  /** A short reason for an I/O failure: JDK messages for these are often null or nested. */
+  public static String describe(IOException e) {
+    if (e instanceof HttpConnectTimeoutException) {
+      return "connect timed out (node down or paused?)";
+    }
+    if (e instanceof HttpTimeoutException) {
+      return "no answer in time";
+    }
+    if (e instanceof ConnectException || e.getCause() instanceof ConnectException) {
+      return "connection refused (node not running?)";
+    }
+    String m = e.getMessage();
+    return e.getClass().getSimpleName() + (m == null ? "" : ": " + oneLine(m));
+  }
+
+  public static String oneLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    String flat = s.replaceAll("\\s+", " ").trim();
+    return flat.length() > 300 ? flat.substring(0, 300) + "..." : flat;
+  }
+}

@@ -1,0 +1,24 @@
+package gapless.client;
+
+/**
+ * A failure talking to a Gapless node that a user can cause or fix (bad URL, node down, an error
+ * answer). Its message is one line fit to print as is; the CLI never shows its stack trace.
+ */
+public final class GaplessClientException extends RuntimeException {
+
+  private final int httpStatus;
+
+  public GaplessClientException(String message) {
+    this(message, 0, null);
+  }
+
+  public GaplessClientException(String message, int httpStatus, Throwable cause) {
+    super(message, cause);
+    this.httpStatus = httpStatus;
+  }
+
+  /** The HTTP status of the error answer, or 0 when no answer came. */
+  public int httpStatus() {
+    return httpStatus;
+  }
+}

@@ -1,0 +1,18 @@
+package gapless.client;
+
+/**
+ * The gateway's answer to a batch or status POST, whatever its HTTP status: the simulator counts
+ * 400 and 503 answers rather than failing on them.
+ *
+ * @param httpStatus 200 (on W replicas), 202 (buffered at the gateway), 400, 503, ...
+ * @param seq        seq assigned to the batch, 0 when not accepted
+ * @param acks       replicas that hold it durably at answer time
+ * @param buffered   true when the gateway holds it for later forwarding
+ * @param error      the {@code error} message of a non-2xx answer, empty otherwise
+ */
+public record IngestResponse(int httpStatus, long seq, int acks, boolean buffered, String error) {
+
+  public boolean accepted() {
+    return httpStatus == 200 || httpStatus == 202;
+  }
+}

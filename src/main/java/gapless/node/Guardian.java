@@ -1,0 +1,78 @@
+package gapless.node;
+
+import akka.Done;
+import akka.actor.CoordinatedShutdown;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.DispatcherSelector;
+import akka.actor.typed.javadsl.AskPattern;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.cluster.typed.Cluster;
+import akka.http.javadsl.ServerBinding;
+import gapless.api.HttpApi;
+import gapless.collector.IngestGateway;
+import gapless.config.GaplessSettings;
+import gapless.events.EventLog;
+import gapless.recovery.RecoveryCoordinator;
+import gapless.replica.ReplicaHost;
+import gapless.replica.StopReason;
+import gapless.store.SampleStore;
+import gapless.supervision.NodeSupervisor;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The root actor of a node. Only spawns: the event log everywhere; the replica host and the node
+ * supervisor on storage nodes; the ingest gateway on gateway nodes; and the HTTP API, whose
+ * binding it reports through {@code started} so the process can exit with a clear message when
+ * the port is taken. On storage nodes it also makes coordinated shutdown record the stop in every
+ * replica before the node goes.
+ */
+public final class Guardian {
+
+  private Guardian() {}
+
+  public static Behavior<Void> create(
+      GaplessSettings settings, Optional<SampleStore> store, CompletableFuture<ServerBinding> started) {
+    return Behaviors.setup(ctx -> {
+      DispatcherSelector io = DispatcherSelector.fromConfig("gapless-store-dispatcher");
+      ActorRef<EventLog.Command> eventLog =
+          ctx.spawn(EventLog.create(settings.nodeId(), settings.logDir()), "event-log", io);
+      Optional<ActorRef<ReplicaHost.Command>> host =
+          store.map(s -> ctx.spawn(ReplicaHost.create(settings, s, eventLog, RecoveryCoordinator::create), "replicas"));
+      host.ifPresent(h -> {
+        ctx.spawn(NodeSupervisor.create(settings, h), "supervisor");
+        recordStopOnShutdown(ctx.getSystem(), h);
+      });
+      Optional<ActorRef<IngestGateway.Command>> gateway =
+          Cluster.get(ctx.getSystem()).selfMember().hasRole("gateway")
+              ? Optional.of(ctx.spawn(IngestGateway.create(settings), "gateway"))
+              : Optional.empty();
+      new HttpApi(ctx.getSystem(), settings, gateway, host, eventLog).bind()
+          .whenComplete((binding, failure) -> {
+            if (failure != null) {
+              started.completeExceptionally(failure);
+            } else {
+              started.complete(binding);
+            }
+          });
+      return Behaviors.empty();
+    });
+  }
+
+  /**
+   * Before the node stops serving, every replica records the target event: SHUTDOWN for an
+   * operator's stop (SIGTERM), SERVER_OFFLINE when the cluster downed this node.
+   */
+  private static void recordStopOnShutdown(akka.actor.typed.ActorSystem<?> system, ActorRef<ReplicaHost.Command> host) {
+    CoordinatedShutdown cs = CoordinatedShutdown.get(system);
+    cs.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "gapless-record-stop", () -> {
+      StopReason reason = cs.getShutdownReason()
+          .filter(r -> r.equals(CoordinatedShutdown.clusterDowningReason()))
+          .map(r -> StopReason.SERVER_OFFLINE).orElse(StopReason.SHUTDOWN);
+      return AskPattern.<ReplicaHost.Command, Done>ask(host, r -> new ReplicaHost.StopAllRecording(reason, r),
+          Duration.ofSeconds(4), system.scheduler());
+    });
+  }
+}

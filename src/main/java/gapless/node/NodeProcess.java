@@ -1,0 +1,80 @@
+package gapless.node;
+
+import akka.actor.CoordinatedShutdown;
+import akka.actor.typed.ActorSystem;
+import akka.http.javadsl.ServerBinding;
+import com.typesafe.config.Config;
+import gapless.config.GaplessSettings;
+import gapless.store.SampleStore;
+import java.io.PrintStream;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One cluster node for the life of the process. Runs an actor system until it is shut down
+ * (SIGTERM runs Akka's coordinated shutdown). A node downed by the cluster (the split-brain
+ * resolver after a pause or a partition) cannot rejoin with the same incarnation, so this closes
+ * the LevelDB handles, starts a fresh actor system with the same node id and data, rejoins and
+ * recovers.
+ */
+public final class NodeProcess {
+
+  private final Config config;
+  private final GaplessSettings settings;
+  private final PrintStream err;
+
+  public NodeProcess(Config config, GaplessSettings settings, PrintStream err) {
+    this.config = config;
+    this.settings = settings;
+    this.err = err;
+  }
+
+  /**
+   * Runs until the node is shut down other than by the cluster downing it.
+   *
+   * @return the process exit code: 0 after a shutdown, 1 when the store or the HTTP port cannot
+   *     be had (with one line on {@code err})
+   */
+  public int run() throws InterruptedException, ExecutionException, TimeoutException {
+    while (true) {
+      Optional<SampleStore> store;
+      try {
+        store = settings.isStorageNode()
+            ? Optional.of(SampleStore.open(settings.dataDir().resolve("samples"), settings.bucketMillis()))
+            : Optional.empty();
+      } catch (RuntimeException e) {
+        err.println("gapless node: cannot open the sample store in " + settings.dataDir() + ": " + e.getMessage());
+        return 1;
+      }
+      CompletableFuture<ServerBinding> started = new CompletableFuture<>();
+      ActorSystem<Void> system = ActorSystem.create(Guardian.create(settings, store, started), "gapless", config);
+      // Closed only once every actor has stopped, so no store call can race the close.
+      CompletableFuture<Void> closed = system.getWhenTerminated()
+          .thenRun(() -> store.ifPresent(SampleStore::close)).toCompletableFuture();
+      try {
+        started.get(30, TimeUnit.SECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        Throwable cause = e.getCause() == null ? e : e.getCause();
+        err.println("gapless node: cannot serve HTTP on " + settings.httpHost() + ":" + settings.httpPort()
+            + ": " + cause.getMessage());
+        system.terminate();
+        closed.get(30, TimeUnit.SECONDS);
+        return 1;
+      }
+      closed.join();
+      if (!downedByCluster(system)) {
+        return 0;
+      }
+      err.println("gapless node: " + settings.nodeId()
+          + " was downed by the cluster; restarting with the same node id and data to rejoin");
+    }
+  }
+
+  private static boolean downedByCluster(ActorSystem<Void> system) {
+    return CoordinatedShutdown.get(system).getShutdownReason()
+        .map(r -> r.equals(CoordinatedShutdown.clusterDowningReason())).orElse(false);
+  }
+}

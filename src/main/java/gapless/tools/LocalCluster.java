@@ -1,0 +1,413 @@
+package gapless.tools;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import gapless.client.EventTail;
+import gapless.client.GaplessClient;
+import gapless.client.GaplessClientException;
+import gapless.client.MemberInfo;
+import gapless.client.NodeEvent;
+import gapless.client.NodeStatus;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A cluster of Gapless nodes on this machine, each a child JVM of the shaded jar, for the demo,
+ * the benchmark and the multi-JVM tests. Every node gets {@code <base>/data/<id>} and logs to
+ * {@code <base>/logs}; its console goes to {@code <base>/logs/<id>.out}. A port offset moves every
+ * Artery and HTTP port (and the seed list) so several clusters can share a machine.
+ *
+ * <p>Nodes can be killed (SIGKILL), stopped (SIGTERM), paused and resumed (SIGSTOP/SIGCONT), and
+ * started again with the same id and data, which is what fault scenarios need.
+ */
+public final class LocalCluster implements AutoCloseable {
+
+  public static final List<String> DEFAULT_NODES = List.of("s1", "s2", "s3", "gw1");
+
+  private static final Pattern SEED_PORT = Pattern.compile("^(.*:)(\\d+)$");
+  private static final Duration STOP_WAIT = Duration.ofSeconds(30);
+
+  private final Path jar;
+  private final Path confDir;
+  private final Path baseDir;
+  private final int portOffset;
+  private final Map<String, NodeLayout> layouts = new LinkedHashMap<>();
+  private final Map<String, Process> processes = new LinkedHashMap<>();
+  /** Nodes killed or stopped through this class: their exit is not a failure for awaitUp. */
+  private final Set<String> stopped = new HashSet<>();
+  private final GaplessClient client = new GaplessClient(Duration.ofSeconds(1), Duration.ofSeconds(3));
+  private List<String> jvmOptions = List.of("-Xmx512m");
+
+  /**
+   * @param jar        the shaded gapless jar
+   * @param confDir    directory holding {@code <id>.conf} for every node id
+   * @param baseDir    where data and logs go
+   * @param nodeIds    the nodes of this cluster, e.g. {@link #DEFAULT_NODES}
+   * @param portOffset added to every Artery and HTTP port
+   */
+  public LocalCluster(Path jar, Path confDir, Path baseDir, List<String> nodeIds, int portOffset) {
+    if (!Files.isRegularFile(jar)) {
+      throw new GaplessClientException("gapless jar not found: " + jar + " (build it with mvn package)");
+    }
+    this.jar = jar.toAbsolutePath();
+    this.confDir = confDir.toAbsolutePath();
+    this.baseDir = baseDir.toAbsolutePath();
+    this.portOffset = portOffset;
+    for (String id : nodeIds) {
+      layouts.put(id, layout(id));
+    }
+  }
+
+  /** JVM options every node gets before the {@code -D} overrides (default {@code -Xmx512m}). */
+  public LocalCluster jvmOptions(List<String> options) {
+    this.jvmOptions = List.copyOf(options);
+    return this;
+  }
+
+  public List<String> nodeIds() {
+    return List.copyOf(layouts.keySet());
+  }
+
+  public URI httpUrl(String id) {
+    return URI.create("http://127.0.0.1:" + node(id).httpPort());
+  }
+
+  /** The first started node with the gateway role, else the first started node. */
+  public URI gatewayUrl() {
+    for (NodeLayout n : layouts.values()) {
+      if (n.roles().contains("gateway")) {
+        return httpUrl(n.id());
+      }
+    }
+    return httpUrl(layouts.keySet().iterator().next());
+  }
+
+  /** The first storage node of the cluster. */
+  public URI storageUrl() {
+    for (NodeLayout n : layouts.values()) {
+      if (n.roles().contains("storage")) {
+        return httpUrl(n.id());
+      }
+    }
+    return gatewayUrl();
+  }
+
+  public Path baseDir() {
+    return baseDir;
+  }
+
+  public Path logFile(String id) {
+    return baseDir.resolve("logs").resolve(id + ".out");
+  }
+
+  /** The directory of every node's console output and event file. */
+  public Path logDir() {
+    return baseDir.resolve("logs");
+  }
+
+  /** The data directory of node {@code id}. */
+  public Path dataDir(String id) {
+    node(id);
+    return baseDir.resolve("data").resolve(id);
+  }
+
+  /**
+   * Deletes node {@code id}'s data directory, so that its next start is a replacement node with the
+   * same id and an empty disk. The node must not be running.
+   */
+  public synchronized void wipeData(String id) {
+    if (isRunning(id)) {
+      throw new IllegalStateException("node " + id + " is running; stop or kill it before wiping its data");
+    }
+    ClusterFiles.deleteTree(dataDir(id));
+  }
+
+  /** Node {@code id}'s own event log file; it survives kill -9. */
+  public Path eventsFile(String id) {
+    return logDir().resolve(id + "-events.jsonl");
+  }
+
+  /** Every event any node of this cluster wrote to its event file so far, oldest first. */
+  public List<NodeEvent> events() {
+    return EventTail.readAll(logDir());
+  }
+
+  public synchronized void startAll() {
+    for (String id : layouts.keySet()) {
+      start(id);
+    }
+  }
+
+  /** Starts node {@code id} (again, after a kill or stop: same id, same data). */
+  public synchronized void start(String id) {
+    NodeLayout n = node(id);
+    Process running = processes.get(id);
+    if (running != null && running.isAlive()) {
+      throw new IllegalStateException("node " + id + " is already running (pid " + running.pid() + ")");
+    }
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(jvmOptions);
+    Path data = baseDir.resolve("data").resolve(id);
+    Path logs = baseDir.resolve("logs");
+    cmd.add("-Dgapless.data-dir=" + data);
+    cmd.add("-Dgapless.log-dir=" + logs);
+    cmd.add("-Dgapless.http.port=" + n.httpPort());
+    cmd.add("-Dakka.remote.artery.canonical.port=" + n.arteryPort());
+    for (int i = 0; i < n.seeds().size(); i++) {
+      cmd.add("-Dakka.cluster.seed-nodes." + i + "=" + n.seeds().get(i));
+    }
+    cmd.add("-jar");
+    cmd.add(jar.toString());
+    cmd.add("node");
+    cmd.add("--config");
+    cmd.add(n.conf().toString());
+    try {
+      Files.createDirectories(data);
+      Files.createDirectories(logs);
+      ProcessBuilder pb = new ProcessBuilder(cmd).directory(baseDir.toFile()).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(id).toFile()));
+      processes.put(id, pb.start());
+      stopped.remove(id);
+    } catch (IOException e) {
+      throw new GaplessClientException("cannot start node " + id + ": " + GaplessClient.describe(e), 0, e);
+    }
+  }
+
+  /** True when node {@code id} has a live process (it may still be starting, or paused). */
+  public synchronized boolean isRunning(String id) {
+    Process p = processes.get(id);
+    return p != null && p.isAlive();
+  }
+
+  /**
+   * Waits until every running node answers {@code /api/v1/status} and sees every running node as
+   * an Up, reachable member, and every running storage node registered.
+   *
+   * @throws GaplessClientException at the timeout, or at once when a node process exits
+   */
+  public void awaitUp(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String lastProblem = "";
+    while (true) {
+      List<String> running;
+      synchronized (this) {
+        running = new ArrayList<>();
+        for (Map.Entry<String, Process> e : processes.entrySet()) {
+          if (e.getValue().isAlive()) {
+            running.add(e.getKey());
+          } else if (!stoppedOnPurpose(e.getKey())) {
+            throw new GaplessClientException("node " + e.getKey() + " exited with code " + e.getValue().exitValue()
+                + "; last output: " + lastLine(e.getKey()));
+          }
+        }
+      }
+      String problem = upProblem(running);
+      if (problem == null) {
+        return;
+      }
+      lastProblem = problem;
+      if (System.nanoTime() >= deadline) {
+        throw new GaplessClientException("cluster not up after " + timeout.toSeconds() + " s: " + lastProblem);
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+    }
+  }
+
+  /** SIGKILL: the node gets no chance to record anything. Waits until the process is gone. */
+  public void kill(String id) {
+    Process p = processOf(id);
+    p.destroyForcibly();
+    waitFor(p, STOP_WAIT);
+    markStopped(id);
+  }
+
+  /** SIGTERM, and waits for the clean shutdown (bounded; then SIGKILL). */
+  public void stop(String id) {
+    Process p = processOf(id);
+    p.destroy();
+    if (!waitFor(p, STOP_WAIT)) {
+      p.destroyForcibly();
+      waitFor(p, STOP_WAIT);
+    }
+    markStopped(id);
+  }
+
+  /** SIGSTOP: the node freezes, as on a long GC pause or a hung VM. */
+  public void pause(String id) {
+    signal(id, "STOP");
+  }
+
+  /** SIGCONT after {@link #pause}. */
+  public void resume(String id) {
+    signal(id, "CONT");
+  }
+
+  public long pid(String id) {
+    return processOf(id).pid();
+  }
+
+  /** Stops every node: SIGCONT (a paused JVM cannot shut down), SIGTERM, bounded waits, then SIGKILL. */
+  @Override
+  public synchronized void close() {
+    List<Process> alive = new ArrayList<>();
+    for (Map.Entry<String, Process> e : processes.entrySet()) {
+      if (e.getValue().isAlive()) {
+        signalQuietly(e.getValue(), "CONT");
+        e.getValue().destroy();
+        alive.add(e.getValue());
+      }
+    }
+    long deadline = System.nanoTime() + STOP_WAIT.toNanos();
+    for (Process p : alive) {
+      long left = Math.max(0, deadline - System.nanoTime());
+      if (!waitFor(p, Duration.ofNanos(left))) {
+        p.destroyForcibly();
+        waitFor(p, Duration.ofSeconds(10));
+      }
+    }
+    stopped.addAll(processes.keySet());
+  }
+
+  private synchronized void markStopped(String id) {
+    stopped.add(id);
+  }
+
+  private synchronized boolean stoppedOnPurpose(String id) {
+    return stopped.contains(id);
+  }
+
+  /** Null when all running nodes agree that all running nodes are up; else what is not yet. */
+  private String upProblem(List<String> running) {
+    if (running.isEmpty()) {
+      return "no node is running";
+    }
+    for (String id : running) {
+      NodeStatus s;
+      try {
+        s = client.status(httpUrl(id));
+      } catch (GaplessClientException e) {
+        return id + " not answering yet (" + e.getMessage() + ")";
+      }
+      for (String other : running) {
+        NodeLayout o = node(other);
+        MemberInfo m = s.members().stream().filter(mi -> mi.address() != null && mi.address().endsWith(":" + o.arteryPort()))
+            .findFirst().orElse(null);
+        if (m == null) {
+          return id + " does not see " + other + " as a member yet";
+        }
+        if (!"Up".equals(m.status()) || !m.reachable()) {
+          return id + " sees " + other + " " + m.status() + (m.reachable() ? "" : " unreachable");
+        }
+        if (o.roles().contains("storage") && s.storageNodes().stream()
+            .noneMatch(sn -> other.equals(sn.node()) && sn.reachable() && sn.http() != null)) {
+          return id + " does not list storage node " + other + " yet";
+        }
+      }
+    }
+    return null;
+  }
+
+  private synchronized Process processOf(String id) {
+    node(id);
+    Process p = processes.get(id);
+    if (p == null) {
+      throw new IllegalStateException("node " + id + " was never started");
+    }
+    return p;
+  }
+
+  private NodeLayout node(String id) {
+    NodeLayout n = layouts.get(id);
+    if (n == null) {
+      throw new IllegalArgumentException("no node " + id + " in this cluster " + layouts.keySet());
+    }
+    return n;
+  }
+
+  private void signal(String id, String signal) {
+    Process p = processOf(id);
+    if (!p.isAlive()) {
+      throw new IllegalStateException("node " + id + " is not running");
+    }
+    if (!signalQuietly(p, signal)) {
+      throw new IllegalStateException("kill -" + signal + " " + p.pid() + " failed");
+    }
+  }
+
+  private static boolean signalQuietly(Process p, String signal) {
+    try {
+      Process k = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).redirectErrorStream(true).start();
+      return k.waitFor(10, TimeUnit.SECONDS) && k.exitValue() == 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private static boolean waitFor(Process p, Duration d) {
+    try {
+      return p.waitFor(d.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return !p.isAlive();
+    }
+  }
+
+  private String lastLine(String id) {
+    try {
+      List<String> lines = Files.readAllLines(logFile(id), StandardCharsets.UTF_8);
+      for (int i = lines.size() - 1; i >= 0; i--) {
+        if (!lines.get(i).isBlank()) {
+          return GaplessClient.oneLine(lines.get(i)) + " (see " + logFile(id) + ")";
+        }
+      }
+      return "(none; see " + logFile(id) + ")";
+    } catch (IOException e) {
+      return "(no output file " + logFile(id) + ")";
+    }
+  }
+
+  /** Reads a node's ports, roles and seeds from its conf file (with includes), then applies the offset. */
+  private NodeLayout layout(String id) {
+    Path conf = confDir.resolve(id + ".conf");
+    if (!Files.isRegularFile(conf)) {
+      throw new GaplessClientException("node config not found: " + conf);
+    }
+    Config c;
+    try {
+      c = ConfigFactory.parseFile(conf.toFile()).withFallback(ConfigFactory.parseResources("reference.conf")).resolve();
+    } catch (ConfigException e) {
+      throw new GaplessClientException("cannot read " + conf + ": " + GaplessClient.oneLine(e.getMessage()));
+    }
+    int http = (c.hasPath("gapless.http.port") ? c.getInt("gapless.http.port") : 8080) + portOffset;
+    int artery = (c.hasPath("akka.remote.artery.canonical.port") ? c.getInt("akka.remote.artery.canonical.port") : 25520)
+        + portOffset;
+    List<String> roles = c.hasPath("akka.cluster.roles") ? c.getStringList("akka.cluster.roles") : List.of();
+    List<String> seeds = new ArrayList<>();
+    if (c.hasPath("akka.cluster.seed-nodes")) {
+      for (String seed : c.getStringList("akka.cluster.seed-nodes")) {
+        Matcher m = SEED_PORT.matcher(seed);
+        seeds.add(m.matches() ? m.group(1) + (Integer.parseInt(m.group(2)) + portOffset) : seed);
+      }
+    }
+    return new NodeLayout(id, conf, http, artery, List.copyOf(roles), List.copyOf(seeds));
+  }
+}

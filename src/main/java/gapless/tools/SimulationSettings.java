@@ -1,0 +1,70 @@
+package gapless.tools;
+
+import gapless.model.Validation;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * What the {@link Simulator} does.
+ *
+ * @param gateway       gateway base URL
+ * @param collectors    number of collectors, ids {@code <prefix>-0001 ...}
+ * @param tags          tags per batch
+ * @param samplesPerTag samples of each tag per batch
+ * @param stepMs        time between two samples of a tag
+ * @param rate          target samples per second over all collectors, 0 = as fast as acks allow
+ * @param duration      how long to send; batches in flight at the end are still answered
+ * @param ledger        ack ledger file (appended), or null for none
+ * @param concurrency   requests in flight at most (each collector has at most one)
+ * @param prefix        collector id prefix
+ * @param startTs       time of the first sample of batch 1 of every collector
+ */
+public record SimulationSettings(
+    URI gateway,
+    int collectors,
+    int tags,
+    int samplesPerTag,
+    long stepMs,
+    double rate,
+    Duration duration,
+    Path ledger,
+    int concurrency,
+    String prefix,
+    long startTs) {
+
+  public SimulationSettings {
+    if (collectors < 1 || tags < 1 || samplesPerTag < 1 || stepMs < 1 || concurrency < 1) {
+      throw new IllegalArgumentException("collectors, tags, samples-per-tag, step and concurrency must be at least 1");
+    }
+    if (rate < 0) {
+      throw new IllegalArgumentException("rate must be 0 (unlimited) or positive");
+    }
+    if (duration.isNegative() || duration.isZero()) {
+      throw new IllegalArgumentException("duration must be positive");
+    }
+    if (!Validation.isCollectorId(String.format("%s-%04d", prefix, collectors))) {
+      throw new IllegalArgumentException("prefix '" + prefix + "' does not make collector ids like [A-Za-z0-9._-]{1,64}");
+    }
+  }
+
+  /** Settings with the usual defaults: 10 ms step, start now, one thread per collector up to 64. */
+  public static SimulationSettings of(
+      URI gateway, int collectors, int tags, int samplesPerTag, double rate, Duration duration, Path ledger, String prefix) {
+    return new SimulationSettings(gateway, collectors, tags, samplesPerTag, 10, rate, duration, ledger,
+        Math.min(collectors, 64), prefix, defaultStartTs());
+  }
+
+  /** Now, rounded down to the second: every run starts its data at its own wall-clock time. */
+  public static long defaultStartTs() {
+    return System.currentTimeMillis() / 1000 * 1000;
+  }
+
+  public String collectorId(int index) {
+    return String.format("%s-%04d", prefix, index);
+  }
+
+  public int samplesPerBatch() {
+    return tags * samplesPerTag;
+  }
+}

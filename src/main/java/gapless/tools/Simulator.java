@@ -1,0 +1,309 @@
+package gapless.tools;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import gapless.client.GaplessClient;
+import gapless.client.GaplessClientException;
+import gapless.client.IngestResponse;
+import gapless.model.Batch;
+import gapless.model.BatchCodec;
+import gapless.model.Sample;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Collector load generator: N collectors each send their batches in order, one request in flight
+ * per collector, over a bounded pool of worker threads, for a fixed duration. Every accepted batch
+ * (200 or 202) is appended to the ack ledger, which {@link Verifier} later checks against every
+ * replica. Used by the {@code simulate} command, the demo, the benchmark and the tests.
+ */
+public final class Simulator {
+
+  /** A collector whose request failed waits this long before its next one, so a dead gateway is not hammered. */
+  private static final long ERROR_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+  private static final int MAX_KEPT_ERRORS = 5;
+
+  private final GaplessClient client;
+  private final ObjectMapper mapper;
+
+  private final AtomicLong ok200 = new AtomicLong();
+  private final AtomicLong buffered202 = new AtomicLong();
+  private final AtomicLong rejected = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+  private final AtomicLong samplesAcked = new AtomicLong();
+  private final AtomicLong jsonBytes = new AtomicLong();
+  private final AtomicLong encodedBytes = new AtomicLong();
+  private final List<String> firstErrors = Collections.synchronizedList(new ArrayList<>());
+  private long[] latencies = new long[4096];
+  private int latencyCount;
+  private long nextSlotNanos;
+  private BufferedWriter ledger;
+  private boolean used;
+  /** Set by {@link #stop}: workers take no new batch, as if the duration had ended. */
+  private volatile boolean stopRequested;
+
+  public Simulator(GaplessClient client) {
+    this.client = client;
+    this.mapper = client.mapper();
+  }
+
+  /**
+   * Runs the simulation to its end and returns the totals.
+   *
+   * @param progress where to print one progress line a second and the first errors; null = quiet
+   */
+  public SimulationResult run(SimulationSettings s, PrintStream progress) {
+    synchronized (this) {
+      // The counters are the result of one run; a second run would mix its totals in.
+      if (used) {
+        throw new IllegalStateException("a Simulator runs once; create a new one");
+      }
+      used = true;
+    }
+    int workers = Math.min(s.concurrency(), s.collectors());
+    BlockingQueue<Integer> ready = new ArrayBlockingQueue<>(s.collectors());
+    long[] nextBatch = new long[s.collectors() + 1];
+    for (int c = 1; c <= s.collectors(); c++) {
+      ready.add(c);
+      nextBatch[c] = 1;
+    }
+    long start = System.nanoTime();
+    long deadline = start + s.duration().toNanos();
+    nextSlotNanos = start;
+    ExecutorService pool = Executors.newFixedThreadPool(workers, daemon("gapless-sim"));
+    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon("gapless-sim-progress"));
+    try {
+      openLedger(s);
+      if (progress != null) {
+        ticker.scheduleAtFixedRate(() -> printProgress(progress, start), 1, 1, TimeUnit.SECONDS);
+      }
+      for (int w = 0; w < workers; w++) {
+        pool.execute(() -> work(s, ready, nextBatch, deadline, progress));
+      }
+      pool.shutdown();
+      // Workers stop taking batches at the deadline; the one in flight is bounded by the request timeout.
+      if (!pool.awaitTermination(s.duration().toSeconds() + 120, TimeUnit.SECONDS)) {
+        pool.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      pool.shutdownNow();
+    } finally {
+      ticker.shutdownNow();
+      closeLedger();
+    }
+    long elapsed = System.nanoTime() - start;
+    long[] sorted;
+    synchronized (this) {
+      sorted = Arrays.copyOf(latencies, latencyCount);
+    }
+    Arrays.sort(sorted);
+    SimulationResult result = new SimulationResult(ok200.get(), buffered202.get(), rejected.get(), failed.get(),
+        samplesAcked.get(), jsonBytes.get(), encodedBytes.get(), elapsed, percentile(sorted, 0.50),
+        percentile(sorted, 0.99), List.copyOf(firstErrors));
+    if (progress != null) {
+      progress.println(result.summary());
+    }
+    return result;
+  }
+
+  /**
+   * Ends a running {@link #run} early, from another thread: no new batch is sent, batches in flight
+   * are still answered and written to the ledger, and {@code run} returns its totals as usual.
+   */
+  public void stop() {
+    stopRequested = true;
+  }
+
+  private void work(SimulationSettings s, BlockingQueue<Integer> ready, long[] nextBatch, long deadline, PrintStream progress) {
+    try {
+      while (System.nanoTime() < deadline && !stopRequested && !Thread.currentThread().isInterrupted()) {
+        Integer c = ready.poll(100, TimeUnit.MILLISECONDS);
+        if (c == null) {
+          continue;
+        }
+        if (System.nanoTime() >= deadline || stopRequested) {
+          ready.add(c);
+          return;
+        }
+        if (!pace(s, deadline)) {
+          ready.add(c);
+          return;
+        }
+        // nextBatch[c] is only touched by the worker holding c, and the queue hand-off orders it.
+        boolean answered = sendOne(s, s.collectorId(c), nextBatch[c], progress);
+        // A batch that got no answer may still be stored; never reuse its time window.
+        nextBatch[c]++;
+        if (!answered) {
+          LockSupport.parkNanos(ERROR_BACKOFF_NANOS);
+        }
+        ready.add(c);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Rate limit: waits for this batch's slot; false when the slot is past the deadline. */
+  private boolean pace(SimulationSettings s, long deadline) {
+    if (s.rate() <= 0) {
+      return true;
+    }
+    long slot;
+    synchronized (this) {
+      long now = System.nanoTime();
+      slot = Math.max(now, nextSlotNanos);
+      nextSlotNanos = slot + (long) (s.samplesPerBatch() * 1e9 / s.rate());
+    }
+    if (slot >= deadline) {
+      return false;
+    }
+    long wait;
+    while ((wait = slot - System.nanoTime()) > 0) {
+      LockSupport.parkNanos(wait);
+    }
+    return true;
+  }
+
+  /** Sends one batch; true when any answer came back (even an error answer). */
+  private boolean sendOne(SimulationSettings s, String collector, long batch, PrintStream progress) {
+    List<Sample> samples = SampleGenerator.batch(collector, batch, s.tags(), s.samplesPerTag(), s.stepMs(), s.startTs());
+    byte[] body = SampleGenerator.jsonBody(samples);
+    long t0 = System.nanoTime();
+    IngestResponse r;
+    try {
+      r = client.postSamples(s.gateway(), collector, body);
+    } catch (GaplessClientException e) {
+      failed.incrementAndGet();
+      noteError(collector + " batch " + batch + ": " + e.getMessage(), progress);
+      return false;
+    }
+    long micros = (System.nanoTime() - t0) / 1000;
+    if (!r.accepted()) {
+      rejected.incrementAndGet();
+      noteError(collector + " batch " + batch + ": HTTP " + r.httpStatus() + " " + r.error(), progress);
+      return true;
+    }
+    (r.httpStatus() == 200 ? ok200 : buffered202).incrementAndGet();
+    samplesAcked.addAndGet(samples.size());
+    jsonBytes.addAndGet(body.length);
+    encodedBytes.addAndGet(BatchCodec.encode(Batch.ofSamples(r.seq(), 0, samples)).length);
+    recordLatency(micros);
+    writeLedger(new LedgerEntry(collector, r.seq(), r.httpStatus(), s.tags(), s.samplesPerTag(), s.stepMs(),
+        s.startTs(), batch, System.currentTimeMillis()));
+    return true;
+  }
+
+  private void noteError(String message, PrintStream progress) {
+    synchronized (firstErrors) {
+      if (firstErrors.size() < MAX_KEPT_ERRORS) {
+        firstErrors.add(message);
+        if (progress != null) {
+          progress.println("error: " + message);
+        }
+      }
+    }
+  }
+
+  private synchronized void recordLatency(long micros) {
+    if (latencyCount == latencies.length) {
+      latencies = Arrays.copyOf(latencies, latencies.length * 2);
+    }
+    latencies[latencyCount++] = micros;
+  }
+
+  private void printProgress(PrintStream out, long start) {
+    double secs = (System.nanoTime() - start) / 1e9;
+    out.printf("[%4.0fs] acked %d batches (202: %d), %,.0f samples/s, errors %d%n", secs,
+        ok200.get() + buffered202.get(), buffered202.get(), samplesAcked.get() / secs, rejected.get() + failed.get());
+    flushLedger();
+  }
+
+  private void openLedger(SimulationSettings s) {
+    if (s.ledger() == null) {
+      return;
+    }
+    try {
+      if (s.ledger().toAbsolutePath().getParent() != null) {
+        Files.createDirectories(s.ledger().toAbsolutePath().getParent());
+      }
+      ledger = Files.newBufferedWriter(s.ledger(), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+    } catch (IOException e) {
+      throw new GaplessClientException("cannot open ledger " + s.ledger() + ": " + GaplessClient.describe(e), 0, e);
+    }
+  }
+
+  private void writeLedger(LedgerEntry entry) {
+    if (ledger == null) {
+      return;
+    }
+    try {
+      String line = mapper.writeValueAsString(entry);
+      synchronized (ledger) {
+        ledger.write(line);
+        ledger.newLine();
+      }
+    } catch (IOException e) {
+      throw new GaplessClientException("cannot write ledger: " + GaplessClient.describe(e), 0, e);
+    }
+  }
+
+  private void flushLedger() {
+    if (ledger == null) {
+      return;
+    }
+    try {
+      synchronized (ledger) {
+        ledger.flush();
+      }
+    } catch (IOException e) {
+      // Reported by the final close; a progress tick is not the place to fail the run.
+    }
+  }
+
+  private void closeLedger() {
+    if (ledger == null) {
+      return;
+    }
+    try {
+      synchronized (ledger) {
+        ledger.close();
+      }
+    } catch (IOException e) {
+      throw new GaplessClientException("cannot write ledger: " + GaplessClient.describe(e), 0, e);
+    }
+  }
+
+  private static long percentile(long[] sorted, double p) {
+    if (sorted.length == 0) {
+      return 0;
+    }
+    int i = (int) Math.ceil(p * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    AtomicLong n = new AtomicLong();
+    return r -> {
+      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

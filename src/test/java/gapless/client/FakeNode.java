@@ -1,0 +1,167 @@
+package gapless.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import gapless.model.Sample;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+/**
+ * A tiny in-process stand-in for one Gapless node's HTTP API (status, replicas, samples query,
+ * ingest), served by the JDK's HttpServer on 127.0.0.1 and a free port, so the client-side logic
+ * can be tested without a cluster. Tests set its replica views and samples directly.
+ */
+public final class FakeNode implements AutoCloseable {
+
+  public final String id;
+  public final HttpServer server;
+  public final ObjectMapper mapper = GaplessClient.newMapper();
+  /** Storage nodes this fake reports in its status; shared by the fakes of one test cluster. */
+  public final List<StorageNodeInfo> storageNodes;
+  public final Map<String, ReplicaView> views = new ConcurrentHashMap<>();
+  public final Map<String, List<Sample>> samples = new ConcurrentHashMap<>();
+  public final Map<String, Long> seqs = new ConcurrentHashMap<>();
+  /** Decides the answer status of an ingest POST per collector; 200 by default. */
+  public volatile Function<String, Integer> ingestStatus = c -> 200;
+  public final List<String> posted = new CopyOnWriteArrayList<>();
+
+  public FakeNode(String id, List<StorageNodeInfo> storageNodes) throws IOException {
+    this.id = id;
+    this.storageNodes = storageNodes;
+    this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/api/v1/", this::handle);
+    server.start();
+  }
+
+  public URI url() {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  public StorageNodeInfo info() {
+    return new StorageNodeInfo(id, url().toString(), true);
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+
+  private void handle(HttpExchange ex) throws IOException {
+    try {
+      String path = ex.getRequestURI().getPath();
+      Map<String, String> q = query(ex.getRequestURI().getRawQuery());
+      if (path.equals("/api/v1/status")) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("node", id);
+        body.put("roles", List.of("storage"));
+        body.put("address", "akka://gapless@127.0.0.1:1");
+        body.put("members", List.of());
+        body.put("storageNodes", storageNodes);
+        body.put("replicas", new ArrayList<>(views.values()));
+        send(ex, 200, body);
+      } else if (path.equals("/api/v1/replicas")) {
+        send(ex, 200, Map.of("node", id, "replicas", new ArrayList<>(views.values())));
+      } else if (path.startsWith("/api/v1/replicas/")) {
+        ReplicaView v = views.get(path.substring("/api/v1/replicas/".length()));
+        if (v == null) {
+          send(ex, 404, Map.of("error", "no replica"));
+        } else {
+          send(ex, 200, v);
+        }
+      } else if (path.startsWith("/api/v1/collectors/") && path.endsWith("/samples") && ex.getRequestMethod().equals("GET")) {
+        String c = path.split("/")[4];
+        querySamples(ex, c, q);
+      } else if (path.startsWith("/api/v1/collectors/") && path.endsWith("/samples")) {
+        ingest(ex, path.split("/")[4]);
+      } else {
+        send(ex, 404, Map.of("error", "no route " + path));
+      }
+    } catch (RuntimeException e) {
+      send(ex, 500, Map.of("error", String.valueOf(e)));
+    }
+  }
+
+  private void querySamples(HttpExchange ex, String collector, Map<String, String> q) throws IOException {
+    String tag = q.get("tag");
+    long from = Long.parseLong(q.getOrDefault("from", Long.toString(Long.MIN_VALUE)));
+    long to = Long.parseLong(q.getOrDefault("to", Long.toString(Long.MAX_VALUE)));
+    int limit = Integer.parseInt(q.getOrDefault("limit", "200000"));
+    List<Sample> match = new ArrayList<>();
+    for (Sample s : samples.getOrDefault(collector, List.of())) {
+      if (s.tag().equals(tag) && s.ts() >= from && s.ts() <= to) {
+        match.add(s);
+      }
+    }
+    match.sort(Comparator.comparingLong(Sample::ts));
+    boolean truncated = match.size() > limit;
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("collector", collector);
+    body.put("tag", tag);
+    body.put("node", id);
+    body.put("samples", truncated ? match.subList(0, limit) : match);
+    body.put("gaps", List.of());
+    body.put("truncated", truncated);
+    send(ex, 200, body);
+  }
+
+  private void ingest(HttpExchange ex, String collector) throws IOException {
+    JsonNode body = mapper.readTree(ex.getRequestBody());
+    int status = ingestStatus.apply(collector);
+    if (status >= 300) {
+      send(ex, status, Map.of("error", "refused by test"));
+      return;
+    }
+    long seq = seqs.merge(collector, 1L, Long::sum);
+    List<Sample> list = samples.computeIfAbsent(collector, k -> new CopyOnWriteArrayList<>());
+    for (JsonNode s : body.path("samples")) {
+      list.add(mapper.treeToValue(s, Sample.class));
+    }
+    posted.add(collector + ":" + seq);
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("collector", collector);
+    answer.put("seq", seq);
+    answer.put("acks", status == 200 ? 2 : 1);
+    if (status == 202) {
+      answer.put("buffered", true);
+    }
+    send(ex, status, answer);
+  }
+
+  private void send(HttpExchange ex, int status, Object body) throws IOException {
+    byte[] bytes = mapper.writeValueAsBytes(body);
+    ex.getResponseHeaders().set("Content-Type", "application/json");
+    ex.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = ex.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  private static Map<String, String> query(String raw) {
+    Map<String, String> out = new HashMap<>();
+    if (raw == null) {
+      return out;
+    }
+    for (String kv : raw.split("&")) {
+      int i = kv.indexOf('=');
+      if (i > 0) {
+        out.put(kv.substring(0, i), URLDecoder.decode(kv.substring(i + 1), StandardCharsets.UTF_8));
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,76 @@
+package gapless.tools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import gapless.client.FakeNode;
+import gapless.client.GaplessClient;
+import gapless.model.Sample;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link Simulator} against a fake gateway: ordering, ledger contents, error counting. */
+class SimulatorTest {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void ledgerHoldsEveryAcceptedBatchAndRegeneratesItsSamples() throws Exception {
+    try (FakeNode gw = new FakeNode("gw1", List.of())) {
+      // Collector 3 is refused every time; collector 2 is buffered every time.
+      gw.ingestStatus = c -> c.equals("t-0003") ? 503 : c.equals("t-0002") ? 202 : 200;
+      Path ledger = dir.resolve("ledger.jsonl");
+      SimulationSettings s = new SimulationSettings(gw.url(), 3, 2, 5, 10, 0, Duration.ofMillis(700), ledger, 2, "t", 1_000_000L);
+      SimulationResult r = new Simulator(new GaplessClient()).run(s, null);
+
+      List<LedgerEntry> entries = LedgerEntry.readAll(ledger, GaplessClient.newMapper());
+      assertEquals(r.acked(), entries.size());
+      assertTrue(r.ok200() > 0 && r.buffered202() > 0, r.summary());
+      assertTrue(r.rejected() > 0 && r.firstErrors().get(0).contains("HTTP 503 refused by test"), r.firstErrors().toString());
+      assertEquals(r.acked() * 10, r.samplesAcked());
+      Map<String, Long> lastSeq = new HashMap<>();
+      for (LedgerEntry e : entries) {
+        assertTrue(!e.collector().equals("t-0003"), "refused batches are not in the ledger");
+        assertEquals(e.collector().equals("t-0002") ? 202 : 200, e.status());
+        // One in flight per collector: seqs arrive in order, and match the generator's batch number.
+        assertEquals(lastSeq.getOrDefault(e.collector(), 0L) + 1, e.seq());
+        assertEquals(e.seq(), e.generatorSeq());
+        lastSeq.put(e.collector(), e.seq());
+      }
+      List<Sample> regenerated = new ArrayList<>();
+      for (LedgerEntry e : entries) {
+        if (e.collector().equals("t-0001")) {
+          regenerated.addAll(SampleGenerator.batch(e.collector(), e.generatorSeq(), e.tags(), e.perTag(), e.stepMs(), e.startTs()));
+        }
+      }
+      assertEquals(regenerated, gw.samples.get("t-0001"));
+    }
+  }
+
+  @Test
+  void rateLimitHoldsTheSampleRate() throws Exception {
+    try (FakeNode gw = new FakeNode("gw1", List.of())) {
+      SimulationSettings s = new SimulationSettings(gw.url(), 2, 1, 10, 10, 200, Duration.ofSeconds(1), null, 2, "r",
+          1_000_000L);
+      SimulationResult r = new Simulator(new GaplessClient()).run(s, null);
+      // 200 samples/s in batches of 10: about 20 batches in one second, never much more.
+      assertTrue(r.acked() >= 10 && r.acked() <= 22, r.summary());
+    }
+  }
+
+  @Test
+  void unreachableGatewayIsCountedNotThrown() {
+    SimulationSettings s = new SimulationSettings(java.net.URI.create("http://127.0.0.1:1"), 1, 1, 1, 10, 0,
+        Duration.ofMillis(500), null, 1, "u", 1_000_000L);
+    SimulationResult r = new Simulator(new GaplessClient()).run(s, null);
+    assertEquals(0, r.acked());
+    assertTrue(r.failed() > 0 && r.firstErrors().get(0).contains("connection refused"), r.firstErrors().toString());
+  }
+}
