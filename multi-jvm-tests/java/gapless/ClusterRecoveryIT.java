@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import gapless.client.Gap;
+import gapless.api.dto.GapReport;
+import gapless.api.dto.QueryAnswer;
+import gapless.api.dto.ReplicaReport;
 import gapless.client.GaplessClient;
 import gapless.client.IngestResponse;
 import gapless.client.NodeEvent;
-import gapless.client.QueryAnswer;
-import gapless.client.ReplicaView;
 import gapless.tools.BackgroundLoad;
 import gapless.tools.LedgerEntry;
 import gapless.tools.LedgerGap;
@@ -251,7 +251,7 @@ class ClusterRecoveryIT {
     long to = all.stream().mapToLong(LedgerEntry::lastTs).max().orElse(runAt) + 3_600_000L;
     QueryAnswer q = client.query(cluster.gatewayUrl(), ids.get(0), SampleGenerator.tagName(1),
         testStart.toEpochMilli() - 60_000, to, 10, false);
-    Optional<Gap> stop = q.gaps().stream().filter(g -> g.from() >= stopAt - 1000 && g.from() <= runAt
+    Optional<GapReport> stop = q.gaps().stream().filter(g -> g.from() >= stopAt - 1000 && g.from() <= runAt
         && g.to() != null && g.to() >= g.from()).findFirst();
     assertTrue(stop.isPresent(), "no closed gap for the STOP/RUN interval in the query answer: " + q.gaps());
     String reason = stop.get().reason();
@@ -267,7 +267,7 @@ class ClusterRecoveryIT {
     SimulationResult load = new Simulator(client).run(settings("d", 4, 20_000, Duration.ofSeconds(3), ledger,
         SimulationSettings.defaultStartTs()), null);
     assertEquals(0, load.errors(), load.summary() + " " + load.firstErrors());
-    List<String> everyCollector = client.replicas(cluster.httpUrl("s1")).replicas().stream().map(ReplicaView::collector)
+    List<String> everyCollector = client.replicas(cluster.httpUrl("s1")).replicas().stream().map(ReplicaReport::collector)
         .sorted().toList();
     Instant stop = Instant.now();
     cluster.stop(VICTIM);

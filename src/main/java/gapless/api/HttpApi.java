@@ -5,7 +5,6 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.receptionist.Receptionist;
-import akka.cluster.Member;
 import akka.cluster.MemberStatus;
 import akka.cluster.typed.Cluster;
 import akka.http.javadsl.Http;
@@ -25,6 +24,10 @@ import akka.stream.javadsl.Source;
 import akka.stream.typed.javadsl.ActorSource;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import gapless.api.dto.MemberInfo;
+import gapless.api.dto.NodeStatus;
+import gapless.api.dto.ReplicaList;
+import gapless.api.dto.StorageNodeInfo;
 import gapless.collector.Collector;
 import gapless.collector.IngestGateway;
 import gapless.collector.IngestParser;
@@ -163,12 +166,8 @@ public final class HttpApi extends AllDirectives {
     if (r.outcome() == Collector.Outcome.REJECTED) {
       return json(StatusCodes.SERVICE_UNAVAILABLE, Json.error(r.error()));
     }
-    ObjectNode o = Json.object().put("collector", r.collector()).put("seq", r.seq()).put("acks", r.acks());
-    if (r.outcome() == Collector.Outcome.BUFFERED) {
-      o.put("buffered", true);
-      return json(StatusCodes.ACCEPTED, o.toString());
-    }
-    return json(StatusCodes.OK, o.toString());
+    return json(r.outcome() == Collector.Outcome.BUFFERED ? StatusCodes.ACCEPTED : StatusCodes.OK,
+        Json.write(Json.receipt(r)));
   }
 
   // ---------------------------------------------------------------- query
@@ -227,14 +226,7 @@ public final class HttpApi extends AllDirectives {
   }
 
   private Route queryAnswer(Replica.SampleAnswer a) {
-    ObjectNode o = Json.object().put("collector", a.collector()).put("tag", a.tag()).put("node", a.node());
-    ArrayNode samples = o.putArray("samples");
-    for (Sample s : a.decodeSamples()) {
-      samples.addObject().put("tag", s.tag()).put("ts", s.ts()).put("value", s.value()).put("quality", s.quality());
-    }
-    o.set("gaps", Json.stops(a.gaps()));
-    o.put("truncated", a.truncated());
-    return json(StatusCodes.OK, o.toString());
+    return json(StatusCodes.OK, Json.write(Json.query(a)));
   }
 
   /** The reachable replica of the collector that holds the longest contiguous history. */
@@ -266,12 +258,8 @@ public final class HttpApi extends AllDirectives {
     if (host.isEmpty()) {
       return json(StatusCodes.BAD_REQUEST, Json.error("node " + settings.nodeId() + " is not a storage node"));
     }
-    return onSuccess(localViews().thenApply(views -> {
-      ObjectNode o = Json.object().put("node", settings.nodeId());
-      ArrayNode arr = o.putArray("replicas");
-      views.forEach(v -> arr.add(Json.replica(v)));
-      return json(StatusCodes.OK, o.toString());
-    }), r -> r);
+    return onSuccess(localViews().thenApply(views ->
+        json(StatusCodes.OK, Json.write(new ReplicaList(settings.nodeId(), Json.replicas(views))))), r -> r);
   }
 
   private CompletionStage<List<ReplicaView>> localViews() {
@@ -302,7 +290,7 @@ public final class HttpApi extends AllDirectives {
             ? CompletableFuture.completedFuture(json(StatusCodes.NOT_FOUND,
                 Json.error("node " + settings.nodeId() + " holds no replica of " + id)))
             : AskPattern.<ReplicaHost.Command, ReplicaView>ask(host.get(), r -> new Replica.GetView(id, r), ASK_TIMEOUT, system.scheduler())
-                .thenApply(v -> json(StatusCodes.OK, Json.replica(v).toString())));
+                .thenApply(v -> json(StatusCodes.OK, Json.write(Json.replica(v)))));
     return onSuccess(answer, r -> r);
   }
 
@@ -310,40 +298,24 @@ public final class HttpApi extends AllDirectives {
 
   private Route status() {
     Cluster cluster = Cluster.get(system);
-    ObjectNode o = Json.object().put("node", settings.nodeId());
-    o.set("roles", Json.MAPPER.valueToTree(EventLog.publicRoles(cluster.selfMember())));
-    o.put("address", cluster.selfMember().address().toString());
-    ArrayNode members = o.putArray("members");
     var state = cluster.state();
-    for (Member m : StreamSupport.stream(state.getMembers().spliterator(), false).toList()) {
-      members.addObject()
-          .put("node", EventLog.nodeIdOf(m))
-          .put("address", m.address().toString())
-          .put("status", statusName(m.status()))
-          .put("reachable", !state.getUnreachable().contains(m))
-          .set("roles", Json.MAPPER.valueToTree(EventLog.publicRoles(m)));
-    }
-    List<CompletableFuture<ObjectNode>> storage = settings.storageNodes().stream()
+    List<MemberInfo> members = StreamSupport.stream(state.getMembers().spliterator(), false)
+        .map(m -> new MemberInfo(EventLog.nodeIdOf(m), m.address().toString(), statusName(m.status()),
+            !state.getUnreachable().contains(m), EventLog.publicRoles(m)))
+        .toList();
+    List<CompletableFuture<StorageNodeInfo>> storage = settings.storageNodes().stream()
         .map(node -> findHost(node).thenCompose(h -> h.isEmpty()
-            ? CompletableFuture.completedFuture(Json.object().put("node", node).putNull("http").put("reachable", false))
+            ? CompletableFuture.completedFuture(new StorageNodeInfo(node, null, false))
             : AskPattern.<ReplicaHost.Command, ReplicaHost.HostInfo>ask(h.get(), ReplicaHost.Describe::new, ASK_TIMEOUT, system.scheduler())
-                .thenApply(info -> Json.object().put("node", node).put("http", info.httpUrl()).put("reachable", true)))
-            .exceptionally(e -> Json.object().put("node", node).putNull("http").put("reachable", false))
+                .thenApply(info -> new StorageNodeInfo(node, info.httpUrl(), true)))
+            .exceptionally(e -> new StorageNodeInfo(node, null, false))
             .toCompletableFuture())
         .toList();
     CompletionStage<Route> answer = CompletableFuture.allOf(storage.toArray(CompletableFuture[]::new))
-        .thenCompose(x -> {
-          ArrayNode arr = o.putArray("storageNodes");
-          storage.forEach(f -> arr.add(f.join()));
-          return localViews();
-        })
-        .thenApply(views -> {
-          if (host.isPresent()) {
-            ArrayNode arr = o.putArray("replicas");
-            views.forEach(v -> arr.add(Json.replica(v)));
-          }
-          return json(StatusCodes.OK, o.toString());
-        });
+        .thenCompose(x -> localViews())
+        .thenApply(views -> json(StatusCodes.OK, Json.write(new NodeStatus(settings.nodeId(),
+            EventLog.publicRoles(cluster.selfMember()), cluster.selfMember().address().toString(), members,
+            storage.stream().map(CompletableFuture::join).toList(), host.isPresent() ? Json.replicas(views) : null))));
     return onSuccess(answer, r -> r);
   }
 

@@ -1,77 +1,82 @@
 package gapless.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import gapless.model.SeqRange;
+import gapless.api.dto.ApiJson;
+import gapless.api.dto.ErrorAnswer;
+import gapless.api.dto.GapReport;
+import gapless.api.dto.IngestReceipt;
+import gapless.api.dto.QueryAnswer;
+import gapless.api.dto.RecoveryReport;
+import gapless.api.dto.ReplicaReport;
+import gapless.api.dto.ServerStopReport;
+import gapless.collector.Collector;
 import gapless.replica.RecoveryRecord;
+import gapless.replica.Replica;
 import gapless.replica.ReplicaView;
+import gapless.replica.ServerStop;
 import gapless.replica.StopInterval;
+import java.time.Instant;
 import java.util.List;
 
-/** The JSON shapes of the HTTP API, in one place so they stay consistent. */
+/**
+ * The server side of the JSON contract: maps the internal types to the records of
+ * {@link gapless.api.dto} and writes them with the contract's one mapper.
+ */
 final class Json {
 
-  static final ObjectMapper MAPPER = new ObjectMapper();
+  static final ObjectMapper MAPPER = ApiJson.newMapper();
 
   private Json() {}
+
+  /** Any record of {@link gapless.api.dto} (or a tree) as JSON text. */
+  static String write(Object value) {
+    try {
+      return MAPPER.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+    }
+  }
 
   static ObjectNode object() {
     return MAPPER.createObjectNode();
   }
 
   static String error(String message) {
-    return object().put("error", message).toString();
+    return write(new ErrorAnswer(message));
   }
 
-  static ArrayNode ranges(List<SeqRange> ranges) {
-    ArrayNode out = MAPPER.createArrayNode();
-    ranges.forEach(r -> out.addArray().add(r.from()).add(r.to()));
-    return out;
+  static IngestReceipt receipt(Collector.IngestResult r) {
+    return new IngestReceipt(r.collector(), r.seq(), r.acks(), r.outcome() == Collector.Outcome.BUFFERED);
   }
 
-  static ArrayNode stops(List<StopInterval> stops) {
-    ArrayNode out = MAPPER.createArrayNode();
-    for (StopInterval s : stops) {
-      ObjectNode o = out.addObject().put("from", s.from());
-      if (s.to() == null) {
-        o.putNull("to");
-      } else {
-        o.put("to", s.to());
-      }
-      o.put("reason", s.reason()).put("fromSeq", s.fromSeq());
-    }
-    return out;
+  static QueryAnswer query(Replica.SampleAnswer a) {
+    return new QueryAnswer(a.collector(), a.tag(), a.node(), a.decodeSamples(), gaps(a.gaps()), a.truncated());
   }
 
-  static ObjectNode replica(ReplicaView v) {
-    ObjectNode o = object().put("collector", v.collector()).put("node", v.node());
-    o.set("replicaSet", MAPPER.valueToTree(v.replicaSet()));
-    o.put("contiguousSeq", v.contiguousSeq()).put("highestSeq", v.highestSeq());
-    o.set("missing", ranges(v.missing()));
-    o.put("batches", v.batches()).put("samples", v.samples()).put("bytes", v.bytes())
-        .put("digest", v.digest()).put("status", v.status().name());
-    o.set("stops", stops(v.stops()));
-    o.put("recovering", v.recovering()).put("lag", v.lag());
-    o.set("peers", MAPPER.valueToTree(v.peers()));
-    o.set("confirmed", MAPPER.valueToTree(v.confirmed()));
-    if (v.serverStop() == null) {
-      o.putNull("serverStop");
-    } else {
-      o.putObject("serverStop").put("reason", v.serverStop().reason().name())
-          .put("contiguousSeq", v.serverStop().contiguousSeq()).put("highestSeq", v.serverStop().highestSeq())
-          .put("time", v.serverStop().time());
-    }
-    RecoveryRecord r = v.lastRecovery();
-    if (r == null) {
-      o.putNull("lastRecovery");
-    } else {
-      ObjectNode lr = o.putObject("lastRecovery");
-      lr.set("ranges", ranges(r.ranges()));
-      lr.set("sources", MAPPER.valueToTree(r.sources()));
-      lr.put("batches", r.batches()).put("samples", r.samples()).put("bytes", r.bytes())
-          .put("millis", r.millis()).put("time", r.time());
-    }
-    return o;
+  static List<GapReport> gaps(List<StopInterval> stops) {
+    return stops.stream().map(s -> new GapReport(s.from(), s.to(), s.reason(), s.fromSeq())).toList();
+  }
+
+  static ReplicaReport replica(ReplicaView v) {
+    return new ReplicaReport(v.collector(), v.node(), v.replicaSet(), v.contiguousSeq(), v.highestSeq(), v.missing(),
+        v.batches(), v.samples(), v.bytes(), v.digest(), v.status(), gaps(v.stops()), v.recovering(), v.lag(),
+        v.peers(), v.confirmed(), serverStop(v.serverStop()), recovery(v.lastRecovery()));
+  }
+
+  static List<ReplicaReport> replicas(List<ReplicaView> views) {
+    return views.stream().map(Json::replica).toList();
+  }
+
+  private static ServerStopReport serverStop(ServerStop s) {
+    return s == null ? null
+        : new ServerStopReport(s.reason().name(), s.contiguousSeq(), s.highestSeq(), Instant.ofEpochMilli(s.time()));
+  }
+
+  private static RecoveryReport recovery(RecoveryRecord r) {
+    return r == null ? null
+        : new RecoveryReport(r.ranges(), r.sources(), r.batches(), r.samples(), r.bytes(), r.millis(),
+            Instant.ofEpochMilli(r.time()));
   }
 }

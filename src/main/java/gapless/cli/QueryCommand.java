@@ -1,8 +1,8 @@
 package gapless.cli;
 
-import gapless.client.Gap;
+import gapless.api.dto.GapReport;
+import gapless.api.dto.QueryAnswer;
 import gapless.client.GaplessClient;
-import gapless.client.QueryAnswer;
 import gapless.model.Sample;
 import java.net.URI;
 import java.util.concurrent.Callable;
@@ -41,7 +41,7 @@ public final class QueryCommand implements Callable<Integer> {
     for (Sample s : a.samples()) {
       System.out.println(s.ts() + " " + s.value() + " " + s.quality());
     }
-    for (Gap g : a.gaps()) {
+    for (GapReport g : a.gaps()) {
       System.out.println("gap " + g.from() + " .. " + (g.to() == null ? "open" : g.to()) + " " + g.reason());
     }
     System.err.printf("%d samples from %s%s, %d gaps%n", a.samples().size(), a.node(),

@@ -1,11 +1,11 @@
 package gapless.cli;
 
+import gapless.api.dto.MemberInfo;
+import gapless.api.dto.NodeStatus;
+import gapless.api.dto.ReplicaReport;
+import gapless.api.dto.StorageNodeInfo;
 import gapless.client.GaplessClient;
 import gapless.client.GaplessClientException;
-import gapless.client.MemberInfo;
-import gapless.client.NodeStatus;
-import gapless.client.ReplicaView;
-import gapless.client.StorageNodeInfo;
 import java.io.PrintStream;
 import java.net.URI;
 import java.util.ArrayList;
@@ -33,7 +33,7 @@ public final class StatusPrinter {
       out.printf("%-36s %-20s %-10s %s%n", m.address(), String.join(",", m.roles()), m.status(), m.reachable() ? "yes" : "NO");
     }
     out.println();
-    List<ReplicaView> rows = new ArrayList<>();
+    List<ReplicaReport> rows = new ArrayList<>();
     List<String> unreachable = new ArrayList<>();
     for (StorageNodeInfo s : status.storageNodes()) {
       if (s.http() == null || s.http().isEmpty()) {
@@ -46,10 +46,10 @@ public final class StatusPrinter {
         unreachable.add(s.node() + " (" + s.http() + "): " + e.getMessage());
       }
     }
-    rows.sort(Comparator.comparing(ReplicaView::collector).thenComparing(ReplicaView::node));
+    rows.sort(Comparator.comparing(ReplicaReport::collector).thenComparing(ReplicaReport::node));
     out.printf("%-20s %-5s %-10s %10s %10s %-14s %6s %-10s %8s %12s %-14s%n", "COLLECTOR", "NODE", "STATUS", "CONTIGUOUS",
         "HIGHEST", "MISSING", "LAG", "RECOVERING", "BATCHES", "SAMPLES", "DIGEST");
-    for (ReplicaView v : rows) {
+    for (ReplicaReport v : rows) {
       out.printf("%-20s %-5s %-10s %10d %10d %-14s %6d %-10s %8d %12d %-14s%n", v.collector(), v.node(), v.status(),
           v.contiguousSeq(), v.highestSeq(), v.missingText(), v.lag(), v.recovering() ? "yes" : "no", v.batches(),
           v.samples(), v.shortDigest());

@@ -1,9 +1,15 @@
 package gapless.client;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import gapless.api.dto.ApiJson;
+import gapless.api.dto.ErrorAnswer;
+import gapless.api.dto.IngestReceipt;
+import gapless.api.dto.NodeStatus;
+import gapless.api.dto.QueryAnswer;
+import gapless.api.dto.ReplicaList;
+import gapless.api.dto.ReplicaReport;
 import gapless.model.Sample;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -27,8 +33,10 @@ import java.util.function.Consumer;
 
 /**
  * Small blocking client for the Gapless HTTP API (v1), shared by every CLI command, the demo, the
- * benchmark and the tests. Every failure surfaces as a {@link GaplessClientException} with a
- * one-line message; ingest answers are returned whatever their status so callers can count them.
+ * benchmark and the tests. It reads the answers into the server's own records
+ * ({@link gapless.api.dto}) with the contract's mapper. Every failure surfaces as a
+ * {@link GaplessClientException} with a one-line message; ingest answers are returned whatever
+ * their status so callers can count them.
  */
 public final class GaplessClient {
 
@@ -49,9 +57,9 @@ public final class GaplessClient {
     this.requestTimeout = requestTimeout;
   }
 
-  /** The mapper every Gapless client component uses: tolerant of fields added to the API later. */
+  /** The mapper every Gapless client component uses: the contract's ({@link ApiJson}). */
   public static ObjectMapper newMapper() {
-    return new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    return ApiJson.newMapper();
   }
 
   public ObjectMapper mapper() {
@@ -105,9 +113,9 @@ public final class GaplessClient {
   }
 
   /** This node's replica of {@code collector}, empty when the node holds none (404). */
-  public Optional<ReplicaView> replica(URI node, String collector) {
+  public Optional<ReplicaReport> replica(URI node, String collector) {
     try {
-      return Optional.of(get(node, "/api/v1/replicas/" + collector, ReplicaView.class));
+      return Optional.of(get(node, "/api/v1/replicas/" + collector, ReplicaReport.class));
     } catch (GaplessClientException e) {
       if (e.httpStatus() == 404) {
         return Optional.empty();
@@ -185,15 +193,18 @@ public final class GaplessClient {
         .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
     HttpResponse<byte[]> response = send(request, HttpResponse.BodyHandlers.ofByteArray());
     int status = response.statusCode();
-    JsonNode json;
+    byte[] answer = response.body();
     try {
-      json = response.body().length == 0 ? mapper.createObjectNode() : mapper.readTree(response.body());
+      if (status == 200 || status == 202) {
+        IngestReceipt r = mapper.readValue(answer, IngestReceipt.class);
+        return new IngestResponse(status, r.seq(), r.acks(), r.buffered(), "");
+      }
+      String error = answer.length == 0 ? "" : mapper.readValue(answer, ErrorAnswer.class).error();
+      return new IngestResponse(status, 0, 0, false, error);
     } catch (IOException e) {
       // A proxy or a crashed handler may answer with non-JSON; keep its text as the error.
-      return new IngestResponse(status, 0, 0, false, oneLine(new String(response.body(), StandardCharsets.UTF_8)));
+      return new IngestResponse(status, 0, 0, false, oneLine(new String(answer, StandardCharsets.UTF_8)));
     }
-    return new IngestResponse(status, json.path("seq").asLong(0), json.path("acks").asInt(0),
-        json.path("buffered").asBoolean(false), json.path("error").asText(""));
   }
 
   private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
@@ -208,12 +219,12 @@ public final class GaplessClient {
   }
 
   private GaplessClientException errorOf(HttpRequest request, int status, byte[] body) {
-    String message;
+    String message = oneLine(new String(body, StandardCharsets.UTF_8));
     try {
-      JsonNode json = mapper.readTree(body);
-      message = json.hasNonNull("error") ? json.get("error").asText() : oneLine(new String(body, StandardCharsets.UTF_8));
+      String error = mapper.readValue(body, ErrorAnswer.class).error();
+      message = error.isEmpty() ? message : error;
     } catch (IOException e) {
-      message = oneLine(new String(body, StandardCharsets.UTF_8));
+      // Not our JSON (a proxy's page, a crashed handler): its text is the message.
     }
     return new GaplessClientException(request.method() + " " + request.uri() + ": HTTP " + status
         + (message.isEmpty() ? "" : " " + message), status, null);

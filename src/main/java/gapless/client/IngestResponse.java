@@ -2,7 +2,9 @@ package gapless.client;
 
 /**
  * The gateway's answer to a batch or status POST, whatever its HTTP status: the simulator counts
- * 400 and 503 answers rather than failing on them.
+ * 400 and 503 answers rather than failing on them. Not a JSON shape of its own: the HTTP status
+ * with the {@link gapless.api.dto.IngestReceipt} of a 200/202 or the
+ * {@link gapless.api.dto.ErrorAnswer} of any other answer.
  *
  * @param httpStatus 200 (on W replicas), 202 (buffered at the gateway), 400, 503, ...
  * @param seq        seq assigned to the batch, 0 when not accepted

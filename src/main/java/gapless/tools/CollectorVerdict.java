@@ -1,6 +1,6 @@
 package gapless.tools;
 
-import gapless.client.ReplicaView;
+import gapless.api.dto.ReplicaReport;
 import java.util.List;
 import java.util.Map;
 
@@ -16,7 +16,7 @@ import java.util.Map;
 public record CollectorVerdict(
     String collector,
     List<String> replicaSet,
-    Map<String, ReplicaView> views,
+    Map<String, ReplicaReport> views,
     long ledgerBatches,
     long samplesChecked,
     List<String> problems) {

@@ -1,11 +1,11 @@
 package gapless.tools;
 
+import gapless.api.dto.NodeStatus;
+import gapless.api.dto.QueryAnswer;
+import gapless.api.dto.ReplicaReport;
+import gapless.api.dto.StorageNodeInfo;
 import gapless.client.GaplessClient;
 import gapless.client.GaplessClientException;
-import gapless.client.NodeStatus;
-import gapless.client.QueryAnswer;
-import gapless.client.ReplicaView;
-import gapless.client.StorageNodeInfo;
 import gapless.model.Sample;
 import java.io.PrintStream;
 import java.net.URI;
@@ -113,11 +113,11 @@ public final class Verifier {
     }
 
     // collector -> node -> view, from every storage node that answers.
-    Map<String, Map<String, ReplicaView>> views = new TreeMap<>();
+    Map<String, Map<String, ReplicaReport>> views = new TreeMap<>();
     Map<String, String> unavailable = new HashMap<>();
     for (Map.Entry<String, URI> s : storage.entrySet()) {
       try {
-        for (ReplicaView v : client.replicas(s.getValue()).replicas()) {
+        for (ReplicaReport v : client.replicas(s.getValue()).replicas()) {
           views.computeIfAbsent(v.collector(), k -> new TreeMap<>()).put(s.getKey(), v);
         }
       } catch (GaplessClientException e) {
@@ -159,11 +159,11 @@ public final class Verifier {
     return new VerifyReport(verdicts, clusterProblems, ledgerBatches, checked, compared, storage.size());
   }
 
-  private CollectorVerdict checkReplicas(String c, Map<String, ReplicaView> views, Map<String, URI> storage,
+  private CollectorVerdict checkReplicas(String c, Map<String, ReplicaReport> views, Map<String, URI> storage,
       Map<String, String> unavailable, List<LedgerEntry> entries) {
     List<String> problems = new ArrayList<>();
     List<String> replicaSet = List.of();
-    for (ReplicaView v : views.values()) {
+    for (ReplicaReport v : views.values()) {
       if (replicaSet.isEmpty()) {
         replicaSet = v.replicaSet();
       } else if (!replicaSet.equals(v.replicaSet())) {
@@ -174,9 +174,9 @@ public final class Verifier {
       problems.add("collector " + c + ": in the ledger but no storage node holds a replica of it");
       return new CollectorVerdict(c, List.of(), Map.of(), entries.size(), 0, problems);
     }
-    Map<String, ReplicaView> members = new LinkedHashMap<>();
+    Map<String, ReplicaReport> members = new LinkedHashMap<>();
     for (String m : replicaSet) {
-      ReplicaView v = views.get(m);
+      ReplicaReport v = views.get(m);
       if (v != null) {
         members.put(m, v);
       } else if (unavailable.containsKey(m)) {
@@ -187,8 +187,8 @@ public final class Verifier {
         problems.add("collector " + c + ": no replica on " + m);
       }
     }
-    ReplicaView first = null;
-    for (ReplicaView v : members.values()) {
+    ReplicaReport first = null;
+    for (ReplicaReport v : members.values()) {
       if (v.contiguousSeq() != v.highestSeq() || !v.missing().isEmpty()) {
         problems.add("collector " + c + ": replica on " + v.node() + " is missing seqs " + v.missingText()
             + " (contiguous " + v.contiguousSeq() + ", highest " + v.highestSeq() + ")");
@@ -206,7 +206,7 @@ public final class Verifier {
             + first.highestSeq() + " vs " + v.node() + " " + v.contiguousSeq() + "/" + v.highestSeq());
       }
     }
-    for (ReplicaView v : members.values()) {
+    for (ReplicaReport v : members.values()) {
       long lacking = 0;
       long firstLacking = 0;
       for (LedgerEntry e : entries) {

@@ -1,6 +1,6 @@
 package gapless.tools;
 
-import gapless.client.ReplicaView;
+import gapless.api.dto.ReplicaReport;
 import java.io.PrintStream;
 import java.util.List;
 
@@ -54,7 +54,7 @@ public record VerifyReport(
       String digest = null;
       boolean same = true;
       for (String node : c.replicaSet()) {
-        ReplicaView v = c.views().get(node);
+        ReplicaReport v = c.views().get(node);
         if (replicas.length() > 0) {
           replicas.append(' ');
         }

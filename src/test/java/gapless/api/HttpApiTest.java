@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.http.javadsl.ServerBinding;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
 import gapless.TestConfig;
+import gapless.api.dto.ErrorAnswer;
+import gapless.api.dto.IngestReceipt;
+import gapless.client.GaplessClient;
 import gapless.collector.IngestGateway;
 import gapless.config.GaplessSettings;
 import gapless.config.NodeConfig;
@@ -36,7 +38,8 @@ class HttpApiTest {
   private static ActorTestKit testKit;
   private static ServerBinding binding;
   private static final HttpClient http = HttpClient.newHttpClient();
-  private static final ObjectMapper json = new ObjectMapper();
+  /** The client's reader of the JSON contract. */
+  private static final ObjectMapper json = GaplessClient.newMapper();
 
   @BeforeAll
   static void setUp() throws Exception {
@@ -72,7 +75,7 @@ class HttpApiTest {
 
   private static void assertBadRequest(HttpResponse<String> r, String expectedInMessage) throws IOException {
     assertEquals(400, r.statusCode(), r.body());
-    String error = json.readTree(r.body()).path("error").asText();
+    String error = json.readValue(r.body(), ErrorAnswer.class).error();
     assertTrue(error.contains(expectedInMessage), "error '" + error + "' should mention '" + expectedInMessage + "'");
   }
 
@@ -95,9 +98,7 @@ class HttpApiTest {
     // None of it reached the collector: the first good batch takes seq 1.
     HttpResponse<String> ok = post(path, "application/json", GOOD);
     assertEquals(202, ok.statusCode(), ok.body());
-    JsonNode answer = json.readTree(ok.body());
-    assertEquals(1, answer.path("seq").asLong());
-    assertTrue(answer.path("buffered").asBoolean());
+    assertEquals(new IngestReceipt("line-1", 1, 0, true), json.readValue(ok.body(), IngestReceipt.class));
   }
 
   @Test

@@ -4,6 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import gapless.api.dto.ErrorAnswer;
+import gapless.api.dto.IngestReceipt;
+import gapless.api.dto.NodeStatus;
+import gapless.api.dto.QueryAnswer;
+import gapless.api.dto.ReplicaList;
+import gapless.api.dto.ReplicaReport;
+import gapless.api.dto.StorageNodeInfo;
 import gapless.model.Sample;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -14,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,7 +30,8 @@ import java.util.function.Function;
 /**
  * A tiny in-process stand-in for one Gapless node's HTTP API (status, replicas, samples query,
  * ingest), served by the JDK's HttpServer on 127.0.0.1 and a free port, so the client-side logic
- * can be tested without a cluster. Tests set its replica views and samples directly.
+ * can be tested without a cluster. It answers with the server's own records ({@link gapless.api.dto})
+ * through the contract's mapper. Tests set its replica reports and samples directly.
  */
 public final class FakeNode implements AutoCloseable {
 
@@ -33,7 +40,7 @@ public final class FakeNode implements AutoCloseable {
   public final ObjectMapper mapper = GaplessClient.newMapper();
   /** Storage nodes this fake reports in its status; shared by the fakes of one test cluster. */
   public final List<StorageNodeInfo> storageNodes;
-  public final Map<String, ReplicaView> views = new ConcurrentHashMap<>();
+  public final Map<String, ReplicaReport> views = new ConcurrentHashMap<>();
   public final Map<String, List<Sample>> samples = new ConcurrentHashMap<>();
   public final Map<String, Long> seqs = new ConcurrentHashMap<>();
   /** Decides the answer status of an ingest POST per collector; 200 by default. */
@@ -66,20 +73,14 @@ public final class FakeNode implements AutoCloseable {
       String path = ex.getRequestURI().getPath();
       Map<String, String> q = query(ex.getRequestURI().getRawQuery());
       if (path.equals("/api/v1/status")) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("node", id);
-        body.put("roles", List.of("storage"));
-        body.put("address", "akka://gapless@127.0.0.1:1");
-        body.put("members", List.of());
-        body.put("storageNodes", storageNodes);
-        body.put("replicas", new ArrayList<>(views.values()));
-        send(ex, 200, body);
+        send(ex, 200, new NodeStatus(id, List.of("storage"), "akka://gapless@127.0.0.1:1", List.of(),
+            List.copyOf(storageNodes), new ArrayList<>(views.values())));
       } else if (path.equals("/api/v1/replicas")) {
-        send(ex, 200, Map.of("node", id, "replicas", new ArrayList<>(views.values())));
+        send(ex, 200, new ReplicaList(id, new ArrayList<>(views.values())));
       } else if (path.startsWith("/api/v1/replicas/")) {
-        ReplicaView v = views.get(path.substring("/api/v1/replicas/".length()));
+        ReplicaReport v = views.get(path.substring("/api/v1/replicas/".length()));
         if (v == null) {
-          send(ex, 404, Map.of("error", "no replica"));
+          send(ex, 404, new ErrorAnswer("no replica"));
         } else {
           send(ex, 200, v);
         }
@@ -89,10 +90,10 @@ public final class FakeNode implements AutoCloseable {
       } else if (path.startsWith("/api/v1/collectors/") && path.endsWith("/samples")) {
         ingest(ex, path.split("/")[4]);
       } else {
-        send(ex, 404, Map.of("error", "no route " + path));
+        send(ex, 404, new ErrorAnswer("no route " + path));
       }
     } catch (RuntimeException e) {
-      send(ex, 500, Map.of("error", String.valueOf(e)));
+      send(ex, 500, new ErrorAnswer(String.valueOf(e)));
     }
   }
 
@@ -109,21 +110,14 @@ public final class FakeNode implements AutoCloseable {
     }
     match.sort(Comparator.comparingLong(Sample::ts));
     boolean truncated = match.size() > limit;
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("collector", collector);
-    body.put("tag", tag);
-    body.put("node", id);
-    body.put("samples", truncated ? match.subList(0, limit) : match);
-    body.put("gaps", List.of());
-    body.put("truncated", truncated);
-    send(ex, 200, body);
+    send(ex, 200, new QueryAnswer(collector, tag, id, truncated ? match.subList(0, limit) : match, List.of(), truncated));
   }
 
   private void ingest(HttpExchange ex, String collector) throws IOException {
     JsonNode body = mapper.readTree(ex.getRequestBody());
     int status = ingestStatus.apply(collector);
     if (status >= 300) {
-      send(ex, status, Map.of("error", "refused by test"));
+      send(ex, status, new ErrorAnswer("refused by test"));
       return;
     }
     long seq = seqs.merge(collector, 1L, Long::sum);
@@ -132,14 +126,7 @@ public final class FakeNode implements AutoCloseable {
       list.add(mapper.treeToValue(s, Sample.class));
     }
     posted.add(collector + ":" + seq);
-    Map<String, Object> answer = new LinkedHashMap<>();
-    answer.put("collector", collector);
-    answer.put("seq", seq);
-    answer.put("acks", status == 200 ? 2 : 1);
-    if (status == 202) {
-      answer.put("buffered", true);
-    }
-    send(ex, status, answer);
+    send(ex, status, new IngestReceipt(collector, seq, status == 200 ? 2 : 1, status == 202));
   }
 
   private void send(HttpExchange ex, int status, Object body) throws IOException {

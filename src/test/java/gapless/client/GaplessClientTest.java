@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import gapless.api.dto.GapReport;
+import gapless.api.dto.NodeStatus;
+import gapless.api.dto.ReplicaReport;
+import gapless.model.CollectorStatus;
+import gapless.model.SeqRange;
 import gapless.tools.LedgerEntry;
 import gapless.tools.SampleGenerator;
 import java.net.URI;
@@ -22,12 +27,12 @@ class GaplessClientTest {
   void readsStatusAndReplicas() throws Exception {
     try (FakeNode n = new FakeNode("s1", new java.util.concurrent.CopyOnWriteArrayList<>())) {
       n.storageNodes.add(n.info());
-      n.views.put("c1", new ReplicaView("c1", "s1", List.of("s1"), 3, 5, List.of(List.of(4L, 4L)), 4, 40, 400, "abcdef0123456789",
-          "RUNNING", List.of(new Gap(1, null, "SERVER_OFFLINE"))));
+      n.views.put("c1", new ReplicaReport("c1", "s1", List.of("s1"), 3, 5, List.of(SeqRange.of(4)), 4, 40, 400, "abcdef0123456789",
+          CollectorStatus.RUNNING, List.of(new GapReport(1, null, "maintenance", 2))));
       NodeStatus s = client.status(n.url());
       assertEquals("s1", s.node());
       assertEquals(n.url().toString(), s.storageNodes().get(0).http());
-      ReplicaView v = client.replica(n.url(), "c1").orElseThrow();
+      ReplicaReport v = client.replica(n.url(), "c1").orElseThrow();
       assertEquals("4", v.missingText());
       assertEquals("abcdef012345", v.shortDigest());
       assertTrue(v.holds(3) && !v.holds(4) && v.holds(5) && !v.holds(6));

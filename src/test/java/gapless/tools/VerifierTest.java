@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import gapless.api.dto.ReplicaReport;
+import gapless.api.dto.StorageNodeInfo;
 import gapless.client.FakeNode;
 import gapless.client.GaplessClient;
-import gapless.client.ReplicaView;
-import gapless.client.StorageNodeInfo;
+import gapless.model.CollectorStatus;
 import gapless.model.Sample;
+import gapless.model.SeqRange;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -111,8 +113,8 @@ class VerifierTest {
 
   @Test
   void missingSeqsFail() {
-    nodes.get(0).views.put("fake-0001", new ReplicaView("fake-0001", "s1", SET, 2, BATCHES, List.of(List.of(3L, 4L)),
-        BATCHES - 2, 0, 0, "d1g35t", "RUNNING", List.of()));
+    nodes.get(0).views.put("fake-0001", new ReplicaReport("fake-0001", "s1", SET, 2, BATCHES, List.of(new SeqRange(3, 4)),
+        BATCHES - 2, 0, 0, "d1g35t", CollectorStatus.RUNNING, List.of()));
     VerifyReport r = verifier().verify(ledger);
     assertFalse(r.ok());
     assertTrue(r.problems().stream().anyMatch(p -> p.contains("fake-0001") && p.contains("missing seqs 3..4")),
@@ -197,8 +199,8 @@ class VerifierTest {
     return new Verifier(client, nodes.get(0).url());
   }
 
-  private static ReplicaView view(String collector, String node, String digest) {
-    return new ReplicaView(collector, node, SET, BATCHES, BATCHES, List.of(), BATCHES, (long) BATCHES * TAGS * PER_TAG,
-        1000, digest, "RUNNING", List.of());
+  private static ReplicaReport view(String collector, String node, String digest) {
+    return new ReplicaReport(collector, node, SET, BATCHES, BATCHES, List.of(), BATCHES, (long) BATCHES * TAGS * PER_TAG,
+        1000, digest, CollectorStatus.RUNNING, List.of());
   }
 }
