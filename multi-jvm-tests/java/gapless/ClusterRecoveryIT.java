@@ -11,6 +11,7 @@ import gapless.api.dto.ReplicaReport;
 import gapless.client.GaplessClient;
 import gapless.client.IngestResponse;
 import gapless.client.NodeEvent;
+import gapless.events.EventType;
 import gapless.tools.BackgroundLoad;
 import gapless.tools.LedgerEntry;
 import gapless.tools.LedgerGap;
@@ -120,7 +121,7 @@ class ClusterRecoveryIT {
     verify(ledger, kill);
 
     List<LedgerEntry> entries = LedgerEntry.readAll(ledger, client.mapper());
-    Instant back = firstEvent(e -> e.is("MEMBER_UP") && VICTIM.equals(e.peer()) && !VICTIM.equals(e.node()), restart)
+    Instant back = firstEvent(e -> e.is(EventType.MEMBER_UP) && VICTIM.equals(e.peer()) && !VICTIM.equals(e.node()), restart)
         .map(NodeEvent::time).or(tally::firstStarted).orElse(Instant.now());
     // The gap: what was acked from just before the kill (in flight) until the victim was a member again.
     LedgerGap gap = LedgerGap.of(entries, kill.toEpochMilli() - 500, back.toEpochMilli() + 1000);
@@ -156,7 +157,7 @@ class ClusterRecoveryIT {
       paused = Instant.now();
       cluster.pause(VICTIM);
       try {
-        awaitEvent(e -> e.is("MEMBER_DOWNED") && VICTIM.equals(e.peer()) && !VICTIM.equals(e.node()), paused,
+        awaitEvent(e -> e.is(EventType.MEMBER_DOWNED) && VICTIM.equals(e.peer()) && !VICTIM.equals(e.node()), paused,
             Duration.ofSeconds(30), "MEMBER_DOWNED of the frozen " + VICTIM + " on a survivor");
         // Frozen a while longer: the gap keeps growing while the survivors go on without it.
         pause(Duration.ofMillis(Math.max(0, 15_000 - Duration.between(paused, Instant.now()).toMillis())));
@@ -164,7 +165,7 @@ class ClusterRecoveryIT {
         cluster.resume(VICTIM);
       }
       resumed = Instant.now();
-      awaitEvent(e -> e.is("MEMBER_UP") && VICTIM.equals(e.peer()) && !VICTIM.equals(e.node()), resumed,
+      awaitEvent(e -> e.is(EventType.MEMBER_UP) && VICTIM.equals(e.peer()) && !VICTIM.equals(e.node()), resumed,
           RECOVERY_WAIT, "MEMBER_UP of " + VICTIM + " on a survivor after SIGCONT (the node should rejoin by itself)");
       tally = awaitRecovered(VICTIM, resumed, ids);
       pause(Duration.ofSeconds(1));
@@ -242,7 +243,7 @@ class ClusterRecoveryIT {
       }
       for (long[] r : e.seqRanges()) {
         for (long s = r[0]; s <= r[1]; s++) {
-          assertTrue(real.contains(seqKey(e.collector(), s)), e.event() + " covers seq " + s + " of " + e.collector()
+          assertTrue(real.contains(seqKey(e.collector(), s)), e.eventName() + " covers seq " + s + " of " + e.collector()
               + ", which is no batch the gateway accepted: " + e.readable() + "\n" + excerpt(kill));
         }
       }
@@ -304,7 +305,7 @@ class ClusterRecoveryIT {
 
     Instant restart = Instant.now();
     cluster.start(VICTIM);
-    awaitEvent(e -> e.is("RECOVERY_STARTED") && VICTIM.equals(e.node()), restart, RECOVERY_WAIT,
+    awaitEvent(e -> e.is(EventType.RECOVERY_STARTED) && VICTIM.equals(e.node()), restart, RECOVERY_WAIT,
         "RECOVERY_STARTED on the restarted " + VICTIM);
     String source = sourceOf(restart);
     Instant sourceKilled = Instant.now();
@@ -419,7 +420,7 @@ class ClusterRecoveryIT {
   /** The fault and recovery events since {@code since}, aggregated per kind, then the last 60 lines. */
   private static String excerpt(Instant since) {
     List<NodeEvent> events = cluster.events().stream().filter(e -> !e.time().isBefore(since)).toList();
-    String counts = events.stream().collect(Collectors.groupingBy(e -> e.node() + " " + e.event(), java.util.TreeMap::new,
+    String counts = events.stream().collect(Collectors.groupingBy(e -> e.node() + " " + e.eventName(), java.util.TreeMap::new,
         Collectors.counting())).toString();
     List<String> lines = events.stream().skip(Math.max(0, events.size() - 60)).map(NodeEvent::readable).toList();
     return "event counts since " + since + ": " + counts + "\nlast events:\n  " + String.join("\n  ", lines);

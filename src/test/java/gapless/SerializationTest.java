@@ -10,7 +10,9 @@ import akka.actor.typed.ActorRef;
 import gapless.collector.Collector;
 import gapless.collector.CollectorState;
 import gapless.events.ClusterEvent;
+import gapless.events.ClusterEvents;
 import gapless.events.EventLog;
+import gapless.events.EventType;
 import gapless.model.CollectorStatus;
 import gapless.model.EncodedBatch;
 import gapless.model.Sample;
@@ -142,9 +144,13 @@ class SerializationTest {
 
   @Test
   void eventLogProtocol() {
-    ClusterEvent e = new ClusterEvent("2026-11-24T21:00:00Z", "s1", "MEMBER_UP", Map.of("peer", "s2", "batches", 12L));
+    ClusterEvent e = ClusterEvents.gapRecovered("s1", "c1", SeqRanges.of(new SeqRange(32, 334), new SeqRange(400, 410)),
+        314, 6280, 70_000L, 1245, List.of("s2", "s3"));
     ClusterEvent back = (ClusterEvent) serialization.verifySerialization(e, false);
     assertEquals(e.toJsonLine(), back.toJsonLine());
+    assertEquals(EventType.GAP_RECOVERED, back.event());
+    ClusterEvent member = ClusterEvents.memberUp("s1", "s2", "akka://gapless@127.0.0.1:2552", List.of("storage"));
+    assertEquals(member.toJsonLine(), ((ClusterEvent) serialization.verifySerialization(member, false)).toJsonLine());
     serialization.verifySerialization(new EventLog.Emit(e), false);
     roundTrip(new EventLog.GetRecent(10, ref()));
     serialization.verifySerialization(new EventLog.Recent(List.of(e)), false);

@@ -6,6 +6,7 @@ import gapless.client.EventTail;
 import gapless.client.GaplessClient;
 import gapless.client.GaplessClientException;
 import gapless.client.NodeEvent;
+import gapless.events.EventType;
 import gapless.store.RawLevelDbBaseline;
 import gapless.tools.ClusterFiles;
 import gapless.tools.LedgerEntry;
@@ -172,13 +173,13 @@ public final class BenchRecoveryCommand implements Callable<Integer> {
       RecoveryTally tally = awaitRecovery(cluster, ids, restart);
       List<NodeEvent> events = cluster.events();
       long unreachable = events.stream()
-          .filter(e -> e.is("MEMBER_UNREACHABLE") && VICTIM.equals(e.peer()) && !VICTIM.equals(e.node())
+          .filter(e -> e.is(EventType.MEMBER_UNREACHABLE) && VICTIM.equals(e.peer()) && !VICTIM.equals(e.node())
               && !e.time().isBefore(kill))
           .map(NodeEvent::time).min(Instant::compareTo).map(t -> Duration.between(kill, t).toMillis()).orElse(-1L);
       boolean completed = tally.notCompleted(ids).isEmpty();
       long recoveryMillis = tally.lastCompletedTime().map(t -> Duration.between(restart, t).toMillis()).orElse(-1L);
       long upToDoneMillis = events.stream()
-          .filter(e -> e.is("MEMBER_UP") && VICTIM.equals(e.peer()) && !VICTIM.equals(e.node()) && !e.time().isBefore(restart))
+          .filter(e -> e.is(EventType.MEMBER_UP) && VICTIM.equals(e.peer()) && !VICTIM.equals(e.node()) && !e.time().isBefore(restart))
           .map(NodeEvent::time).min(Instant::compareTo)
           .flatMap(up -> tally.lastCompletedTime().map(c -> Duration.between(up, c).toMillis())).orElse(-1L);
       long workMillis = tally.firstStarted().flatMap(s -> tally.lastCompletedTime().map(c -> Duration.between(s, c).toMillis()))
@@ -198,7 +199,7 @@ public final class BenchRecoveryCommand implements Callable<Integer> {
   private void awaitRemoved(LocalCluster cluster, Instant kill) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
-      boolean removed = cluster.events().stream().anyMatch(e -> e.is("MEMBER_REMOVED") && VICTIM.equals(e.peer())
+      boolean removed = cluster.events().stream().anyMatch(e -> e.is(EventType.MEMBER_REMOVED) && VICTIM.equals(e.peer())
           && !VICTIM.equals(e.node()) && !e.time().isBefore(kill));
       if (removed) {
         return;

@@ -3,6 +3,7 @@ package gapless.cli;
 import gapless.client.GaplessClient;
 import gapless.client.GaplessClientException;
 import gapless.client.NodeEvent;
+import gapless.events.EventType;
 import gapless.tools.BackgroundLoad;
 import gapless.tools.ClusterFiles;
 import gapless.tools.LedgerEntry;
@@ -193,10 +194,10 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
       RecoveryTally tally, Instant killTime, Instant restartTime, List<String> collectorIds) {
     header("summary");
     Optional<Instant> rejoined = events.stream()
-        .filter(e -> e.is("MEMBER_UP") && victim.equals(e.peer()) && !e.time().isBefore(restartTime))
+        .filter(e -> e.is(EventType.MEMBER_UP) && victim.equals(e.peer()) && !e.time().isBefore(restartTime))
         .map(NodeEvent::time).min(Instant::compareTo);
     Optional<Instant> unreachable = events.stream()
-        .filter(e -> e.is("MEMBER_UNREACHABLE") && victim.equals(e.peer()) && !e.time().isBefore(killTime))
+        .filter(e -> e.is(EventType.MEMBER_UNREACHABLE) && victim.equals(e.peer()) && !e.time().isBefore(killTime))
         .map(NodeEvent::time).min(Instant::compareTo);
     Instant gapEnd = rejoined.or(tally::firstStarted).orElse(restartTime);
     LedgerGap gap = LedgerGap.of(entries, killTime.toEpochMilli(), gapEnd.toEpochMilli());

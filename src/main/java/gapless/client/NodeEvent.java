@@ -1,6 +1,26 @@
 package gapless.client;
 
+import static gapless.events.EventField.ADDRESS;
+import static gapless.events.EventField.BATCHES;
+import static gapless.events.EventField.BYTES;
+import static gapless.events.EventField.COLLECTOR;
+import static gapless.events.EventField.CONTIGUOUS_SEQ;
+import static gapless.events.EventField.DETAIL;
+import static gapless.events.EventField.FROM_SEQ;
+import static gapless.events.EventField.HIGHEST_SEQ;
+import static gapless.events.EventField.MILLIS;
+import static gapless.events.EventField.PEER;
+import static gapless.events.EventField.RANGES;
+import static gapless.events.EventField.RANGE_COUNT;
+import static gapless.events.EventField.REASON;
+import static gapless.events.EventField.SAMPLES;
+import static gapless.events.EventField.SEQ;
+import static gapless.events.EventField.TO_SEQ;
+import static gapless.events.EventField.UNRECOVERABLE;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import gapless.events.EventField;
+import gapless.events.EventType;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -11,14 +31,23 @@ import java.util.Set;
 
 /**
  * One parsed entry of the cluster event log ({@code /api/v1/events} or a node's
- * {@code <node>-events.jsonl}): when, which node emitted it, the event type and its own fields.
+ * {@code <node>-events.jsonl}): its id, when, which node emitted it, the event type and its own fields.
  *
- * @param json the whole event object, for fields this class has no accessor for
+ * <p>A server newer than this client may send an event type this client does not know. Such an
+ * event is kept, not dropped and not an error: {@code event} is null, {@code eventName} holds the
+ * name as sent, {@link #is} matches nothing and {@link #readable} lists its fields. A reader that
+ * switches on {@code event} checks {@link #known} first. Failing instead would make an old client
+ * unable to follow a newer cluster's log at all.
+ *
+ * @param id        the event's unique id; the same event from the API and from a JSONL file has the same id
+ * @param event     the type, or null when this client does not know {@code eventName}
+ * @param eventName the {@code event} as sent
+ * @param json      the whole event object, for fields this class has no accessor for
  */
-public record NodeEvent(Instant time, String node, String event, JsonNode json) {
+public record NodeEvent(String id, Instant time, String node, EventType event, String eventName, JsonNode json) {
 
   private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
-  private static final Set<String> HEAD = Set.of("time", "node", "event");
+  private static final Set<String> HEAD = Set.of("id", "time", "node", "event");
 
   /** Parses an event object; an unparsable time becomes {@link Instant#EPOCH} so the event is still shown. */
   public static NodeEvent of(JsonNode json) {
@@ -28,11 +57,30 @@ public record NodeEvent(Instant time, String node, String event, JsonNode json) 
     } catch (DateTimeParseException e) {
       t = Instant.EPOCH;
     }
-    return new NodeEvent(t, json.path("node").asText(""), json.path("event").asText(""), json);
+    String name = json.path("event").asText("");
+    return new NodeEvent(json.path("id").asText(""), t, json.path("node").asText(""),
+        EventType.ofName(name).orElse(null), name, json);
   }
 
-  public boolean is(String type) {
-    return event.equals(type);
+  public boolean is(EventType type) {
+    return event == type;
+  }
+
+  /** False for an event type from a newer server. */
+  public boolean known() {
+    return event != null;
+  }
+
+  public String text(EventField field) {
+    return text(field.jsonName());
+  }
+
+  public long num(EventField field) {
+    return num(field.jsonName());
+  }
+
+  public boolean has(EventField field) {
+    return json.has(field.jsonName());
   }
 
   public String text(String field) {
@@ -44,12 +92,12 @@ public record NodeEvent(Instant time, String node, String event, JsonNode json) 
   }
 
   public String collector() {
-    return text("collector");
+    return text(COLLECTOR);
   }
 
   /** The {@code peer} field: one node id, or several joined by commas (the sources of a recovery). */
   public String peer() {
-    return text("peer");
+    return text(PEER);
   }
 
   /**
@@ -58,8 +106,9 @@ public record NodeEvent(Instant time, String node, String event, JsonNode json) 
    */
   public java.util.List<long[]> seqRanges() {
     java.util.List<long[]> out = new java.util.ArrayList<>();
-    String ranges = text("ranges");
-    if (!ranges.isEmpty() && !json.path("ranges").isNumber()) {
+    String ranges = text(RANGES);
+    // Event files written before rangeCount existed have a count in GAP_DETECTED's ranges: not a seq.
+    if (!ranges.isEmpty() && !json.path(RANGES.jsonName()).isNumber()) {
       for (String r : ranges.split(",")) {
         String t = r.trim();
         int dots = t.indexOf("..");
@@ -76,8 +125,8 @@ public record NodeEvent(Instant time, String node, String event, JsonNode json) 
         return out;
       }
     }
-    if (json.has("fromSeq") && json.has("toSeq")) {
-      out.add(new long[] {num("fromSeq"), num("toSeq")});
+    if (has(FROM_SEQ) && has(TO_SEQ)) {
+      out.add(new long[] {num(FROM_SEQ), num(TO_SEQ)});
     }
     return out;
   }
@@ -91,32 +140,36 @@ public record NodeEvent(Instant time, String node, String event, JsonNode json) 
    * (57 batches, 2.1 MB) from s1 in 180 ms}; unknown event types list their fields.
    */
   public String readable() {
-    String head = CLOCK.format(time) + " " + node + " " + event + " ";
+    String head = CLOCK.format(time) + " " + node + " " + eventName + " ";
+    if (event == null) {
+      return head + fields();
+    }
     return head + switch (event) {
-      case "MEMBER_UP", "MEMBER_UNREACHABLE", "MEMBER_REACHABLE", "MEMBER_DOWNED", "MEMBER_REMOVED" ->
-          peer() + " (" + text("address") + ")";
-      case "RECORDING_STOPPED" -> "collector=" + collector() + " reason=" + text("reason") + " at seq " + num("seq")
-          + " (contiguous " + num("contiguousSeq") + ")";
-      case "RECORDING_RESUMED" -> "collector=" + collector() + " reason=" + text("reason") + " at seq " + num("seq");
-      case "RECOVERY_STARTED" -> "collector=" + collector() + " reason=" + text("reason") + " contiguous "
-          + num("contiguousSeq") + ", highest " + num("highestSeq");
-      case "GAP_DETECTED" -> "collector=" + collector() + " seqs " + range() + " (" + num("batches") + " batches) on "
-          + peer();
-      case "SYNC_PROGRESS" -> "collector=" + collector() + " " + num("batches") + " batches, " + mb(num("bytes"))
-          + " from " + peer() + (text("reason").isEmpty() ? "" : " (" + text("reason") + ")");
-      case "GAP_RECOVERED" -> "collector=" + collector() + " seqs " + (text("ranges").isEmpty() ? range() : text("ranges"))
-          + " (" + num("batches") + " batches, " + mb(num("bytes")) + ") from " + peer() + " in " + num("millis") + " ms";
-      case "RECOVERY_COMPLETED" -> "collector=" + collector() + " " + num("batches") + " batches, " + num("samples")
-          + " samples, " + mb(num("bytes")) + " in " + num("millis") + " ms";
-      case "RECOVERY_FAILED" -> "collector=" + collector() + " reason=" + text("reason")
-          + (text("unrecoverable").isEmpty() ? "" : " unrecoverable=" + text("unrecoverable"));
-      default -> fields();
+      case MEMBER_UP, MEMBER_UNREACHABLE, MEMBER_REACHABLE, MEMBER_DOWNED, MEMBER_REMOVED ->
+          peer() + " (" + text(ADDRESS) + ")";
+      case RECORDING_STOPPED -> "collector=" + collector() + " reason=" + text(REASON) + " at seq " + num(SEQ)
+          + (has(CONTIGUOUS_SEQ) ? " (contiguous " + num(CONTIGUOUS_SEQ) + ")" : "");
+      case RECORDING_RESUMED -> "collector=" + collector() + " reason=" + text(REASON) + " at seq " + num(SEQ);
+      case RECOVERY_STARTED -> "collector=" + collector() + " reason=" + text(REASON)
+          + (has(DETAIL) ? " (" + text(DETAIL) + ")" : "") + " contiguous " + num(CONTIGUOUS_SEQ)
+          + ", highest " + num(HIGHEST_SEQ);
+      case GAP_DETECTED -> has(RANGE_COUNT)
+          ? "collector=" + collector() + " " + num(RANGE_COUNT) + " ranges (" + num(BATCHES) + " batches), " + text(DETAIL)
+          : "collector=" + collector() + " seqs " + range() + " (" + num(BATCHES) + " batches) on " + peer();
+      case SYNC_PROGRESS -> "collector=" + collector() + " " + num(BATCHES) + " batches, " + mb(num(BYTES))
+          + " from " + peer() + (has(REASON) ? " (" + text(REASON) + ")" : "");
+      case GAP_RECOVERED -> "collector=" + collector() + " seqs " + (has(RANGES) ? text(RANGES) : range())
+          + " (" + num(BATCHES) + " batches, " + mb(num(BYTES)) + ") from " + peer() + " in " + num(MILLIS) + " ms";
+      case RECOVERY_COMPLETED -> "collector=" + collector() + " " + num(BATCHES) + " batches, " + num(SAMPLES)
+          + " samples, " + mb(num(BYTES)) + " in " + num(MILLIS) + " ms";
+      case RECOVERY_FAILED -> "collector=" + collector() + " reason=" + text(REASON)
+          + (has(UNRECOVERABLE) ? " unrecoverable=" + text(UNRECOVERABLE) : "");
     };
   }
 
   private String range() {
-    long from = num("fromSeq");
-    long to = num("toSeq");
+    long from = num(FROM_SEQ);
+    long to = num(TO_SEQ);
     return from == to ? Long.toString(from) : from + ".." + to;
   }
 

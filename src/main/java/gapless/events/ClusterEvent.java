@@ -2,51 +2,56 @@ package gapless.events;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * One entry of the cluster event log: a fault or a recovery step, seen by {@code node}.
- * Written as one JSON object a line: {@code time}, {@code node}, {@code event}, then its fields
- * ({@code collector}, {@code peer}, {@code fromSeq}, {@code toSeq}, {@code reason}, ...).
+ * One entry of the cluster event log: a fault or a recovery step, seen by {@code node}. Made by
+ * the factories of {@link ClusterEvents}; typed until the edge, where {@link #toJson} writes one
+ * JSON object: {@code id}, {@code time}, {@code node}, {@code event}, then its fields in the order
+ * its type declares them.
  *
- * @param fields values are strings, numbers or booleans
+ * @param id     unique across the cluster and across restarts of a node, so the same event read
+ *               from {@code /api/v1/events} and from a node's JSONL file can be matched
+ * @param time   ISO-8601 UTC
+ * @param fields only fields {@code event} declares; values are strings, numbers or booleans
  */
-public record ClusterEvent(String time, String node, String event, Map<String, Object> fields)
+public record ClusterEvent(String id, String time, String node, EventType event, Map<EventField, Object> fields)
     implements EventLog.Command {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public ClusterEvent {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(time, "time");
+    Objects.requireNonNull(node, "node");
+    Objects.requireNonNull(event, "event");
+    fields.forEach((f, v) -> {
+      if (!event.declares(f)) {
+        throw new IllegalArgumentException(event + " carries no field " + f.jsonName() + "; it carries "
+            + event.fields().stream().map(EventField::jsonName).toList());
+      }
+      if (!(v instanceof String || v instanceof Number || v instanceof Boolean)) {
+        throw new IllegalArgumentException(event + "." + f.jsonName() + " is neither a string, a number nor a boolean: " + v);
+      }
+    });
     fields = Map.copyOf(fields);
   }
 
-  /** An event that happened now on {@code node}; fields given as alternating names and values. */
-  public static ClusterEvent now(String node, String event, Object... nameValues) {
-    Map<String, Object> fields = new LinkedHashMap<>();
-    for (int i = 0; i + 1 < nameValues.length; i += 2) {
-      if (nameValues[i + 1] != null) {
-        fields.put((String) nameValues[i], nameValues[i + 1]);
-      }
-    }
-    return new ClusterEvent(Instant.now().toString(), node, event, fields);
-  }
-
-  /** An event about one collector's replica: {@code collector} first, then the given fields. */
-  public static ClusterEvent ofCollector(String node, String event, String collector, Object... nameValues) {
-    Object[] all = new Object[nameValues.length + 2];
-    all[0] = "collector";
-    all[1] = collector;
-    System.arraycopy(nameValues, 0, all, 2, nameValues.length);
-    return now(node, event, all);
+  /** The value of {@code field}, or null when this event does not carry it. */
+  public Object get(EventField field) {
+    return fields.get(field);
   }
 
   public ObjectNode toJson() {
     ObjectNode o = JSON.createObjectNode();
-    o.put("time", time).put("node", node).put("event", event);
-    fields.entrySet().stream().sorted(Map.Entry.comparingByKey())
-        .forEach(e -> o.set(e.getKey(), JSON.valueToTree(e.getValue())));
+    o.put("id", id).put("time", time).put("node", node).put("event", event.name());
+    for (EventField f : event.fields()) {
+      Object v = fields.get(f);
+      if (v != null) {
+        o.set(f.jsonName(), JSON.valueToTree(v));
+      }
+    }
     return o;
   }
 

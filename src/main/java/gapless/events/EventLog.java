@@ -116,24 +116,26 @@ public final class EventLog extends AbstractBehavior<EventLog.Command> {
   }
 
   private Behavior<Command> onMembership(Membership m) {
-    MemberEvent e = m.event();
-    String type = e instanceof MemberUp ? "MEMBER_UP"
-        : e instanceof MemberDowned ? "MEMBER_DOWNED"
-        : e instanceof MemberRemoved ? "MEMBER_REMOVED"
-        : null;
-    if (type != null) {
-      record(ClusterEvent.now(node, type, "peer", nodeIdOf(e.member()), "address", e.member().address().toString(),
-          "roles", String.join(",", publicRoles(e.member()))));
+    Member member = m.event().member();
+    String peer = nodeIdOf(member);
+    String address = member.address().toString();
+    List<String> roles = publicRoles(member);
+    if (m.event() instanceof MemberUp) {
+      record(ClusterEvents.memberUp(node, peer, address, roles));
+    } else if (m.event() instanceof MemberDowned) {
+      record(ClusterEvents.memberDowned(node, peer, address, roles));
+    } else if (m.event() instanceof MemberRemoved) {
+      record(ClusterEvents.memberRemoved(node, peer, address, roles));
     }
     return this;
   }
 
   private Behavior<Command> onReachability(Reachability r) {
-    String type = r.event() instanceof UnreachableMember ? "MEMBER_UNREACHABLE"
-        : r.event() instanceof ReachableMember ? "MEMBER_REACHABLE" : null;
-    if (type != null) {
-      record(ClusterEvent.now(node, type, "peer", nodeIdOf(r.event().member()),
-          "address", r.event().member().address().toString()));
+    Member member = r.event().member();
+    if (r.event() instanceof UnreachableMember) {
+      record(ClusterEvents.memberUnreachable(node, nodeIdOf(member), member.address().toString()));
+    } else if (r.event() instanceof ReachableMember) {
+      record(ClusterEvents.memberReachable(node, nodeIdOf(member), member.address().toString()));
     }
     return this;
   }

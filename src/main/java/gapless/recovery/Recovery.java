@@ -11,12 +11,14 @@ import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.actor.typed.receptionist.Receptionist;
 import gapless.events.ClusterEvent;
+import gapless.events.ClusterEvents;
 import gapless.events.EventLog;
 import gapless.model.BatchCodec;
 import gapless.model.EncodedBatch;
 import gapless.model.SeqRange;
 import gapless.model.SeqRanges;
 import gapless.replica.RecoveryRecord;
+import gapless.replica.RecoveryTrigger;
 import gapless.replica.Replica;
 import gapless.replica.ReplicaHost;
 import gapless.replica.ReplicaServices;
@@ -29,7 +31,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.Arrays;
 import java.util.Collections;
 
@@ -165,8 +166,8 @@ public final class Recovery extends AbstractBehavior<Recovery.Command> {
 
   private Behavior<Command> onStarted(Started s) {
     info = s.info();
-    emit("RECOVERY_STARTED", "reason", reason, "contiguousSeq", info.held().contiguous(),
-        "highestSeq", info.held().highest(), "stoppedBy", info.serverStop() == null ? null : info.serverStop().reason().name());
+    emit(ClusterEvents.recoveryStarted(node, collector, RecoveryTrigger.ofReason(reason), RecoveryTrigger.detailOf(reason),
+        info.held().contiguous(), info.held().highest(), info.serverStop() == null ? null : info.serverStop().reason()));
     if (siblings.isEmpty()) {
       return finish();
     }
@@ -227,11 +228,11 @@ public final class Recovery extends AbstractBehavior<Recovery.Command> {
     int logged = 0;
     for (SeqRange r : missing.ranges()) {
       if (logged++ < MAX_GAP_EVENTS) {
-        emit("GAP_DETECTED", "fromSeq", r.from(), "toSeq", r.to(), "batches", r.size(), "peer", String.join(",", holders(r)));
+        emit(ClusterEvents.gapDetected(node, collector, r, holders(r)));
       }
     }
     if (missing.ranges().size() > MAX_GAP_EVENTS) {
-      emit("GAP_DETECTED", "ranges", missing.ranges().size(), "batches", missing.count(), "detail", "first " + MAX_GAP_EVENTS + " ranges listed above");
+      emit(ClusterEvents.gapsDetected(node, collector, missing, MAX_GAP_EVENTS));
     }
     planTasks(missing);
     timers.startTimerWithFixedDelay(Tick.PROGRESS, Duration.ofSeconds(1));
@@ -386,8 +387,8 @@ public final class Recovery extends AbstractBehavior<Recovery.Command> {
     failedSources.add(slot.source);
     SeqRange rest = new SeqRange(slot.nextFrom, slot.task.range().to());
     List<String> others = slot.task.sources().stream().filter(s -> !failedSources.contains(s)).toList();
-    emit("SYNC_PROGRESS", "peer", slot.source, "fromSeq", rest.from(), "toSeq", rest.to(), "batches", batches, "bytes", bytes,
-        "reason", why + (others.isEmpty() ? "; no other sibling holds them" : "; continuing from " + String.join(",", others)));
+    emit(ClusterEvents.syncSourceFailed(node, collector, slot.source, rest, batches, bytes,
+        why + (others.isEmpty() ? "; no other sibling holds them" : "; continuing from " + String.join(",", others))));
     tasks.addFirst(new Task(rest, others));
     // Every queued task that preferred the failed source now goes to its other holders.
     nextTask(i);
@@ -396,8 +397,8 @@ public final class Recovery extends AbstractBehavior<Recovery.Command> {
 
   private Behavior<Command> onProgress() {
     if (isFetching()) {
-      emit("SYNC_PROGRESS", "peer", String.join(",", sourcesUsed), "batches", batches, "samples", samples, "bytes", bytes,
-          "remainingRanges", tasks.size() + (int) Arrays.stream(slots).filter(s -> s.task != null).count());
+      emit(ClusterEvents.syncProgress(node, collector, sourcesUsed, batches, samples, bytes,
+          tasks.size() + (int) Arrays.stream(slots).filter(s -> s.task != null).count()));
     }
     return this;
   }
@@ -425,15 +426,12 @@ public final class Recovery extends AbstractBehavior<Recovery.Command> {
   private Behavior<Command> onFinished(Finished f) {
     long millis = millis();
     if (batches > 0) {
-      emit("GAP_RECOVERED", "fromSeq", filled.ranges().get(0).from(), "toSeq", filled.highest(),
-          "ranges", filled.ranges().stream().map(SeqRange::toString).collect(Collectors.joining(",")),
-          "batches", batches, "samples", samples, "bytes", bytes, "millis", millis, "peer", String.join(",", sourcesUsed));
+      emit(ClusterEvents.gapRecovered(node, collector, filled, batches, samples, bytes, millis, sourcesUsed));
     }
     if (complete) {
-      emit("RECOVERY_COMPLETED", "batches", batches, "samples", samples, "bytes", bytes, "millis", millis);
+      emit(ClusterEvents.recoveryCompleted(node, collector, batches, samples, bytes, millis));
     } else {
-      emit("RECOVERY_FAILED", "reason", failure, "batches", batches, "bytes", bytes, "millis", millis,
-          "unrecoverable", unrecoverable.isEmpty() ? null : unrecoverable.toString());
+      emit(ClusterEvents.recoveryFailed(node, collector, failure, batches, bytes, millis, unrecoverable));
     }
     coordinator.tell(new RecoveryCoordinator.Finished(collector, complete));
     return Behaviors.stopped();
@@ -443,7 +441,7 @@ public final class Recovery extends AbstractBehavior<Recovery.Command> {
     return (System.nanoTime() - startNanos) / 1_000_000;
   }
 
-  private void emit(String event, Object... fields) {
-    services.eventLog().tell(new EventLog.Emit(ClusterEvent.ofCollector(node, event, collector, fields)));
+  private void emit(ClusterEvent event) {
+    services.eventLog().tell(new EventLog.Emit(event));
   }
 }

@@ -59,7 +59,7 @@ public final class RecoveryCoordinator extends AbstractBehavior<RecoveryRequest>
   @Override
   public Receive<RecoveryRequest> createReceive() {
     return newReceiveBuilder()
-        .onMessage(Recover.class, r -> enqueue(r.collector(), r.detail().isEmpty() ? r.trigger().name() : r.trigger() + ": " + r.detail()))
+        .onMessage(Recover.class, r -> enqueue(r.collector(), r.trigger().reason(r.detail())))
         .onMessage(Retry.class, r -> enqueue(r.collector(), r.reason()))
         .onMessage(RecoverAll.class, this::onRecoverAll)
         .onMessage(Listed.class, this::onListed)
@@ -69,7 +69,7 @@ public final class RecoveryCoordinator extends AbstractBehavior<RecoveryRequest>
 
   private Behavior<RecoveryRequest> onRecoverAll(RecoverAll all) {
     ActorRef<ReplicaHost.CollectorList> adapter =
-        getContext().messageAdapter(ReplicaHost.CollectorList.class, l -> new Listed(l, all.trigger().name()));
+        getContext().messageAdapter(ReplicaHost.CollectorList.class, l -> new Listed(l, all.trigger().reason("")));
     host.tell(new ReplicaHost.ListCollectors(adapter));
     return this;
   }

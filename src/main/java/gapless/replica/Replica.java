@@ -19,6 +19,7 @@ import akka.persistence.typed.javadsl.RetentionCriteria;
 import akka.persistence.typed.javadsl.SignalHandler;
 import gapless.CborSerializable;
 import gapless.events.ClusterEvent;
+import gapless.events.ClusterEvents;
 import gapless.events.EventLog;
 import gapless.model.Batch;
 import gapless.model.BatchCodec;
@@ -372,15 +373,15 @@ public final class Replica extends EventSourcedBehavior<Replica.Command, Replica
     if (e instanceof RecordingStopped s) {
       // A collector stop is a mark in the collector's history; the replica's own progress is beside the point.
       boolean collectorStop = s.reason() == StopReason.COLLECTOR_STOPPED;
-      emit("RECORDING_STOPPED", "reason", s.reason().name(), "seq", s.seq(),
-          "contiguousSeq", collectorStop ? null : s.contiguousSeq(), "detail", s.detail());
+      emit(ClusterEvents.recordingStopped(node, collector, s.reason(), s.seq(),
+          collectorStop ? null : s.contiguousSeq(), s.detail()));
     } else if (e instanceof RecordingResumed r) {
-      emit("RECORDING_RESUMED", "reason", r.reason().name(), "seq", r.seq(), "detail", r.detail());
+      emit(ClusterEvents.recordingResumed(node, collector, r.reason(), r.seq(), r.detail()));
     }
   }
 
-  private void emit(String event, Object... fields) {
-    services.eventLog().tell(new EventLog.Emit(ClusterEvent.ofCollector(node, event, collector, fields)));
+  private void emit(ClusterEvent event) {
+    services.eventLog().tell(new EventLog.Emit(event));
   }
 
   private Effect<Event, ReplicaState> onQuery(ReplicaState state, QuerySamples q) {

@@ -1,6 +1,7 @@
 package gapless.tools;
 
 import gapless.client.NodeEvent;
+import gapless.events.EventField;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -32,17 +33,17 @@ public final class RecoveryTally {
   public static RecoveryTally of(List<NodeEvent> events, String node, Instant since) {
     RecoveryTally t = new RecoveryTally(node);
     for (NodeEvent e : events) {
-      if (!node.equals(e.node()) || e.time().isBefore(since)) {
+      if (!node.equals(e.node()) || e.time().isBefore(since) || !e.known()) {
         continue;
       }
       switch (e.event()) {
-        case "RECOVERY_STARTED" -> t.lastStarted.put(e.collector(), e);
-        case "RECOVERY_COMPLETED" -> t.lastCompleted.put(e.collector(), e);
-        case "GAP_RECOVERED" -> t.recovered.add(e);
-        case "GAP_DETECTED" -> t.detected.add(e);
-        case "RECOVERY_FAILED" -> t.failed.add(e);
-        case "SYNC_PROGRESS" -> t.progress.add(e);
-        default -> { }
+        case RECOVERY_STARTED -> t.lastStarted.put(e.collector(), e);
+        case RECOVERY_COMPLETED -> t.lastCompleted.put(e.collector(), e);
+        case GAP_RECOVERED -> t.recovered.add(e);
+        case GAP_DETECTED -> t.detected.add(e);
+        case RECOVERY_FAILED -> t.failed.add(e);
+        case SYNC_PROGRESS -> t.progress.add(e);
+        default -> { } // membership and recording events say nothing about how a recovery went
       }
     }
     return t;
@@ -101,25 +102,25 @@ public final class RecoveryTally {
   }
 
   /** Sum of {@code field} over the GAP_RECOVERED events. */
-  public long recoveredSum(String field) {
+  public long recoveredSum(EventField field) {
     return recovered.stream().mapToLong(e -> e.num(field)).sum();
   }
 
   public long recoveredBatches() {
-    return recoveredSum("batches");
+    return recoveredSum(EventField.BATCHES);
   }
 
   public long recoveredBytes() {
-    return recoveredSum("bytes");
+    return recoveredSum(EventField.BYTES);
   }
 
   public long recoveredSamples() {
-    return recoveredSum("samples");
+    return recoveredSum(EventField.SAMPLES);
   }
 
   /** GAP_RECOVERED batches of one collector. */
   public long recoveredBatches(String collector) {
-    return recovered.stream().filter(e -> collector.equals(e.collector())).mapToLong(e -> e.num("batches")).sum();
+    return recovered.stream().filter(e -> collector.equals(e.collector())).mapToLong(e -> e.num(EventField.BATCHES)).sum();
   }
 
   /** The recovered seq ranges of one collector (its GAP_RECOVERED {@code ranges}), in event order. */

@@ -15,7 +15,9 @@ import gapless.TestConfig;
 import gapless.config.GaplessSettings;
 import gapless.config.NodeConfig;
 import gapless.events.ClusterEvent;
+import gapless.events.EventField;
 import gapless.events.EventLog;
+import gapless.events.EventType;
 import gapless.model.EncodedBatch;
 import gapless.model.SeqRange;
 import gapless.model.SeqRanges;
@@ -136,15 +138,15 @@ class RecoveryTest {
     });
   }
 
-  private static List<String> events(TestProbe<EventLog.Command> log, String collector, String until) {
-    List<String> seen = new ArrayList<>();
+  private static List<EventType> events(TestProbe<EventLog.Command> log, String collector, EventType until) {
+    List<EventType> seen = new ArrayList<>();
     log.fishForMessage(Duration.ofSeconds(20), m -> {
       ClusterEvent e = ((EventLog.Emit) m).event();
-      if (!collector.equals(e.fields().get("collector"))) {
+      if (!collector.equals(e.get(EventField.COLLECTOR))) {
         return akka.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore();
       }
       seen.add(e.event());
-      return e.event().equals(until)
+      return e.event() == until
           ? akka.actor.testkit.typed.javadsl.FishingOutcomes.complete()
           : akka.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore();
     });
@@ -170,8 +172,9 @@ class RecoveryTest {
     // Nothing the replica held was asked for: the cost follows the gap.
     fetches.forEach(f -> assertTrue(f.fromSeq() >= 11 && !(f.fromSeq() >= 21 && f.fromSeq() <= 30), "fetched " + f));
     assertTrue(fetches.size() > 2, "chunked: " + fetches.size() + " fetches");
-    List<String> seen = events(log, "ca", "RECOVERY_COMPLETED");
-    assertTrue(seen.containsAll(List.of("RECOVERY_STARTED", "GAP_DETECTED", "GAP_RECOVERED", "RECOVERY_COMPLETED")), seen.toString());
+    List<EventType> seen = events(log, "ca", EventType.RECOVERY_COMPLETED);
+    assertTrue(seen.containsAll(List.of(EventType.RECOVERY_STARTED, EventType.GAP_DETECTED, EventType.GAP_RECOVERED,
+        EventType.RECOVERY_COMPLETED)), seen.toString());
   }
 
   @Test
@@ -191,7 +194,7 @@ class RecoveryTest {
     assertEquals(1499, v.lastRecovery().batches());
     assertEquals(List.of("b3"), v.lastRecovery().sources().stream().filter("b3"::equals).toList());
     assertTrue(!silentFetches.isEmpty(), "the silent sibling was asked first for one slice");
-    List<String> seen = events(log, "cb", "RECOVERY_COMPLETED");
-    assertTrue(seen.contains("SYNC_PROGRESS"), seen.toString());
+    List<EventType> seen = events(log, "cb", EventType.RECOVERY_COMPLETED);
+    assertTrue(seen.contains(EventType.SYNC_PROGRESS), seen.toString());
   }
 }
