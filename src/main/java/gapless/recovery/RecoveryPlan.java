@@ -22,9 +22,9 @@ import java.util.Set;
  * batch.
  *
  * <p>The siblings' holdings are what each holds after the seq it confirmed with this replica, so
- * this replica holds everything below that. A hole below the highest seq anyone holds that no
- * sibling holds either, and the rest of a slice whose sources were all dropped, are
- * {@link #unrecoverable()}: the recovery cannot be complete.
+ * this replica holds everything below that. A seq below the highest one a sibling holds that no
+ * sibling holds and this replica lacks, and the rest of a slice whose sources were all dropped,
+ * are {@link #unrecoverable()}: the recovery cannot be complete.
  */
 public final class RecoveryPlan {
 
@@ -74,12 +74,13 @@ public final class RecoveryPlan {
     }
     Map<String, SeqRanges> holdings = Collections.unmodifiableMap(new LinkedHashMap<>(siblings));
     SeqRanges union = SeqRanges.EMPTY;
-    long highest = local.highest();
     for (SeqRanges held : holdings.values()) {
       union = union.union(held);
-      highest = Math.max(highest, held.highest());
     }
     SeqRanges missing = union.minus(local);
+    // Only up to what the siblings hold: seqs above that which this replica lacks are still on
+    // their way to every replica (the live path brings them), not lost.
+    long highest = union.highest();
     SeqRanges nobody = highest == 0 ? SeqRanges.EMPTY : SeqRanges.of(new SeqRange(1, highest)).minus(local).minus(union);
     RecoveryPlan empty = new RecoveryPlan(holdings, missing, List.of(), Set.of(), nobody);
     List<Slice> slices = new ArrayList<>();
