@@ -31,7 +31,11 @@ public record GaplessSettings(
     Duration recoveryAskTimeout,
     Duration recoveryRetryAfter,
     int maxQuerySamples,
-    long bucketMillis) {
+    long bucketMillis,
+    Duration recoveryStartTimeout,
+    Duration recoveryProbeTimeout,
+    Duration recoveryFetchTimeout,
+    Duration recoveryFinishTimeout) {
 
   public static GaplessSettings from(Config root) {
     Config c = root.getConfig("gapless");
@@ -62,7 +66,11 @@ public record GaplessSettings(
         c.getDuration("recovery.ask-timeout"),
         c.getDuration("recovery.retry-after"),
         c.getInt("query.max-samples"),
-        c.getLong("query.bucket-millis"));
+        c.getLong("query.bucket-millis"),
+        c.getDuration("recovery.start-timeout"),
+        c.getDuration("recovery.probe-timeout"),
+        c.getDuration("recovery.fetch-timeout"),
+        c.getDuration("recovery.finish-timeout"));
   }
 
   public boolean isStorageNode() {

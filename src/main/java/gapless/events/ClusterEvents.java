@@ -6,6 +6,7 @@ import static gapless.events.EventField.BYTES;
 import static gapless.events.EventField.COLLECTOR;
 import static gapless.events.EventField.CONTIGUOUS_SEQ;
 import static gapless.events.EventField.DETAIL;
+import static gapless.events.EventField.DROPPED;
 import static gapless.events.EventField.FROM_SEQ;
 import static gapless.events.EventField.HIGHEST_SEQ;
 import static gapless.events.EventField.MILLIS;
@@ -107,7 +108,7 @@ public final class ClusterEvents {
 
   /** Every second of a fetch: totals so far. */
   public static ClusterEvent syncProgress(String node, String collector, Collection<String> sources,
-      long batches, long samples, long bytes, int remainingRanges) {
+      long batches, long samples, long bytes, long remainingRanges) {
     return make(node, EventType.SYNC_PROGRESS, COLLECTOR, collector, PEER, String.join(",", sources),
         BATCHES, batches, SAMPLES, samples, BYTES, bytes, REMAINING_RANGES, remainingRanges);
   }
@@ -127,15 +128,16 @@ public final class ClusterEvents {
         MILLIS, millis, PEER, String.join(",", sources));
   }
 
-  public static ClusterEvent recoveryCompleted(String node, String collector, long batches, long samples, long bytes, long millis) {
+  public static ClusterEvent recoveryCompleted(
+      String node, String collector, long batches, long samples, long bytes, long millis, long dropped) {
     return make(node, EventType.RECOVERY_COMPLETED, COLLECTOR, collector, BATCHES, batches, SAMPLES, samples,
-        BYTES, bytes, MILLIS, millis);
+        BYTES, bytes, MILLIS, millis, DROPPED, dropped);
   }
 
   public static ClusterEvent recoveryFailed(String node, String collector, String reason,
-      long batches, long bytes, long millis, SeqRanges unrecoverable) {
+      long batches, long bytes, long millis, SeqRanges unrecoverable, long dropped) {
     return make(node, EventType.RECOVERY_FAILED, COLLECTOR, collector, REASON, reason, BATCHES, batches,
-        BYTES, bytes, MILLIS, millis, UNRECOVERABLE, rangesText(unrecoverable));
+        BYTES, bytes, MILLIS, millis, UNRECOVERABLE, rangesText(unrecoverable), DROPPED, dropped);
   }
 
   /** Ranges as the {@code ranges} field writes them: {@code 32..334,400,405..410}. */

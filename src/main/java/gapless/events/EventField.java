@@ -43,7 +43,9 @@ public enum EventField {
   BYTES("bytes"),
   MILLIS("millis"),
   /** Seq ranges no reachable sibling holds, as text like {@link #RANGES}. */
-  UNRECOVERABLE("unrecoverable");
+  UNRECOVERABLE("unrecoverable"),
+  /** Replies a recovery dropped because they did not belong to its current phase (late or unasked). */
+  DROPPED("dropped");
 
   private final String jsonName;
 

@@ -20,6 +20,7 @@ import static gapless.events.EventField.SEQ;
 import static gapless.events.EventField.STOPPED_BY;
 import static gapless.events.EventField.TO_SEQ;
 import static gapless.events.EventField.UNRECOVERABLE;
+import static gapless.events.EventField.DROPPED;
 
 import java.util.Arrays;
 import java.util.List;
@@ -46,8 +47,8 @@ public enum EventType {
       COLLECTOR, PEER, FROM_SEQ, TO_SEQ, BATCHES, SAMPLES, BYTES, REMAINING_RANGES, REASON),
   GAP_RECOVERED("what a recovery filled, and from where",
       COLLECTOR, FROM_SEQ, TO_SEQ, RANGES, BATCHES, SAMPLES, BYTES, MILLIS, PEER),
-  RECOVERY_COMPLETED("the replica holds everything its siblings hold", COLLECTOR, BATCHES, SAMPLES, BYTES, MILLIS),
-  RECOVERY_FAILED("a recovery could not finish; it is retried", COLLECTOR, REASON, BATCHES, BYTES, MILLIS, UNRECOVERABLE);
+  RECOVERY_COMPLETED("the replica holds everything its siblings hold", COLLECTOR, BATCHES, SAMPLES, BYTES, MILLIS, DROPPED),
+  RECOVERY_FAILED("a recovery could not finish; it is retried", COLLECTOR, REASON, BATCHES, BYTES, MILLIS, UNRECOVERABLE, DROPPED);
 
   private final String meaning;
   private final List<EventField> fields;

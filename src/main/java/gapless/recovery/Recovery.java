@@ -4,10 +4,8 @@ import akka.Done;
 import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
-import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
-import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.actor.typed.receptionist.Receptionist;
 import gapless.events.ClusterEvent;
@@ -18,38 +16,38 @@ import gapless.model.EncodedBatch;
 import gapless.model.SeqRange;
 import gapless.model.SeqRanges;
 import gapless.replica.RecoveryRecord;
-import gapless.replica.RecoveryTrigger;
 import gapless.replica.Replica;
+import gapless.replica.RecoveryRequest;
 import gapless.replica.ReplicaHost;
 import gapless.replica.ReplicaServices;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.HashSet;
+import gapless.recovery.RecoveryPhase.Fetching;
+import gapless.recovery.RecoveryPhase.Finishing;
+import gapless.recovery.RecoveryPhase.Probing;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.Arrays;
-import java.util.Collections;
+import java.util.Optional;
 
 /**
- * Recovers this node's replica of one collector, as an explicit state machine:
+ * Recovers this node's replica of one collector, as an explicit state machine, one behavior per
+ * phase, each phase's data passed to it (in the style of Kafka's replica fetcher):
  * <ol>
- *   <li>Starting: asks the local replica what it holds and what it confirmed with each sibling;</li>
- *   <li>Probing: asks every reachable sibling for its events after the seq confirmed with it
+ *   <li>starting: asks the local replica what it holds and what it confirmed with each sibling;</li>
+ *   <li>probing: asks every reachable sibling for its events after the seq confirmed with it
  *       ({@code EventsAfter}: seq ranges, never one entry per batch);</li>
- *   <li>Fetching: missing = what siblings hold minus what this replica holds; pulls those ranges
- *       with {@code FetchBatches} in chunks of a bounded byte size, over two slots that prefer
- *       different siblings, storing each chunk before asking for the next; a sibling that does not
- *       answer is dropped and its remaining range goes to another sibling that holds it;</li>
- *   <li>Finishing: the replica records {@code GapRecovered} and {@code RecordingResumed}.</li>
+ *   <li>fetching: pulls the {@link RecoveryPlan}'s slices with {@code FetchBatches} in chunks of a
+ *       bounded byte size, over two {@link FetchSlot}s, storing each chunk before asking for the
+ *       next; a sibling that does not answer is dropped and its rest goes to another holder;</li>
+ *   <li>finishing: the replica records {@code GapRecovered} and {@code RecordingResumed};</li>
+ *   <li>done: stopped, after telling the coordinator once how it ended.</li>
  * </ol>
- * Every step shows in the cluster event log. Memory is bounded by two chunks whatever the gap,
- * and cost follows the gap: nothing before the confirmed seq is read on either side.
+ * A reply that does not belong to the current phase (a late index, a chunk for an abandoned ask,
+ * an ack of a chunk not being stored) is dropped and counted, never acted on. Every phase has a
+ * timeout that ends the recovery as failed. Every step shows in the cluster event log. Memory is
+ * bounded by two chunks whatever the gap, and cost follows the gap.
  */
-public final class Recovery extends AbstractBehavior<Recovery.Command> {
+public final class Recovery {
 
   /** Messages a recovery handles; all local (adapters and timers). */
   interface Command extends NoSerializationVerificationNeeded {}
@@ -69,73 +67,46 @@ public final class Recovery extends AbstractBehavior<Recovery.Command> {
   private record Finished(Done done) implements Command {}
 
   private enum Tick implements Command {
+    START_TIMEOUT,
     PROBE_TIMEOUT,
     PROBE_GRACE,
+    FETCH_TIMEOUT,
+    FINISH_TIMEOUT,
     PROGRESS
   }
 
-  /** A range to fetch, and the siblings that hold all of it, preferred first. */
-  private record Task(SeqRange range, List<String> sources) {}
-
-  /** One fetch in flight: a task, its source, the next seq to ask for, acks awaited. */
-  private static final class Slot {
-    Task task;
-    String source;
-    long nextFrom;
-    long request;
-    final Set<Long> awaitingAcks = new HashSet<>();
-    List<Long> chunkSeqs = List.of();
-    long chunkSamples;
-    long chunkBytes;
-  }
-
   private static final int SLOTS = 2;
-  private static final long SLICE = 1000;
+  private static final long SLICE_SEQS = 1000;
   private static final int MAX_GAP_EVENTS = 20;
   private static final Duration PROBE_GRACE = Duration.ofMillis(500);
 
+  private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
   private final String collector;
-  private final String reason;
+  private final RecoveryRequest.Recover request;
   private final ActorRef<ReplicaHost.Command> host;
   private final ReplicaServices services;
   private final ActorRef<RecoveryCoordinator.Command> coordinator;
-  private final TimerScheduler<Command> timers;
   private final String node;
   private final List<String> siblings;
   private final long startNanos = System.nanoTime();
   private final ActorRef<Replica.StoreAck> storedAdapter;
   private final ActorRef<Replica.BatchChunk> chunkAdapter;
+  private final ActorRef<Replica.EventIndex> indexAdapter;
 
-  private Replica.RecoveryInfo info;
-  private final Map<String, ActorRef<ReplicaHost.Command>> reachable = new LinkedHashMap<>();
-  private final Map<String, Replica.EventIndex> indexes = new LinkedHashMap<>();
-  private final ArrayDeque<Task> tasks = new ArrayDeque<>();
-  private final Slot[] slots = {new Slot(), new Slot()};
-  private final Set<String> failedSources = new HashSet<>();
-  private final Set<String> sourcesUsed = new LinkedHashSet<>();
-  private SeqRanges filled = SeqRanges.EMPTY;
-  private SeqRanges unrecoverable = SeqRanges.EMPTY;
-  private long batches;
-  private long samples;
-  private long bytes;
-  private boolean planned;
-  private boolean complete = true;
-  private String failure = "";
-
-  static Behavior<Command> create(
-      String collector, String reason, ActorRef<ReplicaHost.Command> host, ReplicaServices services,
-      ActorRef<RecoveryCoordinator.Command> coordinator) {
+  static Behavior<Command> create(RecoveryRequest.Recover request, ActorRef<ReplicaHost.Command> host,
+      ReplicaServices services, ActorRef<RecoveryCoordinator.Command> coordinator) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new Recovery(ctx, timers, collector, reason, host, services, coordinator)));
+        new Recovery(ctx, timers, request, host, services, coordinator).start()));
   }
 
   private Recovery(
-      ActorContext<Command> context, TimerScheduler<Command> timers, String collector, String reason,
+      ActorContext<Command> context, TimerScheduler<Command> timers, RecoveryRequest.Recover request,
       ActorRef<ReplicaHost.Command> host, ReplicaServices services, ActorRef<RecoveryCoordinator.Command> coordinator) {
-    super(context);
+    this.context = context;
     this.timers = timers;
-    this.collector = collector;
-    this.reason = reason;
+    this.collector = request.collector();
+    this.request = request;
     this.host = host;
     this.services = services;
     this.coordinator = coordinator;
@@ -143,52 +114,65 @@ public final class Recovery extends AbstractBehavior<Recovery.Command> {
     this.siblings = services.placement().replicaSet(collector).stream().filter(n -> !n.equals(node)).toList();
     this.storedAdapter = context.messageAdapter(Replica.StoreAck.class, Stored::new);
     this.chunkAdapter = context.messageAdapter(Replica.BatchChunk.class, Chunk::new);
-    host.tell(new Replica.StartRecovery(collector, context.messageAdapter(Replica.RecoveryInfo.class, Started::new)));
+    this.indexAdapter = context.messageAdapter(Replica.EventIndex.class, Indexed::new);
   }
 
-  @Override
-  public Receive<Command> createReceive() {
-    return newReceiveBuilder()
-        .onMessage(Started.class, this::onStarted)
-        .onMessage(Listed.class, this::onListed)
-        .onMessage(Indexed.class, this::onIndexed)
-        .onMessageEquals(Tick.PROBE_TIMEOUT, this::planFetch)
-        .onMessageEquals(Tick.PROBE_GRACE, this::planFetch)
-        .onMessageEquals(Tick.PROGRESS, this::onProgress)
-        .onMessage(Chunk.class, this::onChunk)
-        .onMessage(Stored.class, this::onStored)
-        .onMessage(SlotTimeout.class, this::onSlotTimeout)
-        .onMessage(Finished.class, this::onFinished)
+  // ---- starting
+
+  private Behavior<Command> start() {
+    host.tell(new Replica.StartRecovery(collector, context.messageAdapter(Replica.RecoveryInfo.class, Started::new)));
+    timers.startSingleTimer(Tick.START_TIMEOUT, services.settings().recoveryStartTimeout());
+    return starting(RecoveryProgress.NONE);
+  }
+
+  private Behavior<Command> starting(RecoveryProgress progress) {
+    return Behaviors.receive(Command.class)
+        .onMessage(Started.class, s -> onStarted(s.info(), progress))
+        .onMessageEquals(Tick.START_TIMEOUT, () -> finishing(new Finishing(progress,
+            timedOut("starting", services.settings().recoveryStartTimeout(), "the local replica did not say what it holds"),
+            SeqRanges.EMPTY)))
+        .onAnyMessage(m -> starting(dropped("starting", m, progress)))
         .build();
   }
 
-  // ---- starting and probing
-
-  private Behavior<Command> onStarted(Started s) {
-    info = s.info();
-    emit(ClusterEvents.recoveryStarted(node, collector, RecoveryTrigger.ofReason(reason), RecoveryTrigger.detailOf(reason),
+  private Behavior<Command> onStarted(Replica.RecoveryInfo info, RecoveryProgress progress) {
+    timers.cancel(Tick.START_TIMEOUT);
+    emit(ClusterEvents.recoveryStarted(node, collector, request.trigger(), request.detail(),
         info.held().contiguous(), info.held().highest(), info.serverStop() == null ? null : info.serverStop().reason()));
     if (siblings.isEmpty()) {
-      return finish();
+      return finishing(new Finishing(progress, null, SeqRanges.EMPTY));
     }
     // Subscribed, not looked up once: right after this node joins, the receptionist has not yet
     // heard of the siblings' registrations, and they arrive as updates.
-    ActorRef<Receptionist.Listing> adapter = getContext().messageAdapter(Receptionist.Listing.class, Listed::new);
-    ReplicaHost.subscribe(getContext().getSystem(), siblings, adapter);
-    timers.startSingleTimer(Tick.PROBE_TIMEOUT, services.settings().recoveryAskTimeout());
-    return this;
+    ReplicaHost.subscribe(context.getSystem(), siblings, context.messageAdapter(Receptionist.Listing.class, Listed::new));
+    timers.startSingleTimer(Tick.PROBE_TIMEOUT, services.settings().recoveryProbeTimeout());
+    return probing(new Probing(info, Map.of(), Map.of(), progress));
   }
 
-  private Behavior<Command> onListed(Listed l) {
-    String sib = ReplicaHost.nodeOf(l.listing());
-    if (!reachable.containsKey(sib)) {
-      ReplicaHost.reachableHost(l.listing()).ifPresent(h -> {
-        reachable.put(sib, h);
-        h.tell(new Replica.EventsAfter(collector, info.confirmed().getOrDefault(sib, 0L),
-            getContext().messageAdapter(Replica.EventIndex.class, Indexed::new)));
-      });
+  // ---- probing
+
+  private Behavior<Command> probing(Probing probe) {
+    return Behaviors.receive(Command.class)
+        .onMessage(Listed.class, l -> probing(onListed(probe, l.listing())))
+        .onMessage(Indexed.class, i -> onIndexed(probe, i.index()))
+        .onMessageEquals(Tick.PROBE_GRACE, () -> plan(probe))
+        .onMessageEquals(Tick.PROBE_TIMEOUT, () -> probe.indexes().isEmpty()
+            ? finishing(new Finishing(probe.progress(), timedOut("probing", services.settings().recoveryProbeTimeout(),
+                probe.asked().isEmpty() ? "no sibling of " + collector + " is reachable"
+                    : "no sibling answered which events it holds after the confirmed seq"), SeqRanges.EMPTY))
+            : plan(probe))
+        .onAnyMessage(m -> probing(probe.with(dropped("probing", m, probe.progress()))))
+        .build();
+  }
+
+  private Probing onListed(Probing probe, Receptionist.Listing listing) {
+    String sibling = ReplicaHost.nodeOf(listing);
+    Optional<ActorRef<ReplicaHost.Command>> sibHost = ReplicaHost.reachableHost(listing);
+    if (probe.asked().containsKey(sibling) || sibHost.isEmpty()) {
+      return probe;
     }
-    return this;
+    sibHost.get().tell(new Replica.EventsAfter(collector, probe.info().confirmed().getOrDefault(sibling, 0L), indexAdapter));
+    return probe.with(sibling, sibHost.get());
   }
 
   /**
@@ -196,245 +180,224 @@ public final class Recovery extends AbstractBehavior<Recovery.Command> {
    * batch acked while this replica was away is on every other replica of the set (W of RF), so one
    * sibling's index is complete, and waiting longer for a sibling that is down gains nothing.
    */
-  private Behavior<Command> onIndexed(Indexed i) {
-    indexes.put(i.index().node(), i.index());
-    if (indexes.size() == siblings.size()) {
-      return planFetch();
+  private Behavior<Command> onIndexed(Probing probe, Replica.EventIndex index) {
+    boolean asked = probe.asked().containsKey(index.node()) && !probe.indexes().containsKey(index.node())
+        && index.collector().equals(collector)
+        && index.afterSeq() == probe.info().confirmed().getOrDefault(index.node(), 0L);
+    if (!asked) {
+      return probing(probe.with(dropped("probing", new Indexed(index), probe.progress())));
     }
-    if (indexes.size() == 1) {
+    Probing next = probe.with(index);
+    if (next.indexes().size() == siblings.size()) {
+      return plan(next);
+    }
+    if (next.indexes().size() == 1) {
       timers.startSingleTimer(Tick.PROBE_GRACE, PROBE_GRACE);
     }
-    return this;
+    return probing(next);
   }
 
-  // ---- planning
+  // ---- planning, then fetching
 
-  private Behavior<Command> planFetch() {
-    if (planned) {
-      return this; // a probe timer fired after planning already happened
-    }
-    planned = true;
+  private Behavior<Command> plan(Probing probe) {
     timers.cancel(Tick.PROBE_TIMEOUT);
     timers.cancel(Tick.PROBE_GRACE);
-    if (indexes.isEmpty()) {
-      return fail(reachable.isEmpty() ? "no sibling of " + collector + " is reachable"
-          : "no sibling answered which events it holds after the confirmed seq");
+    Map<String, SeqRanges> holdings = new LinkedHashMap<>();
+    probe.indexes().forEach((sibling, index) -> holdings.put(sibling, index.held()));
+    RecoveryPlan plan = RecoveryPlan.of(probe.info().held(), holdings, SLICE_SEQS);
+    List<SeqRange> missing = plan.missing().ranges();
+    for (SeqRange r : missing.subList(0, Math.min(missing.size(), MAX_GAP_EVENTS))) {
+      emit(ClusterEvents.gapDetected(node, collector, r, plan.holders(r)));
     }
-    SeqRanges siblingsHold = SeqRanges.EMPTY;
-    for (Replica.EventIndex idx : indexes.values()) {
-      siblingsHold = siblingsHold.union(idx.held());
+    if (missing.size() > MAX_GAP_EVENTS) {
+      emit(ClusterEvents.gapsDetected(node, collector, plan.missing(), MAX_GAP_EVENTS));
     }
-    SeqRanges missing = siblingsHold.minus(info.held());
-    int logged = 0;
-    for (SeqRange r : missing.ranges()) {
-      if (logged++ < MAX_GAP_EVENTS) {
-        emit(ClusterEvents.gapDetected(node, collector, r, holders(r)));
-      }
-    }
-    if (missing.ranges().size() > MAX_GAP_EVENTS) {
-      emit(ClusterEvents.gapsDetected(node, collector, missing, MAX_GAP_EVENTS));
-    }
-    planTasks(missing);
     timers.startTimerWithFixedDelay(Tick.PROGRESS, Duration.ofSeconds(1));
-    for (int s = 0; s < SLOTS; s++) {
-      nextTask(s);
-    }
-    return maybeFinish();
-  }
-
-  private List<String> holders(SeqRange r) {
-    return indexes.values().stream().filter(idx -> idx.held().clip(r.from(), r.to()).count() == r.size())
-        .map(Replica.EventIndex::node).toList();
-  }
-
-  /**
-   * Cuts the missing ranges into slices and gives each slice the siblings that hold all of it,
-   * rotating which one is preferred so both siblings serve. A slice no sibling holds whole is cut
-   * again along what each sibling holds.
-   */
-  private void planTasks(SeqRanges missing) {
-    int turn = 0;
-    for (SeqRange r : missing.ranges()) {
-      for (long from = r.from(); from <= r.to(); from += SLICE) {
-        SeqRange slice = new SeqRange(from, Math.min(r.to(), from + SLICE - 1));
-        List<String> whole = holders(slice);
-        if (!whole.isEmpty()) {
-          tasks.add(new Task(slice, rotate(whole, turn++)));
-          continue;
-        }
-        SeqRanges left = SeqRanges.of(slice);
-        for (Replica.EventIndex idx : indexes.values()) {
-          SeqRanges part = left.intersect(idx.held());
-          for (SeqRange p : part.ranges()) {
-            tasks.add(new Task(p, holders(p)));
-          }
-          left = left.minus(part);
-        }
-      }
-    }
-  }
-
-  private static List<String> rotate(List<String> list, int by) {
-    List<String> out = new ArrayList<>(list);
-    Collections.rotate(out, -(by % list.size()));
-    return out;
-  }
-
-  // ---- fetching
-
-  private boolean isFetching() {
-    for (Slot s : slots) {
-      if (s.task != null) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private void nextTask(int i) {
-    Slot slot = slots[i];
-    slot.task = null;
-    while (!tasks.isEmpty()) {
-      Task t = tasks.poll();
-      String source = t.sources().stream().filter(s -> !failedSources.contains(s) && reachable.containsKey(s))
-          .findFirst().orElse(null);
-      if (source == null) {
-        unrecoverable = unrecoverable.add(t.range());
-        complete = false;
-        failure = "no reachable sibling holds seqs " + t.range();
-        continue;
-      }
-      slot.task = t;
-      slot.source = source;
-      slot.nextFrom = t.range().from();
-      fetch(i);
-      return;
-    }
-  }
-
-  private void fetch(int i) {
-    Slot slot = slots[i];
-    slot.request++;
-    sourcesUsed.add(slot.source);
-    reachable.get(slot.source).tell(new Replica.FetchBatches(collector, slot.nextFrom, slot.task.range().to(),
-        services.settings().recoveryChunkBytes(), chunkAdapter));
-    timers.startSingleTimer("slot-" + i, new SlotTimeout(i, slot.request), services.settings().recoveryAskTimeout());
-  }
-
-  private Behavior<Command> onChunk(Chunk c) {
-    Replica.BatchChunk chunk = c.chunk();
+    timers.startSingleTimer(Tick.FETCH_TIMEOUT, services.settings().recoveryFetchTimeout());
+    Fetching fetch = new Fetching(Map.copyOf(probe.asked()), plan, List.of(FetchSlot.IDLE, FetchSlot.IDLE), 0, probe.progress());
     for (int i = 0; i < SLOTS; i++) {
-      Slot slot = slots[i];
-      if (slot.task != null && slot.awaitingAcks.isEmpty() && chunk.node().equals(slot.source)
-          && chunk.fromSeq() == slot.nextFrom) {
+      fetch = assign(fetch, i);
+    }
+    return fetchingOrFinishing(fetch);
+  }
+
+  private Behavior<Command> fetching(Fetching fetch) {
+    return Behaviors.receive(Command.class)
+        .onMessage(Chunk.class, c -> onChunk(fetch, c.chunk()))
+        .onMessage(Stored.class, s -> onStored(fetch, s.ack()))
+        .onMessage(SlotTimeout.class, t -> onSlotTimeout(fetch, t))
+        .onMessageEquals(Tick.PROGRESS, () -> {
+          RecoveryProgress p = fetch.progress();
+          emit(ClusterEvents.syncProgress(node, collector, p.sources(), p.batches(), p.samples(), p.bytes(),
+              fetch.plan().pending().size() + fetch.busy()));
+          return Behaviors.same();
+        })
+        .onMessageEquals(Tick.FETCH_TIMEOUT, () -> finishing(new Finishing(fetch.progress(),
+            timedOut("fetching", services.settings().recoveryFetchTimeout(), "no chunk was stored"), fetch.plan().unrecoverable())))
+        // Receptionist updates are not replies: the sources were fixed when planning.
+        .onMessage(Listed.class, l -> Behaviors.same())
+        .onAnyMessage(m -> fetching(fetch.with(dropped("fetching", m, fetch.progress()))))
+        .build();
+  }
+
+  /** Gives slot {@code i} the plan's next slice, or leaves it idle when none is left. */
+  private Fetching assign(Fetching fetch, int i) {
+    RecoveryPlan.Next next = fetch.plan().take();
+    Fetching taken = fetch.with(next.plan());
+    return next.assignment().map(a -> ask(taken, i, a, a.range().from())).orElseGet(() -> taken.with(i, FetchSlot.IDLE));
+  }
+
+  private Fetching ask(Fetching fetch, int i, RecoveryPlan.Assignment task, long from) {
+    Fetching next = fetch.nextRequest();
+    next.hosts().get(task.source()).tell(new Replica.FetchBatches(collector, from, task.range().to(),
+        services.settings().recoveryChunkBytes(), chunkAdapter));
+    // One timer per slot covers the ask and the store of its answer; a new ask replaces it.
+    timers.startSingleTimer("slot-" + i, new SlotTimeout(i, next.requests()), services.settings().recoveryAskTimeout());
+    return next.with(next.progress().withSource(task.source())).with(i, new FetchSlot.Asking(task, from, next.requests()));
+  }
+
+  private Behavior<Command> onChunk(Fetching fetch, Replica.BatchChunk chunk) {
+    for (int i = 0; i < SLOTS; i++) {
+      if (fetch.slots().get(i) instanceof FetchSlot.Asking asking
+          && asking.answeredBy(chunk.node(), chunk.fromSeq(), chunk.toSeq()) && chunk.collector().equals(collector)) {
         if (chunk.batches().isEmpty()) {
           // The sibling no longer has what it listed: let another holder serve the rest.
-          return sourceFailed(i, "sibling " + slot.source + " returned nothing for seqs " + slot.nextFrom + ".." + slot.task.range().to());
+          return fetchingOrFinishing(sourceFailed(fetch, i, asking,
+              "sibling " + asking.task().source() + " returned nothing for seqs " + asking.nextFrom() + ".." + asking.task().range().to()));
         }
-        slot.chunkSamples = 0;
-        slot.chunkBytes = 0;
-        slot.chunkSeqs = chunk.batches().stream().map(EncodedBatch::seq).toList();
+        SeqRanges seqs = SeqRanges.EMPTY;
+        long samples = 0;
+        long bytes = 0;
         for (EncodedBatch b : chunk.batches()) {
-          slot.awaitingAcks.add(b.seq());
-          slot.chunkSamples += BatchCodec.sampleCount(b.blob());
-          slot.chunkBytes += b.blob().length;
+          seqs = seqs.add(b.seq());
+          samples += BatchCodec.sampleCount(b.blob());
+          bytes += b.blob().length;
           host.tell(new Replica.StoreBatch(collector, b.seq(), b.blob(), storedAdapter));
         }
-        return this;
+        return fetching(fetch.with(i, asking.storing(seqs, samples, bytes)));
       }
     }
-    return this; // a late answer from a source already given up on
+    // Kafka-style: an answer whose source or offset does not match a slot's ask (a source already
+    // given up on, an ask replaced since) is not acted on.
+    return fetching(fetch.with(dropped("fetching", new Chunk(chunk), fetch.progress())));
   }
 
-  private Behavior<Command> onStored(Stored s) {
+  private Behavior<Command> onStored(Fetching fetch, Replica.StoreAck ack) {
     for (int i = 0; i < SLOTS; i++) {
-      Slot slot = slots[i];
-      if (slot.awaitingAcks.remove(s.ack().seq()) && slot.awaitingAcks.isEmpty()) {
+      if (fetch.slots().get(i) instanceof FetchSlot.Storing storing && storing.awaiting().contains(ack.seq())) {
+        FetchSlot.Storing now = storing.acked(ack.seq());
+        if (!now.stored()) {
+          return fetching(fetch.with(i, now));
+        }
         timers.cancel("slot-" + i);
-        batches += slot.chunkSeqs.size();
-        samples += slot.chunkSamples;
-        bytes += slot.chunkBytes;
-        for (long seq : slot.chunkSeqs) {
-          filled = filled.add(seq);
-        }
-        slot.nextFrom = slot.chunkSeqs.get(slot.chunkSeqs.size() - 1) + 1;
-        if (slot.nextFrom > slot.task.range().to()) {
-          nextTask(i);
-        } else {
-          fetch(i);
-        }
-        return maybeFinish();
+        // Progress: the whole-phase timeout starts again.
+        timers.startSingleTimer(Tick.FETCH_TIMEOUT, services.settings().recoveryFetchTimeout());
+        Fetching done = fetch.with(fetch.progress().withChunk(now.chunk(), now.samples(), now.bytes()));
+        return fetchingOrFinishing(now.nextFrom() > now.task().range().to()
+            ? assign(done, i) : ask(done, i, now.task(), now.nextFrom()));
       }
     }
-    return this;
+    return fetching(fetch.with(dropped("fetching", new Stored(ack), fetch.progress())));
   }
 
-  private Behavior<Command> onSlotTimeout(SlotTimeout t) {
-    Slot slot = slots[t.slot()];
-    if (slot.task == null || slot.request != t.request()) {
-      return this;
+  private Behavior<Command> onSlotTimeout(Fetching fetch, SlotTimeout t) {
+    FetchSlot slot = fetch.slots().get(t.slot());
+    if (slot instanceof FetchSlot.Storing storing && storing.request() == t.request()) {
+      return finishing(new Finishing(fetch.progress(), "fetching: the local replica did not store fetched seqs "
+          + storing.chunk() + " within " + services.settings().recoveryAskTimeout().toMillis() + " ms", fetch.plan().unrecoverable()));
     }
-    if (!slot.awaitingAcks.isEmpty()) {
-      return fail("the local replica did not store fetched seqs " + slot.chunkSeqs.get(0) + ".."
-          + slot.chunkSeqs.get(slot.chunkSeqs.size() - 1) + " in time");
+    if (slot instanceof FetchSlot.Asking asking && asking.request() == t.request()) {
+      return fetchingOrFinishing(sourceFailed(fetch, t.slot(), asking, "sibling " + asking.task().source()
+          + " did not answer within " + services.settings().recoveryAskTimeout().toMillis() + " ms"));
     }
-    return sourceFailed(t.slot(), "sibling " + slot.source + " did not answer within " + services.settings().recoveryAskTimeout().toMillis() + " ms");
+    return Behaviors.same(); // the timer of an ask already answered
   }
 
   /** Drops a source for this recovery and gives the rest of its task to another holder. */
-  private Behavior<Command> sourceFailed(int i, String why) {
-    Slot slot = slots[i];
-    failedSources.add(slot.source);
-    SeqRange rest = new SeqRange(slot.nextFrom, slot.task.range().to());
-    List<String> others = slot.task.sources().stream().filter(s -> !failedSources.contains(s)).toList();
-    emit(ClusterEvents.syncSourceFailed(node, collector, slot.source, rest, batches, bytes,
+  private Fetching sourceFailed(Fetching fetch, int i, FetchSlot.Asking asking, String why) {
+    RecoveryPlan plan = fetch.plan().drop(asking.task(), asking.nextFrom());
+    SeqRange rest = new SeqRange(asking.nextFrom(), asking.task().range().to());
+    List<String> others = plan.holders(rest);
+    emit(ClusterEvents.syncSourceFailed(node, collector, asking.task().source(), rest,
+        fetch.progress().batches(), fetch.progress().bytes(),
         why + (others.isEmpty() ? "; no other sibling holds them" : "; continuing from " + String.join(",", others))));
-    tasks.addFirst(new Task(rest, others));
-    // Every queued task that preferred the failed source now goes to its other holders.
-    nextTask(i);
-    return maybeFinish();
+    return assign(fetch.with(plan), i);
   }
 
-  private Behavior<Command> onProgress() {
-    if (isFetching()) {
-      emit(ClusterEvents.syncProgress(node, collector, sourcesUsed, batches, samples, bytes,
-          tasks.size() + (int) Arrays.stream(slots).filter(s -> s.task != null).count()));
+  private Behavior<Command> fetchingOrFinishing(Fetching fetch) {
+    if (fetch.busy() > 0 || fetch.plan().hasPending()) {
+      return fetching(fetch);
     }
-    return this;
+    SeqRanges lost = fetch.plan().unrecoverable();
+    return finishing(new Finishing(fetch.progress(), lost.isEmpty() ? null : "no reachable sibling holds seqs " + lost, lost));
   }
 
   // ---- finishing
 
-  private Behavior<Command> maybeFinish() {
-    return isFetching() || !tasks.isEmpty() ? this : finish();
-  }
-
-  private Behavior<Command> fail(String why) {
-    complete = false;
-    failure = why;
-    return finish();
-  }
-
-  private Behavior<Command> finish() {
+  private Behavior<Command> finishing(Finishing finish) {
     timers.cancelAll();
-    RecoveryRecord record = batches == 0 ? null
-        : new RecoveryRecord(filled.ranges(), List.copyOf(sourcesUsed), batches, samples, bytes, millis(), System.currentTimeMillis());
-    host.tell(new Replica.FinishRecovery(collector, record, complete, getContext().messageAdapter(Done.class, Finished::new)));
-    return this;
+    RecoveryProgress p = finish.progress();
+    RecoveryRecord record = p.batches() == 0 ? null
+        : new RecoveryRecord(p.filled().ranges(), p.sources(), p.batches(), p.samples(), p.bytes(), millis(), System.currentTimeMillis());
+    host.tell(new Replica.FinishRecovery(collector, record, finish.complete(), context.messageAdapter(Done.class, Finished::new)));
+    timers.startSingleTimer(Tick.FINISH_TIMEOUT, services.settings().recoveryFinishTimeout());
+    return awaitingFinish(finish);
   }
 
-  private Behavior<Command> onFinished(Finished f) {
+  private Behavior<Command> awaitingFinish(Finishing finish) {
+    return Behaviors.receive(Command.class)
+        .onMessage(Finished.class, f -> done(finish, true))
+        .onMessageEquals(Tick.FINISH_TIMEOUT, () -> done(new Finishing(finish.progress(),
+            timedOut("finishing", services.settings().recoveryFinishTimeout(), "the local replica did not record the recovery")
+                + (finish.complete() ? "" : " (after: " + finish.failure() + ")"),
+            finish.unrecoverable()), false))
+        .onMessage(Listed.class, l -> Behaviors.same())
+        .onAnyMessage(m -> awaitingFinish(new Finishing(dropped("finishing", m, finish.progress()), finish.failure(), finish.unrecoverable())))
+        .build();
+  }
+
+  // ---- done
+
+  /**
+   * The terminal state: reports once, to the event log and the coordinator, then stops, so nothing
+   * that arrives afterwards can act (it goes to dead letters).
+   */
+  private Behavior<Command> done(Finishing finish, boolean recorded) {
+    timers.cancelAll();
+    RecoveryProgress p = finish.progress();
     long millis = millis();
-    if (batches > 0) {
-      emit(ClusterEvents.gapRecovered(node, collector, filled, batches, samples, bytes, millis, sourcesUsed));
+    if (recorded && p.batches() > 0) {
+      emit(ClusterEvents.gapRecovered(node, collector, p.filled(), p.batches(), p.samples(), p.bytes(), millis, p.sources()));
     }
-    if (complete) {
-      emit(ClusterEvents.recoveryCompleted(node, collector, batches, samples, bytes, millis));
+    if (finish.complete()) {
+      emit(ClusterEvents.recoveryCompleted(node, collector, p.batches(), p.samples(), p.bytes(), millis, p.dropped()));
     } else {
-      emit(ClusterEvents.recoveryFailed(node, collector, failure, batches, bytes, millis, unrecoverable));
+      emit(ClusterEvents.recoveryFailed(node, collector, finish.failure(), p.batches(), p.bytes(), millis,
+          finish.unrecoverable(), p.dropped()));
     }
-    coordinator.tell(new RecoveryCoordinator.Finished(collector, complete));
+    coordinator.tell(new RecoveryCoordinator.Finished(collector, finish.complete(), context.getSelf()));
     return Behaviors.stopped();
+  }
+
+  // ---- helpers
+
+  private String timedOut(String phase, Duration timeout, String detail) {
+    return phase + " timed out after " + timeout.toMillis() + " ms: " + detail;
+  }
+
+  private RecoveryProgress dropped(String phase, Command message, RecoveryProgress progress) {
+    if (context.getLog().isDebugEnabled()) {
+      context.getLog().debug("Recovery of [{}] dropped [{}] while {}", collector, describe(message), phase);
+    }
+    return progress.withDropped();
+  }
+
+  private static String describe(Command message) {
+    if (message instanceof Chunk c) {
+      // Not the batches: a chunk's blobs are up to chunk-bytes.
+      return "BatchChunk from " + c.chunk().node() + " of seqs " + c.chunk().fromSeq() + ".." + c.chunk().toSeq();
+    }
+    return message.toString();
   }
 
   private long millis() {

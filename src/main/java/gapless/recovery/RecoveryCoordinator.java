@@ -1,5 +1,6 @@
 package gapless.recovery;
 
+import akka.Done;
 import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
@@ -8,9 +9,14 @@ import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
+import gapless.events.ClusterEvents;
+import gapless.model.SeqRanges;
+import gapless.replica.RecoveryTrigger;
+import gapless.events.EventLog;
 import gapless.replica.RecoveryRequest;
 import gapless.replica.RecoveryRequest.Recover;
 import gapless.replica.RecoveryRequest.RecoverAll;
+import gapless.replica.Replica;
 import gapless.replica.ReplicaHost;
 import gapless.replica.ReplicaServices;
 import java.time.Duration;
@@ -22,26 +28,35 @@ import java.util.Map;
  * Runs this node's replica recoveries: one {@link Recovery} child per collector, at most
  * {@code recovery.max-concurrent} at a time, so a node that comes back with thousands of
  * collectors heals them steadily without starving live ingest. A recovery asked for while one
- * of the same collector runs is run again afterwards; one that could not finish is retried with
- * a growing delay.
+ * of the same collector runs is run again afterwards; one that could not finish, or that stopped
+ * without saying how it ended (it crashed), is retried with a growing delay.
  */
 public final class RecoveryCoordinator extends AbstractBehavior<RecoveryRequest> {
 
   /** The coordinator's own messages beside the replicas' {@link RecoveryRequest}s. */
   interface Command extends RecoveryRequest {}
 
-  private record Listed(ReplicaHost.CollectorList list, String reason) implements Command, NoSerializationVerificationNeeded {}
+  private record Listed(ReplicaHost.CollectorList list, RecoveryTrigger trigger) implements Command, NoSerializationVerificationNeeded {}
 
-  record Finished(String collector, boolean complete) implements Command, NoSerializationVerificationNeeded {}
+  /** From a recovery, once, just before it stops. */
+  record Finished(String collector, boolean complete, ActorRef<?> recovery) implements Command, NoSerializationVerificationNeeded {}
 
-  private record Retry(String collector, String reason) implements Command, NoSerializationVerificationNeeded {}
+  private record Retry(Recover request) implements Command, NoSerializationVerificationNeeded {}
+
+  /** A recovery child stopped; after its {@link Finished} that is expected, before it, a crash. */
+  private record RecoveryStopped(String collector, ActorRef<?> recovery) implements Command, NoSerializationVerificationNeeded {}
+
+  /** The replica recorded the end of a crashed recovery; nothing more to do. */
+  private record CrashRecorded(Done done) implements Command, NoSerializationVerificationNeeded {}
+
+  private record Running(ActorRef<?> recovery, Recover request) {}
 
   private final ActorRef<ReplicaHost.Command> host;
   private final ReplicaServices services;
   private final TimerScheduler<RecoveryRequest> timers;
-  private final LinkedHashMap<String, String> queued = new LinkedHashMap<>();
-  private final Map<String, String> running = new HashMap<>();
-  private final Map<String, String> again = new HashMap<>();
+  private final LinkedHashMap<String, Recover> queued = new LinkedHashMap<>();
+  private final Map<String, Running> running = new HashMap<>();
+  private final Map<String, Recover> again = new HashMap<>();
   private final Map<String, Integer> failures = new HashMap<>();
 
   public static Behavior<RecoveryRequest> create(ActorRef<ReplicaHost.Command> host, ReplicaServices services) {
@@ -59,31 +74,33 @@ public final class RecoveryCoordinator extends AbstractBehavior<RecoveryRequest>
   @Override
   public Receive<RecoveryRequest> createReceive() {
     return newReceiveBuilder()
-        .onMessage(Recover.class, r -> enqueue(r.collector(), r.trigger().reason(r.detail())))
-        .onMessage(Retry.class, r -> enqueue(r.collector(), r.reason()))
+        .onMessage(Recover.class, this::enqueue)
+        .onMessage(Retry.class, r -> enqueue(r.request()))
         .onMessage(RecoverAll.class, this::onRecoverAll)
         .onMessage(Listed.class, this::onListed)
         .onMessage(Finished.class, this::onFinished)
+        .onMessage(RecoveryStopped.class, this::onRecoveryStopped)
+        .onMessage(CrashRecorded.class, c -> this)
         .build();
   }
 
   private Behavior<RecoveryRequest> onRecoverAll(RecoverAll all) {
     ActorRef<ReplicaHost.CollectorList> adapter =
-        getContext().messageAdapter(ReplicaHost.CollectorList.class, l -> new Listed(l, all.trigger().reason("")));
+        getContext().messageAdapter(ReplicaHost.CollectorList.class, l -> new Listed(l, all.trigger()));
     host.tell(new ReplicaHost.ListCollectors(adapter));
     return this;
   }
 
   private Behavior<RecoveryRequest> onListed(Listed listed) {
-    listed.list().collectors().forEach(c -> enqueue(c, listed.reason()));
+    listed.list().collectors().forEach(c -> enqueue(new Recover(c, listed.trigger(), "")));
     return this;
   }
 
-  private Behavior<RecoveryRequest> enqueue(String collector, String reason) {
-    if (running.containsKey(collector)) {
-      again.put(collector, reason);
+  private Behavior<RecoveryRequest> enqueue(Recover request) {
+    if (running.containsKey(request.collector())) {
+      again.put(request.collector(), request);
     } else {
-      queued.putIfAbsent(collector, reason);
+      queued.putIfAbsent(request.collector(), request);
     }
     startNext();
     return this;
@@ -92,27 +109,60 @@ public final class RecoveryCoordinator extends AbstractBehavior<RecoveryRequest>
   private void startNext() {
     var it = queued.entrySet().iterator();
     while (running.size() < services.settings().recoveryMaxConcurrent() && it.hasNext()) {
-      Map.Entry<String, String> next = it.next();
+      Recover next = it.next().getValue();
       it.remove();
-      running.put(next.getKey(), next.getValue());
-      getContext().spawnAnonymous(
-          Recovery.create(next.getKey(), next.getValue(), host, services, getContext().getSelf().narrow()));
+      ActorRef<?> recovery = getContext().spawnAnonymous(
+          Recovery.create(next, host, services, getContext().getSelf().narrow()));
+      // Watched so a recovery that crashes does not hold its collector's slot for good.
+      getContext().watchWith(recovery, new RecoveryStopped(next.collector(), recovery));
+      running.put(next.collector(), new Running(recovery, next));
     }
   }
 
+  private boolean isRunning(String collector, ActorRef<?> recovery) {
+    Running r = running.get(collector);
+    return r != null && r.recovery().equals(recovery);
+  }
+
   private Behavior<RecoveryRequest> onFinished(Finished f) {
-    String reason = running.remove(f.collector());
-    if (f.complete()) {
-      failures.remove(f.collector());
-    } else {
-      // Siblings unreachable or failing: try again later, backing off up to 30 s.
-      int n = failures.merge(f.collector(), 1, Integer::sum);
-      Duration delay = services.settings().recoveryRetryAfter().multipliedBy(Math.min(n, 10));
-      timers.startSingleTimer("retry-" + f.collector(), new Retry(f.collector(), reason), delay);
+    if (!isRunning(f.collector(), f.recovery())) {
+      getContext().getLog().debug("Ignored [{}]: not the running recovery of [{}]", f, f.collector());
+      return this;
     }
-    String rerun = again.remove(f.collector());
+    return ended(f.collector(), f.complete());
+  }
+
+  /**
+   * A recovery that stopped before reporting how it ended crashed. The replica still believes it
+   * runs (and so does not check its lag): tell it the recovery ended, incomplete, then treat the
+   * crash as any failure.
+   */
+  private Behavior<RecoveryRequest> onRecoveryStopped(RecoveryStopped s) {
+    if (!isRunning(s.collector(), s.recovery())) {
+      return this; // stopped after reporting Finished, as every recovery does
+    }
+    getContext().getLog().warn("Recovery of [{}] stopped without finishing; retrying", s.collector());
+    services.eventLog().tell(new EventLog.Emit(ClusterEvents.recoveryFailed(services.node(), s.collector(),
+        "the recovery crashed before it finished", 0, 0, 0, SeqRanges.EMPTY, 0)));
+    host.tell(new Replica.FinishRecovery(s.collector(), null, false,
+        getContext().messageAdapter(Done.class, CrashRecorded::new)));
+    return ended(s.collector(), false);
+  }
+
+  private Behavior<RecoveryRequest> ended(String collector, boolean complete) {
+    Recover request = running.remove(collector).request();
+    if (complete) {
+      failures.remove(collector);
+    } else {
+      // Siblings unreachable or failing, a phase timed out, or the recovery crashed: try again
+      // later, backing off up to 10 times retry-after.
+      int n = failures.merge(collector, 1, Integer::sum);
+      Duration delay = services.settings().recoveryRetryAfter().multipliedBy(Math.min(n, 10));
+      timers.startSingleTimer("retry-" + collector, new Retry(request), delay);
+    }
+    Recover rerun = again.remove(collector);
     if (rerun != null) {
-      queued.putIfAbsent(f.collector(), rerun);
+      queued.putIfAbsent(collector, rerun);
     }
     startNext();
     return this;

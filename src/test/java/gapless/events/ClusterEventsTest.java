@@ -48,8 +48,8 @@ class ClusterEventsTest {
         ClusterEvents.syncProgress("s1", "c1", List.of("s2"), 10, 100, 1000, 2),
         ClusterEvents.syncSourceFailed("s1", "c1", "s2", new SeqRange(40, 334), 10, 1000, "did not answer"),
         ClusterEvents.gapRecovered("s1", "c1", two, 314, 3140, 31400, 12, List.of("s2")),
-        ClusterEvents.recoveryCompleted("s1", "c1", 314, 3140, 31400, 12),
-        ClusterEvents.recoveryFailed("s1", "c1", "no sibling is reachable", 0, 0, 5, two));
+        ClusterEvents.recoveryCompleted("s1", "c1", 314, 3140, 31400, 12, 0),
+        ClusterEvents.recoveryFailed("s1", "c1", "no sibling is reachable", 0, 0, 5, two, 0));
     Set<EventType> made = new HashSet<>();
     all.forEach(e -> made.add(e.event()));
     assertEquals(Set.of(EventType.values()), made, "a factory for every type");
@@ -66,7 +66,7 @@ class ClusterEventsTest {
     assertFalse(summary.has("ranges"));
     assertEquals(2, summary.path("rangeCount").asInt());
     assertEquals(304, summary.path("batches").asLong());
-    JsonNode failed = ClusterEvents.recoveryFailed("s3", "p5", "x", 0, 0, 1, two).toJson();
+    JsonNode failed = ClusterEvents.recoveryFailed("s3", "p5", "x", 0, 0, 1, two, 1).toJson();
     assertEquals("32..334,400", failed.path("unrecoverable").asText());
   }
 

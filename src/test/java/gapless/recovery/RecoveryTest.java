@@ -1,9 +1,12 @@
 package gapless.recovery;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import akka.Done;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.FishingOutcomes;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
@@ -21,9 +24,12 @@ import gapless.events.EventType;
 import gapless.model.EncodedBatch;
 import gapless.model.SeqRange;
 import gapless.model.SeqRanges;
+import gapless.replica.Placement;
+import gapless.replica.RecoveryRequest;
 import gapless.replica.RecoveryTrigger;
 import gapless.replica.Replica;
 import gapless.replica.ReplicaHost;
+import gapless.replica.ReplicaServices;
 import gapless.replica.ReplicaView;
 import gapless.store.SampleStore;
 import java.io.IOException;
@@ -36,6 +42,8 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,24 +71,40 @@ class RecoveryTest {
     stores.forEach(SampleStore::close);
   }
 
-  private static GaplessSettings settings(String prefix) {
+  /** Settings of node s1 whose siblings are {@code <prefix>2} and {@code <prefix>3}; {@code extra} overrides. */
+  private static GaplessSettings settings(String prefix, String extra) {
     return GaplessSettings.from(NodeConfig.complete(ConfigFactory.parseString(
         "gapless.node-id = s1\n"
             + "akka.cluster.roles = [storage]\n"
             + "gapless.storage-nodes = [s1, " + prefix + "2, " + prefix + "3]\n"
             + "gapless.recovery.ask-timeout = 1s\n"
-            + "gapless.recovery.chunk-bytes = 2k\n")));
+            + "gapless.recovery.chunk-bytes = 2k\n"
+            + extra)));
   }
 
   private static ActorRef<ReplicaHost.Command> host(String prefix, ActorRef<EventLog.Command> eventLog) {
+    return host(prefix, "", eventLog);
+  }
+
+  private static ActorRef<ReplicaHost.Command> host(String prefix, String extra, ActorRef<EventLog.Command> eventLog) {
     SampleStore store = SampleStore.open(dir.resolve("samples-" + prefix), 3_600_000L);
     stores.add(store);
-    return testKit.spawn(ReplicaHost.create(settings(prefix), store, eventLog, RecoveryCoordinator::create));
+    return testKit.spawn(ReplicaHost.create(settings(prefix, extra), store, eventLog, RecoveryCoordinator::create));
   }
 
   /** A sibling holding {@code batches}; when {@code silent} it lists them but never sends one. */
   private static Behavior<ReplicaHost.Command> sibling(
       String node, NavigableMap<Long, byte[]> batches, boolean silent, ConcurrentLinkedQueue<Replica.FetchBatches> fetches) {
+    return sibling(node, batches, silent, fetches, new AtomicBoolean(false));
+  }
+
+  /**
+   * A sibling as above; while {@code malformed} is set, its index lists no holdings at all (null),
+   * which makes the recovery that plans with it throw.
+   */
+  private static Behavior<ReplicaHost.Command> sibling(
+      String node, NavigableMap<Long, byte[]> batches, boolean silent, ConcurrentLinkedQueue<Replica.FetchBatches> fetches,
+      AtomicBoolean malformed) {
     return Behaviors.setup(ctx -> {
       ctx.getSystem().receptionist().tell(Receptionist.register(ReplicaHost.serviceKey(node), ctx.getSelf()));
       return Behaviors.receive(ReplicaHost.Command.class)
@@ -89,7 +113,8 @@ class RecoveryTest {
             for (long seq : batches.tailMap(m.afterSeq(), false).keySet()) {
               held = held.add(seq);
             }
-            m.replyTo().tell(new Replica.EventIndex(node, m.collector(), m.afterSeq(), held, List.of(), batches.lastKey()));
+            m.replyTo().tell(new Replica.EventIndex(node, m.collector(), m.afterSeq(), malformed.get() ? null : held,
+                List.of(), batches.lastKey()));
             return Behaviors.same();
           })
           .onMessage(Replica.FetchBatches.class, m -> {
@@ -196,5 +221,152 @@ class RecoveryTest {
     assertTrue(!silentFetches.isEmpty(), "the silent sibling was asked first for one slice");
     List<EventType> seen = events(log, "cb", EventType.RECOVERY_COMPLETED);
     assertTrue(seen.contains(EventType.SYNC_PROGRESS), seen.toString());
+  }
+
+  /** A sibling that is reachable but never answers which events it holds. */
+  private static Behavior<ReplicaHost.Command> mute(String node, AtomicInteger asked) {
+    return Behaviors.setup(ctx -> {
+      ctx.getSystem().receptionist().tell(Receptionist.register(ReplicaHost.serviceKey(node), ctx.getSelf()));
+      return Behaviors.receive(ReplicaHost.Command.class)
+          .onMessage(Replica.EventsAfter.class, m -> {
+            asked.incrementAndGet();
+            return Behaviors.same();
+          })
+          .onAnyMessage(m -> Behaviors.same())
+          .build();
+    });
+  }
+
+  /** This collector's recovery events, in order, up to and including the {@code n}th {@code until}. */
+  private static List<ClusterEvent> eventsUntil(TestProbe<EventLog.Command> log, String collector, EventType until, int n) {
+    List<ClusterEvent> seen = new ArrayList<>();
+    AtomicInteger count = new AtomicInteger();
+    log.fishForMessage(Duration.ofSeconds(20), m -> {
+      ClusterEvent e = ((EventLog.Emit) m).event();
+      if (!collector.equals(e.get(EventField.COLLECTOR)) || e.event() == (EventType.SYNC_PROGRESS)) {
+        return FishingOutcomes.continueAndIgnore();
+      }
+      seen.add(e);
+      return e.event().equals(until) && count.incrementAndGet() == n ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore();
+    });
+    return seen;
+  }
+
+  private static List<EventType> names(List<ClusterEvent> events) {
+    return events.stream().map(ClusterEvent::event).filter(e -> !e.equals(EventType.GAP_DETECTED)).toList();
+  }
+
+  private static String reason(ClusterEvent e) {
+    return String.valueOf(e.get(EventField.REASON));
+  }
+
+  @Test
+  void aSiblingThatNeverListsItsEventsFailsTheProbeWhichIsRetried() {
+    TestProbe<EventLog.Command> log = testKit.createTestProbe();
+    AtomicInteger asked = new AtomicInteger();
+    testKit.spawn(mute("d2", asked));
+    testKit.spawn(mute("d3", asked));
+    ActorRef<ReplicaHost.Command> host = host("d",
+        "gapless.recovery.probe-timeout = 300ms\ngapless.recovery.retry-after = 200ms\n", log.getRef());
+    storeLocally(host, "cd", history(5));
+
+    host.tell(new ReplicaHost.RecoverAll(RecoveryTrigger.NODE_UP));
+    List<ClusterEvent> events = eventsUntil(log, "cd", EventType.RECOVERY_STARTED, 3);
+    // Each failure reaches the coordinator once: one retry per failure, never two at a time.
+    assertEquals(List.of(EventType.RECOVERY_STARTED, EventType.RECOVERY_FAILED, EventType.RECOVERY_STARTED, EventType.RECOVERY_FAILED, EventType.RECOVERY_STARTED),
+        names(events));
+    assertTrue(reason(events.get(1)).startsWith("probing timed out after 300 ms"), reason(events.get(1)));
+    assertTrue(asked.get() >= 4, "both siblings asked in each attempt: " + asked.get());
+  }
+
+  @Test
+  void aSiblingThatNeverSendsBatchesFailsTheFetchWhichIsRetried() {
+    TestProbe<EventLog.Command> log = testKit.createTestProbe();
+    ConcurrentLinkedQueue<Replica.FetchBatches> fetches = new ConcurrentLinkedQueue<>();
+    NavigableMap<Long, byte[]> all = history(20);
+    testKit.spawn(sibling("e2", all, true, fetches));
+    testKit.spawn(sibling("e3", all, true, fetches));
+    // The phase times out before any single sibling would be given up on.
+    ActorRef<ReplicaHost.Command> host = host("e", "gapless.recovery.fetch-timeout = 400ms\n"
+        + "gapless.recovery.ask-timeout = 10s\ngapless.recovery.retry-after = 200ms\n", log.getRef());
+    storeLocally(host, "ce", all.subMap(1L, true, 5L, true));
+
+    host.tell(new ReplicaHost.RecoverAll(RecoveryTrigger.NODE_UP));
+    List<ClusterEvent> events = eventsUntil(log, "ce", EventType.RECOVERY_STARTED, 2);
+    assertEquals(List.of(EventType.RECOVERY_STARTED, EventType.RECOVERY_FAILED, EventType.RECOVERY_STARTED), names(events));
+    ClusterEvent failed = events.stream().filter(e -> e.event() == (EventType.RECOVERY_FAILED)).findFirst().orElseThrow();
+    assertTrue(reason(failed).startsWith("fetching timed out after 400 ms"), reason(failed));
+    assertTrue(!fetches.isEmpty());
+  }
+
+  @Test
+  void aLateAckAfterAFailureIsDroppedAndTheRecoveryIsRecordedOnce() {
+    TestProbe<EventLog.Command> log = testKit.createTestProbe();
+    TestProbe<ReplicaHost.Command> replica = testKit.createTestProbe();
+    TestProbe<RecoveryCoordinator.Command> coordinator = testKit.createTestProbe();
+    NavigableMap<Long, byte[]> all = history(3);
+    testKit.spawn(sibling("f2", all, false, new ConcurrentLinkedQueue<>()));
+    testKit.spawn(sibling("f3", all, false, new ConcurrentLinkedQueue<>()));
+    // One batch per chunk; the local store "hangs" on the second one past ask-timeout.
+    GaplessSettings settings = settings("f", "gapless.recovery.chunk-bytes = 1\ngapless.recovery.ask-timeout = 300ms\n");
+    ReplicaServices services = new ReplicaServices(settings, null,
+        new Placement(settings.storageNodes(), settings.replicationFactor()), log.getRef());
+    testKit.spawn(Recovery.create(new RecoveryRequest.Recover("cf", RecoveryTrigger.NODE_UP, ""), replica.getRef(), services, coordinator.getRef()));
+
+    Replica.StartRecovery start = replica.expectMessageClass(Replica.StartRecovery.class);
+    start.replyTo().tell(new Replica.RecoveryInfo("cf", SeqRanges.EMPTY, Map.of(), null));
+    Replica.StoreBatch first = replica.expectMessageClass(Replica.StoreBatch.class, Duration.ofSeconds(10));
+    assertEquals(1, first.seq());
+    first.replyTo().tell(new Replica.StoreAck("s1", "cf", 1));
+    Replica.StoreBatch second = replica.expectMessageClass(Replica.StoreBatch.class);
+    assertEquals(2, second.seq());
+
+    Replica.FinishRecovery finish = replica.expectMessageClass(Replica.FinishRecovery.class, Duration.ofSeconds(5));
+    assertFalse(finish.complete());
+    assertEquals(List.of(SeqRange.of(1)), finish.filled().ranges());
+    // The ack arrives after the recovery gave up and before the replica confirms the finish.
+    second.replyTo().tell(new Replica.StoreAck("s1", "cf", 2));
+    finish.replyTo().tell(Done.getInstance());
+
+    RecoveryCoordinator.Finished finished = coordinator.expectMessageClass(RecoveryCoordinator.Finished.class);
+    assertFalse(finished.complete());
+    List<ClusterEvent> events = eventsUntil(log, "cf", EventType.RECOVERY_FAILED, 1);
+    assertEquals(1, events.stream().filter(e -> e.event() == (EventType.GAP_RECOVERED)).count());
+    ClusterEvent failed = events.get(events.size() - 1);
+    assertTrue(reason(failed).startsWith("fetching: the local replica did not store"), reason(failed));
+    assertEquals(1L, ((Number) failed.get(EventField.DROPPED)).longValue());
+    // Nothing acts on the late ack: no next fetch, no second finish, no second report.
+    replica.expectNoMessage(Duration.ofMillis(300));
+    coordinator.expectNoMessage(Duration.ofMillis(100));
+  }
+
+  @Test
+  void aRecoveryThatCrashesEndsTheReplicasRecoveryAndIsRetried() {
+    TestProbe<EventLog.Command> log = testKit.createTestProbe();
+    AtomicBoolean malformed = new AtomicBoolean(true);
+    NavigableMap<Long, byte[]> all = history(10);
+    testKit.spawn(sibling("g2", all, false, new ConcurrentLinkedQueue<>(), malformed));
+    testKit.spawn(sibling("g3", all, false, new ConcurrentLinkedQueue<>(), malformed));
+    ActorRef<ReplicaHost.Command> host = host("g", "gapless.recovery.retry-after = 300ms\n", log.getRef());
+    storeLocally(host, "cg", all.subMap(1L, true, 5L, true));
+
+    host.tell(new ReplicaHost.RecoverAll(RecoveryTrigger.NODE_UP));
+    List<ClusterEvent> events = eventsUntil(log, "cg", EventType.RECOVERY_FAILED, 1);
+    assertEquals(List.of(EventType.RECOVERY_STARTED, EventType.RECOVERY_FAILED), names(events));
+    assertTrue(reason(events.get(1)).contains("crashed"), reason(events.get(1)));
+    // The replica was told the recovery ended, so it checks its lag again.
+    TestProbe<ReplicaView> view = testKit.createTestProbe();
+    view.awaitAssert(Duration.ofSeconds(5), Duration.ofMillis(50), () -> {
+      host.tell(new Replica.GetView("cg", view.getRef()));
+      assertFalse(view.receiveMessage().recovering());
+      return null;
+    });
+
+    malformed.set(false);
+    ReplicaView v = awaitRecovered(host, "cg", 10);
+    assertEquals(5, v.lastRecovery().batches());
+    List<EventType> retried = names(eventsUntil(log, "cg", EventType.RECOVERY_COMPLETED, 1));
+    assertEquals(EventType.RECOVERY_COMPLETED, retried.get(retried.size() - 1));
+    assertEquals(EventType.RECOVERY_STARTED, retried.get(retried.size() - 3));
   }
 }

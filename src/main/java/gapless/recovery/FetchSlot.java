@@ -1,0 +1,48 @@
+package gapless.recovery;
+
+import gapless.model.SeqRange;
+import gapless.model.SeqRanges;
+
+/**
+ * What one of a recovery's fetch slots is doing, in the style of Kafka's {@code PartitionFetchState}:
+ * idle, asking its source for the chunk at {@code nextFrom}, or storing the chunk it got. A chunk
+ * or an ack that does not match the slot's state is not for it. Immutable.
+ */
+sealed interface FetchSlot {
+
+  FetchSlot IDLE = new Idle();
+
+  /** No assignment left for this slot. */
+  record Idle() implements FetchSlot {}
+
+  /** {@code FetchBatches} from {@code nextFrom} is out to the assignment's source as {@code request}. */
+  record Asking(RecoveryPlan.Assignment task, long nextFrom, long request) implements FetchSlot {
+
+    /** A chunk answers this ask only if it comes from the source and starts where the ask did. */
+    boolean answeredBy(String node, long fromSeq, long toSeq) {
+      return node.equals(task.source()) && fromSeq == nextFrom && toSeq == task.range().to();
+    }
+
+    Storing storing(SeqRanges chunk, long samples, long bytes) {
+      return new Storing(task, request, chunk, chunk, samples, bytes);
+    }
+  }
+
+  /** The chunk's seqs went to the local replica; {@code awaiting} are those not yet acked. */
+  record Storing(RecoveryPlan.Assignment task, long request, SeqRanges chunk, SeqRanges awaiting, long samples, long bytes)
+      implements FetchSlot {
+
+    Storing acked(long seq) {
+      return new Storing(task, request, chunk, awaiting.minus(SeqRanges.of(SeqRange.of(seq))), samples, bytes);
+    }
+
+    boolean stored() {
+      return awaiting.isEmpty();
+    }
+
+    /** Where the next ask starts once this chunk is stored. */
+    long nextFrom() {
+      return chunk.highest() + 1;
+    }
+  }
+}

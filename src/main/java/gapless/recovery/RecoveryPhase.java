@@ -1,0 +1,75 @@
+package gapless.recovery;
+
+import akka.actor.typed.ActorRef;
+import gapless.model.SeqRanges;
+import gapless.replica.Replica;
+import gapless.replica.ReplicaHost;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The data of a {@link Recovery} phase, passed to the phase's behavior; immutable, every change
+ * returns a new one. Starting has none beyond the progress.
+ */
+sealed interface RecoveryPhase {
+
+  RecoveryProgress progress();
+
+  /** Probing: what the replica said, the siblings asked, the siblings that answered. */
+  record Probing(
+      Replica.RecoveryInfo info, Map<String, ActorRef<ReplicaHost.Command>> asked,
+      Map<String, Replica.EventIndex> indexes, RecoveryProgress progress) implements RecoveryPhase {
+
+    Probing with(String sibling, ActorRef<ReplicaHost.Command> host) {
+      Map<String, ActorRef<ReplicaHost.Command>> more = new LinkedHashMap<>(asked);
+      more.put(sibling, host);
+      return new Probing(info, more, indexes, progress);
+    }
+
+    Probing with(Replica.EventIndex index) {
+      Map<String, Replica.EventIndex> more = new LinkedHashMap<>(indexes);
+      more.put(index.node(), index);
+      return new Probing(info, asked, more, progress);
+    }
+
+    Probing with(RecoveryProgress p) {
+      return new Probing(info, asked, indexes, p);
+    }
+  }
+
+  /** Fetching: the siblings' hosts, the plan, both slots, the last request id used. */
+  record Fetching(
+      Map<String, ActorRef<ReplicaHost.Command>> hosts, RecoveryPlan plan, List<FetchSlot> slots, long requests,
+      RecoveryProgress progress) implements RecoveryPhase {
+
+    Fetching with(int i, FetchSlot slot) {
+      FetchSlot[] all = slots.toArray(FetchSlot[]::new);
+      all[i] = slot;
+      return new Fetching(hosts, plan, List.of(all), requests, progress);
+    }
+
+    Fetching with(RecoveryPlan p) {
+      return new Fetching(hosts, p, slots, requests, progress);
+    }
+
+    Fetching with(RecoveryProgress p) {
+      return new Fetching(hosts, plan, slots, requests, p);
+    }
+
+    Fetching nextRequest() {
+      return new Fetching(hosts, plan, slots, requests + 1, progress);
+    }
+
+    long busy() {
+      return slots.stream().filter(s -> !(s instanceof FetchSlot.Idle)).count();
+    }
+  }
+
+  /** Finishing: what was done, why it is not complete (null when it is), what nobody could serve. */
+  record Finishing(RecoveryProgress progress, String failure, SeqRanges unrecoverable) implements RecoveryPhase {
+    boolean complete() {
+      return failure == null;
+    }
+  }
+}
