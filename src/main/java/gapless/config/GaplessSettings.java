@@ -31,7 +31,10 @@ public record GaplessSettings(
     Duration recoveryAskTimeout,
     Duration recoveryRetryAfter,
     int maxQuerySamples,
-    long bucketMillis) {
+    long bucketMillis,
+    Duration collectorRestartMinBackoff,
+    Duration collectorRestartMaxBackoff,
+    double collectorRestartRandomFactor) {
 
   public static GaplessSettings from(Config root) {
     Config c = root.getConfig("gapless");
@@ -62,7 +65,10 @@ public record GaplessSettings(
         c.getDuration("recovery.ask-timeout"),
         c.getDuration("recovery.retry-after"),
         c.getInt("query.max-samples"),
-        c.getLong("query.bucket-millis"));
+        c.getLong("query.bucket-millis"),
+        c.getDuration("ingest.restart-min-backoff"),
+        c.getDuration("ingest.restart-max-backoff"),
+        c.getDouble("ingest.restart-random-factor"));
   }
 
   public boolean isStorageNode() {
