@@ -34,7 +34,11 @@ public record GaplessSettings(
     long bucketMillis,
     Duration collectorRestartMinBackoff,
     Duration collectorRestartMaxBackoff,
-    double collectorRestartRandomFactor) {
+    double collectorRestartRandomFactor,
+    Duration httpAskTimeout,
+    Duration httpEntityTimeout,
+    Duration ingestReplyMargin,
+    Duration recordStopTimeout) {
 
   public static GaplessSettings from(Config root) {
     Config c = root.getConfig("gapless");
@@ -68,7 +72,11 @@ public record GaplessSettings(
         c.getLong("query.bucket-millis"),
         c.getDuration("ingest.restart-min-backoff"),
         c.getDuration("ingest.restart-max-backoff"),
-        c.getDouble("ingest.restart-random-factor"));
+        c.getDouble("ingest.restart-random-factor"),
+        c.getDuration("http.ask-timeout"),
+        c.getDuration("http.entity-timeout"),
+        c.getDuration("http.ingest-reply-margin"),
+        c.getDuration("shutdown.record-stop-timeout"));
   }
 
   public boolean isStorageNode() {

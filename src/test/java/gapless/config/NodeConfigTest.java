@@ -10,6 +10,7 @@ import gapless.config.NodeConfig.InvalidConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,6 +95,22 @@ class NodeConfigTest {
     GaplessSettings s = GaplessSettings.from(NodeConfig.load(write("ok.conf", VALID_STORAGE)));
     assertEquals("s1", s.nodeId());
     assertEquals(10000, s.maxSamplesPerBatch(), "reference.conf default");
+  }
+
+  @Test
+  void timeoutsComeFromReferenceConfAndCanBeOverridden() throws IOException {
+    GaplessSettings s = GaplessSettings.from(NodeConfig.load(write("ok.conf", VALID_STORAGE)));
+    assertEquals(Duration.ofSeconds(5), s.httpAskTimeout());
+    assertEquals(Duration.ofSeconds(5), s.httpEntityTimeout());
+    assertEquals(Duration.ofSeconds(3), s.ingestReplyMargin());
+    assertEquals(Duration.ofSeconds(4), s.recordStopTimeout());
+    assertEquals(Duration.ofMillis(200), s.collectorRestartMinBackoff());
+    assertEquals(Duration.ofSeconds(10), s.collectorRestartMaxBackoff());
+    assertEquals(0.2, s.collectorRestartRandomFactor());
+    GaplessSettings o = GaplessSettings.from(NodeConfig.load(write("o.conf", VALID_STORAGE
+        + "gapless.http.ask-timeout = 2s\ngapless.shutdown.record-stop-timeout = 1500ms\n")));
+    assertEquals(Duration.ofSeconds(2), o.httpAskTimeout());
+    assertEquals(Duration.ofMillis(1500), o.recordStopTimeout());
   }
 
   @Test
