@@ -36,9 +36,8 @@ public final class Guardian {
   public static Behavior<Void> create(
       GaplessSettings settings, Optional<SampleStore> store, CompletableFuture<ServerBinding> started) {
     return Behaviors.setup(ctx -> {
-      DispatcherSelector io = DispatcherSelector.fromConfig("gapless-store-dispatcher");
-      ActorRef<EventLog.Command> eventLog =
-          ctx.spawn(EventLog.create(settings.nodeId(), settings.logDir()), "event-log", io);
+      ActorRef<EventLog.Command> eventLog = ctx.spawn(EventLog.create(settings.nodeId(), settings.logDir()),
+          "event-log", DispatcherSelector.fromConfig("gapless-event-log-dispatcher"));
       Optional<ActorRef<ReplicaHost.Command>> host =
           store.map(s -> ctx.spawn(ReplicaHost.create(settings, s, eventLog, RecoveryCoordinator::create), "replicas"));
       host.ifPresent(h -> {

@@ -69,6 +69,8 @@ class NodeConfigTest {
     // From cluster.conf (included) and gapless-akka.conf.
     assertEquals(3, c.getStringList("akka.cluster.seed-nodes").size());
     assertEquals("cluster", c.getString("akka.actor.provider"));
+    // The event log's own single thread, apart from the LevelDB pool (Guardian spawns it there).
+    assertEquals(1, c.getInt("gapless-event-log-dispatcher.thread-pool-executor.fixed-pool-size"));
     // Journal and snapshots follow the data directory (default data/<node-id>).
     Path data = Path.of("data/s1").toAbsolutePath();
     assertEquals(data, s.dataDir().toAbsolutePath());
