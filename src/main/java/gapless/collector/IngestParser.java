@@ -63,10 +63,6 @@ public final class IngestParser {
     this.maxSamplesPerBatch = maxSamplesPerBatch;
   }
 
-  public int maxSamplesPerBatch() {
-    return maxSamplesPerBatch;
-  }
-
   // ---------------------------------------------------------------------------------------------
   // Samples
 

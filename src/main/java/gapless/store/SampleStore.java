@@ -3,7 +3,6 @@ package gapless.store;
 import static org.fusesource.leveldbjni.JniDBFactory.factory;
 
 import gapless.model.Batch;
-import gapless.model.BatchCodec;
 import gapless.model.EncodedBatch;
 import gapless.model.Sample;
 import gapless.model.Validation;
@@ -27,7 +26,6 @@ import org.iq80.leveldb.DB;
 import org.iq80.leveldb.DBException;
 import org.iq80.leveldb.DBIterator;
 import org.iq80.leveldb.Options;
-import org.iq80.leveldb.Range;
 import org.iq80.leveldb.ReadOptions;
 import org.iq80.leveldb.WriteBatch;
 import org.iq80.leveldb.WriteOptions;
@@ -103,14 +101,8 @@ public final class SampleStore implements AutoCloseable {
    * each blob, its tag-index blocks, and the collector's registry entry. Writing a seq again with
    * the same blob rewrites the same keys with the same values, so redelivery is harmless. A seq's
    * blob never changes upstream (replicas compare checksums), so old index keys are not looked for.
-   */
-  public void write(String collector, List<EncodedBatch> batches) {
-    write(collector, batches, batches.stream().map(b -> BatchCodec.decode(b.seq(), b.blob())).toList());
-  }
-
-  /**
-   * As {@link #write(String, List)}, for a caller that has decoded the batches already
-   * ({@code decoded.get(i)} is {@code batches.get(i)}), so the hot path decodes each batch once.
+   * The caller has decoded the batches already ({@code decoded.get(i)} is {@code batches.get(i)}),
+   * so the hot path decodes each batch once.
    */
   public void write(String collector, List<EncodedBatch> batches, List<Batch> decoded) {
     requireCollector(collector);
@@ -239,15 +231,6 @@ public final class SampleStore implements AutoCloseable {
       List<String> out = new ArrayList<>();
       scan(new ReadOptions(), prefix, prefix, "scan", e -> out.add(StoreKeys.collectorOfRegistryKey(e.getKey())));
       return out;
-    });
-  }
-
-  /** LevelDB's estimate of the bytes on disk for all keys; lags recent writes still in memory. */
-  public long approximateSize() {
-    return withOpenDb(() -> {
-      // Every key starts with a lowercase type letter, so [0x00, 0xff) covers them all.
-      long[] sizes = db.getApproximateSizes(new Range(new byte[] {0}, new byte[] {(byte) 0xff}));
-      return sizes[0];
     });
   }
 
