@@ -59,7 +59,8 @@ import gapless.model.Validation;
  */
 public final class HttpApi extends AllDirectives {
 
-  private static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
+  // gapless.http.ask-timeout; the old constant's name is kept so the lines using it stay as they are.
+  private final Duration ASK_TIMEOUT;
 
   private final ActorSystem<?> system;
   private final GaplessSettings settings;
@@ -80,6 +81,7 @@ public final class HttpApi extends AllDirectives {
     this.gateway = gateway;
     this.host = host;
     this.eventLog = eventLog;
+    this.ASK_TIMEOUT = settings.httpAskTimeout();
     this.parser = new IngestParser(settings.maxSamplesPerBatch());
     this.placement = new Placement(settings.storageNodes(), settings.replicationFactor());
   }
@@ -139,7 +141,7 @@ public final class HttpApi extends AllDirectives {
         return json(StatusCodes.BAD_REQUEST, Json.error("request body of " + entity.getContentLengthOption().getAsLong()
             + " bytes is larger than the limit of " + max + " bytes"));
       }
-      CompletionStage<Route> answer = entity.withSizeLimit(max).toStrict(5000, system)
+      CompletionStage<Route> answer = entity.withSizeLimit(max).toStrict(settings.httpEntityTimeout().toMillis(), system)
           .thenCompose(strict -> {
             try {
               return handler.handle(strict.getData().toArray());
@@ -156,7 +158,7 @@ public final class HttpApi extends AllDirectives {
 
   private CompletionStage<Route> askCollector(
       String id, akka.japi.function.Function<ActorRef<Collector.IngestResult>, Collector.Command> command) {
-    Duration timeout = settings.ackTimeout().plusSeconds(3);
+    Duration timeout = settings.ackTimeout().plus(settings.ingestReplyMargin());
     return AskPattern.<IngestGateway.Command, Collector.IngestResult>ask(gateway.get(),
             replyTo -> new IngestGateway.ToCollector(id, command.apply(replyTo)), timeout, system.scheduler())
         .thenApply(this::ingestAnswer);

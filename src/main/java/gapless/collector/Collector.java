@@ -3,16 +3,23 @@ package gapless.collector;
 import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.BehaviorInterceptor;
+import akka.actor.typed.PostStop;
+import akka.actor.typed.PreRestart;
+import akka.actor.typed.SupervisorStrategy;
+import akka.actor.typed.TypedActorContext;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.actor.typed.receptionist.Receptionist;
 import akka.persistence.typed.PersistenceId;
+import akka.persistence.typed.RecoveryCompleted;
 import akka.persistence.typed.javadsl.CommandHandler;
 import akka.persistence.typed.javadsl.Effect;
 import akka.persistence.typed.javadsl.EventHandler;
 import akka.persistence.typed.javadsl.EventSourcedBehavior;
 import akka.persistence.typed.javadsl.RetentionCriteria;
+import akka.persistence.typed.javadsl.SignalHandler;
 import gapless.CborSerializable;
 import gapless.config.GaplessSettings;
 import gapless.model.Batch;
@@ -29,8 +36,10 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * One collector as the gateway sees it. Assigns the next seq to each accepted batch, keeps the
@@ -39,17 +48,26 @@ import java.util.Set;
  * With fewer than W replicas reachable it answers "buffered" and keeps sending until W hold it;
  * then the batch leaves the buffer. A replica that missed a batch does not get it from here
  * later: it recovers it from its siblings.
+ *
+ * <p>A failed journal write restarts it after a back-off ({@code gapless.ingest.restart-*}): it
+ * replays its journal and carries on. Every request gets an answer: one whose batch is not durable
+ * when the write fails (or when the collector stops) is rejected, so the client sends it again.
  */
 public final class Collector extends EventSourcedBehavior<Collector.Command, Collector.Event, CollectorState> {
 
   /** Messages a collector handles. */
   public interface Command extends CborSerializable {}
 
+  /** A request of the collector's client, answered with exactly one {@link IngestResult}. */
+  public interface Request extends Command {
+    ActorRef<IngestResult> replyTo();
+  }
+
   /** Accept a batch of samples. */
-  public record Ingest(List<Sample> samples, ActorRef<IngestResult> replyTo) implements Command {}
+  public record Ingest(List<Sample> samples, ActorRef<IngestResult> replyTo) implements Request {}
 
   /** Record a collector status change (it takes a seq like a batch). */
-  public record ChangeStatus(CollectorStatus status, String reason, ActorRef<IngestResult> replyTo) implements Command {}
+  public record ChangeStatus(CollectorStatus status, String reason, ActorRef<IngestResult> replyTo) implements Request {}
 
   /** Answer to {@link Ingest} and {@link ChangeStatus}. */
   public record IngestResult(String collector, long seq, int acks, Outcome outcome, String error)
@@ -108,34 +126,65 @@ public final class Collector extends EventSourcedBehavior<Collector.Command, Col
   private final String collector;
   private final GaplessSettings settings;
   private final List<String> replicaSet;
+  private final ActorContext<Command> context;
   private final ActorRef<Replica.StoreAck> ackAdapter;
+  private final ActorRef<Receptionist.Listing> listingAdapter;
 
-  // Not persisted: rebuilt from the receptionist and the buffer after a restart.
+  // Not persisted. A restart after a failed journal write re-runs only the persistent behavior,
+  // not this object's construction, so these outlive it; what the restart loses (timers, Akka's
+  // stash) is made good in onRecovered.
   private final Map<String, ActorRef<ReplicaHost.Command>> hosts = new HashMap<>();
   private final Set<String> listed = new HashSet<>();
   private final Map<Long, InFlight> inFlight = new HashMap<>();
+  // A delivery recorded in a write that fails is forgotten here; its batch stays buffered and the
+  // next resend's acks record it again.
   private final Set<Long> deliveredNotRecorded = new LinkedHashSet<>();
+  // Every request not yet answered, noted as it arrives (NoteRequests): Akka stashes requests
+  // that arrive during a journal write and drops that stash on a restart, unseen by this actor.
+  private final Set<ActorRef<IngestResult>> unanswered = new HashSet<>();
+  private boolean restarted;
 
   public static Behavior<Command> create(String collector, GaplessSettings settings) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Collector(ctx, timers, collector, settings)));
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      Collector behavior = new Collector(ctx, timers, collector, settings);
+      return Behaviors.intercept(() -> new NoteRequests(behavior.unanswered), behavior);
+    }));
   }
 
   private Collector(ActorContext<Command> context, TimerScheduler<Command> timers, String collector, GaplessSettings settings) {
-    super(PersistenceId.of("collector", collector));
+    super(PersistenceId.of("collector", collector), SupervisorStrategy.restartWithBackoff(
+        settings.collectorRestartMinBackoff(), settings.collectorRestartMaxBackoff(), settings.collectorRestartRandomFactor()));
+    this.context = context;
     this.timers = timers;
     this.collector = collector;
     this.settings = settings;
     this.replicaSet = new Placement(settings.storageNodes(), settings.replicationFactor()).replicaSet(collector);
     this.ackAdapter = context.messageAdapter(Replica.StoreAck.class, Acked::new);
-    ActorRef<Receptionist.Listing> listingAdapter = context.messageAdapter(Receptionist.Listing.class, HostsChanged::new);
+    this.listingAdapter = context.messageAdapter(Receptionist.Listing.class, HostsChanged::new);
     ReplicaHost.subscribe(context.getSystem(), replicaSet, listingAdapter);
-    timers.startTimerWithFixedDelay(Tick.RETRY, settings.retryInterval());
-    timers.startTimerWithFixedDelay(Tick.FLUSH_DELIVERED, Duration.ofMillis(500));
+  }
+
+  /** Notes each request before the persistent behavior (or Akka's stash in it) gets it. */
+  private static final class NoteRequests extends BehaviorInterceptor<Command, Command> {
+    private final Set<ActorRef<IngestResult>> unanswered;
+
+    NoteRequests(Set<ActorRef<IngestResult>> unanswered) {
+      super(Command.class);
+      this.unanswered = unanswered;
+    }
+
+    @Override
+    public Behavior<Command> aroundReceive(TypedActorContext<Command> ctx, Command msg, ReceiveTarget<Command> target) {
+      if (msg instanceof Request request) {
+        unanswered.add(request.replyTo());
+      }
+      return target.apply(ctx, msg);
+    }
   }
 
   @Override
   public CollectorState emptyState() {
-    return new CollectorState();
+    return CollectorState.EMPTY;
   }
 
   @Override
@@ -161,7 +210,7 @@ public final class Collector extends EventSourcedBehavior<Collector.Command, Col
 
   private Effect<Event, CollectorState> accept(CollectorState state, Batch batch, ActorRef<IngestResult> replyTo) {
     if (state.bufferSize() >= settings.maxBufferedBatches()) {
-      replyTo.tell(new IngestResult(collector, 0, 0, Outcome.REJECTED,
+      reply(replyTo, new IngestResult(collector, 0, 0, Outcome.REJECTED,
           "gateway buffer of collector " + collector + " is full: " + state.bufferSize()
               + " batches are not yet on " + settings.writeQuorum() + " replicas"));
       return Effect().none();
@@ -206,7 +255,7 @@ public final class Collector extends EventSourcedBehavior<Collector.Command, Col
     }
     if (f.acked.size() >= settings.writeQuorum()) {
       if (f.replyTo != null) {
-        f.replyTo.tell(new IngestResult(collector, msg.ack().seq(), f.acked.size(), Outcome.STORED, ""));
+        reply(f.replyTo, new IngestResult(collector, msg.ack().seq(), f.acked.size(), Outcome.STORED, ""));
       }
       inFlight.remove(msg.ack().seq());
       timers.cancel(new AckTimeout(msg.ack().seq()));
@@ -218,7 +267,7 @@ public final class Collector extends EventSourcedBehavior<Collector.Command, Col
   private Effect<Event, CollectorState> onAckTimeout(CollectorState state, AckTimeout msg) {
     InFlight f = inFlight.get(msg.seq());
     if (f != null && f.replyTo != null) {
-      f.replyTo.tell(new IngestResult(collector, msg.seq(), f.acked.size(), Outcome.BUFFERED, ""));
+      reply(f.replyTo, new IngestResult(collector, msg.seq(), f.acked.size(), Outcome.BUFFERED, ""));
       f.replyTo = null;
     }
     return Effect().none();
@@ -283,6 +332,72 @@ public final class Collector extends EventSourcedBehavior<Collector.Command, Col
       InFlight f = inFlight.get(e.getKey());
       if (!deliveredNotRecorded.contains(e.getKey()) && (f == null || !f.acked.contains(node))) {
         host.tell(new Replica.StoreBatch(collector, e.getKey(), e.getValue(), ackAdapter));
+      }
+    }
+  }
+
+  private void reply(ActorRef<IngestResult> replyTo, IngestResult result) {
+    unanswered.remove(replyTo);
+    replyTo.tell(result);
+  }
+
+  @Override
+  public SignalHandler<CollectorState> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), this::onRecovered)
+        .onSignal(PreRestart.instance(), state -> onJournalFailure())
+        .onSignal(PostStop.instance(), state -> onStop())
+        .build();
+  }
+
+  /** After the first start and after every restart. */
+  private void onRecovered(CollectorState state) {
+    // Akka cancels an actor's timers when it restarts it, so they are started here.
+    timers.startTimerWithFixedDelay(Tick.RETRY, settings.retryInterval());
+    timers.startTimerWithFixedDelay(Tick.FLUSH_DELIVERED, Duration.ofMillis(500));
+    if (restarted) {
+      inFlight.forEach((seq, f) -> {
+        if (f.replyTo != null) {
+          timers.startSingleTimer(new AckTimeout(seq), settings.ackTimeout());
+        }
+      });
+      // A listing dropped with Akka's stash would leave a replica host unknown until it changes again.
+      replicaSet.forEach(node -> context.getSystem().receptionist()
+          .tell(Receptionist.find(ReplicaHost.serviceKey(node), listingAdapter)));
+    }
+  }
+
+  /**
+   * A journal write failed; the back-off restart follows. Requests whose batch is durable keep
+   * waiting for their acks; the others (the one being written, those stashed behind it) are
+   * rejected now. The failed write may in fact be on disk: then its batch is in the buffer after
+   * the replay and reaches the replicas, and the client's resend becomes one more batch.
+   */
+  private void onJournalFailure() {
+    restarted = true;
+    answerUnanswered(waitingForAcks(), "journal write failed at the gateway for collector " + collector
+        + "; the batch was not acknowledged, send it again");
+  }
+
+  /** Stopping (the gateway starts it again): answer everyone rather than leave them to time out. */
+  private void onStop() {
+    inFlight.forEach((seq, f) -> {
+      if (f.replyTo != null) {
+        // Durable here; the collector's next incarnation forwards it from the buffer.
+        reply(f.replyTo, new IngestResult(collector, seq, f.acked.size(), Outcome.BUFFERED, ""));
+      }
+    });
+    answerUnanswered(Set.of(), "collector " + collector + " stopped at the gateway; send the batch again");
+  }
+
+  private Set<ActorRef<IngestResult>> waitingForAcks() {
+    return inFlight.values().stream().map(f -> f.replyTo).filter(Objects::nonNull).collect(Collectors.toSet());
+  }
+
+  private void answerUnanswered(Set<ActorRef<IngestResult>> durable, String error) {
+    for (ActorRef<IngestResult> replyTo : List.copyOf(unanswered)) {
+      if (!durable.contains(replyTo)) {
+        reply(replyTo, new IngestResult(collector, 0, 0, Outcome.REJECTED, error));
       }
     }
   }

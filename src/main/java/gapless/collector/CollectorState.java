@@ -17,20 +17,30 @@ import java.util.TreeMap;
  * not yet on W replicas. Mutable on purpose: during an outage the buffer holds thousands of
  * batches and copying it on every event would cost time quadratic in the outage. Only the
  * {@link Collector}'s event handler changes it, and it never leaves the actor.
+ *
+ * <p>{@link #EMPTY} is never changed: Akka keeps the one empty state it was given and replays onto
+ * it again when the collector restarts, so the first event copies it (cheaply: it is empty).
  */
 public final class CollectorState implements CborSerializable {
 
+  /** The state before the first event. */
+  public static final CollectorState EMPTY = new CollectorState(true);
+
+  private final boolean frozen;
   private long lastSeq;
   private CollectorStatus status = CollectorStatus.RUNNING;
   private final TreeMap<Long, byte[]> buffer = new TreeMap<>();
 
-  public CollectorState() {}
+  private CollectorState(boolean frozen) {
+    this.frozen = frozen;
+  }
 
   @JsonCreator
   public CollectorState(
       @JsonProperty("lastSeq") long lastSeq,
       @JsonProperty("status") CollectorStatus status,
       @JsonProperty("buffer") List<EncodedBatch> buffer) {
+    this.frozen = false;
     this.lastSeq = lastSeq;
     this.status = status == null ? CollectorStatus.RUNNING : status;
     for (EncodedBatch b : buffer) {
@@ -66,18 +76,25 @@ public final class CollectorState implements CborSerializable {
   }
 
   CollectorState accepted(long seq, byte[] blob) {
-    lastSeq = Math.max(lastSeq, seq);
-    buffer.put(seq, blob);
-    return this;
+    CollectorState s = changeable();
+    s.lastSeq = Math.max(s.lastSeq, seq);
+    s.buffer.put(seq, blob);
+    return s;
   }
 
   CollectorState withStatus(CollectorStatus newStatus) {
-    status = newStatus;
-    return this;
+    CollectorState s = changeable();
+    s.status = newStatus;
+    return s;
   }
 
   CollectorState delivered(Collection<Long> seqs) {
-    seqs.forEach(buffer::remove);
-    return this;
+    CollectorState s = changeable();
+    seqs.forEach(s.buffer::remove);
+    return s;
+  }
+
+  private CollectorState changeable() {
+    return frozen ? new CollectorState(false) : this;
   }
 }

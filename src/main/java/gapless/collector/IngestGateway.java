@@ -12,7 +12,9 @@ import java.util.Map;
 
 /**
  * The gateway side of a node: owns one {@link Collector} child per collector that sends here and
- * routes each request to it by collector id.
+ * routes each request to it by collector id. It watches them: a collector that stops (a journal
+ * write it cannot retry, a bug) is started again at once, so its buffered batches keep going to
+ * the replicas and its requests never go to a dead actor.
  */
 public final class IngestGateway extends AbstractBehavior<IngestGateway.Command> {
 
@@ -21,6 +23,8 @@ public final class IngestGateway extends AbstractBehavior<IngestGateway.Command>
 
   /** Deliver {@code command} to the collector {@code collector}, starting it if needed. */
   public record ToCollector(String collector, Collector.Command command) implements Command {}
+
+  private record CollectorStopped(String collector, ActorRef<Collector.Command> ref) implements Command {}
 
   private final GaplessSettings settings;
   private final Map<String, ActorRef<Collector.Command>> collectors = new HashMap<>();
@@ -36,13 +40,28 @@ public final class IngestGateway extends AbstractBehavior<IngestGateway.Command>
 
   @Override
   public Receive<Command> createReceive() {
-    return newReceiveBuilder().onMessage(ToCollector.class, this::route).build();
+    return newReceiveBuilder()
+        .onMessage(ToCollector.class, this::route)
+        .onMessage(CollectorStopped.class, this::onCollectorStopped)
+        .build();
   }
 
   private Behavior<Command> route(ToCollector msg) {
-    collectors
-        .computeIfAbsent(msg.collector(), id -> getContext().spawn(Collector.create(id, settings), "collector-" + id))
-        .tell(msg.command());
+    collectors.computeIfAbsent(msg.collector(), this::spawnCollector).tell(msg.command());
+    return this;
+  }
+
+  private ActorRef<Collector.Command> spawnCollector(String id) {
+    ActorRef<Collector.Command> ref = getContext().spawn(Collector.create(id, settings), "collector-" + id);
+    getContext().watchWith(ref, new CollectorStopped(id, ref));
+    return ref;
+  }
+
+  private Behavior<Command> onCollectorStopped(CollectorStopped msg) {
+    if (msg.ref().equals(collectors.get(msg.collector()))) {
+      getContext().getLog().warn("Collector [{}] stopped; starting it again", msg.collector());
+      collectors.put(msg.collector(), spawnCollector(msg.collector()));
+    }
     return this;
   }
 }

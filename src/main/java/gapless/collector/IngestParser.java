@@ -63,10 +63,6 @@ public final class IngestParser {
     this.maxSamplesPerBatch = maxSamplesPerBatch;
   }
 
-  public int maxSamplesPerBatch() {
-    return maxSamplesPerBatch;
-  }
-
   // ---------------------------------------------------------------------------------------------
   // Samples
 
@@ -139,32 +135,26 @@ public final class IngestParser {
     int quality = 0;
     String name;
     while ((name = nextFieldName(p, i)) != null) {
-      int bit;
       switch (name) {
         case "tag" -> {
-          bit = F_TAG;
-          if ((seen & bit) != 0) throw duplicate(i, name);
+          seen = markSeen(seen, F_TAG, i, name);
           tag = readTag(p, i);
         }
         case "ts" -> {
-          bit = F_TS;
-          if ((seen & bit) != 0) throw duplicate(i, name);
+          seen = markSeen(seen, F_TS, i, name);
           ts = readTs(p, i);
         }
         case "value" -> {
-          bit = F_VALUE;
-          if ((seen & bit) != 0) throw duplicate(i, name);
+          seen = markSeen(seen, F_VALUE, i, name);
           value = readValue(p, i);
         }
         case "quality" -> {
-          bit = F_QUALITY;
-          if ((seen & bit) != 0) throw duplicate(i, name);
+          seen = markSeen(seen, F_QUALITY, i, name);
           quality = readQuality(p, i);
         }
         default -> throw new InvalidInput(
             "samples[" + i + "] has unknown field " + quote(name) + "; the fields are tag, ts, value, quality");
       }
-      seen |= bit;
     }
     // nextFieldName() returned null inside an object: the parser is on END_OBJECT.
     if (seen != F_ALL) {
@@ -266,8 +256,12 @@ public final class IngestParser {
     return e;
   }
 
-  private static InvalidInput duplicate(int i, String field) {
-    return new InvalidInput("samples[" + i + "] has duplicate field \"" + field + "\"");
+  /** {@code seen} with {@code bit} added; a field sample i already had is an error. */
+  private static int markSeen(int seen, int bit, int i, String field) {
+    if ((seen & bit) != 0) {
+      throw new InvalidInput("samples[" + i + "] has duplicate field \"" + field + "\"");
+    }
+    return seen | bit;
   }
 
   // ---------------------------------------------------------------------------------------------

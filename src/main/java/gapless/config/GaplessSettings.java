@@ -35,7 +35,14 @@ public record GaplessSettings(
     Duration recoveryStartTimeout,
     Duration recoveryProbeTimeout,
     Duration recoveryFetchTimeout,
-    Duration recoveryFinishTimeout) {
+    Duration recoveryFinishTimeout,
+    Duration collectorRestartMinBackoff,
+    Duration collectorRestartMaxBackoff,
+    double collectorRestartRandomFactor,
+    Duration httpAskTimeout,
+    Duration httpEntityTimeout,
+    Duration ingestReplyMargin,
+    Duration recordStopTimeout) {
 
   public static GaplessSettings from(Config root) {
     Config c = root.getConfig("gapless");
@@ -70,7 +77,14 @@ public record GaplessSettings(
         c.getDuration("recovery.start-timeout"),
         c.getDuration("recovery.probe-timeout"),
         c.getDuration("recovery.fetch-timeout"),
-        c.getDuration("recovery.finish-timeout"));
+        c.getDuration("recovery.finish-timeout"),
+        c.getDuration("ingest.restart-min-backoff"),
+        c.getDuration("ingest.restart-max-backoff"),
+        c.getDouble("ingest.restart-random-factor"),
+        c.getDuration("http.ask-timeout"),
+        c.getDuration("http.entity-timeout"),
+        c.getDuration("http.ingest-reply-margin"),
+        c.getDuration("shutdown.record-stop-timeout"));
   }
 
   public boolean isStorageNode() {

@@ -30,7 +30,7 @@ public final class BatchCodec {
       byte[] reason = batch.reason().getBytes(StandardCharsets.UTF_8);
       ByteBuffer out = ByteBuffer.allocate(11 + Varints.MAX_BYTES + reason.length);
       out.put((byte) VERSION).put((byte) KIND_STATUS).putLong(batch.acceptedAt());
-      out.put((byte) batch.status().ordinal());
+      out.put((byte) batch.status().code());
       putBytes(out, reason);
       return toArray(out);
     }
@@ -72,7 +72,7 @@ public final class BatchCodec {
     int kind = in.get() & 0xff;
     long acceptedAt = in.getLong();
     if (kind == KIND_STATUS) {
-      CollectorStatus status = CollectorStatus.values()[in.get() & 0xff];
+      CollectorStatus status = CollectorStatus.fromCode(in.get() & 0xff);
       return Batch.ofStatus(seq, acceptedAt, status, readString(in));
     }
     if (kind != KIND_SAMPLES) {

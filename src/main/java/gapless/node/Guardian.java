@@ -36,14 +36,13 @@ public final class Guardian {
   public static Behavior<Void> create(
       GaplessSettings settings, Optional<SampleStore> store, CompletableFuture<ServerBinding> started) {
     return Behaviors.setup(ctx -> {
-      DispatcherSelector io = DispatcherSelector.fromConfig("gapless-store-dispatcher");
-      ActorRef<EventLog.Command> eventLog =
-          ctx.spawn(EventLog.create(settings.nodeId(), settings.logDir()), "event-log", io);
+      ActorRef<EventLog.Command> eventLog = ctx.spawn(EventLog.create(settings.nodeId(), settings.logDir()),
+          "event-log", DispatcherSelector.fromConfig("gapless-event-log-dispatcher"));
       Optional<ActorRef<ReplicaHost.Command>> host =
           store.map(s -> ctx.spawn(ReplicaHost.create(settings, s, eventLog, RecoveryCoordinator::create), "replicas"));
       host.ifPresent(h -> {
         ctx.spawn(NodeSupervisor.create(settings, h), "supervisor");
-        recordStopOnShutdown(ctx.getSystem(), h);
+        recordStopOnShutdown(ctx.getSystem(), h, settings.recordStopTimeout());
       });
       Optional<ActorRef<IngestGateway.Command>> gateway =
           Cluster.get(ctx.getSystem()).selfMember().hasRole("gateway")
@@ -65,14 +64,15 @@ public final class Guardian {
    * Before the node stops serving, every replica records the target event: SHUTDOWN for an
    * operator's stop (SIGTERM), SERVER_OFFLINE when the cluster downed this node.
    */
-  private static void recordStopOnShutdown(akka.actor.typed.ActorSystem<?> system, ActorRef<ReplicaHost.Command> host) {
+  private static void recordStopOnShutdown(
+      akka.actor.typed.ActorSystem<?> system, ActorRef<ReplicaHost.Command> host, Duration timeout) {
     CoordinatedShutdown cs = CoordinatedShutdown.get(system);
     cs.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "gapless-record-stop", () -> {
       StopReason reason = cs.getShutdownReason()
           .filter(r -> r.equals(CoordinatedShutdown.clusterDowningReason()))
           .map(r -> StopReason.SERVER_OFFLINE).orElse(StopReason.SHUTDOWN);
       return AskPattern.<ReplicaHost.Command, Done>ask(host, r -> new ReplicaHost.StopAllRecording(reason, r),
-          Duration.ofSeconds(4), system.scheduler());
+          timeout, system.scheduler());
     });
   }
 }

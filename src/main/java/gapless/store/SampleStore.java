@@ -3,7 +3,6 @@ package gapless.store;
 import static org.fusesource.leveldbjni.JniDBFactory.factory;
 
 import gapless.model.Batch;
-import gapless.model.BatchCodec;
 import gapless.model.EncodedBatch;
 import gapless.model.Sample;
 import gapless.model.Validation;
@@ -21,12 +20,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.iq80.leveldb.DB;
 import org.iq80.leveldb.DBException;
 import org.iq80.leveldb.DBIterator;
 import org.iq80.leveldb.Options;
-import org.iq80.leveldb.Range;
 import org.iq80.leveldb.ReadOptions;
 import org.iq80.leveldb.WriteBatch;
 import org.iq80.leveldb.WriteOptions;
@@ -102,14 +101,8 @@ public final class SampleStore implements AutoCloseable {
    * each blob, its tag-index blocks, and the collector's registry entry. Writing a seq again with
    * the same blob rewrites the same keys with the same values, so redelivery is harmless. A seq's
    * blob never changes upstream (replicas compare checksums), so old index keys are not looked for.
-   */
-  public void write(String collector, List<EncodedBatch> batches) {
-    write(collector, batches, batches.stream().map(b -> BatchCodec.decode(b.seq(), b.blob())).toList());
-  }
-
-  /**
-   * As {@link #write(String, List)}, for a caller that has decoded the batches already
-   * ({@code decoded.get(i)} is {@code batches.get(i)}), so the hot path decodes each batch once.
+   * The caller has decoded the batches already ({@code decoded.get(i)} is {@code batches.get(i)}),
+   * so the hot path decodes each batch once.
    */
   public void write(String collector, List<EncodedBatch> batches, List<Batch> decoded) {
     requireCollector(collector);
@@ -167,29 +160,16 @@ public final class SampleStore implements AutoCloseable {
     // Recovery reads old history once; keep it from evicting the blocks queries are using.
     ReadOptions noCache = new ReadOptions().fillCache(false);
     return withOpenDb(() -> {
-      long bytes = 0;
-      try (DBIterator it = db.iterator(noCache)) {
-        for (it.seek(start); it.hasNext(); ) {
-          Map.Entry<byte[], byte[]> e = it.next();
-          byte[] key = e.getKey();
-          if (!StoreKeys.startsWith(key, prefix)) {
-            break;
-          }
-          long seq = StoreKeys.seqOfBatchKey(key);
-          if (seq > toSeq) {
-            break;
-          }
-          out.add(new EncodedBatch(seq, e.getValue()));
-          bytes += e.getValue().length;
-          if (bytes >= maxBytes) {
-            break;
-          }
+      long[] bytes = {0};
+      scan(noCache, start, prefix, "scan", e -> {
+        long seq = StoreKeys.seqOfBatchKey(e.getKey());
+        if (seq > toSeq) {
+          return false;
         }
-      } catch (IOException e) {
-        throw new UncheckedIOException("sample store scan failed in " + dir, e);
-      } catch (DBException e) {
-        throw new IllegalStateException("sample store scan failed in " + dir, e);
-      }
+        out.add(new EncodedBatch(seq, e.getValue()));
+        bytes[0] += e.getValue().length;
+        return bytes[0] < maxBytes;
+      });
       return out;
     });
   }
@@ -220,34 +200,24 @@ public final class SampleStore implements AutoCloseable {
       // Blocks of one bucket come in seq order, not ts order, so a bucket is sorted as a whole
       // before it joins the result; buckets themselves come in time order.
       List<Sample> bucketSamples = new ArrayList<>();
-      long currentBucket = -1;
-      try (DBIterator it = db.iterator()) {
-        for (it.seek(start); it.hasNext(); ) {
-          Map.Entry<byte[], byte[]> e = it.next();
-          byte[] key = e.getKey();
-          if (!StoreKeys.startsWith(key, prefix)) {
-            break;
-          }
-          long bucket = StoreKeys.bucketOfTagKey(key);
-          if (bucket > toBucket) {
-            break;
-          }
-          if (bucket != currentBucket) {
-            appendSorted(bucketSamples, result);
-            // One sample past the limit is enough to know the answer is truncated.
-            if (result.size() > limit) {
-              break;
-            }
-            currentBucket = bucket;
-          }
-          TagBlock.decodeInto(tag, e.getValue(), from, toTsInclusive, bucketSamples);
+      long[] currentBucket = {-1};
+      scan(new ReadOptions(), start, prefix, "query", e -> {
+        long bucket = StoreKeys.bucketOfTagKey(e.getKey());
+        if (bucket > toBucket) {
+          return false;
         }
-        appendSorted(bucketSamples, result);
-      } catch (IOException e) {
-        throw new UncheckedIOException("sample store query failed in " + dir, e);
-      } catch (DBException e) {
-        throw new IllegalStateException("sample store query failed in " + dir, e);
-      }
+        if (bucket != currentBucket[0]) {
+          appendSorted(bucketSamples, result);
+          // One sample past the limit is enough to know the answer is truncated.
+          if (result.size() > limit) {
+            return false;
+          }
+          currentBucket[0] = bucket;
+        }
+        TagBlock.decodeInto(tag, e.getValue(), from, toTsInclusive, bucketSamples);
+        return true;
+      });
+      appendSorted(bucketSamples, result);
       return null;
     });
     boolean truncated = result.size() > limit;
@@ -259,29 +229,8 @@ public final class SampleStore implements AutoCloseable {
     byte[] prefix = StoreKeys.registryPrefix();
     return withOpenDb(() -> {
       List<String> out = new ArrayList<>();
-      try (DBIterator it = db.iterator()) {
-        for (it.seek(prefix); it.hasNext(); ) {
-          byte[] key = it.next().getKey();
-          if (!StoreKeys.startsWith(key, prefix)) {
-            break;
-          }
-          out.add(StoreKeys.collectorOfRegistryKey(key));
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException("sample store scan failed in " + dir, e);
-      } catch (DBException e) {
-        throw new IllegalStateException("sample store scan failed in " + dir, e);
-      }
+      scan(new ReadOptions(), prefix, prefix, "scan", e -> out.add(StoreKeys.collectorOfRegistryKey(e.getKey())));
       return out;
-    });
-  }
-
-  /** LevelDB's estimate of the bytes on disk for all keys; lags recent writes still in memory. */
-  public long approximateSize() {
-    return withOpenDb(() -> {
-      // Every key starts with a lowercase type letter, so [0x00, 0xff) covers them all.
-      long[] sizes = db.getApproximateSizes(new Range(new byte[] {0}, new byte[] {(byte) 0xff}));
-      return sizes[0];
     });
   }
 
@@ -316,6 +265,26 @@ public final class SampleStore implements AutoCloseable {
             StoreKeys.tagKey(collector, byTag.getKey(), byBucket.getKey(), seq),
             TagBlock.encode(byBucket.getValue()));
       }
+    }
+  }
+
+  /**
+   * Visits the entries from {@code start} on, in key order, while their key starts with
+   * {@code prefix} and {@code visit} returns true. The iterator is closed however the scan ends.
+   * Runs inside {@link #withOpenDb}; a failure names the operation ({@code what}).
+   */
+  private void scan(ReadOptions options, byte[] start, byte[] prefix, String what, Predicate<Map.Entry<byte[], byte[]>> visit) {
+    try (DBIterator it = db.iterator(options)) {
+      for (it.seek(start); it.hasNext(); ) {
+        Map.Entry<byte[], byte[]> e = it.next();
+        if (!StoreKeys.startsWith(e.getKey(), prefix) || !visit.test(e)) {
+          break;
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("sample store " + what + " failed in " + dir, e);
+    } catch (DBException e) {
+      throw new IllegalStateException("sample store " + what + " failed in " + dir, e);
     }
   }
 

@@ -84,11 +84,6 @@ public final class StoreKeys {
     return getLong(key, key.length - 16);
   }
 
-  /** The seq of a key made by {@link #tagKey}. */
-  public static long seqOfTagKey(byte[] key) {
-    return getLong(key, key.length - 8);
-  }
-
   /** The registry key of {@code collector}. */
   public static byte[] registryKey(String collector) {
     byte[] c = utf8(collector);

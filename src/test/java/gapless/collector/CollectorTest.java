@@ -1,23 +1,19 @@
 package gapless.collector;
 
+import static gapless.collector.CollectorFixture.fakeHost;
+import static gapless.collector.CollectorFixture.settings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
-import akka.actor.typed.Behavior;
-import akka.actor.typed.javadsl.Behaviors;
-import akka.actor.typed.receptionist.Receptionist;
-import com.typesafe.config.ConfigFactory;
 import gapless.TestConfig;
 import gapless.config.GaplessSettings;
-import gapless.config.NodeConfig;
 import gapless.model.BatchCodec;
 import gapless.model.CollectorStatus;
 import gapless.model.Sample;
 import gapless.replica.Replica;
-import gapless.replica.ReplicaHost;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,36 +42,8 @@ class CollectorTest {
     testKit.shutdownTestKit();
   }
 
-  private static GaplessSettings settings(String prefix, int maxBuffered) {
-    return GaplessSettings.from(NodeConfig.complete(ConfigFactory.parseString(
-        "gapless.node-id = gw1\n"
-            + "akka.cluster.roles = [gateway]\n"
-            + "gapless.storage-nodes = [" + prefix + "1, " + prefix + "2, " + prefix + "3]\n"
-            + "gapless.ingest.ack-timeout = 700ms\n"
-            + "gapless.ingest.retry-interval = 300ms\n"
-            + "gapless.ingest.max-buffered-batches = " + maxBuffered + "\n")));
-  }
-
-  /** A replica host that acks every batch at once and reports it to {@code seen}. */
-  private static Behavior<ReplicaHost.Command> fakeHost(String node, ActorRef<Replica.StoreBatch> seen) {
-    return Behaviors.setup(ctx -> {
-      ctx.getSystem().receptionist().tell(Receptionist.register(ReplicaHost.serviceKey(node), ctx.getSelf()));
-      return Behaviors.receive(ReplicaHost.Command.class)
-          .onMessage(Replica.StoreBatch.class, m -> {
-            seen.tell(m);
-            m.replyTo().tell(new Replica.StoreAck(node, m.collector(), m.seq()));
-            return Behaviors.same();
-          })
-          .build();
-    });
-  }
-
   private static Collector.IngestResult ingest(ActorRef<Collector.Command> c, int samples) {
-    TestProbe<Collector.IngestResult> probe = testKit.createTestProbe();
-    List<Sample> list = java.util.stream.IntStream.range(0, samples)
-        .mapToObj(i -> new Sample("FIC101.PV", 1_700_000_000_000L + i, i, 192)).toList();
-    c.tell(new Collector.Ingest(list, probe.getRef()));
-    return probe.receiveMessage(Duration.ofSeconds(10));
+    return CollectorFixture.ingest(testKit, c, samples);
   }
 
   @Test

@@ -10,6 +10,7 @@ import gapless.config.NodeConfig.InvalidConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,6 +69,8 @@ class NodeConfigTest {
     // From cluster.conf (included) and gapless-akka.conf.
     assertEquals(3, c.getStringList("akka.cluster.seed-nodes").size());
     assertEquals("cluster", c.getString("akka.actor.provider"));
+    // The event log's own single thread, apart from the LevelDB pool (Guardian spawns it there).
+    assertEquals(1, c.getInt("gapless-event-log-dispatcher.thread-pool-executor.fixed-pool-size"));
     // Journal and snapshots follow the data directory (default data/<node-id>).
     Path data = Path.of("data/s1").toAbsolutePath();
     assertEquals(data, s.dataDir().toAbsolutePath());
@@ -94,6 +97,22 @@ class NodeConfigTest {
     GaplessSettings s = GaplessSettings.from(NodeConfig.load(write("ok.conf", VALID_STORAGE)));
     assertEquals("s1", s.nodeId());
     assertEquals(10000, s.maxSamplesPerBatch(), "reference.conf default");
+  }
+
+  @Test
+  void timeoutsComeFromReferenceConfAndCanBeOverridden() throws IOException {
+    GaplessSettings s = GaplessSettings.from(NodeConfig.load(write("ok.conf", VALID_STORAGE)));
+    assertEquals(Duration.ofSeconds(5), s.httpAskTimeout());
+    assertEquals(Duration.ofSeconds(5), s.httpEntityTimeout());
+    assertEquals(Duration.ofSeconds(3), s.ingestReplyMargin());
+    assertEquals(Duration.ofSeconds(4), s.recordStopTimeout());
+    assertEquals(Duration.ofMillis(200), s.collectorRestartMinBackoff());
+    assertEquals(Duration.ofSeconds(10), s.collectorRestartMaxBackoff());
+    assertEquals(0.2, s.collectorRestartRandomFactor());
+    GaplessSettings o = GaplessSettings.from(NodeConfig.load(write("o.conf", VALID_STORAGE
+        + "gapless.http.ask-timeout = 2s\ngapless.shutdown.record-stop-timeout = 1500ms\n")));
+    assertEquals(Duration.ofSeconds(2), o.httpAskTimeout());
+    assertEquals(Duration.ofMillis(1500), o.recordStopTimeout());
   }
 
   @Test

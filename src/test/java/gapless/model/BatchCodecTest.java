@@ -62,6 +62,17 @@ class BatchCodecTest {
   }
 
   @Test
+  void statusIsWrittenAsItsCodeAndAnUnknownCodeIsRefused() {
+    byte[] blob = BatchCodec.encode(Batch.ofStatus(4, 1000, CollectorStatus.STOPPED, ""));
+    // version, kind, acceptedAt (8 bytes), then the status code.
+    assertEquals(CollectorStatus.STOPPED.code(), blob[10]);
+    byte[] unknown = blob.clone();
+    unknown[10] = 9;
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BatchCodec.decode(4, unknown));
+    assertTrue(e.getMessage().contains("status code 9"), e.getMessage());
+  }
+
+  @Test
   void encodingAndChecksumAreStable() {
     Batch batch = Batch.ofSamples(3, 1000, List.of(new Sample("t", 2000, 1.0, 192)));
     byte[] a = BatchCodec.encode(batch);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -47,7 +48,8 @@ class StoreKeysTest {
     assertTrue(cmp(k1, k2) < 0);
     assertTrue(cmp(k2, k3) < 0);
     assertEquals(2, StoreKeys.bucketOfTagKey(k3));
-    assertEquals(256, StoreKeys.seqOfTagKey(k3));
+    // The seq is the last 8 bytes, big-endian.
+    assertEquals(256, ByteBuffer.wrap(k3, k3.length - 8, 8).getLong());
     byte[] prefix = StoreKeys.tagPrefix("c", "t");
     assertTrue(StoreKeys.startsWith(k3, prefix));
     assertFalse(StoreKeys.startsWith(StoreKeys.tagKey("c", "t:x", 1, 1), prefix));
