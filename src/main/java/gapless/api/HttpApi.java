@@ -34,7 +34,7 @@ import gapless.events.ClusterEvent;
 import gapless.events.EventLog;
 import gapless.model.Sample;
 import gapless.replica.Placement;
-import gapless.replica.Replica;
+import gapless.replica.ReplicaProtocol;
 import gapless.replica.ReplicaHost;
 import gapless.replica.ReplicaView;
 import java.time.Duration;
@@ -204,8 +204,8 @@ public final class HttpApi extends AllDirectives {
             CompletionStage<Route> answer = target.thenCompose(h -> h.isEmpty()
                 ? CompletableFuture.completedFuture(json(StatusCodes.SERVICE_UNAVAILABLE,
                     Json.error("no replica of " + id + " is reachable")))
-                : AskPattern.<ReplicaHost.Command, Replica.SampleAnswer>ask(h.get(),
-                        replyTo -> new Replica.QuerySamples(id, t, fromTs, toTs, lim, replyTo), ASK_TIMEOUT, system.scheduler())
+                : AskPattern.<ReplicaHost.Command, ReplicaProtocol.SampleAnswer>ask(h.get(),
+                        replyTo -> new ReplicaProtocol.QuerySamples(id, t, fromTs, toTs, lim, replyTo), ASK_TIMEOUT, system.scheduler())
                     .thenApply(this::queryAnswer));
             return onSuccess(answer.exceptionally(e ->
                 json(StatusCodes.SERVICE_UNAVAILABLE, Json.error("query failed: " + rootMessage(e)))), r -> r);
@@ -226,7 +226,7 @@ public final class HttpApi extends AllDirectives {
     }
   }
 
-  private Route queryAnswer(Replica.SampleAnswer a) {
+  private Route queryAnswer(ReplicaProtocol.SampleAnswer a) {
     ObjectNode o = Json.object().put("collector", a.collector()).put("tag", a.tag()).put("node", a.node());
     ArrayNode samples = o.putArray("samples");
     for (Sample s : a.decodeSamples()) {
@@ -243,7 +243,7 @@ public final class HttpApi extends AllDirectives {
     for (String node : placement.replicaSet(collector)) {
       views.add(findHost(node).thenCompose(h -> h.isEmpty()
           ? CompletableFuture.completedFuture(Optional.<Map.Entry<ActorRef<ReplicaHost.Command>, ReplicaView>>empty())
-          : AskPattern.<ReplicaHost.Command, ReplicaView>ask(h.get(), r -> new Replica.GetView(collector, r), ASK_TIMEOUT, system.scheduler())
+          : AskPattern.<ReplicaHost.Command, ReplicaView>ask(h.get(), r -> new ReplicaProtocol.GetView(collector, r), ASK_TIMEOUT, system.scheduler())
               .thenApply(v -> Optional.of(Map.entry(h.get(), v)))
               .exceptionally(e -> Optional.empty()))
           .toCompletableFuture());
@@ -281,7 +281,7 @@ public final class HttpApi extends AllDirectives {
     return AskPattern.<ReplicaHost.Command, ReplicaHost.CollectorList>ask(host.get(), ReplicaHost.ListCollectors::new, ASK_TIMEOUT, system.scheduler())
         .thenCompose(list -> {
           List<CompletableFuture<ReplicaView>> views = list.collectors().stream()
-              .map(c -> AskPattern.<ReplicaHost.Command, ReplicaView>ask(host.get(), r -> new Replica.GetView(c, r), ASK_TIMEOUT, system.scheduler())
+              .map(c -> AskPattern.<ReplicaHost.Command, ReplicaView>ask(host.get(), r -> new ReplicaProtocol.GetView(c, r), ASK_TIMEOUT, system.scheduler())
                   .toCompletableFuture())
               .toList();
           return CompletableFuture.allOf(views.toArray(CompletableFuture[]::new))
@@ -301,7 +301,7 @@ public final class HttpApi extends AllDirectives {
         .thenCompose(list -> !list.collectors().contains(id)
             ? CompletableFuture.completedFuture(json(StatusCodes.NOT_FOUND,
                 Json.error("node " + settings.nodeId() + " holds no replica of " + id)))
-            : AskPattern.<ReplicaHost.Command, ReplicaView>ask(host.get(), r -> new Replica.GetView(id, r), ASK_TIMEOUT, system.scheduler())
+            : AskPattern.<ReplicaHost.Command, ReplicaView>ask(host.get(), r -> new ReplicaProtocol.GetView(id, r), ASK_TIMEOUT, system.scheduler())
                 .thenApply(v -> json(StatusCodes.OK, Json.replica(v).toString())));
     return onSuccess(answer, r -> r);
   }

@@ -20,7 +20,7 @@ import gapless.model.BatchCodec;
 import gapless.model.CollectorStatus;
 import gapless.model.Sample;
 import gapless.replica.Placement;
-import gapless.replica.Replica;
+import gapless.replica.ReplicaProtocol;
 import gapless.replica.ReplicaHost;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,7 +67,7 @@ public final class Collector extends EventSourcedBehavior<Collector.Command, Col
   // Local only (adapters and timers), never serialized.
   private record HostsChanged(Receptionist.Listing listing) implements Command, NoSerializationVerificationNeeded {}
 
-  private record Acked(Replica.StoreAck ack) implements Command, NoSerializationVerificationNeeded {}
+  private record Acked(ReplicaProtocol.StoreAck ack) implements Command, NoSerializationVerificationNeeded {}
 
   private record AckTimeout(long seq) implements Command, NoSerializationVerificationNeeded {}
 
@@ -108,7 +108,7 @@ public final class Collector extends EventSourcedBehavior<Collector.Command, Col
   private final String collector;
   private final GaplessSettings settings;
   private final List<String> replicaSet;
-  private final ActorRef<Replica.StoreAck> ackAdapter;
+  private final ActorRef<ReplicaProtocol.StoreAck> ackAdapter;
 
   // Not persisted: rebuilt from the receptionist and the buffer after a restart.
   private final Map<String, ActorRef<ReplicaHost.Command>> hosts = new HashMap<>();
@@ -126,7 +126,7 @@ public final class Collector extends EventSourcedBehavior<Collector.Command, Col
     this.collector = collector;
     this.settings = settings;
     this.replicaSet = new Placement(settings.storageNodes(), settings.replicationFactor()).replicaSet(collector);
-    this.ackAdapter = context.messageAdapter(Replica.StoreAck.class, Acked::new);
+    this.ackAdapter = context.messageAdapter(ReplicaProtocol.StoreAck.class, Acked::new);
     ActorRef<Receptionist.Listing> listingAdapter = context.messageAdapter(Receptionist.Listing.class, HostsChanged::new);
     ReplicaHost.subscribe(context.getSystem(), replicaSet, listingAdapter);
     timers.startTimerWithFixedDelay(Tick.RETRY, settings.retryInterval());
@@ -194,7 +194,7 @@ public final class Collector extends EventSourcedBehavior<Collector.Command, Col
     for (String node : replicaSet) {
       ActorRef<ReplicaHost.Command> host = hosts.get(node);
       if (host != null && !skip.contains(node)) {
-        host.tell(new Replica.StoreBatch(collector, seq, blob, ackAdapter));
+        host.tell(new ReplicaProtocol.StoreBatch(collector, seq, blob, ackAdapter));
       }
     }
   }
@@ -282,7 +282,7 @@ public final class Collector extends EventSourcedBehavior<Collector.Command, Col
     for (Map.Entry<Long, byte[]> e : state.buffer().entrySet()) {
       InFlight f = inFlight.get(e.getKey());
       if (!deliveredNotRecorded.contains(e.getKey()) && (f == null || !f.acked.contains(node))) {
-        host.tell(new Replica.StoreBatch(collector, e.getKey(), e.getValue(), ackAdapter));
+        host.tell(new ReplicaProtocol.StoreBatch(collector, e.getKey(), e.getValue(), ackAdapter));
       }
     }
   }

@@ -17,7 +17,7 @@ import gapless.model.EncodedBatch;
 import gapless.model.SeqRange;
 import gapless.model.SeqRanges;
 import gapless.replica.RecoveryRecord;
-import gapless.replica.Replica;
+import gapless.replica.ReplicaProtocol;
 import gapless.replica.ReplicaHost;
 import gapless.replica.ReplicaServices;
 import java.time.Duration;
@@ -53,15 +53,15 @@ public final class Recovery extends AbstractBehavior<Recovery.Command> {
   /** Messages a recovery handles; all local (adapters and timers). */
   interface Command extends NoSerializationVerificationNeeded {}
 
-  private record Started(Replica.RecoveryInfo info) implements Command {}
+  private record Started(ReplicaProtocol.RecoveryInfo info) implements Command {}
 
   private record Listed(Receptionist.Listing listing) implements Command {}
 
-  private record Indexed(Replica.EventIndex index) implements Command {}
+  private record Indexed(ReplicaProtocol.EventIndex index) implements Command {}
 
-  private record Chunk(Replica.BatchChunk chunk) implements Command {}
+  private record Chunk(ReplicaProtocol.BatchChunk chunk) implements Command {}
 
-  private record Stored(Replica.StoreAck ack) implements Command {}
+  private record Stored(ReplicaProtocol.StoreAck ack) implements Command {}
 
   private record SlotTimeout(int slot, long request) implements Command {}
 
@@ -102,12 +102,12 @@ public final class Recovery extends AbstractBehavior<Recovery.Command> {
   private final String node;
   private final List<String> siblings;
   private final long startNanos = System.nanoTime();
-  private final ActorRef<Replica.StoreAck> storedAdapter;
-  private final ActorRef<Replica.BatchChunk> chunkAdapter;
+  private final ActorRef<ReplicaProtocol.StoreAck> storedAdapter;
+  private final ActorRef<ReplicaProtocol.BatchChunk> chunkAdapter;
 
-  private Replica.RecoveryInfo info;
+  private ReplicaProtocol.RecoveryInfo info;
   private final Map<String, ActorRef<ReplicaHost.Command>> reachable = new LinkedHashMap<>();
-  private final Map<String, Replica.EventIndex> indexes = new LinkedHashMap<>();
+  private final Map<String, ReplicaProtocol.EventIndex> indexes = new LinkedHashMap<>();
   private final ArrayDeque<Task> tasks = new ArrayDeque<>();
   private final Slot[] slots = {new Slot(), new Slot()};
   private final Set<String> failedSources = new HashSet<>();
@@ -140,9 +140,9 @@ public final class Recovery extends AbstractBehavior<Recovery.Command> {
     this.coordinator = coordinator;
     this.node = services.node();
     this.siblings = services.placement().replicaSet(collector).stream().filter(n -> !n.equals(node)).toList();
-    this.storedAdapter = context.messageAdapter(Replica.StoreAck.class, Stored::new);
-    this.chunkAdapter = context.messageAdapter(Replica.BatchChunk.class, Chunk::new);
-    host.tell(new Replica.StartRecovery(collector, context.messageAdapter(Replica.RecoveryInfo.class, Started::new)));
+    this.storedAdapter = context.messageAdapter(ReplicaProtocol.StoreAck.class, Stored::new);
+    this.chunkAdapter = context.messageAdapter(ReplicaProtocol.BatchChunk.class, Chunk::new);
+    host.tell(new ReplicaProtocol.StartRecovery(collector, context.messageAdapter(ReplicaProtocol.RecoveryInfo.class, Started::new)));
   }
 
   @Override
@@ -183,8 +183,8 @@ public final class Recovery extends AbstractBehavior<Recovery.Command> {
     if (!reachable.containsKey(sib)) {
       ReplicaHost.reachableHost(l.listing()).ifPresent(h -> {
         reachable.put(sib, h);
-        h.tell(new Replica.EventsAfter(collector, info.confirmed().getOrDefault(sib, 0L),
-            getContext().messageAdapter(Replica.EventIndex.class, Indexed::new)));
+        h.tell(new ReplicaProtocol.EventsAfter(collector, info.confirmed().getOrDefault(sib, 0L),
+            getContext().messageAdapter(ReplicaProtocol.EventIndex.class, Indexed::new)));
       });
     }
     return this;
@@ -220,7 +220,7 @@ public final class Recovery extends AbstractBehavior<Recovery.Command> {
           : "no sibling answered which events it holds after the confirmed seq");
     }
     SeqRanges siblingsHold = SeqRanges.EMPTY;
-    for (Replica.EventIndex idx : indexes.values()) {
+    for (ReplicaProtocol.EventIndex idx : indexes.values()) {
       siblingsHold = siblingsHold.union(idx.held());
     }
     SeqRanges missing = siblingsHold.minus(info.held());
@@ -243,7 +243,7 @@ public final class Recovery extends AbstractBehavior<Recovery.Command> {
 
   private List<String> holders(SeqRange r) {
     return indexes.values().stream().filter(idx -> idx.held().clip(r.from(), r.to()).count() == r.size())
-        .map(Replica.EventIndex::node).toList();
+        .map(ReplicaProtocol.EventIndex::node).toList();
   }
 
   /**
@@ -262,7 +262,7 @@ public final class Recovery extends AbstractBehavior<Recovery.Command> {
           continue;
         }
         SeqRanges left = SeqRanges.of(slice);
-        for (Replica.EventIndex idx : indexes.values()) {
+        for (ReplicaProtocol.EventIndex idx : indexes.values()) {
           SeqRanges part = left.intersect(idx.held());
           for (SeqRange p : part.ranges()) {
             tasks.add(new Task(p, holders(p)));
@@ -315,13 +315,13 @@ public final class Recovery extends AbstractBehavior<Recovery.Command> {
     Slot slot = slots[i];
     slot.request++;
     sourcesUsed.add(slot.source);
-    reachable.get(slot.source).tell(new Replica.FetchBatches(collector, slot.nextFrom, slot.task.range().to(),
+    reachable.get(slot.source).tell(new ReplicaProtocol.FetchBatches(collector, slot.nextFrom, slot.task.range().to(),
         services.settings().recoveryChunkBytes(), chunkAdapter));
     timers.startSingleTimer("slot-" + i, new SlotTimeout(i, slot.request), services.settings().recoveryAskTimeout());
   }
 
   private Behavior<Command> onChunk(Chunk c) {
-    Replica.BatchChunk chunk = c.chunk();
+    ReplicaProtocol.BatchChunk chunk = c.chunk();
     for (int i = 0; i < SLOTS; i++) {
       Slot slot = slots[i];
       if (slot.task != null && slot.awaitingAcks.isEmpty() && chunk.node().equals(slot.source)
@@ -337,7 +337,7 @@ public final class Recovery extends AbstractBehavior<Recovery.Command> {
           slot.awaitingAcks.add(b.seq());
           slot.chunkSamples += BatchCodec.sampleCount(b.blob());
           slot.chunkBytes += b.blob().length;
-          host.tell(new Replica.StoreBatch(collector, b.seq(), b.blob(), storedAdapter));
+          host.tell(new ReplicaProtocol.StoreBatch(collector, b.seq(), b.blob(), storedAdapter));
         }
         return this;
       }
@@ -418,7 +418,7 @@ public final class Recovery extends AbstractBehavior<Recovery.Command> {
     timers.cancelAll();
     RecoveryRecord record = batches == 0 ? null
         : new RecoveryRecord(filled.ranges(), List.copyOf(sourcesUsed), batches, samples, bytes, millis(), System.currentTimeMillis());
-    host.tell(new Replica.FinishRecovery(collector, record, complete, getContext().messageAdapter(Done.class, Finished::new)));
+    host.tell(new ReplicaProtocol.FinishRecovery(collector, record, complete, getContext().messageAdapter(Done.class, Finished::new)));
     return this;
   }
 

@@ -17,7 +17,28 @@ import akka.persistence.typed.javadsl.EventHandler;
 import akka.persistence.typed.javadsl.EventSourcedBehavior;
 import akka.persistence.typed.javadsl.RetentionCriteria;
 import akka.persistence.typed.javadsl.SignalHandler;
-import gapless.CborSerializable;
+import gapless.replica.ReplicaEvent.BatchStored;
+import gapless.replica.ReplicaEvent.GapRecovered;
+import gapless.replica.ReplicaEvent.PeerSyncConfirmed;
+import gapless.replica.ReplicaEvent.PeerUnreachable;
+import gapless.replica.ReplicaEvent.RecordingResumed;
+import gapless.replica.ReplicaEvent.RecordingStopped;
+import gapless.replica.ReplicaProtocol.BatchChunk;
+import gapless.replica.ReplicaProtocol.Command;
+import gapless.replica.ReplicaProtocol.EventIndex;
+import gapless.replica.ReplicaProtocol.EventsAfter;
+import gapless.replica.ReplicaProtocol.FetchBatches;
+import gapless.replica.ReplicaProtocol.FinishRecovery;
+import gapless.replica.ReplicaProtocol.GetView;
+import gapless.replica.ReplicaProtocol.PeerLost;
+import gapless.replica.ReplicaProtocol.QuerySamples;
+import gapless.replica.ReplicaProtocol.RecoveryInfo;
+import gapless.replica.ReplicaProtocol.SampleAnswer;
+import gapless.replica.ReplicaProtocol.StartRecovery;
+import gapless.replica.ReplicaProtocol.StopRecording;
+import gapless.replica.ReplicaProtocol.StoreAck;
+import gapless.replica.ReplicaProtocol.StoreBatch;
+import gapless.replica.ReplicaProtocol.SyncStatus;
 import gapless.events.ClusterEvent;
 import gapless.events.EventLog;
 import gapless.model.Batch;
@@ -54,95 +75,11 @@ import akka.persistence.typed.javadsl.EffectBuilder;
  * sides confirmed (throttled), serves their recoveries ({@link EventsAfter}, {@link FetchBatches}),
  * and asks for a recovery of its own when it stays behind them.
  */
-public final class Replica extends EventSourcedBehavior<Replica.Command, Replica.Event, ReplicaState> {
-
-  /** Messages a replica handles. */
-  public interface Command extends CborSerializable {}
-
-  /** A command for the replica of one collector; the {@link ReplicaHost} routes it by collector. */
-  public interface CollectorCommand extends Command, ReplicaHost.Command {
-    String collector();
-  }
-
-  // ---- ingest and reads
-
-  /** Store one batch (idempotent by seq) and answer {@link StoreAck} once it is durable. */
-  public record StoreBatch(String collector, long seq, byte[] blob, ActorRef<StoreAck> replyTo)
-      implements CollectorCommand {}
-
-  /** Answer to {@link StoreBatch}: the batch is durable on {@code node}. */
-  public record StoreAck(String node, String collector, long seq) implements CborSerializable {}
-
-  /** Samples of one tag with {@code from <= ts <= to}, at most {@code limit}. */
-  public record QuerySamples(
-      String collector, String tag, long from, long to, int limit, ActorRef<SampleAnswer> replyTo)
-      implements CollectorCommand {}
-
-  /**
-   * Answer to {@link QuerySamples}. The samples travel encoded (about 13 bytes each) so a large
-   * answer stays within one Artery frame.
-   */
-  public record SampleAnswer(
-      String node, String collector, String tag, long contiguousSeq, byte[] encodedSamples,
-      List<StopInterval> gaps, boolean truncated)
-      implements CborSerializable {
-
-    public List<Sample> decodeSamples() {
-      return BatchCodec.decode(0, encodedSamples).samples();
-    }
-  }
-
-  /** Ask for this replica's {@link ReplicaView}. */
-  public record GetView(String collector, ActorRef<ReplicaView> replyTo) implements CollectorCommand {}
-
-  // ---- siblings
-
-  /** A sibling's periodic report: it holds 1..contiguousSeq of the collector. */
-  public record SyncStatus(String collector, String peer, long contiguousSeq) implements CollectorCommand {}
-
-  /** From a recovering sibling: what do you hold after {@code afterSeq}? */
-  public record EventsAfter(String collector, long afterSeq, ActorRef<EventIndex> replyTo) implements CollectorCommand {}
-
-  /**
-   * Answer to {@link EventsAfter}: the seq ranges held after {@code afterSeq} (ranges, never one
-   * entry per batch), the collector's status changes after it, and the highest seq held.
-   */
-  public record EventIndex(
-      String node, String collector, long afterSeq, SeqRanges held, List<StatusMark> statusMarks, long highestSeq)
-      implements CborSerializable {}
-
-  /** From a recovering sibling: the batches held in {@code [fromSeq, toSeq]}, up to about maxBytes. */
-  public record FetchBatches(String collector, long fromSeq, long toSeq, long maxBytes, ActorRef<BatchChunk> replyTo)
-      implements CollectorCommand {}
-
-  /** Answer to {@link FetchBatches}, in seq order; empty when nothing in the range is held. */
-  public record BatchChunk(String node, String collector, long fromSeq, long toSeq, List<EncodedBatch> batches)
-      implements CborSerializable {}
-
-  // ---- supervision and local recovery
-
-  /** This node stopped recording (lost the cluster, or shuts down). Answered once recorded. */
-  public record StopRecording(String collector, StopReason reason, ActorRef<Done> replyTo) implements CollectorCommand {}
-
-  /** A sibling's node became unreachable or was removed. */
-  public record PeerLost(String collector, String peer) implements CollectorCommand {}
-
-  /** The local recovery starts: answer what this replica holds and what it confirmed. */
-  public record StartRecovery(String collector, ActorRef<RecoveryInfo> replyTo) implements CollectorCommand {}
-
-  public record RecoveryInfo(String collector, SeqRanges held, Map<String, Long> confirmed, ServerStop serverStop)
-      implements CborSerializable {}
-
-  /**
-   * The local recovery ended. {@code filled} (null when nothing was moved) is recorded as
-   * {@code GapRecovered}; when {@code complete}, an open server stop ends with {@code RecordingResumed}.
-   */
-  public record FinishRecovery(String collector, RecoveryRecord filled, boolean complete, ActorRef<Done> replyTo)
-      implements CollectorCommand {}
+public final class Replica extends EventSourcedBehavior<Command, ReplicaEvent, ReplicaState> {
 
   // ---- local only
 
-  private record WriteDone(List<StoreBatch> group, List<Event> events, Throwable failure)
+  private record WriteDone(List<StoreBatch> group, List<ReplicaEvent> events, Throwable failure)
       implements Command, NoSerializationVerificationNeeded {}
 
   private record SiblingsChanged(Receptionist.Listing listing) implements Command, NoSerializationVerificationNeeded {}
@@ -151,41 +88,6 @@ public final class Replica extends EventSourcedBehavior<Replica.Command, Replica
     SYNC_TICK,
     CHECK_STARTUP
   }
-
-  // ---- events
-
-  /** State events in the replica's journal. Each carries its source node and local time. */
-  public sealed interface Event extends CborSerializable
-      permits BatchStored, RecordingStopped, RecordingResumed, PeerUnreachable, PeerSyncConfirmed, GapRecovered {}
-
-  /** The batch {@code seq} is durable in this node's sample store. */
-  public record BatchStored(
-      String node, long seq, long acceptedAt, int samples, int bytes, long minTs, long maxTs, long checksum, long time)
-      implements Event {}
-
-  /**
-   * The target event: recording stopped here. For {@code COLLECTOR_STOPPED}, {@code seq} is the
-   * status change's seq, {@code at} the gateway time and {@code detail} the collector's reason;
-   * otherwise {@code seq} is the highest seq held when this node stopped and {@code at} its time.
-   */
-  public record RecordingStopped(
-      String node, StopReason reason, long seq, long contiguousSeq, String detail, long at, long time)
-      implements Event {}
-
-  /** Recording resumed: the collector runs again, or a recovery closed this node's stop. */
-  public record RecordingResumed(String node, ResumeReason reason, long seq, String detail, long at, long time)
-      implements Event {}
-
-  /** A sibling's node became unreachable; {@code confirmedSeq} is what both sides last confirmed. */
-  public record PeerUnreachable(String node, String peer, long confirmedSeq, long time) implements Event {}
-
-  /** This replica and {@code peer} both hold 1..seq. */
-  public record PeerSyncConfirmed(String node, String peer, long seq, long time) implements Event {}
-
-  /** The missing-event information: what a recovery filled, from where, at what cost. */
-  public record GapRecovered(
-      String node, List<SeqRange> ranges, List<String> sources, long batches, long samples, long bytes, long millis, long time)
-      implements Event {}
 
   private final ActorContext<Command> context;
   private final String collector;
@@ -254,7 +156,7 @@ public final class Replica extends EventSourcedBehavior<Replica.Command, Replica
   }
 
   @Override
-  public CommandHandler<Command, Event, ReplicaState> commandHandler() {
+  public CommandHandler<Command, ReplicaEvent, ReplicaState> commandHandler() {
     return newCommandHandlerBuilder()
         .forAnyState()
         .onCommand(StoreBatch.class, this::onStoreBatch)
@@ -278,7 +180,7 @@ public final class Replica extends EventSourcedBehavior<Replica.Command, Replica
         .build();
   }
 
-  private <T> Effect<Event, ReplicaState> reply(ActorRef<T> to, T message) {
+  private <T> Effect<ReplicaEvent, ReplicaState> reply(ActorRef<T> to, T message) {
     to.tell(message);
     return Effect().none();
   }
@@ -291,7 +193,7 @@ public final class Replica extends EventSourcedBehavior<Replica.Command, Replica
 
   // ---- ingest
 
-  private Effect<Event, ReplicaState> onStoreBatch(ReplicaState state, StoreBatch cmd) {
+  private Effect<ReplicaEvent, ReplicaState> onStoreBatch(ReplicaState state, StoreBatch cmd) {
     if (state.holds(cmd.seq())) {
       cmd.replyTo().tell(new StoreAck(node, collector, cmd.seq()));
       return Effect().none();
@@ -315,10 +217,10 @@ public final class Replica extends EventSourcedBehavior<Replica.Command, Replica
     waiting.clear();
     writing = true;
     long now = now();
-    CompletableFuture<List<Event>> written = CompletableFuture.supplyAsync(() -> {
+    CompletableFuture<List<ReplicaEvent>> written = CompletableFuture.supplyAsync(() -> {
       List<EncodedBatch> encoded = new ArrayList<>(firstBySeq.size());
       List<Batch> decoded = new ArrayList<>(firstBySeq.size());
-      List<Event> events = new ArrayList<>(firstBySeq.size() + 1);
+      List<ReplicaEvent> events = new ArrayList<>(firstBySeq.size() + 1);
       for (StoreBatch b : firstBySeq.values()) {
         Batch batch = BatchCodec.decode(b.seq(), b.blob());
         encoded.add(new EncodedBatch(b.seq(), b.blob()));
@@ -331,7 +233,7 @@ public final class Replica extends EventSourcedBehavior<Replica.Command, Replica
     context.pipeToSelf(written, (events, failure) -> new WriteDone(group, events, failure));
   }
 
-  private List<Event> eventsFor(Batch batch, byte[] blob, long now) {
+  private List<ReplicaEvent> eventsFor(Batch batch, byte[] blob, long now) {
     List<Sample> samples = batch.samples();
     long minTs = samples.stream().mapToLong(Sample::ts).min().orElse(batch.acceptedAt());
     long maxTs = samples.stream().mapToLong(Sample::ts).max().orElse(batch.acceptedAt());
@@ -340,13 +242,13 @@ public final class Replica extends EventSourcedBehavior<Replica.Command, Replica
     if (!batch.isStatusChange()) {
       return List.of(stored);
     }
-    Event status = batch.status() == CollectorStatus.STOPPED
+    ReplicaEvent status = batch.status() == CollectorStatus.STOPPED
         ? new RecordingStopped(node, StopReason.COLLECTOR_STOPPED, batch.seq(), 0, batch.reason(), batch.acceptedAt(), now)
         : new RecordingResumed(node, ResumeReason.COLLECTOR_RUNNING, batch.seq(), batch.reason(), batch.acceptedAt(), now);
     return List.of(stored, status);
   }
 
-  private Effect<Event, ReplicaState> onWriteDone(ReplicaState state, WriteDone done) {
+  private Effect<ReplicaEvent, ReplicaState> onWriteDone(ReplicaState state, WriteDone done) {
     if (done.failure() != null) {
       // Nothing is acked: the gateway sends again, or recovery fetches it later.
       context.getLog().error("Storing [{}] batches of [{}] failed", done.group().size(), collector, done.failure());
@@ -368,7 +270,7 @@ public final class Replica extends EventSourcedBehavior<Replica.Command, Replica
     });
   }
 
-  private void logStatusChange(Event e) {
+  private void logStatusChange(ReplicaEvent e) {
     if (e instanceof RecordingStopped s) {
       // A collector stop is a mark in the collector's history; the replica's own progress is beside the point.
       boolean collectorStop = s.reason() == StopReason.COLLECTOR_STOPPED;
@@ -383,7 +285,7 @@ public final class Replica extends EventSourcedBehavior<Replica.Command, Replica
     services.eventLog().tell(new EventLog.Emit(ClusterEvent.ofCollector(node, event, collector, fields)));
   }
 
-  private Effect<Event, ReplicaState> onQuery(ReplicaState state, QuerySamples q) {
+  private Effect<ReplicaEvent, ReplicaState> onQuery(ReplicaState state, QuerySamples q) {
     int limit = Math.max(1, Math.min(q.limit(), services.settings().maxQuerySamples()));
     List<StopInterval> gaps = state.stopsOverlapping(q.from(), q.to());
     long contiguous = state.held().contiguous();
@@ -401,14 +303,14 @@ public final class Replica extends EventSourcedBehavior<Replica.Command, Replica
 
   // ---- siblings
 
-  private Effect<Event, ReplicaState> onSiblingsChanged(ReplicaState state, SiblingsChanged msg) {
+  private Effect<ReplicaEvent, ReplicaState> onSiblingsChanged(ReplicaState state, SiblingsChanged msg) {
     String sibling = ReplicaHost.nodeOf(msg.listing());
     ReplicaHost.reachableHost(msg.listing())
         .ifPresentOrElse(h -> siblingHosts.put(sibling, h), () -> siblingHosts.remove(sibling));
     return Effect().none();
   }
 
-  private Effect<Event, ReplicaState> onSyncTick(ReplicaState state) {
+  private Effect<ReplicaEvent, ReplicaState> onSyncTick(ReplicaState state) {
     long contiguous = state.held().contiguous();
     ticksSinceSent++;
     if (contiguous > 0 && (contiguous != lastSentContiguous || ticksSinceSent >= 10)) {
@@ -439,7 +341,7 @@ public final class Replica extends EventSourcedBehavior<Replica.Command, Replica
     }
   }
 
-  private Effect<Event, ReplicaState> onSyncStatus(ReplicaState state, SyncStatus s) {
+  private Effect<ReplicaEvent, ReplicaState> onSyncStatus(ReplicaState state, SyncStatus s) {
     peerContiguous.put(s.peer(), s.contiguousSeq());
     long confirmed = Math.min(state.held().contiguous(), s.contiguousSeq());
     long persisted = state.confirmedWith(s.peer());
@@ -453,7 +355,7 @@ public final class Replica extends EventSourcedBehavior<Replica.Command, Replica
     return Effect().persist(new PeerSyncConfirmed(node, s.peer(), confirmed, now()));
   }
 
-  private Effect<Event, ReplicaState> onFetch(ReplicaState state, FetchBatches f) {
+  private Effect<ReplicaEvent, ReplicaState> onFetch(ReplicaState state, FetchBatches f) {
     CompletableFuture.supplyAsync(() -> services.store().readBatches(collector, f.fromSeq(), f.toSeq(), f.maxBytes()), storeExecutor)
         .whenComplete((batches, failure) -> {
           if (failure != null) {
@@ -468,7 +370,7 @@ public final class Replica extends EventSourcedBehavior<Replica.Command, Replica
 
   // ---- stops and recovery
 
-  private Effect<Event, ReplicaState> onStartup(ReplicaState state) {
+  private Effect<ReplicaEvent, ReplicaState> onStartup(ReplicaState state) {
     if (lastSequenceNumber(context) > 0 && state.isRecording()) {
       // The last run ended while recording: it crashed, and may have missed anything after this.
       return stop(state, StopReason.UNCLEAN_SHUTDOWN);
@@ -476,7 +378,7 @@ public final class Replica extends EventSourcedBehavior<Replica.Command, Replica
     return Effect().none();
   }
 
-  private Effect<Event, ReplicaState> onStopRecording(ReplicaState state, StopRecording cmd) {
+  private Effect<ReplicaEvent, ReplicaState> onStopRecording(ReplicaState state, StopRecording cmd) {
     if (!state.isRecording()) {
       cmd.replyTo().tell(Done.getInstance());
       return Effect().none();
@@ -484,14 +386,14 @@ public final class Replica extends EventSourcedBehavior<Replica.Command, Replica
     return stop(state, cmd.reason()).thenRun(s -> cmd.replyTo().tell(Done.getInstance()));
   }
 
-  private EffectBuilder<Event, ReplicaState> stop(ReplicaState state, StopReason reason) {
+  private EffectBuilder<ReplicaEvent, ReplicaState> stop(ReplicaState state, StopReason reason) {
     RecordingStopped e = new RecordingStopped(node, reason, state.held().highest(), state.held().contiguous(), "", now(), now());
     return Effect().persist(e).thenRun(s -> logStatusChange(e));
   }
 
-  private Effect<Event, ReplicaState> onFinishRecovery(ReplicaState state, FinishRecovery f) {
+  private Effect<ReplicaEvent, ReplicaState> onFinishRecovery(ReplicaState state, FinishRecovery f) {
     recovering = false;
-    List<Event> events = new ArrayList<>(2);
+    List<ReplicaEvent> events = new ArrayList<>(2);
     RecoveryRecord r = f.filled();
     if (r != null) {
       events.add(new GapRecovered(node, r.ranges(), r.sources(), r.batches(), r.samples(), r.bytes(), r.millis(), now()));
@@ -507,7 +409,7 @@ public final class Replica extends EventSourcedBehavior<Replica.Command, Replica
   }
 
   @Override
-  public EventHandler<ReplicaState, Event> eventHandler() {
+  public EventHandler<ReplicaState, ReplicaEvent> eventHandler() {
     return newEventHandlerBuilder()
         .forAnyState()
         .onEvent(BatchStored.class, (state, e) -> state.withBatch(e.seq(), e.checksum(), e.samples(), e.bytes()))

@@ -37,7 +37,7 @@ import java.util.Optional;
  */
 public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
 
-  /** Messages the host handles; {@link Replica.CollectorCommand}s are routed to the replica. */
+  /** Messages the host handles; {@link ReplicaProtocol.CollectorCommand}s are routed to the replica. */
   public interface Command extends CborSerializable {}
 
   /** List the collectors this node holds a replica of. */
@@ -94,7 +94,7 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
   private final ReplicaServices services;
   private final Executor storeExecutor;
   private final ActorRef<RecoveryRequest> recovery;
-  private final Map<String, ActorRef<Replica.Command>> replicas = new HashMap<>();
+  private final Map<String, ActorRef<ReplicaProtocol.Command>> replicas = new HashMap<>();
   private final List<ActorRef<Done>> stopWaiters = new ArrayList<>();
   private int stopsPending;
 
@@ -121,7 +121,7 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(Replica.CollectorCommand.class, this::route)
+        .onMessage(ReplicaProtocol.CollectorCommand.class, this::route)
         .onMessage(Opened.class, o -> {
           o.collectors().forEach(this::replicaOf);
           return this;
@@ -142,8 +142,8 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
         .build();
   }
 
-  private Behavior<Command> route(Replica.CollectorCommand cmd) {
-    ActorRef<Replica.Command> replica = replicas.get(cmd.collector());
+  private Behavior<Command> route(ReplicaProtocol.CollectorCommand cmd) {
+    ActorRef<ReplicaProtocol.Command> replica = replicas.get(cmd.collector());
     // Placement is only worked out for a collector seen here for the first time, not per message.
     if (replica == null && !services.placement().holds(settings.nodeId(), cmd.collector())) {
       getContext().getLog().warn("Dropped [{}]: node [{}] holds no replica of [{}]",
@@ -154,7 +154,7 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
     return this;
   }
 
-  private ActorRef<Replica.Command> replicaOf(String collector) {
+  private ActorRef<ReplicaProtocol.Command> replicaOf(String collector) {
     return replicas.computeIfAbsent(collector,
         id -> getContext().spawn(Replica.create(id, services, recovery), "replica-" + id));
   }
@@ -177,9 +177,9 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
   private Behavior<Command> onStopAll(StopAllRecording cmd) {
     stopWaiters.add(cmd.replyTo());
     ActorRef<Done> adapter = getContext().messageAdapter(Done.class, StopRecorded::new);
-    for (Map.Entry<String, ActorRef<Replica.Command>> r : replicas.entrySet()) {
+    for (Map.Entry<String, ActorRef<ReplicaProtocol.Command>> r : replicas.entrySet()) {
       stopsPending++;
-      r.getValue().tell(new Replica.StopRecording(r.getKey(), cmd.reason(), adapter));
+      r.getValue().tell(new ReplicaProtocol.StopRecording(r.getKey(), cmd.reason(), adapter));
     }
     return answerStopWaitersIfDone();
   }
@@ -201,7 +201,7 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
   private Behavior<Command> onPeerDown(PeerDown p) {
     replicas.forEach((collector, replica) -> {
       if (services.placement().holds(p.peer(), collector)) {
-        replica.tell(new Replica.PeerLost(collector, p.peer()));
+        replica.tell(new ReplicaProtocol.PeerLost(collector, p.peer()));
       }
     });
     return this;

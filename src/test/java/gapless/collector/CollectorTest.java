@@ -16,7 +16,7 @@ import gapless.config.NodeConfig;
 import gapless.model.BatchCodec;
 import gapless.model.CollectorStatus;
 import gapless.model.Sample;
-import gapless.replica.Replica;
+import gapless.replica.ReplicaProtocol;
 import gapless.replica.ReplicaHost;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -57,13 +57,13 @@ class CollectorTest {
   }
 
   /** A replica host that acks every batch at once and reports it to {@code seen}. */
-  private static Behavior<ReplicaHost.Command> fakeHost(String node, ActorRef<Replica.StoreBatch> seen) {
+  private static Behavior<ReplicaHost.Command> fakeHost(String node, ActorRef<ReplicaProtocol.StoreBatch> seen) {
     return Behaviors.setup(ctx -> {
       ctx.getSystem().receptionist().tell(Receptionist.register(ReplicaHost.serviceKey(node), ctx.getSelf()));
       return Behaviors.receive(ReplicaHost.Command.class)
-          .onMessage(Replica.StoreBatch.class, m -> {
+          .onMessage(ReplicaProtocol.StoreBatch.class, m -> {
             seen.tell(m);
-            m.replyTo().tell(new Replica.StoreAck(node, m.collector(), m.seq()));
+            m.replyTo().tell(new ReplicaProtocol.StoreAck(node, m.collector(), m.seq()));
             return Behaviors.same();
           })
           .build();
@@ -80,7 +80,7 @@ class CollectorTest {
 
   @Test
   void assignsConsecutiveSeqsAndAnswersStoredOnWriteQuorum() {
-    TestProbe<Replica.StoreBatch> seen = testKit.createTestProbe();
+    TestProbe<ReplicaProtocol.StoreBatch> seen = testKit.createTestProbe();
     for (String n : List.of("a1", "a2", "a3")) {
       testKit.spawn(fakeHost(n, seen.getRef()));
     }
@@ -91,13 +91,13 @@ class CollectorTest {
       assertEquals(seq, r.seq());
       assertTrue(r.acks() >= 2, "acks " + r.acks());
     }
-    Replica.StoreBatch first = seen.receiveMessage();
+    ReplicaProtocol.StoreBatch first = seen.receiveMessage();
     assertEquals(5, BatchCodec.decode(first.seq(), first.blob()).samples().size());
   }
 
   @Test
   void buffersBelowQuorumThenForwardsWhenAReplicaAppears() {
-    TestProbe<Replica.StoreBatch> seenB1 = testKit.createTestProbe();
+    TestProbe<ReplicaProtocol.StoreBatch> seenB1 = testKit.createTestProbe();
     testKit.spawn(fakeHost("b1", seenB1.getRef()));
     ActorRef<Collector.Command> c = testKit.spawn(Collector.create("cb", settings("b", 100)));
     Collector.IngestResult r = ingest(c, 3);
@@ -105,7 +105,7 @@ class CollectorTest {
     assertEquals(1, r.acks());
     assertEquals(1, r.seq());
 
-    TestProbe<Replica.StoreBatch> seenB2 = testKit.createTestProbe();
+    TestProbe<ReplicaProtocol.StoreBatch> seenB2 = testKit.createTestProbe();
     testKit.spawn(fakeHost("b2", seenB2.getRef()));
     assertEquals(1, seenB2.receiveMessage(Duration.ofSeconds(5)).seq());
     // With W = 2 reached the next batch is stored at once.
@@ -121,7 +121,7 @@ class CollectorTest {
     assertEquals(Collector.Outcome.REJECTED, full.outcome());
     assertTrue(full.error().contains("buffer"), full.error());
 
-    TestProbe<Replica.StoreBatch> seen = testKit.createTestProbe();
+    TestProbe<ReplicaProtocol.StoreBatch> seen = testKit.createTestProbe();
     testKit.spawn(fakeHost("c1", seen.getRef()));
     testKit.spawn(fakeHost("c2", seen.getRef()));
     // Once the buffer drains, the next batch takes seq 3: the rejected one used no seq.
@@ -137,7 +137,7 @@ class CollectorTest {
 
   @Test
   void seqContinuesAfterRestartAndStatusChangesTakeASeq() {
-    TestProbe<Replica.StoreBatch> seen = testKit.createTestProbe();
+    TestProbe<ReplicaProtocol.StoreBatch> seen = testKit.createTestProbe();
     for (String n : List.of("d1", "d2")) {
       testKit.spawn(fakeHost(n, seen.getRef()));
     }

@@ -20,7 +20,7 @@ import gapless.model.EncodedBatch;
 import gapless.model.SeqRange;
 import gapless.model.SeqRanges;
 import gapless.replica.RecoveryTrigger;
-import gapless.replica.Replica;
+import gapless.replica.ReplicaProtocol;
 import gapless.replica.ReplicaHost;
 import gapless.replica.ReplicaView;
 import gapless.store.SampleStore;
@@ -78,19 +78,19 @@ class RecoveryTest {
 
   /** A sibling holding {@code batches}; when {@code silent} it lists them but never sends one. */
   private static Behavior<ReplicaHost.Command> sibling(
-      String node, NavigableMap<Long, byte[]> batches, boolean silent, ConcurrentLinkedQueue<Replica.FetchBatches> fetches) {
+      String node, NavigableMap<Long, byte[]> batches, boolean silent, ConcurrentLinkedQueue<ReplicaProtocol.FetchBatches> fetches) {
     return Behaviors.setup(ctx -> {
       ctx.getSystem().receptionist().tell(Receptionist.register(ReplicaHost.serviceKey(node), ctx.getSelf()));
       return Behaviors.receive(ReplicaHost.Command.class)
-          .onMessage(Replica.EventsAfter.class, m -> {
+          .onMessage(ReplicaProtocol.EventsAfter.class, m -> {
             SeqRanges held = SeqRanges.EMPTY;
             for (long seq : batches.tailMap(m.afterSeq(), false).keySet()) {
               held = held.add(seq);
             }
-            m.replyTo().tell(new Replica.EventIndex(node, m.collector(), m.afterSeq(), held, List.of(), batches.lastKey()));
+            m.replyTo().tell(new ReplicaProtocol.EventIndex(node, m.collector(), m.afterSeq(), held, List.of(), batches.lastKey()));
             return Behaviors.same();
           })
-          .onMessage(Replica.FetchBatches.class, m -> {
+          .onMessage(ReplicaProtocol.FetchBatches.class, m -> {
             fetches.add(m);
             if (!silent) {
               List<EncodedBatch> chunk = new ArrayList<>();
@@ -102,7 +102,7 @@ class RecoveryTest {
                 chunk.add(new EncodedBatch(e.getKey(), e.getValue()));
                 size += e.getValue().length;
               }
-              m.replyTo().tell(new Replica.BatchChunk(node, m.collector(), m.fromSeq(), m.toSeq(), chunk));
+              m.replyTo().tell(new ReplicaProtocol.BatchChunk(node, m.collector(), m.fromSeq(), m.toSeq(), chunk));
             }
             return Behaviors.same();
           })
@@ -120,15 +120,15 @@ class RecoveryTest {
   }
 
   private static void storeLocally(ActorRef<ReplicaHost.Command> host, String collector, NavigableMap<Long, byte[]> batches) {
-    TestProbe<Replica.StoreAck> acks = testKit.createTestProbe();
-    batches.forEach((seq, blob) -> host.tell(new Replica.StoreBatch(collector, seq, blob, acks.getRef())));
+    TestProbe<ReplicaProtocol.StoreAck> acks = testKit.createTestProbe();
+    batches.forEach((seq, blob) -> host.tell(new ReplicaProtocol.StoreBatch(collector, seq, blob, acks.getRef())));
     batches.forEach((seq, blob) -> acks.receiveMessage(Duration.ofSeconds(10)));
   }
 
   private static ReplicaView awaitRecovered(ActorRef<ReplicaHost.Command> host, String collector, long contiguous) {
     TestProbe<ReplicaView> probe = testKit.createTestProbe();
     return probe.awaitAssert(Duration.ofSeconds(20), Duration.ofMillis(200), () -> {
-      host.tell(new Replica.GetView(collector, probe.getRef()));
+      host.tell(new ReplicaProtocol.GetView(collector, probe.getRef()));
       ReplicaView v = probe.receiveMessage();
       assertEquals(contiguous, v.contiguousSeq());
       assertTrue(v.lastRecovery() != null && !v.recovering());
@@ -154,7 +154,7 @@ class RecoveryTest {
   @Test
   void pullsExactlyTheMissingRangesFromSiblings() {
     TestProbe<EventLog.Command> log = testKit.createTestProbe();
-    ConcurrentLinkedQueue<Replica.FetchBatches> fetches = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<ReplicaProtocol.FetchBatches> fetches = new ConcurrentLinkedQueue<>();
     NavigableMap<Long, byte[]> all = history(60);
     testKit.spawn(sibling("a2", all, false, fetches));
     testKit.spawn(sibling("a3", all, false, fetches));
@@ -177,8 +177,8 @@ class RecoveryTest {
   @Test
   void aSiblingThatStopsAnsweringIsReplacedByAnother() {
     TestProbe<EventLog.Command> log = testKit.createTestProbe();
-    ConcurrentLinkedQueue<Replica.FetchBatches> silentFetches = new ConcurrentLinkedQueue<>();
-    ConcurrentLinkedQueue<Replica.FetchBatches> goodFetches = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<ReplicaProtocol.FetchBatches> silentFetches = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<ReplicaProtocol.FetchBatches> goodFetches = new ConcurrentLinkedQueue<>();
     // Two slices of missing seqs, so each sibling is preferred for one of them.
     NavigableMap<Long, byte[]> all = history(1500);
     testKit.spawn(sibling("b2", all, true, silentFetches));
