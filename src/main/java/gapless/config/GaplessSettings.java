@@ -31,7 +31,8 @@ public record GaplessSettings(
     Duration recoveryAskTimeout,
     Duration recoveryRetryAfter,
     int maxQuerySamples,
-    long bucketMillis) {
+    long bucketMillis,
+    int syncHeartbeatIntervals) {
 
   public static GaplessSettings from(Config root) {
     Config c = root.getConfig("gapless");
@@ -62,7 +63,8 @@ public record GaplessSettings(
         c.getDuration("recovery.ask-timeout"),
         c.getDuration("recovery.retry-after"),
         c.getInt("query.max-samples"),
-        c.getLong("query.bucket-millis"));
+        c.getLong("query.bucket-millis"),
+        c.getInt("replica.heartbeat-intervals"));
   }
 
   public boolean isStorageNode() {
