@@ -34,14 +34,12 @@ import gapless.events.ClusterEvent;
 import gapless.events.EventLog;
 import gapless.model.Sample;
 import gapless.replica.Placement;
+import gapless.replica.QueryRouting;
 import gapless.replica.ReplicaProtocol;
 import gapless.replica.ReplicaHost;
 import gapless.replica.ReplicaView;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -64,7 +62,7 @@ public final class HttpApi extends AllDirectives {
   private final Optional<ActorRef<ReplicaHost.Command>> host;
   private final ActorRef<EventLog.Command> eventLog;
   private final IngestParser parser;
-  private final Placement placement;
+  private final QueryRouting<ActorRef<ReplicaHost.Command>> routing;
 
   public HttpApi(
       ActorSystem<?> system,
@@ -78,7 +76,18 @@ public final class HttpApi extends AllDirectives {
     this.host = host;
     this.eventLog = eventLog;
     this.parser = new IngestParser(settings.maxSamplesPerBatch());
-    this.placement = new Placement(settings.storageNodes(), settings.replicationFactor());
+    this.routing = new QueryRouting<>(new Placement(settings.storageNodes(), settings.replicationFactor()),
+        new QueryRouting.Directory<>() {
+          @Override
+          public CompletionStage<Optional<ActorRef<ReplicaHost.Command>>> reachableHost(String node) {
+            return findHost(node);
+          }
+
+          @Override
+          public CompletionStage<ReplicaView> view(ActorRef<ReplicaHost.Command> host, String collector) {
+            return AskPattern.ask(host, r -> new ReplicaProtocol.GetView(collector, r), ASK_TIMEOUT, system.scheduler());
+          }
+        });
   }
 
   public CompletionStage<ServerBinding> bind() {
@@ -200,7 +209,7 @@ public final class HttpApi extends AllDirectives {
             }
             CompletionStage<Optional<ActorRef<ReplicaHost.Command>>> target = local
                 ? CompletableFuture.completedFuture(host)
-                : bestReplicaHost(id);
+                : routing.bestReplica(id);
             CompletionStage<Route> answer = target.thenCompose(h -> h.isEmpty()
                 ? CompletableFuture.completedFuture(json(StatusCodes.SERVICE_UNAVAILABLE,
                     Json.error("no replica of " + id + " is reachable")))
@@ -235,23 +244,6 @@ public final class HttpApi extends AllDirectives {
     o.set("gaps", Json.stops(a.gaps()));
     o.put("truncated", a.truncated());
     return json(StatusCodes.OK, o.toString());
-  }
-
-  /** The reachable replica of the collector that holds the longest contiguous history. */
-  private CompletionStage<Optional<ActorRef<ReplicaHost.Command>>> bestReplicaHost(String collector) {
-    List<CompletableFuture<Optional<Map.Entry<ActorRef<ReplicaHost.Command>, ReplicaView>>>> views = new ArrayList<>();
-    for (String node : placement.replicaSet(collector)) {
-      views.add(findHost(node).thenCompose(h -> h.isEmpty()
-          ? CompletableFuture.completedFuture(Optional.<Map.Entry<ActorRef<ReplicaHost.Command>, ReplicaView>>empty())
-          : AskPattern.<ReplicaHost.Command, ReplicaView>ask(h.get(), r -> new ReplicaProtocol.GetView(collector, r), ASK_TIMEOUT, system.scheduler())
-              .thenApply(v -> Optional.of(Map.entry(h.get(), v)))
-              .exceptionally(e -> Optional.empty()))
-          .toCompletableFuture());
-    }
-    return CompletableFuture.allOf(views.toArray(CompletableFuture[]::new)).thenApply(x -> views.stream()
-        .map(CompletableFuture::join).flatMap(Optional::stream)
-        .max(Comparator.comparingLong(e -> e.getValue().contiguousSeq()))
-        .map(Map.Entry::getKey));
   }
 
   private CompletionStage<Optional<ActorRef<ReplicaHost.Command>>> findHost(String node) {
