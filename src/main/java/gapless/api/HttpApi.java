@@ -20,6 +20,7 @@ import akka.http.javadsl.model.sse.ServerSentEvent;
 import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.PathMatchers;
 import akka.http.javadsl.server.Route;
+import akka.pattern.StatusReply;
 import akka.stream.OverflowStrategy;
 import akka.stream.javadsl.Source;
 import akka.stream.typed.javadsl.ActorSource;
@@ -62,6 +63,7 @@ public final class HttpApi extends AllDirectives {
   private final Optional<ActorRef<ReplicaHost.Command>> host;
   private final ActorRef<EventLog.Command> eventLog;
   private final IngestParser parser;
+  private final Placement placement;
   private final QueryRouting<ActorRef<ReplicaHost.Command>> routing;
 
   public HttpApi(
@@ -76,18 +78,9 @@ public final class HttpApi extends AllDirectives {
     this.host = host;
     this.eventLog = eventLog;
     this.parser = new IngestParser(settings.maxSamplesPerBatch());
-    this.routing = new QueryRouting<>(new Placement(settings.storageNodes(), settings.replicationFactor()),
-        new QueryRouting.Directory<>() {
-          @Override
-          public CompletionStage<Optional<ActorRef<ReplicaHost.Command>>> reachableHost(String node) {
-            return findHost(node);
-          }
-
-          @Override
-          public CompletionStage<ReplicaView> view(ActorRef<ReplicaHost.Command> host, String collector) {
-            return AskPattern.ask(host, r -> new ReplicaProtocol.GetView(collector, r), ASK_TIMEOUT, system.scheduler());
-          }
-        });
+    this.placement = new Placement(settings.storageNodes(), settings.replicationFactor());
+    this.routing = new QueryRouting<>(placement, this::findHost, (h, collector) ->
+        AskPattern.ask(h, r -> new ReplicaProtocol.GetView(collector, r), ASK_TIMEOUT, system.scheduler()));
   }
 
   public CompletionStage<ServerBinding> bind() {
@@ -207,17 +200,19 @@ public final class HttpApi extends AllDirectives {
             if (local && host.isEmpty()) {
               throw new IngestParser.InvalidInput("replica=local needs a storage node; " + settings.nodeId() + " is not one");
             }
+            if (local && !placement.holds(settings.nodeId(), id)) {
+              return json(StatusCodes.NOT_FOUND, Json.error("node " + settings.nodeId() + " holds no replica of " + id));
+            }
             CompletionStage<Optional<ActorRef<ReplicaHost.Command>>> target = local
                 ? CompletableFuture.completedFuture(host)
                 : routing.bestReplica(id);
             CompletionStage<Route> answer = target.thenCompose(h -> h.isEmpty()
                 ? CompletableFuture.completedFuture(json(StatusCodes.SERVICE_UNAVAILABLE,
                     Json.error("no replica of " + id + " is reachable")))
-                : AskPattern.<ReplicaHost.Command, ReplicaProtocol.SampleAnswer>ask(h.get(),
+                : AskPattern.<ReplicaHost.Command, ReplicaProtocol.SampleAnswer>askWithStatus(h.get(),
                         replyTo -> new ReplicaProtocol.QuerySamples(id, t, fromTs, toTs, lim, replyTo), ASK_TIMEOUT, system.scheduler())
                     .thenApply(this::queryAnswer));
-            return onSuccess(answer.exceptionally(e ->
-                json(StatusCodes.SERVICE_UNAVAILABLE, Json.error("query failed: " + rootMessage(e)))), r -> r);
+            return onSuccess(answer.exceptionally(this::queryFailed), r -> r);
           } catch (IngestParser.InvalidInput e) {
             return json(StatusCodes.BAD_REQUEST, Json.error(e.getMessage()));
           }
@@ -233,6 +228,19 @@ public final class HttpApi extends AllDirectives {
     } catch (NumberFormatException e) {
       throw new IngestParser.InvalidInput("query parameter '" + name + "' must be an integer, got '" + value.get() + "'");
     }
+  }
+
+  /**
+   * The replica said why it could not answer (its store failed): a 500 with that reason. No
+   * answer in time (unreachable, overloaded): a 503, worth retrying.
+   */
+  private Route queryFailed(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof StatusReply.ErrorMessage error) {
+        return json(StatusCodes.INTERNAL_SERVER_ERROR, Json.error("query failed: " + error.getMessage()));
+      }
+    }
+    return json(StatusCodes.SERVICE_UNAVAILABLE, Json.error("query failed: " + rootMessage(e)));
   }
 
   private Route queryAnswer(ReplicaProtocol.SampleAnswer a) {

@@ -32,7 +32,10 @@ public record GaplessSettings(
     Duration recoveryRetryAfter,
     int maxQuerySamples,
     long bucketMillis,
-    int syncHeartbeatIntervals) {
+    int syncHeartbeatIntervals,
+    Duration replicaRestartMinBackoff,
+    Duration replicaRestartMaxBackoff,
+    double replicaRestartRandomFactor) {
 
   public static GaplessSettings from(Config root) {
     Config c = root.getConfig("gapless");
@@ -64,7 +67,10 @@ public record GaplessSettings(
         c.getDuration("recovery.retry-after"),
         c.getInt("query.max-samples"),
         c.getLong("query.bucket-millis"),
-        c.getInt("replica.heartbeat-intervals"));
+        c.getInt("replica.heartbeat-intervals"),
+        c.getDuration("replica.restart-backoff.min"),
+        c.getDuration("replica.restart-backoff.max"),
+        c.getDouble("replica.restart-backoff.random-factor"));
   }
 
   public boolean isStorageNode() {

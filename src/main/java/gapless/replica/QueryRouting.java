@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * Chooses which replica answers a query for a collector: of the reachable replicas in its replica
@@ -18,20 +20,19 @@ import java.util.concurrent.CompletionStage;
  */
 public final class QueryRouting<H> {
 
-  /** Finding a node's replica host and asking it for a replica's view. */
-  public interface Directory<H> {
-    /** The node's replica host if it is reachable, else empty. */
-    CompletionStage<Optional<H>> reachableHost(String node);
-
-    CompletionStage<ReplicaView> view(H host, String collector);
-  }
-
   private final Placement placement;
-  private final Directory<H> directory;
+  private final Function<String, CompletionStage<Optional<H>>> reachableHost;
+  private final BiFunction<H, String, CompletionStage<ReplicaView>> view;
 
-  public QueryRouting(Placement placement, Directory<H> directory) {
+  /**
+   * @param reachableHost a node's replica host if it is reachable, else empty
+   * @param view          asks a host for its replica of a collector
+   */
+  public QueryRouting(Placement placement, Function<String, CompletionStage<Optional<H>>> reachableHost,
+      BiFunction<H, String, CompletionStage<ReplicaView>> view) {
     this.placement = placement;
-    this.directory = directory;
+    this.reachableHost = reachableHost;
+    this.view = view;
   }
 
   /**
@@ -41,10 +42,10 @@ public final class QueryRouting<H> {
   public CompletionStage<Optional<H>> bestReplica(String collector) {
     List<CompletableFuture<Optional<Map.Entry<H, ReplicaView>>>> candidates = new ArrayList<>();
     for (String node : placement.replicaSet(collector)) {
-      candidates.add(directory.reachableHost(node)
+      candidates.add(reachableHost.apply(node)
           .thenCompose(h -> h.isEmpty()
               ? CompletableFuture.completedFuture(Optional.<Map.Entry<H, ReplicaView>>empty())
-              : directory.view(h.get(), collector).thenApply(v -> Optional.of(Map.entry(h.get(), v))))
+              : view.apply(h.get(), collector).thenApply(v -> Optional.of(Map.entry(h.get(), v))))
           .exceptionally(e -> Optional.empty())
           .toCompletableFuture());
     }

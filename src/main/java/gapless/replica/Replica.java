@@ -3,12 +3,15 @@ package gapless.replica;
 import akka.Done;
 import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
+import akka.actor.typed.BackoffSupervisorStrategy;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.DispatcherSelector;
+import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.actor.typed.receptionist.Receptionist;
+import akka.pattern.StatusReply;
 import akka.persistence.typed.PersistenceId;
 import akka.persistence.typed.RecoveryCompleted;
 import akka.persistence.typed.javadsl.CommandHandlerWithReply;
@@ -20,18 +23,15 @@ import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.RetentionCriteria;
 import akka.persistence.typed.javadsl.SignalHandler;
 import gapless.events.ClusterEvent;
+import gapless.config.GaplessSettings;
 import gapless.events.EventLog;
-import gapless.model.Batch;
-import gapless.model.BatchCodec;
 import gapless.model.CollectorStatus;
-import gapless.model.EncodedBatch;
 import gapless.replica.ReplicaEvent.BatchStored;
 import gapless.replica.ReplicaEvent.GapRecovered;
 import gapless.replica.ReplicaEvent.PeerSyncConfirmed;
 import gapless.replica.ReplicaEvent.PeerUnreachable;
 import gapless.replica.ReplicaEvent.RecordingResumed;
 import gapless.replica.ReplicaEvent.RecordingStopped;
-import gapless.replica.ReplicaProtocol.BatchChunk;
 import gapless.replica.ReplicaProtocol.Command;
 import gapless.replica.ReplicaProtocol.EventIndex;
 import gapless.replica.ReplicaProtocol.EventsAfter;
@@ -41,7 +41,6 @@ import gapless.replica.ReplicaProtocol.GetView;
 import gapless.replica.ReplicaProtocol.PeerLost;
 import gapless.replica.ReplicaProtocol.QuerySamples;
 import gapless.replica.ReplicaProtocol.RecoveryInfo;
-import gapless.replica.ReplicaProtocol.SampleAnswer;
 import gapless.replica.ReplicaProtocol.StartRecovery;
 import gapless.replica.ReplicaProtocol.StopRecording;
 import gapless.replica.ReplicaProtocol.StoreAck;
@@ -51,9 +50,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
+import java.util.concurrent.CompletionException;
 
 /**
  * This node's replica of one collector. Its journal is the replica's event log: which batches it
@@ -88,7 +87,7 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
   private final ReplicaServices services;
   private final ActorRef<RecoveryRequest> recovery;
   private final String node;
-  private final Executor storeExecutor;
+  private final ReplicaStore store;
 
   // Not persisted, and kept across a restart after a journal failure (this object outlives it).
   private final GroupCommit<StoreBatch> groupCommit = new GroupCommit<>(StoreBatch::seq);
@@ -109,7 +108,7 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
   private Replica(
       ActorContext<Command> context, TimerScheduler<Command> timers, String collector, ReplicaServices services,
       ActorRef<RecoveryRequest> recovery) {
-    super(persistenceId(collector));
+    super(persistenceId(collector), restartOnJournalFailure(services.settings()));
     this.context = context;
     this.timers = timers;
     this.collector = collector;
@@ -117,13 +116,20 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
     this.recovery = recovery;
     this.node = services.node();
     this.replicaSet = services.placement().replicaSet(collector);
-    this.storeExecutor = context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("gapless-store-dispatcher"));
+    this.store = new ReplicaStore(node, collector, services.store(),
+        context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("gapless-store-dispatcher")));
     var s = services.settings();
     this.sync = new SiblingSync(new SiblingSync.Rules(s.confirmEverySeqs(), s.confirmMaxDelay().toMillis(),
         s.syncHeartbeatIntervals(), s.lagIntervals()), now());
     List<String> siblings = replicaSet.stream().filter(n -> !n.equals(node)).toList();
     ReplicaHost.subscribe(context.getSystem(), siblings,
         context.messageAdapter(Receptionist.Listing.class, SiblingsChanged::new));
+  }
+
+  /** A failed journal write restarts the replica (replay, then the lost group again) after a back-off. */
+  private static BackoffSupervisorStrategy restartOnJournalFailure(GaplessSettings s) {
+    return SupervisorStrategy.restartWithBackoff(
+        s.replicaRestartMinBackoff(), s.replicaRestartMaxBackoff(), s.replicaRestartRandomFactor());
   }
 
   @Override
@@ -155,9 +161,11 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
     }
     // A journal write failed and the replica restarted. The node did not crash, so no stop is
     // recorded: the lost group is written again, and anything else missed shows up as lag.
-    context.getLog().warn("Replica of [{}] restarted after a journal failure; [{}] batches go again",
-        collector, groupCommit.waiting());
-    groupCommit.restarted(state::holds).ifPresent(this::write);
+    Optional<GroupCommit.Group<StoreBatch>> again = groupCommit.restarted(state::holds);
+    int batches = again.map(g -> g.members().size()).orElse(0);
+    context.getLog().warn("Replica of [{}] restarted after a journal failure; [{}] batches go again", collector, batches);
+    emit("REPLICA_RESTARTED", "reason", "journal write failed", "batches", batches);
+    again.ifPresent(this::write);
   }
 
   @Override
@@ -207,23 +215,8 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
     return Effect().noReply();
   }
 
-  /** Sends one group to the store in one synced write, off the actor's thread. */
   private void write(GroupCommit.Group<StoreBatch> group) {
-    long now = now();
-    CompletableFuture<List<ReplicaEvent>> written = CompletableFuture.supplyAsync(() -> {
-      List<EncodedBatch> encoded = new ArrayList<>(group.toWrite().size());
-      List<Batch> decoded = new ArrayList<>(group.toWrite().size());
-      List<ReplicaEvent> events = new ArrayList<>(group.toWrite().size() + 1);
-      for (StoreBatch b : group.toWrite()) {
-        Batch batch = BatchCodec.decode(b.seq(), b.blob());
-        encoded.add(new EncodedBatch(b.seq(), b.blob()));
-        decoded.add(batch);
-        events.addAll(ReplicaEvent.stored(node, batch, b.blob(), now));
-      }
-      services.store().write(collector, encoded, decoded);
-      return events;
-    }, storeExecutor);
-    context.pipeToSelf(written, (events, failure) -> new WriteDone(group, events, failure));
+    context.pipeToSelf(store.write(group.toWrite(), now()), (events, failure) -> new WriteDone(group, events, failure));
   }
 
   private ReplyEffect<ReplicaEvent, ReplicaState> onWriteDone(ReplicaState state, WriteDone done) {
@@ -258,16 +251,16 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
 
   private ReplyEffect<ReplicaEvent, ReplicaState> onQuery(ReplicaState state, QuerySamples q) {
     int limit = Math.max(1, Math.min(q.limit(), services.settings().maxQuerySamples()));
-    List<StopInterval> gaps = state.stopsOverlapping(q.from(), q.to());
-    long contiguous = state.held().contiguous();
-    CompletableFuture.supplyAsync(() -> services.store().query(collector, q.tag(), q.from(), q.to(), limit), storeExecutor)
-        .whenComplete((result, failure) -> {
-          if (failure != null) {
-            context.getSystem().log().error("Query of [{}] failed", collector, failure);
+    store.samples(q.tag(), q.from(), q.to(), limit, state.held().contiguous(), state.stopsOverlapping(q.from(), q.to()))
+        .whenComplete((answer, failure) -> {
+          if (failure == null) {
+            q.replyTo().tell(StatusReply.success(answer));
             return;
           }
-          byte[] encoded = BatchCodec.encode(Batch.ofSamples(0, 0, result.samples()));
-          q.replyTo().tell(new SampleAnswer(node, collector, q.tag(), contiguous, encoded, gaps, result.truncated()));
+          // The asker learns why: an empty answer would read as "no samples there".
+          context.getSystem().log().error("Query of [{}] failed", collector, failure);
+          Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+          q.replyTo().tell(StatusReply.error("reading " + collector + " on " + node + " failed: " + cause.getMessage()));
         });
     return Effect().noReply();
   }
@@ -302,15 +295,14 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
   }
 
   private ReplyEffect<ReplicaEvent, ReplicaState> onFetch(ReplicaState state, FetchBatches f) {
-    CompletableFuture.supplyAsync(() -> services.store().readBatches(collector, f.fromSeq(), f.toSeq(), f.maxBytes()), storeExecutor)
-        .whenComplete((batches, failure) -> {
-          if (failure != null) {
-            // No answer: the recovering side times out and asks another sibling.
-            context.getSystem().log().error("Reading batches of [{}] for a sibling failed", collector, failure);
-            return;
-          }
-          f.replyTo().tell(new BatchChunk(node, collector, f.fromSeq(), f.toSeq(), batches));
-        });
+    store.batches(f.fromSeq(), f.toSeq(), f.maxBytes()).whenComplete((chunk, failure) -> {
+      if (failure != null) {
+        // No answer: the recovering side times out and asks another sibling.
+        context.getSystem().log().error("Reading batches of [{}] for a sibling failed", collector, failure);
+        return;
+      }
+      f.replyTo().tell(chunk);
+    });
     return Effect().noReply();
   }
 

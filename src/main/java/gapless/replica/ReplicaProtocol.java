@@ -2,6 +2,7 @@ package gapless.replica;
 
 import akka.Done;
 import akka.actor.typed.ActorRef;
+import akka.pattern.StatusReply;
 import gapless.CborSerializable;
 import gapless.model.BatchCodec;
 import gapless.model.EncodedBatch;
@@ -36,9 +37,12 @@ public final class ReplicaProtocol {
   /** Answer to {@link StoreBatch}: the batch is durable on {@code node}. */
   public record StoreAck(String node, String collector, long seq) implements CborSerializable {}
 
-  /** Samples of one tag with {@code from <= ts <= to}, at most {@code limit}. */
+  /**
+   * Samples of one tag with {@code from <= ts <= to}, at most {@code limit}. Answered with a
+   * {@link SampleAnswer}, or with an error saying why this replica could not read them.
+   */
   public record QuerySamples(
-      String collector, String tag, long from, long to, int limit, ActorRef<SampleAnswer> replyTo)
+      String collector, String tag, long from, long to, int limit, ActorRef<StatusReply<SampleAnswer>> replyTo)
       implements CollectorCommand {}
 
   /**

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.Test;
 
 class QueryRoutingTest {
@@ -16,20 +15,11 @@ class QueryRoutingTest {
 
   /** Hosts are the node ids; {@code contiguous} is what each reachable node's replica holds. */
   private static Optional<String> choose(Map<String, Long> contiguous, String failingView) {
-    QueryRouting<String> routing = new QueryRouting<>(PLACEMENT, new QueryRouting.Directory<>() {
-      @Override
-      public CompletionStage<Optional<String>> reachableHost(String node) {
-        return CompletableFuture.completedFuture(contiguous.containsKey(node) ? Optional.of(node) : Optional.empty());
-      }
-
-      @Override
-      public CompletionStage<ReplicaView> view(String host, String collector) {
-        if (host.equals(failingView)) {
-          return CompletableFuture.failedFuture(new RuntimeException("ask timed out"));
-        }
-        return CompletableFuture.completedFuture(viewOf(host, contiguous.get(host)));
-      }
-    });
+    QueryRouting<String> routing = new QueryRouting<>(PLACEMENT,
+        node -> CompletableFuture.completedFuture(contiguous.containsKey(node) ? Optional.of(node) : Optional.empty()),
+        (host, collector) -> host.equals(failingView)
+            ? CompletableFuture.failedFuture(new RuntimeException("ask timed out"))
+            : CompletableFuture.completedFuture(viewOf(host, contiguous.get(host))));
     return routing.bestReplica(COLLECTOR).toCompletableFuture().join();
   }
 

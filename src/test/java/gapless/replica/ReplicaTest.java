@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
+import akka.pattern.StatusReply;
 import com.typesafe.config.ConfigFactory;
 import gapless.TestBatches;
 import gapless.TestConfig;
@@ -248,12 +249,27 @@ class ReplicaTest {
     assertEquals(CollectorStatus.STOPPED, open.status());
     assertNull(open.stops().get(1).to());
 
-    TestProbe<ReplicaProtocol.SampleAnswer> probe = testKit.createTestProbe();
+    TestProbe<StatusReply<ReplicaProtocol.SampleAnswer>> probe = testKit.createTestProbe();
     replica.tell(new ReplicaProtocol.QuerySamples("stops", "T0.PV", 0, Long.MAX_VALUE, 100, probe.getRef()));
-    ReplicaProtocol.SampleAnswer answer = probe.receiveMessage();
+    ReplicaProtocol.SampleAnswer answer = probe.receiveMessage().getValue();
     assertEquals(2, answer.decodeSamples().size());
     assertEquals(2, answer.gaps().size());
     assertFalse(answer.truncated());
     assertEquals(4, answer.contiguousSeq());
+  }
+
+  @Test
+  void aQueryTheStoreCannotAnswerGetsAnErrorWithTheReason() {
+    SampleStore broken = SampleStore.open(dir.resolve("broken-samples"), 3_600_000L);
+    GaplessSettings settings = settings();
+    ReplicaServices services = new ReplicaServices(settings, broken,
+        new Placement(settings.storageNodes(), settings.replicationFactor()), eventLog.getRef());
+    ActorRef<ReplicaProtocol.Command> replica = testKit.spawn(Replica.create("broken", services, recovery.getRef()));
+    broken.close();
+    TestProbe<StatusReply<ReplicaProtocol.SampleAnswer>> probe = testKit.createTestProbe();
+    replica.tell(new ReplicaProtocol.QuerySamples("broken", "T0.PV", 0, Long.MAX_VALUE, 100, probe.getRef()));
+    StatusReply<ReplicaProtocol.SampleAnswer> reply = probe.receiveMessage(Duration.ofSeconds(10));
+    assertTrue(reply.isError());
+    assertTrue(reply.getError().getMessage().contains("closed"), reply.getError().getMessage());
   }
 }
