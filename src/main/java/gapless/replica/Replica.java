@@ -71,7 +71,7 @@ import java.util.concurrent.CompletionException;
  */
 public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Command, ReplicaEvent, ReplicaState> {
 
-  private record WriteDone(GroupCommit.Group<StoreBatch> group, List<ReplicaEvent> events, Throwable failure)
+  private record WriteDone(int incarnation, GroupCommit.Group<StoreBatch> group, List<ReplicaEvent> events, Throwable failure)
       implements Command, NoSerializationVerificationNeeded {}
 
   private record SiblingsChanged(Receptionist.Listing listing) implements Command, NoSerializationVerificationNeeded {}
@@ -94,7 +94,9 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
   private final SiblingSync sync;
   private final Map<String, ActorRef<ReplicaHost.Command>> siblingHosts = new HashMap<>();
   private boolean recovering;
-  private boolean replayedBefore;
+  // Counts journal replays: a store write started before a restart is written again after it,
+  // so its late completion is ignored and one write stays in flight.
+  private int incarnation;
 
   public static Behavior<Command> create(
       String collector, ReplicaServices services, ActorRef<RecoveryRequest> recovery) {
@@ -154,8 +156,7 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
   private void onReplayed(ReplicaState state) {
     // Started here, not at construction, so a restart never leaves the replica without its tick.
     timers.startTimerWithFixedDelay(SyncTick.INSTANCE, services.settings().syncInterval());
-    if (!replayedBefore) {
-      replayedBefore = true;
+    if (incarnation++ == 0) {
       context.getSelf().tell(StartupCheck.INSTANCE);
       return;
     }
@@ -216,10 +217,14 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
   }
 
   private void write(GroupCommit.Group<StoreBatch> group) {
-    context.pipeToSelf(store.write(group.toWrite(), now()), (events, failure) -> new WriteDone(group, events, failure));
+    int startedIn = incarnation;
+    context.pipeToSelf(store.write(group.toWrite(), now()), (events, failure) -> new WriteDone(startedIn, group, events, failure));
   }
 
   private ReplyEffect<ReplicaEvent, ReplicaState> onWriteDone(ReplicaState state, WriteDone done) {
+    if (done.incarnation() != incarnation) {
+      return Effect().noReply();
+    }
     if (done.failure() != null) {
       // Nothing is acked: the gateway sends again, or recovery fetches it later.
       context.getLog().error("Storing [{}] batches of [{}] failed", done.group().members().size(), collector, done.failure());

@@ -3,6 +3,7 @@ package gapless.replica;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.Test;
 class ReplicaFailureTest {
 
   private static final Duration WAIT = Duration.ofSeconds(10);
+  private static Path dir;
   private static ActorTestKit testKit;
   private static PersistenceTestKit journal;
   private static SampleStore store;
@@ -43,7 +45,7 @@ class ReplicaFailureTest {
 
   @BeforeAll
   static void setUp() throws IOException {
-    Path dir = Files.createTempDirectory("replica-failure-test");
+    dir = Files.createTempDirectory("replica-failure-test");
     testKit = ActorTestKit.create("ReplicaFailureTest",
         PersistenceTestKitPlugin.getInstance().config().withFallback(TestConfig.withDataDir(dir)));
     journal = PersistenceTestKit.create(testKit.system());
@@ -135,6 +137,24 @@ class ReplicaFailureTest {
     });
     assertEquals(2, v.contiguousSeq());
     assertNotEquals(first, child(host, "replica-respawn"));
+  }
+
+  @Test
+  void aStoreThatCannotListItsCollectorsIsRetriedAndReportedNotTakenForEmpty() {
+    SampleStore broken = SampleStore.open(dir.resolve("broken-samples"), 3_600_000L);
+    broken.close();
+    TestProbe<EventLog.Command> log = testKit.createTestProbe();
+    ActorRef<ReplicaHost.Command> host = testKit.spawn(
+        ReplicaHost.create(settings(), broken, log.getRef(), (h, s) -> Behaviors.ignore()));
+    TestProbe<ReplicaHost.CollectorList> lists = testKit.createTestProbe();
+    host.tell(new ReplicaHost.ListCollectors(lists.getRef()));
+    for (int attempt = 1; attempt <= 2; attempt++) {
+      EventLog.Emit failed = (EventLog.Emit) log.receiveMessage(WAIT);
+      assertEquals("STORE_FAILED", failed.event().event());
+      assertTrue(String.valueOf(failed.event().fields().get("reason")).contains("closed"));
+    }
+    // No answer rather than a wrong one: an empty list would leave every replica here unrecovered.
+    lists.expectNoMessage(Duration.ofMillis(200));
   }
 
   private static akka.actor.ActorRef child(ActorRef<?> parent, String name) throws Exception {
