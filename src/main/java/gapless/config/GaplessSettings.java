@@ -35,7 +35,8 @@ public record GaplessSettings(
     int syncHeartbeatIntervals,
     Duration replicaRestartMinBackoff,
     Duration replicaRestartMaxBackoff,
-    double replicaRestartRandomFactor) {
+    double replicaRestartRandomFactor,
+    Duration replicaStopTimeout) {
 
   public static GaplessSettings from(Config root) {
     Config c = root.getConfig("gapless");
@@ -70,7 +71,8 @@ public record GaplessSettings(
         c.getInt("replica.heartbeat-intervals"),
         c.getDuration("replica.restart-backoff.min"),
         c.getDuration("replica.restart-backoff.max"),
-        c.getDouble("replica.restart-backoff.random-factor"));
+        c.getDouble("replica.restart-backoff.random-factor"),
+        c.getDuration("replica.stop-timeout"));
   }
 
   public boolean isStorageNode() {

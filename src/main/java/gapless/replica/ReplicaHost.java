@@ -76,7 +76,7 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
   private record ReplicaStopped(String collector, ActorRef<ReplicaProtocol.Command> replica)
       implements Command, NoSerializationVerificationNeeded {}
 
-  private record StopRecorded(Done done) implements Command, NoSerializationVerificationNeeded {}
+  private record StopRecorded(String collector, Throwable failure) implements Command, NoSerializationVerificationNeeded {}
 
   private static final String KEY_PREFIX = "replica-host-";
 
@@ -242,15 +242,21 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
 
   private Behavior<Command> onStopAll(StopAllRecording cmd) {
     stopWaiters.add(cmd.replyTo());
-    ActorRef<Done> adapter = getContext().messageAdapter(Done.class, StopRecorded::new);
     for (Map.Entry<String, ActorRef<ReplicaProtocol.Command>> r : replicas.entrySet()) {
       stopsPending++;
-      r.getValue().tell(new ReplicaProtocol.StopRecording(r.getKey(), cmd.reason(), adapter));
+      // Asked with a timeout: a replica that stopped or cannot write its journal must not keep
+      // this and every later stop waiting. Its next start then records an unclean stop instead.
+      getContext().ask(Done.class, r.getValue(), settings.replicaStopTimeout(),
+          replyTo -> new ReplicaProtocol.StopRecording(r.getKey(), cmd.reason(), replyTo),
+          (done, failure) -> new StopRecorded(r.getKey(), failure));
     }
     return answerStopWaitersIfDone();
   }
 
   private Behavior<Command> onStopRecorded(StopRecorded s) {
+    if (s.failure() != null) {
+      getContext().getLog().error("Replica of [{}] did not record the stop of recording", s.collector(), s.failure());
+    }
     stopsPending--;
     return answerStopWaitersIfDone();
   }

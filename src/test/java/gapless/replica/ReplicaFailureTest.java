@@ -23,7 +23,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,6 +43,7 @@ class ReplicaFailureTest {
   private static ActorTestKit testKit;
   private static PersistenceTestKit journal;
   private static SampleStore store;
+  private static final List<SampleStore> hostStores = new ArrayList<>();
   private static TestProbe<EventLog.Command> eventLog;
 
   @BeforeAll
@@ -57,6 +60,7 @@ class ReplicaFailureTest {
   static void tearDown() {
     testKit.shutdownTestKit();
     store.close();
+    hostStores.forEach(SampleStore::close);
   }
 
   private static GaplessSettings settings() {
@@ -64,7 +68,15 @@ class ReplicaFailureTest {
         "gapless.node-id = s1\n"
             + "akka.cluster.roles = [storage]\n"
             + "gapless.replica.restart-backoff.min = 50ms\n"
-            + "gapless.replica.restart-backoff.max = 500ms\n")));
+            + "gapless.replica.restart-backoff.max = 500ms\n"
+            + "gapless.replica.stop-timeout = 500ms\n")));
+  }
+
+  /** Each host gets its own store, so it never starts a replica another test's actor also runs. */
+  private static SampleStore hostStore(String name) {
+    SampleStore s = SampleStore.open(dir.resolve("samples-" + name), 3_600_000L);
+    hostStores.add(s);
+    return s;
   }
 
   private static ReplicaServices services() {
@@ -108,7 +120,7 @@ class ReplicaFailureTest {
   @Test
   void aReplicaThatStopsIsStartedAgainByItsHostAndAnswers() throws Exception {
     TestProbe<RecoveryRequest> recovery = testKit.createTestProbe();
-    ActorRef<ReplicaHost.Command> host = testKit.spawn(ReplicaHost.create(settings(), store, eventLog.getRef(),
+    ActorRef<ReplicaHost.Command> host = testKit.spawn(ReplicaHost.create(settings(), hostStore("respawn"), eventLog.getRef(),
         (h, s) -> Behaviors.monitor(RecoveryRequest.class, recovery.getRef(), Behaviors.ignore())), "host");
     TestProbe<ReplicaProtocol.StoreAck> acks = testKit.createTestProbe();
     host.tell(new ReplicaProtocol.StoreBatch("respawn", 1, TestBatches.blob(1, 3), acks.getRef()));
@@ -137,6 +149,24 @@ class ReplicaFailureTest {
     });
     assertEquals(2, v.contiguousSeq());
     assertNotEquals(first, child(host, "replica-respawn"));
+  }
+
+  @Test
+  void aStopOfRecordingAReplicaCannotWriteIsStillAnswered() {
+    ActorRef<ReplicaHost.Command> host = testKit.spawn(
+        ReplicaHost.create(settings(), hostStore("unstoppable"), eventLog.getRef(), (h, s) -> Behaviors.ignore()));
+    TestProbe<ReplicaProtocol.StoreAck> acks = testKit.createTestProbe();
+    host.tell(new ReplicaProtocol.StoreBatch("unstoppable", 1, TestBatches.blob(1, 3), acks.getRef()));
+    assertEquals(1, acks.receiveMessage(WAIT).seq());
+
+    // The replica's RecordingStopped never reaches the journal, so the replica never answers.
+    journal.failNextPersisted(Replica.persistenceId("unstoppable").id());
+    TestProbe<akka.Done> done = testKit.createTestProbe();
+    host.tell(new ReplicaHost.StopAllRecording(StopReason.SHUTDOWN, done.getRef()));
+    done.receiveMessage(WAIT);
+    // Nor does it hold up the next one.
+    host.tell(new ReplicaHost.StopAllRecording(StopReason.SHUTDOWN, done.getRef()));
+    done.receiveMessage(WAIT);
   }
 
   @Test
