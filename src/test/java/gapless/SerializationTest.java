@@ -7,6 +7,11 @@ import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.SerializationTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
+import akka.actor.typed.javadsl.Adapter;
+import akka.serialization.Serialization;
+import akka.serialization.SerializationExtension;
+import akka.serialization.Serializer;
+import akka.serialization.Serializers;
 import gapless.collector.Collector;
 import gapless.collector.CollectorState;
 import gapless.events.ClusterEvent;
@@ -18,7 +23,8 @@ import gapless.model.EncodedBatch;
 import gapless.model.Sample;
 import gapless.model.SeqRange;
 import gapless.model.SeqRanges;
-import gapless.replica.Replica;
+import gapless.replica.ReplicaProtocol;
+import gapless.replica.ReplicaEvent;
 import gapless.replica.ReplicaHost;
 import gapless.replica.ReplicaState;
 import gapless.replica.ReplicaView;
@@ -68,35 +74,35 @@ class SerializationTest {
   void replicaProtocol() {
     byte[] blob = {1, 0, 0, 0, 0, 0, 0, 0, 0, 7, 0};
     // (the blob bytes are opaque to serialization)
-    Replica.StoreBatch sb = (Replica.StoreBatch) serialization.verifySerialization(
-        new Replica.StoreBatch("c1", 42, blob, ref()), false);
+    ReplicaProtocol.StoreBatch sb = (ReplicaProtocol.StoreBatch) serialization.verifySerialization(
+        new ReplicaProtocol.StoreBatch("c1", 42, blob, ref()), false);
     assertEquals(42, sb.seq());
     assertArrayEquals(blob, sb.blob());
-    roundTrip(new Replica.StoreAck("s1", "c1", 42));
-    roundTrip(new Replica.QuerySamples("c1", "FIC101.PV", 0, Long.MAX_VALUE, 100, ref()));
-    Replica.SampleAnswer answer = new Replica.SampleAnswer("s2", "c1", "T", 9, blob,
+    roundTrip(new ReplicaProtocol.StoreAck("s1", "c1", 42));
+    roundTrip(new ReplicaProtocol.QuerySamples("c1", "FIC101.PV", 0, Long.MAX_VALUE, 100, ref()));
+    ReplicaProtocol.SampleAnswer answer = new ReplicaProtocol.SampleAnswer("s2", "c1", "T", 9, blob,
         List.of(new StopInterval(1, null, "maintenance", 3)), true);
-    Replica.SampleAnswer back = (Replica.SampleAnswer) serialization.verifySerialization(answer, false);
+    ReplicaProtocol.SampleAnswer back = (ReplicaProtocol.SampleAnswer) serialization.verifySerialization(answer, false);
     assertArrayEquals(blob, back.encodedSamples());
     assertEquals(answer.gaps(), back.gaps());
-    roundTrip(new Replica.GetView("c1", ref()));
+    roundTrip(new ReplicaProtocol.GetView("c1", ref()));
     RecoveryRecord record = new RecoveryRecord(List.of(new SeqRange(5, 8)), List.of("s2", "s3"), 4, 40, 400, 12, 99);
     roundTrip(new ReplicaView("c1", "s1", List.of("s1", "s2", "s3"), 4, 9, List.of(new SeqRange(5, 8)),
         5, 50, 500, "00ff", CollectorStatus.STOPPED, List.of(new StopInterval(1, 2L, "x", 2)), true, 3,
         Map.of("s2", 9L), Map.of("s2", 4L), new ServerStop(StopReason.SHUTDOWN, 4, 9, 77), record));
-    roundTrip(new Replica.SyncStatus("c1", "s2", 40));
-    roundTrip(new Replica.EventsAfter("c1", 7, ref()));
-    roundTrip(new Replica.EventIndex("s2", "c1", 7, SeqRanges.of(new SeqRange(8, 20)),
+    roundTrip(new ReplicaProtocol.SyncStatus("c1", "s2", 40));
+    roundTrip(new ReplicaProtocol.EventsAfter("c1", 7, ref()));
+    roundTrip(new ReplicaProtocol.EventIndex("s2", "c1", 7, SeqRanges.of(new SeqRange(8, 20)),
         List.of(new StatusMark(9, CollectorStatus.STOPPED, "m", 1)), 20));
-    roundTrip(new Replica.FetchBatches("c1", 8, 20, 262144, ref()));
-    Replica.BatchChunk chunk = (Replica.BatchChunk) serialization.verifySerialization(
-        new Replica.BatchChunk("s2", "c1", 8, 20, List.of(new EncodedBatch(8, blob))), false);
+    roundTrip(new ReplicaProtocol.FetchBatches("c1", 8, 20, 262144, ref()));
+    ReplicaProtocol.BatchChunk chunk = (ReplicaProtocol.BatchChunk) serialization.verifySerialization(
+        new ReplicaProtocol.BatchChunk("s2", "c1", 8, 20, List.of(new EncodedBatch(8, blob))), false);
     assertEquals(List.of(new EncodedBatch(8, blob)), chunk.batches());
-    roundTrip(new Replica.StopRecording("c1", StopReason.SERVER_OFFLINE, ref()));
-    roundTrip(new Replica.PeerLost("c1", "s3"));
-    roundTrip(new Replica.StartRecovery("c1", ref()));
-    roundTrip(new Replica.RecoveryInfo("c1", SeqRanges.of(new SeqRange(1, 3)), Map.of("s2", 3L), null));
-    roundTrip(new Replica.FinishRecovery("c1", record, true, ref()));
+    roundTrip(new ReplicaProtocol.StopRecording("c1", StopReason.SERVER_OFFLINE, ref()));
+    roundTrip(new ReplicaProtocol.PeerLost("c1", "s3"));
+    roundTrip(new ReplicaProtocol.StartRecovery("c1", ref()));
+    roundTrip(new ReplicaProtocol.RecoveryInfo("c1", SeqRanges.of(new SeqRange(1, 3)), Map.of("s2", 3L), null));
+    roundTrip(new ReplicaProtocol.FinishRecovery("c1", record, true, ref()));
     roundTrip(new ReplicaHost.StopAllRecording(StopReason.SHUTDOWN, ref()));
     roundTrip(new ReplicaHost.PeerDown("s2"));
     roundTrip(new ReplicaHost.RecoverAll(RecoveryTrigger.NODE_UP));
@@ -110,18 +116,38 @@ class SerializationTest {
 
   @Test
   void replicaEventsAndSnapshot() {
-    roundTrip(new Replica.BatchStored("s1", 7, 1000, 10, 130, 5, 9, 0xFFFFFFFFL, 2000));
-    roundTrip(new Replica.RecordingStopped("s1", StopReason.COLLECTOR_STOPPED, 8, 0, "maintenance", 1000, 2000));
-    roundTrip(new Replica.RecordingStopped("s1", StopReason.UNCLEAN_SHUTDOWN, 8, 7, "", 1000, 2000));
-    roundTrip(new Replica.RecordingResumed("s1", ResumeReason.RECOVERED, 9, "stopped", 1000, 2000));
-    roundTrip(new Replica.PeerUnreachable("s1", "s2", 40, 2000));
-    roundTrip(new Replica.PeerSyncConfirmed("s1", "s2", 40, 2000));
-    roundTrip(new Replica.GapRecovered("s1", List.of(new SeqRange(3, 9)), List.of("s2"), 7, 70, 700, 15, 2000));
+    roundTrip(new ReplicaEvent.BatchStored("s1", 7, 1000, 10, 130, 5, 9, 0xFFFFFFFFL, 2000));
+    roundTrip(new ReplicaEvent.RecordingStopped("s1", StopReason.COLLECTOR_STOPPED, 8, 0, "maintenance", 1000, 2000));
+    roundTrip(new ReplicaEvent.RecordingStopped("s1", StopReason.UNCLEAN_SHUTDOWN, 8, 7, "", 1000, 2000));
+    roundTrip(new ReplicaEvent.RecordingResumed("s1", ResumeReason.RECOVERED, 9, "stopped", 1000, 2000));
+    roundTrip(new ReplicaEvent.PeerUnreachable("s1", "s2", 40, 2000));
+    roundTrip(new ReplicaEvent.PeerSyncConfirmed("s1", "s2", 40, 2000));
+    roundTrip(new ReplicaEvent.GapRecovered("s1", List.of(new SeqRange(3, 9)), List.of("s2"), 7, 70, 700, 15, 2000));
     roundTrip(new ReplicaState(SeqRanges.of(new SeqRange(1, 5), new SeqRange(9, 9)), 60, 700, -123456789L,
         List.of(new StatusMark(3, CollectorStatus.STOPPED, "m", 10), new StatusMark(4, CollectorStatus.RUNNING, "", 20)),
         Map.of("s2", 5L), new ServerStop(StopReason.UNCLEAN_SHUTDOWN, 5, 9, 100),
         new RecoveryRecord(List.of(new SeqRange(6, 8)), List.of("s3"), 3, 30, 300, 9, 99)));
     roundTrip(ReplicaState.EMPTY);
+  }
+
+  @Test
+  void replicaEventsJournaledUnderTheirOldNestedNamesStillRead() {
+    // The events were Replica$BatchStored etc.; the journal keeps that name as the manifest.
+    Serialization ser = SerializationExtension.get(Adapter.toClassic(testKit.system()));
+    List<ReplicaEvent> events = List.of(
+        new ReplicaEvent.BatchStored("s1", 7, 1000, 10, 130, 5, 9, 0xFFFFFFFFL, 2000),
+        new ReplicaEvent.RecordingStopped("s1", StopReason.SHUTDOWN, 8, 7, "", 1000, 2000),
+        new ReplicaEvent.RecordingResumed("s1", ResumeReason.RECOVERED, 9, "stopped", 1000, 2000),
+        new ReplicaEvent.PeerUnreachable("s1", "s2", 40, 2000),
+        new ReplicaEvent.PeerSyncConfirmed("s1", "s2", 40, 2000),
+        new ReplicaEvent.GapRecovered("s1", List.of(new SeqRange(3, 9)), List.of("s2"), 7, 70, 700, 15, 2000));
+    for (ReplicaEvent e : events) {
+      Serializer serializer = ser.findSerializerFor(e);
+      assertEquals(e.getClass().getName(), Serializers.manifestFor(serializer, e), "new events carry the new name");
+      Object back = ser.deserialize(serializer.toBinary(e), serializer.identifier(),
+          "gapless.replica.Replica$" + e.getClass().getSimpleName()).get();
+      assertEquals(e, back);
+    }
   }
 
   @Test

@@ -19,6 +19,7 @@ import akka.http.javadsl.model.sse.ServerSentEvent;
 import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.PathMatchers;
 import akka.http.javadsl.server.Route;
+import akka.pattern.StatusReply;
 import akka.stream.OverflowStrategy;
 import akka.stream.javadsl.Source;
 import akka.stream.typed.javadsl.ActorSource;
@@ -37,14 +38,12 @@ import gapless.events.ClusterEvent;
 import gapless.events.EventLog;
 import gapless.model.Sample;
 import gapless.replica.Placement;
-import gapless.replica.Replica;
+import gapless.replica.QueryRouting;
+import gapless.replica.ReplicaProtocol;
 import gapless.replica.ReplicaHost;
 import gapless.replica.ReplicaView;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -69,6 +68,7 @@ public final class HttpApi extends AllDirectives {
   private final ActorRef<EventLog.Command> eventLog;
   private final IngestParser parser;
   private final Placement placement;
+  private final QueryRouting<ActorRef<ReplicaHost.Command>> routing;
 
   public HttpApi(
       ActorSystem<?> system,
@@ -81,13 +81,15 @@ public final class HttpApi extends AllDirectives {
     this.gateway = gateway;
     this.host = host;
     this.eventLog = eventLog;
-    this.ASK_TIMEOUT = settings.httpAskTimeout();
-    this.parser = new IngestParser(settings.maxSamplesPerBatch());
+    this.ASK_TIMEOUT = settings.http().askTimeout();
+    this.parser = new IngestParser(settings.ingest().maxSamplesPerBatch());
     this.placement = new Placement(settings.storageNodes(), settings.replicationFactor());
+    this.routing = new QueryRouting<>(placement, this::findHost, (h, collector) ->
+        AskPattern.ask(h, r -> new ReplicaProtocol.GetView(collector, r), ASK_TIMEOUT, system.scheduler()));
   }
 
   public CompletionStage<ServerBinding> bind() {
-    return Http.get(system).newServerAt(settings.httpHost(), settings.httpPort()).bind(routes());
+    return Http.get(system).newServerAt(settings.http().host(), settings.http().port()).bind(routes());
   }
 
   Route routes() {
@@ -136,12 +138,12 @@ public final class HttpApi extends AllDirectives {
       if (!entity.getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)) {
         return json(StatusCodes.BAD_REQUEST, Json.error("Content-Type must be application/json, got " + entity.getContentType()));
       }
-      long max = settings.maxBodyBytes();
+      long max = settings.ingest().maxBodyBytes();
       if (entity.getContentLengthOption().isPresent() && entity.getContentLengthOption().getAsLong() > max) {
         return json(StatusCodes.BAD_REQUEST, Json.error("request body of " + entity.getContentLengthOption().getAsLong()
             + " bytes is larger than the limit of " + max + " bytes"));
       }
-      CompletionStage<Route> answer = entity.withSizeLimit(max).toStrict(settings.httpEntityTimeout().toMillis(), system)
+      CompletionStage<Route> answer = entity.withSizeLimit(max).toStrict(settings.http().entityTimeout().toMillis(), system)
           .thenCompose(strict -> {
             try {
               return handler.handle(strict.getData().toArray());
@@ -158,7 +160,7 @@ public final class HttpApi extends AllDirectives {
 
   private CompletionStage<Route> askCollector(
       String id, akka.japi.function.Function<ActorRef<Collector.IngestResult>, Collector.Command> command) {
-    Duration timeout = settings.ackTimeout().plus(settings.ingestReplyMargin());
+    Duration timeout = settings.ingest().ackTimeout().plus(settings.http().ingestReplyMargin());
     return AskPattern.<IngestGateway.Command, Collector.IngestResult>ask(gateway.get(),
             replyTo -> new IngestGateway.ToCollector(id, command.apply(replyTo)), timeout, system.scheduler())
         .thenApply(this::ingestAnswer);
@@ -188,7 +190,7 @@ public final class HttpApi extends AllDirectives {
             if (toTs < fromTs) {
               throw new IngestParser.InvalidInput("'to' (" + toTs + ") is before 'from' (" + fromTs + ")");
             }
-            int lim = (int) Math.min(longParam("limit", limit, settings.maxQuerySamples()), settings.maxQuerySamples());
+            int lim = (int) Math.min(longParam("limit", limit, settings.query().maxSamples()), settings.query().maxSamples());
             if (lim < 1) {
               throw new IngestParser.InvalidInput("'limit' must be at least 1");
             }
@@ -199,17 +201,19 @@ public final class HttpApi extends AllDirectives {
             if (local && host.isEmpty()) {
               throw new IngestParser.InvalidInput("replica=local needs a storage node; " + settings.nodeId() + " is not one");
             }
+            if (local && !placement.holds(settings.nodeId(), id)) {
+              return json(StatusCodes.NOT_FOUND, Json.error("node " + settings.nodeId() + " holds no replica of " + id));
+            }
             CompletionStage<Optional<ActorRef<ReplicaHost.Command>>> target = local
                 ? CompletableFuture.completedFuture(host)
-                : bestReplicaHost(id);
+                : routing.bestReplica(id);
             CompletionStage<Route> answer = target.thenCompose(h -> h.isEmpty()
                 ? CompletableFuture.completedFuture(json(StatusCodes.SERVICE_UNAVAILABLE,
                     Json.error("no replica of " + id + " is reachable")))
-                : AskPattern.<ReplicaHost.Command, Replica.SampleAnswer>ask(h.get(),
-                        replyTo -> new Replica.QuerySamples(id, t, fromTs, toTs, lim, replyTo), ASK_TIMEOUT, system.scheduler())
+                : AskPattern.<ReplicaHost.Command, ReplicaProtocol.SampleAnswer>askWithStatus(h.get(),
+                        replyTo -> new ReplicaProtocol.QuerySamples(id, t, fromTs, toTs, lim, replyTo), ASK_TIMEOUT, system.scheduler())
                     .thenApply(this::queryAnswer));
-            return onSuccess(answer.exceptionally(e ->
-                json(StatusCodes.SERVICE_UNAVAILABLE, Json.error("query failed: " + rootMessage(e)))), r -> r);
+            return onSuccess(answer.exceptionally(this::queryFailed), r -> r);
           } catch (IngestParser.InvalidInput e) {
             return json(StatusCodes.BAD_REQUEST, Json.error(e.getMessage()));
           }
@@ -227,25 +231,21 @@ public final class HttpApi extends AllDirectives {
     }
   }
 
-  private Route queryAnswer(Replica.SampleAnswer a) {
-    return json(StatusCodes.OK, Json.write(Json.query(a)));
+  /**
+   * The replica said why it could not answer (its store failed): a 500 with that reason. No
+   * answer in time (unreachable, overloaded): a 503, worth retrying.
+   */
+  private Route queryFailed(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof StatusReply.ErrorMessage error) {
+        return json(StatusCodes.INTERNAL_SERVER_ERROR, Json.error("query failed: " + error.getMessage()));
+      }
+    }
+    return json(StatusCodes.SERVICE_UNAVAILABLE, Json.error("query failed: " + rootMessage(e)));
   }
 
-  /** The reachable replica of the collector that holds the longest contiguous history. */
-  private CompletionStage<Optional<ActorRef<ReplicaHost.Command>>> bestReplicaHost(String collector) {
-    List<CompletableFuture<Optional<Map.Entry<ActorRef<ReplicaHost.Command>, ReplicaView>>>> views = new ArrayList<>();
-    for (String node : placement.replicaSet(collector)) {
-      views.add(findHost(node).thenCompose(h -> h.isEmpty()
-          ? CompletableFuture.completedFuture(Optional.<Map.Entry<ActorRef<ReplicaHost.Command>, ReplicaView>>empty())
-          : AskPattern.<ReplicaHost.Command, ReplicaView>ask(h.get(), r -> new Replica.GetView(collector, r), ASK_TIMEOUT, system.scheduler())
-              .thenApply(v -> Optional.of(Map.entry(h.get(), v)))
-              .exceptionally(e -> Optional.empty()))
-          .toCompletableFuture());
-    }
-    return CompletableFuture.allOf(views.toArray(CompletableFuture[]::new)).thenApply(x -> views.stream()
-        .map(CompletableFuture::join).flatMap(Optional::stream)
-        .max(Comparator.comparingLong(e -> e.getValue().contiguousSeq()))
-        .map(Map.Entry::getKey));
+  private Route queryAnswer(ReplicaProtocol.SampleAnswer a) {
+    return json(StatusCodes.OK, Json.write(Json.query(a)));
   }
 
   private CompletionStage<Optional<ActorRef<ReplicaHost.Command>>> findHost(String node) {
@@ -271,7 +271,7 @@ public final class HttpApi extends AllDirectives {
     return AskPattern.<ReplicaHost.Command, ReplicaHost.CollectorList>ask(host.get(), ReplicaHost.ListCollectors::new, ASK_TIMEOUT, system.scheduler())
         .thenCompose(list -> {
           List<CompletableFuture<ReplicaView>> views = list.collectors().stream()
-              .map(c -> AskPattern.<ReplicaHost.Command, ReplicaView>ask(host.get(), r -> new Replica.GetView(c, r), ASK_TIMEOUT, system.scheduler())
+              .map(c -> AskPattern.<ReplicaHost.Command, ReplicaView>ask(host.get(), r -> new ReplicaProtocol.GetView(c, r), ASK_TIMEOUT, system.scheduler())
                   .toCompletableFuture())
               .toList();
           return CompletableFuture.allOf(views.toArray(CompletableFuture[]::new))
@@ -291,7 +291,7 @@ public final class HttpApi extends AllDirectives {
         .thenCompose(list -> !list.collectors().contains(id)
             ? CompletableFuture.completedFuture(json(StatusCodes.NOT_FOUND,
                 Json.error("node " + settings.nodeId() + " holds no replica of " + id)))
-            : AskPattern.<ReplicaHost.Command, ReplicaView>ask(host.get(), r -> new Replica.GetView(id, r), ASK_TIMEOUT, system.scheduler())
+            : AskPattern.<ReplicaHost.Command, ReplicaView>ask(host.get(), r -> new ReplicaProtocol.GetView(id, r), ASK_TIMEOUT, system.scheduler())
                 .thenApply(v -> json(StatusCodes.OK, Json.write(Json.replica(v)))));
     return onSuccess(answer, r -> r);
   }

@@ -13,7 +13,7 @@ import gapless.api.dto.ReplicaReport;
 import gapless.api.dto.ServerStopReport;
 import gapless.collector.Collector;
 import gapless.replica.RecoveryRecord;
-import gapless.replica.Replica;
+import gapless.replica.ReplicaProtocol;
 import gapless.replica.ReplicaView;
 import gapless.replica.ServerStop;
 import gapless.replica.StopInterval;
@@ -51,7 +51,7 @@ final class Json {
     return new IngestReceipt(r.collector(), r.seq(), r.acks(), r.outcome() == Collector.Outcome.BUFFERED);
   }
 
-  static QueryAnswer query(Replica.SampleAnswer a) {
+  static QueryAnswer query(ReplicaProtocol.SampleAnswer a) {
     return new QueryAnswer(a.collector(), a.tag(), a.node(), a.decodeSamples(), gaps(a.gaps()), a.truncated());
   }
 

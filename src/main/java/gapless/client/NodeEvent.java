@@ -164,6 +164,9 @@ public record NodeEvent(String id, Instant time, String node, EventType event, S
           + " samples, " + mb(num(BYTES)) + " in " + num(MILLIS) + " ms";
       case RECOVERY_FAILED -> "collector=" + collector() + " reason=" + text(REASON)
           + (has(UNRECOVERABLE) ? " unrecoverable=" + text(UNRECOVERABLE) : "");
+      case REPLICA_RESTARTED -> "collector=" + collector() + " reason=" + text(REASON)
+          + (num(BATCHES) > 0 ? ", " + num(BATCHES) + " batches written again" : "");
+      case STORE_FAILED -> "reason=" + text(REASON) + " (" + text(DETAIL) + ")";
     };
   }
 

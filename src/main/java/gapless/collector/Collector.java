@@ -27,8 +27,8 @@ import gapless.model.BatchCodec;
 import gapless.model.CollectorStatus;
 import gapless.model.Sample;
 import gapless.replica.Placement;
-import gapless.replica.Replica;
 import gapless.replica.ReplicaHost;
+import gapless.replica.ReplicaProtocol;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -85,7 +85,7 @@ public final class Collector extends EventSourcedBehavior<Collector.Command, Col
   // Local only (adapters and timers), never serialized.
   private record HostsChanged(Receptionist.Listing listing) implements Command, NoSerializationVerificationNeeded {}
 
-  private record Acked(Replica.StoreAck ack) implements Command, NoSerializationVerificationNeeded {}
+  private record Acked(ReplicaProtocol.StoreAck ack) implements Command, NoSerializationVerificationNeeded {}
 
   private record AckTimeout(long seq) implements Command, NoSerializationVerificationNeeded {}
 
@@ -127,7 +127,7 @@ public final class Collector extends EventSourcedBehavior<Collector.Command, Col
   private final GaplessSettings settings;
   private final List<String> replicaSet;
   private final ActorContext<Command> context;
-  private final ActorRef<Replica.StoreAck> ackAdapter;
+  private final ActorRef<ReplicaProtocol.StoreAck> ackAdapter;
   private final ActorRef<Receptionist.Listing> listingAdapter;
 
   // Not persisted. A restart after a failed journal write re-runs only the persistent behavior,
@@ -153,13 +153,13 @@ public final class Collector extends EventSourcedBehavior<Collector.Command, Col
 
   private Collector(ActorContext<Command> context, TimerScheduler<Command> timers, String collector, GaplessSettings settings) {
     super(PersistenceId.of("collector", collector), SupervisorStrategy.restartWithBackoff(
-        settings.collectorRestartMinBackoff(), settings.collectorRestartMaxBackoff(), settings.collectorRestartRandomFactor()));
+        settings.ingest().restartBackoff().min(), settings.ingest().restartBackoff().max(), settings.ingest().restartBackoff().randomFactor()));
     this.context = context;
     this.timers = timers;
     this.collector = collector;
     this.settings = settings;
     this.replicaSet = new Placement(settings.storageNodes(), settings.replicationFactor()).replicaSet(collector);
-    this.ackAdapter = context.messageAdapter(Replica.StoreAck.class, Acked::new);
+    this.ackAdapter = context.messageAdapter(ReplicaProtocol.StoreAck.class, Acked::new);
     this.listingAdapter = context.messageAdapter(Receptionist.Listing.class, HostsChanged::new);
     ReplicaHost.subscribe(context.getSystem(), replicaSet, listingAdapter);
   }
@@ -190,7 +190,7 @@ public final class Collector extends EventSourcedBehavior<Collector.Command, Col
   @Override
   public RetentionCriteria retentionCriteria() {
     // The buffer is in the snapshot, so older events (and their blobs) can go.
-    return RetentionCriteria.snapshotEvery(settings.collectorSnapshotEvery(), 2).withDeleteEventsOnSnapshot();
+    return RetentionCriteria.snapshotEvery(settings.ingest().snapshotEvery(), 2).withDeleteEventsOnSnapshot();
   }
 
   @Override
@@ -209,7 +209,7 @@ public final class Collector extends EventSourcedBehavior<Collector.Command, Col
   }
 
   private Effect<Event, CollectorState> accept(CollectorState state, Batch batch, ActorRef<IngestResult> replyTo) {
-    if (state.bufferSize() >= settings.maxBufferedBatches()) {
+    if (state.bufferSize() >= settings.ingest().maxBufferedBatches()) {
       reply(replyTo, new IngestResult(collector, 0, 0, Outcome.REJECTED,
           "gateway buffer of collector " + collector + " is full: " + state.bufferSize()
               + " batches are not yet on " + settings.writeQuorum() + " replicas"));
@@ -226,7 +226,7 @@ public final class Collector extends EventSourcedBehavior<Collector.Command, Col
     return Effect().persist(events).thenRun(newState -> {
       inFlight.put(batch.seq(), new InFlight(replyTo, now()));
       send(batch.seq(), blob, Set.of());
-      timers.startSingleTimer(new AckTimeout(batch.seq()), settings.ackTimeout());
+      timers.startSingleTimer(new AckTimeout(batch.seq()), settings.ingest().ackTimeout());
     });
   }
 
@@ -243,7 +243,7 @@ public final class Collector extends EventSourcedBehavior<Collector.Command, Col
     for (String node : replicaSet) {
       ActorRef<ReplicaHost.Command> host = hosts.get(node);
       if (host != null && !skip.contains(node)) {
-        host.tell(new Replica.StoreBatch(collector, seq, blob, ackAdapter));
+        host.tell(new ReplicaProtocol.StoreBatch(collector, seq, blob, ackAdapter));
       }
     }
   }
@@ -304,7 +304,7 @@ public final class Collector extends EventSourcedBehavior<Collector.Command, Col
 
   /** Sends again every buffered batch still short of W acks after the ack timeout. */
   private void resendOverdue(CollectorState state) {
-    long overdue = now() - settings.ackTimeout().toMillis();
+    long overdue = now() - settings.ingest().ackTimeout().toMillis();
     int resent = 0;
     for (Map.Entry<Long, byte[]> e : state.buffer().entrySet()) {
       if (resent >= MAX_RESENDS_PER_TICK) {
@@ -331,7 +331,7 @@ public final class Collector extends EventSourcedBehavior<Collector.Command, Col
     for (Map.Entry<Long, byte[]> e : state.buffer().entrySet()) {
       InFlight f = inFlight.get(e.getKey());
       if (!deliveredNotRecorded.contains(e.getKey()) && (f == null || !f.acked.contains(node))) {
-        host.tell(new Replica.StoreBatch(collector, e.getKey(), e.getValue(), ackAdapter));
+        host.tell(new ReplicaProtocol.StoreBatch(collector, e.getKey(), e.getValue(), ackAdapter));
       }
     }
   }
@@ -353,12 +353,12 @@ public final class Collector extends EventSourcedBehavior<Collector.Command, Col
   /** After the first start and after every restart. */
   private void onRecovered(CollectorState state) {
     // Akka cancels an actor's timers when it restarts it, so they are started here.
-    timers.startTimerWithFixedDelay(Tick.RETRY, settings.retryInterval());
+    timers.startTimerWithFixedDelay(Tick.RETRY, settings.ingest().retryInterval());
     timers.startTimerWithFixedDelay(Tick.FLUSH_DELIVERED, Duration.ofMillis(500));
     if (restarted) {
       inFlight.forEach((seq, f) -> {
         if (f.replyTo != null) {
-          timers.startSingleTimer(new AckTimeout(seq), settings.ackTimeout());
+          timers.startSingleTimer(new AckTimeout(seq), settings.ingest().ackTimeout());
         }
       });
       // A listing dropped with Akka's stash would leave a replica host unknown until it changes again.

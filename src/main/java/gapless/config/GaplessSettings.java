@@ -5,7 +5,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-/** The {@code gapless.*} settings of one node, read once at start-up. */
+/**
+ * The {@code gapless.*} settings of one node, read once at start-up: who this node is and how
+ * data is replicated, then one record per component, named after its section of
+ * {@code reference.conf} (where every setting is explained).
+ */
 public record GaplessSettings(
     String nodeId,
     Path dataDir,
@@ -13,36 +17,71 @@ public record GaplessSettings(
     List<String> storageNodes,
     int replicationFactor,
     int writeQuorum,
-    String httpHost,
-    int httpPort,
-    int maxSamplesPerBatch,
-    long maxBodyBytes,
-    Duration ackTimeout,
-    Duration retryInterval,
-    int maxBufferedBatches,
-    int collectorSnapshotEvery,
-    int replicaSnapshotEvery,
-    Duration syncInterval,
-    int confirmEverySeqs,
-    Duration confirmMaxDelay,
-    int lagIntervals,
-    int recoveryMaxConcurrent,
-    long recoveryChunkBytes,
-    Duration recoveryAskTimeout,
-    Duration recoveryRetryAfter,
-    int maxQuerySamples,
-    long bucketMillis,
-    Duration recoveryStartTimeout,
-    Duration recoveryProbeTimeout,
-    Duration recoveryFetchTimeout,
-    Duration recoveryFinishTimeout,
-    Duration collectorRestartMinBackoff,
-    Duration collectorRestartMaxBackoff,
-    double collectorRestartRandomFactor,
-    Duration httpAskTimeout,
-    Duration httpEntityTimeout,
-    Duration ingestReplyMargin,
-    Duration recordStopTimeout) {
+    Http http,
+    Ingest ingest,
+    Replica replica,
+    Recovery recovery,
+    Query query,
+    Shutdown shutdown) {
+
+  /** A restart with back-off after a journal failure: {@code restart-backoff { min, max, random-factor }}. */
+  public record Backoff(Duration min, Duration max, double randomFactor) {
+    static Backoff from(Config c) {
+      return new Backoff(c.getDuration("min"), c.getDuration("max"), c.getDouble("random-factor"));
+    }
+  }
+
+  /** {@code gapless.http}: the HTTP API. */
+  public record Http(String host, int port, Duration askTimeout, Duration entityTimeout, Duration ingestReplyMargin) {
+    static Http from(Config c) {
+      return new Http(c.getString("host"), c.getInt("port"), c.getDuration("ask-timeout"),
+          c.getDuration("entity-timeout"), c.getDuration("ingest-reply-margin"));
+    }
+  }
+
+  /** {@code gapless.ingest}: the gateway's collectors. */
+  public record Ingest(int maxSamplesPerBatch, long maxBodyBytes, Duration ackTimeout, Duration retryInterval,
+      int maxBufferedBatches, int snapshotEvery, Backoff restartBackoff) {
+    static Ingest from(Config c) {
+      return new Ingest(c.getInt("max-samples-per-batch"), c.getBytes("max-body-bytes"), c.getDuration("ack-timeout"),
+          c.getDuration("retry-interval"), c.getInt("max-buffered-batches"), c.getInt("snapshot-every"),
+          Backoff.from(c.getConfig("restart-backoff")));
+    }
+  }
+
+  /** {@code gapless.replica}: the replicas of a storage node and their sibling sync. */
+  public record Replica(int snapshotEvery, Duration syncInterval, int heartbeatIntervals, int confirmEverySeqs,
+      Duration confirmMaxDelay, int lagIntervals, Backoff restartBackoff, Duration stopTimeout) {
+    static Replica from(Config c) {
+      return new Replica(c.getInt("snapshot-every"), c.getDuration("sync-interval"), c.getInt("heartbeat-intervals"),
+          c.getInt("confirm-every-seqs"), c.getDuration("confirm-max-delay"), c.getInt("lag-intervals"),
+          Backoff.from(c.getConfig("restart-backoff")), c.getDuration("stop-timeout"));
+    }
+  }
+
+  /** {@code gapless.recovery}: the recoveries of a storage node. */
+  public record Recovery(int maxConcurrent, long chunkBytes, Duration askTimeout, Duration retryAfter,
+      Duration startTimeout, Duration probeTimeout, Duration fetchTimeout, Duration finishTimeout) {
+    static Recovery from(Config c) {
+      return new Recovery(c.getInt("max-concurrent"), c.getBytes("chunk-bytes"), c.getDuration("ask-timeout"),
+          c.getDuration("retry-after"), c.getDuration("start-timeout"), c.getDuration("probe-timeout"),
+          c.getDuration("fetch-timeout"), c.getDuration("finish-timeout"));
+    }
+  }
+
+  /** {@code gapless.query}: reading samples back. */
+  public record Query(int maxSamples, long bucketMillis) {
+    static Query from(Config c) {
+      return new Query(c.getInt("max-samples"), c.getLong("bucket-millis"));
+    }
+  }
+
+  /** {@code gapless.shutdown}: leaving the cluster. */
+  public record Shutdown(Duration recordStopTimeout) {
+    static Shutdown from(Config c) {
+      return new Shutdown(c.getDuration("record-stop-timeout"));
+    }
+  }
 
   public static GaplessSettings from(Config root) {
     Config c = root.getConfig("gapless");
@@ -55,36 +94,12 @@ public record GaplessSettings(
         List.copyOf(c.getStringList("storage-nodes")),
         c.getInt("replication-factor"),
         c.getInt("write-quorum"),
-        c.getString("http.host"),
-        c.getInt("http.port"),
-        c.getInt("ingest.max-samples-per-batch"),
-        c.getBytes("ingest.max-body-bytes"),
-        c.getDuration("ingest.ack-timeout"),
-        c.getDuration("ingest.retry-interval"),
-        c.getInt("ingest.max-buffered-batches"),
-        c.getInt("ingest.snapshot-every"),
-        c.getInt("replica.snapshot-every"),
-        c.getDuration("replica.sync-interval"),
-        c.getInt("replica.confirm-every-seqs"),
-        c.getDuration("replica.confirm-max-delay"),
-        c.getInt("replica.lag-intervals"),
-        c.getInt("recovery.max-concurrent"),
-        c.getBytes("recovery.chunk-bytes"),
-        c.getDuration("recovery.ask-timeout"),
-        c.getDuration("recovery.retry-after"),
-        c.getInt("query.max-samples"),
-        c.getLong("query.bucket-millis"),
-        c.getDuration("recovery.start-timeout"),
-        c.getDuration("recovery.probe-timeout"),
-        c.getDuration("recovery.fetch-timeout"),
-        c.getDuration("recovery.finish-timeout"),
-        c.getDuration("ingest.restart-min-backoff"),
-        c.getDuration("ingest.restart-max-backoff"),
-        c.getDouble("ingest.restart-random-factor"),
-        c.getDuration("http.ask-timeout"),
-        c.getDuration("http.entity-timeout"),
-        c.getDuration("http.ingest-reply-margin"),
-        c.getDuration("shutdown.record-stop-timeout"));
+        Http.from(c.getConfig("http")),
+        Ingest.from(c.getConfig("ingest")),
+        Replica.from(c.getConfig("replica")),
+        Recovery.from(c.getConfig("recovery")),
+        Query.from(c.getConfig("query")),
+        Shutdown.from(c.getConfig("shutdown")));
   }
 
   public boolean isStorageNode() {

@@ -82,8 +82,8 @@ public final class NodeConfig {
     if (roles.contains("storage") != s.isStorageNode()) {
       throw new InvalidConfig("node " + s.nodeId() + ": role 'storage' must be set exactly when the node id is in gapless.storage-nodes " + s.storageNodes());
     }
-    if (s.httpPort() < 0 || s.httpPort() > 65535) {
-      throw new InvalidConfig("gapless.http.port out of range: " + s.httpPort());
+    if (s.http().port() < 0 || s.http().port() > 65535) {
+      throw new InvalidConfig("gapless.http.port out of range: " + s.http().port());
     }
   }
 }

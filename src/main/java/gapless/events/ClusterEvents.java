@@ -145,6 +145,15 @@ public final class ClusterEvents {
     return ranges.ranges().stream().map(SeqRange::toString).collect(Collectors.joining(","));
   }
 
+  /** A replica actor restarted: {@code batches} is the group it writes again after a journal failure. */
+  public static ClusterEvent replicaRestarted(String node, String collector, String reason, int batches) {
+    return make(node, EventType.REPLICA_RESTARTED, COLLECTOR, collector, REASON, reason, BATCHES, batches);
+  }
+
+  public static ClusterEvent storeFailed(String node, String reason, String detail) {
+    return make(node, EventType.STORE_FAILED, REASON, reason, DETAIL, detail);
+  }
+
   private static ClusterEvent make(String node, EventType type, Object... fieldValues) {
     Map<EventField, Object> fields = new LinkedHashMap<>();
     for (int i = 0; i + 1 < fieldValues.length; i += 2) {

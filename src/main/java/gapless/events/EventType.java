@@ -48,7 +48,10 @@ public enum EventType {
   GAP_RECOVERED("what a recovery filled, and from where",
       COLLECTOR, FROM_SEQ, TO_SEQ, RANGES, BATCHES, SAMPLES, BYTES, MILLIS, PEER),
   RECOVERY_COMPLETED("the replica holds everything its siblings hold", COLLECTOR, BATCHES, SAMPLES, BYTES, MILLIS, DROPPED),
-  RECOVERY_FAILED("a recovery could not finish; it is retried", COLLECTOR, REASON, BATCHES, BYTES, MILLIS, UNRECOVERABLE, DROPPED);
+  RECOVERY_FAILED("a recovery could not finish; it is retried", COLLECTOR, REASON, BATCHES, BYTES, MILLIS, UNRECOVERABLE, DROPPED),
+  REPLICA_RESTARTED("a replica actor restarted after a journal failure, or stopped and was started again",
+      COLLECTOR, REASON, BATCHES),
+  STORE_FAILED("the node's sample store failed; retried with a growing delay", REASON, DETAIL);
 
   private final String meaning;
   private final List<EventField> fields;

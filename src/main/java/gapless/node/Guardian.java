@@ -42,7 +42,7 @@ public final class Guardian {
           store.map(s -> ctx.spawn(ReplicaHost.create(settings, s, eventLog, RecoveryCoordinator::create), "replicas"));
       host.ifPresent(h -> {
         ctx.spawn(NodeSupervisor.create(settings, h), "supervisor");
-        recordStopOnShutdown(ctx.getSystem(), h, settings.recordStopTimeout());
+        recordStopOnShutdown(ctx.getSystem(), h, settings.shutdown().recordStopTimeout());
       });
       Optional<ActorRef<IngestGateway.Command>> gateway =
           Cluster.get(ctx.getSystem()).selfMember().hasRole("gateway")

@@ -43,7 +43,7 @@ public final class NodeProcess {
       Optional<SampleStore> store;
       try {
         store = settings.isStorageNode()
-            ? Optional.of(SampleStore.open(settings.dataDir().resolve("samples"), settings.bucketMillis()))
+            ? Optional.of(SampleStore.open(settings.dataDir().resolve("samples"), settings.query().bucketMillis()))
             : Optional.empty();
       } catch (RuntimeException e) {
         err.println("gapless node: cannot open the sample store in " + settings.dataDir() + ": " + e.getMessage());
@@ -58,7 +58,7 @@ public final class NodeProcess {
         started.get(30, TimeUnit.SECONDS);
       } catch (ExecutionException | TimeoutException e) {
         Throwable cause = e.getCause() == null ? e : e.getCause();
-        err.println("gapless node: cannot serve HTTP on " + settings.httpHost() + ":" + settings.httpPort()
+        err.println("gapless node: cannot serve HTTP on " + settings.http().host() + ":" + settings.http().port()
             + ": " + cause.getMessage());
         system.terminate();
         closed.get(30, TimeUnit.SECONDS);

@@ -16,9 +16,9 @@ import gapless.model.EncodedBatch;
 import gapless.model.SeqRange;
 import gapless.model.SeqRanges;
 import gapless.replica.RecoveryRecord;
-import gapless.replica.Replica;
 import gapless.replica.RecoveryRequest;
 import gapless.replica.ReplicaHost;
+import gapless.replica.ReplicaProtocol;
 import gapless.replica.ReplicaServices;
 import java.time.Duration;
 import gapless.recovery.RecoveryPhase.Fetching;
@@ -52,15 +52,15 @@ public final class Recovery {
   /** Messages a recovery handles; all local (adapters and timers). */
   interface Command extends NoSerializationVerificationNeeded {}
 
-  private record Started(Replica.RecoveryInfo info) implements Command {}
+  private record Started(ReplicaProtocol.RecoveryInfo info) implements Command {}
 
   private record Listed(Receptionist.Listing listing) implements Command {}
 
-  private record Indexed(Replica.EventIndex index) implements Command {}
+  private record Indexed(ReplicaProtocol.EventIndex index) implements Command {}
 
-  private record Chunk(Replica.BatchChunk chunk) implements Command {}
+  private record Chunk(ReplicaProtocol.BatchChunk chunk) implements Command {}
 
-  private record Stored(Replica.StoreAck ack) implements Command {}
+  private record Stored(ReplicaProtocol.StoreAck ack) implements Command {}
 
   private record SlotTimeout(int slot, long request) implements Command {}
 
@@ -90,9 +90,9 @@ public final class Recovery {
   private final String node;
   private final List<String> siblings;
   private final long startNanos = System.nanoTime();
-  private final ActorRef<Replica.StoreAck> storedAdapter;
-  private final ActorRef<Replica.BatchChunk> chunkAdapter;
-  private final ActorRef<Replica.EventIndex> indexAdapter;
+  private final ActorRef<ReplicaProtocol.StoreAck> storedAdapter;
+  private final ActorRef<ReplicaProtocol.BatchChunk> chunkAdapter;
+  private final ActorRef<ReplicaProtocol.EventIndex> indexAdapter;
 
   static Behavior<Command> create(RecoveryRequest.Recover request, ActorRef<ReplicaHost.Command> host,
       ReplicaServices services, ActorRef<RecoveryCoordinator.Command> coordinator) {
@@ -112,16 +112,16 @@ public final class Recovery {
     this.coordinator = coordinator;
     this.node = services.node();
     this.siblings = services.placement().replicaSet(collector).stream().filter(n -> !n.equals(node)).toList();
-    this.storedAdapter = context.messageAdapter(Replica.StoreAck.class, Stored::new);
-    this.chunkAdapter = context.messageAdapter(Replica.BatchChunk.class, Chunk::new);
-    this.indexAdapter = context.messageAdapter(Replica.EventIndex.class, Indexed::new);
+    this.storedAdapter = context.messageAdapter(ReplicaProtocol.StoreAck.class, Stored::new);
+    this.chunkAdapter = context.messageAdapter(ReplicaProtocol.BatchChunk.class, Chunk::new);
+    this.indexAdapter = context.messageAdapter(ReplicaProtocol.EventIndex.class, Indexed::new);
   }
 
   // ---- starting
 
   private Behavior<Command> start() {
-    host.tell(new Replica.StartRecovery(collector, context.messageAdapter(Replica.RecoveryInfo.class, Started::new)));
-    timers.startSingleTimer(Tick.START_TIMEOUT, services.settings().recoveryStartTimeout());
+    host.tell(new ReplicaProtocol.StartRecovery(collector, context.messageAdapter(ReplicaProtocol.RecoveryInfo.class, Started::new)));
+    timers.startSingleTimer(Tick.START_TIMEOUT, services.settings().recovery().startTimeout());
     return starting(RecoveryProgress.NONE);
   }
 
@@ -129,13 +129,13 @@ public final class Recovery {
     return Behaviors.receive(Command.class)
         .onMessage(Started.class, s -> onStarted(s.info(), progress))
         .onMessageEquals(Tick.START_TIMEOUT, () -> finishing(new Finishing(progress,
-            timedOut("starting", services.settings().recoveryStartTimeout(), "the local replica did not say what it holds"),
+            timedOut("starting", services.settings().recovery().startTimeout(), "the local replica did not say what it holds"),
             SeqRanges.EMPTY)))
         .onAnyMessage(m -> starting(dropped("starting", m, progress)))
         .build();
   }
 
-  private Behavior<Command> onStarted(Replica.RecoveryInfo info, RecoveryProgress progress) {
+  private Behavior<Command> onStarted(ReplicaProtocol.RecoveryInfo info, RecoveryProgress progress) {
     timers.cancel(Tick.START_TIMEOUT);
     emit(ClusterEvents.recoveryStarted(node, collector, request.trigger(), request.detail(),
         info.held().contiguous(), info.held().highest(), info.serverStop() == null ? null : info.serverStop().reason()));
@@ -145,7 +145,7 @@ public final class Recovery {
     // Subscribed, not looked up once: right after this node joins, the receptionist has not yet
     // heard of the siblings' registrations, and they arrive as updates.
     ReplicaHost.subscribe(context.getSystem(), siblings, context.messageAdapter(Receptionist.Listing.class, Listed::new));
-    timers.startSingleTimer(Tick.PROBE_TIMEOUT, services.settings().recoveryProbeTimeout());
+    timers.startSingleTimer(Tick.PROBE_TIMEOUT, services.settings().recovery().probeTimeout());
     return probing(new Probing(info, Map.of(), Map.of(), progress));
   }
 
@@ -157,7 +157,7 @@ public final class Recovery {
         .onMessage(Indexed.class, i -> onIndexed(probe, i.index()))
         .onMessageEquals(Tick.PROBE_GRACE, () -> plan(probe))
         .onMessageEquals(Tick.PROBE_TIMEOUT, () -> probe.indexes().isEmpty()
-            ? finishing(new Finishing(probe.progress(), timedOut("probing", services.settings().recoveryProbeTimeout(),
+            ? finishing(new Finishing(probe.progress(), timedOut("probing", services.settings().recovery().probeTimeout(),
                 probe.asked().isEmpty() ? "no sibling of " + collector + " is reachable"
                     : "no sibling answered which events it holds after the confirmed seq"), SeqRanges.EMPTY))
             : plan(probe))
@@ -171,7 +171,7 @@ public final class Recovery {
     if (probe.asked().containsKey(sibling) || sibHost.isEmpty()) {
       return probe;
     }
-    sibHost.get().tell(new Replica.EventsAfter(collector, probe.info().confirmed().getOrDefault(sibling, 0L), indexAdapter));
+    sibHost.get().tell(new ReplicaProtocol.EventsAfter(collector, probe.info().confirmed().getOrDefault(sibling, 0L), indexAdapter));
     return probe.with(sibling, sibHost.get());
   }
 
@@ -180,7 +180,7 @@ public final class Recovery {
    * batch acked while this replica was away is on every other replica of the set (W of RF), so one
    * sibling's index is complete, and waiting longer for a sibling that is down gains nothing.
    */
-  private Behavior<Command> onIndexed(Probing probe, Replica.EventIndex index) {
+  private Behavior<Command> onIndexed(Probing probe, ReplicaProtocol.EventIndex index) {
     boolean asked = probe.asked().containsKey(index.node()) && !probe.indexes().containsKey(index.node())
         && index.collector().equals(collector)
         && index.afterSeq() == probe.info().confirmed().getOrDefault(index.node(), 0L);
@@ -213,7 +213,7 @@ public final class Recovery {
       emit(ClusterEvents.gapsDetected(node, collector, plan.missing(), MAX_GAP_EVENTS));
     }
     timers.startTimerWithFixedDelay(Tick.PROGRESS, Duration.ofSeconds(1));
-    timers.startSingleTimer(Tick.FETCH_TIMEOUT, services.settings().recoveryFetchTimeout());
+    timers.startSingleTimer(Tick.FETCH_TIMEOUT, services.settings().recovery().fetchTimeout());
     Fetching fetch = new Fetching(Map.copyOf(probe.asked()), plan, List.of(FetchSlot.IDLE, FetchSlot.IDLE), 0, probe.progress());
     for (int i = 0; i < SLOTS; i++) {
       fetch = assign(fetch, i);
@@ -233,7 +233,7 @@ public final class Recovery {
           return Behaviors.same();
         })
         .onMessageEquals(Tick.FETCH_TIMEOUT, () -> finishing(new Finishing(fetch.progress(),
-            timedOut("fetching", services.settings().recoveryFetchTimeout(), "no chunk was stored"), fetch.plan().unrecoverable())))
+            timedOut("fetching", services.settings().recovery().fetchTimeout(), "no chunk was stored"), fetch.plan().unrecoverable())))
         // Receptionist updates are not replies: the sources were fixed when planning.
         .onMessage(Listed.class, l -> Behaviors.same())
         .onAnyMessage(m -> fetching(fetch.with(dropped("fetching", m, fetch.progress()))))
@@ -249,14 +249,14 @@ public final class Recovery {
 
   private Fetching ask(Fetching fetch, int i, RecoveryPlan.Assignment task, long from) {
     Fetching next = fetch.nextRequest();
-    next.hosts().get(task.source()).tell(new Replica.FetchBatches(collector, from, task.range().to(),
-        services.settings().recoveryChunkBytes(), chunkAdapter));
+    next.hosts().get(task.source()).tell(new ReplicaProtocol.FetchBatches(collector, from, task.range().to(),
+        services.settings().recovery().chunkBytes(), chunkAdapter));
     // One timer per slot covers the ask and the store of its answer; a new ask replaces it.
-    timers.startSingleTimer("slot-" + i, new SlotTimeout(i, next.requests()), services.settings().recoveryAskTimeout());
+    timers.startSingleTimer("slot-" + i, new SlotTimeout(i, next.requests()), services.settings().recovery().askTimeout());
     return next.with(next.progress().withSource(task.source())).with(i, new FetchSlot.Asking(task, from, next.requests()));
   }
 
-  private Behavior<Command> onChunk(Fetching fetch, Replica.BatchChunk chunk) {
+  private Behavior<Command> onChunk(Fetching fetch, ReplicaProtocol.BatchChunk chunk) {
     for (int i = 0; i < SLOTS; i++) {
       if (fetch.slots().get(i) instanceof FetchSlot.Asking asking
           && asking.answeredBy(chunk.node(), chunk.fromSeq(), chunk.toSeq()) && chunk.collector().equals(collector)) {
@@ -272,7 +272,7 @@ public final class Recovery {
           seqs = seqs.add(b.seq());
           samples += BatchCodec.sampleCount(b.blob());
           bytes += b.blob().length;
-          host.tell(new Replica.StoreBatch(collector, b.seq(), b.blob(), storedAdapter));
+          host.tell(new ReplicaProtocol.StoreBatch(collector, b.seq(), b.blob(), storedAdapter));
         }
         return fetching(fetch.with(i, asking.storing(seqs, samples, bytes)));
       }
@@ -282,7 +282,7 @@ public final class Recovery {
     return fetching(fetch.with(dropped("fetching", new Chunk(chunk), fetch.progress())));
   }
 
-  private Behavior<Command> onStored(Fetching fetch, Replica.StoreAck ack) {
+  private Behavior<Command> onStored(Fetching fetch, ReplicaProtocol.StoreAck ack) {
     for (int i = 0; i < SLOTS; i++) {
       if (fetch.slots().get(i) instanceof FetchSlot.Storing storing && storing.awaiting().contains(ack.seq())) {
         FetchSlot.Storing now = storing.acked(ack.seq());
@@ -291,7 +291,7 @@ public final class Recovery {
         }
         timers.cancel("slot-" + i);
         // Progress: the whole-phase timeout starts again.
-        timers.startSingleTimer(Tick.FETCH_TIMEOUT, services.settings().recoveryFetchTimeout());
+        timers.startSingleTimer(Tick.FETCH_TIMEOUT, services.settings().recovery().fetchTimeout());
         Fetching done = fetch.with(fetch.progress().withChunk(now.chunk(), now.samples(), now.bytes()));
         return fetchingOrFinishing(now.nextFrom() > now.task().range().to()
             ? assign(done, i) : ask(done, i, now.task(), now.nextFrom()));
@@ -304,11 +304,11 @@ public final class Recovery {
     FetchSlot slot = fetch.slots().get(t.slot());
     if (slot instanceof FetchSlot.Storing storing && storing.request() == t.request()) {
       return finishing(new Finishing(fetch.progress(), "fetching: the local replica did not store fetched seqs "
-          + storing.chunk() + " within " + services.settings().recoveryAskTimeout().toMillis() + " ms", fetch.plan().unrecoverable()));
+          + storing.chunk() + " within " + services.settings().recovery().askTimeout().toMillis() + " ms", fetch.plan().unrecoverable()));
     }
     if (slot instanceof FetchSlot.Asking asking && asking.request() == t.request()) {
       return fetchingOrFinishing(sourceFailed(fetch, t.slot(), asking, "sibling " + asking.task().source()
-          + " did not answer within " + services.settings().recoveryAskTimeout().toMillis() + " ms"));
+          + " did not answer within " + services.settings().recovery().askTimeout().toMillis() + " ms"));
     }
     return Behaviors.same(); // the timer of an ask already answered
   }
@@ -339,8 +339,8 @@ public final class Recovery {
     RecoveryProgress p = finish.progress();
     RecoveryRecord record = p.batches() == 0 ? null
         : new RecoveryRecord(p.filled().ranges(), p.sources(), p.batches(), p.samples(), p.bytes(), millis(), System.currentTimeMillis());
-    host.tell(new Replica.FinishRecovery(collector, record, finish.complete(), context.messageAdapter(Done.class, Finished::new)));
-    timers.startSingleTimer(Tick.FINISH_TIMEOUT, services.settings().recoveryFinishTimeout());
+    host.tell(new ReplicaProtocol.FinishRecovery(collector, record, finish.complete(), context.messageAdapter(Done.class, Finished::new)));
+    timers.startSingleTimer(Tick.FINISH_TIMEOUT, services.settings().recovery().finishTimeout());
     return awaitingFinish(finish);
   }
 
@@ -348,7 +348,7 @@ public final class Recovery {
     return Behaviors.receive(Command.class)
         .onMessage(Finished.class, f -> done(finish, true))
         .onMessageEquals(Tick.FINISH_TIMEOUT, () -> done(new Finishing(finish.progress(),
-            timedOut("finishing", services.settings().recoveryFinishTimeout(), "the local replica did not record the recovery")
+            timedOut("finishing", services.settings().recovery().finishTimeout(), "the local replica did not record the recovery")
                 + (finish.complete() ? "" : " (after: " + finish.failure() + ")"),
             finish.unrecoverable()), false))
         .onMessage(Listed.class, l -> Behaviors.same())

@@ -16,8 +16,8 @@ import gapless.events.EventLog;
 import gapless.replica.RecoveryRequest;
 import gapless.replica.RecoveryRequest.Recover;
 import gapless.replica.RecoveryRequest.RecoverAll;
-import gapless.replica.Replica;
 import gapless.replica.ReplicaHost;
+import gapless.replica.ReplicaProtocol;
 import gapless.replica.ReplicaServices;
 import java.time.Duration;
 import java.util.HashMap;
@@ -108,7 +108,7 @@ public final class RecoveryCoordinator extends AbstractBehavior<RecoveryRequest>
 
   private void startNext() {
     var it = queued.entrySet().iterator();
-    while (running.size() < services.settings().recoveryMaxConcurrent() && it.hasNext()) {
+    while (running.size() < services.settings().recovery().maxConcurrent() && it.hasNext()) {
       Recover next = it.next().getValue();
       it.remove();
       ActorRef<?> recovery = getContext().spawnAnonymous(
@@ -144,7 +144,7 @@ public final class RecoveryCoordinator extends AbstractBehavior<RecoveryRequest>
     getContext().getLog().warn("Recovery of [{}] stopped without finishing; retrying", s.collector());
     services.eventLog().tell(new EventLog.Emit(ClusterEvents.recoveryFailed(services.node(), s.collector(),
         "the recovery crashed before it finished", 0, 0, 0, SeqRanges.EMPTY, 0)));
-    host.tell(new Replica.FinishRecovery(s.collector(), null, false,
+    host.tell(new ReplicaProtocol.FinishRecovery(s.collector(), null, false,
         getContext().messageAdapter(Done.class, CrashRecorded::new)));
     return ended(s.collector(), false);
   }
@@ -157,7 +157,7 @@ public final class RecoveryCoordinator extends AbstractBehavior<RecoveryRequest>
       // Siblings unreachable or failing, a phase timed out, or the recovery crashed: try again
       // later, backing off up to 10 times retry-after.
       int n = failures.merge(collector, 1, Integer::sum);
-      Duration delay = services.settings().recoveryRetryAfter().multipliedBy(Math.min(n, 10));
+      Duration delay = services.settings().recovery().retryAfter().multipliedBy(Math.min(n, 10));
       timers.startSingleTimer("retry-" + collector, new Retry(request), delay);
     }
     Recover rerun = again.remove(collector);

@@ -2,7 +2,7 @@ package gapless.recovery;
 
 import akka.actor.typed.ActorRef;
 import gapless.model.SeqRanges;
-import gapless.replica.Replica;
+import gapless.replica.ReplicaProtocol;
 import gapless.replica.ReplicaHost;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,8 +18,8 @@ sealed interface RecoveryPhase {
 
   /** Probing: what the replica said, the siblings asked, the siblings that answered. */
   record Probing(
-      Replica.RecoveryInfo info, Map<String, ActorRef<ReplicaHost.Command>> asked,
-      Map<String, Replica.EventIndex> indexes, RecoveryProgress progress) implements RecoveryPhase {
+      ReplicaProtocol.RecoveryInfo info, Map<String, ActorRef<ReplicaHost.Command>> asked,
+      Map<String, ReplicaProtocol.EventIndex> indexes, RecoveryProgress progress) implements RecoveryPhase {
 
     Probing with(String sibling, ActorRef<ReplicaHost.Command> host) {
       Map<String, ActorRef<ReplicaHost.Command>> more = new LinkedHashMap<>(asked);
@@ -27,8 +27,8 @@ sealed interface RecoveryPhase {
       return new Probing(info, more, indexes, progress);
     }
 
-    Probing with(Replica.EventIndex index) {
-      Map<String, Replica.EventIndex> more = new LinkedHashMap<>(indexes);
+    Probing with(ReplicaProtocol.EventIndex index) {
+      Map<String, ReplicaProtocol.EventIndex> more = new LinkedHashMap<>(indexes);
       more.put(index.node(), index);
       return new Probing(info, asked, more, progress);
     }

@@ -7,5 +7,7 @@ public enum RecoveryTrigger {
   /** This node sees a majority of storage nodes again after losing it. */
   REJOINED,
   /** A sibling reported a contiguous seq this replica still lacked several sync intervals later. */
-  BEHIND_SIBLING
+  BEHIND_SIBLING,
+  /** The replica stopped and its host started it again: it may have missed batches meanwhile. */
+  REPLICA_RESTARTED
 }

@@ -3,39 +3,57 @@ package gapless.replica;
 import akka.Done;
 import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
+import akka.actor.typed.BackoffSupervisorStrategy;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.DispatcherSelector;
+import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.actor.typed.receptionist.Receptionist;
+import akka.pattern.StatusReply;
 import akka.persistence.typed.PersistenceId;
 import akka.persistence.typed.RecoveryCompleted;
-import akka.persistence.typed.javadsl.CommandHandler;
-import akka.persistence.typed.javadsl.Effect;
+import akka.persistence.typed.javadsl.CommandHandlerWithReply;
+import akka.persistence.typed.javadsl.CommandHandlerWithReplyBuilder;
+import akka.persistence.typed.javadsl.EffectBuilder;
 import akka.persistence.typed.javadsl.EventHandler;
-import akka.persistence.typed.javadsl.EventSourcedBehavior;
+import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.RetentionCriteria;
 import akka.persistence.typed.javadsl.SignalHandler;
-import gapless.CborSerializable;
 import gapless.events.ClusterEvent;
+import gapless.config.GaplessSettings;
 import gapless.events.ClusterEvents;
 import gapless.events.EventLog;
-import gapless.model.Batch;
-import gapless.model.BatchCodec;
 import gapless.model.CollectorStatus;
-import gapless.model.EncodedBatch;
-import gapless.model.Sample;
-import gapless.model.SeqRange;
-import gapless.model.SeqRanges;
+import gapless.replica.ReplicaEvent.BatchStored;
+import gapless.replica.ReplicaEvent.GapRecovered;
+import gapless.replica.ReplicaEvent.PeerSyncConfirmed;
+import gapless.replica.ReplicaEvent.PeerUnreachable;
+import gapless.replica.ReplicaEvent.RecordingResumed;
+import gapless.replica.ReplicaEvent.RecordingStopped;
+import gapless.replica.ReplicaProtocol.Command;
+import gapless.replica.ReplicaProtocol.EventIndex;
+import gapless.replica.ReplicaProtocol.EventsAfter;
+import gapless.replica.ReplicaProtocol.FetchBatches;
+import gapless.replica.ReplicaProtocol.FinishRecovery;
+import gapless.replica.ReplicaProtocol.GetView;
+import gapless.replica.ReplicaProtocol.PeerLost;
+import gapless.replica.ReplicaProtocol.QuerySamples;
+import gapless.replica.ReplicaProtocol.RecoveryInfo;
+import gapless.replica.ReplicaProtocol.StartRecovery;
+import gapless.replica.ReplicaProtocol.StopRecording;
+import gapless.replica.ReplicaProtocol.StoreAck;
+import gapless.replica.ReplicaProtocol.StoreBatch;
+import gapless.replica.ReplicaProtocol.SyncStatus;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import akka.persistence.typed.javadsl.EffectBuilder;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletionException;
 
 /**
  * This node's replica of one collector. Its journal is the replica's event log: which batches it
@@ -45,170 +63,41 @@ import akka.persistence.typed.javadsl.EffectBuilder;
  *
  * <p>Write order: samples and blob to the store (one synced LevelDB write), then persist
  * {@code BatchStored}, then ack. A crash between the two only makes the seq look missing, and the
- * next delivery or recovery stores it again (idempotent by seq).
- *
- * <p>Group commit: while one store write is in flight, newly arrived batches wait; when it is
- * done, everything that waited goes to the store in one write and to the journal in one
- * {@code persist}. One fsync pair serves a whole group.
+ * next delivery or recovery stores it again (idempotent by seq). Writes are grouped by
+ * {@link GroupCommit}; the sibling exchange is decided by {@link SiblingSync}.
  *
  * <p>Toward its siblings it reports its contiguous seq every sync interval, persists the seq both
  * sides confirmed (throttled), serves their recoveries ({@link EventsAfter}, {@link FetchBatches}),
  * and asks for a recovery of its own when it stays behind them.
  */
-public final class Replica extends EventSourcedBehavior<Replica.Command, Replica.Event, ReplicaState> {
+public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Command, ReplicaEvent, ReplicaState> {
 
-  /** Messages a replica handles. */
-  public interface Command extends CborSerializable {}
-
-  /** A command for the replica of one collector; the {@link ReplicaHost} routes it by collector. */
-  public interface CollectorCommand extends Command, ReplicaHost.Command {
-    String collector();
-  }
-
-  // ---- ingest and reads
-
-  /** Store one batch (idempotent by seq) and answer {@link StoreAck} once it is durable. */
-  public record StoreBatch(String collector, long seq, byte[] blob, ActorRef<StoreAck> replyTo)
-      implements CollectorCommand {}
-
-  /** Answer to {@link StoreBatch}: the batch is durable on {@code node}. */
-  public record StoreAck(String node, String collector, long seq) implements CborSerializable {}
-
-  /** Samples of one tag with {@code from <= ts <= to}, at most {@code limit}. */
-  public record QuerySamples(
-      String collector, String tag, long from, long to, int limit, ActorRef<SampleAnswer> replyTo)
-      implements CollectorCommand {}
-
-  /**
-   * Answer to {@link QuerySamples}. The samples travel encoded (about 13 bytes each) so a large
-   * answer stays within one Artery frame.
-   */
-  public record SampleAnswer(
-      String node, String collector, String tag, long contiguousSeq, byte[] encodedSamples,
-      List<StopInterval> gaps, boolean truncated)
-      implements CborSerializable {
-
-    public List<Sample> decodeSamples() {
-      return BatchCodec.decode(0, encodedSamples).samples();
-    }
-  }
-
-  /** Ask for this replica's {@link ReplicaView}. */
-  public record GetView(String collector, ActorRef<ReplicaView> replyTo) implements CollectorCommand {}
-
-  // ---- siblings
-
-  /** A sibling's periodic report: it holds 1..contiguousSeq of the collector. */
-  public record SyncStatus(String collector, String peer, long contiguousSeq) implements CollectorCommand {}
-
-  /** From a recovering sibling: what do you hold after {@code afterSeq}? */
-  public record EventsAfter(String collector, long afterSeq, ActorRef<EventIndex> replyTo) implements CollectorCommand {}
-
-  /**
-   * Answer to {@link EventsAfter}: the seq ranges held after {@code afterSeq} (ranges, never one
-   * entry per batch), the collector's status changes after it, and the highest seq held.
-   */
-  public record EventIndex(
-      String node, String collector, long afterSeq, SeqRanges held, List<StatusMark> statusMarks, long highestSeq)
-      implements CborSerializable {}
-
-  /** From a recovering sibling: the batches held in {@code [fromSeq, toSeq]}, up to about maxBytes. */
-  public record FetchBatches(String collector, long fromSeq, long toSeq, long maxBytes, ActorRef<BatchChunk> replyTo)
-      implements CollectorCommand {}
-
-  /** Answer to {@link FetchBatches}, in seq order; empty when nothing in the range is held. */
-  public record BatchChunk(String node, String collector, long fromSeq, long toSeq, List<EncodedBatch> batches)
-      implements CborSerializable {}
-
-  // ---- supervision and local recovery
-
-  /** This node stopped recording (lost the cluster, or shuts down). Answered once recorded. */
-  public record StopRecording(String collector, StopReason reason, ActorRef<Done> replyTo) implements CollectorCommand {}
-
-  /** A sibling's node became unreachable or was removed. */
-  public record PeerLost(String collector, String peer) implements CollectorCommand {}
-
-  /** The local recovery starts: answer what this replica holds and what it confirmed. */
-  public record StartRecovery(String collector, ActorRef<RecoveryInfo> replyTo) implements CollectorCommand {}
-
-  public record RecoveryInfo(String collector, SeqRanges held, Map<String, Long> confirmed, ServerStop serverStop)
-      implements CborSerializable {}
-
-  /**
-   * The local recovery ended. {@code filled} (null when nothing was moved) is recorded as
-   * {@code GapRecovered}; when {@code complete}, an open server stop ends with {@code RecordingResumed}.
-   */
-  public record FinishRecovery(String collector, RecoveryRecord filled, boolean complete, ActorRef<Done> replyTo)
-      implements CollectorCommand {}
-
-  // ---- local only
-
-  private record WriteDone(List<StoreBatch> group, List<Event> events, Throwable failure)
+  private record WriteDone(int incarnation, GroupCommit.Group<StoreBatch> group, List<ReplicaEvent> events, Throwable failure)
       implements Command, NoSerializationVerificationNeeded {}
 
   private record SiblingsChanged(Receptionist.Listing listing) implements Command, NoSerializationVerificationNeeded {}
 
-  private enum Internal implements Command, NoSerializationVerificationNeeded {
-    SYNC_TICK,
-    CHECK_STARTUP
-  }
+  private enum SyncTick implements Command, NoSerializationVerificationNeeded { INSTANCE }
 
-  // ---- events
-
-  /** State events in the replica's journal. Each carries its source node and local time. */
-  public sealed interface Event extends CborSerializable
-      permits BatchStored, RecordingStopped, RecordingResumed, PeerUnreachable, PeerSyncConfirmed, GapRecovered {}
-
-  /** The batch {@code seq} is durable in this node's sample store. */
-  public record BatchStored(
-      String node, long seq, long acceptedAt, int samples, int bytes, long minTs, long maxTs, long checksum, long time)
-      implements Event {}
-
-  /**
-   * The target event: recording stopped here. For {@code COLLECTOR_STOPPED}, {@code seq} is the
-   * status change's seq, {@code at} the gateway time and {@code detail} the collector's reason;
-   * otherwise {@code seq} is the highest seq held when this node stopped and {@code at} its time.
-   */
-  public record RecordingStopped(
-      String node, StopReason reason, long seq, long contiguousSeq, String detail, long at, long time)
-      implements Event {}
-
-  /** Recording resumed: the collector runs again, or a recovery closed this node's stop. */
-  public record RecordingResumed(String node, ResumeReason reason, long seq, String detail, long at, long time)
-      implements Event {}
-
-  /** A sibling's node became unreachable; {@code confirmedSeq} is what both sides last confirmed. */
-  public record PeerUnreachable(String node, String peer, long confirmedSeq, long time) implements Event {}
-
-  /** This replica and {@code peer} both hold 1..seq. */
-  public record PeerSyncConfirmed(String node, String peer, long seq, long time) implements Event {}
-
-  /** The missing-event information: what a recovery filled, from where, at what cost. */
-  public record GapRecovered(
-      String node, List<SeqRange> ranges, List<String> sources, long batches, long samples, long bytes, long millis, long time)
-      implements Event {}
+  private enum StartupCheck implements Command, NoSerializationVerificationNeeded { INSTANCE }
 
   private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
   private final String collector;
   private final List<String> replicaSet;
-  private final List<String> siblings;
   private final ReplicaServices services;
   private final ActorRef<RecoveryRequest> recovery;
   private final String node;
-  private final Executor storeExecutor;
+  private final ReplicaStore store;
 
-  // Not persisted: group commit, siblings seen, sync and lag bookkeeping, recovery in progress.
-  private final List<StoreBatch> waiting = new ArrayList<>();
-  private boolean writing;
+  // Not persisted, and kept across a restart after a journal failure (this object outlives it).
+  private final GroupCommit<StoreBatch> groupCommit = new GroupCommit<>(StoreBatch::seq);
+  private final SiblingSync sync;
   private final Map<String, ActorRef<ReplicaHost.Command>> siblingHosts = new HashMap<>();
-  private final Map<String, Long> peerContiguous = new HashMap<>();
-  private final Map<String, Long> lastConfirmPersisted = new HashMap<>();
-  private long lastSentContiguous = -1;
-  private int ticksSinceSent;
-  private long behindTarget;
-  private int behindTicks;
   private boolean recovering;
-  private final long startedAt = now();
+  // Counts journal replays: a store write started before a restart is written again after it,
+  // so its late completion is ignored and one write stays in flight.
+  private int incarnation;
 
   public static Behavior<Command> create(
       String collector, ReplicaServices services, ActorRef<RecoveryRequest> recovery) {
@@ -222,18 +111,28 @@ public final class Replica extends EventSourcedBehavior<Replica.Command, Replica
   private Replica(
       ActorContext<Command> context, TimerScheduler<Command> timers, String collector, ReplicaServices services,
       ActorRef<RecoveryRequest> recovery) {
-    super(persistenceId(collector));
-    this.recovery = recovery;
+    super(persistenceId(collector), restartOnJournalFailure(services.settings()));
     this.context = context;
+    this.timers = timers;
     this.collector = collector;
     this.services = services;
+    this.recovery = recovery;
     this.node = services.node();
     this.replicaSet = services.placement().replicaSet(collector);
-    this.siblings = replicaSet.stream().filter(n -> !n.equals(node)).toList();
-    this.storeExecutor = context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("gapless-store-dispatcher"));
-    ActorRef<Receptionist.Listing> adapter = context.messageAdapter(Receptionist.Listing.class, SiblingsChanged::new);
-    ReplicaHost.subscribe(context.getSystem(), siblings, adapter);
-    timers.startTimerWithFixedDelay(Internal.SYNC_TICK, services.settings().syncInterval());
+    this.store = new ReplicaStore(node, collector, services.store(),
+        context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("gapless-store-dispatcher")));
+    var s = services.settings();
+    this.sync = new SiblingSync(new SiblingSync.Rules(s.replica().confirmEverySeqs(), s.replica().confirmMaxDelay().toMillis(),
+        s.replica().heartbeatIntervals(), s.replica().lagIntervals()), now());
+    List<String> siblings = replicaSet.stream().filter(n -> !n.equals(node)).toList();
+    ReplicaHost.subscribe(context.getSystem(), siblings,
+        context.messageAdapter(Receptionist.Listing.class, SiblingsChanged::new));
+  }
+
+  /** A failed journal write restarts the replica (replay, then the lost group again) after a back-off. */
+  private static BackoffSupervisorStrategy restartOnJournalFailure(GaplessSettings s) {
+    return SupervisorStrategy.restartWithBackoff(
+        s.replica().restartBackoff().min(), s.replica().restartBackoff().max(), s.replica().restartBackoff().randomFactor());
   }
 
   @Override
@@ -244,132 +143,103 @@ public final class Replica extends EventSourcedBehavior<Replica.Command, Replica
   @Override
   public RetentionCriteria retentionCriteria() {
     // Snapshots only: the events stay, they are the replica's log.
-    return RetentionCriteria.snapshotEvery(services.settings().replicaSnapshotEvery(), 2);
+    return RetentionCriteria.snapshotEvery(services.settings().replica().snapshotEvery(), 2);
   }
 
   @Override
   public SignalHandler<ReplicaState> signalHandler() {
     return newSignalHandlerBuilder()
-        .onSignal(RecoveryCompleted.instance(), state -> context.getSelf().tell(Internal.CHECK_STARTUP))
+        .onSignal(RecoveryCompleted.instance(), this::onReplayed)
         .build();
+  }
+
+  /** Runs after every journal replay: the first start, and each restart after a journal failure. */
+  private void onReplayed(ReplicaState state) {
+    // Started here, not at construction, so a restart never leaves the replica without its tick.
+    timers.startTimerWithFixedDelay(SyncTick.INSTANCE, services.settings().replica().syncInterval());
+    if (incarnation++ == 0) {
+      context.getSelf().tell(StartupCheck.INSTANCE);
+      return;
+    }
+    // A journal write failed and the replica restarted. The node did not crash, so no stop is
+    // recorded: the lost group is written again, and anything else missed shows up as lag.
+    Optional<GroupCommit.Group<StoreBatch>> again = groupCommit.restarted(state::holds);
+    int batches = again.map(g -> g.members().size()).orElse(0);
+    context.getLog().warn("Replica of [{}] restarted after a journal failure; [{}] batches go again", collector, batches);
+    emit(ClusterEvents.replicaRestarted(node, collector, "journal write failed", batches));
+    again.ifPresent(this::write);
   }
 
   @Override
-  public CommandHandler<Command, Event, ReplicaState> commandHandler() {
-    return newCommandHandlerBuilder()
-        .forAnyState()
+  public CommandHandlerWithReply<Command, ReplicaEvent, ReplicaState> commandHandler() {
+    CommandHandlerWithReplyBuilder<Command, ReplicaEvent, ReplicaState> builder = newCommandHandlerWithReplyBuilder();
+    builder.forState(ReplicaState::isRecording)
+        .onCommand(StartupCheck.class, this::onStartupWhileRecording)
+        .onCommand(StopRecording.class, (state, cmd) -> recordStop(state, cmd.reason()).thenReply(cmd.replyTo(), s -> Done.getInstance()))
+        .onCommand(FinishRecovery.class, (state, cmd) -> finishRecovery(cmd, List.of()));
+    builder.forState(state -> !state.isRecording())
+        .onCommand(StartupCheck.class, (state, cmd) -> Effect().noReply())
+        // The stop is already recorded: one target event for one stop, however many ask.
+        .onCommand(StopRecording.class, (state, cmd) -> Effect().reply(cmd.replyTo(), Done.getInstance()))
+        .onCommand(FinishRecovery.class, (state, cmd) -> finishRecovery(cmd, cmd.complete() ? List.of(resumed(state)) : List.of()));
+    builder.forAnyState()
         .onCommand(StoreBatch.class, this::onStoreBatch)
         .onCommand(WriteDone.class, this::onWriteDone)
         .onCommand(QuerySamples.class, this::onQuery)
-        .onCommand(GetView.class, (state, cmd) -> reply(cmd.replyTo(), view(state)))
+        .onCommand(GetView.class, (state, cmd) -> Effect().reply(cmd.replyTo(), view(state)))
+        .onCommand(SyncTick.class, (state, cmd) -> onSyncTick(state))
         .onCommand(SyncStatus.class, this::onSyncStatus)
-        .onCommand(EventsAfter.class, (state, cmd) -> reply(cmd.replyTo(), new EventIndex(node, collector, cmd.afterSeq(),
+        .onCommand(SiblingsChanged.class, this::onSiblingsChanged)
+        .onCommand(EventsAfter.class, (state, cmd) -> Effect().reply(cmd.replyTo(), new EventIndex(node, collector, cmd.afterSeq(),
             state.held().clip(cmd.afterSeq() + 1, Long.MAX_VALUE), state.statusMarksAfter(cmd.afterSeq()), state.held().highest())))
         .onCommand(FetchBatches.class, this::onFetch)
-        .onCommand(StopRecording.class, this::onStopRecording)
-        .onCommand(PeerLost.class, (state, cmd) -> Effect().persist(
-            new PeerUnreachable(node, cmd.peer(), state.confirmedWith(cmd.peer()), now())))
+        .onCommand(PeerLost.class, (state, cmd) -> Effect()
+            .persist(new PeerUnreachable(node, cmd.peer(), state.confirmedWith(cmd.peer()), now())).thenNoReply())
         .onCommand(StartRecovery.class, (state, cmd) -> {
           recovering = true;
-          return reply(cmd.replyTo(), new RecoveryInfo(collector, state.held(), state.confirmed(), state.serverStop()));
-        })
-        .onCommand(FinishRecovery.class, this::onFinishRecovery)
-        .onCommand(SiblingsChanged.class, this::onSiblingsChanged)
-        .onCommand(Internal.class, (state, cmd) -> cmd == Internal.SYNC_TICK ? onSyncTick(state) : onStartup(state))
-        .build();
-  }
-
-  private <T> Effect<Event, ReplicaState> reply(ActorRef<T> to, T message) {
-    to.tell(message);
-    return Effect().none();
+          return Effect().reply(cmd.replyTo(), new RecoveryInfo(collector, state.held(), state.confirmed(), state.serverStop()));
+        });
+    return builder.build();
   }
 
   private ReplicaView view(ReplicaState state) {
-    long maxPeer = peerContiguous.values().stream().mapToLong(Long::longValue).max().orElse(0);
-    return ReplicaView.of(node, collector, replicaSet, state, recovering,
-        Math.max(0, maxPeer - state.held().contiguous()), Map.copyOf(peerContiguous));
+    return ReplicaView.of(node, collector, replicaSet, state, recovering, sync.lag(state.held().contiguous()), sync.peers());
   }
 
   // ---- ingest
 
-  private Effect<Event, ReplicaState> onStoreBatch(ReplicaState state, StoreBatch cmd) {
+  private ReplyEffect<ReplicaEvent, ReplicaState> onStoreBatch(ReplicaState state, StoreBatch cmd) {
     if (state.holds(cmd.seq())) {
-      cmd.replyTo().tell(new StoreAck(node, collector, cmd.seq()));
-      return Effect().none();
+      return Effect().reply(cmd.replyTo(), new StoreAck(node, collector, cmd.seq()));
     }
-    waiting.add(cmd);
-    if (!writing) {
-      startWrite(state);
-    }
-    return Effect().none();
+    // Acked later, once its group is durable.
+    groupCommit.add(cmd, state::holds).ifPresent(this::write);
+    return Effect().noReply();
   }
 
-  /** Sends everything that waited to the store in one synced write, off the actor's thread. */
-  private void startWrite(ReplicaState state) {
-    Map<Long, StoreBatch> firstBySeq = new LinkedHashMap<>();
-    for (StoreBatch b : waiting) {
-      if (!state.holds(b.seq())) {
-        firstBySeq.putIfAbsent(b.seq(), b);
-      }
-    }
-    List<StoreBatch> group = List.copyOf(waiting);
-    waiting.clear();
-    writing = true;
-    long now = now();
-    CompletableFuture<List<Event>> written = CompletableFuture.supplyAsync(() -> {
-      List<EncodedBatch> encoded = new ArrayList<>(firstBySeq.size());
-      List<Batch> decoded = new ArrayList<>(firstBySeq.size());
-      List<Event> events = new ArrayList<>(firstBySeq.size() + 1);
-      for (StoreBatch b : firstBySeq.values()) {
-        Batch batch = BatchCodec.decode(b.seq(), b.blob());
-        encoded.add(new EncodedBatch(b.seq(), b.blob()));
-        decoded.add(batch);
-        events.addAll(eventsFor(batch, b.blob(), now));
-      }
-      services.store().write(collector, encoded, decoded);
-      return events;
-    }, storeExecutor);
-    context.pipeToSelf(written, (events, failure) -> new WriteDone(group, events, failure));
+  private void write(GroupCommit.Group<StoreBatch> group) {
+    int startedIn = incarnation;
+    context.pipeToSelf(store.write(group.toWrite(), now()), (events, failure) -> new WriteDone(startedIn, group, events, failure));
   }
 
-  private List<Event> eventsFor(Batch batch, byte[] blob, long now) {
-    List<Sample> samples = batch.samples();
-    long minTs = samples.stream().mapToLong(Sample::ts).min().orElse(batch.acceptedAt());
-    long maxTs = samples.stream().mapToLong(Sample::ts).max().orElse(batch.acceptedAt());
-    BatchStored stored = new BatchStored(node, batch.seq(), batch.acceptedAt(), samples.size(), blob.length,
-        minTs, maxTs, BatchCodec.checksum(blob), now);
-    if (!batch.isStatusChange()) {
-      return List.of(stored);
+  private ReplyEffect<ReplicaEvent, ReplicaState> onWriteDone(ReplicaState state, WriteDone done) {
+    if (done.incarnation() != incarnation) {
+      return Effect().noReply();
     }
-    Event status = batch.status() == CollectorStatus.STOPPED
-        ? new RecordingStopped(node, StopReason.COLLECTOR_STOPPED, batch.seq(), 0, batch.reason(), batch.acceptedAt(), now)
-        : new RecordingResumed(node, ResumeReason.COLLECTOR_RUNNING, batch.seq(), batch.reason(), batch.acceptedAt(), now);
-    return List.of(stored, status);
-  }
-
-  private Effect<Event, ReplicaState> onWriteDone(ReplicaState state, WriteDone done) {
     if (done.failure() != null) {
       // Nothing is acked: the gateway sends again, or recovery fetches it later.
-      context.getLog().error("Storing [{}] batches of [{}] failed", done.group().size(), collector, done.failure());
-      writing = false;
-      if (!waiting.isEmpty()) {
-        startWrite(state);
-      }
-      return Effect().none();
+      context.getLog().error("Storing [{}] batches of [{}] failed", done.group().members().size(), collector, done.failure());
+      groupCommit.finished(state::holds).ifPresent(this::write);
+      return Effect().noReply();
     }
-    return Effect().persist(done.events()).thenRun(newState -> {
-      for (StoreBatch b : done.group()) {
-        b.replyTo().tell(new StoreAck(node, collector, b.seq()));
-      }
+    return Effect().persist(done.events()).thenRun((ReplicaState newState) -> {
+      done.group().members().forEach(b -> b.replyTo().tell(new StoreAck(node, collector, b.seq())));
       done.events().forEach(this::logStatusChange);
-      writing = false;
-      if (!waiting.isEmpty()) {
-        startWrite(newState);
-      }
-    });
+      groupCommit.finished(newState::holds).ifPresent(this::write);
+    }).thenNoReply();
   }
 
-  private void logStatusChange(Event e) {
+  private void logStatusChange(ReplicaEvent e) {
     if (e instanceof RecordingStopped s) {
       // A collector stop is a mark in the collector's history; the replica's own progress is beside the point.
       boolean collectorStop = s.reason() == StopReason.COLLECTOR_STOPPED;
@@ -384,131 +254,98 @@ public final class Replica extends EventSourcedBehavior<Replica.Command, Replica
     services.eventLog().tell(new EventLog.Emit(event));
   }
 
-  private Effect<Event, ReplicaState> onQuery(ReplicaState state, QuerySamples q) {
-    int limit = Math.max(1, Math.min(q.limit(), services.settings().maxQuerySamples()));
-    List<StopInterval> gaps = state.stopsOverlapping(q.from(), q.to());
-    long contiguous = state.held().contiguous();
-    CompletableFuture.supplyAsync(() -> services.store().query(collector, q.tag(), q.from(), q.to(), limit), storeExecutor)
-        .whenComplete((result, failure) -> {
-          if (failure != null) {
-            context.getSystem().log().error("Query of [{}] failed", collector, failure);
+  private ReplyEffect<ReplicaEvent, ReplicaState> onQuery(ReplicaState state, QuerySamples q) {
+    int limit = Math.max(1, Math.min(q.limit(), services.settings().query().maxSamples()));
+    store.samples(q.tag(), q.from(), q.to(), limit, state.held().contiguous(), state.stopsOverlapping(q.from(), q.to()))
+        .whenComplete((answer, failure) -> {
+          if (failure == null) {
+            q.replyTo().tell(StatusReply.success(answer));
             return;
           }
-          byte[] encoded = BatchCodec.encode(Batch.ofSamples(0, 0, result.samples()));
-          q.replyTo().tell(new SampleAnswer(node, collector, q.tag(), contiguous, encoded, gaps, result.truncated()));
+          // The asker learns why: an empty answer would read as "no samples there".
+          context.getSystem().log().error("Query of [{}] failed", collector, failure);
+          Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+          q.replyTo().tell(StatusReply.error("reading " + collector + " on " + node + " failed: " + cause.getMessage()));
         });
-    return Effect().none();
+    return Effect().noReply();
   }
 
   // ---- siblings
 
-  private Effect<Event, ReplicaState> onSiblingsChanged(ReplicaState state, SiblingsChanged msg) {
+  private ReplyEffect<ReplicaEvent, ReplicaState> onSiblingsChanged(ReplicaState state, SiblingsChanged msg) {
     String sibling = ReplicaHost.nodeOf(msg.listing());
     ReplicaHost.reachableHost(msg.listing())
         .ifPresentOrElse(h -> siblingHosts.put(sibling, h), () -> siblingHosts.remove(sibling));
-    return Effect().none();
+    return Effect().noReply();
   }
 
-  private Effect<Event, ReplicaState> onSyncTick(ReplicaState state) {
+  private ReplyEffect<ReplicaEvent, ReplicaState> onSyncTick(ReplicaState state) {
     long contiguous = state.held().contiguous();
-    ticksSinceSent++;
-    if (contiguous > 0 && (contiguous != lastSentContiguous || ticksSinceSent >= 10)) {
+    if (sync.statusDue(contiguous)) {
       siblingHosts.values().forEach(h -> h.tell(new SyncStatus(collector, node, contiguous)));
-      lastSentContiguous = contiguous;
-      ticksSinceSent = 0;
     }
-    checkLag(contiguous);
-    return Effect().none();
+    sync.behindSibling(contiguous, recovering).ifPresent(target -> recovery.tell(new RecoveryRequest.Recover(
+        collector, RecoveryTrigger.BEHIND_SIBLING, "holds 1.." + contiguous + ", a sibling holds 1.." + target)));
+    return Effect().noReply();
   }
 
-  /**
-   * Asks for a recovery when a sibling held a contiguous seq this replica still lacks several
-   * sync intervals later: live writes in flight never stay behind that long, a hole does.
-   */
-  private void checkLag(long contiguous) {
-    long maxPeer = peerContiguous.values().stream().mapToLong(Long::longValue).max().orElse(0);
-    if (recovering || contiguous >= behindTarget) {
-      behindTarget = maxPeer > contiguous ? maxPeer : 0;
-      behindTicks = 0;
-      return;
+  private ReplyEffect<ReplicaEvent, ReplicaState> onSyncStatus(ReplicaState state, SyncStatus s) {
+    long now = now();
+    OptionalLong confirmed =
+        sync.siblingReported(s.peer(), s.contiguousSeq(), state.held().contiguous(), state.confirmedWith(s.peer()), now);
+    if (confirmed.isEmpty()) {
+      return Effect().noReply();
     }
-    if (++behindTicks >= services.settings().lagIntervals()) {
-      recovery.tell(new RecoveryRequest.Recover(collector, RecoveryTrigger.BEHIND_SIBLING,
-          "holds 1.." + contiguous + ", a sibling holds 1.." + behindTarget));
-      behindTarget = 0;
-      behindTicks = 0;
-    }
+    return Effect().persist(new PeerSyncConfirmed(node, s.peer(), confirmed.getAsLong(), now)).thenNoReply();
   }
 
-  private Effect<Event, ReplicaState> onSyncStatus(ReplicaState state, SyncStatus s) {
-    peerContiguous.put(s.peer(), s.contiguousSeq());
-    long confirmed = Math.min(state.held().contiguous(), s.contiguousSeq());
-    long persisted = state.confirmedWith(s.peer());
-    long lastAt = lastConfirmPersisted.getOrDefault(s.peer(), startedAt);
-    boolean due = confirmed - persisted >= services.settings().confirmEverySeqs()
-        || (confirmed > persisted && now() - lastAt >= services.settings().confirmMaxDelay().toMillis());
-    if (!due) {
-      return Effect().none();
-    }
-    lastConfirmPersisted.put(s.peer(), now());
-    return Effect().persist(new PeerSyncConfirmed(node, s.peer(), confirmed, now()));
-  }
-
-  private Effect<Event, ReplicaState> onFetch(ReplicaState state, FetchBatches f) {
-    CompletableFuture.supplyAsync(() -> services.store().readBatches(collector, f.fromSeq(), f.toSeq(), f.maxBytes()), storeExecutor)
-        .whenComplete((batches, failure) -> {
-          if (failure != null) {
-            // No answer: the recovering side times out and asks another sibling.
-            context.getSystem().log().error("Reading batches of [{}] for a sibling failed", collector, failure);
-            return;
-          }
-          f.replyTo().tell(new BatchChunk(node, collector, f.fromSeq(), f.toSeq(), batches));
-        });
-    return Effect().none();
+  private ReplyEffect<ReplicaEvent, ReplicaState> onFetch(ReplicaState state, FetchBatches f) {
+    store.batches(f.fromSeq(), f.toSeq(), f.maxBytes()).whenComplete((chunk, failure) -> {
+      if (failure != null) {
+        // No answer: the recovering side times out and asks another sibling.
+        context.getSystem().log().error("Reading batches of [{}] for a sibling failed", collector, failure);
+        return;
+      }
+      f.replyTo().tell(chunk);
+    });
+    return Effect().noReply();
   }
 
   // ---- stops and recovery
 
-  private Effect<Event, ReplicaState> onStartup(ReplicaState state) {
-    if (lastSequenceNumber(context) > 0 && state.isRecording()) {
+  private ReplyEffect<ReplicaEvent, ReplicaState> onStartupWhileRecording(ReplicaState state, StartupCheck check) {
+    if (lastSequenceNumber(context) > 0) {
       // The last run ended while recording: it crashed, and may have missed anything after this.
-      return stop(state, StopReason.UNCLEAN_SHUTDOWN);
+      return recordStop(state, StopReason.UNCLEAN_SHUTDOWN).thenNoReply();
     }
-    return Effect().none();
+    return Effect().noReply();
   }
 
-  private Effect<Event, ReplicaState> onStopRecording(ReplicaState state, StopRecording cmd) {
-    if (!state.isRecording()) {
-      cmd.replyTo().tell(Done.getInstance());
-      return Effect().none();
-    }
-    return stop(state, cmd.reason()).thenRun(s -> cmd.replyTo().tell(Done.getInstance()));
-  }
-
-  private EffectBuilder<Event, ReplicaState> stop(ReplicaState state, StopReason reason) {
+  private EffectBuilder<ReplicaEvent, ReplicaState> recordStop(ReplicaState state, StopReason reason) {
     RecordingStopped e = new RecordingStopped(node, reason, state.held().highest(), state.held().contiguous(), "", now(), now());
     return Effect().persist(e).thenRun(s -> logStatusChange(e));
   }
 
-  private Effect<Event, ReplicaState> onFinishRecovery(ReplicaState state, FinishRecovery f) {
+  private RecordingResumed resumed(ReplicaState state) {
+    return new RecordingResumed(node, ResumeReason.RECOVERED, state.held().highest(),
+        "stopped " + state.serverStop().reason() + " at seq " + state.serverStop().highestSeq(), now(), now());
+  }
+
+  private ReplyEffect<ReplicaEvent, ReplicaState> finishRecovery(FinishRecovery f, List<ReplicaEvent> resume) {
     recovering = false;
-    List<Event> events = new ArrayList<>(2);
+    List<ReplicaEvent> events = new ArrayList<>(2);
     RecoveryRecord r = f.filled();
     if (r != null) {
       events.add(new GapRecovered(node, r.ranges(), r.sources(), r.batches(), r.samples(), r.bytes(), r.millis(), now()));
     }
-    if (f.complete() && !state.isRecording()) {
-      events.add(new RecordingResumed(node, ResumeReason.RECOVERED, state.held().highest(),
-          "stopped " + state.serverStop().reason() + " at seq " + state.serverStop().highestSeq(), now(), now()));
-    }
-    return Effect().persist(events).thenRun(s -> {
-      events.forEach(this::logStatusChange);
-      f.replyTo().tell(Done.getInstance());
-    });
+    events.addAll(resume);
+    return Effect().persist(events)
+        .thenRun(s -> events.forEach(this::logStatusChange))
+        .thenReply(f.replyTo(), s -> Done.getInstance());
   }
 
   @Override
-  public EventHandler<ReplicaState, Event> eventHandler() {
+  public EventHandler<ReplicaState, ReplicaEvent> eventHandler() {
     return newEventHandlerBuilder()
         .forAnyState()
         .onEvent(BatchStored.class, (state, e) -> state.withBatch(e.seq(), e.checksum(), e.samples(), e.bytes()))

@@ -10,12 +10,16 @@ import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.javadsl.TimerScheduler;
 import akka.actor.typed.receptionist.Receptionist;
 import akka.actor.typed.receptionist.ServiceKey;
 import gapless.CborSerializable;
 import gapless.config.GaplessSettings;
+import gapless.events.ClusterEvent;
+import gapless.events.ClusterEvents;
 import gapless.events.EventLog;
 import gapless.store.SampleStore;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,10 +38,14 @@ import java.util.Optional;
  * recover) and the node's recovery runner. Routes commands to replicas by collector id
  * and fans the supervisor's node-wide signals out to them. Registered with the receptionist under a
  * key named after the node id, so other nodes address "the replicas on s2" by configuration.
+ *
+ * <p>Failures stay visible: a replica that stops is started again (and recovered) rather than
+ * left as a dead ref, and a store that cannot list its collectors is retried and reported, never
+ * taken for an empty one.
  */
 public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
 
-  /** Messages the host handles; {@link Replica.CollectorCommand}s are routed to the replica. */
+  /** Messages the host handles; {@link ReplicaProtocol.CollectorCommand}s are routed to the replica. */
   public interface Command extends CborSerializable {}
 
   /** List the collectors this node holds a replica of. */
@@ -62,12 +70,14 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
     public RecoverAll {}
   }
 
-  private record StoredCollectors(List<String> collectors, ActorRef<CollectorList> replyTo)
+  private record Opened(List<String> collectors, Throwable failure) implements Command, NoSerializationVerificationNeeded {}
+
+  private enum OpenStore implements Command, NoSerializationVerificationNeeded { INSTANCE }
+
+  private record ReplicaStopped(String collector, ActorRef<ReplicaProtocol.Command> replica)
       implements Command, NoSerializationVerificationNeeded {}
 
-  private record Opened(List<String> collectors) implements Command, NoSerializationVerificationNeeded {}
-
-  private record StopRecorded(Done done) implements Command, NoSerializationVerificationNeeded {}
+  private record StopRecorded(String collector, Throwable failure) implements Command, NoSerializationVerificationNeeded {}
 
   private static final String KEY_PREFIX = "replica-host-";
 
@@ -94,7 +104,13 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
   private final ReplicaServices services;
   private final Executor storeExecutor;
   private final ActorRef<RecoveryRequest> recovery;
-  private final Map<String, ActorRef<Replica.Command>> replicas = new HashMap<>();
+  private final TimerScheduler<Command> timers;
+  private final Map<String, ActorRef<ReplicaProtocol.Command>> replicas = new HashMap<>();
+  // Every collector held here: the store's registry once read, and every replica started since.
+  private final TreeSet<String> known = new TreeSet<>();
+  private boolean opened;
+  private int openFailures;
+  private final List<ActorRef<CollectorList>> listWaiters = new ArrayList<>();
   private final List<ActorRef<Done>> stopWaiters = new ArrayList<>();
   private int stopsPending;
 
@@ -103,33 +119,31 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
 
   public static Behavior<Command> create(
       GaplessSettings settings, SampleStore store, ActorRef<EventLog.Command> eventLog, RecoveryRunnerFactory recoveries) {
-    return Behaviors.setup(ctx -> new ReplicaHost(ctx, settings, store, eventLog, recoveries));
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ReplicaHost(ctx, timers, settings, store, eventLog, recoveries)));
   }
 
-  private ReplicaHost(ActorContext<Command> context, GaplessSettings settings, SampleStore store,
-      ActorRef<EventLog.Command> eventLog, RecoveryRunnerFactory recoveries) {
+  private ReplicaHost(ActorContext<Command> context, TimerScheduler<Command> timers, GaplessSettings settings,
+      SampleStore store, ActorRef<EventLog.Command> eventLog, RecoveryRunnerFactory recoveries) {
     super(context);
+    this.timers = timers;
     this.settings = settings;
     this.services = new ReplicaServices(settings, store, new Placement(settings.storageNodes(), settings.replicationFactor()), eventLog);
     this.storeExecutor = context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("gapless-store-dispatcher"));
     this.recovery = context.spawn(recoveries.apply(context.getSelf(), services), "recovery");
-    context.pipeToSelf(CompletableFuture.supplyAsync(store::collectors, storeExecutor),
-        (stored, failure) -> new Opened(failure == null ? stored : List.of()));
+    openStore();
     context.getSystem().receptionist().tell(Receptionist.register(serviceKey(settings.nodeId()), context.getSelf()));
   }
 
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(Replica.CollectorCommand.class, this::route)
-        .onMessage(Opened.class, o -> {
-          o.collectors().forEach(this::replicaOf);
-          return this;
-        })
+        .onMessage(ReplicaProtocol.CollectorCommand.class, this::route)
+        .onMessage(Opened.class, this::onOpened)
+        .onMessage(OpenStore.class, o -> openStore())
+        .onMessage(ReplicaStopped.class, this::onReplicaStopped)
         .onMessage(ListCollectors.class, this::onListCollectors)
-        .onMessage(StoredCollectors.class, this::onStoredCollectors)
         .onMessage(Describe.class, d -> {
-          d.replyTo().tell(new HostInfo(settings.nodeId(), "http://" + settings.httpHost() + ":" + settings.httpPort()));
+          d.replyTo().tell(new HostInfo(settings.nodeId(), "http://" + settings.http().host() + ":" + settings.http().port()));
           return this;
         })
         .onMessage(StopAllRecording.class, this::onStopAll)
@@ -142,8 +156,8 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
         .build();
   }
 
-  private Behavior<Command> route(Replica.CollectorCommand cmd) {
-    ActorRef<Replica.Command> replica = replicas.get(cmd.collector());
+  private Behavior<Command> route(ReplicaProtocol.CollectorCommand cmd) {
+    ActorRef<ReplicaProtocol.Command> replica = replicas.get(cmd.collector());
     // Placement is only worked out for a collector seen here for the first time, not per message.
     if (replica == null && !services.placement().holds(settings.nodeId(), cmd.collector())) {
       getContext().getLog().warn("Dropped [{}]: node [{}] holds no replica of [{}]",
@@ -154,37 +168,96 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
     return this;
   }
 
-  private ActorRef<Replica.Command> replicaOf(String collector) {
-    return replicas.computeIfAbsent(collector,
-        id -> getContext().spawn(Replica.create(id, services, recovery), "replica-" + id));
+  private ActorRef<ReplicaProtocol.Command> replicaOf(String collector) {
+    return replicas.computeIfAbsent(collector, id -> {
+      known.add(id);
+      ActorRef<ReplicaProtocol.Command> replica = getContext().spawn(Replica.create(id, services, recovery), "replica-" + id);
+      getContext().watchWith(replica, new ReplicaStopped(id, replica));
+      return replica;
+    });
+  }
+
+  /**
+   * A replica stopped (a failure its own restart did not cover). It is started again at once, so
+   * commands never go to a dead ref; the new one records the unclean stop after its replay, and a
+   * recovery fills what it missed meanwhile.
+   */
+  private Behavior<Command> onReplicaStopped(ReplicaStopped stopped) {
+    if (!stopped.replica().equals(replicas.get(stopped.collector()))) {
+      // An older incarnation: the current one is already running.
+      return this;
+    }
+    replicas.remove(stopped.collector());
+    getContext().getLog().warn("Replica of [{}] stopped; starting it again", stopped.collector());
+    emit(ClusterEvents.replicaRestarted(settings.nodeId(), stopped.collector(), "replica stopped", 0));
+    replicaOf(stopped.collector());
+    recovery.tell(new RecoveryRequest.Recover(stopped.collector(), RecoveryTrigger.REPLICA_RESTARTED, ""));
+    return this;
+  }
+
+  /** Reads which collectors the store holds, to start their replicas (off the actor's thread). */
+  private Behavior<Command> openStore() {
+    getContext().pipeToSelf(CompletableFuture.supplyAsync(services.store()::collectors, storeExecutor), Opened::new);
+    return this;
+  }
+
+  private Behavior<Command> onOpened(Opened o) {
+    if (o.failure() != null) {
+      // Not "no collectors": that would leave every replica here asleep and answer lists that
+      // are wrong. Retry with a growing delay until the store answers, and say so.
+      openFailures++;
+      Duration delay = settings.replica().restartBackoff().min().multipliedBy(1L << Math.min(openFailures - 1, 16));
+      delay = delay.compareTo(settings.replica().restartBackoff().max()) > 0 ? settings.replica().restartBackoff().max() : delay;
+      getContext().getLog().error("Reading the collectors of the sample store failed [{}] times; retrying in [{}]",
+          openFailures, delay, o.failure());
+      emit(ClusterEvents.storeFailed(settings.nodeId(), String.valueOf(o.failure().getMessage()),
+          "listing collectors, attempt " + openFailures));
+      timers.startSingleTimer(OpenStore.INSTANCE, delay);
+      return this;
+    }
+    opened = true;
+    o.collectors().forEach(this::replicaOf);
+    listWaiters.forEach(this::answerList);
+    listWaiters.clear();
+    return this;
   }
 
   private Behavior<Command> onListCollectors(ListCollectors cmd) {
-    // The store knows every collector ever written here, including ones not yet woken up.
-    getContext().pipeToSelf(CompletableFuture.supplyAsync(services.store()::collectors, storeExecutor),
-        (stored, failure) -> new StoredCollectors(failure == null ? stored : List.of(), cmd.replyTo()));
+    // Until the store's registry is read the list would miss collectors: answered once it is.
+    if (opened) {
+      answerList(cmd.replyTo());
+    } else {
+      listWaiters.add(cmd.replyTo());
+    }
     return this;
   }
 
-  private Behavior<Command> onStoredCollectors(StoredCollectors msg) {
+  private void answerList(ActorRef<CollectorList> replyTo) {
     // Replicas started by a sibling's report (a replacement node) count before their first write.
-    TreeSet<String> all = new TreeSet<>(msg.collectors());
-    all.addAll(replicas.keySet());
-    msg.replyTo().tell(new CollectorList(settings.nodeId(), List.copyOf(all)));
-    return this;
+    replyTo.tell(new CollectorList(settings.nodeId(), List.copyOf(known)));
+  }
+
+  private void emit(ClusterEvent event) {
+    services.eventLog().tell(new EventLog.Emit(event));
   }
 
   private Behavior<Command> onStopAll(StopAllRecording cmd) {
     stopWaiters.add(cmd.replyTo());
-    ActorRef<Done> adapter = getContext().messageAdapter(Done.class, StopRecorded::new);
-    for (Map.Entry<String, ActorRef<Replica.Command>> r : replicas.entrySet()) {
+    for (Map.Entry<String, ActorRef<ReplicaProtocol.Command>> r : replicas.entrySet()) {
       stopsPending++;
-      r.getValue().tell(new Replica.StopRecording(r.getKey(), cmd.reason(), adapter));
+      // Asked with a timeout: a replica that stopped or cannot write its journal must not keep
+      // this and every later stop waiting. Its next start then records an unclean stop instead.
+      getContext().ask(Done.class, r.getValue(), settings.replica().stopTimeout(),
+          replyTo -> new ReplicaProtocol.StopRecording(r.getKey(), cmd.reason(), replyTo),
+          (done, failure) -> new StopRecorded(r.getKey(), failure));
     }
     return answerStopWaitersIfDone();
   }
 
   private Behavior<Command> onStopRecorded(StopRecorded s) {
+    if (s.failure() != null) {
+      getContext().getLog().error("Replica of [{}] did not record the stop of recording", s.collector(), s.failure());
+    }
     stopsPending--;
     return answerStopWaitersIfDone();
   }
@@ -201,7 +274,7 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
   private Behavior<Command> onPeerDown(PeerDown p) {
     replicas.forEach((collector, replica) -> {
       if (services.placement().holds(p.peer(), collector)) {
-        replica.tell(new Replica.PeerLost(collector, p.peer()));
+        replica.tell(new ReplicaProtocol.PeerLost(collector, p.peer()));
       }
     });
     return this;

@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.javadsl.Behaviors;
 import akka.http.javadsl.ServerBinding;
+import akka.pattern.StatusReply;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
 import gapless.TestConfig;
@@ -16,6 +20,8 @@ import gapless.collector.IngestGateway;
 import gapless.config.GaplessSettings;
 import gapless.config.NodeConfig;
 import gapless.events.EventLog;
+import gapless.replica.ReplicaHost;
+import gapless.replica.ReplicaProtocol;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -99,6 +105,34 @@ class HttpApiTest {
     HttpResponse<String> ok = post(path, "application/json", GOOD);
     assertEquals(202, ok.statusCode(), ok.body());
     assertEquals(new IngestReceipt("line-1", 1, 0, true), json.readValue(ok.body(), IngestReceipt.class));
+  }
+
+  @Test
+  void aQueryTheReplicaCannotAnswerIsA500WithItsReason() throws Exception {
+    GaplessSettings settings = GaplessSettings.from(NodeConfig.complete(ConfigFactory.parseString(
+        "gapless.node-id = s1\n"
+            + "akka.cluster.roles = [storage]\n"
+            + "gapless.http.port = 0\n")));
+    // A replica host whose store read fails: the replica answers with the reason.
+    ActorRef<ReplicaHost.Command> failingHost = testKit.spawn(Behaviors.receive(ReplicaHost.Command.class)
+        .onMessage(ReplicaProtocol.QuerySamples.class, q -> {
+          q.replyTo().tell(StatusReply.error("reading line-1 on s1 failed: sample store is closed"));
+          return Behaviors.same();
+        })
+        .build());
+    TestProbe<EventLog.Command> eventLog = testKit.createTestProbe();
+    ServerBinding storage = new HttpApi(testKit.system(), settings, Optional.empty(), Optional.of(failingHost),
+        eventLog.getRef()).bind().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    try {
+      URI uri = URI.create("http://127.0.0.1:" + storage.localAddress().getPort()
+          + "/api/v1/collectors/line-1/samples?tag=A&replica=local");
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(500, r.statusCode(), r.body());
+      String error = json.readTree(r.body()).path("error").asText();
+      assertTrue(error.contains("sample store is closed"), error);
+    } finally {
+      storage.unbind();
+    }
   }
 
   @Test

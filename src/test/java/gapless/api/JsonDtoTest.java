@@ -27,7 +27,7 @@ import gapless.model.CollectorStatus;
 import gapless.model.Sample;
 import gapless.model.SeqRange;
 import gapless.replica.RecoveryRecord;
-import gapless.replica.Replica;
+import gapless.replica.ReplicaProtocol;
 import gapless.replica.ReplicaView;
 import gapless.replica.ServerStop;
 import gapless.replica.StopInterval;
@@ -155,7 +155,7 @@ class JsonDtoTest {
     List<Sample> samples = List.of(new Sample("FIC101.PV", 1_732_400_000_000L, 12.5, 192),
         new Sample("FIC101.PV", 1_732_400_001_000L, -3.0, 0));
     byte[] encoded = BatchCodec.encode(Batch.ofSamples(0, 0, samples));
-    Replica.SampleAnswer internal = new Replica.SampleAnswer("s2", "c1", "FIC101.PV", 7, encoded,
+    ReplicaProtocol.SampleAnswer internal = new ReplicaProtocol.SampleAnswer("s2", "c1", "FIC101.PV", 7, encoded,
         List.of(new StopInterval(1_732_399_000_000L, null, "maintenance", 5)), true);
     QueryAnswer a = Json.query(internal);
     assertEquals(samples, a.samples());

@@ -10,7 +10,7 @@ import com.typesafe.config.ConfigFactory;
 import gapless.config.GaplessSettings;
 import gapless.config.NodeConfig;
 import gapless.model.Sample;
-import gapless.replica.Replica;
+import gapless.replica.ReplicaProtocol;
 import gapless.replica.ReplicaHost;
 import java.time.Duration;
 import java.util.List;
@@ -29,18 +29,18 @@ final class CollectorFixture {
             + "gapless.storage-nodes = [" + prefix + "1, " + prefix + "2, " + prefix + "3]\n"
             + "gapless.ingest.ack-timeout = 700ms\n"
             + "gapless.ingest.retry-interval = 300ms\n"
-            + "gapless.ingest.restart-min-backoff = 100ms\n"
+            + "gapless.ingest.restart-backoff.min = 100ms\n"
             + "gapless.ingest.max-buffered-batches = " + maxBuffered + "\n")));
   }
 
   /** A replica host that acks every batch at once and reports it to {@code seen}. */
-  static Behavior<ReplicaHost.Command> fakeHost(String node, ActorRef<Replica.StoreBatch> seen) {
+  static Behavior<ReplicaHost.Command> fakeHost(String node, ActorRef<ReplicaProtocol.StoreBatch> seen) {
     return Behaviors.setup(ctx -> {
       ctx.getSystem().receptionist().tell(Receptionist.register(ReplicaHost.serviceKey(node), ctx.getSelf()));
       return Behaviors.receive(ReplicaHost.Command.class)
-          .onMessage(Replica.StoreBatch.class, m -> {
+          .onMessage(ReplicaProtocol.StoreBatch.class, m -> {
             seen.tell(m);
-            m.replyTo().tell(new Replica.StoreAck(node, m.collector(), m.seq()));
+            m.replyTo().tell(new ReplicaProtocol.StoreAck(node, m.collector(), m.seq()));
             return Behaviors.same();
           })
           .build();

@@ -15,7 +15,7 @@ import akka.persistence.testkit.PersistenceTestKitPlugin;
 import akka.persistence.testkit.WriteEvents;
 import akka.persistence.testkit.javadsl.PersistenceTestKit;
 import gapless.TestConfig;
-import gapless.replica.Replica;
+import gapless.replica.ReplicaProtocol;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -53,7 +53,7 @@ class CollectorSupervisionTest {
   }
 
   private static void startHosts(String prefix) {
-    TestProbe<Replica.StoreBatch> seen = testKit.createTestProbe();
+    TestProbe<ReplicaProtocol.StoreBatch> seen = testKit.createTestProbe();
     for (int i = 1; i <= 3; i++) {
       testKit.spawn(fakeHost(prefix + i, seen.getRef()));
     }

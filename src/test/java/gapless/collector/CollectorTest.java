@@ -13,7 +13,7 @@ import gapless.config.GaplessSettings;
 import gapless.model.BatchCodec;
 import gapless.model.CollectorStatus;
 import gapless.model.Sample;
-import gapless.replica.Replica;
+import gapless.replica.ReplicaProtocol;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +48,7 @@ class CollectorTest {
 
   @Test
   void assignsConsecutiveSeqsAndAnswersStoredOnWriteQuorum() {
-    TestProbe<Replica.StoreBatch> seen = testKit.createTestProbe();
+    TestProbe<ReplicaProtocol.StoreBatch> seen = testKit.createTestProbe();
     for (String n : List.of("a1", "a2", "a3")) {
       testKit.spawn(fakeHost(n, seen.getRef()));
     }
@@ -59,13 +59,13 @@ class CollectorTest {
       assertEquals(seq, r.seq());
       assertTrue(r.acks() >= 2, "acks " + r.acks());
     }
-    Replica.StoreBatch first = seen.receiveMessage();
+    ReplicaProtocol.StoreBatch first = seen.receiveMessage();
     assertEquals(5, BatchCodec.decode(first.seq(), first.blob()).samples().size());
   }
 
   @Test
   void buffersBelowQuorumThenForwardsWhenAReplicaAppears() {
-    TestProbe<Replica.StoreBatch> seenB1 = testKit.createTestProbe();
+    TestProbe<ReplicaProtocol.StoreBatch> seenB1 = testKit.createTestProbe();
     testKit.spawn(fakeHost("b1", seenB1.getRef()));
     ActorRef<Collector.Command> c = testKit.spawn(Collector.create("cb", settings("b", 100)));
     Collector.IngestResult r = ingest(c, 3);
@@ -73,7 +73,7 @@ class CollectorTest {
     assertEquals(1, r.acks());
     assertEquals(1, r.seq());
 
-    TestProbe<Replica.StoreBatch> seenB2 = testKit.createTestProbe();
+    TestProbe<ReplicaProtocol.StoreBatch> seenB2 = testKit.createTestProbe();
     testKit.spawn(fakeHost("b2", seenB2.getRef()));
     assertEquals(1, seenB2.receiveMessage(Duration.ofSeconds(5)).seq());
     // With W = 2 reached the next batch is stored at once.
@@ -89,7 +89,7 @@ class CollectorTest {
     assertEquals(Collector.Outcome.REJECTED, full.outcome());
     assertTrue(full.error().contains("buffer"), full.error());
 
-    TestProbe<Replica.StoreBatch> seen = testKit.createTestProbe();
+    TestProbe<ReplicaProtocol.StoreBatch> seen = testKit.createTestProbe();
     testKit.spawn(fakeHost("c1", seen.getRef()));
     testKit.spawn(fakeHost("c2", seen.getRef()));
     // Once the buffer drains, the next batch takes seq 3: the rejected one used no seq.
@@ -105,7 +105,7 @@ class CollectorTest {
 
   @Test
   void seqContinuesAfterRestartAndStatusChangesTakeASeq() {
-    TestProbe<Replica.StoreBatch> seen = testKit.createTestProbe();
+    TestProbe<ReplicaProtocol.StoreBatch> seen = testKit.createTestProbe();
     for (String n : List.of("d1", "d2")) {
       testKit.spawn(fakeHost(n, seen.getRef()));
     }

@@ -62,7 +62,7 @@ class NodeConfigTest {
     assertEquals(List.of("s1", "s2", "s3"), s.storageNodes());
     assertEquals(3, s.replicationFactor());
     assertEquals(2, s.writeQuorum());
-    assertEquals(8081, s.httpPort());
+    assertEquals(8081, s.http().port());
     assertEquals(25521, c.getInt("akka.remote.artery.canonical.port"));
     assertEquals(List.of("storage", "node-s1"), c.getStringList("akka.cluster.roles"));
     assertTrue(s.isStorageNode());
@@ -86,7 +86,7 @@ class NodeConfigTest {
     assertEquals(List.of("s1", "s2", "s3"), s.storageNodes());
     assertEquals(3, s.replicationFactor());
     assertEquals(2, s.writeQuorum());
-    assertEquals(8080, s.httpPort());
+    assertEquals(8080, s.http().port());
     assertEquals(25520, c.getInt("akka.remote.artery.canonical.port"));
     assertEquals(List.of("gateway", "node-gw1"), c.getStringList("akka.cluster.roles"));
     assertFalse(s.isStorageNode());
@@ -96,23 +96,23 @@ class NodeConfigTest {
   void validTempFile() throws IOException {
     GaplessSettings s = GaplessSettings.from(NodeConfig.load(write("ok.conf", VALID_STORAGE)));
     assertEquals("s1", s.nodeId());
-    assertEquals(10000, s.maxSamplesPerBatch(), "reference.conf default");
+    assertEquals(10000, s.ingest().maxSamplesPerBatch(), "reference.conf default");
   }
 
   @Test
   void timeoutsComeFromReferenceConfAndCanBeOverridden() throws IOException {
     GaplessSettings s = GaplessSettings.from(NodeConfig.load(write("ok.conf", VALID_STORAGE)));
-    assertEquals(Duration.ofSeconds(5), s.httpAskTimeout());
-    assertEquals(Duration.ofSeconds(5), s.httpEntityTimeout());
-    assertEquals(Duration.ofSeconds(3), s.ingestReplyMargin());
-    assertEquals(Duration.ofSeconds(4), s.recordStopTimeout());
-    assertEquals(Duration.ofMillis(200), s.collectorRestartMinBackoff());
-    assertEquals(Duration.ofSeconds(10), s.collectorRestartMaxBackoff());
-    assertEquals(0.2, s.collectorRestartRandomFactor());
+    assertEquals(Duration.ofSeconds(5), s.http().askTimeout());
+    assertEquals(Duration.ofSeconds(5), s.http().entityTimeout());
+    assertEquals(Duration.ofSeconds(3), s.http().ingestReplyMargin());
+    assertEquals(Duration.ofSeconds(4), s.shutdown().recordStopTimeout());
+    assertEquals(Duration.ofMillis(200), s.ingest().restartBackoff().min());
+    assertEquals(Duration.ofSeconds(10), s.ingest().restartBackoff().max());
+    assertEquals(0.2, s.ingest().restartBackoff().randomFactor());
     GaplessSettings o = GaplessSettings.from(NodeConfig.load(write("o.conf", VALID_STORAGE
         + "gapless.http.ask-timeout = 2s\ngapless.shutdown.record-stop-timeout = 1500ms\n")));
-    assertEquals(Duration.ofSeconds(2), o.httpAskTimeout());
-    assertEquals(Duration.ofMillis(1500), o.recordStopTimeout());
+    assertEquals(Duration.ofSeconds(2), o.http().askTimeout());
+    assertEquals(Duration.ofMillis(1500), o.shutdown().recordStopTimeout());
   }
 
   @Test

@@ -49,7 +49,9 @@ class ClusterEventsTest {
         ClusterEvents.syncSourceFailed("s1", "c1", "s2", new SeqRange(40, 334), 10, 1000, "did not answer"),
         ClusterEvents.gapRecovered("s1", "c1", two, 314, 3140, 31400, 12, List.of("s2")),
         ClusterEvents.recoveryCompleted("s1", "c1", 314, 3140, 31400, 12, 0),
-        ClusterEvents.recoveryFailed("s1", "c1", "no sibling is reachable", 0, 0, 5, two, 0));
+        ClusterEvents.recoveryFailed("s1", "c1", "no sibling is reachable", 0, 0, 5, two, 0),
+        ClusterEvents.replicaRestarted("s1", "c1", "journal write failed", 3),
+        ClusterEvents.storeFailed("s1", "closed", "listing collectors, attempt 1"));
     Set<EventType> made = new HashSet<>();
     all.forEach(e -> made.add(e.event()));
     assertEquals(Set.of(EventType.values()), made, "a factory for every type");

@@ -27,8 +27,8 @@ import gapless.model.SeqRanges;
 import gapless.replica.Placement;
 import gapless.replica.RecoveryRequest;
 import gapless.replica.RecoveryTrigger;
-import gapless.replica.Replica;
 import gapless.replica.ReplicaHost;
+import gapless.replica.ReplicaProtocol;
 import gapless.replica.ReplicaServices;
 import gapless.replica.ReplicaView;
 import gapless.store.SampleStore;
@@ -94,7 +94,7 @@ class RecoveryTest {
 
   /** A sibling holding {@code batches}; when {@code silent} it lists them but never sends one. */
   private static Behavior<ReplicaHost.Command> sibling(
-      String node, NavigableMap<Long, byte[]> batches, boolean silent, ConcurrentLinkedQueue<Replica.FetchBatches> fetches) {
+      String node, NavigableMap<Long, byte[]> batches, boolean silent, ConcurrentLinkedQueue<ReplicaProtocol.FetchBatches> fetches) {
     return sibling(node, batches, silent, fetches, new AtomicBoolean(false));
   }
 
@@ -103,21 +103,21 @@ class RecoveryTest {
    * which makes the recovery that plans with it throw.
    */
   private static Behavior<ReplicaHost.Command> sibling(
-      String node, NavigableMap<Long, byte[]> batches, boolean silent, ConcurrentLinkedQueue<Replica.FetchBatches> fetches,
+      String node, NavigableMap<Long, byte[]> batches, boolean silent, ConcurrentLinkedQueue<ReplicaProtocol.FetchBatches> fetches,
       AtomicBoolean malformed) {
     return Behaviors.setup(ctx -> {
       ctx.getSystem().receptionist().tell(Receptionist.register(ReplicaHost.serviceKey(node), ctx.getSelf()));
       return Behaviors.receive(ReplicaHost.Command.class)
-          .onMessage(Replica.EventsAfter.class, m -> {
+          .onMessage(ReplicaProtocol.EventsAfter.class, m -> {
             SeqRanges held = SeqRanges.EMPTY;
             for (long seq : batches.tailMap(m.afterSeq(), false).keySet()) {
               held = held.add(seq);
             }
-            m.replyTo().tell(new Replica.EventIndex(node, m.collector(), m.afterSeq(), malformed.get() ? null : held,
+            m.replyTo().tell(new ReplicaProtocol.EventIndex(node, m.collector(), m.afterSeq(), malformed.get() ? null : held,
                 List.of(), batches.lastKey()));
             return Behaviors.same();
           })
-          .onMessage(Replica.FetchBatches.class, m -> {
+          .onMessage(ReplicaProtocol.FetchBatches.class, m -> {
             fetches.add(m);
             if (!silent) {
               List<EncodedBatch> chunk = new ArrayList<>();
@@ -129,7 +129,7 @@ class RecoveryTest {
                 chunk.add(new EncodedBatch(e.getKey(), e.getValue()));
                 size += e.getValue().length;
               }
-              m.replyTo().tell(new Replica.BatchChunk(node, m.collector(), m.fromSeq(), m.toSeq(), chunk));
+              m.replyTo().tell(new ReplicaProtocol.BatchChunk(node, m.collector(), m.fromSeq(), m.toSeq(), chunk));
             }
             return Behaviors.same();
           })
@@ -147,15 +147,15 @@ class RecoveryTest {
   }
 
   private static void storeLocally(ActorRef<ReplicaHost.Command> host, String collector, NavigableMap<Long, byte[]> batches) {
-    TestProbe<Replica.StoreAck> acks = testKit.createTestProbe();
-    batches.forEach((seq, blob) -> host.tell(new Replica.StoreBatch(collector, seq, blob, acks.getRef())));
+    TestProbe<ReplicaProtocol.StoreAck> acks = testKit.createTestProbe();
+    batches.forEach((seq, blob) -> host.tell(new ReplicaProtocol.StoreBatch(collector, seq, blob, acks.getRef())));
     batches.forEach((seq, blob) -> acks.receiveMessage(Duration.ofSeconds(10)));
   }
 
   private static ReplicaView awaitRecovered(ActorRef<ReplicaHost.Command> host, String collector, long contiguous) {
     TestProbe<ReplicaView> probe = testKit.createTestProbe();
     return probe.awaitAssert(Duration.ofSeconds(20), Duration.ofMillis(200), () -> {
-      host.tell(new Replica.GetView(collector, probe.getRef()));
+      host.tell(new ReplicaProtocol.GetView(collector, probe.getRef()));
       ReplicaView v = probe.receiveMessage();
       assertEquals(contiguous, v.contiguousSeq());
       assertTrue(v.lastRecovery() != null && !v.recovering());
@@ -181,7 +181,7 @@ class RecoveryTest {
   @Test
   void pullsExactlyTheMissingRangesFromSiblings() {
     TestProbe<EventLog.Command> log = testKit.createTestProbe();
-    ConcurrentLinkedQueue<Replica.FetchBatches> fetches = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<ReplicaProtocol.FetchBatches> fetches = new ConcurrentLinkedQueue<>();
     NavigableMap<Long, byte[]> all = history(60);
     testKit.spawn(sibling("a2", all, false, fetches));
     testKit.spawn(sibling("a3", all, false, fetches));
@@ -205,8 +205,8 @@ class RecoveryTest {
   @Test
   void aSiblingThatStopsAnsweringIsReplacedByAnother() {
     TestProbe<EventLog.Command> log = testKit.createTestProbe();
-    ConcurrentLinkedQueue<Replica.FetchBatches> silentFetches = new ConcurrentLinkedQueue<>();
-    ConcurrentLinkedQueue<Replica.FetchBatches> goodFetches = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<ReplicaProtocol.FetchBatches> silentFetches = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<ReplicaProtocol.FetchBatches> goodFetches = new ConcurrentLinkedQueue<>();
     // Two slices of missing seqs, so each sibling is preferred for one of them.
     NavigableMap<Long, byte[]> all = history(1500);
     testKit.spawn(sibling("b2", all, true, silentFetches));
@@ -228,7 +228,7 @@ class RecoveryTest {
     return Behaviors.setup(ctx -> {
       ctx.getSystem().receptionist().tell(Receptionist.register(ReplicaHost.serviceKey(node), ctx.getSelf()));
       return Behaviors.receive(ReplicaHost.Command.class)
-          .onMessage(Replica.EventsAfter.class, m -> {
+          .onMessage(ReplicaProtocol.EventsAfter.class, m -> {
             asked.incrementAndGet();
             return Behaviors.same();
           })
@@ -282,7 +282,7 @@ class RecoveryTest {
   @Test
   void aSiblingThatNeverSendsBatchesFailsTheFetchWhichIsRetried() {
     TestProbe<EventLog.Command> log = testKit.createTestProbe();
-    ConcurrentLinkedQueue<Replica.FetchBatches> fetches = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<ReplicaProtocol.FetchBatches> fetches = new ConcurrentLinkedQueue<>();
     NavigableMap<Long, byte[]> all = history(20);
     testKit.spawn(sibling("e2", all, true, fetches));
     testKit.spawn(sibling("e3", all, true, fetches));
@@ -313,19 +313,19 @@ class RecoveryTest {
         new Placement(settings.storageNodes(), settings.replicationFactor()), log.getRef());
     testKit.spawn(Recovery.create(new RecoveryRequest.Recover("cf", RecoveryTrigger.NODE_UP, ""), replica.getRef(), services, coordinator.getRef()));
 
-    Replica.StartRecovery start = replica.expectMessageClass(Replica.StartRecovery.class);
-    start.replyTo().tell(new Replica.RecoveryInfo("cf", SeqRanges.EMPTY, Map.of(), null));
-    Replica.StoreBatch first = replica.expectMessageClass(Replica.StoreBatch.class, Duration.ofSeconds(10));
+    ReplicaProtocol.StartRecovery start = replica.expectMessageClass(ReplicaProtocol.StartRecovery.class);
+    start.replyTo().tell(new ReplicaProtocol.RecoveryInfo("cf", SeqRanges.EMPTY, Map.of(), null));
+    ReplicaProtocol.StoreBatch first = replica.expectMessageClass(ReplicaProtocol.StoreBatch.class, Duration.ofSeconds(10));
     assertEquals(1, first.seq());
-    first.replyTo().tell(new Replica.StoreAck("s1", "cf", 1));
-    Replica.StoreBatch second = replica.expectMessageClass(Replica.StoreBatch.class);
+    first.replyTo().tell(new ReplicaProtocol.StoreAck("s1", "cf", 1));
+    ReplicaProtocol.StoreBatch second = replica.expectMessageClass(ReplicaProtocol.StoreBatch.class);
     assertEquals(2, second.seq());
 
-    Replica.FinishRecovery finish = replica.expectMessageClass(Replica.FinishRecovery.class, Duration.ofSeconds(5));
+    ReplicaProtocol.FinishRecovery finish = replica.expectMessageClass(ReplicaProtocol.FinishRecovery.class, Duration.ofSeconds(5));
     assertFalse(finish.complete());
     assertEquals(List.of(SeqRange.of(1)), finish.filled().ranges());
     // The ack arrives after the recovery gave up and before the replica confirms the finish.
-    second.replyTo().tell(new Replica.StoreAck("s1", "cf", 2));
+    second.replyTo().tell(new ReplicaProtocol.StoreAck("s1", "cf", 2));
     finish.replyTo().tell(Done.getInstance());
 
     RecoveryCoordinator.Finished finished = coordinator.expectMessageClass(RecoveryCoordinator.Finished.class);
@@ -357,7 +357,7 @@ class RecoveryTest {
     // The replica was told the recovery ended, so it checks its lag again.
     TestProbe<ReplicaView> view = testKit.createTestProbe();
     view.awaitAssert(Duration.ofSeconds(5), Duration.ofMillis(50), () -> {
-      host.tell(new Replica.GetView("cg", view.getRef()));
+      host.tell(new ReplicaProtocol.GetView("cg", view.getRef()));
       assertFalse(view.receiveMessage().recovering());
       return null;
     });

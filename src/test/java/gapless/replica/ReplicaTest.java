@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
+import akka.pattern.StatusReply;
 import com.typesafe.config.ConfigFactory;
 import gapless.TestBatches;
 import gapless.TestConfig;
@@ -67,7 +68,7 @@ class ReplicaTest {
             + "gapless.query.max-samples = 1000\n")));
   }
 
-  private static ActorRef<Replica.Command> spawn(String collector) {
+  private static ActorRef<ReplicaProtocol.Command> spawn(String collector) {
     GaplessSettings settings = settings();
     ReplicaServices services = new ReplicaServices(settings, store,
         new Placement(settings.storageNodes(), settings.replicationFactor()), eventLog.getRef());
@@ -78,25 +79,25 @@ class ReplicaTest {
     return TestBatches.blob(seq, samples);
   }
 
-  private static Replica.StoreAck store(ActorRef<Replica.Command> replica, String collector, long seq, byte[] blob) {
-    TestProbe<Replica.StoreAck> probe = testKit.createTestProbe();
-    replica.tell(new Replica.StoreBatch(collector, seq, blob, probe.getRef()));
+  private static ReplicaProtocol.StoreAck store(ActorRef<ReplicaProtocol.Command> replica, String collector, long seq, byte[] blob) {
+    TestProbe<ReplicaProtocol.StoreAck> probe = testKit.createTestProbe();
+    replica.tell(new ReplicaProtocol.StoreBatch(collector, seq, blob, probe.getRef()));
     return probe.receiveMessage(Duration.ofSeconds(10));
   }
 
-  private static ReplicaView view(ActorRef<Replica.Command> replica, String collector) {
+  private static ReplicaView view(ActorRef<ReplicaProtocol.Command> replica, String collector) {
     TestProbe<ReplicaView> probe = testKit.createTestProbe();
-    replica.tell(new Replica.GetView(collector, probe.getRef()));
+    replica.tell(new ReplicaProtocol.GetView(collector, probe.getRef()));
     return probe.receiveMessage();
   }
 
   @Test
   void acksOnceDurableAndCountsEachSeqOnce() {
-    ActorRef<Replica.Command> replica = spawn("idem");
-    assertEquals(new Replica.StoreAck("s1", "idem", 1), store(replica, "idem", 1, blob(1, 10)));
+    ActorRef<ReplicaProtocol.Command> replica = spawn("idem");
+    assertEquals(new ReplicaProtocol.StoreAck("s1", "idem", 1), store(replica, "idem", 1, blob(1, 10)));
     ReplicaView first = view(replica, "idem");
     // The same seq again is acked, and changes nothing.
-    assertEquals(new Replica.StoreAck("s1", "idem", 1), store(replica, "idem", 1, blob(1, 10)));
+    assertEquals(new ReplicaProtocol.StoreAck("s1", "idem", 1), store(replica, "idem", 1, blob(1, 10)));
     ReplicaView again = view(replica, "idem");
     assertEquals(first, again);
     assertEquals(1, again.batches());
@@ -107,7 +108,7 @@ class ReplicaTest {
 
   @Test
   void outOfOrderSeqsLeaveMissingRanges() {
-    ActorRef<Replica.Command> replica = spawn("holes");
+    ActorRef<ReplicaProtocol.Command> replica = spawn("holes");
     for (long seq : new long[] {1, 2, 5, 9}) {
       store(replica, "holes", seq, blob(seq, 2));
     }
@@ -120,10 +121,10 @@ class ReplicaTest {
 
   @Test
   void aBurstIsGroupCommittedAndEveryBatchAcked() {
-    ActorRef<Replica.Command> replica = spawn("burst");
-    TestProbe<Replica.StoreAck> probe = testKit.createTestProbe();
+    ActorRef<ReplicaProtocol.Command> replica = spawn("burst");
+    TestProbe<ReplicaProtocol.StoreAck> probe = testKit.createTestProbe();
     for (long seq = 1; seq <= 200; seq++) {
-      replica.tell(new Replica.StoreBatch("burst", seq, blob(seq, 5), probe.getRef()));
+      replica.tell(new ReplicaProtocol.StoreBatch("burst", seq, blob(seq, 5), probe.getRef()));
     }
     Set<Long> acked = new HashSet<>();
     for (int i = 0; i < 200; i++) {
@@ -137,14 +138,14 @@ class ReplicaTest {
 
   @Test
   void digestDependsOnContentNotArrivalOrder() {
-    ActorRef<Replica.Command> a = spawn("order-a");
-    ActorRef<Replica.Command> b = spawn("order-b");
+    ActorRef<ReplicaProtocol.Command> a = spawn("order-a");
+    ActorRef<ReplicaProtocol.Command> b = spawn("order-b");
     for (long seq = 1; seq <= 6; seq++) {
       store(a, "order-a", seq, blob(seq, 4));
       store(b, "order-b", 7 - seq, blob(7 - seq, 4));
     }
     assertEquals(view(a, "order-a").digest(), view(b, "order-b").digest());
-    ActorRef<Replica.Command> c = spawn("order-c");
+    ActorRef<ReplicaProtocol.Command> c = spawn("order-c");
     for (long seq = 1; seq <= 6; seq++) {
       store(c, "order-c", seq, blob(seq, seq == 3 ? 5 : 4));
     }
@@ -153,7 +154,7 @@ class ReplicaTest {
 
   @Test
   void stateSurvivesACrashAndTheCrashIsRecordedAsAStop() {
-    ActorRef<Replica.Command> replica = spawn("restart");
+    ActorRef<ReplicaProtocol.Command> replica = spawn("restart");
     for (long seq = 1; seq <= 12; seq++) {
       store(replica, "restart", seq, blob(seq, 3));
     }
@@ -161,7 +162,7 @@ class ReplicaTest {
     assertNull(before.serverStop());
     // Stopping the actor without StopRecording is what a kill -9 leaves behind.
     testKit.stop(replica);
-    ActorRef<Replica.Command> again = spawn("restart");
+    ActorRef<ReplicaProtocol.Command> again = spawn("restart");
     // The stop is recorded just after the journal replay.
     TestProbe<ReplicaView> probe = testKit.createTestProbe();
     ReplicaView after = probe.awaitAssert(() -> {
@@ -178,18 +179,18 @@ class ReplicaTest {
 
   @Test
   void aCleanStopIsRecordedOnceAndARecoveryResumesRecording() {
-    ActorRef<Replica.Command> replica = spawn("clean");
+    ActorRef<ReplicaProtocol.Command> replica = spawn("clean");
     store(replica, "clean", 1, blob(1, 2));
     TestProbe<akka.Done> done = testKit.createTestProbe();
-    replica.tell(new Replica.StopRecording("clean", StopReason.SHUTDOWN, done.getRef()));
+    replica.tell(new ReplicaProtocol.StopRecording("clean", StopReason.SHUTDOWN, done.getRef()));
     done.receiveMessage();
     testKit.stop(replica);
-    ActorRef<Replica.Command> again = spawn("clean");
+    ActorRef<ReplicaProtocol.Command> again = spawn("clean");
     // Not an unclean shutdown: the stop was recorded before the actor went.
     assertEquals(StopReason.SHUTDOWN, view(again, "clean").serverStop().reason());
 
     RecoveryRecord filled = new RecoveryRecord(List.of(new SeqRange(2, 3)), List.of("s2"), 2, 4, 100, 7, 0);
-    again.tell(new Replica.FinishRecovery("clean", filled, true, done.getRef()));
+    again.tell(new ReplicaProtocol.FinishRecovery("clean", filled, true, done.getRef()));
     done.receiveMessage();
     ReplicaView v = view(again, "clean");
     assertNull(v.serverStop());
@@ -199,33 +200,33 @@ class ReplicaTest {
 
   @Test
   void answersSiblingsWithRangesAfterTheConfirmedSeqAndBoundedChunks() {
-    ActorRef<Replica.Command> replica = spawn("serve");
+    ActorRef<ReplicaProtocol.Command> replica = spawn("serve");
     for (long seq : new long[] {1, 2, 3, 4, 5, 8, 9}) {
       store(replica, "serve", seq, blob(seq, 20));
     }
-    TestProbe<Replica.EventIndex> index = testKit.createTestProbe();
-    replica.tell(new Replica.EventsAfter("serve", 3, index.getRef()));
-    Replica.EventIndex idx = index.receiveMessage();
+    TestProbe<ReplicaProtocol.EventIndex> index = testKit.createTestProbe();
+    replica.tell(new ReplicaProtocol.EventsAfter("serve", 3, index.getRef()));
+    ReplicaProtocol.EventIndex idx = index.receiveMessage();
     assertEquals(List.of(new SeqRange(4, 5), new SeqRange(8, 9)), idx.held().ranges());
     assertEquals(9, idx.highestSeq());
 
-    TestProbe<Replica.BatchChunk> chunk = testKit.createTestProbe();
+    TestProbe<ReplicaProtocol.BatchChunk> chunk = testKit.createTestProbe();
     int oneBatch = blob(4, 20).length;
-    replica.tell(new Replica.FetchBatches("serve", 4, 9, oneBatch + 1, chunk.getRef()));
-    Replica.BatchChunk c = chunk.receiveMessage();
+    replica.tell(new ReplicaProtocol.FetchBatches("serve", 4, 9, oneBatch + 1, chunk.getRef()));
+    ReplicaProtocol.BatchChunk c = chunk.receiveMessage();
     assertEquals(List.of(4L, 5L), c.batches().stream().map(gapless.model.EncodedBatch::seq).toList());
     assertArrayEquals(blob(4, 20), c.batches().get(0).blob());
   }
 
   @Test
   void confirmsSyncWithASiblingThrottledAndAsksForRecoveryWhenBehind() {
-    ActorRef<Replica.Command> replica = spawn("sync");
+    ActorRef<ReplicaProtocol.Command> replica = spawn("sync");
     for (long seq = 1; seq <= 25; seq++) {
       store(replica, "sync", seq, blob(seq, 1));
     }
-    replica.tell(new Replica.SyncStatus("sync", "s2", 5));
+    replica.tell(new ReplicaProtocol.SyncStatus("sync", "s2", 5));
     assertTrue(view(replica, "sync").confirmed().isEmpty(), "5 seqs is below the throttle of 10");
-    replica.tell(new Replica.SyncStatus("sync", "s2", 30));
+    replica.tell(new ReplicaProtocol.SyncStatus("sync", "s2", 30));
     // Both hold 1..25: that is what is confirmed, not the sibling's 30.
     assertEquals(Map.of("s2", 25L), view(replica, "sync").confirmed());
     // Still behind the sibling's 30 after a few sync intervals: ask for a recovery.
@@ -235,7 +236,7 @@ class ReplicaTest {
 
   @Test
   void statusChangesBecomeStopIntervalsReportedAsGaps() {
-    ActorRef<Replica.Command> replica = spawn("stops");
+    ActorRef<ReplicaProtocol.Command> replica = spawn("stops");
     store(replica, "stops", 1, blob(1, 6));
     // The RUNNING arrives before the STOPPED it closes, as it can during catch-up.
     store(replica, "stops", 3, BatchCodec.encode(Batch.ofStatus(3, 5000, CollectorStatus.RUNNING, "")));
@@ -248,12 +249,27 @@ class ReplicaTest {
     assertEquals(CollectorStatus.STOPPED, open.status());
     assertNull(open.stops().get(1).to());
 
-    TestProbe<Replica.SampleAnswer> probe = testKit.createTestProbe();
-    replica.tell(new Replica.QuerySamples("stops", "T0.PV", 0, Long.MAX_VALUE, 100, probe.getRef()));
-    Replica.SampleAnswer answer = probe.receiveMessage();
+    TestProbe<StatusReply<ReplicaProtocol.SampleAnswer>> probe = testKit.createTestProbe();
+    replica.tell(new ReplicaProtocol.QuerySamples("stops", "T0.PV", 0, Long.MAX_VALUE, 100, probe.getRef()));
+    ReplicaProtocol.SampleAnswer answer = probe.receiveMessage().getValue();
     assertEquals(2, answer.decodeSamples().size());
     assertEquals(2, answer.gaps().size());
     assertFalse(answer.truncated());
     assertEquals(4, answer.contiguousSeq());
+  }
+
+  @Test
+  void aQueryTheStoreCannotAnswerGetsAnErrorWithTheReason() {
+    SampleStore broken = SampleStore.open(dir.resolve("broken-samples"), 3_600_000L);
+    GaplessSettings settings = settings();
+    ReplicaServices services = new ReplicaServices(settings, broken,
+        new Placement(settings.storageNodes(), settings.replicationFactor()), eventLog.getRef());
+    ActorRef<ReplicaProtocol.Command> replica = testKit.spawn(Replica.create("broken", services, recovery.getRef()));
+    broken.close();
+    TestProbe<StatusReply<ReplicaProtocol.SampleAnswer>> probe = testKit.createTestProbe();
+    replica.tell(new ReplicaProtocol.QuerySamples("broken", "T0.PV", 0, Long.MAX_VALUE, 100, probe.getRef()));
+    StatusReply<ReplicaProtocol.SampleAnswer> reply = probe.receiveMessage(Duration.ofSeconds(10));
+    assertTrue(reply.isError());
+    assertTrue(reply.getError().getMessage().contains("closed"), reply.getError().getMessage());
   }
 }

@@ -1,0 +1,69 @@
+package gapless.replica;
+
+import gapless.CborSerializable;
+import gapless.model.Batch;
+import gapless.model.BatchCodec;
+import gapless.model.CollectorStatus;
+import gapless.model.Sample;
+import gapless.model.SeqRange;
+import java.util.List;
+
+/**
+ * The events in a replica's journal ({@code PersistenceId("replica", collector)}): the replica's
+ * own log. Each carries its source node and the server's local time.
+ *
+ * <p>These were nested in {@code Replica} before; the journal stores the class name as the
+ * serializer manifest, so {@link ReplicaEventRename} maps the old names to these.
+ */
+public sealed interface ReplicaEvent extends CborSerializable
+    permits ReplicaEvent.BatchStored, ReplicaEvent.RecordingStopped, ReplicaEvent.RecordingResumed,
+        ReplicaEvent.PeerUnreachable, ReplicaEvent.PeerSyncConfirmed, ReplicaEvent.GapRecovered {
+
+  /** The batch {@code seq} is durable in this node's sample store. */
+  record BatchStored(
+      String node, long seq, long acceptedAt, int samples, int bytes, long minTs, long maxTs, long checksum, long time)
+      implements ReplicaEvent {}
+
+  /**
+   * The target event: recording stopped here. For {@code COLLECTOR_STOPPED}, {@code seq} is the
+   * status change's seq, {@code at} the gateway time and {@code detail} the collector's reason;
+   * otherwise {@code seq} is the highest seq held when this node stopped and {@code at} its time.
+   */
+  record RecordingStopped(
+      String node, StopReason reason, long seq, long contiguousSeq, String detail, long at, long time)
+      implements ReplicaEvent {}
+
+  /** Recording resumed: the collector runs again, or a recovery closed this node's stop. */
+  record RecordingResumed(String node, ResumeReason reason, long seq, String detail, long at, long time)
+      implements ReplicaEvent {}
+
+  /** A sibling's node became unreachable; {@code confirmedSeq} is what both sides last confirmed. */
+  record PeerUnreachable(String node, String peer, long confirmedSeq, long time) implements ReplicaEvent {}
+
+  /** This replica and {@code peer} both hold 1..seq. */
+  record PeerSyncConfirmed(String node, String peer, long seq, long time) implements ReplicaEvent {}
+
+  /** The missing-event information: what a recovery filled, from where, at what cost. */
+  record GapRecovered(
+      String node, List<SeqRange> ranges, List<String> sources, long batches, long samples, long bytes, long millis, long time)
+      implements ReplicaEvent {}
+
+  /**
+   * What storing {@code batch} records: {@code BatchStored}, and for a collector status change
+   * also the stop or resume it marks in the collector's history.
+   */
+  static List<ReplicaEvent> stored(String node, Batch batch, byte[] blob, long now) {
+    List<Sample> samples = batch.samples();
+    long minTs = samples.stream().mapToLong(Sample::ts).min().orElse(batch.acceptedAt());
+    long maxTs = samples.stream().mapToLong(Sample::ts).max().orElse(batch.acceptedAt());
+    BatchStored stored = new BatchStored(node, batch.seq(), batch.acceptedAt(), samples.size(), blob.length,
+        minTs, maxTs, BatchCodec.checksum(blob), now);
+    if (!batch.isStatusChange()) {
+      return List.of(stored);
+    }
+    ReplicaEvent status = batch.status() == CollectorStatus.STOPPED
+        ? new RecordingStopped(node, StopReason.COLLECTOR_STOPPED, batch.seq(), 0, batch.reason(), batch.acceptedAt(), now)
+        : new RecordingResumed(node, ResumeReason.COLLECTOR_RUNNING, batch.seq(), batch.reason(), batch.acceptedAt(), now);
+    return List.of(stored, status);
+  }
+}

@@ -1,0 +1,68 @@
+package gapless.replica;
+
+import gapless.model.Batch;
+import gapless.model.BatchCodec;
+import gapless.model.EncodedBatch;
+import gapless.replica.ReplicaProtocol.BatchChunk;
+import gapless.replica.ReplicaProtocol.SampleAnswer;
+import gapless.replica.ReplicaProtocol.StoreBatch;
+import gapless.store.QueryResult;
+import gapless.store.SampleStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * One replica's use of the node's sample store: every call runs on the store dispatcher, never on
+ * the actor's thread (LevelDB I/O blocks), and comes back as a future the replica answers from.
+ */
+final class ReplicaStore {
+
+  private final String node;
+  private final String collector;
+  private final SampleStore store;
+  private final Executor executor;
+
+  ReplicaStore(String node, String collector, SampleStore store, Executor executor) {
+    this.node = node;
+    this.collector = collector;
+    this.store = store;
+    this.executor = executor;
+  }
+
+  /**
+   * Writes a group's batches in one synced store write; completes with the events that record
+   * them. Decoding happens here too, off the actor's thread.
+   */
+  CompletableFuture<List<ReplicaEvent>> write(List<StoreBatch> batches, long now) {
+    return CompletableFuture.supplyAsync(() -> {
+      List<EncodedBatch> encoded = new ArrayList<>(batches.size());
+      List<Batch> decoded = new ArrayList<>(batches.size());
+      List<ReplicaEvent> events = new ArrayList<>(batches.size() + 1);
+      for (StoreBatch b : batches) {
+        Batch batch = BatchCodec.decode(b.seq(), b.blob());
+        encoded.add(new EncodedBatch(b.seq(), b.blob()));
+        decoded.add(batch);
+        events.addAll(ReplicaEvent.stored(node, batch, b.blob(), now));
+      }
+      store.write(collector, encoded, decoded);
+      return events;
+    }, executor);
+  }
+
+  /** A query's answer; {@code contiguous} and {@code gaps} are the replica's at the time it was asked. */
+  CompletableFuture<SampleAnswer> samples(String tag, long from, long to, int limit, long contiguous, List<StopInterval> gaps) {
+    return CompletableFuture.supplyAsync(() -> {
+      QueryResult result = store.query(collector, tag, from, to, limit);
+      byte[] encoded = BatchCodec.encode(Batch.ofSamples(0, 0, result.samples()));
+      return new SampleAnswer(node, collector, tag, contiguous, encoded, gaps, result.truncated());
+    }, executor);
+  }
+
+  /** A recovering sibling's chunk of batches. */
+  CompletableFuture<BatchChunk> batches(long fromSeq, long toSeq, long maxBytes) {
+    return CompletableFuture.supplyAsync(
+        () -> new BatchChunk(node, collector, fromSeq, toSeq, store.readBatches(collector, fromSeq, toSeq, maxBytes)), executor);
+  }
+}

@@ -1,0 +1,73 @@
+package gapless.replica;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.LongPredicate;
+import org.junit.jupiter.api.Test;
+
+class GroupCommitTest {
+
+  /** A request for one seq; {@code from} tells two requests for the same seq apart. */
+  private record Req(long seq, String from) {}
+
+  private static final LongPredicate NOTHING_HELD = seq -> false;
+
+  private final GroupCommit<Req> commit = new GroupCommit<>(Req::seq);
+
+  @Test
+  void theFirstRequestIsWrittenAtOnce() {
+    Optional<GroupCommit.Group<Req>> group = commit.add(new Req(1, "gw"), NOTHING_HELD);
+    assertEquals(List.of(new Req(1, "gw")), group.orElseThrow().toWrite());
+    assertTrue(commit.isWriting());
+  }
+
+  @Test
+  void requestsArrivingDuringAWriteGoOutTogetherAsTheNextGroup() {
+    commit.add(new Req(1, "gw"), NOTHING_HELD);
+    assertTrue(commit.add(new Req(2, "gw"), NOTHING_HELD).isEmpty());
+    assertTrue(commit.add(new Req(3, "gw"), NOTHING_HELD).isEmpty());
+    assertEquals(2, commit.waiting());
+
+    GroupCommit.Group<Req> next = commit.finished(seq -> seq == 1).orElseThrow();
+    assertEquals(List.of(new Req(2, "gw"), new Req(3, "gw")), next.toWrite());
+    assertEquals(next.toWrite(), next.members());
+    assertTrue(commit.isWriting());
+    assertTrue(commit.finished(seq -> seq <= 3).isEmpty());
+    assertFalse(commit.isWriting());
+  }
+
+  @Test
+  void aSeqIsWrittenOnceButEveryRequestForItIsAnswered() {
+    commit.add(new Req(1, "gw"), NOTHING_HELD);
+    commit.add(new Req(2, "gw"), NOTHING_HELD);
+    commit.add(new Req(2, "recovery"), NOTHING_HELD);
+    // Seq 1 was in the write that just ended: asked for again, it is only answered.
+    commit.add(new Req(1, "retry"), NOTHING_HELD);
+    GroupCommit.Group<Req> next = commit.finished(seq -> seq == 1).orElseThrow();
+    assertEquals(List.of(new Req(2, "gw")), next.toWrite());
+    assertEquals(List.of(new Req(2, "gw"), new Req(2, "recovery"), new Req(1, "retry")), next.members());
+  }
+
+  @Test
+  void afterARestartTheLostGroupGoesAgainFirst() {
+    commit.add(new Req(1, "gw"), NOTHING_HELD);
+    commit.add(new Req(2, "gw"), NOTHING_HELD);
+    GroupCommit.Group<Req> again = commit.restarted(NOTHING_HELD).orElseThrow();
+    assertEquals(List.of(new Req(1, "gw"), new Req(2, "gw")), again.toWrite());
+  }
+
+  @Test
+  void aRestartWithNothingInFlightWritesNothing() {
+    assertTrue(commit.restarted(NOTHING_HELD).isEmpty());
+    assertFalse(commit.isWriting());
+    Set<Long> held = Set.of(1L);
+    commit.add(new Req(1, "gw"), held::contains);
+    commit.finished(held::contains);
+    assertTrue(commit.restarted(held::contains).isEmpty());
+  }
+}

@@ -1,0 +1,196 @@
+package gapless.replica;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.javadsl.Adapter;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.persistence.testkit.PersistenceTestKitPlugin;
+import akka.persistence.testkit.javadsl.PersistenceTestKit;
+import com.typesafe.config.ConfigFactory;
+import gapless.TestBatches;
+import gapless.TestConfig;
+import gapless.config.GaplessSettings;
+import gapless.config.NodeConfig;
+import gapless.events.EventField;
+import gapless.events.EventLog;
+import gapless.events.EventType;
+import gapless.store.SampleStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Failures of a replica stay visible and are survived: a failed journal write restarts the
+ * replica (Akka's in-memory test journal, which can be told to fail), and a replica that stops is
+ * started again by its host.
+ */
+class ReplicaFailureTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static Path dir;
+  private static ActorTestKit testKit;
+  private static PersistenceTestKit journal;
+  private static SampleStore store;
+  private static final List<SampleStore> hostStores = new ArrayList<>();
+  private static TestProbe<EventLog.Command> eventLog;
+
+  @BeforeAll
+  static void setUp() throws IOException {
+    dir = Files.createTempDirectory("replica-failure-test");
+    testKit = ActorTestKit.create("ReplicaFailureTest",
+        PersistenceTestKitPlugin.getInstance().config().withFallback(TestConfig.withDataDir(dir)));
+    journal = PersistenceTestKit.create(testKit.system());
+    store = SampleStore.open(dir.resolve("samples"), 3_600_000L);
+    eventLog = testKit.createTestProbe();
+  }
+
+  @AfterAll
+  static void tearDown() {
+    testKit.shutdownTestKit();
+    store.close();
+    hostStores.forEach(SampleStore::close);
+  }
+
+  private static GaplessSettings settings() {
+    return GaplessSettings.from(NodeConfig.complete(ConfigFactory.parseString(
+        "gapless.node-id = s1\n"
+            + "akka.cluster.roles = [storage]\n"
+            + "gapless.replica.restart-backoff.min = 50ms\n"
+            + "gapless.replica.restart-backoff.max = 500ms\n"
+            + "gapless.replica.stop-timeout = 500ms\n")));
+  }
+
+  /** Each host gets its own store, so it never starts a replica another test's actor also runs. */
+  private static SampleStore hostStore(String name) {
+    SampleStore s = SampleStore.open(dir.resolve("samples-" + name), 3_600_000L);
+    hostStores.add(s);
+    return s;
+  }
+
+  private static ReplicaServices services() {
+    GaplessSettings settings = settings();
+    return new ReplicaServices(settings, store, new Placement(settings.storageNodes(), settings.replicationFactor()),
+        eventLog.getRef());
+  }
+
+  private static <T> ReplicaView view(ActorRef<T> to, String collector, java.util.function.Function<ActorRef<ReplicaView>, T> ask) {
+    TestProbe<ReplicaView> probe = testKit.createTestProbe();
+    to.tell(ask.apply(probe.getRef()));
+    return probe.receiveMessage(WAIT);
+  }
+
+  @Test
+  void aFailedJournalWriteRestartsTheReplicaAndLaterBatchesAreStoredAndAcked() {
+    TestProbe<RecoveryRequest> recovery = testKit.createTestProbe();
+    ActorRef<ReplicaProtocol.Command> replica = testKit.spawn(Replica.create("flaky", services(), recovery.getRef()));
+    TestProbe<ReplicaProtocol.StoreAck> acks = testKit.createTestProbe();
+    replica.tell(new ReplicaProtocol.StoreBatch("flaky", 1, TestBatches.blob(1, 3), acks.getRef()));
+    assertEquals(1, acks.receiveMessage(WAIT).seq());
+
+    journal.failNextPersisted(Replica.persistenceId("flaky").id());
+    // 2's journal write fails; 3 arrives while that write, or the restart, is under way.
+    replica.tell(new ReplicaProtocol.StoreBatch("flaky", 2, TestBatches.blob(2, 3), acks.getRef()));
+    replica.tell(new ReplicaProtocol.StoreBatch("flaky", 3, TestBatches.blob(3, 3), acks.getRef()));
+    Set<Long> acked = new HashSet<>();
+    acked.add(acks.receiveMessage(WAIT).seq());
+    acked.add(acks.receiveMessage(WAIT).seq());
+    assertEquals(Set.of(2L, 3L), acked, "the lost group is written again after the restart");
+
+    replica.tell(new ReplicaProtocol.StoreBatch("flaky", 4, TestBatches.blob(4, 3), acks.getRef()));
+    assertEquals(4, acks.receiveMessage(WAIT).seq());
+    ReplicaView v = view(replica, "flaky", r -> new ReplicaProtocol.GetView("flaky", r));
+    assertEquals(4, v.contiguousSeq());
+    assertEquals(12, v.samples());
+    // The node did not crash: no stop of recording is recorded for a journal hiccup.
+    assertNull(v.serverStop());
+  }
+
+  @Test
+  void aReplicaThatStopsIsStartedAgainByItsHostAndAnswers() throws Exception {
+    TestProbe<RecoveryRequest> recovery = testKit.createTestProbe();
+    ActorRef<ReplicaHost.Command> host = testKit.spawn(ReplicaHost.create(settings(), hostStore("respawn"), eventLog.getRef(),
+        (h, s) -> Behaviors.monitor(RecoveryRequest.class, recovery.getRef(), Behaviors.ignore())), "host");
+    TestProbe<ReplicaProtocol.StoreAck> acks = testKit.createTestProbe();
+    host.tell(new ReplicaProtocol.StoreBatch("respawn", 1, TestBatches.blob(1, 3), acks.getRef()));
+    assertEquals(1, acks.receiveMessage(WAIT).seq());
+
+    akka.actor.ActorRef first = child(host, "replica-respawn");
+    testKit.system().classicSystem().stop(first);
+    TestProbe<Object> watcher = testKit.createTestProbe();
+    watcher.expectTerminated(Adapter.toTyped(first), WAIT);
+
+    RecoveryRequest.Recover asked = (RecoveryRequest.Recover) recovery.fishForMessage(WAIT, m ->
+        m instanceof RecoveryRequest.Recover
+            ? akka.actor.testkit.typed.javadsl.FishingOutcomes.complete()
+            : akka.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore()).get(0);
+    assertEquals("respawn", asked.collector());
+    assertEquals(RecoveryTrigger.REPLICA_RESTARTED, asked.trigger());
+
+    host.tell(new ReplicaProtocol.StoreBatch("respawn", 2, TestBatches.blob(2, 3), acks.getRef()));
+    assertEquals(2, acks.receiveMessage(WAIT).seq());
+    TestProbe<ReplicaView> probe = testKit.createTestProbe();
+    ReplicaView v = probe.awaitAssert(WAIT, () -> {
+      ReplicaView now = view(host, "respawn", r -> new ReplicaProtocol.GetView("respawn", r));
+      // It stopped without recording a stop: the new one records it, and the recovery closes it.
+      assertEquals(StopReason.UNCLEAN_SHUTDOWN, now.serverStop().reason());
+      return now;
+    });
+    assertEquals(2, v.contiguousSeq());
+    assertNotEquals(first, child(host, "replica-respawn"));
+  }
+
+  @Test
+  void aStopOfRecordingAReplicaCannotWriteIsStillAnswered() {
+    ActorRef<ReplicaHost.Command> host = testKit.spawn(
+        ReplicaHost.create(settings(), hostStore("unstoppable"), eventLog.getRef(), (h, s) -> Behaviors.ignore()));
+    TestProbe<ReplicaProtocol.StoreAck> acks = testKit.createTestProbe();
+    host.tell(new ReplicaProtocol.StoreBatch("unstoppable", 1, TestBatches.blob(1, 3), acks.getRef()));
+    assertEquals(1, acks.receiveMessage(WAIT).seq());
+
+    // The replica's RecordingStopped never reaches the journal, so the replica never answers.
+    journal.failNextPersisted(Replica.persistenceId("unstoppable").id());
+    TestProbe<akka.Done> done = testKit.createTestProbe();
+    host.tell(new ReplicaHost.StopAllRecording(StopReason.SHUTDOWN, done.getRef()));
+    done.receiveMessage(WAIT);
+    // Nor does it hold up the next one.
+    host.tell(new ReplicaHost.StopAllRecording(StopReason.SHUTDOWN, done.getRef()));
+    done.receiveMessage(WAIT);
+  }
+
+  @Test
+  void aStoreThatCannotListItsCollectorsIsRetriedAndReportedNotTakenForEmpty() {
+    SampleStore broken = SampleStore.open(dir.resolve("broken-samples"), 3_600_000L);
+    broken.close();
+    TestProbe<EventLog.Command> log = testKit.createTestProbe();
+    ActorRef<ReplicaHost.Command> host = testKit.spawn(
+        ReplicaHost.create(settings(), broken, log.getRef(), (h, s) -> Behaviors.ignore()));
+    TestProbe<ReplicaHost.CollectorList> lists = testKit.createTestProbe();
+    host.tell(new ReplicaHost.ListCollectors(lists.getRef()));
+    for (int attempt = 1; attempt <= 2; attempt++) {
+      EventLog.Emit failed = (EventLog.Emit) log.receiveMessage(WAIT);
+      assertEquals(EventType.STORE_FAILED, failed.event().event());
+      assertTrue(String.valueOf(failed.event().get(EventField.REASON)).contains("closed"));
+    }
+    // No answer rather than a wrong one: an empty list would leave every replica here unrecovered.
+    lists.expectNoMessage(Duration.ofMillis(200));
+  }
+
+  private static akka.actor.ActorRef child(ActorRef<?> parent, String name) throws Exception {
+    return testKit.system().classicSystem().actorSelection(parent.path().child(name))
+        .resolveOne(WAIT).toCompletableFuture().get();
+  }
+}
