@@ -22,11 +22,11 @@ import static gapless.events.EventField.STOPPED_BY;
 import static gapless.events.EventField.TO_SEQ;
 import static gapless.events.EventField.UNRECOVERABLE;
 
+import gapless.model.RecoveryTrigger;
+import gapless.model.ResumeReason;
 import gapless.model.SeqRange;
 import gapless.model.SeqRanges;
-import gapless.replica.RecoveryTrigger;
-import gapless.replica.ResumeReason;
-import gapless.replica.StopReason;
+import gapless.model.StopReason;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashMap;

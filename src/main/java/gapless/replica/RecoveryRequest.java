@@ -1,6 +1,7 @@
 package gapless.replica;
 
 import gapless.CborSerializable;
+import gapless.model.RecoveryTrigger;
 
 /**
  * What the replicas of a node ask of the node's recovery runner. The runner lives in another

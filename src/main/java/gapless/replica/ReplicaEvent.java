@@ -4,8 +4,10 @@ import gapless.CborSerializable;
 import gapless.model.Batch;
 import gapless.model.BatchCodec;
 import gapless.model.CollectorStatus;
+import gapless.model.ResumeReason;
 import gapless.model.Sample;
 import gapless.model.SeqRange;
+import gapless.model.StopReason;
 import java.util.List;
 
 /**

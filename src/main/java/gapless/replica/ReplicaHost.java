@@ -1,9 +1,9 @@
 package gapless.replica;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
 import akka.Done;
 import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.javadsl.AbstractBehavior;
@@ -13,24 +13,26 @@ import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.actor.typed.receptionist.Receptionist;
 import akka.actor.typed.receptionist.ServiceKey;
+import com.fasterxml.jackson.annotation.JsonCreator;
 import gapless.CborSerializable;
 import gapless.config.GaplessSettings;
 import gapless.events.ClusterEvent;
 import gapless.events.ClusterEvents;
 import gapless.events.EventLog;
+import gapless.model.RecoveryTrigger;
+import gapless.model.StopReason;
 import gapless.store.SampleStore;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.BiFunction;
-import akka.actor.typed.ActorSystem;
-import java.util.Collection;
-import java.util.Optional;
 
 /**
  * The storage side of a node: owns one {@link Replica} per collector this node holds (all of them

@@ -8,6 +8,7 @@ import gapless.model.BatchCodec;
 import gapless.model.EncodedBatch;
 import gapless.model.Sample;
 import gapless.model.SeqRanges;
+import gapless.model.StopReason;
 import java.util.List;
 import java.util.Map;
 

@@ -1,6 +1,7 @@
 package gapless.replica;
 
 import gapless.CborSerializable;
+import gapless.model.StopReason;
 
 /**
  * An open server-side stop of recording: this replica may miss batches from {@code time} until a

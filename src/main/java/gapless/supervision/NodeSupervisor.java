@@ -18,9 +18,9 @@ import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Subscribe;
 import gapless.config.GaplessSettings;
 import gapless.events.EventLog;
-import gapless.replica.RecoveryTrigger;
+import gapless.model.RecoveryTrigger;
+import gapless.model.StopReason;
 import gapless.replica.ReplicaHost;
-import gapless.replica.StopReason;
 import java.util.stream.StreamSupport;
 
 /**

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import gapless.model.RecoveryTrigger;
 import gapless.model.SeqRange;
 import gapless.model.SeqRanges;
-import gapless.replica.RecoveryTrigger;
-import gapless.replica.StopReason;
+import gapless.model.StopReason;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +41,7 @@ class ClusterEventsTest {
         ClusterEvents.memberDowned("s1", "s2", "akka://gapless@h:1", List.of("storage")),
         ClusterEvents.memberRemoved("s1", "s2", "akka://gapless@h:1", List.of()),
         ClusterEvents.recordingStopped("s1", "c1", StopReason.UNCLEAN_SHUTDOWN, 31, 31L, ""),
-        ClusterEvents.recordingResumed("s1", "c1", gapless.replica.ResumeReason.RECOVERED, 334, "stopped at 31"),
+        ClusterEvents.recordingResumed("s1", "c1", gapless.model.ResumeReason.RECOVERED, 334, "stopped at 31"),
         ClusterEvents.recoveryStarted("s1", "c1", RecoveryTrigger.NODE_UP, "", 31, 31, StopReason.UNCLEAN_SHUTDOWN),
         ClusterEvents.gapDetected("s1", "c1", new SeqRange(32, 334), List.of("s2", "s3")),
         ClusterEvents.gapsDetected("s1", "c1", two, 20),

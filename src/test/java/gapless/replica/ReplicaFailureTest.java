@@ -1,10 +1,5 @@
 package gapless.replica;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
@@ -20,6 +15,8 @@ import gapless.config.NodeConfig;
 import gapless.events.EventField;
 import gapless.events.EventLog;
 import gapless.events.EventType;
+import gapless.model.RecoveryTrigger;
+import gapless.model.StopReason;
 import gapless.store.SampleStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,6 +29,10 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Failures of a replica stay visible and are survived: a failed journal write restarts the

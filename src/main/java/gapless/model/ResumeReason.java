@@ -1,4 +1,4 @@
-package gapless.replica;
+package gapless.model;
 
 /** Why a replica's recording resumed: the end of a "first condition". */
 public enum ResumeReason {

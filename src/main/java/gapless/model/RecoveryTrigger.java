@@ -1,4 +1,4 @@
-package gapless.replica;
+package gapless.model;
 
 /** Why a recovery was asked for; shown as the {@code reason} of {@code RECOVERY_STARTED}. */
 public enum RecoveryTrigger {

@@ -1,4 +1,4 @@
-package gapless.replica;
+package gapless.model;
 
 /** Why a replica's recording stopped: the start of a "first condition". */
 public enum StopReason {
