@@ -13,6 +13,7 @@ import akka.serialization.SerializationExtension;
 import akka.serialization.Serializer;
 import akka.serialization.Serializers;
 import gapless.collector.Collector;
+import gapless.collector.CollectorProtocol;
 import gapless.collector.CollectorState;
 import gapless.events.ClusterEvent;
 import gapless.events.ClusterEvents;
@@ -152,9 +153,9 @@ class SerializationTest {
 
   @Test
   void collectorProtocolEventsAndSnapshot() {
-    roundTrip(new Collector.Ingest(List.of(new Sample("FIC101.PV", 1, 2.5, 192)), ref()));
-    roundTrip(new Collector.ChangeStatus(CollectorStatus.RUNNING, "back", ref()));
-    roundTrip(new Collector.IngestResult("c1", 3, 2, Collector.Outcome.BUFFERED, ""));
+    roundTrip(new CollectorProtocol.Ingest(List.of(new Sample("FIC101.PV", 1, 2.5, 192)), ref()));
+    roundTrip(new CollectorProtocol.ChangeStatus(CollectorStatus.RUNNING, "back", ref()));
+    roundTrip(new CollectorProtocol.IngestResult("c1", 3, 2, CollectorProtocol.Outcome.BUFFERED, ""));
     byte[] blob = {1, 2, 3};
     Collector.BatchAccepted accepted = (Collector.BatchAccepted) serialization.verifySerialization(
         new Collector.BatchAccepted(3, 1000, blob, 1, "gw1"), false);

@@ -12,6 +12,7 @@ import akka.http.javadsl.ServerBinding;
 import akka.http.javadsl.marshalling.sse.EventStreamMarshalling;
 import akka.http.javadsl.model.ContentTypes;
 import akka.http.javadsl.model.HttpEntities;
+import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.MediaTypes;
 import akka.http.javadsl.model.StatusCode;
 import akka.http.javadsl.model.StatusCodes;
@@ -29,7 +30,7 @@ import gapless.api.dto.MemberInfo;
 import gapless.api.dto.NodeStatus;
 import gapless.api.dto.ReplicaList;
 import gapless.api.dto.StorageNodeInfo;
-import gapless.collector.Collector;
+import gapless.collector.CollectorProtocol;
 import gapless.collector.IngestGateway;
 import gapless.collector.IngestParser;
 import gapless.collector.StatusRequest;
@@ -37,10 +38,11 @@ import gapless.config.GaplessSettings;
 import gapless.events.ClusterEvent;
 import gapless.events.EventLog;
 import gapless.model.Sample;
+import gapless.model.Validation;
 import gapless.replica.Placement;
 import gapless.replica.QueryRouting;
-import gapless.replica.ReplicaProtocol;
 import gapless.replica.ReplicaHost;
+import gapless.replica.ReplicaProtocol;
 import gapless.replica.ReplicaView;
 import java.time.Duration;
 import java.util.List;
@@ -48,8 +50,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.StreamSupport;
-import akka.http.javadsl.model.HttpResponse;
-import gapless.model.Validation;
 
 /**
  * The HTTP API of a node (JSON): ingest and collector status on gateways; queries, replica views,
@@ -109,14 +109,14 @@ public final class HttpApi extends AllDirectives {
   private Route ingest(String id) {
     return jsonBody(id, body -> {
       List<Sample> samples = parser.parseSamples(body);
-      return askCollector(id, replyTo -> new Collector.Ingest(samples, replyTo));
+      return askCollector(id, replyTo -> new CollectorProtocol.Ingest(samples, replyTo));
     });
   }
 
   private Route changeStatus(String id) {
     return jsonBody(id, body -> {
       StatusRequest req = parser.parseStatus(body);
-      return askCollector(id, replyTo -> new Collector.ChangeStatus(req.status(), req.reason(), replyTo));
+      return askCollector(id, replyTo -> new CollectorProtocol.ChangeStatus(req.status(), req.reason(), replyTo));
     });
   }
 
@@ -159,18 +159,18 @@ public final class HttpApi extends AllDirectives {
   }
 
   private CompletionStage<Route> askCollector(
-      String id, akka.japi.function.Function<ActorRef<Collector.IngestResult>, Collector.Command> command) {
+      String id, akka.japi.function.Function<ActorRef<CollectorProtocol.IngestResult>, CollectorProtocol.Command> command) {
     Duration timeout = settings.ingest().ackTimeout().plus(settings.http().ingestReplyMargin());
-    return AskPattern.<IngestGateway.Command, Collector.IngestResult>ask(gateway.get(),
+    return AskPattern.<IngestGateway.Command, CollectorProtocol.IngestResult>ask(gateway.get(),
             replyTo -> new IngestGateway.ToCollector(id, command.apply(replyTo)), timeout, system.scheduler())
         .thenApply(this::ingestAnswer);
   }
 
-  private Route ingestAnswer(Collector.IngestResult r) {
-    if (r.outcome() == Collector.Outcome.REJECTED) {
+  private Route ingestAnswer(CollectorProtocol.IngestResult r) {
+    if (r.outcome() == CollectorProtocol.Outcome.REJECTED) {
       return json(StatusCodes.SERVICE_UNAVAILABLE, Json.error(r.error()));
     }
-    return json(r.outcome() == Collector.Outcome.BUFFERED ? StatusCodes.ACCEPTED : StatusCodes.OK,
+    return json(r.outcome() == CollectorProtocol.Outcome.BUFFERED ? StatusCodes.ACCEPTED : StatusCodes.OK,
         Json.write(Json.receipt(r)));
   }
 

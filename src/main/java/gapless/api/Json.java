@@ -11,7 +11,7 @@ import gapless.api.dto.QueryAnswer;
 import gapless.api.dto.RecoveryReport;
 import gapless.api.dto.ReplicaReport;
 import gapless.api.dto.ServerStopReport;
-import gapless.collector.Collector;
+import gapless.collector.CollectorProtocol;
 import gapless.replica.RecoveryRecord;
 import gapless.replica.ReplicaProtocol;
 import gapless.replica.ReplicaView;
@@ -47,8 +47,8 @@ final class Json {
     return write(new ErrorAnswer(message));
   }
 
-  static IngestReceipt receipt(Collector.IngestResult r) {
-    return new IngestReceipt(r.collector(), r.seq(), r.acks(), r.outcome() == Collector.Outcome.BUFFERED);
+  static IngestReceipt receipt(CollectorProtocol.IngestResult r) {
+    return new IngestReceipt(r.collector(), r.seq(), r.acks(), r.outcome() == CollectorProtocol.Outcome.BUFFERED);
   }
 
   static QueryAnswer query(ReplicaProtocol.SampleAnswer a) {

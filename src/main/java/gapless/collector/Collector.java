@@ -21,11 +21,16 @@ import akka.persistence.typed.javadsl.EventSourcedBehavior;
 import akka.persistence.typed.javadsl.RetentionCriteria;
 import akka.persistence.typed.javadsl.SignalHandler;
 import gapless.CborSerializable;
+import gapless.collector.CollectorProtocol.ChangeStatus;
+import gapless.collector.CollectorProtocol.Command;
+import gapless.collector.CollectorProtocol.Ingest;
+import gapless.collector.CollectorProtocol.IngestResult;
+import gapless.collector.CollectorProtocol.Outcome;
+import gapless.collector.CollectorProtocol.Request;
 import gapless.config.GaplessSettings;
 import gapless.model.Batch;
 import gapless.model.BatchCodec;
 import gapless.model.CollectorStatus;
-import gapless.model.Sample;
 import gapless.replica.Placement;
 import gapless.replica.ReplicaHost;
 import gapless.replica.ReplicaProtocol;
@@ -53,34 +58,7 @@ import java.util.stream.Collectors;
  * replays its journal and carries on. Every request gets an answer: one whose batch is not durable
  * when the write fails (or when the collector stops) is rejected, so the client sends it again.
  */
-public final class Collector extends EventSourcedBehavior<Collector.Command, Collector.Event, CollectorState> {
-
-  /** Messages a collector handles. */
-  public interface Command extends CborSerializable {}
-
-  /** A request of the collector's client, answered with exactly one {@link IngestResult}. */
-  public interface Request extends Command {
-    ActorRef<IngestResult> replyTo();
-  }
-
-  /** Accept a batch of samples. */
-  public record Ingest(List<Sample> samples, ActorRef<IngestResult> replyTo) implements Request {}
-
-  /** Record a collector status change (it takes a seq like a batch). */
-  public record ChangeStatus(CollectorStatus status, String reason, ActorRef<IngestResult> replyTo) implements Request {}
-
-  /** Answer to {@link Ingest} and {@link ChangeStatus}. */
-  public record IngestResult(String collector, long seq, int acks, Outcome outcome, String error)
-      implements CborSerializable {}
-
-  public enum Outcome {
-    /** On W replicas. */
-    STORED,
-    /** Durable in the gateway buffer, fewer than W replicas so far; forwarded later. */
-    BUFFERED,
-    /** Not kept. */
-    REJECTED
-  }
+public final class Collector extends EventSourcedBehavior<Command, Collector.Event, CollectorState> {
 
   // Local only (adapters and timers), never serialized.
   private record HostsChanged(Receptionist.Listing listing) implements Command, NoSerializationVerificationNeeded {}

@@ -22,12 +22,12 @@ public final class IngestGateway extends AbstractBehavior<IngestGateway.Command>
   public interface Command {}
 
   /** Deliver {@code command} to the collector {@code collector}, starting it if needed. */
-  public record ToCollector(String collector, Collector.Command command) implements Command {}
+  public record ToCollector(String collector, CollectorProtocol.Command command) implements Command {}
 
-  private record CollectorStopped(String collector, ActorRef<Collector.Command> ref) implements Command {}
+  private record CollectorStopped(String collector, ActorRef<CollectorProtocol.Command> ref) implements Command {}
 
   private final GaplessSettings settings;
-  private final Map<String, ActorRef<Collector.Command>> collectors = new HashMap<>();
+  private final Map<String, ActorRef<CollectorProtocol.Command>> collectors = new HashMap<>();
 
   public static Behavior<Command> create(GaplessSettings settings) {
     return Behaviors.setup(ctx -> new IngestGateway(ctx, settings));
@@ -51,8 +51,8 @@ public final class IngestGateway extends AbstractBehavior<IngestGateway.Command>
     return this;
   }
 
-  private ActorRef<Collector.Command> spawnCollector(String id) {
-    ActorRef<Collector.Command> ref = getContext().spawn(Collector.create(id, settings), "collector-" + id);
+  private ActorRef<CollectorProtocol.Command> spawnCollector(String id) {
+    ActorRef<CollectorProtocol.Command> ref = getContext().spawn(Collector.create(id, settings), "collector-" + id);
     getContext().watchWith(ref, new CollectorStopped(id, ref));
     return ref;
   }

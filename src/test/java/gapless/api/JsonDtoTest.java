@@ -20,7 +20,7 @@ import gapless.api.dto.ReplicaReport;
 import gapless.api.dto.ServerStopReport;
 import gapless.api.dto.StorageNodeInfo;
 import gapless.client.GaplessClient;
-import gapless.collector.Collector;
+import gapless.collector.CollectorProtocol;
 import gapless.model.Batch;
 import gapless.model.BatchCodec;
 import gapless.model.CollectorStatus;
@@ -168,10 +168,10 @@ class JsonDtoTest {
 
   @Test
   void ingestReceiptLeavesBufferedOutOfA200() throws IOException {
-    IngestReceipt ok = Json.receipt(new Collector.IngestResult("c1", 3, 2, Collector.Outcome.STORED, ""));
+    IngestReceipt ok = Json.receipt(new CollectorProtocol.IngestResult("c1", 3, 2, CollectorProtocol.Outcome.STORED, ""));
     assertEquals("{\"collector\":\"c1\",\"seq\":3,\"acks\":2}", Json.write(ok));
     roundTrip(ok, IngestReceipt.class);
-    IngestReceipt buffered = Json.receipt(new Collector.IngestResult("c1", 4, 1, Collector.Outcome.BUFFERED, ""));
+    IngestReceipt buffered = Json.receipt(new CollectorProtocol.IngestResult("c1", 4, 1, CollectorProtocol.Outcome.BUFFERED, ""));
     assertEquals("{\"collector\":\"c1\",\"seq\":4,\"acks\":1,\"buffered\":true}", Json.write(buffered));
     roundTrip(buffered, IngestReceipt.class);
   }

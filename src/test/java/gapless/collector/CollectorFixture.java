@@ -10,8 +10,8 @@ import com.typesafe.config.ConfigFactory;
 import gapless.config.GaplessSettings;
 import gapless.config.NodeConfig;
 import gapless.model.Sample;
-import gapless.replica.ReplicaProtocol;
 import gapless.replica.ReplicaHost;
+import gapless.replica.ReplicaProtocol;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -51,9 +51,9 @@ final class CollectorFixture {
     return IntStream.range(0, count).mapToObj(i -> new Sample("FIC101.PV", 1_700_000_000_000L + i, i, 192)).toList();
   }
 
-  static Collector.IngestResult ingest(ActorTestKit testKit, ActorRef<Collector.Command> c, int samples) {
-    TestProbe<Collector.IngestResult> probe = testKit.createTestProbe();
-    c.tell(new Collector.Ingest(samples(samples), probe.getRef()));
+  static CollectorProtocol.IngestResult ingest(ActorTestKit testKit, ActorRef<CollectorProtocol.Command> c, int samples) {
+    TestProbe<CollectorProtocol.IngestResult> probe = testKit.createTestProbe();
+    c.tell(new CollectorProtocol.Ingest(samples(samples), probe.getRef()));
     return probe.receiveMessage(Duration.ofSeconds(10));
   }
 }

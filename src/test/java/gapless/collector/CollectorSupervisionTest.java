@@ -60,10 +60,10 @@ class CollectorSupervisionTest {
   }
 
   /** Collector {@code c<prefix>} with its replica hosts, past its first stored batch. */
-  private static ActorRef<Collector.Command> runningCollector(String prefix) {
+  private static ActorRef<CollectorProtocol.Command> runningCollector(String prefix) {
     startHosts(prefix);
-    ActorRef<Collector.Command> c = testKit.spawn(Collector.create("c" + prefix, settings(prefix, 100)));
-    assertEquals(Collector.Outcome.STORED, ingest(testKit, c, 1).outcome());
+    ActorRef<CollectorProtocol.Command> c = testKit.spawn(Collector.create("c" + prefix, settings(prefix, 100)));
+    assertEquals(CollectorProtocol.Outcome.STORED, ingest(testKit, c, 1).outcome());
     return c;
   }
 
@@ -77,53 +77,53 @@ class CollectorSupervisionTest {
 
   @Test
   void aFailedWriteIsRejectedAndTheNextIngestIsStored() {
-    ActorRef<Collector.Command> c = runningCollector("e");
+    ActorRef<CollectorProtocol.Command> c = runningCollector("e");
 
     journal.failNextNOpsCond(CollectorSupervisionTest::acceptsBatch, 1);
-    Collector.IngestResult failed = ingest(testKit, c, 2);
-    assertEquals(Collector.Outcome.REJECTED, failed.outcome());
+    CollectorProtocol.IngestResult failed = ingest(testKit, c, 2);
+    assertEquals(CollectorProtocol.Outcome.REJECTED, failed.outcome());
     assertTrue(failed.error().contains("journal write failed"), failed.error());
 
     // Restarted after the back-off, with its seq replayed: the failed batch took no seq.
-    Collector.IngestResult next = ingest(testKit, c, 2);
-    assertEquals(Collector.Outcome.STORED, next.outcome());
+    CollectorProtocol.IngestResult next = ingest(testKit, c, 2);
+    assertEquals(CollectorProtocol.Outcome.STORED, next.outcome());
     assertEquals(2, next.seq());
   }
 
   @Test
   void requestsQueuedBehindAFailedWriteAreAnswered() {
-    ActorRef<Collector.Command> c = runningCollector("g");
+    ActorRef<CollectorProtocol.Command> c = runningCollector("g");
 
     journal.failNextNOpsCond(CollectorSupervisionTest::acceptsBatch, 1);
-    List<TestProbe<Collector.IngestResult>> probes = List.of(
+    List<TestProbe<CollectorProtocol.IngestResult>> probes = List.of(
         testKit.createTestProbe(), testKit.createTestProbe(), testKit.createTestProbe());
     // Sent together: the second and third wait in Akka's stash while the first write fails.
-    probes.forEach(p -> c.tell(new Collector.Ingest(samples(1), p.getRef())));
-    assertEquals(Collector.Outcome.REJECTED, probes.get(0).receiveMessage(Duration.ofSeconds(5)).outcome());
-    for (TestProbe<Collector.IngestResult> p : probes.subList(1, 3)) {
-      Collector.Outcome outcome = p.receiveMessage(Duration.ofSeconds(5)).outcome();
-      assertTrue(outcome == Collector.Outcome.REJECTED || outcome == Collector.Outcome.STORED, outcome.toString());
+    probes.forEach(p -> c.tell(new CollectorProtocol.Ingest(samples(1), p.getRef())));
+    assertEquals(CollectorProtocol.Outcome.REJECTED, probes.get(0).receiveMessage(Duration.ofSeconds(5)).outcome());
+    for (TestProbe<CollectorProtocol.IngestResult> p : probes.subList(1, 3)) {
+      CollectorProtocol.Outcome outcome = p.receiveMessage(Duration.ofSeconds(5)).outcome();
+      assertTrue(outcome == CollectorProtocol.Outcome.REJECTED || outcome == CollectorProtocol.Outcome.STORED, outcome.toString());
     }
-    assertEquals(Collector.Outcome.STORED, ingest(testKit, c, 1).outcome());
+    assertEquals(CollectorProtocol.Outcome.STORED, ingest(testKit, c, 1).outcome());
   }
 
   @Test
   void theGatewayStartsAStoppedCollectorAgain() {
     startHosts("h");
     ActorRef<IngestGateway.Command> gateway = testKit.spawn(IngestGateway.create(settings("h", 100)));
-    TestProbe<Collector.IngestResult> probe = testKit.createTestProbe();
-    gateway.tell(new IngestGateway.ToCollector("ch", new Collector.Ingest(samples(1), probe.getRef())));
-    assertEquals(Collector.Outcome.STORED, probe.receiveMessage(Duration.ofSeconds(10)).outcome());
+    TestProbe<CollectorProtocol.IngestResult> probe = testKit.createTestProbe();
+    gateway.tell(new IngestGateway.ToCollector("ch", new CollectorProtocol.Ingest(samples(1), probe.getRef())));
+    assertEquals(CollectorProtocol.Outcome.STORED, probe.receiveMessage(Duration.ofSeconds(10)).outcome());
 
     // A rejected write is not retried by the back-off: the collector stops.
     journal.rejectNextNOpsCond(CollectorSupervisionTest::acceptsBatch, 1);
-    gateway.tell(new IngestGateway.ToCollector("ch", new Collector.Ingest(samples(1), probe.getRef())));
-    assertEquals(Collector.Outcome.REJECTED, probe.receiveMessage(Duration.ofSeconds(5)).outcome());
+    gateway.tell(new IngestGateway.ToCollector("ch", new CollectorProtocol.Ingest(samples(1), probe.getRef())));
+    assertEquals(CollectorProtocol.Outcome.REJECTED, probe.receiveMessage(Duration.ofSeconds(5)).outcome());
 
     probe.awaitAssert(Duration.ofSeconds(10), Duration.ofMillis(200), () -> {
-      gateway.tell(new IngestGateway.ToCollector("ch", new Collector.Ingest(samples(1), probe.getRef())));
-      Collector.IngestResult next = probe.receiveMessage(Duration.ofSeconds(2));
-      assertEquals(Collector.Outcome.STORED, next.outcome());
+      gateway.tell(new IngestGateway.ToCollector("ch", new CollectorProtocol.Ingest(samples(1), probe.getRef())));
+      CollectorProtocol.IngestResult next = probe.receiveMessage(Duration.ofSeconds(2));
+      assertEquals(CollectorProtocol.Outcome.STORED, next.outcome());
       assertEquals(2, next.seq());
       return null;
     });

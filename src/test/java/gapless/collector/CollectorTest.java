@@ -42,7 +42,7 @@ class CollectorTest {
     testKit.shutdownTestKit();
   }
 
-  private static Collector.IngestResult ingest(ActorRef<Collector.Command> c, int samples) {
+  private static CollectorProtocol.IngestResult ingest(ActorRef<CollectorProtocol.Command> c, int samples) {
     return CollectorFixture.ingest(testKit, c, samples);
   }
 
@@ -52,10 +52,10 @@ class CollectorTest {
     for (String n : List.of("a1", "a2", "a3")) {
       testKit.spawn(fakeHost(n, seen.getRef()));
     }
-    ActorRef<Collector.Command> c = testKit.spawn(Collector.create("ca", settings("a", 100)));
+    ActorRef<CollectorProtocol.Command> c = testKit.spawn(Collector.create("ca", settings("a", 100)));
     for (long seq = 1; seq <= 3; seq++) {
-      Collector.IngestResult r = ingest(c, 5);
-      assertEquals(Collector.Outcome.STORED, r.outcome());
+      CollectorProtocol.IngestResult r = ingest(c, 5);
+      assertEquals(CollectorProtocol.Outcome.STORED, r.outcome());
       assertEquals(seq, r.seq());
       assertTrue(r.acks() >= 2, "acks " + r.acks());
     }
@@ -67,9 +67,9 @@ class CollectorTest {
   void buffersBelowQuorumThenForwardsWhenAReplicaAppears() {
     TestProbe<ReplicaProtocol.StoreBatch> seenB1 = testKit.createTestProbe();
     testKit.spawn(fakeHost("b1", seenB1.getRef()));
-    ActorRef<Collector.Command> c = testKit.spawn(Collector.create("cb", settings("b", 100)));
-    Collector.IngestResult r = ingest(c, 3);
-    assertEquals(Collector.Outcome.BUFFERED, r.outcome());
+    ActorRef<CollectorProtocol.Command> c = testKit.spawn(Collector.create("cb", settings("b", 100)));
+    CollectorProtocol.IngestResult r = ingest(c, 3);
+    assertEquals(CollectorProtocol.Outcome.BUFFERED, r.outcome());
     assertEquals(1, r.acks());
     assertEquals(1, r.seq());
 
@@ -77,27 +77,27 @@ class CollectorTest {
     testKit.spawn(fakeHost("b2", seenB2.getRef()));
     assertEquals(1, seenB2.receiveMessage(Duration.ofSeconds(5)).seq());
     // With W = 2 reached the next batch is stored at once.
-    assertEquals(Collector.Outcome.STORED, ingest(c, 3).outcome());
+    assertEquals(CollectorProtocol.Outcome.STORED, ingest(c, 3).outcome());
   }
 
   @Test
   void rejectsWhenTheBufferIsFullAndKeepsSeqsWithoutHoles() {
-    ActorRef<Collector.Command> c = testKit.spawn(Collector.create("cc", settings("c", 2)));
-    assertEquals(Collector.Outcome.BUFFERED, ingest(c, 1).outcome());
-    assertEquals(Collector.Outcome.BUFFERED, ingest(c, 1).outcome());
-    Collector.IngestResult full = ingest(c, 1);
-    assertEquals(Collector.Outcome.REJECTED, full.outcome());
+    ActorRef<CollectorProtocol.Command> c = testKit.spawn(Collector.create("cc", settings("c", 2)));
+    assertEquals(CollectorProtocol.Outcome.BUFFERED, ingest(c, 1).outcome());
+    assertEquals(CollectorProtocol.Outcome.BUFFERED, ingest(c, 1).outcome());
+    CollectorProtocol.IngestResult full = ingest(c, 1);
+    assertEquals(CollectorProtocol.Outcome.REJECTED, full.outcome());
     assertTrue(full.error().contains("buffer"), full.error());
 
     TestProbe<ReplicaProtocol.StoreBatch> seen = testKit.createTestProbe();
     testKit.spawn(fakeHost("c1", seen.getRef()));
     testKit.spawn(fakeHost("c2", seen.getRef()));
     // Once the buffer drains, the next batch takes seq 3: the rejected one used no seq.
-    TestProbe<Collector.IngestResult> probe = testKit.createTestProbe();
+    TestProbe<CollectorProtocol.IngestResult> probe = testKit.createTestProbe();
     probe.awaitAssert(Duration.ofSeconds(10), Duration.ofMillis(200), () -> {
-      c.tell(new Collector.Ingest(List.of(new Sample("X", 1, 1, 192)), probe.getRef()));
-      Collector.IngestResult next = probe.receiveMessage(Duration.ofSeconds(3));
-      assertEquals(Collector.Outcome.STORED, next.outcome());
+      c.tell(new CollectorProtocol.Ingest(List.of(new Sample("X", 1, 1, 192)), probe.getRef()));
+      CollectorProtocol.IngestResult next = probe.receiveMessage(Duration.ofSeconds(3));
+      assertEquals(CollectorProtocol.Outcome.STORED, next.outcome());
       assertEquals(3, next.seq());
       return null;
     });
@@ -110,13 +110,13 @@ class CollectorTest {
       testKit.spawn(fakeHost(n, seen.getRef()));
     }
     GaplessSettings s = settings("d", 100);
-    ActorRef<Collector.Command> c = testKit.spawn(Collector.create("cd", s));
+    ActorRef<CollectorProtocol.Command> c = testKit.spawn(Collector.create("cd", s));
     ingest(c, 2);
-    TestProbe<Collector.IngestResult> probe = testKit.createTestProbe();
-    c.tell(new Collector.ChangeStatus(CollectorStatus.STOPPED, "maintenance", probe.getRef()));
+    TestProbe<CollectorProtocol.IngestResult> probe = testKit.createTestProbe();
+    c.tell(new CollectorProtocol.ChangeStatus(CollectorStatus.STOPPED, "maintenance", probe.getRef()));
     assertEquals(2, probe.receiveMessage(Duration.ofSeconds(5)).seq());
     testKit.stop(c);
-    ActorRef<Collector.Command> again = testKit.spawn(Collector.create("cd", s));
+    ActorRef<CollectorProtocol.Command> again = testKit.spawn(Collector.create("cd", s));
     assertEquals(3, ingest(again, 2).seq());
   }
 }
