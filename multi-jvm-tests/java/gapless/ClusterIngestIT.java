@@ -15,10 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole write path across real JVMs: three storage nodes and a gateway from {@code conf/},
@@ -29,27 +27,15 @@ class ClusterIngestIT {
 
   private static final int PORT_OFFSET = 2000;
 
-  @TempDir
-  static Path dir;
+  @RegisterExtension
+  static final ItCluster it = new ItCluster(PORT_OFFSET, Duration.ofSeconds(60));
 
-  private static LocalCluster cluster;
   private static final GaplessClient client = new GaplessClient();
-
-  @BeforeAll
-  static void startCluster() {
-    cluster = ItCluster.start(dir, PORT_OFFSET, Duration.ofSeconds(60));
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
 
   @Test
   void everyAcknowledgedSampleIsOnEveryReplica() {
-    Path ledger = dir.resolve("ledger.jsonl");
+    LocalCluster cluster = it.cluster();
+    Path ledger = it.dir().resolve("ledger.jsonl");
     // A bounded rate keeps the read-back (every sample from three replicas) to a few seconds.
     SimulationSettings settings = new SimulationSettings(cluster.gatewayUrl(), 6, 5, 100, 10, 20_000,
         Duration.ofSeconds(8), ledger, 6, "it", SimulationSettings.defaultStartTs());

@@ -35,15 +35,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Gap recovery across real JVMs: three storage nodes and a gateway from {@code conf/}, faults
@@ -63,43 +60,29 @@ class ClusterRecoveryIT {
   private static final int TAGS = 10;
   private static final int PER_TAG = 100;
 
-  @TempDir
-  static Path dir;
+  @RegisterExtension
+  static final ItCluster it = new ItCluster(PORT_OFFSET, Duration.ofSeconds(90));
 
-  private static LocalCluster cluster;
   private static final GaplessClient client = new GaplessClient();
-
-  @BeforeAll
-  static void startCluster() {
-    cluster = ItCluster.start(dir, PORT_OFFSET, Duration.ofSeconds(90));
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
 
   /** Every scenario starts from a whole cluster, whatever the previous one left behind. */
   @BeforeEach
   void allNodesUp() {
-    for (String id : cluster.nodeIds()) {
-      if (!cluster.isRunning(id)) {
-        cluster.start(id);
+    for (String id : cluster().nodeIds()) {
+      if (!cluster().isRunning(id)) {
+        cluster().start(id);
       }
     }
-    cluster.awaitUp(Duration.ofSeconds(90));
+    cluster().awaitUp(Duration.ofSeconds(90));
   }
 
   /** (a) kill -9 under load: the restarted node fetches the batches it missed, and only those. */
   @Test
   @Order(1)
   void killNineUnderLoadRecoversOnlyTheGap() {
-    Path ledger = dir.resolve("a-ledger.jsonl");
-    List<String> ids = ids("a", 6);
-    BackgroundLoad load = BackgroundLoad.start(client, settings("a", 6, 20_000, Duration.ofSeconds(120), ledger,
-        SimulationSettings.defaultStartTs()), null);
+    Scenario scenario = new Scenario("a", 6);
+    List<String> ids = scenario.ids();
+    BackgroundLoad load = BackgroundLoad.start(client, scenario.load(20_000, Duration.ofSeconds(120)), null);
     SimulationResult result;
     Instant kill;
     Instant restart;
@@ -107,10 +90,10 @@ class ClusterRecoveryIT {
     try {
       pause(Duration.ofSeconds(5));
       kill = Instant.now();
-      cluster.kill(VICTIM);
+      cluster().kill(VICTIM);
       pause(Duration.ofSeconds(6));
       restart = Instant.now();
-      cluster.start(VICTIM);
+      cluster().start(VICTIM);
       tally = awaitRecovered(VICTIM, restart, ids);
       pause(Duration.ofSeconds(1));
     } finally {
@@ -118,9 +101,9 @@ class ClusterRecoveryIT {
     }
     System.out.println("(a) " + result.summary());
     assertEquals(0, result.rejected(), "no batch may be rejected while one of three replicas is down: " + result.firstErrors());
-    verify(ledger, kill);
+    verify(scenario.ledger(), kill);
 
-    List<LedgerEntry> entries = LedgerEntry.readAll(ledger, client.mapper());
+    List<LedgerEntry> entries = LedgerEntry.readAll(scenario.ledger(), client.mapper());
     Instant back = firstEvent(e -> e.is(EventType.MEMBER_UP) && VICTIM.equals(e.peer()) && !VICTIM.equals(e.node()), restart)
         .map(NodeEvent::time).or(tally::firstStarted).orElse(Instant.now());
     // The gap: what was acked from just before the kill (in flight) until the victim was a member again.
@@ -143,11 +126,10 @@ class ClusterRecoveryIT {
   @Test
   @Order(2)
   void pausedNodeIsDownedRejoinsByItselfAndRecovers() {
-    Path ledger = dir.resolve("b-ledger.jsonl");
-    List<String> ids = ids("b", 4);
-    long pid = cluster.pid(VICTIM);
-    BackgroundLoad load = BackgroundLoad.start(client, settings("b", 4, 20_000, Duration.ofSeconds(150), ledger,
-        SimulationSettings.defaultStartTs()), null);
+    Scenario scenario = new Scenario("b", 4);
+    List<String> ids = scenario.ids();
+    long pid = cluster().pid(VICTIM);
+    BackgroundLoad load = BackgroundLoad.start(client, scenario.load(20_000, Duration.ofSeconds(150)), null);
     SimulationResult result;
     Instant paused;
     Instant resumed;
@@ -155,14 +137,14 @@ class ClusterRecoveryIT {
     try {
       pause(Duration.ofSeconds(3));
       paused = Instant.now();
-      cluster.pause(VICTIM);
+      cluster().pause(VICTIM);
       try {
         awaitEvent(e -> e.is(EventType.MEMBER_DOWNED) && VICTIM.equals(e.peer()) && !VICTIM.equals(e.node()), paused,
             Duration.ofSeconds(30), "MEMBER_DOWNED of the frozen " + VICTIM + " on a survivor");
         // Frozen a while longer: the gap keeps growing while the survivors go on without it.
         pause(Duration.ofMillis(Math.max(0, 15_000 - Duration.between(paused, Instant.now()).toMillis())));
       } finally {
-        cluster.resume(VICTIM);
+        cluster().resume(VICTIM);
       }
       resumed = Instant.now();
       awaitEvent(e -> e.is(EventType.MEMBER_UP) && VICTIM.equals(e.peer()) && !VICTIM.equals(e.node()), resumed,
@@ -173,9 +155,9 @@ class ClusterRecoveryIT {
       result = load.stop();
     }
     System.out.println("(b) " + result.summary());
-    assertTrue(cluster.isRunning(VICTIM), VICTIM + " process died instead of restarting its actor system");
-    assertEquals(pid, cluster.pid(VICTIM), "the test must not have restarted the process");
-    verify(ledger, paused);
+    assertTrue(cluster().isRunning(VICTIM), VICTIM + " process died instead of restarting its actor system");
+    assertEquals(pid, cluster().pid(VICTIM), "the test must not have restarted the process");
+    verify(scenario.ledger(), paused);
     System.out.printf("(b) recovered %d batches (%s)%n", tally.recoveredBatches(), NodeEvent.mb(tally.recoveredBytes()));
     assertTrue(tally.recoveredBatches() > 0, "nothing recovered after a 15 s freeze under load\n" + excerpt(paused));
   }
@@ -187,42 +169,42 @@ class ClusterRecoveryIT {
   @Test
   @Order(3)
   void collectorStopIsAHoleNotAGap() {
-    Path ledger = dir.resolve("c-ledger.jsonl");
-    List<String> ids = ids("c", 3);
+    Scenario scenario = new Scenario("c", 3);
+    Path ledger = scenario.ledger();
+    List<String> ids = scenario.ids();
     Instant testStart = Instant.now();
-    SimulationResult before = new Simulator(client).run(settings("c", 3, 20_000, Duration.ofSeconds(3), ledger,
-        SimulationSettings.defaultStartTs()), null);
+    SimulationResult before = new Simulator(client).run(scenario.load(20_000, Duration.ofSeconds(3)), null);
     assertEquals(0, before.errors(), before.summary() + " " + before.firstErrors());
     List<LedgerEntry> phase1 = LedgerEntry.readAll(ledger, client.mapper());
 
     Set<String> statusSeqs = new HashSet<>();
     long stopAt = System.currentTimeMillis();
     for (String c : ids) {
-      IngestResponse r = client.postStatus(cluster.gatewayUrl(), c, "STOPPED", "maintenance");
+      IngestResponse r = client.postStatus(cluster().gatewayUrl(), c, "STOPPED", "maintenance");
       assertTrue(r.accepted(), "STOPPED for " + c + ": HTTP " + r.httpStatus() + " " + r.error());
       statusSeqs.add(seqKey(c, r.seq()));
     }
     // The victim must hold the STOPPED marks before it dies, so what it misses starts after them.
     for (String c : ids) {
       long stoppedSeq = phase1.stream().filter(e -> e.collector().equals(c)).mapToLong(LedgerEntry::seq).max().orElse(0) + 1;
-      awaitCondition(() -> client.replica(cluster.httpUrl(VICTIM), c).map(v -> v.highestSeq() >= stoppedSeq).orElse(false),
+      awaitCondition(() -> client.replica(cluster().httpUrl(VICTIM), c).map(v -> v.highestSeq() >= stoppedSeq).orElse(false),
           Duration.ofSeconds(10), VICTIM + " holding the STOPPED mark of " + c);
     }
     Instant kill = Instant.now();
-    cluster.kill(VICTIM);
+    cluster().kill(VICTIM);
     pause(Duration.ofSeconds(2));
     long runAt = System.currentTimeMillis();
     for (String c : ids) {
-      IngestResponse r = client.postStatus(cluster.gatewayUrl(), c, "RUNNING", "maintenance over");
+      IngestResponse r = client.postStatus(cluster().gatewayUrl(), c, "RUNNING", "maintenance over");
       assertTrue(r.accepted(), "RUNNING for " + c + ": HTTP " + r.httpStatus() + " " + r.error());
       statusSeqs.add(seqKey(c, r.seq()));
     }
     // Phase 2 data continues after phase 1's sample times, so the two windows never overlap.
     long phase2Start = phase1.stream().mapToLong(LedgerEntry::lastTs).max().orElse(stopAt) + 1000;
-    SimulationResult after = new Simulator(client).run(settings("c", 3, 20_000, Duration.ofSeconds(4), ledger, phase2Start), null);
+    SimulationResult after = new Simulator(client).run(scenario.load(20_000, Duration.ofSeconds(4), phase2Start), null);
     assertEquals(0, after.rejected(), after.summary() + " " + after.firstErrors());
     Instant restart = Instant.now();
-    cluster.start(VICTIM);
+    cluster().start(VICTIM);
     RecoveryTally tally = awaitRecovered(VICTIM, restart, ids);
     verify(ledger, kill);
 
@@ -250,7 +232,7 @@ class ClusterRecoveryIT {
     }
 
     long to = all.stream().mapToLong(LedgerEntry::lastTs).max().orElse(runAt) + 3_600_000L;
-    QueryAnswer q = client.query(cluster.gatewayUrl(), ids.get(0), SampleGenerator.tagName(1),
+    QueryAnswer q = client.query(cluster().gatewayUrl(), ids.get(0), SampleGenerator.tagName(1),
         testStart.toEpochMilli() - 60_000, to, 10, false);
     Optional<GapReport> stop = q.gaps().stream().filter(g -> g.from() >= stopAt - 1000 && g.from() <= runAt
         && g.to() != null && g.to() >= g.from()).findFirst();
@@ -264,23 +246,22 @@ class ClusterRecoveryIT {
   @Test
   @Order(4)
   void replacementNodeRebuildsFromSiblings() {
-    Path ledger = dir.resolve("d-ledger.jsonl");
-    SimulationResult load = new Simulator(client).run(settings("d", 4, 20_000, Duration.ofSeconds(3), ledger,
-        SimulationSettings.defaultStartTs()), null);
+    Scenario scenario = new Scenario("d", 4);
+    SimulationResult load = new Simulator(client).run(scenario.load(20_000, Duration.ofSeconds(3)), null);
     assertEquals(0, load.errors(), load.summary() + " " + load.firstErrors());
-    List<String> everyCollector = client.replicas(cluster.httpUrl("s1")).replicas().stream().map(ReplicaReport::collector)
+    List<String> everyCollector = client.replicas(cluster().httpUrl("s1")).replicas().stream().map(ReplicaReport::collector)
         .sorted().toList();
     Instant stop = Instant.now();
-    cluster.stop(VICTIM);
-    cluster.wipeData(VICTIM);
-    assertFalse(cluster.dataDir(VICTIM).toFile().exists(), "data dir not deleted");
+    cluster().stop(VICTIM);
+    cluster().wipeData(VICTIM);
+    assertFalse(cluster().dataDir(VICTIM).toFile().exists(), "data dir not deleted");
     Instant restart = Instant.now();
-    cluster.start(VICTIM);
-    cluster.awaitUp(Duration.ofSeconds(90));
-    awaitCondition(() -> client.replicas(cluster.httpUrl(VICTIM)).replicas().size() >= everyCollector.size(),
+    cluster().start(VICTIM);
+    cluster().awaitUp(Duration.ofSeconds(90));
+    awaitCondition(() -> client.replicas(cluster().httpUrl(VICTIM)).replicas().size() >= everyCollector.size(),
         RECOVERY_WAIT, VICTIM + " holding a replica of every collector " + everyCollector);
-    verify(ledger, stop);
-    RecoveryTally tally = RecoveryTally.of(cluster.events(), VICTIM, restart);
+    verify(scenario.ledger(), stop);
+    RecoveryTally tally = RecoveryTally.of(cluster().events(), VICTIM, restart);
     System.out.printf("(d) rebuilt %d collectors: %d batches (%s) recovered%n", everyCollector.size(),
         tally.recoveredBatches(), NodeEvent.mb(tally.recoveredBytes()));
     assertTrue(tally.recoveredBatches() > 0, "the empty node recovered nothing\n" + excerpt(restart));
@@ -293,23 +274,22 @@ class ClusterRecoveryIT {
   @Test
   @Order(5)
   void recoverySurvivesTheDeathOfItsSource() {
-    Path ledger = dir.resolve("e-ledger.jsonl");
-    List<String> ids = ids("e", 6);
+    Scenario scenario = new Scenario("e", 6);
+    List<String> ids = scenario.ids();
     Instant kill = Instant.now();
-    cluster.kill(VICTIM);
+    cluster().kill(VICTIM);
     // Flat out: a gap large enough that recovery is still running when its source dies.
-    SimulationResult gapLoad = new Simulator(client).run(settings("e", 6, 0, Duration.ofSeconds(12), ledger,
-        SimulationSettings.defaultStartTs()), null);
+    SimulationResult gapLoad = new Simulator(client).run(scenario.load(0, Duration.ofSeconds(12)), null);
     System.out.println("(e) gap load: " + gapLoad.summary());
     assertEquals(0, gapLoad.rejected(), gapLoad.summary() + " " + gapLoad.firstErrors());
 
     Instant restart = Instant.now();
-    cluster.start(VICTIM);
+    cluster().start(VICTIM);
     awaitEvent(e -> e.is(EventType.RECOVERY_STARTED) && VICTIM.equals(e.node()), restart, RECOVERY_WAIT,
         "RECOVERY_STARTED on the restarted " + VICTIM);
     String source = sourceOf(restart);
     Instant sourceKilled = Instant.now();
-    cluster.kill(source);
+    cluster().kill(source);
     String remaining = List.of("s1", "s2").stream().filter(s -> !s.equals(source)).findFirst().orElseThrow();
     System.out.println("(e) killed the recovery source " + source + "; " + remaining + " remains");
 
@@ -320,22 +300,43 @@ class ClusterRecoveryIT {
         + "; GAP_RECOVERED: " + tally.gapRecovered().stream().map(NodeEvent::readable).toList());
 
     Instant sourceRestart = Instant.now();
-    cluster.start(source);
-    cluster.awaitUp(Duration.ofSeconds(90));
-    verify(ledger, kill);
+    cluster().start(source);
+    cluster().awaitUp(Duration.ofSeconds(90));
+    verify(scenario.ledger(), kill);
     System.out.printf("(e) %s recovered %d batches (%s); %s after its restart: %d batches%n", VICTIM,
         tally.recoveredBatches(), NodeEvent.mb(tally.recoveredBytes()), source,
-        RecoveryTally.of(cluster.events(), source, sourceRestart).recoveredBatches());
+        RecoveryTally.of(cluster().events(), source, sourceRestart).recoveredBatches());
   }
 
   // ------------------------------------------------------------------ helpers
 
-  private static SimulationSettings settings(String prefix, int collectors, double rate, Duration d, Path ledger, long startTs) {
-    return new SimulationSettings(cluster.gatewayUrl(), collectors, TAGS, PER_TAG, 10, rate, d, ledger, collectors, prefix, startTs);
+  /** One scenario's own collectors, {@code <prefix>-0001 ...}, and its own ack ledger. */
+  private record Scenario(String prefix, int collectors) {
+
+    Path ledger() {
+      return it.dir().resolve(prefix + "-ledger.jsonl");
+    }
+
+    /** The collector ids, as the scenario's load names them. */
+    List<String> ids() {
+      return load(0, Duration.ofSeconds(1)).collectorIds();
+    }
+
+    /** Every collector of the scenario sending at {@code rate} samples/s (0 = flat out) for {@code d}. */
+    SimulationSettings load(double rate, Duration d) {
+      return load(rate, d, SimulationSettings.defaultStartTs());
+    }
+
+    /** The same, with the data starting at {@code startTs}. */
+    SimulationSettings load(double rate, Duration d, long startTs) {
+      return new SimulationSettings(cluster().gatewayUrl(), collectors, TAGS, PER_TAG, 10, rate, d, ledger(), collectors, prefix,
+          startTs);
+    }
   }
 
-  private static List<String> ids(String prefix, int n) {
-    return IntStream.rangeClosed(1, n).mapToObj(i -> String.format("%s-%04d", prefix, i)).toList();
+  /** The cluster all scenarios share; {@link #it} starts and stops it. */
+  private static LocalCluster cluster() {
+    return it.cluster();
   }
 
   /** A (collector, seq) pair as one set key. */
@@ -347,7 +348,7 @@ class ClusterRecoveryIT {
   private static String sourceOf(Instant since) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
     while (System.nanoTime() < deadline) {
-      Optional<String> s = RecoveryTally.of(cluster.events(), VICTIM, since).firstSource()
+      Optional<String> s = RecoveryTally.of(cluster().events(), VICTIM, since).firstSource()
           .filter(p -> p.equals("s1") || p.equals("s2"));
       if (s.isPresent()) {
         return s.get();
@@ -359,7 +360,7 @@ class ClusterRecoveryIT {
 
   /** Verifies against the ledger, waiting for the replicas to settle; fails with the event log excerpt. */
   private static void verify(Path ledger, Instant since) {
-    VerifyReport report = new Verifier(client, cluster.gatewayUrl()).verify(ledger, VERIFY_WAIT, null);
+    VerifyReport report = new Verifier(client, cluster().gatewayUrl()).verify(ledger, VERIFY_WAIT, null);
     report.print(System.out);
     if (!report.ok()) {
       fail(report.verdictLine() + "\n" + excerpt(since));
@@ -370,7 +371,7 @@ class ClusterRecoveryIT {
   private static RecoveryTally awaitRecovered(String node, Instant since, List<String> ids) {
     long deadline = System.nanoTime() + RECOVERY_WAIT.toNanos();
     while (true) {
-      RecoveryTally t = RecoveryTally.of(cluster.events(), node, since);
+      RecoveryTally t = RecoveryTally.of(cluster().events(), node, since);
       List<String> open = t.notCompleted(ids);
       if (open.isEmpty()) {
         return t;
@@ -397,7 +398,7 @@ class ClusterRecoveryIT {
   }
 
   private static Optional<NodeEvent> firstEvent(Predicate<NodeEvent> p, Instant since) {
-    return cluster.events().stream().filter(e -> !e.time().isBefore(since)).filter(p).findFirst();
+    return cluster().events().stream().filter(e -> !e.time().isBefore(since)).filter(p).findFirst();
   }
 
   private static void awaitCondition(java.util.function.BooleanSupplier condition, Duration wait, String what) {
@@ -419,7 +420,7 @@ class ClusterRecoveryIT {
 
   /** The fault and recovery events since {@code since}, aggregated per kind, then the last 60 lines. */
   private static String excerpt(Instant since) {
-    List<NodeEvent> events = cluster.events().stream().filter(e -> !e.time().isBefore(since)).toList();
+    List<NodeEvent> events = cluster().events().stream().filter(e -> !e.time().isBefore(since)).toList();
     String counts = events.stream().collect(Collectors.groupingBy(e -> e.node() + " " + e.eventName(), java.util.TreeMap::new,
         Collectors.counting())).toString();
     List<String> lines = events.stream().skip(Math.max(0, events.size() - 60)).map(NodeEvent::readable).toList();

@@ -1,20 +1,68 @@
 package gapless;
 
+import gapless.tools.ClusterFiles;
 import gapless.tools.LocalCluster;
+import gapless.tools.LocalClusterSettings;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** Starts the four-node cluster of a multi-JVM test from the jar and conf dir Failsafe names. */
-final class ItCluster {
+/**
+ * The four-node cluster of a multi-JVM test class, from the jar and conf dir Failsafe names:
+ * started in a temporary directory of its own before the class's tests, stopped and deleted after
+ * them. A test class declares it as
+ * {@code @RegisterExtension static final ItCluster it = new ItCluster(PORT_OFFSET, Duration.ofSeconds(90));}.
+ */
+final class ItCluster implements BeforeAllCallback, AfterAllCallback {
 
-  private ItCluster() {}
+  private final int portOffset;
+  private final Duration upWithin;
+  private Path dir;
+  private LocalCluster cluster;
 
-  static LocalCluster start(Path dir, int portOffset, Duration upWithin) {
+  /**
+   * @param portOffset added to every node port, distinct per test class
+   * @param upWithin   how long the start may take until every node sees every other one up
+   */
+  ItCluster(int portOffset, Duration upWithin) {
+    this.portOffset = portOffset;
+    this.upWithin = upWithin;
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws IOException {
     Path jar = Path.of(System.getProperty("gapless.jar", "target/gapless.jar"));
     Path conf = Path.of(System.getProperty("gapless.conf", "conf"));
-    LocalCluster cluster = new LocalCluster(jar, conf, dir, LocalCluster.DEFAULT_NODES, portOffset);
+    dir = Files.createTempDirectory("gapless-it-");
+    cluster = new LocalClusterSettings(jar, conf, portOffset, false).cluster(dir);
     cluster.startAll();
     cluster.awaitUp(upWithin);
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    try {
+      if (cluster != null) {
+        cluster.close();
+      }
+    } finally {
+      if (dir != null) {
+        ClusterFiles.deleteTree(dir);
+      }
+    }
+  }
+
+  /** The running cluster. */
+  LocalCluster cluster() {
     return cluster;
+  }
+
+  /** The cluster's base directory (data and logs below it): where a test puts its ledgers too. */
+  Path dir() {
+    return dir;
   }
 }

@@ -1,5 +1,6 @@
 package gapless.cli;
 
+import gapless.tools.BaselineSettings;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -14,4 +15,8 @@ final class BaselineOptions {
 
   @Option(names = "--out", defaultValue = "docs/BENCHMARKS.md", description = "Document to update (default: ${DEFAULT-VALUE})")
   Path out;
+
+  BaselineSettings settings() {
+    return new BaselineSettings(rawKeys, rawValueBytes, out);
+  }
 }

@@ -28,17 +28,8 @@ public final class CliErrors {
 
   public static int onExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {
     PrintWriter err = cmd.getErr();
-    err.println(cmd.getCommandSpec().qualifiedName() + ": " + describe(e));
+    err.println(cmd.getCommandSpec().qualifiedName() + ": " + GaplessClientException.describe(e));
     err.flush();
     return RUNTIME;
-  }
-
-  /** A one-line description: the message for expected failures, the type too for anything else. */
-  static String describe(Throwable e) {
-    if (e instanceof GaplessClientException || e instanceof IllegalArgumentException) {
-      return GaplessClient.oneLine(e.getMessage());
-    }
-    String m = e.getMessage();
-    return e.getClass().getSimpleName() + (m == null ? "" : ": " + GaplessClient.oneLine(m));
   }
 }

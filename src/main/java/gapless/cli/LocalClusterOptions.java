@@ -1,6 +1,7 @@
 package gapless.cli;
 
 import gapless.tools.ClusterFiles;
+import gapless.tools.LocalClusterSettings;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -16,11 +17,8 @@ final class LocalClusterOptions {
   @Option(names = "--keep", description = "Keep the data and log directories")
   boolean keep;
 
-  Path jarFile() {
-    return ClusterFiles.jar(jar);
-  }
-
-  Path confDir() {
-    return ClusterFiles.confDir(conf);
+  /** The cluster these options name, its ports moved by {@code portOffset}; fails at once without a jar or conf dir. */
+  LocalClusterSettings settings(int portOffset) {
+    return new LocalClusterSettings(ClusterFiles.jar(jar), ClusterFiles.confDir(conf), portOffset, keep);
   }
 }

@@ -1,6 +1,7 @@
 package gapless.cli;
 
 import gapless.client.GaplessClient;
+import gapless.tools.StatusPrinter;
 import java.net.URI;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

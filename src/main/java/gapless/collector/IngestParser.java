@@ -1,19 +1,18 @@
 package gapless.collector;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonLocation;
+import static gapless.collector.JsonBody.describe;
+import static gapless.collector.JsonBody.echo;
+import static gapless.collector.JsonBody.quote;
+
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
 import gapless.model.CollectorStatus;
 import gapless.model.Sample;
 import gapless.model.Validation;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Parses and validates collector request bodies with Jackson's streaming parser (no tree, no
@@ -36,17 +35,6 @@ public final class IngestParser {
 
   /** Longest {@code reason} accepted in a status report, in chars. */
   public static final int MAX_REASON_CHARS = 512;
-
-  private static final int MAX_ECHO_CHARS = 80;
-
-  /** Shared, thread-safe; strict JSON (no NaN/Infinity, no comments, no trailing commas). */
-  private static final JsonFactory JSON =
-      JsonFactory.builder()
-          .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-          .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
-          .enable(StreamReadFeature.USE_FAST_BIG_NUMBER_PARSER)
-          .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
-          .build();
 
   private static final int F_TAG = 1;
   private static final int F_TS = 2;
@@ -73,12 +61,7 @@ public final class IngestParser {
    * @throws InvalidInput if the body is not exactly that shape with valid values
    */
   public List<Sample> parseSamples(byte[] body) {
-    if (body == null || body.length == 0) {
-      throw new InvalidInput("request body is empty");
-    }
-    JsonParser p = open(body);
-    try (p) {
-      startBody(p);
+    return JsonBody.read(body, p -> {
       List<Sample> samples = null;
       String name;
       while ((name = p.nextFieldName()) != null) {
@@ -93,14 +76,8 @@ public final class IngestParser {
       if (samples == null) {
         throw new InvalidInput("missing field \"samples\" in request body");
       }
-      endBody(p);
       return samples;
-    } catch (JsonProcessingException e) {
-      throw malformed(e, p);
-    } catch (IOException e) {
-      // Cannot happen reading a byte[]; keep the message free of class names anyway.
-      throw new InvalidInput("malformed JSON: cannot read request body");
-    }
+    });
   }
 
   private List<Sample> readSamples(JsonParser p) throws IOException {
@@ -248,7 +225,7 @@ public final class IngestParser {
   }
 
   private static IOException nonStandardOr(JsonProcessingException e, int i, String field, String expected) {
-    String token = nonStandardToken(e);
+    String token = JsonBody.nonStandardToken(e);
     if (token != null) {
       throw new InvalidInput("samples[" + i + "]." + field + " must be " + expected + ", got " + token
           + " (not a JSON number)");
@@ -272,12 +249,7 @@ public final class IngestParser {
    * or null gives an empty reason).
    */
   public StatusRequest parseStatus(byte[] body) {
-    if (body == null || body.length == 0) {
-      throw new InvalidInput("request body is empty");
-    }
-    JsonParser p = open(body);
-    try (p) {
-      startBody(p);
+    return JsonBody.read(body, p -> {
       CollectorStatus status = null;
       String reason = null;
       boolean seenReason = false;
@@ -300,13 +272,8 @@ public final class IngestParser {
       if (status == null) {
         throw new InvalidInput("missing field \"status\" in request body");
       }
-      endBody(p);
       return new StatusRequest(status, reason == null ? "" : reason);
-    } catch (JsonProcessingException e) {
-      throw malformed(e, p);
-    } catch (IOException e) {
-      throw new InvalidInput("malformed JSON: cannot read request body");
-    }
+    });
   }
 
   private static CollectorStatus readStatus(JsonParser p) throws IOException {
@@ -343,115 +310,5 @@ public final class IngestParser {
       throw new InvalidInput("collector id must match " + Validation.COLLECTOR_ID.pattern() + ", got '"
           + (id == null ? "" : echo(id)) + "'");
     }
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Shared
-
-  /** Reads the first token, which must open an object. */
-  private static void startBody(JsonParser p) throws IOException {
-    JsonToken t = p.nextToken();
-    if (t == null) {
-      throw new InvalidInput("request body is empty");
-    }
-    if (t != JsonToken.START_OBJECT) {
-      throw new InvalidInput("request body must be a JSON object, got " + describe(t, p));
-    }
-  }
-
-  /** After the body's END_OBJECT: only whitespace may follow. */
-  private static void endBody(JsonParser p) throws IOException {
-    if (p.nextToken() != null) {
-      JsonLocation loc = p.currentTokenLocation();
-      throw new InvalidInput("malformed JSON: unexpected content after the JSON object " + at(loc));
-    }
-  }
-
-  /** A short, one-line description of the current token for messages. */
-  private static String describe(JsonToken t, JsonParser p) throws IOException {
-    if (t == null) {
-      return "end of input";
-    }
-    return switch (t) {
-      case START_OBJECT -> "an object";
-      case START_ARRAY -> "an array";
-      case VALUE_STRING -> "a string " + quote(p.getText());
-      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> echo(p.getText());
-      case VALUE_TRUE -> "true";
-      case VALUE_FALSE -> "false";
-      case VALUE_NULL -> "null";
-      default -> t.asString() == null ? t.name() : t.asString();
-    };
-  }
-
-  private static final Pattern NON_STANDARD = Pattern.compile("^Non-standard token '([^']{1,40})'.*", Pattern.DOTALL);
-
-  /** The token text if Jackson rejected a non-standard number token (NaN, Infinity, ...), else null. */
-  private static String nonStandardToken(JsonProcessingException e) {
-    String m = e.getOriginalMessage();
-    if (m == null) return null;
-    var matcher = NON_STANDARD.matcher(m);
-    return matcher.matches() ? matcher.group(1) : null;
-  }
-
-  /** Jackson messages mention its features and sources; keep what the client needs, on one line. */
-  private static final Pattern FEATURE_HINT = Pattern.compile("[:;,]?\\s*(?:enable|from|use) `[^`]*`(?: to allow)?");
-  private static final Pattern SOURCE = Pattern.compile("\\[Source: [^;\\]]*; ");
-
-  private static JsonParser open(byte[] body) {
-    try {
-      return JSON.createParser(body);
-    } catch (IOException e) {
-      throw new InvalidInput("malformed JSON: cannot read request body");
-    }
-  }
-
-  private static InvalidInput malformed(JsonProcessingException e, JsonParser p) {
-    String m = e.getOriginalMessage();
-    if (m == null || m.isBlank()) {
-      m = "cannot parse";
-    }
-    m = FEATURE_HINT.matcher(m).replaceAll("");
-    m = SOURCE.matcher(m).replaceAll("[");
-    m = oneLine(m).strip();
-    if (m.length() > 300) {
-      m = m.substring(0, 300) + "...";
-    }
-    // Constraint violations (number too long, ...) carry no location; the parser knows it.
-    JsonLocation loc = e.getLocation() != null ? e.getLocation() : p.currentLocation();
-    return new InvalidInput(("malformed JSON: " + m + " " + at(loc)).strip());
-  }
-
-  private static String at(JsonLocation loc) {
-    if (loc == null || loc.getLineNr() < 0) {
-      return "";
-    }
-    return "at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
-  }
-
-  /** Double-quoted, truncated, control characters replaced: safe to echo on one line. */
-  private static String quote(String s) {
-    return "\"" + echo(s) + "\"";
-  }
-
-  private static String echo(String s) {
-    String cut = s.length() > MAX_ECHO_CHARS ? s.substring(0, MAX_ECHO_CHARS) : s;
-    return oneLine(cut) + (cut.length() < s.length() ? "..." : "");
-  }
-
-  private static String oneLine(String s) {
-    StringBuilder b = null;
-    for (int k = 0; k < s.length(); k++) {
-      char c = s.charAt(k);
-      if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
-        if (b == null) {
-          b = new StringBuilder(s.length()).append(s, 0, k);
-        }
-        b.append(c == '\n' || c == '\r' || c == '\t' ? ' ' : '?');
-      } else if (b != null) {
-        b.append(c);
-      }
-    }
-    return b == null ? s : b.toString();
   }
 }

@@ -84,10 +84,10 @@ public final class SampleStore implements AutoCloseable {
   }
 
   /**
-   * LevelDB options of the sample store; {@link RawLevelDbBaseline} uses the same ones so that the
-   * baseline and the store differ only in what is written.
+   * LevelDB options of the sample store; {@link gapless.tools.RawLevelDbBaseline} uses the same
+   * ones so that the baseline and the store differ only in what is written.
    */
-  static Options dbOptions() {
+  public static Options dbOptions() {
     // A larger memtable than the 4 MiB default means fewer level-0 files under sustained ingest.
     return new Options().createIfMissing(true).writeBufferSize(16 << 20);
   }

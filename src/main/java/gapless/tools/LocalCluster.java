@@ -1,8 +1,5 @@
 package gapless.tools;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
-import com.typesafe.config.ConfigFactory;
 import gapless.api.dto.MemberInfo;
 import gapless.api.dto.NodeStatus;
 import gapless.client.EventTail;
@@ -11,7 +8,6 @@ import gapless.client.GaplessClientException;
 import gapless.client.NodeEvent;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,8 +19,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A cluster of Gapless nodes on this machine, each a child JVM of the shaded jar, for the demo,
@@ -39,15 +33,10 @@ public final class LocalCluster implements AutoCloseable {
 
   public static final List<String> DEFAULT_NODES = List.of("s1", "s2", "s3", "gw1");
 
-  private static final Pattern SEED_PORT = Pattern.compile("^(.*:)(\\d+)$");
-  private static final Duration STOP_WAIT = Duration.ofSeconds(30);
-
   private final Path jar;
-  private final Path confDir;
   private final Path baseDir;
-  private final int portOffset;
   private final Map<String, NodeLayout> layouts = new LinkedHashMap<>();
-  private final Map<String, Process> processes = new LinkedHashMap<>();
+  private final Map<String, NodeProcess> processes = new LinkedHashMap<>();
   /** Nodes killed or stopped through this class: their exit is not a failure for awaitUp. */
   private final Set<String> stopped = new HashSet<>();
   private final GaplessClient client = new GaplessClient(Duration.ofSeconds(1), Duration.ofSeconds(3));
@@ -65,11 +54,9 @@ public final class LocalCluster implements AutoCloseable {
       throw new GaplessClientException("gapless jar not found: " + jar + " (build it with mvn package)");
     }
     this.jar = jar.toAbsolutePath();
-    this.confDir = confDir.toAbsolutePath();
     this.baseDir = baseDir.toAbsolutePath();
-    this.portOffset = portOffset;
     for (String id : nodeIds) {
-      layouts.put(id, layout(id));
+      layouts.put(id, NodeLayout.read(confDir.toAbsolutePath(), id, portOffset));
     }
   }
 
@@ -112,7 +99,7 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   public Path logFile(String id) {
-    return baseDir.resolve("logs").resolve(id + ".out");
+    return logDir().resolve(id + ".out");
   }
 
   /** The directory of every node's console output and event file. */
@@ -156,33 +143,16 @@ public final class LocalCluster implements AutoCloseable {
   /** Starts node {@code id} (again, after a kill or stop: same id, same data). */
   public synchronized void start(String id) {
     NodeLayout n = node(id);
-    Process running = processes.get(id);
+    NodeProcess running = processes.get(id);
     if (running != null && running.isAlive()) {
       throw new IllegalStateException("node " + id + " is already running (pid " + running.pid() + ")");
     }
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(jvmOptions);
-    Path data = baseDir.resolve("data").resolve(id);
-    Path logs = baseDir.resolve("logs");
-    cmd.add("-Dgapless.data-dir=" + data);
-    cmd.add("-Dgapless.log-dir=" + logs);
-    cmd.add("-Dgapless.http.port=" + n.httpPort());
-    cmd.add("-Dakka.remote.artery.canonical.port=" + n.arteryPort());
-    for (int i = 0; i < n.seeds().size(); i++) {
-      cmd.add("-Dakka.cluster.seed-nodes." + i + "=" + n.seeds().get(i));
-    }
-    cmd.add("-jar");
-    cmd.add(jar.toString());
-    cmd.add("node");
-    cmd.add("--config");
-    cmd.add(n.conf().toString());
+    Path data = dataDir(id);
+    Path logs = logDir();
     try {
       Files.createDirectories(data);
       Files.createDirectories(logs);
-      ProcessBuilder pb = new ProcessBuilder(cmd).directory(baseDir.toFile()).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(id).toFile()));
-      processes.put(id, pb.start());
+      processes.put(id, NodeProcess.start(n.command(jvmOptions, jar, data, logs), baseDir, logFile(id)));
       stopped.remove(id);
     } catch (IOException e) {
       throw new GaplessClientException("cannot start node " + id + ": " + GaplessClient.describe(e), 0, e);
@@ -191,7 +161,7 @@ public final class LocalCluster implements AutoCloseable {
 
   /** True when node {@code id} has a live process (it may still be starting, or paused). */
   public synchronized boolean isRunning(String id) {
-    Process p = processes.get(id);
+    NodeProcess p = processes.get(id);
     return p != null && p.isAlive();
   }
 
@@ -208,12 +178,12 @@ public final class LocalCluster implements AutoCloseable {
       List<String> running;
       synchronized (this) {
         running = new ArrayList<>();
-        for (Map.Entry<String, Process> e : processes.entrySet()) {
+        for (Map.Entry<String, NodeProcess> e : processes.entrySet()) {
           if (e.getValue().isAlive()) {
             running.add(e.getKey());
           } else if (!stoppedOnPurpose(e.getKey())) {
             throw new GaplessClientException("node " + e.getKey() + " exited with code " + e.getValue().exitValue()
-                + "; last output: " + lastLine(e.getKey()));
+                + "; last output: " + e.getValue().lastLine());
           }
         }
       }
@@ -231,20 +201,13 @@ public final class LocalCluster implements AutoCloseable {
 
   /** SIGKILL: the node gets no chance to record anything. Waits until the process is gone. */
   public void kill(String id) {
-    Process p = processOf(id);
-    p.destroyForcibly();
-    waitFor(p, STOP_WAIT);
+    processOf(id).kill();
     markStopped(id);
   }
 
   /** SIGTERM, and waits for the clean shutdown (bounded; then SIGKILL). */
   public void stop(String id) {
-    Process p = processOf(id);
-    p.destroy();
-    if (!waitFor(p, STOP_WAIT)) {
-      p.destroyForcibly();
-      waitFor(p, STOP_WAIT);
-    }
+    processOf(id).stop();
     markStopped(id);
   }
 
@@ -265,21 +228,16 @@ public final class LocalCluster implements AutoCloseable {
   /** Stops every node: SIGCONT (a paused JVM cannot shut down), SIGTERM, bounded waits, then SIGKILL. */
   @Override
   public synchronized void close() {
-    List<Process> alive = new ArrayList<>();
-    for (Map.Entry<String, Process> e : processes.entrySet()) {
-      if (e.getValue().isAlive()) {
-        signalQuietly(e.getValue(), "CONT");
-        e.getValue().destroy();
-        alive.add(e.getValue());
+    List<NodeProcess> alive = new ArrayList<>();
+    for (NodeProcess p : processes.values()) {
+      if (p.isAlive()) {
+        p.terminate();
+        alive.add(p);
       }
     }
-    long deadline = System.nanoTime() + STOP_WAIT.toNanos();
-    for (Process p : alive) {
-      long left = Math.max(0, deadline - System.nanoTime());
-      if (!waitFor(p, Duration.ofNanos(left))) {
-        p.destroyForcibly();
-        waitFor(p, Duration.ofSeconds(10));
-      }
+    long deadline = System.nanoTime() + NodeProcess.STOP_WAIT.toNanos();
+    for (NodeProcess p : alive) {
+      p.awaitExit(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())), Duration.ofSeconds(10));
     }
     stopped.addAll(processes.keySet());
   }
@@ -323,9 +281,9 @@ public final class LocalCluster implements AutoCloseable {
     return null;
   }
 
-  private synchronized Process processOf(String id) {
+  private synchronized NodeProcess processOf(String id) {
     node(id);
-    Process p = processes.get(id);
+    NodeProcess p = processes.get(id);
     if (p == null) {
       throw new IllegalStateException("node " + id + " was never started");
     }
@@ -341,73 +299,12 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   private void signal(String id, String signal) {
-    Process p = processOf(id);
+    NodeProcess p = processOf(id);
     if (!p.isAlive()) {
       throw new IllegalStateException("node " + id + " is not running");
     }
-    if (!signalQuietly(p, signal)) {
+    if (!p.signal(signal)) {
       throw new IllegalStateException("kill -" + signal + " " + p.pid() + " failed");
     }
-  }
-
-  private static boolean signalQuietly(Process p, String signal) {
-    try {
-      Process k = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).redirectErrorStream(true).start();
-      return k.waitFor(10, TimeUnit.SECONDS) && k.exitValue() == 0;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
-  private static boolean waitFor(Process p, Duration d) {
-    try {
-      return p.waitFor(d.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return !p.isAlive();
-    }
-  }
-
-  private String lastLine(String id) {
-    try {
-      List<String> lines = Files.readAllLines(logFile(id), StandardCharsets.UTF_8);
-      for (int i = lines.size() - 1; i >= 0; i--) {
-        if (!lines.get(i).isBlank()) {
-          return GaplessClient.oneLine(lines.get(i)) + " (see " + logFile(id) + ")";
-        }
-      }
-      return "(none; see " + logFile(id) + ")";
-    } catch (IOException e) {
-      return "(no output file " + logFile(id) + ")";
-    }
-  }
-
-  /** Reads a node's ports, roles and seeds from its conf file (with includes), then applies the offset. */
-  private NodeLayout layout(String id) {
-    Path conf = confDir.resolve(id + ".conf");
-    if (!Files.isRegularFile(conf)) {
-      throw new GaplessClientException("node config not found: " + conf);
-    }
-    Config c;
-    try {
-      c = ConfigFactory.parseFile(conf.toFile()).withFallback(ConfigFactory.parseResources("reference.conf")).resolve();
-    } catch (ConfigException e) {
-      throw new GaplessClientException("cannot read " + conf + ": " + GaplessClient.oneLine(e.getMessage()));
-    }
-    int http = (c.hasPath("gapless.http.port") ? c.getInt("gapless.http.port") : 8080) + portOffset;
-    int artery = (c.hasPath("akka.remote.artery.canonical.port") ? c.getInt("akka.remote.artery.canonical.port") : 25520)
-        + portOffset;
-    List<String> roles = c.hasPath("akka.cluster.roles") ? c.getStringList("akka.cluster.roles") : List.of();
-    List<String> seeds = new ArrayList<>();
-    if (c.hasPath("akka.cluster.seed-nodes")) {
-      for (String seed : c.getStringList("akka.cluster.seed-nodes")) {
-        Matcher m = SEED_PORT.matcher(seed);
-        seeds.add(m.matches() ? m.group(1) + (Integer.parseInt(m.group(2)) + portOffset) : seed);
-      }
-    }
-    return new NodeLayout(id, conf, http, artery, List.copyOf(roles), List.copyOf(seeds));
   }
 }

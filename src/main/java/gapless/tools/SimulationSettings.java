@@ -4,6 +4,8 @@ import gapless.model.Validation;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * What the {@link Simulator} does.
@@ -62,6 +64,11 @@ public record SimulationSettings(
 
   public String collectorId(int index) {
     return String.format("%s-%04d", prefix, index);
+  }
+
+  /** Every collector id of this run, {@code <prefix>-0001} first. */
+  public List<String> collectorIds() {
+    return IntStream.rangeClosed(1, collectors).mapToObj(this::collectorId).toList();
   }
 
   public int samplesPerBatch() {

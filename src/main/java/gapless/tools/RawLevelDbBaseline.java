@@ -1,7 +1,8 @@
-package gapless.store;
+package gapless.tools;
 
 import static org.fusesource.leveldbjni.JniDBFactory.factory;
 
+import gapless.store.SampleStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

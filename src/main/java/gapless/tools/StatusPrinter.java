@@ -1,4 +1,4 @@
-package gapless.cli;
+package gapless.tools;
 
 import gapless.api.dto.MemberInfo;
 import gapless.api.dto.NodeStatus;

@@ -1,8 +1,7 @@
-package gapless.cli;
+package gapless.tools;
 
 import gapless.client.EventTail;
 import gapless.client.NodeEvent;
-import gapless.tools.LocalCluster;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;

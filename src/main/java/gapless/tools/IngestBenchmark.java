@@ -1,0 +1,111 @@
+package gapless.tools;
+
+import com.typesafe.config.Config;
+import gapless.client.GaplessClient;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Acknowledged ingest throughput of a local 4-node cluster, next to the raw LevelDB key write rate
+ * of the same machine measured in the same run, written into the ingest section of the benchmarks
+ * document. Progress and the section go to the given stream as the run goes.
+ */
+public final class IngestBenchmark {
+
+  /**
+   * What to run.
+   *
+   * @param local           where the cluster comes from, its port offset, whether to keep its files
+   * @param baseline        the raw LevelDB baseline and the document to update
+   * @param durationSeconds seconds of measured load
+   * @param warmupSeconds   seconds of unmeasured load first
+   * @param collectors      collectors, each with one batch in flight
+   * @param tags            tags per batch
+   * @param samplesPerTag   samples of each tag per batch
+   */
+  public record Settings(LocalClusterSettings local, BaselineSettings baseline, long durationSeconds, long warmupSeconds,
+      int collectors, int tags, int samplesPerTag) {}
+
+  /**
+   * What a run measured.
+   *
+   * @param load    the measured load
+   * @param section the section written into the document
+   */
+  public record Result(SimulationResult load, String section) {
+
+    /** True when the cluster acknowledged any batch. */
+    public boolean ok() {
+      return load.acked() > 0;
+    }
+  }
+
+  private IngestBenchmark() {}
+
+  /** Runs the load and the baseline; prints progress and the section to {@code out}, and writes the section. */
+  public static Result run(Settings s, PrintStream out) throws IOException {
+    return s.local().inTempDir("gapless-bench-", out, base -> run(s, base, out));
+  }
+
+  private static Result run(Settings s, Path base, PrintStream out) throws IOException {
+    GaplessClient client = new GaplessClient();
+    SimulationResult load;
+    try (LocalCluster cluster = s.local().cluster(base)) {
+      out.println("bench: starting the cluster in " + base);
+      cluster.startAll();
+      cluster.awaitUp(Duration.ofSeconds(90));
+      if (s.warmupSeconds() > 0) {
+        out.println("bench: warm-up " + s.warmupSeconds() + " s");
+        new Simulator(client).run(settings(s, cluster, "warmup", s.warmupSeconds()), null);
+      }
+      out.printf("bench: %d collectors x %d tags x %d samples/tag, flat out, %d s%n", s.collectors(), s.tags(),
+          s.samplesPerTag(), s.durationSeconds());
+      load = new Simulator(client).run(settings(s, cluster, "bench", s.durationSeconds()), out);
+    }
+    // The cluster is down before the baseline runs, so both numbers get the whole machine.
+    BaselineSettings b = s.baseline();
+    out.printf("bench: raw LevelDB baseline, %,d keys x %d B%n", b.rawKeys(), b.rawValueBytes());
+    RawLevelDbBaseline.Result seq = raw(b, base.resolve("raw-sequential"), true, out);
+    RawLevelDbBaseline.Result rnd = raw(b, base.resolve("raw-random"), false, out);
+    BenchmarkSection section = section(s, load, seq, rnd);
+    section.publish(b.document(), out);
+    return new Result(load, section.text());
+  }
+
+  private static SimulationSettings settings(Settings s, LocalCluster cluster, String prefix, long seconds) {
+    return SimulationSettings.of(cluster.gatewayUrl(), s.collectors(), s.tags(), s.samplesPerTag(), 0,
+        Duration.ofSeconds(seconds), null, prefix);
+  }
+
+  private static RawLevelDbBaseline.Result raw(BaselineSettings b, Path dir, boolean sequential, PrintStream out) {
+    RawLevelDbBaseline.Result r = b.measure(dir, sequential);
+    out.printf("  %s keys: %,.0f keys/s%n", sequential ? "sequential" : "random", r.keysPerSecond());
+    return r;
+  }
+
+  private static BenchmarkSection section(Settings s, SimulationResult load, RawLevelDbBaseline.Result seq, RawLevelDbBaseline.Result rnd) {
+    Config gateway = BenchmarkSection.gatewayConfig(s.local().confDir());
+    int rf = gateway.getInt("gapless.replication-factor");
+    BaselineSettings b = s.baseline();
+    return new BenchmarkSection("ingest", "Ingest", "bench ingest --duration " + s.durationSeconds() + " --collectors "
+        + s.collectors() + " --tags " + s.tags() + " --samples-per-tag " + s.samplesPerTag())
+        .clusterRow(gateway, "")
+        .row("load", String.format("%d collectors, batches of %d tags x %d samples (%d samples), one batch in flight per"
+            + " collector, %d s after %d s warm-up", s.collectors(), s.tags(), s.samplesPerTag(), s.tags() * s.samplesPerTag(),
+            s.durationSeconds(), s.warmupSeconds()))
+        .row("acked samples/s", String.format("%,.0f", load.samplesPerSecond()))
+        .row("encoded input", String.format("%.2f MB/s in the batch encoding (%.2f MB/s of JSON)",
+            load.encodedMegabytesPerSecond(), load.jsonMegabytesPerSecond()))
+        .row("ack latency", String.format("p50 %.1f ms, p99 %.1f ms", load.p50Micros() / 1000.0, load.p99Micros() / 1000.0))
+        .row("batches", String.format("%d acked (200: %d, 202: %d), %d errors", load.acked(), load.ok200(),
+            load.buffered202(), load.errors()))
+        .row(String.format("raw LevelDB, %,d keys x %d B, sequential keys", b.rawKeys(), b.rawValueBytes()),
+            String.format("%,.0f keys/s", seq.keysPerSecond()))
+        .row(String.format("raw LevelDB, %,d keys x %d B, random keys", b.rawKeys(), b.rawValueBytes()),
+            String.format("%,.0f keys/s", rnd.keysPerSecond()))
+        .row("acked samples/s : raw sequential keys/s", String.format(
+            "%.3f (each acked sample is stored %d times on this one machine)", load.samplesPerSecond() / seq.keysPerSecond(), rf));
+  }
+}
