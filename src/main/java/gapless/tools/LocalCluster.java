@@ -36,7 +36,7 @@ public final class LocalCluster implements AutoCloseable {
   private final Path jar;
   private final Path baseDir;
   private final Map<String, NodeLayout> layouts = new LinkedHashMap<>();
-  private final Map<String, NodeProcess> processes = new LinkedHashMap<>();
+  private final Map<String, LocalNode> processes = new LinkedHashMap<>();
   /** Nodes killed or stopped through this class: their exit is not a failure for awaitUp. */
   private final Set<String> stopped = new HashSet<>();
   private final GaplessClient client = new GaplessClient(Duration.ofSeconds(1), Duration.ofSeconds(3));
@@ -143,7 +143,7 @@ public final class LocalCluster implements AutoCloseable {
   /** Starts node {@code id} (again, after a kill or stop: same id, same data). */
   public synchronized void start(String id) {
     NodeLayout n = node(id);
-    NodeProcess running = processes.get(id);
+    LocalNode running = processes.get(id);
     if (running != null && running.isAlive()) {
       throw new IllegalStateException("node " + id + " is already running (pid " + running.pid() + ")");
     }
@@ -152,7 +152,7 @@ public final class LocalCluster implements AutoCloseable {
     try {
       Files.createDirectories(data);
       Files.createDirectories(logs);
-      processes.put(id, NodeProcess.start(n.command(jvmOptions, jar, data, logs), baseDir, logFile(id)));
+      processes.put(id, LocalNode.start(n.command(jvmOptions, jar, data, logs), baseDir, logFile(id)));
       stopped.remove(id);
     } catch (IOException e) {
       throw new GaplessClientException("cannot start node " + id + ": " + GaplessClient.describe(e), 0, e);
@@ -161,7 +161,7 @@ public final class LocalCluster implements AutoCloseable {
 
   /** True when node {@code id} has a live process (it may still be starting, or paused). */
   public synchronized boolean isRunning(String id) {
-    NodeProcess p = processes.get(id);
+    LocalNode p = processes.get(id);
     return p != null && p.isAlive();
   }
 
@@ -178,7 +178,7 @@ public final class LocalCluster implements AutoCloseable {
       List<String> running;
       synchronized (this) {
         running = new ArrayList<>();
-        for (Map.Entry<String, NodeProcess> e : processes.entrySet()) {
+        for (Map.Entry<String, LocalNode> e : processes.entrySet()) {
           if (e.getValue().isAlive()) {
             running.add(e.getKey());
           } else if (!stoppedOnPurpose(e.getKey())) {
@@ -228,15 +228,15 @@ public final class LocalCluster implements AutoCloseable {
   /** Stops every node: SIGCONT (a paused JVM cannot shut down), SIGTERM, bounded waits, then SIGKILL. */
   @Override
   public synchronized void close() {
-    List<NodeProcess> alive = new ArrayList<>();
-    for (NodeProcess p : processes.values()) {
+    List<LocalNode> alive = new ArrayList<>();
+    for (LocalNode p : processes.values()) {
       if (p.isAlive()) {
         p.terminate();
         alive.add(p);
       }
     }
-    long deadline = System.nanoTime() + NodeProcess.STOP_WAIT.toNanos();
-    for (NodeProcess p : alive) {
+    long deadline = System.nanoTime() + LocalNode.STOP_WAIT.toNanos();
+    for (LocalNode p : alive) {
       p.awaitExit(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())), Duration.ofSeconds(10));
     }
     stopped.addAll(processes.keySet());
@@ -281,9 +281,9 @@ public final class LocalCluster implements AutoCloseable {
     return null;
   }
 
-  private synchronized NodeProcess processOf(String id) {
+  private synchronized LocalNode processOf(String id) {
     node(id);
-    NodeProcess p = processes.get(id);
+    LocalNode p = processes.get(id);
     if (p == null) {
       throw new IllegalStateException("node " + id + " was never started");
     }
@@ -299,7 +299,7 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   private void signal(String id, String signal) {
-    NodeProcess p = processOf(id);
+    LocalNode p = processOf(id);
     if (!p.isAlive()) {
       throw new IllegalStateException("node " + id + " is not running");
     }

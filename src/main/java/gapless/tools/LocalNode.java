@@ -13,23 +13,23 @@ import java.util.concurrent.TimeUnit;
  * One running (or exited) node JVM of a {@link LocalCluster}: started with its console appended to
  * its output file, ended or frozen with real signals, and waited for with bounds.
  */
-final class NodeProcess {
+final class LocalNode {
 
   static final Duration STOP_WAIT = Duration.ofSeconds(30);
 
   private final Process process;
   private final Path outputFile;
 
-  private NodeProcess(Process process, Path outputFile) {
+  private LocalNode(Process process, Path outputFile) {
     this.process = process;
     this.outputFile = outputFile;
   }
 
   /** Starts {@code command} in {@code workDir}, stdout and stderr appended to {@code outputFile}. */
-  static NodeProcess start(List<String> command, Path workDir, Path outputFile) throws IOException {
+  static LocalNode start(List<String> command, Path workDir, Path outputFile) throws IOException {
     Process p = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(outputFile.toFile())).start();
-    return new NodeProcess(p, outputFile);
+    return new LocalNode(p, outputFile);
   }
 
   boolean isAlive() {
