@@ -24,25 +24,34 @@ sealed interface FetchSlot {
     }
 
     Storing storing(SeqRanges chunk, long samples, long bytes) {
-      return new Storing(task, request, chunk, chunk, samples, bytes);
+      return new Storing(task, nextFrom, request, chunk, chunk, samples, bytes);
     }
   }
 
   /** The chunk's seqs went to the local replica; {@code awaiting} are those not yet acked. */
-  record Storing(RecoveryPlan.Assignment task, long request, SeqRanges chunk, SeqRanges awaiting, long samples, long bytes)
-      implements FetchSlot {
+  record Storing(RecoveryPlan.Assignment task, long askedFrom, long request, SeqRanges chunk, SeqRanges awaiting,
+      long samples, long bytes) implements FetchSlot {
 
     Storing acked(long seq) {
-      return new Storing(task, request, chunk, awaiting.minus(SeqRanges.of(SeqRange.of(seq))), samples, bytes);
+      return new Storing(task, askedFrom, request, chunk, awaiting.minus(SeqRanges.of(SeqRange.of(seq))), samples, bytes);
     }
 
     boolean stored() {
       return awaiting.isEmpty();
     }
 
-    /** Where the next ask starts once this chunk is stored. */
+    /**
+     * Where the next ask starts once this chunk is stored: right after the run of seqs the chunk
+     * holds from where the ask started. A seq the source skipped is asked for again, so a hole in
+     * an answer is never taken for "done" (the source then answers nothing and another holder
+     * serves it).
+     */
     long nextFrom() {
-      return chunk.highest() + 1;
+      long next = askedFrom;
+      while (chunk.contains(next)) {
+        next++;
+      }
+      return next;
     }
   }
 }

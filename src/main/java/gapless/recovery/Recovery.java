@@ -251,7 +251,7 @@ public final class Recovery {
     Fetching next = fetch.nextRequest();
     next.hosts().get(task.source()).tell(new ReplicaProtocol.FetchBatches(collector, from, task.range().to(),
         services.settings().recovery().chunkBytes(), chunkAdapter));
-    // One timer per slot covers the ask and the store of its answer; a new ask replaces it.
+    // One timer per slot: restarted when the answer comes and its store begins; a new ask replaces it.
     timers.startSingleTimer("slot-" + i, new SlotTimeout(i, next.requests()), services.settings().recovery().askTimeout());
     return next.with(next.progress().withSource(task.source())).with(i, new FetchSlot.Asking(task, from, next.requests()));
   }
@@ -274,6 +274,8 @@ public final class Recovery {
           bytes += b.blob().length;
           host.tell(new ReplicaProtocol.StoreBatch(collector, b.seq(), b.blob(), storedAdapter));
         }
+        // The store of the answer gets its own ask-timeout, however late the answer came.
+        timers.startSingleTimer("slot-" + i, new SlotTimeout(i, asking.request()), services.settings().recovery().askTimeout());
         return fetching(fetch.with(i, asking.storing(seqs, samples, bytes)));
       }
     }
@@ -293,6 +295,11 @@ public final class Recovery {
         // Progress: the whole-phase timeout starts again.
         timers.startSingleTimer(Tick.FETCH_TIMEOUT, services.settings().recovery().fetchTimeout());
         Fetching done = fetch.with(fetch.progress().withChunk(now.chunk(), now.samples(), now.bytes()));
+        if (now.nextFrom() == now.askedFrom()) {
+          // The answer skipped the very seq asked for: asking again would get the same answer.
+          return fetchingOrFinishing(sourceFailed(done, i, new FetchSlot.Asking(now.task(), now.askedFrom(), now.request()),
+              "sibling " + now.task().source() + " did not return seq " + now.askedFrom()));
+        }
         return fetchingOrFinishing(now.nextFrom() > now.task().range().to()
             ? assign(done, i) : ask(done, i, now.task(), now.nextFrom()));
       }

@@ -40,6 +40,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -105,6 +106,13 @@ class RecoveryTest {
   private static Behavior<ReplicaHost.Command> sibling(
       String node, NavigableMap<Long, byte[]> batches, boolean silent, ConcurrentLinkedQueue<ReplicaProtocol.FetchBatches> fetches,
       AtomicBoolean malformed) {
+    return sibling(node, batches, silent, fetches, malformed, Set.of());
+  }
+
+  /** ... and that lists the {@code withheld} seqs but leaves them out of every answer. */
+  private static Behavior<ReplicaHost.Command> sibling(
+      String node, NavigableMap<Long, byte[]> batches, boolean silent, ConcurrentLinkedQueue<ReplicaProtocol.FetchBatches> fetches,
+      AtomicBoolean malformed, Set<Long> withheld) {
     return Behaviors.setup(ctx -> {
       ctx.getSystem().receptionist().tell(Receptionist.register(ReplicaHost.serviceKey(node), ctx.getSelf()));
       return Behaviors.receive(ReplicaHost.Command.class)
@@ -125,6 +133,9 @@ class RecoveryTest {
               for (Map.Entry<Long, byte[]> e : batches.subMap(m.fromSeq(), true, m.toSeq(), true).entrySet()) {
                 if (!chunk.isEmpty() && size >= m.maxBytes()) {
                   break;
+                }
+                if (withheld.contains(e.getKey())) {
+                  continue;
                 }
                 chunk.add(new EncodedBatch(e.getKey(), e.getValue()));
                 size += e.getValue().length;
@@ -221,6 +232,22 @@ class RecoveryTest {
     assertTrue(!silentFetches.isEmpty(), "the silent sibling was asked first for one slice");
     List<EventType> seen = events(log, "cb", EventType.RECOVERY_COMPLETED);
     assertTrue(seen.contains(EventType.SYNC_PROGRESS), seen.toString());
+  }
+
+  @Test
+  void aSeqASiblingListedButLeftOutOfItsAnswerIsFetchedFromAnother() {
+    TestProbe<EventLog.Command> log = testKit.createTestProbe();
+    NavigableMap<Long, byte[]> all = history(12);
+    // h2 alone holds the whole slice, so it is asked; it lists seq 5 but never returns it.
+    testKit.spawn(sibling("h2", all, false, new ConcurrentLinkedQueue<>(), new AtomicBoolean(false), Set.of(5L)));
+    testKit.spawn(sibling("h3", new TreeMap<>(all.tailMap(5L, true)), false, new ConcurrentLinkedQueue<>()));
+    ActorRef<ReplicaHost.Command> host = host("h", "gapless.recovery.chunk-bytes = 1\n", log.getRef());
+
+    host.tell(new ReplicaHost.RecoverAll(RecoveryTrigger.NODE_UP));
+    // Taking the answer after the hole for progress would end "complete" with seq 5 missing.
+    ReplicaView v = awaitRecovered(host, "ch", 12);
+    assertEquals(List.of(new SeqRange(1, 12)), v.lastRecovery().ranges());
+    assertTrue(v.lastRecovery().sources().contains("h3"), v.lastRecovery().toString());
   }
 
   /** A sibling that is reachable but never answers which events it holds. */
