@@ -19,6 +19,7 @@ import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.model.sse.ServerSentEvent;
 import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.PathMatchers;
+import akka.http.javadsl.server.ExceptionHandler;
 import akka.http.javadsl.server.Route;
 import akka.pattern.StatusReply;
 import akka.stream.OverflowStrategy;
@@ -49,6 +50,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.StreamSupport;
 
 /**
@@ -58,8 +60,7 @@ import java.util.stream.StreamSupport;
  */
 public final class HttpApi extends AllDirectives {
 
-  // gapless.http.ask-timeout; the old constant's name is kept so the lines using it stay as they are.
-  private final Duration ASK_TIMEOUT;
+  private final Duration askTimeout;
 
   private final ActorSystem<?> system;
   private final GaplessSettings settings;
@@ -81,11 +82,11 @@ public final class HttpApi extends AllDirectives {
     this.gateway = gateway;
     this.host = host;
     this.eventLog = eventLog;
-    this.ASK_TIMEOUT = settings.http().askTimeout();
+    this.askTimeout = settings.http().askTimeout();
     this.parser = new IngestParser(settings.ingest().maxSamplesPerBatch());
     this.placement = new Placement(settings.storageNodes(), settings.replicationFactor());
     this.routing = new QueryRouting<>(placement, this::findHost, (h, collector) ->
-        AskPattern.ask(h, r -> new ReplicaProtocol.GetView(collector, r), ASK_TIMEOUT, system.scheduler()));
+        AskPattern.ask(h, r -> new ReplicaProtocol.GetView(collector, r), askTimeout, system.scheduler()));
   }
 
   public CompletionStage<ServerBinding> bind() {
@@ -93,6 +94,24 @@ public final class HttpApi extends AllDirectives {
   }
 
   Route routes() {
+    // A failure anywhere below is answered in the JSON error shape, never Akka HTTP's plain-text
+    // 500: an ask that timed out is a 503 (retry later), anything else a 500 with the reason.
+    return handleExceptions(ExceptionHandler.newBuilder()
+        .matchAny(e -> json(timedOut(e) ? StatusCodes.SERVICE_UNAVAILABLE : StatusCodes.INTERNAL_SERVER_ERROR,
+            Json.error(rootMessage(e))))
+        .build(), this::apiRoutes);
+  }
+
+  private static boolean timedOut(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof TimeoutException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private Route apiRoutes() {
     return pathPrefix("api", () -> pathPrefix("v1", () -> concat(
         pathPrefix("collectors", () -> pathPrefix(PathMatchers.segment(), id -> concat(
             path("samples", () -> concat(post(() -> ingest(id)), get(() -> query(id)))),
@@ -211,7 +230,7 @@ public final class HttpApi extends AllDirectives {
                 ? CompletableFuture.completedFuture(json(StatusCodes.SERVICE_UNAVAILABLE,
                     Json.error("no replica of " + id + " is reachable")))
                 : AskPattern.<ReplicaHost.Command, ReplicaProtocol.SampleAnswer>askWithStatus(h.get(),
-                        replyTo -> new ReplicaProtocol.QuerySamples(id, t, fromTs, toTs, lim, replyTo), ASK_TIMEOUT, system.scheduler())
+                        replyTo -> new ReplicaProtocol.QuerySamples(id, t, fromTs, toTs, lim, replyTo), askTimeout, system.scheduler())
                     .thenApply(this::queryAnswer));
             return onSuccess(answer.exceptionally(this::queryFailed), r -> r);
           } catch (IngestParser.InvalidInput e) {
@@ -250,7 +269,7 @@ public final class HttpApi extends AllDirectives {
 
   private CompletionStage<Optional<ActorRef<ReplicaHost.Command>>> findHost(String node) {
     return AskPattern.<Receptionist.Command, Receptionist.Listing>ask(system.receptionist(),
-            r -> Receptionist.find(ReplicaHost.serviceKey(node), r), ASK_TIMEOUT, system.scheduler())
+            r -> Receptionist.find(ReplicaHost.serviceKey(node), r), askTimeout, system.scheduler())
         .thenApply(ReplicaHost::reachableHost);
   }
 
@@ -268,10 +287,10 @@ public final class HttpApi extends AllDirectives {
     if (host.isEmpty()) {
       return CompletableFuture.completedFuture(List.of());
     }
-    return AskPattern.<ReplicaHost.Command, ReplicaHost.CollectorList>ask(host.get(), ReplicaHost.ListCollectors::new, ASK_TIMEOUT, system.scheduler())
+    return AskPattern.<ReplicaHost.Command, ReplicaHost.CollectorList>ask(host.get(), ReplicaHost.ListCollectors::new, askTimeout, system.scheduler())
         .thenCompose(list -> {
           List<CompletableFuture<ReplicaView>> views = list.collectors().stream()
-              .map(c -> AskPattern.<ReplicaHost.Command, ReplicaView>ask(host.get(), r -> new ReplicaProtocol.GetView(c, r), ASK_TIMEOUT, system.scheduler())
+              .map(c -> AskPattern.<ReplicaHost.Command, ReplicaView>ask(host.get(), r -> new ReplicaProtocol.GetView(c, r), askTimeout, system.scheduler())
                   .toCompletableFuture())
               .toList();
           return CompletableFuture.allOf(views.toArray(CompletableFuture[]::new))
@@ -287,11 +306,11 @@ public final class HttpApi extends AllDirectives {
       return json(StatusCodes.BAD_REQUEST, Json.error("collector id must match [A-Za-z0-9._-]{1,64}"));
     }
     CompletionStage<Route> answer = AskPattern.<ReplicaHost.Command, ReplicaHost.CollectorList>ask(host.get(),
-            ReplicaHost.ListCollectors::new, ASK_TIMEOUT, system.scheduler())
+            ReplicaHost.ListCollectors::new, askTimeout, system.scheduler())
         .thenCompose(list -> !list.collectors().contains(id)
             ? CompletableFuture.completedFuture(json(StatusCodes.NOT_FOUND,
                 Json.error("node " + settings.nodeId() + " holds no replica of " + id)))
-            : AskPattern.<ReplicaHost.Command, ReplicaView>ask(host.get(), r -> new ReplicaProtocol.GetView(id, r), ASK_TIMEOUT, system.scheduler())
+            : AskPattern.<ReplicaHost.Command, ReplicaView>ask(host.get(), r -> new ReplicaProtocol.GetView(id, r), askTimeout, system.scheduler())
                 .thenApply(v -> json(StatusCodes.OK, Json.write(Json.replica(v)))));
     return onSuccess(answer, r -> r);
   }
@@ -308,7 +327,7 @@ public final class HttpApi extends AllDirectives {
     List<CompletableFuture<StorageNodeInfo>> storage = settings.storageNodes().stream()
         .map(node -> findHost(node).thenCompose(h -> h.isEmpty()
             ? CompletableFuture.completedFuture(new StorageNodeInfo(node, null, false))
-            : AskPattern.<ReplicaHost.Command, ReplicaHost.HostInfo>ask(h.get(), ReplicaHost.Describe::new, ASK_TIMEOUT, system.scheduler())
+            : AskPattern.<ReplicaHost.Command, ReplicaHost.HostInfo>ask(h.get(), ReplicaHost.Describe::new, askTimeout, system.scheduler())
                 .thenApply(info -> new StorageNodeInfo(node, info.httpUrl(), true)))
             .exceptionally(e -> new StorageNodeInfo(node, null, false))
             .toCompletableFuture())
@@ -337,7 +356,7 @@ public final class HttpApi extends AllDirectives {
         return json(StatusCodes.BAD_REQUEST, Json.error(e.getMessage()));
       }
       CompletionStage<EventLog.Recent> recent = AskPattern.ask(eventLog,
-          r -> new EventLog.GetRecent(lim, r), ASK_TIMEOUT, system.scheduler());
+          r -> new EventLog.GetRecent(lim, r), askTimeout, system.scheduler());
       if (follow.map("true"::equals).orElse(false)) {
         return onSuccess(recent, r -> completeOK(followSource(r.events()), EventStreamMarshalling.toEventStream()));
       }

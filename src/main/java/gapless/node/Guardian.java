@@ -3,8 +3,10 @@ package gapless.node;
 import akka.Done;
 import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.DispatcherSelector;
+import akka.actor.typed.Terminated;
 import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.typed.Cluster;
@@ -27,7 +29,10 @@ import java.util.concurrent.CompletableFuture;
  * supervisor on storage nodes; the ingest gateway on gateway nodes; and the HTTP API, whose
  * binding it reports through {@code started} so the process can exit with a clear message when
  * the port is taken. On storage nodes it also makes coordinated shutdown record the stop in every
- * replica before the node goes.
+ * replica before the node goes. It watches what it spawned: each child supervises its own
+ * children, so one of these stopping is a failure the node cannot serve through (a gateway that
+ * answers nothing, a log that records nothing); the guardian stops, and the node with it, for the
+ * operator (or systemd) to see and restart.
  */
 public final class Guardian {
 
@@ -38,10 +43,12 @@ public final class Guardian {
     return Behaviors.setup(ctx -> {
       ActorRef<EventLog.Command> eventLog = ctx.spawn(EventLog.create(settings.nodeId(), settings.logDir()),
           "event-log", DispatcherSelector.fromConfig("gapless-event-log-dispatcher"));
+      ctx.watch(eventLog);
       Optional<ActorRef<ReplicaHost.Command>> host =
           store.map(s -> ctx.spawn(ReplicaHost.create(settings, s, eventLog, RecoveryCoordinator::create), "replicas"));
       host.ifPresent(h -> {
-        ctx.spawn(NodeSupervisor.create(settings, h), "supervisor");
+        ctx.watch(h);
+        ctx.watch(ctx.spawn(NodeSupervisor.create(settings, h), "supervisor"));
         recordStopOnShutdown(ctx.getSystem(), h, settings.shutdown().recordStopTimeout());
       });
       Optional<ActorRef<IngestGateway.Command>> gateway =
@@ -56,7 +63,13 @@ public final class Guardian {
               started.complete(binding);
             }
           });
-      return Behaviors.empty();
+      gateway.ifPresent(ctx::watch);
+      return Behaviors.receive(Void.class)
+          .onSignal(Terminated.class, t -> {
+            ctx.getLog().error("[{}] stopped: node [{}] stops", t.getRef().path().name(), settings.nodeId());
+            return Behaviors.stopped();
+          })
+          .build();
     });
   }
 
@@ -65,7 +78,7 @@ public final class Guardian {
    * operator's stop (SIGTERM), SERVER_OFFLINE when the cluster downed this node.
    */
   private static void recordStopOnShutdown(
-      akka.actor.typed.ActorSystem<?> system, ActorRef<ReplicaHost.Command> host, Duration timeout) {
+      ActorSystem<?> system, ActorRef<ReplicaHost.Command> host, Duration timeout) {
     CoordinatedShutdown cs = CoordinatedShutdown.get(system);
     cs.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "gapless-record-stop", () -> {
       StopReason reason = cs.getShutdownReason()

@@ -65,12 +65,22 @@ public final class NodeProcess {
         return 1;
       }
       closed.join();
+      if (stoppedByFailure(system)) {
+        err.println("gapless node: " + settings.nodeId() + " stopped after a failure of one of its parts; see its log");
+        return 1;
+      }
       if (!downedByCluster(system)) {
         return 0;
       }
       err.println("gapless node: " + settings.nodeId()
           + " was downed by the cluster; restarting with the same node id and data to rejoin");
     }
+  }
+
+  /** The guardian stopped (a core actor stopped), not a shutdown anyone asked for. */
+  private static boolean stoppedByFailure(ActorSystem<Void> system) {
+    return CoordinatedShutdown.get(system).getShutdownReason()
+        .map(r -> r.equals(CoordinatedShutdown.actorSystemTerminateReason())).orElse(false);
   }
 
   private static boolean downedByCluster(ActorSystem<Void> system) {

@@ -4,6 +4,7 @@ import akka.Done;
 import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.PreRestart;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
@@ -47,7 +48,6 @@ public final class RecoveryCoordinator extends AbstractBehavior<RecoveryRequest>
   private record RecoveryStopped(String collector, ActorRef<?> recovery) implements Command, NoSerializationVerificationNeeded {}
 
   /** The replica recorded the end of a crashed recovery; nothing more to do. */
-  private record CrashRecorded(Done done) implements Command, NoSerializationVerificationNeeded {}
 
   private record Running(ActorRef<?> recovery, Recover request) {}
 
@@ -80,7 +80,7 @@ public final class RecoveryCoordinator extends AbstractBehavior<RecoveryRequest>
         .onMessage(Listed.class, this::onListed)
         .onMessage(Finished.class, this::onFinished)
         .onMessage(RecoveryStopped.class, this::onRecoveryStopped)
-        .onMessage(CrashRecorded.class, c -> this)
+        .onSignal(PreRestart.class, s -> onPreRestart())
         .build();
   }
 
@@ -97,6 +97,10 @@ public final class RecoveryCoordinator extends AbstractBehavior<RecoveryRequest>
   }
 
   private Behavior<RecoveryRequest> enqueue(Recover request) {
+    if (timers.isTimerActive(retryKey(request.collector()))) {
+      // It failed lately and waits out its back-off: the retry will run, no sooner.
+      return this;
+    }
     if (running.containsKey(request.collector())) {
       again.put(request.collector(), request);
     } else {
@@ -144,9 +148,23 @@ public final class RecoveryCoordinator extends AbstractBehavior<RecoveryRequest>
     getContext().getLog().warn("Recovery of [{}] stopped without finishing; retrying", s.collector());
     services.eventLog().tell(new EventLog.Emit(ClusterEvents.recoveryFailed(services.node(), s.collector(),
         "the recovery crashed before it finished", 0, 0, 0, SeqRanges.EMPTY, 0)));
-    host.tell(new ReplicaProtocol.FinishRecovery(s.collector(), null, false,
-        getContext().messageAdapter(Done.class, CrashRecorded::new)));
+    host.tell(new ReplicaProtocol.FinishRecovery(s.collector(), null, false, getContext().getSystem().ignoreRef()));
     return ended(s.collector(), false);
+  }
+
+  private static String retryKey(String collector) {
+    return "retry-" + collector;
+  }
+
+  /**
+   * This coordinator failed and is restarted by the host: its recoveries are stopped with it.
+   * Their replicas must hear that those recoveries ended, or they stay "recovering" (and so never
+   * check their lag again).
+   */
+  private Behavior<RecoveryRequest> onPreRestart() {
+    running.keySet().forEach(collector -> host.tell(
+        new ReplicaProtocol.FinishRecovery(collector, null, false, getContext().getSystem().ignoreRef())));
+    return this;
   }
 
   private Behavior<RecoveryRequest> ended(String collector, boolean complete) {
@@ -158,10 +176,10 @@ public final class RecoveryCoordinator extends AbstractBehavior<RecoveryRequest>
       // later, backing off up to 10 times retry-after.
       int n = failures.merge(collector, 1, Integer::sum);
       Duration delay = services.settings().recovery().retryAfter().multipliedBy(Math.min(n, 10));
-      timers.startSingleTimer("retry-" + collector, new Retry(request), delay);
+      timers.startSingleTimer(retryKey(collector), new Retry(request), delay);
     }
     Recover rerun = again.remove(collector);
-    if (rerun != null) {
+    if (rerun != null && complete) {
       queued.putIfAbsent(collector, rerun);
     }
     startNext();

@@ -5,6 +5,7 @@ import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
@@ -131,7 +132,9 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
     this.settings = settings;
     this.services = new ReplicaServices(settings, store, new Placement(settings.storageNodes(), settings.replicationFactor()), eventLog);
     this.storeExecutor = context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("gapless-store-dispatcher"));
-    this.recovery = context.spawn(recoveries.apply(context.getSelf(), services), "recovery");
+    // Restarted, never stopped, on failure: every replica holds this ref for good.
+    this.recovery = context.spawn(Behaviors.supervise(recoveries.apply(context.getSelf(), services))
+        .onFailure(SupervisorStrategy.restart()), "recovery");
     openStore();
     context.getSystem().receptionist().tell(Receptionist.register(serviceKey(settings.nodeId()), context.getSelf()));
   }

@@ -27,6 +27,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -129,6 +130,30 @@ class HttpApiTest {
       assertEquals(500, r.statusCode(), r.body());
       String error = json.readTree(r.body()).path("error").asText();
       assertTrue(error.contains("sample store is closed"), error);
+    } finally {
+      storage.unbind();
+    }
+  }
+
+  @Test
+  void anAskNobodyAnswersIsA503InTheJsonErrorShape() throws Exception {
+    GaplessSettings settings = GaplessSettings.from(NodeConfig.complete(ConfigFactory.parseString(
+        "gapless.node-id = s1\n"
+            + "akka.cluster.roles = [storage]\n"
+            + "gapless.http.port = 0\n"
+            + "gapless.http.ask-timeout = 300ms\n")));
+    ActorRef<ReplicaHost.Command> silentHost = testKit.spawn(Behaviors.ignore());
+    TestProbe<EventLog.Command> eventLog = testKit.createTestProbe();
+    ServerBinding storage = new HttpApi(testKit.system(), settings, Optional.empty(), Optional.of(silentHost),
+        eventLog.getRef()).bind().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    try {
+      for (String path : List.of("/api/v1/replicas", "/api/v1/replicas/line-1")) {
+        URI uri = URI.create("http://127.0.0.1:" + storage.localAddress().getPort() + path);
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(503, r.statusCode(), path + ": " + r.body());
+        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), r.headers().toString());
+        assertTrue(json.readValue(r.body(), ErrorAnswer.class).error().contains("timed out"), r.body());
+      }
     } finally {
       storage.unbind();
     }
