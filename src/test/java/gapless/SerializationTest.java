@@ -8,6 +8,7 @@ import akka.actor.testkit.typed.javadsl.SerializationTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.javadsl.Adapter;
+import akka.pattern.StatusReply;
 import akka.serialization.Serialization;
 import akka.serialization.SerializationExtension;
 import akka.serialization.Serializer;
@@ -86,6 +87,11 @@ class SerializationTest {
     ReplicaProtocol.SampleAnswer back = (ReplicaProtocol.SampleAnswer) serialization.verifySerialization(answer, false);
     assertArrayEquals(blob, back.encodedSamples());
     assertEquals(answer.gaps(), back.gaps());
+    // A query's answer crosses nodes inside a StatusReply, as does its failure.
+    StatusReply<?> success = (StatusReply<?>) serialization.verifySerialization(StatusReply.success(answer), false);
+    assertArrayEquals(blob, ((ReplicaProtocol.SampleAnswer) success.getValue()).encodedSamples());
+    StatusReply<?> error = (StatusReply<?>) serialization.verifySerialization(StatusReply.error("store closed"), false);
+    assertEquals("store closed", error.getError().getMessage());
     roundTrip(new ReplicaProtocol.GetView("c1", ref()));
     RecoveryRecord record = new RecoveryRecord(List.of(new SeqRange(5, 8)), List.of("s2", "s3"), 4, 40, 400, 12, 99);
     roundTrip(new ReplicaView("c1", "s1", List.of("s1", "s2", "s3"), 4, 9, List.of(new SeqRange(5, 8)),

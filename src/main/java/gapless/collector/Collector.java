@@ -6,7 +6,6 @@ import akka.actor.typed.Behavior;
 import akka.actor.typed.BehaviorInterceptor;
 import akka.actor.typed.PostStop;
 import akka.actor.typed.PreRestart;
-import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.TypedActorContext;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
@@ -130,8 +129,7 @@ public final class Collector extends EventSourcedBehavior<Command, Collector.Eve
   }
 
   private Collector(ActorContext<Command> context, TimerScheduler<Command> timers, String collector, GaplessSettings settings) {
-    super(PersistenceId.of("collector", collector), SupervisorStrategy.restartWithBackoff(
-        settings.ingest().restartBackoff().min(), settings.ingest().restartBackoff().max(), settings.ingest().restartBackoff().randomFactor()));
+    super(PersistenceId.of("collector", collector), settings.ingest().restartBackoff().restartStrategy());
     this.context = context;
     this.timers = timers;
     this.collector = collector;

@@ -1,5 +1,6 @@
 package gapless.collector;
 
+import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.AbstractBehavior;
@@ -19,7 +20,7 @@ import java.util.Map;
 public final class IngestGateway extends AbstractBehavior<IngestGateway.Command> {
 
   /** Messages the gateway handles. Local only: they come from this node's HTTP API. */
-  public interface Command {}
+  public interface Command extends NoSerializationVerificationNeeded {}
 
   /** Deliver {@code command} to the collector {@code collector}, starting it if needed. */
   public record ToCollector(String collector, CollectorProtocol.Command command) implements Command {}

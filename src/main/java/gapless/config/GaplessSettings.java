@@ -1,9 +1,12 @@
 package gapless.config;
 
+import akka.actor.typed.BackoffSupervisorStrategy;
+import akka.actor.typed.SupervisorStrategy;
 import com.typesafe.config.Config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The {@code gapless.*} settings of one node, read once at start-up: who this node is and how
@@ -17,69 +20,80 @@ public record GaplessSettings(
     List<String> storageNodes,
     int replicationFactor,
     int writeQuorum,
-    Http http,
-    Ingest ingest,
-    Replica replica,
-    Recovery recovery,
-    Query query,
-    Shutdown shutdown) {
+    HttpSettings http,
+    IngestSettings ingest,
+    ReplicaSettings replica,
+    RecoverySettings recovery,
+    QuerySettings query,
+    ShutdownSettings shutdown) {
 
   /** A restart with back-off after a journal failure: {@code restart-backoff { min, max, random-factor }}. */
   public record Backoff(Duration min, Duration max, double randomFactor) {
+    public BackoffSupervisorStrategy restartStrategy() {
+      return SupervisorStrategy.restartWithBackoff(min, max, randomFactor);
+    }
+
+    /** The delay before the next try after {@code failures} in a row: doubling from min up to max, with jitter. */
+    public Duration delayAfter(int failures) {
+      Duration doubled = min.multipliedBy(1L << Math.min(Math.max(failures - 1, 0), 20));
+      Duration capped = doubled.compareTo(max) > 0 ? max : doubled;
+      return Duration.ofNanos((long) (capped.toNanos() * (1 + randomFactor * ThreadLocalRandom.current().nextDouble())));
+    }
+
     static Backoff from(Config c) {
       return new Backoff(c.getDuration("min"), c.getDuration("max"), c.getDouble("random-factor"));
     }
   }
 
   /** {@code gapless.http}: the HTTP API. */
-  public record Http(String host, int port, Duration askTimeout, Duration entityTimeout, Duration ingestReplyMargin) {
-    static Http from(Config c) {
-      return new Http(c.getString("host"), c.getInt("port"), c.getDuration("ask-timeout"),
+  public record HttpSettings(String host, int port, Duration askTimeout, Duration entityTimeout, Duration ingestReplyMargin) {
+    static HttpSettings from(Config c) {
+      return new HttpSettings(c.getString("host"), c.getInt("port"), c.getDuration("ask-timeout"),
           c.getDuration("entity-timeout"), c.getDuration("ingest-reply-margin"));
     }
   }
 
   /** {@code gapless.ingest}: the gateway's collectors. */
-  public record Ingest(int maxSamplesPerBatch, long maxBodyBytes, Duration ackTimeout, Duration retryInterval,
+  public record IngestSettings(int maxSamplesPerBatch, long maxBodyBytes, Duration ackTimeout, Duration retryInterval,
       int maxBufferedBatches, int snapshotEvery, Backoff restartBackoff) {
-    static Ingest from(Config c) {
-      return new Ingest(c.getInt("max-samples-per-batch"), c.getBytes("max-body-bytes"), c.getDuration("ack-timeout"),
+    static IngestSettings from(Config c) {
+      return new IngestSettings(c.getInt("max-samples-per-batch"), c.getBytes("max-body-bytes"), c.getDuration("ack-timeout"),
           c.getDuration("retry-interval"), c.getInt("max-buffered-batches"), c.getInt("snapshot-every"),
           Backoff.from(c.getConfig("restart-backoff")));
     }
   }
 
   /** {@code gapless.replica}: the replicas of a storage node and their sibling sync. */
-  public record Replica(int snapshotEvery, Duration syncInterval, int heartbeatIntervals, int confirmEverySeqs,
+  public record ReplicaSettings(int snapshotEvery, Duration syncInterval, int heartbeatIntervals, int confirmEverySeqs,
       Duration confirmMaxDelay, int lagIntervals, Backoff restartBackoff, Duration stopTimeout) {
-    static Replica from(Config c) {
-      return new Replica(c.getInt("snapshot-every"), c.getDuration("sync-interval"), c.getInt("heartbeat-intervals"),
+    static ReplicaSettings from(Config c) {
+      return new ReplicaSettings(c.getInt("snapshot-every"), c.getDuration("sync-interval"), c.getInt("heartbeat-intervals"),
           c.getInt("confirm-every-seqs"), c.getDuration("confirm-max-delay"), c.getInt("lag-intervals"),
           Backoff.from(c.getConfig("restart-backoff")), c.getDuration("stop-timeout"));
     }
   }
 
   /** {@code gapless.recovery}: the recoveries of a storage node. */
-  public record Recovery(int maxConcurrent, long chunkBytes, Duration askTimeout, Duration retryAfter,
+  public record RecoverySettings(int maxConcurrent, long chunkBytes, Duration askTimeout, Duration retryAfter,
       Duration startTimeout, Duration probeTimeout, Duration fetchTimeout, Duration finishTimeout) {
-    static Recovery from(Config c) {
-      return new Recovery(c.getInt("max-concurrent"), c.getBytes("chunk-bytes"), c.getDuration("ask-timeout"),
+    static RecoverySettings from(Config c) {
+      return new RecoverySettings(c.getInt("max-concurrent"), c.getBytes("chunk-bytes"), c.getDuration("ask-timeout"),
           c.getDuration("retry-after"), c.getDuration("start-timeout"), c.getDuration("probe-timeout"),
           c.getDuration("fetch-timeout"), c.getDuration("finish-timeout"));
     }
   }
 
   /** {@code gapless.query}: reading samples back. */
-  public record Query(int maxSamples, long bucketMillis) {
-    static Query from(Config c) {
-      return new Query(c.getInt("max-samples"), c.getLong("bucket-millis"));
+  public record QuerySettings(int maxSamples, long bucketMillis) {
+    static QuerySettings from(Config c) {
+      return new QuerySettings(c.getInt("max-samples"), c.getLong("bucket-millis"));
     }
   }
 
   /** {@code gapless.shutdown}: leaving the cluster. */
-  public record Shutdown(Duration recordStopTimeout) {
-    static Shutdown from(Config c) {
-      return new Shutdown(c.getDuration("record-stop-timeout"));
+  public record ShutdownSettings(Duration recordStopTimeout) {
+    static ShutdownSettings from(Config c) {
+      return new ShutdownSettings(c.getDuration("record-stop-timeout"));
     }
   }
 
@@ -94,12 +108,12 @@ public record GaplessSettings(
         List.copyOf(c.getStringList("storage-nodes")),
         c.getInt("replication-factor"),
         c.getInt("write-quorum"),
-        Http.from(c.getConfig("http")),
-        Ingest.from(c.getConfig("ingest")),
-        Replica.from(c.getConfig("replica")),
-        Recovery.from(c.getConfig("recovery")),
-        Query.from(c.getConfig("query")),
-        Shutdown.from(c.getConfig("shutdown")));
+        HttpSettings.from(c.getConfig("http")),
+        IngestSettings.from(c.getConfig("ingest")),
+        ReplicaSettings.from(c.getConfig("replica")),
+        RecoverySettings.from(c.getConfig("recovery")),
+        QuerySettings.from(c.getConfig("query")),
+        ShutdownSettings.from(c.getConfig("shutdown")));
   }
 
   public boolean isStorageNode() {

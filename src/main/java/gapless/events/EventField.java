@@ -1,8 +1,5 @@
 package gapless.events;
 
-import java.util.Arrays;
-import java.util.Optional;
-
 /**
  * A field a cluster event may carry, by its JSON name. Which fields an event carries is declared
  * by its {@link EventType}; the name is what readers of the JSON see.
@@ -56,9 +53,5 @@ public enum EventField {
   /** The name in the event's JSON. */
   public String jsonName() {
     return jsonName;
-  }
-
-  public static Optional<EventField> ofJsonName(String name) {
-    return Arrays.stream(values()).filter(f -> f.jsonName.equals(name)).findFirst();
   }
 }

@@ -2,6 +2,7 @@ package gapless.events;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.PostStop;
 import akka.actor.typed.Terminated;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
@@ -108,7 +109,7 @@ public final class EventLog extends AbstractBehavior<EventLog.Command> {
           followers.remove(t.getRef());
           return this;
         })
-        .onSignal(akka.actor.typed.PostStop.class, s -> {
+        .onSignal(PostStop.class, s -> {
           closeFile();
           return this;
         })

@@ -27,43 +27,46 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Every kind of cluster event, with what it means and the fields it may carry (beyond the
+ * Every kind of cluster event, with the fields it may carry (beyond the
  * {@code id}, {@code time}, {@code node} and {@code event} every event has). The name is the
  * {@code event} of the JSON; docs/OPERATIONS.md's event table lists the same (EventTypeDocTest).
  */
 public enum EventType {
-  MEMBER_UP("a node joined (also this node itself at start)", PEER, ADDRESS, ROLES),
-  MEMBER_UNREACHABLE("the failure detector lost a node", PEER, ADDRESS),
-  MEMBER_REACHABLE("an unreachable node is back before being downed", PEER, ADDRESS),
-  MEMBER_DOWNED("the split-brain resolver downed a node", PEER, ADDRESS, ROLES),
-  MEMBER_REMOVED("a node left the membership", PEER, ADDRESS, ROLES),
-  RECORDING_STOPPED("a replica's recording stopped", COLLECTOR, REASON, SEQ, CONTIGUOUS_SEQ, DETAIL),
-  RECORDING_RESUMED("a replica's recording resumed", COLLECTOR, REASON, SEQ, DETAIL),
-  RECOVERY_STARTED("a replica starts catching up with its siblings",
-      COLLECTOR, REASON, DETAIL, CONTIGUOUS_SEQ, HIGHEST_SEQ, STOPPED_BY),
-  GAP_DETECTED("a range of seqs siblings hold and this replica does not, or how many more there are",
-      COLLECTOR, FROM_SEQ, TO_SEQ, BATCHES, PEER, RANGE_COUNT, DETAIL),
-  SYNC_PROGRESS("a recovery's fetch progress, or a source sibling that failed",
-      COLLECTOR, PEER, FROM_SEQ, TO_SEQ, BATCHES, SAMPLES, BYTES, REMAINING_RANGES, REASON),
-  GAP_RECOVERED("what a recovery filled, and from where",
-      COLLECTOR, FROM_SEQ, TO_SEQ, RANGES, BATCHES, SAMPLES, BYTES, MILLIS, PEER),
-  RECOVERY_COMPLETED("the replica holds everything its siblings hold", COLLECTOR, BATCHES, SAMPLES, BYTES, MILLIS, DROPPED),
-  RECOVERY_FAILED("a recovery could not finish; it is retried", COLLECTOR, REASON, BATCHES, BYTES, MILLIS, UNRECOVERABLE, DROPPED),
-  REPLICA_RESTARTED("a replica actor restarted after a journal failure, or stopped and was started again",
-      COLLECTOR, REASON, BATCHES),
-  STORE_FAILED("the node's sample store failed; retried with a growing delay", REASON, DETAIL);
+  /** A node joined (also this node itself at start). */
+  MEMBER_UP(PEER, ADDRESS, ROLES),
+  /** The failure detector lost a node. */
+  MEMBER_UNREACHABLE(PEER, ADDRESS),
+  /** An unreachable node is back before being downed. */
+  MEMBER_REACHABLE(PEER, ADDRESS),
+  /** The split-brain resolver downed a node. */
+  MEMBER_DOWNED(PEER, ADDRESS, ROLES),
+  /** A node left the membership. */
+  MEMBER_REMOVED(PEER, ADDRESS, ROLES),
+  /** A replica's recording stopped. */
+  RECORDING_STOPPED(COLLECTOR, REASON, SEQ, CONTIGUOUS_SEQ, DETAIL),
+  /** A replica's recording resumed. */
+  RECORDING_RESUMED(COLLECTOR, REASON, SEQ, DETAIL),
+  /** A replica starts catching up with its siblings. */
+  RECOVERY_STARTED(COLLECTOR, REASON, DETAIL, CONTIGUOUS_SEQ, HIGHEST_SEQ, STOPPED_BY),
+  /** A range of seqs siblings hold and this replica does not, or how many more there are. */
+  GAP_DETECTED(COLLECTOR, FROM_SEQ, TO_SEQ, BATCHES, PEER, RANGE_COUNT, DETAIL),
+  /** A recovery's fetch progress, or a source sibling that failed. */
+  SYNC_PROGRESS(COLLECTOR, PEER, FROM_SEQ, TO_SEQ, BATCHES, SAMPLES, BYTES, REMAINING_RANGES, REASON),
+  /** What a recovery filled, and from where. */
+  GAP_RECOVERED(COLLECTOR, FROM_SEQ, TO_SEQ, RANGES, BATCHES, SAMPLES, BYTES, MILLIS, PEER),
+  /** The replica holds everything its siblings hold. */
+  RECOVERY_COMPLETED(COLLECTOR, BATCHES, SAMPLES, BYTES, MILLIS, DROPPED),
+  /** A recovery could not finish; it is retried. */
+  RECOVERY_FAILED(COLLECTOR, REASON, BATCHES, BYTES, MILLIS, UNRECOVERABLE, DROPPED),
+  /** A replica actor restarted after a journal failure, or stopped and was started again. */
+  REPLICA_RESTARTED(COLLECTOR, REASON, BATCHES),
+  /** The node's sample store failed; retried with a growing delay. */
+  STORE_FAILED(REASON, DETAIL);
 
-  private final String meaning;
   private final List<EventField> fields;
 
-  EventType(String meaning, EventField... fields) {
-    this.meaning = meaning;
+  EventType(EventField... fields) {
     this.fields = List.of(fields);
-  }
-
-  /** One line saying what the event means. */
-  public String meaning() {
-    return meaning;
   }
 
   /** The fields this event may carry, in the order they are written. */

@@ -1,5 +1,6 @@
 package gapless.replica;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import gapless.CborSerializable;
 import gapless.model.RecoveryTrigger;
 
@@ -15,7 +16,7 @@ public interface RecoveryRequest extends CborSerializable {
 
   /** Recover every replica this node holds. */
   record RecoverAll(RecoveryTrigger trigger) implements RecoveryRequest {
-    @com.fasterxml.jackson.annotation.JsonCreator
+    @JsonCreator
     public RecoverAll {}
   }
 }

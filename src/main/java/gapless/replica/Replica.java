@@ -6,7 +6,6 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.BackoffSupervisorStrategy;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.DispatcherSelector;
-import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.TimerScheduler;
@@ -57,6 +56,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * This node's replica of one collector. Its journal is the replica's event log: which batches it
@@ -74,6 +75,10 @@ import java.util.concurrent.CompletionException;
  * and asks for a recovery of its own when it stays behind them.
  */
 public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Command, ReplicaEvent, ReplicaState> {
+
+  /** For store callbacks, which run off the actor (its context is not thread-safe). */
+  private static final Logger STORE_LOG = LoggerFactory.getLogger(Replica.class);
+
 
   private record WriteDone(int incarnation, GroupCommit.Group<StoreBatch> group, List<ReplicaEvent> events, Throwable failure)
       implements Command, NoSerializationVerificationNeeded {}
@@ -134,8 +139,7 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
 
   /** A failed journal write restarts the replica (replay, then the lost group again) after a back-off. */
   private static BackoffSupervisorStrategy restartOnJournalFailure(GaplessSettings s) {
-    return SupervisorStrategy.restartWithBackoff(
-        s.replica().restartBackoff().min(), s.replica().restartBackoff().max(), s.replica().restartBackoff().randomFactor());
+    return s.replica().restartBackoff().restartStrategy();
   }
 
   @Override
@@ -266,7 +270,7 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
             return;
           }
           // The asker learns why: an empty answer would read as "no samples there".
-          context.getSystem().log().error("Query of [{}] failed", collector, failure);
+          STORE_LOG.error("Query of [{}] failed", collector, failure);
           Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
           q.replyTo().tell(StatusReply.error("reading " + collector + " on " + node + " failed: " + cause.getMessage()));
         });
@@ -306,7 +310,7 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
     store.batches(f.fromSeq(), f.toSeq(), f.maxBytes()).whenComplete((chunk, failure) -> {
       if (failure != null) {
         // No answer: the recovering side times out and asks another sibling.
-        context.getSystem().log().error("Reading batches of [{}] for a sibling failed", collector, failure);
+        STORE_LOG.error("Reading batches of [{}] for a sibling failed", collector, failure);
         return;
       }
       f.replyTo().tell(chunk);

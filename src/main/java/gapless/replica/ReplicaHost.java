@@ -211,8 +211,7 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
       // Not "no collectors": that would leave every replica here asleep and answer lists that
       // are wrong. Retry with a growing delay until the store answers, and say so.
       openFailures++;
-      Duration delay = settings.replica().restartBackoff().min().multipliedBy(1L << Math.min(openFailures - 1, 16));
-      delay = delay.compareTo(settings.replica().restartBackoff().max()) > 0 ? settings.replica().restartBackoff().max() : delay;
+      Duration delay = settings.replica().restartBackoff().delayAfter(openFailures);
       getContext().getLog().error("Reading the collectors of the sample store failed [{}] times; retrying in [{}]",
           openFailures, delay, o.failure());
       emit(ClusterEvents.storeFailed(settings.nodeId(), String.valueOf(o.failure().getMessage()),

@@ -1,5 +1,6 @@
 package gapless.supervision;
 
+import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.AbstractBehavior;
@@ -33,7 +34,7 @@ import java.util.stream.StreamSupport;
 public final class NodeSupervisor extends AbstractBehavior<NodeSupervisor.Command> {
 
   /** Local only: cluster signals through adapters. */
-  public interface Command {}
+  public interface Command extends NoSerializationVerificationNeeded {}
 
   private record Membership(MemberEvent event) implements Command {}
 

@@ -179,12 +179,12 @@ class RecoveryTest {
     log.fishForMessage(Duration.ofSeconds(20), m -> {
       ClusterEvent e = ((EventLog.Emit) m).event();
       if (!collector.equals(e.get(EventField.COLLECTOR))) {
-        return akka.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore();
+        return FishingOutcomes.continueAndIgnore();
       }
       seen.add(e.event());
       return e.event() == until
-          ? akka.actor.testkit.typed.javadsl.FishingOutcomes.complete()
-          : akka.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore();
+          ? FishingOutcomes.complete()
+          : FishingOutcomes.continueAndIgnore();
     });
     return seen;
   }

@@ -1,6 +1,7 @@
 package gapless.replica;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.FishingOutcomes;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.javadsl.Adapter;
@@ -136,8 +137,8 @@ class ReplicaFailureTest {
 
     RecoveryRequest.Recover asked = (RecoveryRequest.Recover) recovery.fishForMessage(WAIT, m ->
         m instanceof RecoveryRequest.Recover
-            ? akka.actor.testkit.typed.javadsl.FishingOutcomes.complete()
-            : akka.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore()).get(0);
+            ? FishingOutcomes.complete()
+            : FishingOutcomes.continueAndIgnore()).get(0);
     assertEquals("respawn", asked.collector());
     assertEquals(RecoveryTrigger.REPLICA_RESTARTED, asked.trigger());
 
