@@ -1,6 +1,5 @@
 package gapless.recovery;
 
-import akka.Done;
 import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
