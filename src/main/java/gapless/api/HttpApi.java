@@ -25,10 +25,10 @@ import akka.pattern.StatusReply;
 import akka.stream.OverflowStrategy;
 import akka.stream.javadsl.Source;
 import akka.stream.typed.javadsl.ActorSource;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import gapless.api.dto.MemberInfo;
 import gapless.api.dto.NodeStatus;
+import gapless.api.dto.EventList;
 import gapless.api.dto.ReplicaList;
 import gapless.api.dto.StorageNodeInfo;
 import gapless.collector.CollectorProtocol;
@@ -360,12 +360,8 @@ public final class HttpApi extends AllDirectives {
       if (follow.map("true"::equals).orElse(false)) {
         return onSuccess(recent, r -> completeOK(followSource(r.events()), EventStreamMarshalling.toEventStream()));
       }
-      return onSuccess(recent, r -> {
-        ObjectNode o = Json.object();
-        ArrayNode arr = o.putArray("events");
-        r.events().forEach(e -> arr.add(e.toJson()));
-        return json(StatusCodes.OK, o.toString());
-      });
+      return onSuccess(recent, r -> json(StatusCodes.OK,
+          Json.write(new EventList(r.events().stream().<JsonNode>map(ClusterEvent::toJson).toList()))));
     }));
   }
 

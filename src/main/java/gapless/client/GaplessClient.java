@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import gapless.api.dto.ApiJson;
 import gapless.api.dto.ErrorAnswer;
+import gapless.api.dto.EventList;
 import gapless.api.dto.IngestReceipt;
 import gapless.api.dto.NodeStatus;
 import gapless.api.dto.QueryAnswer;
@@ -126,10 +127,7 @@ public final class GaplessClient {
 
   /** The most recent cluster events, oldest first. */
   public List<JsonNode> events(URI node, int limit) {
-    JsonNode root = get(node, "/api/v1/events?limit=" + limit, JsonNode.class);
-    List<JsonNode> out = new ArrayList<>();
-    root.path("events").forEach(out::add);
-    return out;
+    return get(node, "/api/v1/events?limit=" + limit, EventList.class).events();
   }
 
   /** The most recent cluster-wide events (every node's), parsed, oldest first. */

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import gapless.api.dto.ErrorAnswer;
+import gapless.api.dto.EventList;
 import gapless.api.dto.GapReport;
 import gapless.api.dto.IngestReceipt;
 import gapless.api.dto.MemberInfo;
@@ -21,6 +22,8 @@ import gapless.api.dto.ServerStopReport;
 import gapless.api.dto.StorageNodeInfo;
 import gapless.client.GaplessClient;
 import gapless.collector.CollectorProtocol;
+import gapless.events.ClusterEvent;
+import gapless.events.ClusterEvents;
 import gapless.model.Batch;
 import gapless.model.BatchCodec;
 import gapless.model.CollectorStatus;
@@ -180,6 +183,14 @@ class JsonDtoTest {
   void errorAnswerRoundTrips() throws IOException {
     assertEquals("{\"error\":\"tag must match\"}", Json.error("tag must match"));
     roundTrip(new ErrorAnswer("no replica of c1 is reachable"), ErrorAnswer.class);
+  }
+
+  @Test
+  void eventListKeepsEachEventAsWritten() throws IOException {
+    ClusterEvent e = ClusterEvents.recoveryCompleted("s3", "p5", 303, 606000, 6720843, 1245, 0);
+    EventList back = client.readValue(Json.write(new EventList(List.of(e.toJson()))), EventList.class);
+    // Numbers may come back narrower (an int for a long), so compare what a reader sees: the text.
+    assertEquals(e.toJsonLine(), back.events().get(0).toString());
   }
 
   @Test
