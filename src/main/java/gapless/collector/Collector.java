@@ -330,7 +330,7 @@ public final class Collector extends EventSourcedBehavior<Command, Collector.Eve
   private void onRecovered(CollectorState state) {
     // Akka cancels an actor's timers when it restarts it, so they are started here.
     timers.startTimerWithFixedDelay(Tick.RETRY, settings.ingest().retryInterval());
-    timers.startTimerWithFixedDelay(Tick.FLUSH_DELIVERED, Duration.ofMillis(500));
+    timers.startTimerWithFixedDelay(Tick.FLUSH_DELIVERED, settings.ingest().deliveredFlushInterval());
     if (restarted) {
       inFlight.forEach((seq, f) -> {
         if (f.replyTo != null) {

@@ -55,11 +55,11 @@ public record GaplessSettings(
 
   /** {@code gapless.ingest}: the gateway's collectors. */
   public record IngestSettings(int maxSamplesPerBatch, long maxBodyBytes, Duration ackTimeout, Duration retryInterval,
-      int maxBufferedBatches, int snapshotEvery, Backoff restartBackoff) {
+      int maxBufferedBatches, int snapshotEvery, Duration deliveredFlushInterval, Backoff restartBackoff) {
     static IngestSettings from(Config c) {
       return new IngestSettings(c.getInt("max-samples-per-batch"), c.getBytes("max-body-bytes"), c.getDuration("ack-timeout"),
           c.getDuration("retry-interval"), c.getInt("max-buffered-batches"), c.getInt("snapshot-every"),
-          Backoff.from(c.getConfig("restart-backoff")));
+          c.getDuration("delivered-flush-interval"), Backoff.from(c.getConfig("restart-backoff")));
     }
   }
 
@@ -74,12 +74,14 @@ public record GaplessSettings(
   }
 
   /** {@code gapless.recovery}: the recoveries of a storage node. */
-  public record RecoverySettings(int maxConcurrent, long chunkBytes, Duration askTimeout, Duration retryAfter,
-      Duration startTimeout, Duration probeTimeout, Duration fetchTimeout, Duration finishTimeout) {
+  public record RecoverySettings(int maxConcurrent, long chunkBytes, long sliceSeqs, Duration askTimeout, Duration retryAfter,
+      Duration startTimeout, Duration probeTimeout, Duration probeGrace, Duration fetchTimeout, Duration finishTimeout,
+      Duration progressInterval) {
     static RecoverySettings from(Config c) {
-      return new RecoverySettings(c.getInt("max-concurrent"), c.getBytes("chunk-bytes"), c.getDuration("ask-timeout"),
-          c.getDuration("retry-after"), c.getDuration("start-timeout"), c.getDuration("probe-timeout"),
-          c.getDuration("fetch-timeout"), c.getDuration("finish-timeout"));
+      return new RecoverySettings(c.getInt("max-concurrent"), c.getBytes("chunk-bytes"), c.getLong("slice-seqs"),
+          c.getDuration("ask-timeout"), c.getDuration("retry-after"), c.getDuration("start-timeout"),
+          c.getDuration("probe-timeout"), c.getDuration("probe-grace"), c.getDuration("fetch-timeout"),
+          c.getDuration("finish-timeout"), c.getDuration("progress-interval"));
     }
   }
 

@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigValueFactory;
 import gapless.model.Validation;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -84,6 +85,22 @@ public final class NodeConfig {
     }
     if (s.http().port() < 0 || s.http().port() > 65535) {
       throw new InvalidConfig("gapless.http.port out of range: " + s.http().port());
+    }
+    // Shutdown timeouts that only work in this order: each waits for the one below it to give up first.
+    shorter(s.replica().stopTimeout(), "gapless.replica.stop-timeout",
+        s.shutdown().recordStopTimeout(), "gapless.shutdown.record-stop-timeout");
+    shorter(s.shutdown().recordStopTimeout(), "gapless.shutdown.record-stop-timeout",
+        shutdownPhaseTimeout(c, "before-service-unbind"), "akka's before-service-unbind phase timeout");
+  }
+
+  private static Duration shutdownPhaseTimeout(Config c, String phase) {
+    String key = "akka.coordinated-shutdown.phases." + phase + ".timeout";
+    return c.hasPath(key) ? c.getDuration(key) : c.getDuration("akka.coordinated-shutdown.default-phase-timeout");
+  }
+
+  private static void shorter(Duration a, String aKey, Duration b, String bKey) {
+    if (a.compareTo(b) >= 0) {
+      throw new InvalidConfig(aKey + " (" + a.toMillis() + " ms) must be shorter than " + bKey + " (" + b.toMillis() + " ms)");
     }
   }
 }

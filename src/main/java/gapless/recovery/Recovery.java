@@ -76,9 +76,7 @@ public final class Recovery {
   }
 
   private static final int SLOTS = 2;
-  private static final long SLICE_SEQS = 1000;
   private static final int MAX_GAP_EVENTS = 20;
-  private static final Duration PROBE_GRACE = Duration.ofMillis(500);
 
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
@@ -192,7 +190,7 @@ public final class Recovery {
       return plan(next);
     }
     if (next.indexes().size() == 1) {
-      timers.startSingleTimer(Tick.PROBE_GRACE, PROBE_GRACE);
+      timers.startSingleTimer(Tick.PROBE_GRACE, services.settings().recovery().probeGrace());
     }
     return probing(next);
   }
@@ -204,7 +202,7 @@ public final class Recovery {
     timers.cancel(Tick.PROBE_GRACE);
     Map<String, SeqRanges> holdings = new LinkedHashMap<>();
     probe.indexes().forEach((sibling, index) -> holdings.put(sibling, index.held()));
-    RecoveryPlan plan = RecoveryPlan.of(probe.info().held(), holdings, SLICE_SEQS);
+    RecoveryPlan plan = RecoveryPlan.of(probe.info().held(), holdings, services.settings().recovery().sliceSeqs());
     List<SeqRange> missing = plan.missing().ranges();
     for (SeqRange r : missing.subList(0, Math.min(missing.size(), MAX_GAP_EVENTS))) {
       emit(ClusterEvents.gapDetected(node, collector, r, plan.holders(r)));
@@ -212,7 +210,7 @@ public final class Recovery {
     if (missing.size() > MAX_GAP_EVENTS) {
       emit(ClusterEvents.gapsDetected(node, collector, plan.missing(), MAX_GAP_EVENTS));
     }
-    timers.startTimerWithFixedDelay(Tick.PROGRESS, Duration.ofSeconds(1));
+    timers.startTimerWithFixedDelay(Tick.PROGRESS, services.settings().recovery().progressInterval());
     timers.startSingleTimer(Tick.FETCH_TIMEOUT, services.settings().recovery().fetchTimeout());
     Fetching fetch = new Fetching(Map.copyOf(probe.asked()), plan, List.of(FetchSlot.IDLE, FetchSlot.IDLE), 0, probe.progress());
     for (int i = 0; i < SLOTS; i++) {

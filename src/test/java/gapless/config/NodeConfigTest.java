@@ -110,7 +110,7 @@ class NodeConfigTest {
     assertEquals(Duration.ofSeconds(10), s.ingest().restartBackoff().max());
     assertEquals(0.2, s.ingest().restartBackoff().randomFactor());
     GaplessSettings o = GaplessSettings.from(NodeConfig.load(write("o.conf", VALID_STORAGE
-        + "gapless.http.ask-timeout = 2s\ngapless.shutdown.record-stop-timeout = 1500ms\n")));
+        + "gapless.http.ask-timeout = 2s\ngapless.shutdown.record-stop-timeout = 1500ms\ngapless.replica.stop-timeout = 1s\n")));
     assertEquals(Duration.ofSeconds(2), o.http().askTimeout());
     assertEquals(Duration.ofMillis(1500), o.shutdown().recordStopTimeout());
   }
@@ -193,6 +193,14 @@ class NodeConfigTest {
   void unresolvedSubstitutionIsInvalidConfig() throws IOException {
     Path f = write("subst.conf", VALID_STORAGE + "gapless.log-dir = ${undefined.setting}\n");
     assertContains(invalid(f), "undefined.setting");
+  }
+
+  @Test
+  void timeoutsThatWaitForEachOtherMustBeInOrder() throws IOException {
+    assertContains(invalid(write("stop.conf", VALID_STORAGE + "gapless.replica.stop-timeout = 5s\n")),
+        "gapless.replica.stop-timeout", "gapless.shutdown.record-stop-timeout");
+    assertContains(invalid(write("unbind.conf", VALID_STORAGE + "gapless.shutdown.record-stop-timeout = 6s\n")),
+        "record-stop-timeout", "before-service-unbind");
   }
 
   @Test

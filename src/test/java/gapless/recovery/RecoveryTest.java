@@ -238,15 +238,17 @@ class RecoveryTest {
   void aSeqASiblingListedButLeftOutOfItsAnswerIsFetchedFromAnother() {
     TestProbe<EventLog.Command> log = testKit.createTestProbe();
     NavigableMap<Long, byte[]> all = history(12);
-    // h2 alone holds the whole slice, so it is asked; it lists seq 5 but never returns it.
+    // The replica holds 1. h2 alone holds the whole slice 2..12, so it is asked; it lists seq 5
+    // but never returns it. h3 holds 5..12.
     testKit.spawn(sibling("h2", all, false, new ConcurrentLinkedQueue<>(), new AtomicBoolean(false), Set.of(5L)));
     testKit.spawn(sibling("h3", new TreeMap<>(all.tailMap(5L, true)), false, new ConcurrentLinkedQueue<>()));
     ActorRef<ReplicaHost.Command> host = host("h", "gapless.recovery.chunk-bytes = 1\n", log.getRef());
+    storeLocally(host, "ch", all.subMap(1L, true, 1L, true));
 
     host.tell(new ReplicaHost.RecoverAll(RecoveryTrigger.NODE_UP));
     // Taking the answer after the hole for progress would end "complete" with seq 5 missing.
     ReplicaView v = awaitRecovered(host, "ch", 12);
-    assertEquals(List.of(new SeqRange(1, 12)), v.lastRecovery().ranges());
+    assertEquals(List.of(new SeqRange(2, 12)), v.lastRecovery().ranges());
     assertTrue(v.lastRecovery().sources().contains("h3"), v.lastRecovery().toString());
   }
 
