@@ -33,7 +33,6 @@ import gapless.model.CollectorStatus;
 import gapless.replica.Placement;
 import gapless.replica.ReplicaHost;
 import gapless.replica.ReplicaProtocol;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -17,7 +17,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Predicate;
@@ -128,18 +127,6 @@ public final class SampleStore implements AutoCloseable {
         throw new IllegalStateException("sample store write failed in " + dir, e);
       }
       return null;
-    });
-  }
-
-  /** The blob stored for {@code (collector, seq)}, if any. */
-  public Optional<byte[]> readBatch(String collector, long seq) {
-    requireCollector(collector);
-    return withOpenDb(() -> {
-      try {
-        return Optional.ofNullable(db.get(StoreKeys.batchKey(collector, seq)));
-      } catch (DBException e) {
-        throw new IllegalStateException("sample store read failed in " + dir, e);
-      }
     });
   }
 

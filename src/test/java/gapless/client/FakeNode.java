@@ -5,13 +5,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import gapless.api.dto.ErrorAnswer;
+import gapless.api.dto.GapReport;
 import gapless.api.dto.IngestReceipt;
 import gapless.api.dto.NodeStatus;
 import gapless.api.dto.QueryAnswer;
 import gapless.api.dto.ReplicaList;
 import gapless.api.dto.ReplicaReport;
 import gapless.api.dto.StorageNodeInfo;
+import gapless.model.CollectorStatus;
 import gapless.model.Sample;
+import gapless.model.SeqRange;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -61,6 +64,14 @@ public final class FakeNode implements AutoCloseable {
 
   public StorageNodeInfo info() {
     return new StorageNodeInfo(id, url().toString(), true);
+  }
+
+  /** A replica report without the recovery fields: recording, not recovering, no lag. */
+  public static ReplicaReport report(String collector, String node, List<String> replicaSet, long contiguousSeq,
+      long highestSeq, List<SeqRange> missing, long batches, long samples, long bytes, String digest,
+      CollectorStatus status, List<GapReport> stops) {
+    return new ReplicaReport(collector, node, replicaSet, contiguousSeq, highestSeq, missing, batches, samples, bytes,
+        digest, status, stops, false, 0, Map.of(), Map.of(), null, null);
   }
 
   @Override

@@ -27,7 +27,7 @@ class GaplessClientTest {
   void readsStatusAndReplicas() throws Exception {
     try (FakeNode n = new FakeNode("s1", new java.util.concurrent.CopyOnWriteArrayList<>())) {
       n.storageNodes.add(n.info());
-      n.views.put("c1", new ReplicaReport("c1", "s1", List.of("s1"), 3, 5, List.of(SeqRange.of(4)), 4, 40, 400, "abcdef0123456789",
+      n.views.put("c1", FakeNode.report("c1", "s1", List.of("s1"), 3, 5, List.of(SeqRange.of(4)), 4, 40, 400, "abcdef0123456789",
           CollectorStatus.RUNNING, List.of(new GapReport(1, null, "maintenance", 2))));
       NodeStatus s = client.status(n.url());
       assertEquals("s1", s.node());

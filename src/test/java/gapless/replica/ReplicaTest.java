@@ -103,7 +103,7 @@ class ReplicaTest {
     assertEquals(1, again.batches());
     assertEquals(10, again.samples());
     assertEquals(1, again.contiguousSeq());
-    assertTrue(store.readBatch("idem", 1).isPresent());
+    assertTrue(TestBatches.stored(store, "idem", 1).isPresent());
   }
 
   @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import gapless.TestBatches;
 import gapless.model.Batch;
 import gapless.model.BatchCodec;
 import gapless.model.CollectorStatus;
@@ -67,10 +68,10 @@ class SampleStoreTest {
     EncodedBatch b1 = data(1, s("t1", 10, 1.0), s("t2", 11, 2.0));
     EncodedBatch b2 = data(2, s("t1", 20, 3.0));
     write("c1", List.of(b1, b2));
-    assertArrayEquals(b1.blob(), store.readBatch("c1", 1).orElseThrow());
-    assertArrayEquals(b2.blob(), store.readBatch("c1", 2).orElseThrow());
-    assertTrue(store.readBatch("c1", 3).isEmpty());
-    assertTrue(store.readBatch("c2", 1).isEmpty());
+    assertArrayEquals(b1.blob(), TestBatches.stored(store, "c1", 1).orElseThrow());
+    assertArrayEquals(b2.blob(), TestBatches.stored(store, "c1", 2).orElseThrow());
+    assertTrue(TestBatches.stored(store, "c1", 3).isEmpty());
+    assertTrue(TestBatches.stored(store, "c2", 1).isEmpty());
   }
 
   @Test
@@ -202,7 +203,7 @@ class SampleStoreTest {
   void statusBatchesAreStoredWithoutIndex() {
     EncodedBatch stop = status(2);
     write("c", List.of(data(1, s("t", 10, 1)), stop));
-    assertArrayEquals(stop.blob(), store.readBatch("c", 2).orElseThrow());
+    assertArrayEquals(stop.blob(), TestBatches.stored(store, "c", 2).orElseThrow());
     assertEquals(List.of(1L, 2L), seqs(store.readBatches("c", 1, 2, Long.MAX_VALUE)));
     long indexKeys = dump().keySet().stream().filter(k -> k.startsWith("t")).count();
     assertEquals(1, indexKeys);
@@ -228,9 +229,9 @@ class SampleStoreTest {
     write("c", List.of(b1));
     store.close();
     store.close();
-    assertThrows(IllegalStateException.class, () -> store.readBatch("c", 1));
+    assertThrows(IllegalStateException.class, () -> TestBatches.stored(store, "c", 1));
     store = SampleStore.open(dir, BUCKET);
-    assertArrayEquals(b1.blob(), store.readBatch("c", 1).orElseThrow());
+    assertArrayEquals(b1.blob(), TestBatches.stored(store, "c", 1).orElseThrow());
     assertEquals(List.of(s("t", 1234, 9.5)), store.query("c", "t", 0, 5000, 10).samples());
     assertEquals(List.of("c"), store.collectors());
   }

@@ -113,7 +113,7 @@ class VerifierTest {
 
   @Test
   void missingSeqsFail() {
-    nodes.get(0).views.put("fake-0001", new ReplicaReport("fake-0001", "s1", SET, 2, BATCHES, List.of(new SeqRange(3, 4)),
+    nodes.get(0).views.put("fake-0001", FakeNode.report("fake-0001", "s1", SET, 2, BATCHES, List.of(new SeqRange(3, 4)),
         BATCHES - 2, 0, 0, "d1g35t", CollectorStatus.RUNNING, List.of()));
     VerifyReport r = verifier().verify(ledger);
     assertFalse(r.ok());
@@ -200,7 +200,7 @@ class VerifierTest {
   }
 
   private static ReplicaReport view(String collector, String node, String digest) {
-    return new ReplicaReport(collector, node, SET, BATCHES, BATCHES, List.of(), BATCHES, (long) BATCHES * TAGS * PER_TAG,
+    return FakeNode.report(collector, node, SET, BATCHES, BATCHES, List.of(), BATCHES, (long) BATCHES * TAGS * PER_TAG,
         1000, digest, CollectorStatus.RUNNING, List.of());
   }
 }

@@ -52,14 +52,6 @@ public record ReplicaReport(
     confirmed = confirmed == null ? Map.of() : Map.copyOf(confirmed);
   }
 
-  /** A report without the recovery fields: recording, not recovering, no lag. */
-  public ReplicaReport(String collector, String node, List<String> replicaSet, long contiguousSeq, long highestSeq,
-      List<SeqRange> missing, long batches, long samples, long bytes, String digest, CollectorStatus status,
-      List<GapReport> stops) {
-    this(collector, node, replicaSet, contiguousSeq, highestSeq, missing, batches, samples, bytes, digest, status, stops,
-        false, 0, Map.of(), Map.of(), null, null);
-  }
-
   /** True when this replica holds {@code seq}. */
   public boolean holds(long seq) {
     if (seq <= contiguousSeq) {
