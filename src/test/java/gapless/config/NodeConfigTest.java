@@ -196,6 +196,13 @@ class NodeConfigTest {
   }
 
   @Test
+  void theSplitBrainResolverCountsStorageNodesOnly() throws IOException {
+    Config c = NodeConfig.load(write("sbr.conf", VALID_STORAGE));
+    assertEquals("keep-majority", c.getString("akka.cluster.split-brain-resolver.active-strategy"));
+    assertEquals("storage", c.getString("akka.cluster.split-brain-resolver.keep-majority.role"));
+  }
+
+  @Test
   void timeoutsThatWaitForEachOtherMustBeInOrder() throws IOException {
     assertContains(invalid(write("stop.conf", VALID_STORAGE + "gapless.replica.stop-timeout = 5s\n")),
         "gapless.replica.stop-timeout", "gapless.shutdown.record-stop-timeout");
