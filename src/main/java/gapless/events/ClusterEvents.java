@@ -154,6 +154,17 @@ public final class ClusterEvents {
     return make(node, EventType.STORE_FAILED, REASON, reason, DETAIL, detail);
   }
 
+  /**
+   * Two different batches were given the same seq: the first is kept, the one offered now is
+   * refused and not acked.
+   *
+   * @param peer   the node that offered it, or null when not known
+   * @param detail the checksums of the kept and the offered batch
+   */
+  public static ClusterEvent batchConflict(String node, String collector, long seq, String peer, String detail) {
+    return make(node, EventType.BATCH_CONFLICT, COLLECTOR, collector, SEQ, seq, PEER, peer, DETAIL, detail);
+  }
+
   private static ClusterEvent make(String node, EventType type, Object... fieldValues) {
     Map<EventField, Object> fields = new LinkedHashMap<>();
     for (int i = 0; i + 1 < fieldValues.length; i += 2) {

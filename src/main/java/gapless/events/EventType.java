@@ -61,7 +61,9 @@ public enum EventType {
   /** A replica actor restarted after a journal failure, or stopped and was started again. */
   REPLICA_RESTARTED(COLLECTOR, REASON, BATCHES),
   /** The node's sample store failed; retried with a growing delay. */
-  STORE_FAILED(REASON, DETAIL);
+  STORE_FAILED(REASON, DETAIL),
+  /** A batch offered for a seq the replica holds (or is writing) with other content: refused, not acked. */
+  BATCH_CONFLICT(COLLECTOR, SEQ, PEER, DETAIL);
 
   private final List<EventField> fields;
 

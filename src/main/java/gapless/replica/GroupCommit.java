@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiPredicate;
 import java.util.function.LongPredicate;
 import java.util.function.ToLongFunction;
 
@@ -14,27 +15,41 @@ import java.util.function.ToLongFunction;
  * store write and one {@code persist}. One fsync pair serves a whole group however many batches
  * arrived together. Not thread-safe: used from the replica's actor only.
  *
+ * <p>A seq is written once, from the first request for it; a later request for the same seq is
+ * answered with it only when its content is the same. Content is compared only between requests
+ * for the same seq, so a group of distinct seqs costs nothing more.
+ *
  * @param <T> a request to store one seq, answered once its group is durable
  */
 final class GroupCommit<T> {
 
   /**
-   * One write: {@code members} are answered when it is durable (a seq may be asked for twice, or
-   * already be held), {@code toWrite} holds the first request of each seq not yet held.
+   * One write: {@code members} are answered when it is durable, {@code toWrite} holds the first
+   * request of each seq not yet held (members also holds later requests with the same content).
+   * {@code refused} are requests whose content differs from the first request of their seq in this
+   * group: never answered. {@code held} are requests for seqs that became held while they waited:
+   * not written, their content is still to be compared with what is stored.
    */
-  record Group<T>(List<T> members, List<T> toWrite) {
+  record Group<T>(List<T> members, List<T> toWrite, List<Refused<T>> refused, List<T> held) {
     Group {
       members = List.copyOf(members);
       toWrite = List.copyOf(toWrite);
+      refused = List.copyOf(refused);
+      held = List.copyOf(held);
     }
   }
 
+  /** {@code refused} asked for the seq of {@code kept}, the request written, with other content. */
+  record Refused<T>(T kept, T refused) {}
+
   private final ToLongFunction<T> seqOf;
+  private final BiPredicate<T, T> sameContent;
   private final List<T> waiting = new ArrayList<>();
   private List<T> inFlight;
 
-  GroupCommit(ToLongFunction<T> seqOf) {
+  GroupCommit(ToLongFunction<T> seqOf, BiPredicate<T, T> sameContent) {
     this.seqOf = seqOf;
+    this.sameContent = sameContent;
   }
 
   /** A request arrived: the group to write now when nothing is in flight, else it waits. */
@@ -53,9 +68,9 @@ final class GroupCommit<T> {
   }
 
   /**
-   * The replica restarted while a group was in flight (its journal write failed): that group
-   * goes again first, with whatever waited. Its store write is idempotent by seq, and replay
-   * tells which seqs did reach the journal.
+   * The replica restarted while a group was in flight (its journal write failed): that group's
+   * members go again first, with whatever waited. Its store write is idempotent by seq, and replay
+   * tells which seqs did reach the journal. Refused and held requests were dealt with already.
    */
   Optional<Group<T>> restarted(LongPredicate held) {
     if (inFlight != null) {
@@ -75,14 +90,24 @@ final class GroupCommit<T> {
 
   private Group<T> next(LongPredicate held) {
     Map<Long, T> firstBySeq = new LinkedHashMap<>();
+    List<T> members = new ArrayList<>(waiting.size());
+    List<Refused<T>> refused = new ArrayList<>(0);
+    List<T> alreadyHeld = new ArrayList<>(0);
     for (T request : waiting) {
       long seq = seqOf.applyAsLong(request);
-      if (!held.test(seq)) {
-        firstBySeq.putIfAbsent(seq, request);
+      if (held.test(seq)) {
+        alreadyHeld.add(request);
+        continue;
+      }
+      T first = firstBySeq.putIfAbsent(seq, request);
+      if (first == null || sameContent.test(first, request)) {
+        members.add(request);
+      } else {
+        refused.add(new Refused<>(first, request));
       }
     }
-    inFlight = List.copyOf(waiting);
+    inFlight = List.copyOf(members);
     waiting.clear();
-    return new Group<>(inFlight, new ArrayList<>(firstBySeq.values()));
+    return new Group<>(members, new ArrayList<>(firstBySeq.values()), refused, alreadyHeld);
   }
 }

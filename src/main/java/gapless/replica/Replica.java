@@ -1,6 +1,7 @@
 package gapless.replica;
 
 import akka.Done;
+import akka.actor.Address;
 import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.BackoffSupervisorStrategy;
@@ -10,6 +11,8 @@ import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.actor.typed.receptionist.Receptionist;
+import akka.cluster.Member;
+import akka.cluster.typed.Cluster;
 import akka.pattern.StatusReply;
 import akka.persistence.typed.PersistenceId;
 import akka.persistence.typed.RecoveryCompleted;
@@ -25,6 +28,7 @@ import gapless.config.GaplessSettings;
 import gapless.events.ClusterEvent;
 import gapless.events.ClusterEvents;
 import gapless.events.EventLog;
+import gapless.model.BatchCodec;
 import gapless.model.CollectorStatus;
 import gapless.model.RecoveryTrigger;
 import gapless.model.ResumeReason;
@@ -50,11 +54,15 @@ import gapless.replica.ReplicaProtocol.StoreAck;
 import gapless.replica.ReplicaProtocol.StoreBatch;
 import gapless.replica.ReplicaProtocol.SyncStatus;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,6 +78,11 @@ import org.slf4j.LoggerFactory;
  * next delivery or recovery stores it again (idempotent by seq). Writes are grouped by
  * {@link GroupCommit}; the sibling exchange is decided by {@link SiblingSync}.
  *
+ * <p>Seqs are content-checked: a batch for a seq already held is acked only when its blob is the
+ * one stored (read back from the store, off the actor), and a batch for a seq being written in the
+ * same group only when it is the same as the one written. Other content is refused: no ack, a
+ * {@code BATCH_CONFLICT} event. A batch for a seq not yet held costs no comparison.
+ *
  * <p>Toward its siblings it reports its contiguous seq every sync interval, persists the seq both
  * sides confirmed (throttled), serves their recoveries ({@link EventsAfter}, {@link FetchBatches}),
  * and asks for a recovery of its own when it stays behind them.
@@ -79,8 +92,14 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
   /** For store callbacks, which run off the actor (its context is not thread-safe). */
   private static final Logger STORE_LOG = LoggerFactory.getLogger(Replica.class);
 
+  private static final int MAX_REPORTED_CONFLICTS = 1024;
+
 
   private record WriteDone(int incarnation, GroupCommit.Group<StoreBatch> group, List<ReplicaEvent> events, Throwable failure)
+      implements Command, NoSerializationVerificationNeeded {}
+
+  /** The stored blob of a seq already held, read back to compare with {@code request}'s. */
+  private record HeldRead(StoreBatch request, Optional<byte[]> stored, Throwable failure)
       implements Command, NoSerializationVerificationNeeded {}
 
   private record SiblingsChanged(Receptionist.Listing listing) implements Command, NoSerializationVerificationNeeded {}
@@ -99,7 +118,16 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
   private final ReplicaStore store;
 
   // Not persisted, and kept across a restart after a journal failure (this object outlives it).
-  private final GroupCommit<StoreBatch> groupCommit = new GroupCommit<>(StoreBatch::seq);
+  private final GroupCommit<StoreBatch> groupCommit =
+      new GroupCommit<>(StoreBatch::seq, (a, b) -> Arrays.equals(a.blob(), b.blob()));
+  // Conflicts already reported (seq, offered checksum): a sender that resends a refused batch
+  // gets one event and one warning, not one per resend. Bounded; not persisted.
+  private final Set<String> reportedConflicts = Collections.newSetFromMap(new LinkedHashMap<>() {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+      return size() > MAX_REPORTED_CONFLICTS;
+    }
+  });
   private final SiblingSync sync;
   private final Map<String, ActorRef<ReplicaHost.Command>> siblingHosts = new HashMap<>();
   private boolean recovering;
@@ -192,6 +220,7 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
     builder.forAnyState()
         .onCommand(StoreBatch.class, this::onStoreBatch)
         .onCommand(WriteDone.class, this::onWriteDone)
+        .onCommand(HeldRead.class, this::onHeldRead)
         .onCommand(QuerySamples.class, this::onQuery)
         .onCommand(GetView.class, (state, cmd) -> Effect().reply(cmd.replyTo(), view(state)))
         .onCommand(SyncTick.class, (state, cmd) -> onSyncTick(state))
@@ -217,7 +246,9 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
 
   private ReplyEffect<ReplicaEvent, ReplicaState> onStoreBatch(ReplicaState state, StoreBatch cmd) {
     if (state.holds(cmd.seq())) {
-      return Effect().reply(cmd.replyTo(), new StoreAck(node, collector, cmd.seq()));
+      // Acked (or refused) once compared with what is stored.
+      compareWithStored(cmd);
+      return Effect().noReply();
     }
     // Acked later, once its group is durable.
     groupCommit.add(cmd, state::holds).ifPresent(this::write);
@@ -225,8 +256,64 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
   }
 
   private void write(GroupCommit.Group<StoreBatch> group) {
+    group.refused().forEach(r -> refuse(r.refused(), BatchCodec.checksum(r.kept().blob()), "being written"));
+    group.held().forEach(this::compareWithStored);
     int startedIn = incarnation;
     context.pipeToSelf(store.write(group.toWrite(), now()), (events, failure) -> new WriteDone(startedIn, group, events, failure));
+  }
+
+  /** A batch for a seq already held: the rare path, so reading the stored blob back is fine. */
+  private void compareWithStored(StoreBatch cmd) {
+    context.pipeToSelf(store.storedBlob(cmd.seq()), (stored, failure) -> new HeldRead(cmd, stored, failure));
+  }
+
+  private ReplyEffect<ReplicaEvent, ReplicaState> onHeldRead(ReplicaState state, HeldRead read) {
+    StoreBatch cmd = read.request();
+    if (read.failure() != null) {
+      // Not acked: the sender sends again.
+      context.getLog().error("Reading the stored batch [{}] of [{}] to compare failed", cmd.seq(), collector, read.failure());
+      return Effect().noReply();
+    }
+    if (read.stored().isEmpty()) {
+      // The journal says held but the store has no blob: nothing here to ack it with.
+      context.getLog().error("Batch [{}] of [{}] is held but not in the sample store; not acked", cmd.seq(), collector);
+      return Effect().noReply();
+    }
+    byte[] stored = read.stored().get();
+    if (Arrays.equals(stored, cmd.blob())) {
+      return Effect().reply(cmd.replyTo(), new StoreAck(node, collector, cmd.seq()));
+    }
+    refuse(cmd, BatchCodec.checksum(stored), "stored");
+    return Effect().noReply();
+  }
+
+  /** Another batch was given the seq of one kept: never acked, reported once. */
+  private void refuse(StoreBatch offered, long keptChecksum, String kept) {
+    long offeredChecksum = BatchCodec.checksum(offered.blob());
+    if (!reportedConflicts.add(offered.seq() + ":" + offeredChecksum)) {
+      context.getLog().debug("Batch [{}] of [{}] offered again with other content; refused", offered.seq(), collector);
+      return;
+    }
+    String peer = senderNode(offered.replyTo());
+    String detail = kept + " crc32c=" + keptChecksum + ", offered crc32c=" + offeredChecksum
+        + " (" + offered.blob().length + " bytes)" + (peer == null ? ", reply to " + offered.replyTo().path() : "");
+    context.getLog().warn("Batch [{}] of [{}] offered{} with other content than the one {}; refused, not acked: [{}]",
+        offered.seq(), collector, peer == null ? "" : " by " + peer, kept, detail);
+    emit(ClusterEvents.batchConflict(node, collector, offered.seq(), peer, detail));
+  }
+
+  /** The node id of a remote sender, when it is a cluster member; null when local or not known. */
+  private String senderNode(ActorRef<?> replyTo) {
+    Address address = replyTo.path().address();
+    if (!address.hasGlobalScope()) {
+      return null;
+    }
+    for (Member m : Cluster.get(context.getSystem()).state().getMembers()) {
+      if (m.address().equals(address)) {
+        return EventLog.nodeIdOf(m);
+      }
+    }
+    return null;
   }
 
   private ReplyEffect<ReplicaEvent, ReplicaState> onWriteDone(ReplicaState state, WriteDone done) {

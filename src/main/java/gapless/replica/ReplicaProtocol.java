@@ -31,7 +31,11 @@ public final class ReplicaProtocol {
 
   // ---- ingest and reads
 
-  /** Store one batch (idempotent by seq) and answer {@link StoreAck} once it is durable. */
+  /**
+   * Store one batch and answer {@link StoreAck} once it is durable. Idempotent by seq and content:
+   * for a seq already held (or being written) it is acked only when its blob is the same; other
+   * content is refused, with no answer at all.
+   */
   public record StoreBatch(String collector, long seq, byte[] blob, ActorRef<StoreAck> replyTo)
       implements CollectorCommand {}
 

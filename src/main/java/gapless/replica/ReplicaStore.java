@@ -10,6 +10,7 @@ import gapless.store.QueryResult;
 import gapless.store.SampleStore;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -64,5 +65,14 @@ final class ReplicaStore {
   CompletableFuture<BatchChunk> batches(long fromSeq, long toSeq, long maxBytes) {
     return CompletableFuture.supplyAsync(
         () -> new BatchChunk(node, collector, fromSeq, toSeq, store.readBatches(collector, fromSeq, toSeq, maxBytes)), executor);
+  }
+
+  /**
+   * The blob stored for {@code seq}, if any: what a request for a seq already held is compared
+   * with. Only that rare path reads it; a write of a new seq never does.
+   */
+  CompletableFuture<Optional<byte[]>> storedBlob(long seq) {
+    return CompletableFuture.supplyAsync(
+        () -> store.readBatches(collector, seq, seq, 1).stream().findFirst().map(EncodedBatch::blob), executor);
   }
 }

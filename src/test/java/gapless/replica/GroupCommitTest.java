@@ -12,12 +12,16 @@ import org.junit.jupiter.api.Test;
 
 class GroupCommitTest {
 
-  /** A request for one seq; {@code from} tells two requests for the same seq apart. */
-  private record Req(long seq, String from) {}
+  /** A request for one seq; {@code from} tells two requests for the same seq apart, {@code content} is its blob. */
+  private record Req(long seq, String from, String content) {
+    Req(long seq, String from) {
+      this(seq, from, "blob-" + seq);
+    }
+  }
 
   private static final LongPredicate NOTHING_HELD = seq -> false;
 
-  private final GroupCommit<Req> commit = new GroupCommit<>(Req::seq);
+  private final GroupCommit<Req> commit = new GroupCommit<>(Req::seq, (a, b) -> a.content().equals(b.content()));
 
   @Test
   void theFirstRequestIsWrittenAtOnce() {
@@ -42,15 +46,42 @@ class GroupCommitTest {
   }
 
   @Test
-  void aSeqIsWrittenOnceButEveryRequestForItIsAnswered() {
+  void aSeqIsWrittenOnceButEveryRequestForItWithTheSameContentIsAnswered() {
     commit.add(new Req(1, "gw"), NOTHING_HELD);
     commit.add(new Req(2, "gw"), NOTHING_HELD);
     commit.add(new Req(2, "recovery"), NOTHING_HELD);
-    // Seq 1 was in the write that just ended: asked for again, it is only answered.
+    // Seq 1 was in the write that just ended: asked for again, it is compared with what is stored.
     commit.add(new Req(1, "retry"), NOTHING_HELD);
     GroupCommit.Group<Req> next = commit.finished(seq -> seq == 1).orElseThrow();
     assertEquals(List.of(new Req(2, "gw")), next.toWrite());
-    assertEquals(List.of(new Req(2, "gw"), new Req(2, "recovery"), new Req(1, "retry")), next.members());
+    assertEquals(List.of(new Req(2, "gw"), new Req(2, "recovery")), next.members());
+    assertEquals(List.of(new Req(1, "retry")), next.held());
+    assertTrue(next.refused().isEmpty());
+  }
+
+  @Test
+  void otherContentForASeqInTheSameGroupIsRefusedNotAnsweredWithTheFirst() {
+    commit.add(new Req(1, "gw"), NOTHING_HELD);
+    commit.add(new Req(2, "gw", "first"), NOTHING_HELD);
+    commit.add(new Req(2, "wiped-gw", "second"), NOTHING_HELD);
+    commit.add(new Req(2, "retry", "first"), NOTHING_HELD);
+    GroupCommit.Group<Req> next = commit.finished(seq -> seq == 1).orElseThrow();
+    assertEquals(List.of(new Req(2, "gw", "first")), next.toWrite());
+    assertEquals(List.of(new Req(2, "gw", "first"), new Req(2, "retry", "first")), next.members());
+    assertEquals(List.of(new GroupCommit.Refused<>(new Req(2, "gw", "first"), new Req(2, "wiped-gw", "second"))),
+        next.refused());
+    assertTrue(next.held().isEmpty());
+  }
+
+  @Test
+  void aRefusedRequestDoesNotGoAgainAfterARestart() {
+    commit.add(new Req(1, "gw", "first"), NOTHING_HELD);
+    commit.add(new Req(2, "gw", "first"), NOTHING_HELD);
+    commit.add(new Req(2, "wiped-gw", "second"), NOTHING_HELD);
+    commit.finished(seq -> seq == 1).orElseThrow();
+    GroupCommit.Group<Req> again = commit.restarted(seq -> seq == 1).orElseThrow();
+    assertEquals(List.of(new Req(2, "gw", "first")), again.members());
+    assertTrue(again.refused().isEmpty());
   }
 
   @Test

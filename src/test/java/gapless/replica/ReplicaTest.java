@@ -9,6 +9,9 @@ import gapless.TestBatches;
 import gapless.TestConfig;
 import gapless.config.GaplessSettings;
 import gapless.config.NodeConfig;
+import gapless.events.ClusterEvent;
+import gapless.events.EventField;
+import gapless.events.EventType;
 import gapless.events.EventLog;
 import gapless.model.Batch;
 import gapless.model.BatchCodec;
@@ -103,7 +106,69 @@ class ReplicaTest {
     assertEquals(1, again.batches());
     assertEquals(10, again.samples());
     assertEquals(1, again.contiguousSeq());
-    assertTrue(TestBatches.stored(store, "idem", 1).isPresent());
+    assertArrayEquals(blob(1, 10), TestBatches.stored(store, "idem", 1).orElseThrow());
+  }
+
+  /** The next BATCH_CONFLICT of {@code collector} (other replicas of this class may emit events too). */
+  private static ClusterEvent conflictOf(String collector) {
+    EventLog.Command found = eventLog.fishForMessage(Duration.ofSeconds(10), c ->
+        c instanceof EventLog.Emit e && e.event().event() == EventType.BATCH_CONFLICT
+            && collector.equals(e.event().get(EventField.COLLECTOR))
+            ? akka.actor.testkit.typed.javadsl.FishingOutcomes.complete()
+            : akka.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore()).get(0);
+    return ((EventLog.Emit) found).event();
+  }
+
+  @Test
+  void otherContentForAHeldSeqIsRefusedAndTheFirstIsKept() {
+    ActorRef<ReplicaProtocol.Command> replica = spawn("conflict");
+    byte[] first = blob(1, 10);
+    byte[] other = blob(1, 11);
+    store(replica, "conflict", 1, first);
+    ReplicaView before = view(replica, "conflict");
+
+    TestProbe<ReplicaProtocol.StoreAck> probe = testKit.createTestProbe();
+    replica.tell(new ReplicaProtocol.StoreBatch("conflict", 1, other, probe.getRef()));
+    ClusterEvent conflict = conflictOf("conflict");
+    assertEquals(1L, ((Number) conflict.get(EventField.SEQ)).longValue());
+    String detail = (String) conflict.get(EventField.DETAIL);
+    assertTrue(detail.contains("stored crc32c=" + BatchCodec.checksum(first))
+        && detail.contains("offered crc32c=" + BatchCodec.checksum(other)), detail);
+    // A resend of the refused batch is refused again.
+    replica.tell(new ReplicaProtocol.StoreBatch("conflict", 1, other, probe.getRef()));
+    probe.expectNoMessage(Duration.ofMillis(500));
+
+    assertArrayEquals(first, TestBatches.stored(store, "conflict", 1).orElseThrow());
+    assertEquals(before, view(replica, "conflict"));
+    // The batch that is kept is still acked.
+    assertEquals(new ReplicaProtocol.StoreAck("s1", "conflict", 1), store(replica, "conflict", 1, first));
+  }
+
+  @Test
+  void otherContentForASeqInTheSameGroupIsRefusedAndTheFirstIsKept() {
+    ActorRef<ReplicaProtocol.Command> replica = spawn("conflict-group");
+    byte[] first = blob(2, 10);
+    byte[] other = blob(2, 11);
+    TestProbe<ReplicaProtocol.StoreAck> one = testKit.createTestProbe();
+    TestProbe<ReplicaProtocol.StoreAck> firstProbe = testKit.createTestProbe();
+    TestProbe<ReplicaProtocol.StoreAck> sameProbe = testKit.createTestProbe();
+    TestProbe<ReplicaProtocol.StoreAck> otherProbe = testKit.createTestProbe();
+    // Seq 1 is written at once; both requests for seq 2 wait behind it, in one group.
+    replica.tell(new ReplicaProtocol.StoreBatch("conflict-group", 1, blob(1, 10), one.getRef()));
+    replica.tell(new ReplicaProtocol.StoreBatch("conflict-group", 2, first, firstProbe.getRef()));
+    replica.tell(new ReplicaProtocol.StoreBatch("conflict-group", 2, other, otherProbe.getRef()));
+    replica.tell(new ReplicaProtocol.StoreBatch("conflict-group", 2, first, sameProbe.getRef()));
+    one.receiveMessage(Duration.ofSeconds(10));
+    assertEquals(new ReplicaProtocol.StoreAck("s1", "conflict-group", 2), firstProbe.receiveMessage(Duration.ofSeconds(10)));
+    assertEquals(new ReplicaProtocol.StoreAck("s1", "conflict-group", 2), sameProbe.receiveMessage(Duration.ofSeconds(10)));
+    ClusterEvent conflict = conflictOf("conflict-group");
+    assertEquals(2L, ((Number) conflict.get(EventField.SEQ)).longValue());
+    otherProbe.expectNoMessage(Duration.ofMillis(500));
+
+    assertArrayEquals(first, TestBatches.stored(store, "conflict-group", 2).orElseThrow());
+    ReplicaView v = view(replica, "conflict-group");
+    assertEquals(2, v.batches());
+    assertEquals(20, v.samples());
   }
 
   @Test
