@@ -143,7 +143,10 @@ public final class HttpApi extends AllDirectives {
     CompletionStage<Route> handle(byte[] body);
   }
 
-  /** Checks the collector id, the gateway role, the content type and the size; then parses. */
+  /**
+   * Checks the collector id, the gateway role, the content type and the size (413 over
+   * {@code max-body-bytes}, before reading the body when its length is declared); then parses.
+   */
   private Route jsonBody(String id, BodyHandler handler) {
     return withoutSizeLimit(() -> extractRequestEntity(entity -> {
       try {
@@ -159,8 +162,8 @@ public final class HttpApi extends AllDirectives {
       }
       long max = settings.ingest().maxBodyBytes();
       if (entity.getContentLengthOption().isPresent() && entity.getContentLengthOption().getAsLong() > max) {
-        return json(StatusCodes.BAD_REQUEST, Json.error("request body of " + entity.getContentLengthOption().getAsLong()
-            + " bytes is larger than the limit of " + max + " bytes"));
+        return json(StatusCodes.PAYLOAD_TOO_LARGE, Json.error("request body of " + entity.getContentLengthOption().getAsLong()
+            + " bytes is larger than the limit of " + max + " bytes (gapless.ingest.max-body-bytes); send fewer samples per request"));
       }
       CompletionStage<Route> answer = entity.withSizeLimit(max).toStrict(settings.http().entityTimeout().toMillis(), system)
           .thenCompose(strict -> {
@@ -171,7 +174,8 @@ public final class HttpApi extends AllDirectives {
             }
           })
           .exceptionally(e -> isSizeLimit(e)
-              ? json(StatusCodes.BAD_REQUEST, Json.error("request body is larger than the limit of " + max + " bytes"))
+              ? json(StatusCodes.PAYLOAD_TOO_LARGE, Json.error("request body is larger than the limit of " + max
+                  + " bytes (gapless.ingest.max-body-bytes); send fewer samples per request"))
               : json(StatusCodes.SERVICE_UNAVAILABLE, Json.error("cannot accept now: " + rootMessage(e))));
       return onSuccess(answer, route -> route);
     }));
@@ -186,11 +190,12 @@ public final class HttpApi extends AllDirectives {
   }
 
   private Route ingestAnswer(CollectorProtocol.IngestResult r) {
-    if (r.outcome() == CollectorProtocol.Outcome.REJECTED) {
-      return json(StatusCodes.SERVICE_UNAVAILABLE, Json.error(r.error()));
-    }
-    return json(r.outcome() == CollectorProtocol.Outcome.BUFFERED ? StatusCodes.ACCEPTED : StatusCodes.OK,
-        Json.write(Json.receipt(r)));
+    return switch (r.outcome()) {
+      case STORED -> json(StatusCodes.OK, Json.write(Json.receipt(r)));
+      case BUFFERED -> json(StatusCodes.ACCEPTED, Json.write(Json.receipt(r)));
+      case REJECTED -> json(StatusCodes.SERVICE_UNAVAILABLE, Json.error(r.error()));
+      case TOO_LARGE -> json(StatusCodes.PAYLOAD_TOO_LARGE, Json.error(r.error()));
+    };
   }
 
   // ---------------------------------------------------------------- query

@@ -47,8 +47,14 @@ final class Json {
     return write(new ErrorAnswer(message));
   }
 
+  /** The receipt of an accepted batch (stored or buffered); the other outcomes are errors. */
   static IngestReceipt receipt(CollectorProtocol.IngestResult r) {
-    return new IngestReceipt(r.collector(), r.seq(), r.acks(), r.outcome() == CollectorProtocol.Outcome.BUFFERED);
+    boolean buffered = switch (r.outcome()) {
+      case STORED -> false;
+      case BUFFERED -> true;
+      case REJECTED, TOO_LARGE -> throw new IllegalStateException("no receipt for a batch that was not kept: " + r);
+    };
+    return new IngestReceipt(r.collector(), r.seq(), r.acks(), buffered);
   }
 
   static QueryAnswer query(ReplicaProtocol.SampleAnswer a) {

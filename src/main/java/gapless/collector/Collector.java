@@ -52,6 +52,9 @@ import java.util.stream.Collectors;
  * then the batch leaves the buffer. A replica that missed a batch does not get it from here
  * later: it recovers it from its siblings.
  *
+ * <p>A batch whose encoding is over {@code gapless.ingest.max-encoded-bytes} is refused
+ * ({@code TOO_LARGE}) before it is journaled: it could not travel to a replica as one cluster message.
+ *
  * <p>A failed journal write restarts it after a back-off ({@code gapless.ingest.restart-*}): it
  * replays its journal and carries on. Every request gets an answer: one whose batch is not durable
  * when the write fails (or when the collector stops) is rejected, so the client sends it again.
@@ -191,6 +194,15 @@ public final class Collector extends EventSourcedBehavior<Command, Collector.Eve
       return Effect().none();
     }
     byte[] blob = BatchCodec.encode(batch);
+    // Refused before anything is journaled: Artery would drop every StoreBatch of it, and the
+    // gateway would resend it forever while the client holds a 202.
+    if (blob.length > settings.ingest().maxEncodedBytes()) {
+      reply(replyTo, new IngestResult(collector, 0, 0, Outcome.TOO_LARGE,
+          "batch of " + batch.samples().size() + " samples encodes to " + blob.length + " bytes, over the limit of "
+              + settings.ingest().maxEncodedBytes() + " bytes (gapless.ingest.max-encoded-bytes); nothing was stored:"
+              + " send fewer samples, or fewer distinct or shorter tags, per request"));
+      return Effect().none();
+    }
     List<Event> events = new ArrayList<>(2);
     // Recording deliveries in the same journal write as the next batch costs no extra fsync.
     drainDelivered().ifPresent(events::add);

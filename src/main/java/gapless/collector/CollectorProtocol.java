@@ -37,7 +37,13 @@ public final class CollectorProtocol {
     STORED,
     /** Durable in the gateway buffer, fewer than W replicas so far; forwarded later. */
     BUFFERED,
-    /** Not kept. */
-    REJECTED
+    /** Not kept; the client may send the same batch again. */
+    REJECTED,
+    /**
+     * Not kept, and never will be as it is: its encoding is over {@code gapless.ingest.max-encoded-bytes},
+     * too large to travel to the replicas as one cluster message. The client sends fewer samples
+     * (or shorter or fewer distinct tags) per request.
+     */
+    TOO_LARGE
   }
 }

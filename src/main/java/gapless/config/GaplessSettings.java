@@ -54,10 +54,12 @@ public record GaplessSettings(
   }
 
   /** {@code gapless.ingest}: the gateway's collectors. */
-  public record IngestSettings(int maxSamplesPerBatch, long maxBodyBytes, Duration ackTimeout, Duration retryInterval,
-      int maxBufferedBatches, int snapshotEvery, Duration deliveredFlushInterval, Backoff restartBackoff) {
+  public record IngestSettings(int maxSamplesPerBatch, long maxBodyBytes, long maxEncodedBytes, Duration ackTimeout,
+      Duration retryInterval, int maxBufferedBatches, int snapshotEvery, Duration deliveredFlushInterval,
+      Backoff restartBackoff) {
     static IngestSettings from(Config c) {
-      return new IngestSettings(c.getInt("max-samples-per-batch"), c.getBytes("max-body-bytes"), c.getDuration("ack-timeout"),
+      return new IngestSettings(c.getInt("max-samples-per-batch"), c.getBytes("max-body-bytes"),
+          c.getBytes("max-encoded-bytes"), c.getDuration("ack-timeout"),
           c.getDuration("retry-interval"), c.getInt("max-buffered-batches"), c.getInt("snapshot-every"),
           c.getDuration("delivered-flush-interval"), Backoff.from(c.getConfig("restart-backoff")));
     }

@@ -18,6 +18,15 @@ import java.util.List;
  */
 public final class NodeConfig {
 
+  /** Artery drops a message whose serialized form is larger than this. */
+  static final String FRAME_SIZE_KEY = "akka.remote.artery.advanced.maximum-frame-size";
+
+  /**
+   * Room left in a frame for what travels around a batch or a chunk: the message's other fields,
+   * its CBOR framing, Artery's envelope (recipient, sender, manifest).
+   */
+  static final long ENVELOPE_MARGIN_BYTES = 64 * 1024;
+
   private NodeConfig() {}
 
   /** Thrown with a one-line, operator-readable message when a config cannot be used. */
@@ -86,11 +95,25 @@ public final class NodeConfig {
     if (s.http().port() < 0 || s.http().port() > 65535) {
       throw new InvalidConfig("gapless.http.port out of range: " + s.http().port());
     }
+    if (s.ingest().maxEncodedBytes() < 1) {
+      throw new InvalidConfig("gapless.ingest.max-encoded-bytes must be positive, got " + s.ingest().maxEncodedBytes());
+    }
+    // A batch, and a recovery chunk, travel as one cluster message; Artery drops a bigger one.
+    long frameRoom = c.getBytes(FRAME_SIZE_KEY) - ENVELOPE_MARGIN_BYTES;
+    fitsFrame(s.ingest().maxEncodedBytes(), "gapless.ingest.max-encoded-bytes", frameRoom);
+    fitsFrame(s.recovery().chunkBytes(), "gapless.recovery.chunk-bytes", frameRoom);
     // Shutdown timeouts that only work in this order: each waits for the one below it to give up first.
     shorter(s.replica().stopTimeout(), "gapless.replica.stop-timeout",
         s.shutdown().recordStopTimeout(), "gapless.shutdown.record-stop-timeout");
     shorter(s.shutdown().recordStopTimeout(), "gapless.shutdown.record-stop-timeout",
         shutdownPhaseTimeout(c, "before-service-unbind"), "akka's before-service-unbind phase timeout");
+  }
+
+  private static void fitsFrame(long bytes, String key, long frameRoom) {
+    if (bytes >= frameRoom) {
+      throw new InvalidConfig(key + " (" + bytes + " bytes) must be below " + FRAME_SIZE_KEY + " minus "
+          + ENVELOPE_MARGIN_BYTES + " bytes for the message envelope (" + frameRoom + " bytes)");
+    }
   }
 
   private static Duration shutdownPhaseTimeout(Config c, String phase) {

@@ -132,9 +132,13 @@ public final class SampleStore implements AutoCloseable {
 
   /**
    * The stored batches of {@code collector} with {@code fromSeq <= seq <= toSeq}, in seq order,
-   * stopping after the batch that brings the total blob size to {@code maxBytes} or more. Returns
-   * at least one batch when any is stored in the range. Seeks straight to {@code fromSeq}, so the
-   * cost is that of the batches returned, however long the collector's history.
+   * as many as fit in {@code maxBytes} of blobs: it stops before a batch that would take the total
+   * over {@code maxBytes}, so a recovery chunk stays within its budget (and one Artery frame). The
+   * one exception is the first batch, returned even when it alone is over {@code maxBytes} (then
+   * it comes alone): a caller always gets at least one batch when any is stored in the range, and
+   * a single batch is at most {@code gapless.ingest.max-encoded-bytes}, which fits a frame. Seeks
+   * straight to {@code fromSeq}, so the cost is that of the batches returned, however long the
+   * collector's history.
    */
   public List<EncodedBatch> readBatches(String collector, long fromSeq, long toSeq, long maxBytes) {
     requireCollector(collector);
@@ -153,9 +157,13 @@ public final class SampleStore implements AutoCloseable {
         if (seq > toSeq) {
           return false;
         }
+        long total = bytes[0] + e.getValue().length;
+        if (!out.isEmpty() && total > maxBytes) {
+          return false;
+        }
         out.add(new EncodedBatch(seq, e.getValue()));
-        bytes[0] += e.getValue().length;
-        return bytes[0] < maxBytes;
+        bytes[0] = total;
+        return total < maxBytes;
       });
       return out;
     });

@@ -19,6 +19,9 @@ import gapless.collector.IngestGateway;
 import gapless.config.GaplessSettings;
 import gapless.config.NodeConfig;
 import gapless.events.EventLog;
+import gapless.model.Batch;
+import gapless.model.BatchCodec;
+import gapless.model.Sample;
 import gapless.replica.ReplicaHost;
 import gapless.replica.ReplicaProtocol;
 import java.io.IOException;
@@ -27,7 +30,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -35,9 +40,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The gateway's HTTP API over a real socket: every kind of bad input gets a 400 that says what is
- * wrong, and none of it reaches the collector (the next good batch still takes seq 1). No replica
- * host is up, so a good batch is answered 202: durable in the gateway buffer.
+ * The gateway's HTTP API over a real socket: every kind of bad input gets a 400 (a body or batch
+ * too large: 413) that says what is wrong, and none of it is kept (the next good batch still takes
+ * seq 1). No replica host is up, so a good batch is answered 202: durable in the gateway buffer.
  */
 class HttpApiTest {
 
@@ -80,9 +85,15 @@ class HttpApiTest {
   }
 
   private static void assertBadRequest(HttpResponse<String> r, String expectedInMessage) throws IOException {
-    assertEquals(400, r.statusCode(), r.body());
+    assertError(r, 400, expectedInMessage);
+  }
+
+  private static void assertError(HttpResponse<String> r, int status, String... expectedInMessage) throws IOException {
+    assertEquals(status, r.statusCode(), r.body());
     String error = json.readValue(r.body(), ErrorAnswer.class).error();
-    assertTrue(error.contains(expectedInMessage), "error '" + error + "' should mention '" + expectedInMessage + "'");
+    for (String expected : expectedInMessage) {
+      assertTrue(error.contains(expected), "error '" + error + "' should mention '" + expected + "'");
+    }
   }
 
   private static final String GOOD = "{\"samples\":[{\"tag\":\"FIC101.PV\",\"ts\":1732400000000,\"value\":12.5,\"quality\":192}]}";
@@ -97,7 +108,8 @@ class HttpApiTest {
     assertBadRequest(post(path, "application/json", "{\"samples\":[]}"), "must not be empty");
     String six = "{\"samples\":[" + String.join(",", java.util.Collections.nCopies(6, GOOD.substring(12, GOOD.length() - 2))) + "]}";
     assertBadRequest(post(path, "application/json", six), "more than 5");
-    assertBadRequest(post(path, "application/json", "{\"samples\":[" + "x".repeat(3000) + "]}"), "larger than the limit");
+    assertError(post(path, "application/json", "{\"samples\":[" + "x".repeat(3000) + "]}"), 413,
+        "larger than the limit of 2048 bytes", "max-body-bytes");
     assertBadRequest(post("/api/v1/collectors/bad%20id/samples", "application/json", GOOD), "collector id");
     assertBadRequest(post("/api/v1/collectors/line-1/status", "application/json", "{\"status\":\"PAUSED\"}"), "status");
 
@@ -105,6 +117,72 @@ class HttpApiTest {
     HttpResponse<String> ok = post(path, "application/json", GOOD);
     assertEquals(202, ok.statusCode(), ok.body());
     assertEquals(new IngestReceipt("line-1", 1, 0, true), json.readValue(ok.body(), IngestReceipt.class));
+  }
+
+  /** {@code n} samples, each with its own 128-char tag when {@code distinctTags}, else all of one. */
+  private static List<Sample> samples(int n, boolean distinctTags) {
+    List<Sample> samples = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      String tag = distinctTags ? String.format("T%0127d", i) : "FIC101.PV";
+      samples.add(new Sample(tag, 1_732_400_000_000L + i, i * 0.5, 192));
+    }
+    return samples;
+  }
+
+  private static String body(List<Sample> samples) throws IOException {
+    return json.writeValueAsString(Map.of("samples", samples));
+  }
+
+  private static int encodedSize(List<Sample> samples) {
+    return BatchCodec.encode(Batch.ofSamples(1, 0, samples)).length;
+  }
+
+  /**
+   * The documented limits (10000 samples, 4 MiB of body, 128-char tags) allow a batch whose
+   * encoding cannot travel to a replica in one Artery frame: it is refused with 413 at the door,
+   * never 202, and nothing of it is kept.
+   */
+  @Test
+  void aBatchTooLargeToTravelIsA413AndStoresNothing() throws Exception {
+    GaplessSettings settings = GaplessSettings.from(NodeConfig.complete(ConfigFactory.parseString(
+        "gapless.node-id = gw1\n"
+            + "akka.cluster.roles = [gateway]\n"
+            + "gapless.http.port = 0\n"
+            + "gapless.ingest.ack-timeout = 300ms\n")));
+    long limit = settings.ingest().maxEncodedBytes();
+    TestProbe<EventLog.Command> eventLog = testKit.createTestProbe();
+    ServerBinding gateway = new HttpApi(testKit.system(), settings, Optional.of(testKit.spawn(IngestGateway.create(settings))),
+        Optional.empty(), eventLog.getRef()).bind().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    try {
+      String path = "http://127.0.0.1:" + gateway.localAddress().getPort() + "/api/v1/collectors/big-1/samples";
+
+      List<Sample> largest = samples(settings.ingest().maxSamplesPerBatch(), true);
+      String largestBody = body(largest);
+      assertTrue(largestBody.length() < settings.ingest().maxBodyBytes(), "inside the body limit: " + largestBody.length());
+      int size = encodedSize(largest);
+      assertTrue(size > limit, "encodes to " + size);
+      assertError(postTo(path, largestBody), 413,
+          "encodes to " + size + " bytes", "limit of " + limit + " bytes", "max-encoded-bytes", "nothing was stored",
+          "fewer samples");
+
+      // Nothing of it was kept: the next batches take seq 1 and 2. Both are large but fit: 5000
+      // samples with their own 128-char tags, and the most samples with one tag.
+      List<Sample> fitting = samples(5000, true);
+      assertTrue(encodedSize(fitting) > limit / 2 && encodedSize(fitting) <= limit, "encodes to " + encodedSize(fitting));
+      HttpResponse<String> first = postTo(path, body(fitting));
+      assertEquals(202, first.statusCode(), first.body());
+      assertEquals(new IngestReceipt("big-1", 1, 0, true), json.readValue(first.body(), IngestReceipt.class));
+      HttpResponse<String> second = postTo(path, body(samples(settings.ingest().maxSamplesPerBatch(), false)));
+      assertEquals(202, second.statusCode(), second.body());
+      assertEquals(new IngestReceipt("big-1", 2, 0, true), json.readValue(second.body(), IngestReceipt.class));
+    } finally {
+      gateway.unbind();
+    }
+  }
+
+  private static HttpResponse<String> postTo(String uri, String body) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(URI.create(uri)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   @Test

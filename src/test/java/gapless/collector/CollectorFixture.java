@@ -23,14 +23,19 @@ final class CollectorFixture {
 
   /** A gateway's settings whose storage nodes are {@code <prefix>1..3}, so tests do not share hosts. */
   static GaplessSettings settings(String prefix, int maxBuffered) {
-    return GaplessSettings.from(NodeConfig.complete(ConfigFactory.parseString(
+    return settings(prefix, maxBuffered, "");
+  }
+
+  /** The same, with {@code extra} config lines taking precedence. */
+  static GaplessSettings settings(String prefix, int maxBuffered, String extra) {
+    return GaplessSettings.from(NodeConfig.complete(ConfigFactory.parseString(extra + "\n").withFallback(ConfigFactory.parseString(
         "gapless.node-id = gw1\n"
             + "akka.cluster.roles = [gateway]\n"
             + "gapless.storage-nodes = [" + prefix + "1, " + prefix + "2, " + prefix + "3]\n"
             + "gapless.ingest.ack-timeout = 700ms\n"
             + "gapless.ingest.retry-interval = 300ms\n"
             + "gapless.ingest.restart-backoff.min = 100ms\n"
-            + "gapless.ingest.max-buffered-batches = " + maxBuffered + "\n")));
+            + "gapless.ingest.max-buffered-batches = " + maxBuffered + "\n"))));
   }
 
   /** A replica host that acks every batch at once and reports it to {@code seen}. */

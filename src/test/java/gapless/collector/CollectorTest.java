@@ -104,6 +104,27 @@ class CollectorTest {
   }
 
   @Test
+  void refusesABatchTooLargeToTravelBeforeJournalingIt() {
+    TestProbe<ReplicaProtocol.StoreBatch> seen = testKit.createTestProbe();
+    for (String n : List.of("t1", "t2", "t3")) {
+      testKit.spawn(fakeHost(n, seen.getRef()));
+    }
+    GaplessSettings settings = settings("t", 100, "gapless.ingest.max-encoded-bytes = 1k");
+    ActorRef<CollectorProtocol.Command> c = testKit.spawn(Collector.create("ct", settings));
+    // 200 samples encode to about 2.4 KB.
+    CollectorProtocol.IngestResult tooLarge = ingest(c, 200);
+    assertEquals(CollectorProtocol.Outcome.TOO_LARGE, tooLarge.outcome());
+    assertEquals(0, tooLarge.seq());
+    assertTrue(tooLarge.error().contains("over the limit of 1024 bytes"), tooLarge.error());
+    seen.expectNoMessage(Duration.ofMillis(300));
+    // It took no seq and reached no replica: the next batch is seq 1, and the only one sent.
+    CollectorProtocol.IngestResult next = ingest(c, 5);
+    assertEquals(CollectorProtocol.Outcome.STORED, next.outcome());
+    assertEquals(1, next.seq());
+    assertEquals(1, seen.receiveMessage().seq());
+  }
+
+  @Test
   void seqContinuesAfterRestartAndStatusChangesTakeASeq() {
     TestProbe<ReplicaProtocol.StoreBatch> seen = testKit.createTestProbe();
     for (String n : List.of("d1", "d2")) {

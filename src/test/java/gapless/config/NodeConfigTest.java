@@ -211,6 +211,24 @@ class NodeConfigTest {
   }
 
   @Test
+  void encodedBatchesAndRecoveryChunksMustFitAnArteryFrameWithRoomForTheEnvelope() throws IOException {
+    assertEquals(900 * 1024, GaplessSettings.from(NodeConfig.load(write("default.conf", VALID_STORAGE))).ingest().maxEncodedBytes());
+    // 1 MiB frame minus the 64 KiB margin: 983040 bytes is the first refused.
+    assertEquals(983_039, GaplessSettings.from(NodeConfig.load(write("fits.conf",
+        VALID_STORAGE + "gapless.ingest.max-encoded-bytes = 983039\n"))).ingest().maxEncodedBytes());
+    assertContains(invalid(write("at-margin.conf", VALID_STORAGE + "gapless.ingest.max-encoded-bytes = 983040\n")),
+        "gapless.ingest.max-encoded-bytes (983040 bytes)", "akka.remote.artery.advanced.maximum-frame-size", "983040");
+    assertContains(invalid(write("at-frame.conf", VALID_STORAGE + "gapless.ingest.max-encoded-bytes = 1MiB\n")),
+        "gapless.ingest.max-encoded-bytes");
+    assertContains(invalid(write("small-frame.conf", VALID_STORAGE + "akka.remote.artery.advanced.maximum-frame-size = 512KiB\n")),
+        "gapless.ingest.max-encoded-bytes", "maximum-frame-size");
+    assertContains(invalid(write("zero.conf", VALID_STORAGE + "gapless.ingest.max-encoded-bytes = 0\n")),
+        "gapless.ingest.max-encoded-bytes must be positive");
+    assertContains(invalid(write("chunk.conf", VALID_STORAGE + "gapless.recovery.chunk-bytes = 1MiB\n")),
+        "gapless.recovery.chunk-bytes", "maximum-frame-size");
+  }
+
+  @Test
   void httpPortOutOfRange() throws IOException {
     Path f = write("port.conf", VALID_STORAGE.replace("http.port = 8081", "http.port = 70000"));
     assertContains(invalid(f), "gapless.http.port");

@@ -102,10 +102,13 @@ class SampleStoreTest {
     assertEquals(all.subList(0, 300), store.readBatches("c", 0, 1000, Long.MAX_VALUE));
     assertEquals(all.subList(254, 258), store.readBatches("c", 255, 258, Long.MAX_VALUE));
     assertEquals(List.of(all.get(99)), store.readBatches("c", 100, 100, Long.MAX_VALUE));
-    // Stops once the sum reaches maxBytes: exactly 3 blobs, and 3 blobs plus one byte.
+    // Never over maxBytes: exactly 3 blobs fit, and 3 blobs still with one byte short of a 4th.
     assertEquals(all.subList(9, 12), store.readBatches("c", 10, 300, 3L * size));
-    assertEquals(all.subList(9, 13), store.readBatches("c", 10, 300, 3L * size + 1));
-    // Always at least one batch.
+    assertEquals(all.subList(9, 12), store.readBatches("c", 10, 300, 3L * size + 1));
+    assertEquals(all.subList(9, 12), store.readBatches("c", 10, 300, 4L * size - 1));
+    assertEquals(all.subList(9, 13), store.readBatches("c", 10, 300, 4L * size));
+    // Always at least one batch: a first batch over the budget comes alone.
+    assertEquals(List.of(all.get(9)), store.readBatches("c", 10, 300, size - 1));
     assertEquals(List.of(all.get(9)), store.readBatches("c", 10, 300, 1));
     assertEquals(List.of(all.get(9)), store.readBatches("c", 10, 300, 0));
     // Chunk by chunk, the way recovery pulls.
@@ -123,6 +126,39 @@ class SampleStoreTest {
     assertTrue(store.readBatches("c", 5, 4, 100).isEmpty());
     assertEquals(1, store.readBatches("c.x", 1, 1000, Long.MAX_VALUE).size());
     assertTrue(store.readBatches("a", 1, 1000, Long.MAX_VALUE).isEmpty());
+  }
+
+  @Test
+  void aChunkIsNeverOverItsBudgetUnlessItIsOneBatch() {
+    // Blobs of many sizes (1 to 40 samples), a few of them larger than the smaller budgets.
+    List<EncodedBatch> all = new ArrayList<>();
+    for (long seq = 1; seq <= 200; seq++) {
+      int n = (int) (1 + (seq * 7919) % 40);
+      Sample[] samples = new Sample[n];
+      for (int i = 0; i < n; i++) {
+        samples[i] = s("tag-" + i, seq * 100 + i, i);
+      }
+      all.add(data(seq, samples));
+    }
+    write("c", all);
+    int largest = all.stream().mapToInt(b -> b.blob().length).max().orElseThrow();
+    for (long budget : List.of(1L, largest - 1L, (long) largest, 2L * largest + 3, 5_000L, 100_000L)) {
+      List<EncodedBatch> pulled = new ArrayList<>();
+      long next = 1;
+      while (next <= 200) {
+        List<EncodedBatch> chunk = store.readBatches("c", next, 200, budget);
+        assertFalse(chunk.isEmpty());
+        long bytes = chunk.stream().mapToLong(b -> b.blob().length).sum();
+        assertTrue(bytes <= budget || chunk.size() == 1, "chunk of " + chunk.size() + " batches, " + bytes + " bytes over " + budget);
+        next = chunk.get(chunk.size() - 1).seq() + 1;
+        // As full as the budget allows: the next batch would have gone over it.
+        if (next <= 200) {
+          assertTrue(bytes + all.get((int) next - 1).blob().length > budget, "chunk ended early at " + next + " for " + budget);
+        }
+        pulled.addAll(chunk);
+      }
+      assertEquals(all, pulled);
+    }
   }
 
   @Test
