@@ -6,7 +6,7 @@ package gapless.client;
  * with the {@link gapless.api.dto.IngestReceipt} of a 200/202 or the
  * {@link gapless.api.dto.ErrorAnswer} of any other answer.
  *
- * @param httpStatus 200 (on W replicas), 202 (buffered at the gateway), 400, 503, ...
+ * @param httpStatus 200 (on W replicas), 202 (buffered at the gateway), 400 (bad input), 413 (too large to keep), 503 (try again), ...
  * @param seq        seq assigned to the batch, 0 when not accepted
  * @param acks       replicas that hold it durably at answer time
  * @param buffered   true when the gateway holds it for later forwarding
