@@ -1,7 +1,6 @@
 package gapless.replica;
 
 import akka.Done;
-import akka.actor.Address;
 import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.BackoffSupervisorStrategy;
@@ -11,9 +10,6 @@ import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.actor.typed.receptionist.Receptionist;
-import akka.cluster.Member;
-import akka.cluster.typed.Cluster;
-import akka.pattern.StatusReply;
 import akka.persistence.typed.PersistenceId;
 import akka.persistence.typed.RecoveryCompleted;
 import akka.persistence.typed.javadsl.CommandHandlerWithReply;
@@ -55,17 +51,11 @@ import gapless.replica.ReplicaProtocol.StoreBatch;
 import gapless.replica.ReplicaProtocol.SyncStatus;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
-import java.util.concurrent.CompletionException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * This node's replica of one collector. Its journal is the replica's event log: which batches it
@@ -89,10 +79,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Command, ReplicaEvent, ReplicaState> {
 
-  /** For store callbacks, which run off the actor (its context is not thread-safe). */
-  private static final Logger STORE_LOG = LoggerFactory.getLogger(Replica.class);
-
-  private static final int MAX_REPORTED_CONFLICTS = 1024;
 
 
   private record WriteDone(int incarnation, GroupCommit.Group<StoreBatch> group, List<ReplicaEvent> events, Throwable failure)
@@ -120,14 +106,7 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
   // Not persisted, and kept across a restart after a journal failure (this object outlives it).
   private final GroupCommit<StoreBatch> groupCommit =
       new GroupCommit<>(StoreBatch::seq, (a, b) -> Arrays.equals(a.blob(), b.blob()));
-  // Conflicts already reported (seq, offered checksum): a sender that resends a refused batch
-  // gets one event and one warning, not one per resend. Bounded; not persisted.
-  private final Set<String> reportedConflicts = Collections.newSetFromMap(new LinkedHashMap<>() {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-      return size() > MAX_REPORTED_CONFLICTS;
-    }
-  });
+  private final ConflictReports conflicts;
   private final SiblingSync sync;
   private final Map<String, ActorRef<ReplicaHost.Command>> siblingHosts = new HashMap<>();
   private boolean recovering;
@@ -158,6 +137,7 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
     this.store = new ReplicaStore(node, collector, services.store(),
         context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("gapless-store-dispatcher")));
     var s = services.settings();
+    this.conflicts = new ConflictReports(node, collector, context.getSystem(), services.eventLog(), context.getLog());
     this.sync = new SiblingSync(new SiblingSync.Rules(s.replica().confirmEverySeqs(), s.replica().confirmMaxDelay().toMillis(),
         s.replica().heartbeatIntervals(), s.replica().lagIntervals()), now());
     List<String> siblings = replicaSet.stream().filter(n -> !n.equals(node)).toList();
@@ -256,7 +236,7 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
   }
 
   private void write(GroupCommit.Group<StoreBatch> group) {
-    group.refused().forEach(r -> refuse(r.refused(), BatchCodec.checksum(r.kept().blob()), "being written"));
+    group.refused().forEach(r -> conflicts.refused(r.refused(), BatchCodec.checksum(r.kept().blob()), "being written"));
     group.held().forEach(this::compareWithStored);
     int startedIn = incarnation;
     context.pipeToSelf(store.write(group.toWrite(), now()), (events, failure) -> new WriteDone(startedIn, group, events, failure));
@@ -283,37 +263,8 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
     if (Arrays.equals(stored, cmd.blob())) {
       return Effect().reply(cmd.replyTo(), new StoreAck(node, collector, cmd.seq()));
     }
-    refuse(cmd, BatchCodec.checksum(stored), "stored");
+    conflicts.refused(cmd, BatchCodec.checksum(stored), "stored");
     return Effect().noReply();
-  }
-
-  /** Another batch was given the seq of one kept: never acked, reported once. */
-  private void refuse(StoreBatch offered, long keptChecksum, String kept) {
-    long offeredChecksum = BatchCodec.checksum(offered.blob());
-    if (!reportedConflicts.add(offered.seq() + ":" + offeredChecksum)) {
-      context.getLog().debug("Batch [{}] of [{}] offered again with other content; refused", offered.seq(), collector);
-      return;
-    }
-    String peer = senderNode(offered.replyTo());
-    String detail = kept + " crc32c=" + keptChecksum + ", offered crc32c=" + offeredChecksum
-        + " (" + offered.blob().length + " bytes)" + (peer == null ? ", reply to " + offered.replyTo().path() : "");
-    context.getLog().warn("Batch [{}] of [{}] offered{} with other content than the one {}; refused, not acked: [{}]",
-        offered.seq(), collector, peer == null ? "" : " by " + peer, kept, detail);
-    emit(ClusterEvents.batchConflict(node, collector, offered.seq(), peer, detail));
-  }
-
-  /** The node id of a remote sender, when it is a cluster member; null when local or not known. */
-  private String senderNode(ActorRef<?> replyTo) {
-    Address address = replyTo.path().address();
-    if (!address.hasGlobalScope()) {
-      return null;
-    }
-    for (Member m : Cluster.get(context.getSystem()).state().getMembers()) {
-      if (m.address().equals(address)) {
-        return EventLog.nodeIdOf(m);
-      }
-    }
-    return null;
   }
 
   private ReplyEffect<ReplicaEvent, ReplicaState> onWriteDone(ReplicaState state, WriteDone done) {
@@ -350,19 +301,10 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
 
   private ReplyEffect<ReplicaEvent, ReplicaState> onQuery(ReplicaState state, QuerySamples q) {
     int limit = Math.max(1, Math.min(q.limit(), services.settings().query().maxSamples()));
-    store.samples(q.tag(), q.from(), q.to(), limit, state.held().contiguous(), state.stopsOverlapping(q.from(), q.to()))
-        .whenComplete((answer, failure) -> {
-          if (failure == null) {
-            q.replyTo().tell(StatusReply.success(answer));
-            return;
-          }
-          // The asker learns why: an empty answer would read as "no samples there".
-          STORE_LOG.error("Query of [{}] failed", collector, failure);
-          Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-          q.replyTo().tell(StatusReply.error("reading " + collector + " on " + node + " failed: " + cause.getMessage()));
-        });
+    store.answer(q, limit, state.held().contiguous(), state.stopsOverlapping(q.from(), q.to()));
     return Effect().noReply();
   }
+
 
   // ---- siblings
 
@@ -394,16 +336,10 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
   }
 
   private ReplyEffect<ReplicaEvent, ReplicaState> onFetch(ReplicaState state, FetchBatches f) {
-    store.batches(f.fromSeq(), f.toSeq(), f.maxBytes()).whenComplete((chunk, failure) -> {
-      if (failure != null) {
-        // No answer: the recovering side times out and asks another sibling.
-        STORE_LOG.error("Reading batches of [{}] for a sibling failed", collector, failure);
-        return;
-      }
-      f.replyTo().tell(chunk);
-    });
+    store.answer(f);
     return Effect().noReply();
   }
+
 
   // ---- stops and recovery
 

@@ -1,9 +1,12 @@
 package gapless.replica;
 
+import akka.pattern.StatusReply;
 import gapless.model.Batch;
 import gapless.model.BatchCodec;
 import gapless.model.EncodedBatch;
 import gapless.replica.ReplicaProtocol.BatchChunk;
+import gapless.replica.ReplicaProtocol.FetchBatches;
+import gapless.replica.ReplicaProtocol.QuerySamples;
 import gapless.replica.ReplicaProtocol.SampleAnswer;
 import gapless.replica.ReplicaProtocol.StoreBatch;
 import gapless.store.QueryResult;
@@ -12,13 +15,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One replica's use of the node's sample store: every call runs on the store dispatcher, never on
  * the actor's thread (LevelDB I/O blocks), and comes back as a future the replica answers from.
  */
 final class ReplicaStore {
+
+  /** Store callbacks run off the replica's actor, whose context is not thread-safe. */
+  private static final Logger LOG = LoggerFactory.getLogger(Replica.class);
 
   private final String node;
   private final String collector;
@@ -71,6 +80,33 @@ final class ReplicaStore {
    * The blob stored for {@code seq}, if any: what a request for a seq already held is compared
    * with. Only that rare path reads it; a write of a new seq never does.
    */
+  /**
+   * Answers a query straight from the store's thread. The asker learns why a read failed: an empty
+   * answer would read as "no samples there".
+   */
+  void answer(QuerySamples q, int limit, long contiguous, List<StopInterval> gaps) {
+    samples(q.tag(), q.from(), q.to(), limit, contiguous, gaps).whenComplete((answer, failure) -> {
+      if (failure == null) {
+        q.replyTo().tell(StatusReply.success(answer));
+        return;
+      }
+      LOG.error("Query of [{}] failed", collector, failure);
+      Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+      q.replyTo().tell(StatusReply.error("reading " + collector + " on " + node + " failed: " + cause.getMessage()));
+    });
+  }
+
+  /** Answers a sibling's fetch straight from the store's thread; nothing on a failed read (it asks another). */
+  void answer(FetchBatches f) {
+    batches(f.fromSeq(), f.toSeq(), f.maxBytes()).whenComplete((chunk, failure) -> {
+      if (failure != null) {
+        LOG.error("Reading batches of [{}] for a sibling failed", collector, failure);
+        return;
+      }
+      f.replyTo().tell(chunk);
+    });
+  }
+
   CompletableFuture<Optional<byte[]>> storedBlob(long seq) {
     return CompletableFuture.supplyAsync(
         () -> store.readBatches(collector, seq, seq, 1).stream().findFirst().map(EncodedBatch::blob), executor);

@@ -16,6 +16,7 @@ import gapless.events.EventLog;
 import gapless.model.Batch;
 import gapless.model.BatchCodec;
 import gapless.model.CollectorStatus;
+import gapless.model.EncodedBatch;
 import gapless.model.SeqRange;
 import gapless.model.StopReason;
 import gapless.store.SampleStore;
@@ -277,10 +278,14 @@ class ReplicaTest {
 
     TestProbe<ReplicaProtocol.BatchChunk> chunk = testKit.createTestProbe();
     int oneBatch = blob(4, 20).length;
-    replica.tell(new ReplicaProtocol.FetchBatches("serve", 4, 9, oneBatch + 1, chunk.getRef()));
+    // Room for one batch and a half: the chunk stops before the batch that would go over.
+    replica.tell(new ReplicaProtocol.FetchBatches("serve", 4, 9, oneBatch + oneBatch / 2, chunk.getRef()));
     ReplicaProtocol.BatchChunk c = chunk.receiveMessage();
-    assertEquals(List.of(4L, 5L), c.batches().stream().map(gapless.model.EncodedBatch::seq).toList());
+    assertEquals(List.of(4L), c.batches().stream().map(EncodedBatch::seq).toList());
     assertArrayEquals(blob(4, 20), c.batches().get(0).blob());
+    // Room for two: both, and the hole 6..7 is not asked for.
+    replica.tell(new ReplicaProtocol.FetchBatches("serve", 5, 9, 2L * oneBatch, chunk.getRef()));
+    assertEquals(List.of(5L, 8L), chunk.receiveMessage().batches().stream().map(EncodedBatch::seq).toList());
   }
 
   @Test
