@@ -55,7 +55,7 @@ import java.util.stream.Collectors;
  * <p>A batch whose encoding is over {@code gapless.ingest.max-encoded-bytes} is refused
  * ({@code TOO_LARGE}) before it is journaled: it could not travel to a replica as one cluster message.
  *
- * <p>A failed journal write restarts it after a back-off ({@code gapless.ingest.restart-*}): it
+ * <p>A failed journal write restarts it after a back-off ({@code gapless.ingest.restart-backoff}): it
  * replays its journal and carries on. Every request gets an answer: one whose batch is not durable
  * when the write fails (or when the collector stops) is rejected, so the client sends it again.
  */
