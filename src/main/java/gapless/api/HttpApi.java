@@ -1,6 +1,5 @@
 package gapless.api;
 
-import akka.NotUsed;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.AskPattern;
@@ -9,26 +8,21 @@ import akka.cluster.MemberStatus;
 import akka.cluster.typed.Cluster;
 import akka.http.javadsl.Http;
 import akka.http.javadsl.ServerBinding;
-import akka.http.javadsl.marshalling.sse.EventStreamMarshalling;
 import akka.http.javadsl.model.ContentTypes;
 import akka.http.javadsl.model.HttpEntities;
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.MediaTypes;
 import akka.http.javadsl.model.StatusCode;
 import akka.http.javadsl.model.StatusCodes;
-import akka.http.javadsl.model.sse.ServerSentEvent;
 import akka.http.javadsl.server.AllDirectives;
-import akka.http.javadsl.server.PathMatchers;
+import akka.http.javadsl.server.Directives;
 import akka.http.javadsl.server.ExceptionHandler;
+import akka.http.javadsl.server.PathMatchers;
 import akka.http.javadsl.server.Route;
+import akka.http.scaladsl.model.EntityStreamSizeException;
 import akka.pattern.StatusReply;
-import akka.stream.OverflowStrategy;
-import akka.stream.javadsl.Source;
-import akka.stream.typed.javadsl.ActorSource;
-import com.fasterxml.jackson.databind.JsonNode;
 import gapless.api.dto.MemberInfo;
 import gapless.api.dto.NodeStatus;
-import gapless.api.dto.EventList;
 import gapless.api.dto.ReplicaList;
 import gapless.api.dto.StorageNodeInfo;
 import gapless.collector.CollectorProtocol;
@@ -36,7 +30,6 @@ import gapless.collector.IngestGateway;
 import gapless.collector.IngestParser;
 import gapless.collector.StatusRequest;
 import gapless.config.GaplessSettings;
-import gapless.events.ClusterEvent;
 import gapless.events.EventLog;
 import gapless.model.Sample;
 import gapless.model.Validation;
@@ -66,7 +59,7 @@ public final class HttpApi extends AllDirectives {
   private final GaplessSettings settings;
   private final Optional<ActorRef<IngestGateway.Command>> gateway;
   private final Optional<ActorRef<ReplicaHost.Command>> host;
-  private final ActorRef<EventLog.Command> eventLog;
+  private final EventRoutes events;
   private final IngestParser parser;
   private final Placement placement;
   private final QueryRouting<ActorRef<ReplicaHost.Command>> routing;
@@ -81,8 +74,8 @@ public final class HttpApi extends AllDirectives {
     this.settings = settings;
     this.gateway = gateway;
     this.host = host;
-    this.eventLog = eventLog;
     this.askTimeout = settings.http().askTimeout();
+    this.events = new EventRoutes(system, eventLog, askTimeout);
     this.parser = new IngestParser(settings.ingest().maxSamplesPerBatch());
     this.placement = new Placement(settings.storageNodes(), settings.replicationFactor());
     this.routing = new QueryRouting<>(placement, this::findHost, (h, collector) ->
@@ -97,18 +90,19 @@ public final class HttpApi extends AllDirectives {
     // A failure anywhere below is answered in the JSON error shape, never Akka HTTP's plain-text
     // 500: an ask that timed out is a 503 (retry later), anything else a 500 with the reason.
     return handleExceptions(ExceptionHandler.newBuilder()
-        .matchAny(e -> json(timedOut(e) ? StatusCodes.SERVICE_UNAVAILABLE : StatusCodes.INTERNAL_SERVER_ERROR,
+        .matchAny(e -> json(cause(e, TimeoutException.class).isPresent() ? StatusCodes.SERVICE_UNAVAILABLE : StatusCodes.INTERNAL_SERVER_ERROR,
             Json.error(rootMessage(e))))
         .build(), this::apiRoutes);
   }
 
-  private static boolean timedOut(Throwable e) {
+  /** The first cause of {@code e} (itself included) that is a {@code type}. */
+  private static <T extends Throwable> Optional<T> cause(Throwable e, Class<T> type) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof TimeoutException) {
-        return true;
+      if (type.isInstance(t)) {
+        return Optional.of(type.cast(t));
       }
     }
-    return false;
+    return Optional.empty();
   }
 
   private Route apiRoutes() {
@@ -120,7 +114,7 @@ public final class HttpApi extends AllDirectives {
             pathEnd(() -> get(this::replicas)),
             path(PathMatchers.segment(), id -> get(() -> replica(id))))),
         path("status", () -> get(this::status)),
-        path("events", () -> get(this::events)))));
+        path("events", () -> get(events::events)))));
   }
 
   // ---------------------------------------------------------------- ingest
@@ -173,7 +167,7 @@ public final class HttpApi extends AllDirectives {
               return CompletableFuture.completedFuture(json(StatusCodes.BAD_REQUEST, Json.error(e.getMessage())));
             }
           })
-          .exceptionally(e -> isSizeLimit(e)
+          .exceptionally(e -> cause(e, EntityStreamSizeException.class).isPresent()
               ? json(StatusCodes.PAYLOAD_TOO_LARGE, Json.error("request body is larger than the limit of " + max
                   + " bytes (gapless.ingest.max-body-bytes); send fewer samples per request"))
               : json(StatusCodes.SERVICE_UNAVAILABLE, Json.error("cannot accept now: " + rootMessage(e))));
@@ -244,7 +238,7 @@ public final class HttpApi extends AllDirectives {
         })))));
   }
 
-  private static long longParam(String name, Optional<String> value, long dflt) {
+  static long longParam(String name, Optional<String> value, long dflt) {
     if (value.isEmpty()) {
       return dflt;
     }
@@ -260,12 +254,9 @@ public final class HttpApi extends AllDirectives {
    * answer in time (unreachable, overloaded): a 503, worth retrying.
    */
   private Route queryFailed(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof StatusReply.ErrorMessage error) {
-        return json(StatusCodes.INTERNAL_SERVER_ERROR, Json.error("query failed: " + error.getMessage()));
-      }
-    }
-    return json(StatusCodes.SERVICE_UNAVAILABLE, Json.error("query failed: " + rootMessage(e)));
+    return cause(e, StatusReply.ErrorMessage.class)
+        .map(error -> json(StatusCodes.INTERNAL_SERVER_ERROR, Json.error("query failed: " + error.getMessage())))
+        .orElseGet(() -> json(StatusCodes.SERVICE_UNAVAILABLE, Json.error("query failed: " + rootMessage(e))));
   }
 
   private Route queryAnswer(ReplicaProtocol.SampleAnswer a) {
@@ -350,52 +341,11 @@ public final class HttpApi extends AllDirectives {
     return n.isEmpty() ? n : Character.toUpperCase(n.charAt(0)) + n.substring(1);
   }
 
-  // ---------------------------------------------------------------- events
-
-  private Route events() {
-    return parameterOptional("follow", follow -> parameterOptional("limit", limit -> {
-      int lim;
-      try {
-        lim = (int) Math.max(0, Math.min(2000, longParam("limit", limit, 200)));
-      } catch (IngestParser.InvalidInput e) {
-        return json(StatusCodes.BAD_REQUEST, Json.error(e.getMessage()));
-      }
-      CompletionStage<EventLog.Recent> recent = AskPattern.ask(eventLog,
-          r -> new EventLog.GetRecent(lim, r), askTimeout, system.scheduler());
-      if (follow.map("true"::equals).orElse(false)) {
-        return onSuccess(recent, r -> completeOK(followSource(r.events()), EventStreamMarshalling.toEventStream()));
-      }
-      return onSuccess(recent, r -> json(StatusCodes.OK,
-          Json.write(new EventList(r.events().stream().<JsonNode>map(ClusterEvent::toJson).toList()))));
-    }));
-  }
-
-  private Source<ServerSentEvent, NotUsed> followSource(List<ClusterEvent> backlog) {
-    Source<ClusterEvent, NotUsed> live = ActorSource.<ClusterEvent>actorRef(
-            e -> false, e -> Optional.empty(), 1000, OverflowStrategy.dropHead())
-        .mapMaterializedValue(ref -> {
-          eventLog.tell(new EventLog.Follow(ref));
-          return NotUsed.getInstance();
-        });
-    return Source.from(backlog).concat(live)
-        .map(e -> ServerSentEvent.create(e.toJsonLine()))
-        .keepAlive(Duration.ofSeconds(10), ServerSentEvent::heartbeat);
-  }
-
   // ---------------------------------------------------------------- helpers
 
-  private Route json(StatusCode code, String body) {
-    return complete(HttpResponse.create().withStatus(code)
+  static Route json(StatusCode code, String body) {
+    return Directives.complete(HttpResponse.create().withStatus(code)
         .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, body)));
-  }
-
-  private static boolean isSizeLimit(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof akka.http.scaladsl.model.EntityStreamSizeException) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static String rootMessage(Throwable e) {

@@ -3,10 +3,8 @@ package gapless.collector;
 import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
-import akka.actor.typed.BehaviorInterceptor;
 import akka.actor.typed.PostStop;
 import akka.actor.typed.PreRestart;
-import akka.actor.typed.TypedActorContext;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.TimerScheduler;
@@ -25,7 +23,6 @@ import gapless.collector.CollectorProtocol.Command;
 import gapless.collector.CollectorProtocol.Ingest;
 import gapless.collector.CollectorProtocol.IngestResult;
 import gapless.collector.CollectorProtocol.Outcome;
-import gapless.collector.CollectorProtocol.Request;
 import gapless.config.GaplessSettings;
 import gapless.model.Batch;
 import gapless.model.BatchCodec;
@@ -118,15 +115,13 @@ public final class Collector extends EventSourcedBehavior<Command, Collector.Eve
   // A delivery recorded in a write that fails is forgotten here; its batch stays buffered and the
   // next resend's acks record it again.
   private final Set<Long> deliveredNotRecorded = new LinkedHashSet<>();
-  // Every request not yet answered, noted as it arrives (NoteRequests): Akka stashes requests
-  // that arrive during a journal write and drops that stash on a restart, unseen by this actor.
-  private final Set<ActorRef<IngestResult>> unanswered = new HashSet<>();
+  private final UnansweredRequests unanswered = new UnansweredRequests();
   private boolean restarted;
 
   public static Behavior<Command> create(String collector, GaplessSettings settings) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       Collector behavior = new Collector(ctx, timers, collector, settings);
-      return Behaviors.intercept(() -> new NoteRequests(behavior.unanswered), behavior);
+      return behavior.unanswered.noteArrivals(behavior);
     }));
   }
 
@@ -140,24 +135,6 @@ public final class Collector extends EventSourcedBehavior<Command, Collector.Eve
     this.ackAdapter = context.messageAdapter(ReplicaProtocol.StoreAck.class, Acked::new);
     this.listingAdapter = context.messageAdapter(Receptionist.Listing.class, HostsChanged::new);
     ReplicaHost.subscribe(context.getSystem(), replicaSet, listingAdapter);
-  }
-
-  /** Notes each request before the persistent behavior (or Akka's stash in it) gets it. */
-  private static final class NoteRequests extends BehaviorInterceptor<Command, Command> {
-    private final Set<ActorRef<IngestResult>> unanswered;
-
-    NoteRequests(Set<ActorRef<IngestResult>> unanswered) {
-      super(Command.class);
-      this.unanswered = unanswered;
-    }
-
-    @Override
-    public Behavior<Command> aroundReceive(TypedActorContext<Command> ctx, Command msg, ReceiveTarget<Command> target) {
-      if (msg instanceof Request request) {
-        unanswered.add(request.replyTo());
-      }
-      return target.apply(ctx, msg);
-    }
   }
 
   @Override
@@ -324,8 +301,7 @@ public final class Collector extends EventSourcedBehavior<Command, Collector.Eve
   }
 
   private void reply(ActorRef<IngestResult> replyTo, IngestResult result) {
-    unanswered.remove(replyTo);
-    replyTo.tell(result);
+    unanswered.reply(replyTo, result);
   }
 
   @Override
@@ -362,7 +338,7 @@ public final class Collector extends EventSourcedBehavior<Command, Collector.Eve
    */
   private void onJournalFailure() {
     restarted = true;
-    answerUnanswered(waitingForAcks(), "journal write failed at the gateway for collector " + collector
+    unanswered.rejectAllBut(waitingForAcks(), collector, "journal write failed at the gateway for collector " + collector
         + "; the batch was not acknowledged, send it again");
   }
 
@@ -374,19 +350,11 @@ public final class Collector extends EventSourcedBehavior<Command, Collector.Eve
         reply(f.replyTo, new IngestResult(collector, seq, f.acked.size(), Outcome.BUFFERED, ""));
       }
     });
-    answerUnanswered(Set.of(), "collector " + collector + " stopped at the gateway; send the batch again");
+    unanswered.rejectAllBut(Set.of(), collector, "collector " + collector + " stopped at the gateway; send the batch again");
   }
 
   private Set<ActorRef<IngestResult>> waitingForAcks() {
     return inFlight.values().stream().map(f -> f.replyTo).filter(Objects::nonNull).collect(Collectors.toSet());
-  }
-
-  private void answerUnanswered(Set<ActorRef<IngestResult>> durable, String error) {
-    for (ActorRef<IngestResult> replyTo : List.copyOf(unanswered)) {
-      if (!durable.contains(replyTo)) {
-        reply(replyTo, new IngestResult(collector, 0, 0, Outcome.REJECTED, error));
-      }
-    }
   }
 
   @Override

@@ -60,7 +60,8 @@ public final class EventLog extends AbstractBehavior<EventLog.Command> {
   private record Reachability(ReachabilityEvent event) implements Command {}
 
   public static final String ROLE_PREFIX = "node-";
-  private static final int KEEP = 2000;
+  /** Events of the whole cluster kept for {@code GetRecent}, newest last. */
+  public static final int KEEP = 2000;
 
   private final String node;
   private final BufferedWriter file;

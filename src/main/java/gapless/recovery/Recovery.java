@@ -8,9 +8,6 @@ import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.actor.typed.receptionist.Receptionist;
-import gapless.events.ClusterEvent;
-import gapless.events.ClusterEvents;
-import gapless.events.EventLog;
 import gapless.model.BatchCodec;
 import gapless.model.EncodedBatch;
 import gapless.model.SeqRange;
@@ -76,7 +73,6 @@ public final class Recovery {
   }
 
   private static final int SLOTS = 2;
-  private static final int MAX_GAP_EVENTS = 20;
 
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
@@ -91,6 +87,7 @@ public final class Recovery {
   private final ActorRef<ReplicaProtocol.StoreAck> storedAdapter;
   private final ActorRef<ReplicaProtocol.BatchChunk> chunkAdapter;
   private final ActorRef<ReplicaProtocol.EventIndex> indexAdapter;
+  private final RecoveryEvents events;
 
   static Behavior<Command> create(RecoveryRequest.Recover request, ActorRef<ReplicaHost.Command> host,
       ReplicaServices services, ActorRef<RecoveryCoordinator.Command> coordinator) {
@@ -113,6 +110,7 @@ public final class Recovery {
     this.storedAdapter = context.messageAdapter(ReplicaProtocol.StoreAck.class, Stored::new);
     this.chunkAdapter = context.messageAdapter(ReplicaProtocol.BatchChunk.class, Chunk::new);
     this.indexAdapter = context.messageAdapter(ReplicaProtocol.EventIndex.class, Indexed::new);
+    this.events = new RecoveryEvents(node, collector, services.eventLog());
   }
 
   // ---- starting
@@ -135,8 +133,7 @@ public final class Recovery {
 
   private Behavior<Command> onStarted(ReplicaProtocol.RecoveryInfo info, RecoveryProgress progress) {
     timers.cancel(Tick.START_TIMEOUT);
-    emit(ClusterEvents.recoveryStarted(node, collector, request.trigger(), request.detail(),
-        info.held().contiguous(), info.held().highest(), info.serverStop() == null ? null : info.serverStop().reason()));
+    events.started(request, info);
     if (siblings.isEmpty()) {
       return finishing(new Finishing(progress, null, SeqRanges.EMPTY));
     }
@@ -203,13 +200,7 @@ public final class Recovery {
     Map<String, SeqRanges> holdings = new LinkedHashMap<>();
     probe.indexes().forEach((sibling, index) -> holdings.put(sibling, index.held()));
     RecoveryPlan plan = RecoveryPlan.of(probe.info().held(), holdings, services.settings().recovery().sliceSeqs());
-    List<SeqRange> missing = plan.missing().ranges();
-    for (SeqRange r : missing.subList(0, Math.min(missing.size(), MAX_GAP_EVENTS))) {
-      emit(ClusterEvents.gapDetected(node, collector, r, plan.holders(r)));
-    }
-    if (missing.size() > MAX_GAP_EVENTS) {
-      emit(ClusterEvents.gapsDetected(node, collector, plan.missing(), MAX_GAP_EVENTS));
-    }
+    events.planned(plan);
     timers.startTimerWithFixedDelay(Tick.PROGRESS, services.settings().recovery().progressInterval());
     timers.startSingleTimer(Tick.FETCH_TIMEOUT, services.settings().recovery().fetchTimeout());
     Fetching fetch = new Fetching(Map.copyOf(probe.asked()), plan, List.of(FetchSlot.IDLE, FetchSlot.IDLE), 0, probe.progress());
@@ -225,9 +216,7 @@ public final class Recovery {
         .onMessage(Stored.class, s -> onStored(fetch, s.ack()))
         .onMessage(SlotTimeout.class, t -> onSlotTimeout(fetch, t))
         .onMessageEquals(Tick.PROGRESS, () -> {
-          RecoveryProgress p = fetch.progress();
-          emit(ClusterEvents.syncProgress(node, collector, p.sources(), p.batches(), p.samples(), p.bytes(),
-              fetch.plan().pending().size() + fetch.busy()));
+          events.progress(fetch);
           return Behaviors.same();
         })
         .onMessageEquals(Tick.FETCH_TIMEOUT, () -> finishing(new Finishing(fetch.progress(),
@@ -322,10 +311,7 @@ public final class Recovery {
   private Fetching sourceFailed(Fetching fetch, int i, FetchSlot.Asking asking, String why) {
     RecoveryPlan plan = fetch.plan().drop(asking.task(), asking.nextFrom());
     SeqRange rest = new SeqRange(asking.nextFrom(), asking.task().range().to());
-    List<String> others = plan.holders(rest);
-    emit(ClusterEvents.syncSourceFailed(node, collector, asking.task().source(), rest,
-        fetch.progress().batches(), fetch.progress().bytes(),
-        why + (others.isEmpty() ? "; no other sibling holds them" : "; continuing from " + String.join(",", others))));
+    events.sourceFailed(asking.task().source(), rest, fetch.progress(), why, plan.holders(rest));
     return assign(fetch.with(plan), i);
   }
 
@@ -369,17 +355,7 @@ public final class Recovery {
    */
   private Behavior<Command> done(Finishing finish, boolean recorded) {
     timers.cancelAll();
-    RecoveryProgress p = finish.progress();
-    long millis = millis();
-    if (recorded && p.batches() > 0) {
-      emit(ClusterEvents.gapRecovered(node, collector, p.filled(), p.batches(), p.samples(), p.bytes(), millis, p.sources()));
-    }
-    if (finish.complete()) {
-      emit(ClusterEvents.recoveryCompleted(node, collector, p.batches(), p.samples(), p.bytes(), millis, p.dropped()));
-    } else {
-      emit(ClusterEvents.recoveryFailed(node, collector, finish.failure(), p.batches(), p.bytes(), millis,
-          finish.unrecoverable(), p.dropped()));
-    }
+    events.ended(finish, recorded, millis());
     coordinator.tell(new RecoveryCoordinator.Finished(collector, finish.complete(), context.getSelf()));
     return Behaviors.stopped();
   }
@@ -409,7 +385,4 @@ public final class Recovery {
     return (System.nanoTime() - startNanos) / 1_000_000;
   }
 
-  private void emit(ClusterEvent event) {
-    services.eventLog().tell(new EventLog.Emit(event));
-  }
 }
