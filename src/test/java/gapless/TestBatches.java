@@ -2,7 +2,6 @@ package gapless;
 
 import gapless.model.Batch;
 import gapless.model.BatchCodec;
-import gapless.model.EncodedBatch;
 import gapless.model.Sample;
 import gapless.store.SampleStore;
 import java.util.ArrayList;
@@ -24,6 +23,6 @@ public final class TestBatches {
 
   /** The blob {@code store} holds for {@code (collector, seq)}, if any. */
   public static Optional<byte[]> stored(SampleStore store, String collector, long seq) {
-    return store.readBatches(collector, seq, seq, Long.MAX_VALUE).stream().findFirst().map(EncodedBatch::blob);
+    return store.readBatch(collector, seq);
   }
 }

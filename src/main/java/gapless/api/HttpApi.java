@@ -77,7 +77,7 @@ public final class HttpApi extends AllDirectives {
     this.askTimeout = settings.http().askTimeout();
     this.events = new EventRoutes(system, eventLog, askTimeout);
     this.parser = new IngestParser(settings.ingest().maxSamplesPerBatch());
-    this.placement = new Placement(settings.storageNodes(), settings.replicationFactor());
+    this.placement = Placement.of(settings);
     this.routing = new QueryRouting<>(placement, this::findHost, (h, collector) ->
         AskPattern.ask(h, r -> new ReplicaProtocol.GetView(collector, r), askTimeout, system.scheduler()));
   }

@@ -2,7 +2,6 @@ package gapless.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import gapless.api.dto.ApiJson;
 import gapless.api.dto.ErrorAnswer;
 import gapless.api.dto.GapReport;
@@ -37,10 +36,6 @@ final class Json {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
     }
-  }
-
-  static ObjectNode object() {
-    return MAPPER.createObjectNode();
   }
 
   static String error(String message) {

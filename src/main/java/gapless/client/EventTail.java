@@ -2,6 +2,7 @@ package gapless.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import gapless.events.EventLog;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -100,7 +101,7 @@ public final class EventTail {
       return List.of();
     }
     try (var s = Files.list(logDir)) {
-      return s.filter(p -> p.getFileName().toString().endsWith("-events.jsonl")).sorted().toList();
+      return s.filter(p -> p.getFileName().toString().endsWith(EventLog.FILE_SUFFIX)).sorted().toList();
     } catch (IOException e) {
       return List.of();
     }

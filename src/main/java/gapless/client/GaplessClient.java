@@ -26,7 +26,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -130,20 +129,10 @@ public final class GaplessClient {
     return get(node, "/api/v1/events?limit=" + limit, EventList.class).events();
   }
 
-  /** The most recent cluster-wide events (every node's), parsed, oldest first. */
-  public List<NodeEvent> clusterEvents(URI node, int limit) {
-    List<NodeEvent> out = new ArrayList<>();
-    for (JsonNode e : events(node, limit)) {
-      out.add(NodeEvent.of(e));
-    }
-    return out;
-  }
-
   /**
-   * Follows the server-sent event stream, handing each event to {@code sink}, until the server
-   * closes the stream or the calling thread is interrupted.
+   * Follows the server-sent event stream, the {@code backlog} most recent events first, handing
+   * each to {@code sink} until the server closes the stream or the calling thread is interrupted.
    */
-  /** Streams the cluster events, the {@code backlog} most recent first, until the stream ends. */
   public void followEvents(URI node, int backlog, Consumer<JsonNode> sink) {
     URI uri = resolve(node, "/api/v1/events?follow=true&limit=" + backlog);
     // No request timeout: the stream is meant to stay open.

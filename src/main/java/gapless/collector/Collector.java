@@ -131,7 +131,7 @@ public final class Collector extends EventSourcedBehavior<Command, Collector.Eve
     this.timers = timers;
     this.collector = collector;
     this.settings = settings;
-    this.replicaSet = new Placement(settings.storageNodes(), settings.replicationFactor()).replicaSet(collector);
+    this.replicaSet = Placement.of(settings).replicaSet(collector);
     this.ackAdapter = context.messageAdapter(ReplicaProtocol.StoreAck.class, Acked::new);
     this.listingAdapter = context.messageAdapter(Receptionist.Listing.class, HostsChanged::new);
     ReplicaHost.subscribe(context.getSystem(), replicaSet, listingAdapter);

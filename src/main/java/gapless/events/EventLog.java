@@ -63,6 +63,14 @@ public final class EventLog extends AbstractBehavior<EventLog.Command> {
   /** Events of the whole cluster kept for {@code GetRecent}, newest last. */
   public static final int KEEP = 2000;
 
+  /** The name of {@code node}'s event file in the log directory; it survives kill -9. */
+  public static String fileName(String node) {
+    return node + FILE_SUFFIX;
+  }
+
+  /** What every node's event file name ends with. */
+  public static final String FILE_SUFFIX = "-events.jsonl";
+
   private final String node;
   private final BufferedWriter file;
   private final ActorRef<Topic.Command<ClusterEvent>> topic;
@@ -88,7 +96,7 @@ public final class EventLog extends AbstractBehavior<EventLog.Command> {
     super(context);
     this.node = node;
     Files.createDirectories(logDir);
-    this.file = Files.newBufferedWriter(logDir.resolve(node + "-events.jsonl"), StandardCharsets.UTF_8,
+    this.file = Files.newBufferedWriter(logDir.resolve(fileName(node)), StandardCharsets.UTF_8,
         StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     this.topic = context.spawn(Topic.create(ClusterEvent.class, "gapless-cluster-events"), "topic");
     topic.tell(Topic.subscribe(context.getSelf().narrow()));

@@ -79,12 +79,14 @@ public final class NodeProcess {
 
   /** The guardian stopped (a core actor stopped), not a shutdown anyone asked for. */
   private static boolean stoppedByFailure(ActorSystem<Void> system) {
-    return CoordinatedShutdown.get(system).getShutdownReason()
-        .map(r -> r.equals(CoordinatedShutdown.actorSystemTerminateReason())).orElse(false);
+    return shutdownReasonIs(system, CoordinatedShutdown.actorSystemTerminateReason());
   }
 
   private static boolean downedByCluster(ActorSystem<Void> system) {
-    return CoordinatedShutdown.get(system).getShutdownReason()
-        .map(r -> r.equals(CoordinatedShutdown.clusterDowningReason())).orElse(false);
+    return shutdownReasonIs(system, CoordinatedShutdown.clusterDowningReason());
+  }
+
+  private static boolean shutdownReasonIs(ActorSystem<Void> system, CoordinatedShutdown.Reason reason) {
+    return CoordinatedShutdown.get(system).getShutdownReason().map(reason::equals).orElse(false);
   }
 }

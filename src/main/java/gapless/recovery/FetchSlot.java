@@ -47,11 +47,8 @@ sealed interface FetchSlot {
      * serves it).
      */
     long nextFrom() {
-      long next = askedFrom;
-      while (chunk.contains(next)) {
-        next++;
-      }
-      return next;
+      return chunk.ranges().stream().filter(r -> r.contains(askedFrom)).findFirst()
+          .map(r -> r.to() + 1).orElse(askedFrom);
     }
   }
 }

@@ -106,7 +106,7 @@ public final class Recovery {
     this.services = services;
     this.coordinator = coordinator;
     this.node = services.node();
-    this.siblings = services.placement().replicaSet(collector).stream().filter(n -> !n.equals(node)).toList();
+    this.siblings = services.placement().siblings(collector, node);
     this.storedAdapter = context.messageAdapter(ReplicaProtocol.StoreAck.class, Stored::new);
     this.chunkAdapter = context.messageAdapter(ReplicaProtocol.BatchChunk.class, Chunk::new);
     this.indexAdapter = context.messageAdapter(ReplicaProtocol.EventIndex.class, Indexed::new);

@@ -46,8 +46,6 @@ public final class RecoveryCoordinator extends AbstractBehavior<RecoveryRequest>
   /** A recovery child stopped; after its {@link Finished} that is expected, before it, a crash. */
   private record RecoveryStopped(String collector, ActorRef<?> recovery) implements Command, NoSerializationVerificationNeeded {}
 
-  /** The replica recorded the end of a crashed recovery; nothing more to do. */
-
   private record Running(ActorRef<?> recovery, Recover request) {}
 
   private final ActorRef<ReplicaHost.Command> host;

@@ -106,8 +106,9 @@ final class GroupCommit<T> {
         refused.add(new Refused<>(first, request));
       }
     }
-    inFlight = List.copyOf(members);
     waiting.clear();
-    return new Group<>(members, new ArrayList<>(firstBySeq.values()), refused, alreadyHeld);
+    Group<T> group = new Group<>(members, List.copyOf(firstBySeq.values()), refused, alreadyHeld);
+    inFlight = group.members();
+    return group;
   }
 }

@@ -1,5 +1,6 @@
 package gapless.replica;
 
+import gapless.config.GaplessSettings;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -16,6 +17,11 @@ public final class Placement {
   private final List<String> storageNodes;
   private final int replicationFactor;
 
+  /** This node's placement: {@code gapless.storage-nodes} and {@code replication-factor}. */
+  public static Placement of(GaplessSettings settings) {
+    return new Placement(settings.storageNodes(), settings.replicationFactor());
+  }
+
   public Placement(List<String> storageNodes, int replicationFactor) {
     this.storageNodes = List.copyOf(storageNodes);
     this.replicationFactor = replicationFactor;
@@ -27,6 +33,11 @@ public final class Placement {
     nodes.sort(Comparator.comparingLong((String node) -> weight(collector, node)).reversed()
         .thenComparing(Comparator.naturalOrder()));
     return List.copyOf(nodes.subList(0, replicationFactor));
+  }
+
+  /** The other nodes of {@code collector}'s replica set than {@code node}. */
+  public List<String> siblings(String collector, String node) {
+    return replicaSet(collector).stream().filter(n -> !n.equals(node)).toList();
   }
 
   public boolean holds(String node, String collector) {

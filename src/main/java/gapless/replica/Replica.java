@@ -3,7 +3,6 @@ package gapless.replica;
 import akka.Done;
 import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
-import akka.actor.typed.BackoffSupervisorStrategy;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.javadsl.ActorContext;
@@ -20,7 +19,6 @@ import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.RetentionCriteria;
 import akka.persistence.typed.javadsl.SignalHandler;
-import gapless.config.GaplessSettings;
 import gapless.events.ClusterEvent;
 import gapless.events.ClusterEvents;
 import gapless.events.EventLog;
@@ -79,8 +77,6 @@ import java.util.OptionalLong;
  */
 public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Command, ReplicaEvent, ReplicaState> {
 
-
-
   private record WriteDone(int incarnation, GroupCommit.Group<StoreBatch> group, List<ReplicaEvent> events, Throwable failure)
       implements Command, NoSerializationVerificationNeeded {}
 
@@ -126,7 +122,8 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
   private Replica(
       ActorContext<Command> context, TimerScheduler<Command> timers, String collector, ReplicaServices services,
       ActorRef<RecoveryRequest> recovery) {
-    super(persistenceId(collector), restartOnJournalFailure(services.settings()));
+    // A failed journal write restarts the replica (replay, then the lost group again) after a back-off.
+    super(persistenceId(collector), services.settings().replica().restartBackoff().restartStrategy());
     this.context = context;
     this.timers = timers;
     this.collector = collector;
@@ -140,14 +137,8 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
     this.conflicts = new ConflictReports(node, collector, context.getSystem(), services.eventLog(), context.getLog());
     this.sync = new SiblingSync(new SiblingSync.Rules(s.replica().confirmEverySeqs(), s.replica().confirmMaxDelay().toMillis(),
         s.replica().heartbeatIntervals(), s.replica().lagIntervals()), now());
-    List<String> siblings = replicaSet.stream().filter(n -> !n.equals(node)).toList();
-    ReplicaHost.subscribe(context.getSystem(), siblings,
+    ReplicaHost.subscribe(context.getSystem(), services.placement().siblings(collector, node),
         context.messageAdapter(Receptionist.Listing.class, SiblingsChanged::new));
-  }
-
-  /** A failed journal write restarts the replica (replay, then the lost group again) after a back-off. */
-  private static BackoffSupervisorStrategy restartOnJournalFailure(GaplessSettings s) {
-    return s.replica().restartBackoff().restartStrategy();
   }
 
   @Override

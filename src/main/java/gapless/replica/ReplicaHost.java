@@ -30,7 +30,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.BiFunction;
@@ -110,7 +109,6 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
   private final TimerScheduler<Command> timers;
   private final Map<String, ActorRef<ReplicaProtocol.Command>> replicas = new HashMap<>();
   // Every collector held here: the store's registry once read, and every replica started since.
-  private final TreeSet<String> known = new TreeSet<>();
   private boolean opened;
   private int openFailures;
   private final List<ActorRef<CollectorList>> listWaiters = new ArrayList<>();
@@ -130,7 +128,7 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
     super(context);
     this.timers = timers;
     this.settings = settings;
-    this.services = new ReplicaServices(settings, store, new Placement(settings.storageNodes(), settings.replicationFactor()), eventLog);
+    this.services = new ReplicaServices(settings, store, Placement.of(settings), eventLog);
     this.storeExecutor = context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("gapless-store-dispatcher"));
     // Restarted, never stopped, on failure: every replica holds this ref for good.
     this.recovery = context.spawn(Behaviors.supervise(recoveries.apply(context.getSelf(), services))
@@ -175,7 +173,6 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
 
   private ActorRef<ReplicaProtocol.Command> replicaOf(String collector) {
     return replicas.computeIfAbsent(collector, id -> {
-      known.add(id);
       ActorRef<ReplicaProtocol.Command> replica = getContext().spawn(Replica.create(id, services, recovery), "replica-" + id);
       getContext().watchWith(replica, new ReplicaStopped(id, replica));
       return replica;
@@ -238,7 +235,7 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
 
   private void answerList(ActorRef<CollectorList> replyTo) {
     // Replicas started by a sibling's report (a replacement node) count before their first write.
-    replyTo.tell(new CollectorList(settings.nodeId(), List.copyOf(known)));
+    replyTo.tell(new CollectorList(settings.nodeId(), replicas.keySet().stream().sorted().toList()));
   }
 
   private void emit(ClusterEvent event) {

@@ -77,10 +77,6 @@ final class ReplicaStore {
   }
 
   /**
-   * The blob stored for {@code seq}, if any: what a request for a seq already held is compared
-   * with. Only that rare path reads it; a write of a new seq never does.
-   */
-  /**
    * Answers a query straight from the store's thread. The asker learns why a read failed: an empty
    * answer would read as "no samples there".
    */
@@ -107,8 +103,11 @@ final class ReplicaStore {
     });
   }
 
+  /**
+   * The blob stored for {@code seq}, if any: what a request for a seq already held is compared
+   * with. Only that rare path reads it; a write of a new seq never does.
+   */
   CompletableFuture<Optional<byte[]>> storedBlob(long seq) {
-    return CompletableFuture.supplyAsync(
-        () -> store.readBatches(collector, seq, seq, 1).stream().findFirst().map(EncodedBatch::blob), executor);
+    return CompletableFuture.supplyAsync(() -> store.readBatch(collector, seq), executor);
   }
 }

@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -99,7 +100,7 @@ public final class SampleStore implements AutoCloseable {
    * Stores {@code batches} of {@code collector} atomically and durably (one synced LevelDB write):
    * each blob, its tag-index blocks, and the collector's registry entry. Writing a seq again with
    * the same blob rewrites the same keys with the same values, so redelivery is harmless. A seq's
-   * blob never changes upstream (replicas compare checksums), so old index keys are not looked for.
+   * blob never changes upstream (a replica refuses other content for a seq it holds), so old index keys are not looked for.
    * The caller has decoded the batches already ({@code decoded.get(i)} is {@code batches.get(i)}),
    * so the hot path decodes each batch once.
    */
@@ -127,6 +128,18 @@ public final class SampleStore implements AutoCloseable {
         throw new IllegalStateException("sample store write failed in " + dir, e);
       }
       return null;
+    });
+  }
+
+  /** The blob stored for {@code (collector, seq)}, if any: one point read. */
+  public Optional<byte[]> readBatch(String collector, long seq) {
+    requireCollector(collector);
+    return withOpenDb(() -> {
+      try {
+        return Optional.ofNullable(db.get(StoreKeys.batchKey(collector, seq)));
+      } catch (DBException e) {
+        throw new IllegalStateException("sample store read failed in " + dir, e);
+      }
     });
   }
 

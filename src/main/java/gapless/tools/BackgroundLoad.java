@@ -39,10 +39,6 @@ public final class BackgroundLoad {
     return new BackgroundLoad(sim, f);
   }
 
-  public boolean isDone() {
-    return result.isDone();
-  }
-
   /** Stops sending and waits (bounded by the request timeouts) for the batches in flight. */
   public SimulationResult stop() {
     simulator.stop();

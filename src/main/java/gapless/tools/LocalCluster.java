@@ -74,7 +74,7 @@ public final class LocalCluster implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + node(id).httpPort());
   }
 
-  /** The first started node with the gateway role, else the first started node. */
+  /** The first configured node with the gateway role, else the first configured node. */
   public URI gatewayUrl() {
     for (NodeLayout n : layouts.values()) {
       if (n.roles().contains("gateway")) {
@@ -122,11 +122,6 @@ public final class LocalCluster implements AutoCloseable {
       throw new IllegalStateException("node " + id + " is running; stop or kill it before wiping its data");
     }
     ClusterFiles.deleteTree(dataDir(id));
-  }
-
-  /** Node {@code id}'s own event log file; it survives kill -9. */
-  public Path eventsFile(String id) {
-    return logDir().resolve(id + "-events.jsonl");
   }
 
   /** Every event any node of this cluster wrote to its event file so far, oldest first. */

@@ -68,17 +68,8 @@ public final class RecoveryTally {
     return expected.stream().filter(c -> !completed(c)).sorted().toList();
   }
 
-  /** True when every recovery that started has completed. */
-  public boolean allStartedCompleted() {
-    return lastStarted.keySet().stream().allMatch(this::completed);
-  }
-
   public Map<String, NodeEvent> started() {
     return lastStarted;
-  }
-
-  public Map<String, NodeEvent> completedEvents() {
-    return lastCompleted;
   }
 
   public List<NodeEvent> gapRecovered() {

@@ -85,7 +85,7 @@ class ReplicaFailureTest {
 
   private static ReplicaServices services() {
     GaplessSettings settings = settings();
-    return new ReplicaServices(settings, store, new Placement(settings.storageNodes(), settings.replicationFactor()),
+    return new ReplicaServices(settings, store, Placement.of(settings),
         eventLog.getRef());
   }
 

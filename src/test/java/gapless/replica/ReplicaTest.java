@@ -75,7 +75,7 @@ class ReplicaTest {
   private static ActorRef<ReplicaProtocol.Command> spawn(String collector) {
     GaplessSettings settings = settings();
     ReplicaServices services = new ReplicaServices(settings, store,
-        new Placement(settings.storageNodes(), settings.replicationFactor()), eventLog.getRef());
+        Placement.of(settings), eventLog.getRef());
     return testKit.spawn(Replica.create(collector, services, recovery.getRef()));
   }
 
@@ -333,7 +333,7 @@ class ReplicaTest {
     SampleStore broken = SampleStore.open(dir.resolve("broken-samples"), 3_600_000L);
     GaplessSettings settings = settings();
     ReplicaServices services = new ReplicaServices(settings, broken,
-        new Placement(settings.storageNodes(), settings.replicationFactor()), eventLog.getRef());
+        Placement.of(settings), eventLog.getRef());
     ActorRef<ReplicaProtocol.Command> replica = testKit.spawn(Replica.create("broken", services, recovery.getRef()));
     broken.close();
     TestProbe<StatusReply<ReplicaProtocol.SampleAnswer>> probe = testKit.createTestProbe();
