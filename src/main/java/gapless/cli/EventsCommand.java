@@ -2,9 +2,8 @@ package gapless.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import gapless.client.GaplessClient;
+import gapless.client.NodeEvent;
 import java.net.URI;
-import java.util.Iterator;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -42,20 +41,10 @@ public final class EventsCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** {@code time node EVENT key=value ...}, the event's own fields in the order the node sent them. */
+  /** {@code time node EVENT key=value ...}, the event's own fields (with its id) in the order the node sent them. */
   public static String format(JsonNode e) {
-    StringBuilder sb = new StringBuilder();
-    sb.append(e.path("time").asText("-")).append(' ').append(e.path("node").asText("-")).append(' ')
-        .append(e.path("event").asText("?"));
-    Iterator<Map.Entry<String, JsonNode>> fields = e.fields();
-    while (fields.hasNext()) {
-      Map.Entry<String, JsonNode> f = fields.next();
-      if (HEAD.contains(f.getKey())) {
-        continue;
-      }
-      JsonNode v = f.getValue();
-      sb.append(' ').append(f.getKey()).append('=').append(v.isValueNode() ? v.asText() : v.toString());
-    }
-    return sb.toString();
+    String fields = NodeEvent.fieldsText(e, HEAD);
+    return e.path("time").asText("-") + ' ' + e.path("node").asText("-") + ' ' + e.path("event").asText("?")
+        + (fields.isEmpty() ? "" : " " + fields);
   }
 }

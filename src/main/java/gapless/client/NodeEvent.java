@@ -179,11 +179,16 @@ public record NodeEvent(String id, Instant time, String node, EventType event, S
   }
 
   private String fields() {
+    return fieldsText(json, HEAD);
+  }
+
+  /** An event's fields as {@code key=value ...}, in the order the node wrote them, except {@code skip}. */
+  public static String fieldsText(JsonNode json, Set<String> skip) {
     StringBuilder sb = new StringBuilder();
     Iterator<Map.Entry<String, JsonNode>> it = json.fields();
     while (it.hasNext()) {
       Map.Entry<String, JsonNode> f = it.next();
-      if (!HEAD.contains(f.getKey())) {
+      if (!skip.contains(f.getKey())) {
         JsonNode v = f.getValue();
         sb.append(sb.length() == 0 ? "" : " ").append(f.getKey()).append('=').append(v.isValueNode() ? v.asText() : v.toString());
       }

@@ -7,12 +7,7 @@ import gapless.client.IngestResponse;
 import gapless.model.Batch;
 import gapless.model.BatchCodec;
 import gapless.model.Sample;
-import java.io.BufferedWriter;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -52,7 +47,8 @@ public final class Simulator {
   private long[] latencies = new long[4096];
   private int latencyCount;
   private long nextSlotNanos;
-  private BufferedWriter ledger;
+  // Opened by run, before any worker or progress tick uses it.
+  private volatile LedgerWriter ledger = LedgerWriter.open(null, null);
   private boolean used;
   /** Set by {@link #stop}: workers take no new batch, as if the duration had ended. */
   private volatile boolean stopRequested;
@@ -88,7 +84,7 @@ public final class Simulator {
     ExecutorService pool = Executors.newFixedThreadPool(workers, daemon("gapless-sim"));
     ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon("gapless-sim-progress"));
     try {
-      openLedger(s);
+      ledger = LedgerWriter.open(s.ledger(), mapper);
       if (progress != null) {
         ticker.scheduleAtFixedRate(() -> printProgress(progress, start), 1, 1, TimeUnit.SECONDS);
       }
@@ -105,7 +101,7 @@ public final class Simulator {
       pool.shutdownNow();
     } finally {
       ticker.shutdownNow();
-      closeLedger();
+      ledger.close();
     }
     long elapsed = System.nanoTime() - start;
     long[] sorted;
@@ -204,7 +200,7 @@ public final class Simulator {
     jsonBytes.addAndGet(body.length);
     encodedBytes.addAndGet(BatchCodec.encode(Batch.ofSamples(r.seq(), 0, samples)).length);
     recordLatency(micros);
-    writeLedger(new LedgerEntry(collector, r.seq(), r.httpStatus(), s.tags(), s.samplesPerTag(), s.stepMs(),
+    ledger.append(new LedgerEntry(collector, r.seq(), r.httpStatus(), s.tags(), s.samplesPerTag(), s.stepMs(),
         s.startTs(), batch, System.currentTimeMillis()));
     return true;
   }
@@ -231,63 +227,7 @@ public final class Simulator {
     double secs = (System.nanoTime() - start) / 1e9;
     out.printf("[%4.0fs] acked %d batches (202: %d), %,.0f samples/s, errors %d%n", secs,
         ok200.get() + buffered202.get(), buffered202.get(), samplesAcked.get() / secs, rejected.get() + failed.get());
-    flushLedger();
-  }
-
-  private void openLedger(SimulationSettings s) {
-    if (s.ledger() == null) {
-      return;
-    }
-    try {
-      if (s.ledger().toAbsolutePath().getParent() != null) {
-        Files.createDirectories(s.ledger().toAbsolutePath().getParent());
-      }
-      ledger = Files.newBufferedWriter(s.ledger(), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-          StandardOpenOption.APPEND, StandardOpenOption.WRITE);
-    } catch (IOException e) {
-      throw new GaplessClientException("cannot open ledger " + s.ledger() + ": " + GaplessClient.describe(e), 0, e);
-    }
-  }
-
-  private void writeLedger(LedgerEntry entry) {
-    if (ledger == null) {
-      return;
-    }
-    try {
-      String line = mapper.writeValueAsString(entry);
-      synchronized (ledger) {
-        ledger.write(line);
-        ledger.newLine();
-      }
-    } catch (IOException e) {
-      throw new GaplessClientException("cannot write ledger: " + GaplessClient.describe(e), 0, e);
-    }
-  }
-
-  private void flushLedger() {
-    if (ledger == null) {
-      return;
-    }
-    try {
-      synchronized (ledger) {
-        ledger.flush();
-      }
-    } catch (IOException e) {
-      // Reported by the final close; a progress tick is not the place to fail the run.
-    }
-  }
-
-  private void closeLedger() {
-    if (ledger == null) {
-      return;
-    }
-    try {
-      synchronized (ledger) {
-        ledger.close();
-      }
-    } catch (IOException e) {
-      throw new GaplessClientException("cannot write ledger: " + GaplessClient.describe(e), 0, e);
-    }
+    ledger.flushQuietly();
   }
 
   private static long percentile(long[] sorted, double p) {
