@@ -26,6 +26,7 @@ import gapless.model.RecoveryTrigger;
 import gapless.model.ResumeReason;
 import gapless.model.Sample;
 import gapless.model.SeqRange;
+import gapless.model.SeqEpochs;
 import gapless.model.SeqRanges;
 import gapless.model.StopReason;
 import gapless.replica.RecoveryRecord;
@@ -77,7 +78,7 @@ class SerializationTest {
     byte[] blob = {1, 0, 0, 0, 0, 0, 0, 0, 0, 7, 0};
     // (the blob bytes are opaque to serialization)
     ReplicaProtocol.StoreBatch sb = (ReplicaProtocol.StoreBatch) serialization.verifySerialization(
-        new ReplicaProtocol.StoreBatch("c1", 42, blob, ref()), false);
+        new ReplicaProtocol.StoreBatch("c1", 42, 0, blob, ReplicaProtocol.WriteKind.OWNER, ref()), false);
     assertEquals(42, sb.seq());
     assertArrayEquals(blob, sb.blob());
     roundTrip(new ReplicaProtocol.StoreAck("s1", "c1", 42));
@@ -97,18 +98,19 @@ class SerializationTest {
     roundTrip(new ReplicaView("c1", "s1", List.of("s1", "s2", "s3"), 4, 9, List.of(new SeqRange(5, 8)),
         5, 50, 500, "00ff", CollectorStatus.STOPPED, List.of(new StopInterval(1, 2L, "x", 2)), true, 3,
         Map.of("s2", 9L), Map.of("s2", 4L), new ServerStop(StopReason.SHUTDOWN, 4, 9, 77), record));
-    roundTrip(new ReplicaProtocol.SyncStatus("c1", "s2", 40));
+    roundTrip(new ReplicaProtocol.SyncStatus("c1", "s2", 40, new SeqEpochs(List.of(new SeqEpochs.Run(30, 40, 2)))));
     roundTrip(new ReplicaProtocol.EventsAfter("c1", 7, ref()));
     roundTrip(new ReplicaProtocol.EventIndex("s2", "c1", 7, SeqRanges.of(new SeqRange(8, 20)),
+        new SeqEpochs(List.of(new SeqEpochs.Run(8, 20, 3))),
         List.of(new StatusMark(9, CollectorStatus.STOPPED, "m", 1)), 20));
     roundTrip(new ReplicaProtocol.FetchBatches("c1", 8, 20, 262144, ref()));
     ReplicaProtocol.BatchChunk chunk = (ReplicaProtocol.BatchChunk) serialization.verifySerialization(
-        new ReplicaProtocol.BatchChunk("s2", "c1", 8, 20, List.of(new EncodedBatch(8, blob))), false);
+        new ReplicaProtocol.BatchChunk("s2", "c1", 8, 20, List.of(new EncodedBatch(8, blob)), SeqEpochs.EMPTY), false);
     assertEquals(List.of(new EncodedBatch(8, blob)), chunk.batches());
     roundTrip(new ReplicaProtocol.StopRecording("c1", StopReason.SERVER_OFFLINE, ref()));
     roundTrip(new ReplicaProtocol.PeerLost("c1", "s3"));
     roundTrip(new ReplicaProtocol.StartRecovery("c1", ref()));
-    roundTrip(new ReplicaProtocol.RecoveryInfo("c1", SeqRanges.of(new SeqRange(1, 3)), Map.of("s2", 3L), null));
+    roundTrip(new ReplicaProtocol.RecoveryInfo("c1", SeqRanges.of(new SeqRange(1, 3)), SeqEpochs.EMPTY, Map.of("s2", 3L), null));
     roundTrip(new ReplicaProtocol.FinishRecovery("c1", record, true, ref()));
     roundTrip(new ReplicaHost.StopAllRecording(StopReason.SHUTDOWN, ref()));
     roundTrip(new ReplicaHost.PeerDown("s2"));

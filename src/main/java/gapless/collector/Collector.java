@@ -61,7 +61,7 @@ public final class Collector extends EventSourcedBehavior<Command, Collector.Eve
   // Local only (adapters and timers), never serialized.
   private record HostsChanged(Receptionist.Listing listing) implements Command, NoSerializationVerificationNeeded {}
 
-  private record Acked(ReplicaProtocol.StoreAck ack) implements Command, NoSerializationVerificationNeeded {}
+  private record Acked(ReplicaProtocol.StoreReply ack) implements Command, NoSerializationVerificationNeeded {}
 
   private record AckTimeout(long seq) implements Command, NoSerializationVerificationNeeded {}
 
@@ -103,7 +103,7 @@ public final class Collector extends EventSourcedBehavior<Command, Collector.Eve
   private final GaplessSettings settings;
   private final List<String> replicaSet;
   private final ActorContext<Command> context;
-  private final ActorRef<ReplicaProtocol.StoreAck> ackAdapter;
+  private final ActorRef<ReplicaProtocol.StoreReply> ackAdapter;
   private final ActorRef<Receptionist.Listing> listingAdapter;
 
   // Not persisted. A restart after a failed journal write re-runs only the persistent behavior,
@@ -132,7 +132,7 @@ public final class Collector extends EventSourcedBehavior<Command, Collector.Eve
     this.collector = collector;
     this.settings = settings;
     this.replicaSet = Placement.of(settings).replicaSet(collector);
-    this.ackAdapter = context.messageAdapter(ReplicaProtocol.StoreAck.class, Acked::new);
+    this.ackAdapter = context.messageAdapter(ReplicaProtocol.StoreReply.class, Acked::new);
     this.listingAdapter = context.messageAdapter(Receptionist.Listing.class, HostsChanged::new);
     ReplicaHost.subscribe(context.getSystem(), replicaSet, listingAdapter);
   }
@@ -207,14 +207,14 @@ public final class Collector extends EventSourcedBehavior<Command, Collector.Eve
     for (String node : replicaSet) {
       ActorRef<ReplicaHost.Command> host = hosts.get(node);
       if (host != null && !skip.contains(node)) {
-        host.tell(new ReplicaProtocol.StoreBatch(collector, seq, blob, ackAdapter));
+        host.tell(new ReplicaProtocol.StoreBatch(collector, seq, 0, blob, ReplicaProtocol.WriteKind.OWNER, ackAdapter));
       }
     }
   }
 
   private Effect<Event, CollectorState> onAck(CollectorState state, Acked msg) {
     InFlight f = inFlight.get(msg.ack().seq());
-    if (f == null || !f.acked.add(msg.ack().node())) {
+    if (!(msg.ack() instanceof ReplicaProtocol.StoreAck) || f == null || !f.acked.add(msg.ack().node())) {
       return Effect().none();
     }
     if (f.acked.size() >= settings.writeQuorum()) {
@@ -295,7 +295,7 @@ public final class Collector extends EventSourcedBehavior<Command, Collector.Eve
     for (Map.Entry<Long, byte[]> e : state.buffer().entrySet()) {
       InFlight f = inFlight.get(e.getKey());
       if (!deliveredNotRecorded.contains(e.getKey()) && (f == null || !f.acked.contains(node))) {
-        host.tell(new ReplicaProtocol.StoreBatch(collector, e.getKey(), e.getValue(), ackAdapter));
+        host.tell(new ReplicaProtocol.StoreBatch(collector, e.getKey(), 0, e.getValue(), ReplicaProtocol.WriteKind.OWNER, ackAdapter));
       }
     }
   }

@@ -57,7 +57,7 @@ public final class Recovery {
 
   private record Chunk(ReplicaProtocol.BatchChunk chunk) implements Command {}
 
-  private record Stored(ReplicaProtocol.StoreAck ack) implements Command {}
+  private record Stored(ReplicaProtocol.StoreReply ack) implements Command {}
 
   private record SlotTimeout(int slot, long request) implements Command {}
 
@@ -84,7 +84,7 @@ public final class Recovery {
   private final String node;
   private final List<String> siblings;
   private final long startNanos = System.nanoTime();
-  private final ActorRef<ReplicaProtocol.StoreAck> storedAdapter;
+  private final ActorRef<ReplicaProtocol.StoreReply> storedAdapter;
   private final ActorRef<ReplicaProtocol.BatchChunk> chunkAdapter;
   private final ActorRef<ReplicaProtocol.EventIndex> indexAdapter;
   private final RecoveryEvents events;
@@ -107,7 +107,7 @@ public final class Recovery {
     this.coordinator = coordinator;
     this.node = services.node();
     this.siblings = services.placement().siblings(collector, node);
-    this.storedAdapter = context.messageAdapter(ReplicaProtocol.StoreAck.class, Stored::new);
+    this.storedAdapter = context.messageAdapter(ReplicaProtocol.StoreReply.class, Stored::new);
     this.chunkAdapter = context.messageAdapter(ReplicaProtocol.BatchChunk.class, Chunk::new);
     this.indexAdapter = context.messageAdapter(ReplicaProtocol.EventIndex.class, Indexed::new);
     this.events = new RecoveryEvents(node, collector, services.eventLog());
@@ -259,7 +259,8 @@ public final class Recovery {
           seqs = seqs.add(b.seq());
           samples += BatchCodec.sampleCount(b.blob());
           bytes += b.blob().length;
-          host.tell(new ReplicaProtocol.StoreBatch(collector, b.seq(), b.blob(), storedAdapter));
+          host.tell(new ReplicaProtocol.StoreBatch(collector, b.seq(), chunk.epochs().epochOf(b.seq()), b.blob(),
+              ReplicaProtocol.WriteKind.COPY, storedAdapter));
         }
         // The store of the answer gets its own ask-timeout, however late the answer came.
         timers.startSingleTimer("slot-" + i, new SlotTimeout(i, asking.request()), services.settings().recovery().askTimeout());
@@ -271,7 +272,7 @@ public final class Recovery {
     return fetching(fetch.with(dropped("fetching", new Chunk(chunk), fetch.progress())));
   }
 
-  private Behavior<Command> onStored(Fetching fetch, ReplicaProtocol.StoreAck ack) {
+  private Behavior<Command> onStored(Fetching fetch, ReplicaProtocol.StoreReply ack) {
     for (int i = 0; i < SLOTS; i++) {
       if (fetch.slots().get(i) instanceof FetchSlot.Storing storing && storing.awaiting().contains(ack.seq())) {
         FetchSlot.Storing now = storing.acked(ack.seq());

@@ -25,6 +25,7 @@ import gapless.events.EventLog;
 import gapless.model.BatchCodec;
 import gapless.model.CollectorStatus;
 import gapless.model.RecoveryTrigger;
+import gapless.model.SeqEpochs;
 import gapless.model.ResumeReason;
 import gapless.model.StopReason;
 import gapless.replica.ReplicaEvent.BatchStored;
@@ -198,13 +199,13 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
         .onCommand(SyncStatus.class, this::onSyncStatus)
         .onCommand(SiblingsChanged.class, this::onSiblingsChanged)
         .onCommand(EventsAfter.class, (state, cmd) -> Effect().reply(cmd.replyTo(), new EventIndex(node, collector, cmd.afterSeq(),
-            state.held().clip(cmd.afterSeq() + 1, Long.MAX_VALUE), state.statusMarksAfter(cmd.afterSeq()), state.held().highest())))
+            state.held().clip(cmd.afterSeq() + 1, Long.MAX_VALUE), SeqEpochs.EMPTY, state.statusMarksAfter(cmd.afterSeq()), state.held().highest())))
         .onCommand(FetchBatches.class, this::onFetch)
         .onCommand(PeerLost.class, (state, cmd) -> Effect()
             .persist(new PeerUnreachable(node, cmd.peer(), state.confirmedWith(cmd.peer()), now())).thenNoReply())
         .onCommand(StartRecovery.class, (state, cmd) -> {
           recovering = true;
-          return Effect().reply(cmd.replyTo(), new RecoveryInfo(collector, state.held(), state.confirmed(), state.serverStop()));
+          return Effect().reply(cmd.replyTo(), new RecoveryInfo(collector, state.held(), SeqEpochs.EMPTY, state.confirmed(), state.serverStop()));
         });
     return builder.build();
   }
@@ -309,7 +310,7 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
   private ReplyEffect<ReplicaEvent, ReplicaState> onSyncTick(ReplicaState state) {
     long contiguous = state.held().contiguous();
     if (sync.statusDue(contiguous)) {
-      siblingHosts.values().forEach(h -> h.tell(new SyncStatus(collector, node, contiguous)));
+      siblingHosts.values().forEach(h -> h.tell(new SyncStatus(collector, node, contiguous, SeqEpochs.EMPTY)));
     }
     sync.behindSibling(contiguous, recovering).ifPresent(target -> recovery.tell(new RecoveryRequest.Recover(
         collector, RecoveryTrigger.BEHIND_SIBLING, "holds 1.." + contiguous + ", a sibling holds 1.." + target)));

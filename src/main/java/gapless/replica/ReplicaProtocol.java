@@ -7,6 +7,7 @@ import gapless.CborSerializable;
 import gapless.model.BatchCodec;
 import gapless.model.EncodedBatch;
 import gapless.model.Sample;
+import gapless.model.SeqEpochs;
 import gapless.model.SeqRanges;
 import gapless.model.StopReason;
 import java.util.List;
@@ -32,15 +33,66 @@ public final class ReplicaProtocol {
   // ---- ingest and reads
 
   /**
-   * Store one batch and answer {@link StoreAck} once it is durable. Idempotent by seq and content:
-   * for a seq already held (or being written) it is acked only when its blob is the same; other
-   * content is refused, with no answer at all.
+   * Store one batch and answer with a {@link StoreReply} once it is durable. Idempotent by seq and
+   * content: for a seq already held (or being written) with the same blob it is acked again. A seq
+   * held with other content is replaced only by a write of a newer {@code epoch} (the newer owner's
+   * content is the collector's history); otherwise the request is refused with no answer at all
+   * and a {@code BATCH_CONFLICT} event.
+   *
+   * @param epoch the owner epoch that gave this content its seq
+   * @param kind  {@link WriteKind#OWNER} for the collector's current owner (fenced), {@link WriteKind#COPY}
+   *              for a copy of a batch already in the history (recovery)
    */
-  public record StoreBatch(String collector, long seq, byte[] blob, ActorRef<StoreAck> replyTo)
+  public record StoreBatch(String collector, long seq, long epoch, byte[] blob, WriteKind kind, ActorRef<StoreReply> replyTo)
       implements CollectorCommand {}
 
-  /** Answer to {@link StoreBatch}: the batch is durable on {@code node}. */
-  public record StoreAck(String node, String collector, long seq) implements CborSerializable {}
+  /** Who writes a {@link StoreBatch}. */
+  public enum WriteKind {
+    /**
+     * The collector's owner, writing under its epoch: refused with {@link StoreFenced} when this
+     * replica promised a newer epoch to a newer owner (Kafka's leader-epoch fencing).
+     */
+    OWNER,
+    /** A copy of a batch already in the collector's history, with the epoch that wrote it: never fenced. */
+    COPY
+  }
+
+  /** Answer to {@link StoreBatch}. */
+  public sealed interface StoreReply extends CborSerializable permits StoreAck, StoreFenced {
+    String node();
+
+    String collector();
+
+    long seq();
+  }
+
+  /** The batch is durable on {@code node}. */
+  public record StoreAck(String node, String collector, long seq) implements StoreReply {}
+
+  /**
+   * Not stored: {@code node} promised {@code promisedEpoch}, newer than the writer's {@code epoch}.
+   * The writer has lost the collector to a newer owner and must stop writing as its owner.
+   */
+  public record StoreFenced(String node, String collector, long seq, long epoch, long promisedEpoch) implements StoreReply {}
+
+  /**
+   * From a collector's new owner, before it assigns any seq: promise (durably) to refuse owner
+   * writes of any epoch below {@code epoch}, and say what is held. Granted when {@code epoch} is
+   * above the promised one, or equal to it and asked by the same {@code owner} (a retried claim).
+   */
+  public record ClaimEpoch(String collector, long epoch, String owner, ActorRef<EpochClaimed> replyTo)
+      implements CollectorCommand {}
+
+  /**
+   * Answer to {@link ClaimEpoch}. {@code held} and {@code epochs} cover what is stored and what is
+   * being written (a write accepted before the promise still lands and is acked), so the owner
+   * starts above every seq that could have been acknowledged.
+   *
+   * @param promisedEpoch the epoch promised after this claim (equal to {@code epoch} when granted)
+   */
+  public record EpochClaimed(
+      String node, String collector, long epoch, boolean granted, long promisedEpoch, SeqRanges held, SeqEpochs epochs)
+      implements CborSerializable {}
 
   /**
    * Samples of one tag with {@code from <= ts <= to}, at most {@code limit}. Answered with a
@@ -69,26 +121,34 @@ public final class ReplicaProtocol {
 
   // ---- siblings
 
-  /** A sibling's periodic report: it holds 1..contiguousSeq of the collector. */
-  public record SyncStatus(String collector, String peer, long contiguousSeq) implements CollectorCommand {}
+  /**
+   * A sibling's periodic report: it holds 1..contiguousSeq of the collector; {@code epochs} are
+   * the epochs of its seqs after what the two last confirmed, so a stale seq is not confirmed.
+   */
+  public record SyncStatus(String collector, String peer, long contiguousSeq, SeqEpochs epochs) implements CollectorCommand {}
 
   /** From a recovering sibling: what do you hold after {@code afterSeq}? */
   public record EventsAfter(String collector, long afterSeq, ActorRef<EventIndex> replyTo) implements CollectorCommand {}
 
   /**
    * Answer to {@link EventsAfter}: the seq ranges held after {@code afterSeq} (ranges, never one
-   * entry per batch), the collector's status changes after it, and the highest seq held.
+   * entry per batch), the epochs that wrote them, the collector's status changes after it, and
+   * the highest seq held.
    */
   public record EventIndex(
-      String node, String collector, long afterSeq, SeqRanges held, List<StatusMark> statusMarks, long highestSeq)
+      String node, String collector, long afterSeq, SeqRanges held, SeqEpochs epochs, List<StatusMark> statusMarks,
+      long highestSeq)
       implements CborSerializable {}
 
   /** From a recovering sibling: the batches held in {@code [fromSeq, toSeq]}, up to about maxBytes. */
   public record FetchBatches(String collector, long fromSeq, long toSeq, long maxBytes, ActorRef<BatchChunk> replyTo)
       implements CollectorCommand {}
 
-  /** Answer to {@link FetchBatches}, in seq order; empty when nothing in the range is held. */
-  public record BatchChunk(String node, String collector, long fromSeq, long toSeq, List<EncodedBatch> batches)
+  /**
+   * Answer to {@link FetchBatches}, in seq order; empty when nothing in the range is held.
+   * {@code epochs} says which epoch wrote each batch, so the copy keeps it.
+   */
+  public record BatchChunk(String node, String collector, long fromSeq, long toSeq, List<EncodedBatch> batches, SeqEpochs epochs)
       implements CborSerializable {}
 
   // ---- supervision and local recovery
@@ -102,7 +162,8 @@ public final class ReplicaProtocol {
   /** The local recovery starts: answer what this replica holds and what it confirmed. */
   public record StartRecovery(String collector, ActorRef<RecoveryInfo> replyTo) implements CollectorCommand {}
 
-  public record RecoveryInfo(String collector, SeqRanges held, Map<String, Long> confirmed, ServerStop serverStop)
+  public record RecoveryInfo(
+      String collector, SeqRanges held, SeqEpochs epochs, Map<String, Long> confirmed, ServerStop serverStop)
       implements CborSerializable {}
 
   /**

@@ -4,6 +4,7 @@ import akka.pattern.StatusReply;
 import gapless.model.Batch;
 import gapless.model.BatchCodec;
 import gapless.model.EncodedBatch;
+import gapless.model.SeqEpochs;
 import gapless.replica.ReplicaProtocol.BatchChunk;
 import gapless.replica.ReplicaProtocol.FetchBatches;
 import gapless.replica.ReplicaProtocol.QuerySamples;
@@ -73,7 +74,8 @@ final class ReplicaStore {
   /** A recovering sibling's chunk of batches. */
   CompletableFuture<BatchChunk> batches(long fromSeq, long toSeq, long maxBytes) {
     return CompletableFuture.supplyAsync(
-        () -> new BatchChunk(node, collector, fromSeq, toSeq, store.readBatches(collector, fromSeq, toSeq, maxBytes)), executor);
+        () -> new BatchChunk(node, collector, fromSeq, toSeq, store.readBatches(collector, fromSeq, toSeq, maxBytes),
+            SeqEpochs.EMPTY), executor);
   }
 
   /**

@@ -24,6 +24,7 @@ import gapless.events.EventType;
 import gapless.model.EncodedBatch;
 import gapless.model.RecoveryTrigger;
 import gapless.model.SeqRange;
+import gapless.model.SeqEpochs;
 import gapless.model.SeqRanges;
 import gapless.replica.Placement;
 import gapless.replica.RecoveryRequest;
@@ -122,7 +123,7 @@ class RecoveryTest {
               held = held.add(seq);
             }
             m.replyTo().tell(new ReplicaProtocol.EventIndex(node, m.collector(), m.afterSeq(), malformed.get() ? null : held,
-                List.of(), batches.lastKey()));
+                SeqEpochs.EMPTY, List.of(), batches.lastKey()));
             return Behaviors.same();
           })
           .onMessage(ReplicaProtocol.FetchBatches.class, m -> {
@@ -140,7 +141,7 @@ class RecoveryTest {
                 chunk.add(new EncodedBatch(e.getKey(), e.getValue()));
                 size += e.getValue().length;
               }
-              m.replyTo().tell(new ReplicaProtocol.BatchChunk(node, m.collector(), m.fromSeq(), m.toSeq(), chunk));
+              m.replyTo().tell(new ReplicaProtocol.BatchChunk(node, m.collector(), m.fromSeq(), m.toSeq(), chunk, SeqEpochs.EMPTY));
             }
             return Behaviors.same();
           })
@@ -158,8 +159,8 @@ class RecoveryTest {
   }
 
   private static void storeLocally(ActorRef<ReplicaHost.Command> host, String collector, NavigableMap<Long, byte[]> batches) {
-    TestProbe<ReplicaProtocol.StoreAck> acks = testKit.createTestProbe();
-    batches.forEach((seq, blob) -> host.tell(new ReplicaProtocol.StoreBatch(collector, seq, blob, acks.getRef())));
+    TestProbe<ReplicaProtocol.StoreReply> acks = testKit.createTestProbe();
+    batches.forEach((seq, blob) -> host.tell(new ReplicaProtocol.StoreBatch(collector, seq, 0, blob, ReplicaProtocol.WriteKind.OWNER, acks.getRef())));
     batches.forEach((seq, blob) -> acks.receiveMessage(Duration.ofSeconds(10)));
   }
 
@@ -343,7 +344,7 @@ class RecoveryTest {
     testKit.spawn(Recovery.create(new RecoveryRequest.Recover("cf", RecoveryTrigger.NODE_UP, ""), replica.getRef(), services, coordinator.getRef()));
 
     ReplicaProtocol.StartRecovery start = replica.expectMessageClass(ReplicaProtocol.StartRecovery.class);
-    start.replyTo().tell(new ReplicaProtocol.RecoveryInfo("cf", SeqRanges.EMPTY, Map.of(), null));
+    start.replyTo().tell(new ReplicaProtocol.RecoveryInfo("cf", SeqRanges.EMPTY, SeqEpochs.EMPTY, Map.of(), null));
     ReplicaProtocol.StoreBatch first = replica.expectMessageClass(ReplicaProtocol.StoreBatch.class, Duration.ofSeconds(10));
     assertEquals(1, first.seq());
     first.replyTo().tell(new ReplicaProtocol.StoreAck("s1", "cf", 1));

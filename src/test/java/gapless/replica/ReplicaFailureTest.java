@@ -99,20 +99,20 @@ class ReplicaFailureTest {
   void aFailedJournalWriteRestartsTheReplicaAndLaterBatchesAreStoredAndAcked() {
     TestProbe<RecoveryRequest> recovery = testKit.createTestProbe();
     ActorRef<ReplicaProtocol.Command> replica = testKit.spawn(Replica.create("flaky", services(), recovery.getRef()));
-    TestProbe<ReplicaProtocol.StoreAck> acks = testKit.createTestProbe();
-    replica.tell(new ReplicaProtocol.StoreBatch("flaky", 1, TestBatches.blob(1, 3), acks.getRef()));
+    TestProbe<ReplicaProtocol.StoreReply> acks = testKit.createTestProbe();
+    replica.tell(new ReplicaProtocol.StoreBatch("flaky", 1, 0, TestBatches.blob(1, 3), ReplicaProtocol.WriteKind.OWNER, acks.getRef()));
     assertEquals(1, acks.receiveMessage(WAIT).seq());
 
     journal.failNextPersisted(Replica.persistenceId("flaky").id());
     // 2's journal write fails; 3 arrives while that write, or the restart, is under way.
-    replica.tell(new ReplicaProtocol.StoreBatch("flaky", 2, TestBatches.blob(2, 3), acks.getRef()));
-    replica.tell(new ReplicaProtocol.StoreBatch("flaky", 3, TestBatches.blob(3, 3), acks.getRef()));
+    replica.tell(new ReplicaProtocol.StoreBatch("flaky", 2, 0, TestBatches.blob(2, 3), ReplicaProtocol.WriteKind.OWNER, acks.getRef()));
+    replica.tell(new ReplicaProtocol.StoreBatch("flaky", 3, 0, TestBatches.blob(3, 3), ReplicaProtocol.WriteKind.OWNER, acks.getRef()));
     Set<Long> acked = new HashSet<>();
     acked.add(acks.receiveMessage(WAIT).seq());
     acked.add(acks.receiveMessage(WAIT).seq());
     assertEquals(Set.of(2L, 3L), acked, "the lost group is written again after the restart");
 
-    replica.tell(new ReplicaProtocol.StoreBatch("flaky", 4, TestBatches.blob(4, 3), acks.getRef()));
+    replica.tell(new ReplicaProtocol.StoreBatch("flaky", 4, 0, TestBatches.blob(4, 3), ReplicaProtocol.WriteKind.OWNER, acks.getRef()));
     assertEquals(4, acks.receiveMessage(WAIT).seq());
     ReplicaView v = view(replica, "flaky", r -> new ReplicaProtocol.GetView("flaky", r));
     assertEquals(4, v.contiguousSeq());
@@ -126,8 +126,8 @@ class ReplicaFailureTest {
     TestProbe<RecoveryRequest> recovery = testKit.createTestProbe();
     ActorRef<ReplicaHost.Command> host = testKit.spawn(ReplicaHost.create(settings(), hostStore("respawn"), eventLog.getRef(),
         (h, s) -> Behaviors.monitor(RecoveryRequest.class, recovery.getRef(), Behaviors.ignore())), "host");
-    TestProbe<ReplicaProtocol.StoreAck> acks = testKit.createTestProbe();
-    host.tell(new ReplicaProtocol.StoreBatch("respawn", 1, TestBatches.blob(1, 3), acks.getRef()));
+    TestProbe<ReplicaProtocol.StoreReply> acks = testKit.createTestProbe();
+    host.tell(new ReplicaProtocol.StoreBatch("respawn", 1, 0, TestBatches.blob(1, 3), ReplicaProtocol.WriteKind.OWNER, acks.getRef()));
     assertEquals(1, acks.receiveMessage(WAIT).seq());
 
     akka.actor.ActorRef first = child(host, "replica-respawn");
@@ -142,7 +142,7 @@ class ReplicaFailureTest {
     assertEquals("respawn", asked.collector());
     assertEquals(RecoveryTrigger.REPLICA_RESTARTED, asked.trigger());
 
-    host.tell(new ReplicaProtocol.StoreBatch("respawn", 2, TestBatches.blob(2, 3), acks.getRef()));
+    host.tell(new ReplicaProtocol.StoreBatch("respawn", 2, 0, TestBatches.blob(2, 3), ReplicaProtocol.WriteKind.OWNER, acks.getRef()));
     assertEquals(2, acks.receiveMessage(WAIT).seq());
     TestProbe<ReplicaView> probe = testKit.createTestProbe();
     ReplicaView v = probe.awaitAssert(WAIT, () -> {
@@ -159,8 +159,8 @@ class ReplicaFailureTest {
   void aStopOfRecordingAReplicaCannotWriteIsStillAnswered() {
     ActorRef<ReplicaHost.Command> host = testKit.spawn(
         ReplicaHost.create(settings(), hostStore("unstoppable"), eventLog.getRef(), (h, s) -> Behaviors.ignore()));
-    TestProbe<ReplicaProtocol.StoreAck> acks = testKit.createTestProbe();
-    host.tell(new ReplicaProtocol.StoreBatch("unstoppable", 1, TestBatches.blob(1, 3), acks.getRef()));
+    TestProbe<ReplicaProtocol.StoreReply> acks = testKit.createTestProbe();
+    host.tell(new ReplicaProtocol.StoreBatch("unstoppable", 1, 0, TestBatches.blob(1, 3), ReplicaProtocol.WriteKind.OWNER, acks.getRef()));
     assertEquals(1, acks.receiveMessage(WAIT).seq());
 
     // The replica's RecordingStopped never reaches the journal, so the replica never answers.

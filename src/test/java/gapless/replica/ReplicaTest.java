@@ -17,6 +17,7 @@ import gapless.model.Batch;
 import gapless.model.BatchCodec;
 import gapless.model.CollectorStatus;
 import gapless.model.EncodedBatch;
+import gapless.model.SeqEpochs;
 import gapless.model.SeqRange;
 import gapless.model.StopReason;
 import gapless.store.SampleStore;
@@ -84,9 +85,9 @@ class ReplicaTest {
   }
 
   private static ReplicaProtocol.StoreAck store(ActorRef<ReplicaProtocol.Command> replica, String collector, long seq, byte[] blob) {
-    TestProbe<ReplicaProtocol.StoreAck> probe = testKit.createTestProbe();
-    replica.tell(new ReplicaProtocol.StoreBatch(collector, seq, blob, probe.getRef()));
-    return probe.receiveMessage(Duration.ofSeconds(10));
+    TestProbe<ReplicaProtocol.StoreReply> probe = testKit.createTestProbe();
+    replica.tell(new ReplicaProtocol.StoreBatch(collector, seq, 0, blob, ReplicaProtocol.WriteKind.OWNER, probe.getRef()));
+    return (ReplicaProtocol.StoreAck) probe.receiveMessage(Duration.ofSeconds(10));
   }
 
   private static ReplicaView view(ActorRef<ReplicaProtocol.Command> replica, String collector) {
@@ -128,15 +129,15 @@ class ReplicaTest {
     store(replica, "conflict", 1, first);
     ReplicaView before = view(replica, "conflict");
 
-    TestProbe<ReplicaProtocol.StoreAck> probe = testKit.createTestProbe();
-    replica.tell(new ReplicaProtocol.StoreBatch("conflict", 1, other, probe.getRef()));
+    TestProbe<ReplicaProtocol.StoreReply> probe = testKit.createTestProbe();
+    replica.tell(new ReplicaProtocol.StoreBatch("conflict", 1, 0, other, ReplicaProtocol.WriteKind.OWNER, probe.getRef()));
     ClusterEvent conflict = conflictOf("conflict");
     assertEquals(1L, ((Number) conflict.get(EventField.SEQ)).longValue());
     String detail = (String) conflict.get(EventField.DETAIL);
     assertTrue(detail.contains("stored crc32c=" + BatchCodec.checksum(first))
         && detail.contains("offered crc32c=" + BatchCodec.checksum(other)), detail);
     // A resend of the refused batch is refused again.
-    replica.tell(new ReplicaProtocol.StoreBatch("conflict", 1, other, probe.getRef()));
+    replica.tell(new ReplicaProtocol.StoreBatch("conflict", 1, 0, other, ReplicaProtocol.WriteKind.OWNER, probe.getRef()));
     probe.expectNoMessage(Duration.ofMillis(500));
 
     assertArrayEquals(first, TestBatches.stored(store, "conflict", 1).orElseThrow());
@@ -150,15 +151,15 @@ class ReplicaTest {
     ActorRef<ReplicaProtocol.Command> replica = spawn("conflict-group");
     byte[] first = blob(2, 10);
     byte[] other = blob(2, 11);
-    TestProbe<ReplicaProtocol.StoreAck> one = testKit.createTestProbe();
-    TestProbe<ReplicaProtocol.StoreAck> firstProbe = testKit.createTestProbe();
-    TestProbe<ReplicaProtocol.StoreAck> sameProbe = testKit.createTestProbe();
-    TestProbe<ReplicaProtocol.StoreAck> otherProbe = testKit.createTestProbe();
+    TestProbe<ReplicaProtocol.StoreReply> one = testKit.createTestProbe();
+    TestProbe<ReplicaProtocol.StoreReply> firstProbe = testKit.createTestProbe();
+    TestProbe<ReplicaProtocol.StoreReply> sameProbe = testKit.createTestProbe();
+    TestProbe<ReplicaProtocol.StoreReply> otherProbe = testKit.createTestProbe();
     // Seq 1 is written at once; both requests for seq 2 wait behind it, in one group.
-    replica.tell(new ReplicaProtocol.StoreBatch("conflict-group", 1, blob(1, 10), one.getRef()));
-    replica.tell(new ReplicaProtocol.StoreBatch("conflict-group", 2, first, firstProbe.getRef()));
-    replica.tell(new ReplicaProtocol.StoreBatch("conflict-group", 2, other, otherProbe.getRef()));
-    replica.tell(new ReplicaProtocol.StoreBatch("conflict-group", 2, first, sameProbe.getRef()));
+    replica.tell(new ReplicaProtocol.StoreBatch("conflict-group", 1, 0, blob(1, 10), ReplicaProtocol.WriteKind.OWNER, one.getRef()));
+    replica.tell(new ReplicaProtocol.StoreBatch("conflict-group", 2, 0, first, ReplicaProtocol.WriteKind.OWNER, firstProbe.getRef()));
+    replica.tell(new ReplicaProtocol.StoreBatch("conflict-group", 2, 0, other, ReplicaProtocol.WriteKind.OWNER, otherProbe.getRef()));
+    replica.tell(new ReplicaProtocol.StoreBatch("conflict-group", 2, 0, first, ReplicaProtocol.WriteKind.OWNER, sameProbe.getRef()));
     one.receiveMessage(Duration.ofSeconds(10));
     assertEquals(new ReplicaProtocol.StoreAck("s1", "conflict-group", 2), firstProbe.receiveMessage(Duration.ofSeconds(10)));
     assertEquals(new ReplicaProtocol.StoreAck("s1", "conflict-group", 2), sameProbe.receiveMessage(Duration.ofSeconds(10)));
@@ -188,9 +189,9 @@ class ReplicaTest {
   @Test
   void aBurstIsGroupCommittedAndEveryBatchAcked() {
     ActorRef<ReplicaProtocol.Command> replica = spawn("burst");
-    TestProbe<ReplicaProtocol.StoreAck> probe = testKit.createTestProbe();
+    TestProbe<ReplicaProtocol.StoreReply> probe = testKit.createTestProbe();
     for (long seq = 1; seq <= 200; seq++) {
-      replica.tell(new ReplicaProtocol.StoreBatch("burst", seq, blob(seq, 5), probe.getRef()));
+      replica.tell(new ReplicaProtocol.StoreBatch("burst", seq, 0, blob(seq, 5), ReplicaProtocol.WriteKind.OWNER, probe.getRef()));
     }
     Set<Long> acked = new HashSet<>();
     for (int i = 0; i < 200; i++) {
@@ -294,9 +295,9 @@ class ReplicaTest {
     for (long seq = 1; seq <= 25; seq++) {
       store(replica, "sync", seq, blob(seq, 1));
     }
-    replica.tell(new ReplicaProtocol.SyncStatus("sync", "s2", 5));
+    replica.tell(new ReplicaProtocol.SyncStatus("sync", "s2", 5, SeqEpochs.EMPTY));
     assertTrue(view(replica, "sync").confirmed().isEmpty(), "5 seqs is below the throttle of 10");
-    replica.tell(new ReplicaProtocol.SyncStatus("sync", "s2", 30));
+    replica.tell(new ReplicaProtocol.SyncStatus("sync", "s2", 30, SeqEpochs.EMPTY));
     // Both hold 1..25: that is what is confirmed, not the sibling's 30.
     assertEquals(Map.of("s2", 25L), view(replica, "sync").confirmed());
     // Still behind the sibling's 30 after a few sync intervals: ask for a recovery.
