@@ -37,7 +37,7 @@ class ClusterIngestIT {
     LocalCluster cluster = it.cluster();
     Path ledger = it.dir().resolve("ledger.jsonl");
     // A bounded rate keeps the read-back (every sample from three replicas) to a few seconds.
-    SimulationSettings settings = new SimulationSettings(cluster.gatewayUrl(), 6, 5, 100, 10, 20_000,
+    SimulationSettings settings = new SimulationSettings(cluster.gatewayUrls(), 6, 5, 100, 10, 20_000,
         Duration.ofSeconds(8), ledger, 6, "it", SimulationSettings.defaultStartTs());
     SimulationResult load = new Simulator(client).run(settings, System.out);
     assertTrue(load.ok200() > 0, "no batch acknowledged: " + load.summary() + " " + load.firstErrors());

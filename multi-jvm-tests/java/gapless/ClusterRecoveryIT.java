@@ -329,7 +329,7 @@ class ClusterRecoveryIT {
 
     /** The same, with the data starting at {@code startTs}. */
     SimulationSettings load(double rate, Duration d, long startTs) {
-      return new SimulationSettings(cluster().gatewayUrl(), collectors, TAGS, PER_TAG, 10, rate, d, ledger(), collectors, prefix,
+      return new SimulationSettings(cluster().gatewayUrls(), collectors, TAGS, PER_TAG, 10, rate, d, ledger(), collectors, prefix,
           startTs);
     }
   }

@@ -160,21 +160,17 @@ class SerializationTest {
   }
 
   @Test
-  void collectorProtocolEventsAndSnapshot() {
-    roundTrip(new CollectorProtocol.Ingest(List.of(new Sample("FIC101.PV", 1, 2.5, 192)), ref()));
-    roundTrip(new CollectorProtocol.ChangeStatus(CollectorStatus.RUNNING, "back", ref()));
-    roundTrip(new CollectorProtocol.IngestResult("c1", 3, 2, CollectorProtocol.Outcome.BUFFERED, ""));
+  void collectorProtocol() {
     byte[] blob = {1, 2, 3};
-    Collector.BatchAccepted accepted = (Collector.BatchAccepted) serialization.verifySerialization(
-        new Collector.BatchAccepted(3, 1000, blob, 1, "gw1"), false);
-    assertArrayEquals(blob, accepted.blob());
-    roundTrip(new Collector.BatchesDelivered(List.of(1L, 2L, 5L), "gw1", 1000));
-    roundTrip(new Collector.CollectorStatusChanged(4, CollectorStatus.STOPPED, "maintenance", "gw1", 1000));
-    CollectorState state = new CollectorState(9, CollectorStatus.STOPPED, List.of(new EncodedBatch(8, blob), new EncodedBatch(9, blob)));
-    CollectorState back = (CollectorState) serialization.verifySerialization(state, false);
-    assertEquals(9, back.lastSeq());
-    assertEquals(CollectorStatus.STOPPED, back.status());
-    assertEquals(state.bufferedBatches(), back.bufferedBatches());
+    CollectorProtocol.Submit submit = (CollectorProtocol.Submit) serialization.verifySerialization(
+        new CollectorProtocol.Submit(blob, 1, ref()), false);
+    assertArrayEquals(blob, submit.blob());
+    CollectorProtocol.Resubmit resubmit = (CollectorProtocol.Resubmit) serialization.verifySerialization(
+        new CollectorProtocol.Resubmit(4, 17, blob, ref()), false);
+    assertArrayEquals(blob, resubmit.blob());
+    assertEquals(17, resubmit.seq());
+    roundTrip(CollectorProtocol.Passivate.INSTANCE);
+    roundTrip(new CollectorProtocol.IngestResult("c1", 3, 2, 3, CollectorProtocol.Outcome.BUFFERED, ""));
   }
 
   @Test

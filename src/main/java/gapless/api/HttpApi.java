@@ -14,6 +14,7 @@ import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.MediaTypes;
 import akka.http.javadsl.model.StatusCode;
 import akka.http.javadsl.model.StatusCodes;
+import akka.http.javadsl.model.headers.RetryAfter;
 import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.Directives;
 import akka.http.javadsl.server.ExceptionHandler;
@@ -26,11 +27,13 @@ import gapless.api.dto.NodeStatus;
 import gapless.api.dto.ReplicaList;
 import gapless.api.dto.StorageNodeInfo;
 import gapless.collector.CollectorProtocol;
-import gapless.collector.IngestGateway;
+import gapless.collector.CollectorOwners;
 import gapless.collector.IngestParser;
 import gapless.collector.StatusRequest;
 import gapless.config.GaplessSettings;
 import gapless.events.EventLog;
+import gapless.model.Batch;
+import gapless.model.BatchCodec;
 import gapless.model.Sample;
 import gapless.model.Validation;
 import gapless.replica.Placement;
@@ -57,7 +60,7 @@ public final class HttpApi extends AllDirectives {
 
   private final ActorSystem<?> system;
   private final GaplessSettings settings;
-  private final Optional<ActorRef<IngestGateway.Command>> gateway;
+  private final Optional<CollectorOwners> gateway;
   private final Optional<ActorRef<ReplicaHost.Command>> host;
   private final EventRoutes events;
   private final IngestParser parser;
@@ -67,7 +70,7 @@ public final class HttpApi extends AllDirectives {
   public HttpApi(
       ActorSystem<?> system,
       GaplessSettings settings,
-      Optional<ActorRef<IngestGateway.Command>> gateway,
+      Optional<CollectorOwners> gateway,
       Optional<ActorRef<ReplicaHost.Command>> host,
       ActorRef<EventLog.Command> eventLog) {
     this.system = system;
@@ -122,14 +125,14 @@ public final class HttpApi extends AllDirectives {
   private Route ingest(String id) {
     return jsonBody(id, body -> {
       List<Sample> samples = parser.parseSamples(body);
-      return askCollector(id, replyTo -> new CollectorProtocol.Ingest(samples, replyTo));
+      return submit(id, Batch.ofSamples(0, System.currentTimeMillis(), samples));
     });
   }
 
   private Route changeStatus(String id) {
     return jsonBody(id, body -> {
       StatusRequest req = parser.parseStatus(body);
-      return askCollector(id, replyTo -> new CollectorProtocol.ChangeStatus(req.status(), req.reason(), replyTo));
+      return submit(id, Batch.ofStatus(0, System.currentTimeMillis(), req.status(), req.reason()));
     });
   }
 
@@ -175,21 +178,41 @@ public final class HttpApi extends AllDirectives {
     }));
   }
 
-  private CompletionStage<Route> askCollector(
-      String id, akka.japi.function.Function<ActorRef<CollectorProtocol.IngestResult>, CollectorProtocol.Command> command) {
+  /**
+   * Encodes the batch here, at the gateway that took the request, and hands it to the collector's
+   * owner, on whichever gateway that is. A batch too large to travel as one cluster message is
+   * refused now (413), before it gets a seq.
+   */
+  private CompletionStage<Route> submit(String id, Batch batch) {
+    byte[] blob = BatchCodec.encode(batch);
+    long max = settings.ingest().maxEncodedBytes();
+    if (blob.length > max) {
+      return CompletableFuture.completedFuture(json(StatusCodes.PAYLOAD_TOO_LARGE, Json.error("batch of "
+          + batch.samples().size() + " samples encodes to " + blob.length + " bytes, over the limit of " + max
+          + " bytes (gapless.ingest.max-encoded-bytes); nothing was stored: send fewer samples, or fewer distinct"
+          + " or shorter tags, per request")));
+    }
     Duration timeout = settings.ingest().ackTimeout().plus(settings.http().ingestReplyMargin());
-    return AskPattern.<IngestGateway.Command, CollectorProtocol.IngestResult>ask(gateway.get(),
-            replyTo -> new IngestGateway.ToCollector(id, command.apply(replyTo)), timeout, system.scheduler())
-        .thenApply(this::ingestAnswer);
+    return gateway.get().ask(id, replyTo -> new CollectorProtocol.Submit(blob, batch.samples().size(), replyTo), timeout)
+        .thenApply(this::ingestAnswer)
+        // The batch may have got a seq and gone to the replicas before the answer was lost.
+        .exceptionally(e -> json(StatusCodes.GATEWAY_TIMEOUT, Json.write(Json.unknownOutcome(id,
+            "no answer from the collector's owner within " + timeout.toMillis() + " ms: " + rootMessage(e)))));
   }
 
   private Route ingestAnswer(CollectorProtocol.IngestResult r) {
     return switch (r.outcome()) {
       case STORED -> json(StatusCodes.OK, Json.write(Json.receipt(r)));
       case BUFFERED -> json(StatusCodes.ACCEPTED, Json.write(Json.receipt(r)));
-      case REJECTED -> json(StatusCodes.SERVICE_UNAVAILABLE, Json.error(r.error()));
-      case TOO_LARGE -> json(StatusCodes.PAYLOAD_TOO_LARGE, Json.error(r.error()));
+      case REJECTED -> retryLater(json(StatusCodes.SERVICE_UNAVAILABLE, Json.error(r.error())));
+      case BUFFER_FULL -> retryLater(json(StatusCodes.SERVICE_UNAVAILABLE, Json.error(r.error())));
+      case UNKNOWN -> json(StatusCodes.GATEWAY_TIMEOUT, Json.write(Json.unknownOutcome(r.collector(), r.error())));
     };
+  }
+
+  /** A 503 says when to come back. */
+  private Route retryLater(Route route) {
+    return respondWithHeader(RetryAfter.create(settings.ingest().retryInterval().toSeconds() + 1), () -> route);
   }
 
   // ---------------------------------------------------------------- query

@@ -10,6 +10,7 @@ import gapless.api.dto.QueryAnswer;
 import gapless.api.dto.RecoveryReport;
 import gapless.api.dto.ReplicaReport;
 import gapless.api.dto.ServerStopReport;
+import gapless.api.dto.UnknownOutcome;
 import gapless.collector.CollectorProtocol;
 import gapless.replica.RecoveryRecord;
 import gapless.replica.ReplicaProtocol;
@@ -47,9 +48,14 @@ final class Json {
     boolean buffered = switch (r.outcome()) {
       case STORED -> false;
       case BUFFERED -> true;
-      case REJECTED, TOO_LARGE -> throw new IllegalStateException("no receipt for a batch that was not kept: " + r);
+      case REJECTED, BUFFER_FULL, UNKNOWN -> throw new IllegalStateException("no receipt for a batch that was not kept: " + r);
     };
-    return new IngestReceipt(r.collector(), r.seq(), r.acks(), buffered);
+    return new IngestReceipt(r.collector(), r.seq(), r.acks(), r.copies(), buffered);
+  }
+
+  /** A 504: the batch may or may not be kept. */
+  static UnknownOutcome unknownOutcome(String collector, String error) {
+    return new UnknownOutcome(collector, "unknown", error);
   }
 
   static QueryAnswer query(ReplicaProtocol.SampleAnswer a) {

@@ -7,6 +7,7 @@ import gapless.tools.Simulator;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,9 +17,10 @@ import picocli.CommandLine.Option;
     description = "Send synthetic collector batches to a gateway and append every acknowledged batch to a ledger.")
 public final class SimulateCommand implements Callable<Integer> {
 
-  @Option(names = "--gateway", required = true, converter = HttpUrlConverter.class,
-      description = "Gateway URL, e.g. http://127.0.0.1:8080")
-  URI gateway;
+  @Option(names = "--gateway", required = true, split = ",", converter = HttpUrlConverter.class,
+      description = "Gateway URL, e.g. http://127.0.0.1:8080; several (comma-separated or repeated) spread the"
+          + " collectors over them, and a collector whose request fails moves on to the next")
+  List<URI> gateway;
 
   @Option(names = "--collectors", defaultValue = "4", description = "Collectors (default: ${DEFAULT-VALUE})")
   int collectors;

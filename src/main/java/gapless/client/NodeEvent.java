@@ -6,6 +6,7 @@ import static gapless.events.EventField.BYTES;
 import static gapless.events.EventField.COLLECTOR;
 import static gapless.events.EventField.CONTIGUOUS_SEQ;
 import static gapless.events.EventField.DETAIL;
+import static gapless.events.EventField.EPOCH;
 import static gapless.events.EventField.FROM_SEQ;
 import static gapless.events.EventField.HIGHEST_SEQ;
 import static gapless.events.EventField.MILLIS;
@@ -169,6 +170,10 @@ public record NodeEvent(String id, Instant time, String node, EventType event, S
       case STORE_FAILED -> "reason=" + text(REASON) + " (" + text(DETAIL) + ")";
       case BATCH_CONFLICT -> "collector=" + collector() + " seq " + num(SEQ) + " offered with other content"
           + (has(PEER) ? " by " + peer() : "") + ", refused (" + text(DETAIL) + ")";
+      case OWNER_CLAIMED -> "collector=" + collector() + " epoch " + num(EPOCH) + " from seq " + num(SEQ)
+          + " (promised by " + peer() + (num(BATCHES) > 0 ? ", " + num(BATCHES) + " empty batches fill seqs nobody held" : "") + ")";
+      case OWNER_CLAIM_FAILED -> "collector=" + collector() + " epoch " + num(EPOCH) + ": " + text(REASON);
+      case OWNER_FENCED -> "collector=" + collector() + " epoch " + num(EPOCH) + " fenced by " + peer() + " (" + text(DETAIL) + ")";
     };
   }
 

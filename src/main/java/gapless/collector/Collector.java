@@ -3,371 +3,478 @@ package gapless.collector;
 import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
-import akka.actor.typed.PostStop;
-import akka.actor.typed.PreRestart;
+import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.StashBuffer;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.actor.typed.receptionist.Receptionist;
-import akka.persistence.typed.PersistenceId;
-import akka.persistence.typed.RecoveryCompleted;
-import akka.persistence.typed.javadsl.CommandHandler;
-import akka.persistence.typed.javadsl.Effect;
-import akka.persistence.typed.javadsl.EventHandler;
-import akka.persistence.typed.javadsl.EventSourcedBehavior;
-import akka.persistence.typed.javadsl.RetentionCriteria;
-import akka.persistence.typed.javadsl.SignalHandler;
-import gapless.CborSerializable;
-import gapless.collector.CollectorProtocol.ChangeStatus;
 import gapless.collector.CollectorProtocol.Command;
-import gapless.collector.CollectorProtocol.Ingest;
 import gapless.collector.CollectorProtocol.IngestResult;
 import gapless.collector.CollectorProtocol.Outcome;
+import gapless.collector.CollectorProtocol.Passivate;
+import gapless.collector.CollectorProtocol.Request;
+import gapless.collector.CollectorProtocol.Resubmit;
+import gapless.collector.CollectorProtocol.Submit;
 import gapless.config.GaplessSettings;
+import gapless.events.ClusterEvent;
+import gapless.events.ClusterEvents;
+import gapless.events.EventLog;
 import gapless.model.Batch;
 import gapless.model.BatchCodec;
-import gapless.model.CollectorStatus;
+import gapless.model.SeqEpochs;
+import gapless.model.SeqRange;
 import gapless.replica.Placement;
 import gapless.replica.ReplicaHost;
 import gapless.replica.ReplicaProtocol;
-import java.util.ArrayList;
+import gapless.replica.ReplicaProtocol.EpochClaimed;
+import gapless.replica.ReplicaProtocol.StoreFenced;
+import gapless.replica.ReplicaProtocol.StoreReply;
+import gapless.replica.ReplicaProtocol.WriteKind;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Collectors;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
- * One collector as the gateway sees it. Assigns the next seq to each accepted batch, keeps the
- * batch in its journal (durable at the gateway before anything else happens), sends it to every
- * replica of the collector's replica set, and answers the collector once W replicas hold it.
- * With fewer than W replicas reachable it answers "buffered" and keeps sending until W hold it;
- * then the batch leaves the buffer. A replica that missed a batch does not get it from here
- * later: it recovers it from its siblings.
+ * The owner of one collector: a sharded entity on the gateway role, so any gateway's requests for
+ * the collector reach this one actor, wherever it runs. It keeps nothing on disk of its own: the
+ * seqs' authority is the replicas.
  *
- * <p>A batch whose encoding is over {@code gapless.ingest.max-encoded-bytes} is refused
- * ({@code TOO_LARGE}) before it is journaled: it could not travel to a replica as one cluster message.
+ * <p>Starting ({@link #claiming}): it claims a new owner epoch from a read quorum of the
+ * collector's replicas ({@link EpochClaim}), continues above the highest seq they hold, and fills
+ * the seqs below that none of them holds with empty batches. Requests wait (stashed) meanwhile.
  *
- * <p>A failed journal write restarts it after a back-off ({@code gapless.ingest.restart-backoff}): it
- * replays its journal and carries on. Every request gets an answer: one whose batch is not durable
- * when the write fails (or when the collector stops) is rejected, so the client sends it again.
+ * <p>Owning ({@link #owning}): each batch gets the next seq and goes to every reachable replica
+ * under the owner's epoch; W acks answer 200. A batch still short of W after the ack timeout is
+ * written to the gateway's disk buffer ({@link GatewayBuffer}) and answered 202; it is sent again
+ * until W hold it, then leaves the buffer. Room in the buffer is reserved before a seq is given,
+ * so a full buffer answers 503 and keeps nothing.
+ *
+ * <p>A replica that answers {@code StoreFenced} has promised a newer owner: this one stops
+ * ({@link #fenced}); what it buffered stays on disk and {@link BufferRedrive} hands it to the new owner.
  */
-public final class Collector extends EventSourcedBehavior<Command, Collector.Event, CollectorState> {
+public final class Collector {
 
-  // Local only (adapters and timers), never serialized.
   private record HostsChanged(Receptionist.Listing listing) implements Command, NoSerializationVerificationNeeded {}
 
-  private record Acked(ReplicaProtocol.StoreReply ack) implements Command, NoSerializationVerificationNeeded {}
+  private record Claimed(EpochClaimed answer) implements Command, NoSerializationVerificationNeeded {}
+
+  private record ClaimTimeout(long epoch) implements Command, NoSerializationVerificationNeeded {}
+
+  private record Replied(StoreReply reply) implements Command, NoSerializationVerificationNeeded {}
 
   private record AckTimeout(long seq) implements Command, NoSerializationVerificationNeeded {}
 
+  private record WrittenToDisk(long seq, Throwable failure) implements Command, NoSerializationVerificationNeeded {}
+
+  private record ReadFromDisk(long seq, Optional<byte[]> blob, Throwable failure)
+      implements Command, NoSerializationVerificationNeeded {}
+
   private enum Tick implements Command, NoSerializationVerificationNeeded {
-    RETRY,
-    FLUSH_DELIVERED
+    CLAIM_AGAIN,
+    RESEND
   }
 
-  /** Events in the collector's journal. */
-  public sealed interface Event extends CborSerializable
-      permits BatchAccepted, BatchesDelivered, CollectorStatusChanged {}
-
-  /** Batch {@code seq} was accepted from the collector; {@code blob} is its encoding. */
-  public record BatchAccepted(long seq, long acceptedAt, byte[] blob, int samples, String node) implements Event {}
-
-  /** These batches are on W replicas and leave the gateway buffer. */
-  public record BatchesDelivered(List<Long> seqs, String node, long time) implements Event {}
-
-  /** The collector reported a new status; the status change itself travels as batch {@code seq}. */
-  public record CollectorStatusChanged(long seq, CollectorStatus status, String reason, String node, long time)
-      implements Event {}
-
-  /** A batch sent and not yet on W replicas; who acked, who waits for the answer. */
-  private static final class InFlight {
-    final Set<String> acked = new HashSet<>();
-    ActorRef<IngestResult> replyTo;
-    long lastSent;
-
-    InFlight(ActorRef<IngestResult> replyTo, long lastSent) {
-      this.replyTo = replyTo;
-      this.lastSent = lastSent;
-    }
-  }
-
+  private static final int STASH = 10_000;
   private static final int MAX_RESENDS_PER_TICK = 200;
 
+  private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
+  private final StashBuffer<Command> stash;
   private final String collector;
   private final GaplessSettings settings;
+  private final GatewayBuffer buffer;
+  private final Executor io;
+  private final ActorRef<EventLog.Command> eventLog;
+  private final ActorRef<BufferRedrive.Command> redrive;
   private final List<String> replicaSet;
-  private final ActorContext<Command> context;
-  private final ActorRef<ReplicaProtocol.StoreReply> ackAdapter;
-  private final ActorRef<Receptionist.Listing> listingAdapter;
-
-  // Not persisted. A restart after a failed journal write re-runs only the persistent behavior,
-  // not this object's construction, so these outlive it; what the restart loses (timers, Akka's
-  // stash) is made good in onRecovered.
+  private final ActorRef<StoreReply> replies;
+  private final ActorRef<EpochClaimed> claims;
   private final Map<String, ActorRef<ReplicaHost.Command>> hosts = new HashMap<>();
   private final Set<String> listed = new HashSet<>();
-  private final Map<Long, InFlight> inFlight = new HashMap<>();
-  // A delivery recorded in a write that fails is forgotten here; its batch stays buffered and the
-  // next resend's acks record it again.
-  private final Set<Long> deliveredNotRecorded = new LinkedHashSet<>();
-  private final UnansweredRequests unanswered = new UnansweredRequests();
-  private boolean restarted;
+  private String lastClaimFailure;
 
-  public static Behavior<Command> create(String collector, GaplessSettings settings) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-      Collector behavior = new Collector(ctx, timers, collector, settings);
-      return behavior.unanswered.noteArrivals(behavior);
-    }));
+  // While owning.
+  private long epoch;
+  private long nextSeq;
+  private SeqEpochs history = SeqEpochs.EMPTY;
+  private final TreeMap<Long, Flight> flights = new TreeMap<>();
+
+  public static Behavior<Command> create(String collector, GaplessSettings settings, GatewayBuffer buffer,
+      ActorRef<EventLog.Command> eventLog, ActorRef<BufferRedrive.Command> redrive) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> Behaviors.withStash(STASH, stash ->
+        new Collector(ctx, timers, stash, collector, settings, buffer, eventLog, redrive).claiming(null))));
   }
 
-  private Collector(ActorContext<Command> context, TimerScheduler<Command> timers, String collector, GaplessSettings settings) {
-    super(PersistenceId.of("collector", collector), settings.ingest().restartBackoff().restartStrategy());
+  private Collector(ActorContext<Command> context, TimerScheduler<Command> timers, StashBuffer<Command> stash,
+      String collector, GaplessSettings settings, GatewayBuffer buffer, ActorRef<EventLog.Command> eventLog,
+      ActorRef<BufferRedrive.Command> redrive) {
     this.context = context;
     this.timers = timers;
+    this.stash = stash;
     this.collector = collector;
     this.settings = settings;
+    this.buffer = buffer;
+    this.io = context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("gapless-store-dispatcher"));
+    this.eventLog = eventLog;
+    this.redrive = redrive;
     this.replicaSet = Placement.of(settings).replicaSet(collector);
-    this.ackAdapter = context.messageAdapter(ReplicaProtocol.StoreReply.class, Acked::new);
-    this.listingAdapter = context.messageAdapter(Receptionist.Listing.class, HostsChanged::new);
-    ReplicaHost.subscribe(context.getSystem(), replicaSet, listingAdapter);
+    this.replies = context.messageAdapter(StoreReply.class, Replied::new);
+    this.claims = context.messageAdapter(EpochClaimed.class, Claimed::new);
+    ReplicaHost.subscribe(context.getSystem(), replicaSet,
+        context.messageAdapter(Receptionist.Listing.class, HostsChanged::new));
   }
 
-  @Override
-  public CollectorState emptyState() {
-    return CollectorState.EMPTY;
-  }
+  // ---- claiming
 
-  @Override
-  public RetentionCriteria retentionCriteria() {
-    // The buffer is in the snapshot, so older events (and their blobs) can go.
-    return RetentionCriteria.snapshotEvery(settings.ingest().snapshotEvery(), 2).withDeleteEventsOnSnapshot();
-  }
-
-  @Override
-  public CommandHandler<Command, Event, CollectorState> commandHandler() {
-    return newCommandHandlerBuilder()
-        .forAnyState()
-        .onCommand(Ingest.class, (state, cmd) -> !knowsReplicaSet() ? Effect().stash()
-            : accept(state, Batch.ofSamples(state.lastSeq() + 1, now(), cmd.samples()), cmd.replyTo()))
-        .onCommand(ChangeStatus.class, (state, cmd) -> !knowsReplicaSet() ? Effect().stash()
-            : accept(state, Batch.ofStatus(state.lastSeq() + 1, now(), cmd.status(), cmd.reason()), cmd.replyTo()))
-        .onCommand(Acked.class, this::onAck)
-        .onCommand(AckTimeout.class, this::onAckTimeout)
-        .onCommand(HostsChanged.class, this::onHostsChanged)
-        .onCommand(Tick.class, this::onTick)
+  /** Waiting for the replicas' promises of a new epoch; {@code round} is null between rounds. */
+  private Behavior<Command> claiming(EpochClaim round) {
+    return Behaviors.receive(Command.class)
+        .onMessage(HostsChanged.class, m -> {
+          hostsChanged(m.listing());
+          return round == null ? claimIfReady(1) : Behaviors.same();
+        })
+        .onMessage(Claimed.class, m -> {
+          if (round == null) {
+            return Behaviors.same();
+          }
+          round.answer(m.answer());
+          return decide(round, false);
+        })
+        .onMessage(ClaimTimeout.class, m -> round != null && m.epoch() == round.epoch() ? decide(round, true) : Behaviors.same())
+        .onMessageEquals(Tick.CLAIM_AGAIN, () -> round == null ? claimIfReady(1) : Behaviors.same())
+        .onMessage(Submit.class, this::stashWhileClaiming)
+        .onMessage(Resubmit.class, this::stashWhileClaiming)
+        .onMessageEquals(Passivate.INSTANCE, Behaviors::stopped)
+        .onMessage(Command.class, m -> Behaviors.same())
         .build();
   }
 
-  private Effect<Event, CollectorState> accept(CollectorState state, Batch batch, ActorRef<IngestResult> replyTo) {
-    if (state.bufferSize() >= settings.ingest().maxBufferedBatches()) {
-      reply(replyTo, new IngestResult(collector, 0, 0, Outcome.REJECTED,
-          "gateway buffer of collector " + collector + " is full: " + state.bufferSize()
-              + " batches are not yet on " + settings.writeQuorum() + " replicas"));
-      return Effect().none();
+  private Behavior<Command> stashWhileClaiming(Request r) {
+    if (stash.isFull()) {
+      reply(r.replyTo(), IngestResult.refused(collector, Outcome.REJECTED, "collector " + collector
+          + " is starting at this gateway and has too many requests waiting; send the batch again"));
+    } else {
+      stash.stash(r);
     }
-    byte[] blob = BatchCodec.encode(batch);
-    // Refused before anything is journaled: Artery would drop every StoreBatch of it, and the
-    // gateway would resend it forever while the client holds a 202.
-    if (blob.length > settings.ingest().maxEncodedBytes()) {
-      reply(replyTo, new IngestResult(collector, 0, 0, Outcome.TOO_LARGE,
-          "batch of " + batch.samples().size() + " samples encodes to " + blob.length + " bytes, over the limit of "
-              + settings.ingest().maxEncodedBytes() + " bytes (gapless.ingest.max-encoded-bytes); nothing was stored:"
-              + " send fewer samples, or fewer distinct or shorter tags, per request"));
-      return Effect().none();
+    return Behaviors.same();
+  }
+
+  /** Starts a round once the receptionist has answered for every replica node. */
+  private Behavior<Command> claimIfReady(long candidate) {
+    if (listed.size() < replicaSet.size()) {
+      return claiming(null);
     }
-    List<Event> events = new ArrayList<>(2);
-    // Recording deliveries in the same journal write as the next batch costs no extra fsync.
-    drainDelivered().ifPresent(events::add);
-    events.add(new BatchAccepted(batch.seq(), batch.acceptedAt(), blob, batch.samples().size(), settings.nodeId()));
-    if (batch.isStatusChange()) {
-      events.add(new CollectorStatusChanged(batch.seq(), batch.status(), batch.reason(), settings.nodeId(), batch.acceptedAt()));
+    int readQuorum = settings.replicationFactor() - settings.writeQuorum() + 1;
+    if (hosts.size() < readQuorum) {
+      return short_(candidate, hosts.size() + " of the " + replicaSet.size() + " replicas are reachable, " + readQuorum
+          + " are needed to take seqs safely");
     }
-    return Effect().persist(events).thenRun(newState -> {
-      inFlight.put(batch.seq(), new InFlight(replyTo, now()));
-      send(batch.seq(), blob, Set.of());
-      timers.startSingleTimer(new AckTimeout(batch.seq()), settings.ingest().ackTimeout());
+    EpochClaim round = new EpochClaim(candidate, hosts.keySet(), readQuorum);
+    String owner = settings.nodeId();
+    hosts.values().forEach(h -> h.tell(new ReplicaProtocol.ClaimEpoch(collector, candidate, owner, claims)));
+    timers.startSingleTimer(new ClaimTimeout(candidate), settings.ingest().claimTimeout());
+    return claiming(round);
+  }
+
+  private Behavior<Command> decide(EpochClaim round, boolean timedOut) {
+    return switch (round.decide(timedOut)) {
+      case WAITING -> Behaviors.same();
+      case OUTBID -> claimIfReady(round.nextEpoch());
+      case SHORT -> short_(round.epoch(), round.granted() + " replicas promised epoch " + round.epoch() + " in time, "
+          + (settings.replicationFactor() - settings.writeQuorum() + 1) + " are needed");
+      case GRANTED -> own(round);
+    };
+  }
+
+  /** Too few replicas: requests waiting are refused (nothing kept), and the claim is tried again later. */
+  private Behavior<Command> short_(long candidate, String reason) {
+    // Retried every retry interval while replicas are away: reported once per reason, not per try.
+    if (!reason.equals(lastClaimFailure)) {
+      lastClaimFailure = reason;
+      emit(ClusterEvents.ownerClaimFailed(settings.nodeId(), collector, candidate, reason));
+      context.getLog().warn("Collector [{}] cannot start here: {}", collector, reason);
+    }
+    stash.unstashAll(Behaviors.receive(Command.class)
+        .onMessage(Request.class, r -> {
+          reply(r.replyTo(), IngestResult.refused(collector, Outcome.REJECTED, "collector " + collector
+              + " cannot take batches now: " + reason + "; nothing was kept, send the batch again"));
+          return Behaviors.same();
+        })
+        .build());
+    timers.startSingleTimer(Tick.CLAIM_AGAIN, settings.ingest().retryInterval());
+    return claiming(null);
+  }
+
+  private Behavior<Command> own(EpochClaim round) {
+    timers.cancel(new ClaimTimeout(round.epoch()));
+    epoch = round.epoch();
+    nextSeq = round.firstSeq();
+    history = round.epochs();
+    long holes = round.holes().count();
+    emit(ClusterEvents.ownerClaimed(settings.nodeId(), collector, epoch, nextSeq, holes,
+        String.join(",", round.grantedBy())));
+    context.getLog().info("Owning [{}] under epoch [{}] from seq [{}] ({} empty batches fill seqs nobody holds)",
+        collector, epoch, nextSeq, holes);
+    redrive.tell(new BufferRedrive.Owning(collector, epoch, context.getSelf()));
+    for (SeqRange r : round.holes().ranges()) {
+      for (long seq = r.from(); seq <= r.to(); seq++) {
+        byte[] empty = BatchCodec.encode(Batch.ofSamples(seq, System.currentTimeMillis(), List.of()));
+        buffer.forceReserve(empty.length);
+        launch(new Flight(seq, epoch, WriteKind.OWNER, empty, null));
+      }
+    }
+    timers.startTimerWithFixedDelay(Tick.RESEND, settings.ingest().retryInterval());
+    return stash.unstashAll(owning());
+  }
+
+  // ---- owning
+
+  private Behavior<Command> owning() {
+    return Behaviors.receive(Command.class)
+        .onMessage(Submit.class, m -> {
+          accept(m.blob(), m.replyTo());
+          return Behaviors.same();
+        })
+        .onMessage(Resubmit.class, this::onResubmit)
+        .onMessage(Replied.class, m -> onReply(m.reply()))
+        .onMessage(AckTimeout.class, m -> {
+          onAckTimeout(m.seq());
+          return Behaviors.same();
+        })
+        .onMessage(WrittenToDisk.class, m -> {
+          onWrittenToDisk(m);
+          return Behaviors.same();
+        })
+        .onMessage(ReadFromDisk.class, m -> {
+          onReadFromDisk(m);
+          return Behaviors.same();
+        })
+        .onMessage(HostsChanged.class, m -> {
+          hostsChanged(m.listing());
+          return Behaviors.same();
+        })
+        .onMessageEquals(Tick.RESEND, () -> {
+          resendOverdue();
+          return Behaviors.same();
+        })
+        // Idle passivation: only with nothing in flight (a buffered batch would wait for the redrive).
+        .onMessageEquals(Passivate.INSTANCE, () -> flights.isEmpty() ? Behaviors.stopped() : Behaviors.same())
+        .onMessage(Command.class, m -> Behaviors.same())
+        .build();
+  }
+
+  /** A new batch: room in the buffer first, then the next seq. */
+  private void accept(byte[] blob, ActorRef<IngestResult> replyTo) {
+    if (!buffer.reserve(blob.length)) {
+      reply(replyTo, IngestResult.refused(collector, Outcome.BUFFER_FULL, "gateway " + settings.nodeId()
+          + " holds " + buffer.bytes() + " of its " + buffer.maxBytes() + " bytes (gapless.ingest.buffer-max-bytes)"
+          + " in batches not yet on " + settings.writeQuorum() + " replicas; nothing was kept, send the batch again later"));
+      return;
+    }
+    launch(new Flight(nextSeq++, epoch, WriteKind.OWNER, blob, replyTo));
+  }
+
+  /**
+   * A batch another owner answered 202 for. When the history holds that very batch (same seq, same
+   * epoch: an epoch gives each seq one content) it is copied to the replicas under its seq;
+   * otherwise its seq went to an empty batch or to another, and it takes a new one.
+   */
+  private Behavior<Command> onResubmit(Resubmit r) {
+    if (r.epoch() == epoch) {
+      // This owner's own buffered batch, seen by the redrive before this owner told it so: it sends it itself.
+      reply(r.replyTo(), IngestResult.refused(collector, Outcome.REJECTED, "batch of the live owner"));
+      return Behaviors.same();
+    }
+    if (r.epoch() > 0 && r.seq() < nextSeq && history.epochOf(r.seq()) == r.epoch()) {
+      Flight f = flights.get(r.seq());
+      if (f != null) {
+        reply(f.replyTo, IngestResult.refused(collector, Outcome.REJECTED, "superseded by a later resubmission"));
+        f.replyTo = r.replyTo();
+        return Behaviors.same();
+      }
+      buffer.forceReserve(r.blob().length);
+      launch(new Flight(r.seq(), r.epoch(), WriteKind.COPY, r.blob(), r.replyTo()));
+    } else {
+      accept(r.blob(), r.replyTo());
+    }
+    return Behaviors.same();
+  }
+
+  private void launch(Flight f) {
+    flights.put(f.seq, f);
+    send(f, f.blob);
+    timers.startSingleTimer(new AckTimeout(f.seq), settings.ingest().ackTimeout());
+  }
+
+  private void send(Flight f, byte[] blob) {
+    f.lastSentNanos = System.nanoTime();
+    hosts.forEach((node, host) -> {
+      if (!f.acked.contains(node)) {
+        host.tell(new ReplicaProtocol.StoreBatch(collector, f.seq, f.epoch, blob, f.kind, replies));
+      }
     });
   }
 
-  private Optional<Event> drainDelivered() {
-    if (deliveredNotRecorded.isEmpty()) {
-      return Optional.empty();
-    }
-    List<Long> seqs = List.copyOf(deliveredNotRecorded);
-    deliveredNotRecorded.clear();
-    return Optional.of(new BatchesDelivered(seqs, settings.nodeId(), now()));
-  }
-
-  private void send(long seq, byte[] blob, Set<String> skip) {
-    for (String node : replicaSet) {
-      ActorRef<ReplicaHost.Command> host = hosts.get(node);
-      if (host != null && !skip.contains(node)) {
-        host.tell(new ReplicaProtocol.StoreBatch(collector, seq, 0, blob, ReplicaProtocol.WriteKind.OWNER, ackAdapter));
+  private Behavior<Command> onReply(StoreReply reply) {
+    if (reply instanceof StoreFenced fenced) {
+      Flight f = flights.get(fenced.seq());
+      if (f == null || f.kind != WriteKind.OWNER || fenced.epoch() != epoch) {
+        return Behaviors.same();
       }
+      return fenced(fenced);
     }
+    Flight f = flights.get(reply.seq());
+    if (f == null || !f.acked.add(reply.node()) || f.acked.size() < settings.writeQuorum()) {
+      return Behaviors.same();
+    }
+    flights.remove(f.seq);
+    timers.cancel(new AckTimeout(f.seq));
+    if (f.onDisk) {
+      forget(f);
+    } else if (!f.writingToDisk) {
+      buffer.release(f.size);
+    }
+    // A write to disk still running is forgotten when it completes (onWrittenToDisk).
+    reply(f.replyTo, new IngestResult(collector, f.seq, f.acked.size(), f.acked.size(), Outcome.STORED, ""));
+    return Behaviors.same();
   }
 
-  private Effect<Event, CollectorState> onAck(CollectorState state, Acked msg) {
-    InFlight f = inFlight.get(msg.ack().seq());
-    if (!(msg.ack() instanceof ReplicaProtocol.StoreAck) || f == null || !f.acked.add(msg.ack().node())) {
-      return Effect().none();
+  /** Short of W acks in time: onto the gateway's disk, then 202. A copy is given back instead (its sender keeps it). */
+  private void onAckTimeout(long seq) {
+    Flight f = flights.get(seq);
+    if (f == null || f.onDisk || f.writingToDisk) {
+      return;
     }
-    if (f.acked.size() >= settings.writeQuorum()) {
-      if (f.replyTo != null) {
-        reply(f.replyTo, new IngestResult(collector, msg.ack().seq(), f.acked.size(), Outcome.STORED, ""));
+    if (f.kind == WriteKind.COPY) {
+      flights.remove(seq);
+      buffer.release(f.size);
+      reply(f.replyTo, IngestResult.refused(collector, Outcome.REJECTED, "seq " + seq + " is on " + f.acked.size()
+          + " replicas so far; kept by its sender, which sends it again"));
+      return;
+    }
+    f.writingToDisk = true;
+    byte[] blob = f.blob;
+    context.pipeToSelf(CompletableFuture.runAsync(() -> buffer.put(collector, f.epoch, seq, blob), io),
+        (ok, failure) -> new WrittenToDisk(seq, failure));
+  }
+
+  private void onWrittenToDisk(WrittenToDisk w) {
+    Flight f = flights.get(w.seq());
+    if (f == null) {
+      // W replicas acked while it was being written.
+      if (w.failure() == null) {
+        CompletableFuture.runAsync(() -> buffer.delete(collector, epoch, w.seq()), io);
       }
-      inFlight.remove(msg.ack().seq());
-      timers.cancel(new AckTimeout(msg.ack().seq()));
-      deliveredNotRecorded.add(msg.ack().seq());
+      return;
     }
-    return Effect().none();
-  }
-
-  private Effect<Event, CollectorState> onAckTimeout(CollectorState state, AckTimeout msg) {
-    InFlight f = inFlight.get(msg.seq());
-    if (f != null && f.replyTo != null) {
-      reply(f.replyTo, new IngestResult(collector, msg.seq(), f.acked.size(), Outcome.BUFFERED, ""));
+    f.writingToDisk = false;
+    if (w.failure() != null) {
+      context.getLog().error("Writing batch [{}] of [{}] to the gateway buffer failed", w.seq(), collector, w.failure());
+      // It may still reach W replicas (it is still sent): whether it is kept is not known yet.
+      reply(f.replyTo, new IngestResult(collector, f.seq, f.acked.size(), f.copies(), Outcome.UNKNOWN,
+          "the gateway could not write the batch to its disk: " + w.failure().getMessage()));
       f.replyTo = null;
+      return;
     }
-    return Effect().none();
+    f.onDisk = true;
+    f.blob = null;
+    reply(f.replyTo, new IngestResult(collector, f.seq, f.acked.size(), f.copies(), Outcome.BUFFERED, ""));
+    f.replyTo = null;
   }
 
-  /**
-   * Whether the receptionist has answered for every node of the replica set. Until then a new
-   * batch would miss replicas that are in fact up, so requests wait (stashed) for that first
-   * answer, which comes within milliseconds of the collector starting.
-   */
-  private boolean knowsReplicaSet() {
-    return listed.size() == replicaSet.size();
-  }
-
-  private Effect<Event, CollectorState> onHostsChanged(CollectorState state, HostsChanged msg) {
-    boolean knewReplicaSet = knowsReplicaSet();
-    String node = ReplicaHost.nodeOf(msg.listing());
-    listed.add(node);
-    ReplicaHost.reachableHost(msg.listing()).ifPresentOrElse(host -> {
-      if (!host.equals(hosts.put(node, host))) {
-        sendBufferedTo(state, node, host);
-      }
-    }, () -> hosts.remove(node));
-    return !knewReplicaSet && knowsReplicaSet() ? Effect().unstashAll() : Effect().none();
-  }
-
-  private Effect<Event, CollectorState> onTick(CollectorState state, Tick tick) {
-    if (tick == Tick.FLUSH_DELIVERED) {
-      return drainDelivered().<Effect<Event, CollectorState>>map(e -> Effect().persist(e)).orElse(Effect().none());
-    }
-    resendOverdue(state);
-    return Effect().none();
-  }
-
-  /** Sends again every buffered batch still short of W acks after the ack timeout. */
-  private void resendOverdue(CollectorState state) {
-    long overdue = now() - settings.ingest().ackTimeout().toMillis();
+  /** Sends again what is still short of W acks a retry interval after it was last sent; blobs on disk are read back first. */
+  private void resendOverdue() {
+    long due = System.nanoTime() - settings.ingest().retryInterval().toNanos();
     int resent = 0;
-    for (Map.Entry<Long, byte[]> e : state.buffer().entrySet()) {
+    for (Flight f : flights.values()) {
       if (resent >= MAX_RESENDS_PER_TICK) {
-        break;
+        return;
       }
-      long seq = e.getKey();
-      if (deliveredNotRecorded.contains(seq)) {
+      if (f.lastSentNanos > due || f.writingToDisk || hosts.keySet().stream().allMatch(f.acked::contains)) {
         continue;
       }
-      InFlight f = inFlight.computeIfAbsent(seq, s -> new InFlight(null, 0));
-      if (f.lastSent <= overdue) {
-        f.lastSent = now();
-        send(seq, e.getValue(), f.acked);
-        resent++;
+      resent++;
+      f.lastSentNanos = System.nanoTime();
+      if (f.blob != null) {
+        send(f, f.blob);
+      } else {
+        long seq = f.seq;
+        context.pipeToSelf(CompletableFuture.supplyAsync(() -> buffer.read(collector, f.epoch, seq), io),
+            (blob, failure) -> new ReadFromDisk(seq, blob, failure));
       }
     }
   }
 
+  private void onReadFromDisk(ReadFromDisk r) {
+    Flight f = flights.get(r.seq());
+    if (f == null) {
+      return;
+    }
+    if (r.failure() != null || r.blob().isEmpty()) {
+      context.getLog().error("Batch [{}] of [{}] is not readable in the gateway buffer", r.seq(), collector, r.failure());
+      return;
+    }
+    send(f, r.blob().get());
+  }
+
+  private void forget(Flight f) {
+    CompletableFuture.runAsync(() -> buffer.delete(collector, f.epoch, f.seq), io);
+  }
+
+  // ---- fenced
+
   /**
-   * A replica node just became reachable (or known, right after start): give it every buffered
-   * batch it has not acked, without waiting for the retry tick.
+   * A newer owner took over. Batches on disk stay there: the redrive hands them to the new owner.
+   * Those whose clients still wait are not known to be kept (the new owner keeps their seqs only if
+   * a replica it asked holds them), so their answer is "unknown".
    */
-  private void sendBufferedTo(CollectorState state, String node, ActorRef<ReplicaHost.Command> host) {
-    for (Map.Entry<Long, byte[]> e : state.buffer().entrySet()) {
-      InFlight f = inFlight.get(e.getKey());
-      if (!deliveredNotRecorded.contains(e.getKey()) && (f == null || !f.acked.contains(node))) {
-        host.tell(new ReplicaProtocol.StoreBatch(collector, e.getKey(), 0, e.getValue(), ReplicaProtocol.WriteKind.OWNER, ackAdapter));
+  private Behavior<Command> fenced(StoreFenced f) {
+    emit(ClusterEvents.ownerFenced(settings.nodeId(), collector, epoch, f.node(),
+        "replica promised epoch " + f.promisedEpoch() + "; this owner stops"));
+    context.getLog().warn("Collector [{}]: epoch [{}] fenced by [{}] (promised [{}]); stopping", collector, epoch, f.node(),
+        f.promisedEpoch());
+    for (Flight flight : flights.values()) {
+      reply(flight.replyTo, new IngestResult(collector, flight.seq, flight.acked.size(), flight.copies(), Outcome.UNKNOWN,
+          "collector " + collector + " moved to a newer owner while this batch was being stored"));
+      if (!flight.onDisk && !flight.writingToDisk) {
+        buffer.release(flight.size);
       }
     }
+    stash.unstashAll(Behaviors.receive(Command.class).onMessage(Request.class, r -> {
+      reply(r.replyTo(), IngestResult.refused(collector, Outcome.REJECTED, "collector " + collector
+          + " moved to another owner; send the batch again"));
+      return Behaviors.same();
+    }).build());
+    return Behaviors.stopped();
+  }
+
+  // ---- shared
+
+  private void hostsChanged(Receptionist.Listing listing) {
+    String node = ReplicaHost.nodeOf(listing);
+    listed.add(node);
+    ReplicaHost.reachableHost(listing).ifPresentOrElse(host -> {
+      if (!host.equals(hosts.put(node, host))) {
+        // A replica came (back): everything it has not acked goes at the next tick.
+        flights.values().forEach(f -> f.lastSentNanos = 0);
+      }
+    }, () -> hosts.remove(node));
   }
 
   private void reply(ActorRef<IngestResult> replyTo, IngestResult result) {
-    unanswered.reply(replyTo, result);
-  }
-
-  @Override
-  public SignalHandler<CollectorState> signalHandler() {
-    return newSignalHandlerBuilder()
-        .onSignal(RecoveryCompleted.instance(), this::onRecovered)
-        .onSignal(PreRestart.instance(), state -> onJournalFailure())
-        .onSignal(PostStop.instance(), state -> onStop())
-        .build();
-  }
-
-  /** After the first start and after every restart. */
-  private void onRecovered(CollectorState state) {
-    // Akka cancels an actor's timers when it restarts it, so they are started here.
-    timers.startTimerWithFixedDelay(Tick.RETRY, settings.ingest().retryInterval());
-    timers.startTimerWithFixedDelay(Tick.FLUSH_DELIVERED, settings.ingest().deliveredFlushInterval());
-    if (restarted) {
-      inFlight.forEach((seq, f) -> {
-        if (f.replyTo != null) {
-          timers.startSingleTimer(new AckTimeout(seq), settings.ingest().ackTimeout());
-        }
-      });
-      // A listing dropped with Akka's stash would leave a replica host unknown until it changes again.
-      replicaSet.forEach(node -> context.getSystem().receptionist()
-          .tell(Receptionist.find(ReplicaHost.serviceKey(node), listingAdapter)));
+    if (replyTo != null) {
+      replyTo.tell(result);
     }
   }
 
-  /**
-   * A journal write failed; the back-off restart follows. Requests whose batch is durable keep
-   * waiting for their acks; the others (the one being written, those stashed behind it) are
-   * rejected now. The failed write may in fact be on disk: then its batch is in the buffer after
-   * the replay and reaches the replicas, and the client's resend becomes one more batch.
-   */
-  private void onJournalFailure() {
-    restarted = true;
-    unanswered.rejectAllBut(waitingForAcks(), collector, "journal write failed at the gateway for collector " + collector
-        + "; the batch was not acknowledged, send it again");
-  }
-
-  /** Stopping (the gateway starts it again): answer everyone rather than leave them to time out. */
-  private void onStop() {
-    inFlight.forEach((seq, f) -> {
-      if (f.replyTo != null) {
-        // Durable here; the collector's next incarnation forwards it from the buffer.
-        reply(f.replyTo, new IngestResult(collector, seq, f.acked.size(), Outcome.BUFFERED, ""));
-      }
-    });
-    unanswered.rejectAllBut(Set.of(), collector, "collector " + collector + " stopped at the gateway; send the batch again");
-  }
-
-  private Set<ActorRef<IngestResult>> waitingForAcks() {
-    return inFlight.values().stream().map(f -> f.replyTo).filter(Objects::nonNull).collect(Collectors.toSet());
-  }
-
-  @Override
-  public EventHandler<CollectorState, Event> eventHandler() {
-    return newEventHandlerBuilder()
-        .forAnyState()
-        .onEvent(BatchAccepted.class, (state, e) -> state.accepted(e.seq(), e.blob()))
-        .onEvent(BatchesDelivered.class, (state, e) -> state.delivered(e.seqs()))
-        .onEvent(CollectorStatusChanged.class, (state, e) -> state.withStatus(e.status()))
-        .build();
-  }
-
-  private static long now() {
-    return System.currentTimeMillis();
+  private void emit(ClusterEvent event) {
+    eventLog.tell(new EventLog.Emit(event));
   }
 }

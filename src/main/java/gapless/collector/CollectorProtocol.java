@@ -2,13 +2,12 @@ package gapless.collector;
 
 import akka.actor.typed.ActorRef;
 import gapless.CborSerializable;
-import gapless.model.CollectorStatus;
-import gapless.model.Sample;
-import java.util.List;
 
 /**
- * What a gateway's {@link Collector} is asked and answers: the client's requests, each answered with
- * exactly one {@link IngestResult}. The collector's journal events stay in {@link Collector}.
+ * What a collector's owner ({@link Collector}, a sharded entity on the gateway role) is asked and
+ * answers. Requests may come from any gateway: a batch travels encoded ({@code BatchCodec}), as
+ * the gateway that took the HTTP request encoded it, so a request is at most
+ * {@code gapless.ingest.max-encoded-bytes} on the wire.
  */
 public final class CollectorProtocol {
 
@@ -17,33 +16,52 @@ public final class CollectorProtocol {
   /** Messages a collector handles. */
   public interface Command extends CborSerializable {}
 
-  /** A request of the collector's client, answered with exactly one {@link IngestResult}. */
+  /** A request answered with exactly one {@link IngestResult}. */
   public interface Request extends Command {
     ActorRef<IngestResult> replyTo();
   }
 
-  /** Accept a batch of samples. */
-  public record Ingest(List<Sample> samples, ActorRef<IngestResult> replyTo) implements Request {}
+  /** A batch from the collector's client (samples or a status change), to get the next seq. */
+  public record Submit(byte[] blob, int samples, ActorRef<IngestResult> replyTo) implements Request {}
 
-  /** Record a collector status change (it takes a seq like a batch). */
-  public record ChangeStatus(CollectorStatus status, String reason, ActorRef<IngestResult> replyTo) implements Request {}
+  /**
+   * A batch that a gateway answered 202 for under an owner that is gone ({@code epoch}, {@code seq}
+   * are what that owner gave it). Stored under that seq when the history already has it there;
+   * otherwise it takes a new seq like any batch, so no seq ever holds two contents.
+   */
+  public record Resubmit(long epoch, long seq, byte[] blob, ActorRef<IngestResult> replyTo) implements Request {}
 
-  /** Answer to {@link Ingest} and {@link ChangeStatus}. */
-  public record IngestResult(String collector, long seq, int acks, Outcome outcome, String error)
-      implements CborSerializable {}
+  /** Sharding's passivation of an idle collector. */
+  public enum Passivate implements Command { INSTANCE }
+
+  /**
+   * Answer to a {@link Request}.
+   *
+   * @param acks   replicas that held the batch durably when the answer was given
+   * @param copies durable copies when the answer was given: {@code acks}, plus one for the gateway's
+   *               disk buffer when the batch is buffered there
+   */
+  public record IngestResult(String collector, long seq, int acks, int copies, Outcome outcome, String error)
+      implements CborSerializable {
+
+    static IngestResult refused(String collector, Outcome outcome, String error) {
+      return new IngestResult(collector, 0, 0, 0, outcome, error);
+    }
+  }
 
   public enum Outcome {
     /** On W replicas. */
     STORED,
-    /** Durable in the gateway buffer, fewer than W replicas so far; forwarded later. */
+    /** On the gateway's disk (synced) and fewer than W replicas so far; forwarded until W hold it. */
     BUFFERED,
     /** Not kept; the client may send the same batch again. */
     REJECTED,
+    /** Not kept: the gateway's buffer is full; the client sends it again later. */
+    BUFFER_FULL,
     /**
-     * Not kept, and never will be as it is: its encoding is over {@code gapless.ingest.max-encoded-bytes},
-     * too large to travel to the replicas as one cluster message. The client sends fewer samples
-     * (or shorter or fewer distinct tags) per request.
+     * Not known: the batch got a seq and was sent, but neither W acks nor the gateway's disk
+     * confirmed it before something failed (the disk write, a change of owner).
      */
-    TOO_LARGE
+    UNKNOWN
   }
 }

@@ -1,68 +1,57 @@
 package gapless.collector;
 
-import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
-import akka.actor.typed.Behavior;
-import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
-import akka.actor.typed.javadsl.Receive;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import akka.cluster.sharding.typed.javadsl.Entity;
+import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
+import akka.japi.function.Function;
+import gapless.collector.CollectorProtocol.IngestResult;
 import gapless.config.GaplessSettings;
-import java.util.HashMap;
-import java.util.Map;
+import gapless.events.EventLog;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
 
 /**
- * The gateway side of a node: owns one {@link Collector} child per collector that sends here and
- * routes each request to it by collector id. It watches them: a collector that stops (a journal
- * write it cannot retry, a bug) is started again at once, so its buffered batches keep going to
- * the replicas and its requests never go to a dead actor.
+ * The gateway side of a node: runs the collectors' owners under Akka Cluster Sharding on the
+ * gateway role (each collector has one owner in the cluster, on whichever gateway sharding
+ * places it, moved to another when its gateway goes), and this node's {@link BufferRedrive}.
+ * Any gateway's HTTP API reaches any collector's owner through {@link #ask}.
  */
-public final class IngestGateway extends AbstractBehavior<IngestGateway.Command> {
+public final class IngestGateway implements CollectorOwners {
 
-  /** Messages the gateway handles. Local only: they come from this node's HTTP API. */
-  public interface Command extends NoSerializationVerificationNeeded {}
+  public static final EntityTypeKey<CollectorProtocol.Command> COLLECTORS =
+      EntityTypeKey.create(CollectorProtocol.Command.class, "collector");
 
-  /** Deliver {@code command} to the collector {@code collector}, starting it if needed. */
-  public record ToCollector(String collector, CollectorProtocol.Command command) implements Command {}
+  private final ClusterSharding sharding;
+  private final ActorRef<BufferRedrive.Command> redrive;
 
-  private record CollectorStopped(String collector, ActorRef<CollectorProtocol.Command> ref) implements Command {}
-
-  private final GaplessSettings settings;
-  private final Map<String, ActorRef<CollectorProtocol.Command>> collectors = new HashMap<>();
-
-  public static Behavior<Command> create(GaplessSettings settings) {
-    return Behaviors.setup(ctx -> new IngestGateway(ctx, settings));
+  private IngestGateway(ActorContext<?> context, GaplessSettings settings, GatewayBuffer buffer, ActorRef<EventLog.Command> eventLog) {
+    this.sharding = ClusterSharding.get(context.getSystem());
+    this.redrive = context.spawn(BufferRedrive.create(settings, buffer, this), "buffer-redrive");
+    // A failing owner restarts after a back-off, claiming a new epoch; its buffered batches wait on disk.
+    sharding.init(Entity.of(COLLECTORS, entity -> Behaviors.supervise(
+            Collector.create(entity.getEntityId(), settings, buffer, eventLog, redrive))
+            .onFailure(settings.ingest().restartBackoff().restartStrategy()))
+        .withRole("gateway")
+        .withStopMessage(CollectorProtocol.Passivate.INSTANCE));
   }
 
-  private IngestGateway(ActorContext<Command> context, GaplessSettings settings) {
-    super(context);
-    this.settings = settings;
+  /** Starts this node's part: sharding of the collectors' owners and the buffer's redrive. */
+  public static IngestGateway start(
+      ActorContext<?> context, GaplessSettings settings, GatewayBuffer buffer, ActorRef<EventLog.Command> eventLog) {
+    return new IngestGateway(context, settings, buffer, eventLog);
+  }
+
+  /** The redrive actor, for the node to watch. */
+  public ActorRef<BufferRedrive.Command> redrive() {
+    return redrive;
   }
 
   @Override
-  public Receive<Command> createReceive() {
-    return newReceiveBuilder()
-        .onMessage(ToCollector.class, this::route)
-        .onMessage(CollectorStopped.class, this::onCollectorStopped)
-        .build();
-  }
-
-  private Behavior<Command> route(ToCollector msg) {
-    collectors.computeIfAbsent(msg.collector(), this::spawnCollector).tell(msg.command());
-    return this;
-  }
-
-  private ActorRef<CollectorProtocol.Command> spawnCollector(String id) {
-    ActorRef<CollectorProtocol.Command> ref = getContext().spawn(Collector.create(id, settings), "collector-" + id);
-    getContext().watchWith(ref, new CollectorStopped(id, ref));
-    return ref;
-  }
-
-  private Behavior<Command> onCollectorStopped(CollectorStopped msg) {
-    if (msg.ref().equals(collectors.get(msg.collector()))) {
-      getContext().getLog().warn("Collector [{}] stopped; starting it again", msg.collector());
-      collectors.put(msg.collector(), spawnCollector(msg.collector()));
-    }
-    return this;
+  public CompletionStage<IngestResult> ask(
+      String collector, Function<ActorRef<IngestResult>, CollectorProtocol.Command> request, Duration timeout) {
+    return sharding.entityRefFor(COLLECTORS, collector).ask(request, timeout);
   }
 }

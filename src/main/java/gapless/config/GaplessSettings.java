@@ -55,13 +55,12 @@ public record GaplessSettings(
 
   /** {@code gapless.ingest}: the gateway's collectors. */
   public record IngestSettings(int maxSamplesPerBatch, long maxBodyBytes, long maxEncodedBytes, Duration ackTimeout,
-      Duration retryInterval, int maxBufferedBatches, int snapshotEvery, Duration deliveredFlushInterval,
-      Backoff restartBackoff) {
+      Duration retryInterval, long bufferMaxBytes, Duration claimTimeout, Duration redriveInterval, Backoff restartBackoff) {
     static IngestSettings from(Config c) {
       return new IngestSettings(c.getInt("max-samples-per-batch"), c.getBytes("max-body-bytes"),
-          c.getBytes("max-encoded-bytes"), c.getDuration("ack-timeout"),
-          c.getDuration("retry-interval"), c.getInt("max-buffered-batches"), c.getInt("snapshot-every"),
-          c.getDuration("delivered-flush-interval"), Backoff.from(c.getConfig("restart-backoff")));
+          c.getBytes("max-encoded-bytes"), c.getDuration("ack-timeout"), c.getDuration("retry-interval"),
+          c.getBytes("buffer-max-bytes"), c.getDuration("claim-timeout"), c.getDuration("redrive-interval"),
+          Backoff.from(c.getConfig("restart-backoff")));
     }
   }
 

@@ -7,6 +7,7 @@ import static gapless.events.EventField.COLLECTOR;
 import static gapless.events.EventField.CONTIGUOUS_SEQ;
 import static gapless.events.EventField.DETAIL;
 import static gapless.events.EventField.DROPPED;
+import static gapless.events.EventField.EPOCH;
 import static gapless.events.EventField.FROM_SEQ;
 import static gapless.events.EventField.HIGHEST_SEQ;
 import static gapless.events.EventField.MILLIS;
@@ -163,6 +164,26 @@ public final class ClusterEvents {
    */
   public static ClusterEvent batchConflict(String node, String collector, long seq, String peer, String detail) {
     return make(node, EventType.BATCH_CONFLICT, COLLECTOR, collector, SEQ, seq, PEER, peer, DETAIL, detail);
+  }
+
+  /**
+   * This gateway owns {@code collector} under {@code epoch}.
+   *
+   * @param firstSeq the first seq it gives out
+   * @param holes    seqs below it no replica that promised holds, filled with empty batches
+   * @param granted  the replicas that promised, comma-separated
+   */
+  public static ClusterEvent ownerClaimed(String node, String collector, long epoch, long firstSeq, long holes, String granted) {
+    return make(node, EventType.OWNER_CLAIMED, COLLECTOR, collector, EPOCH, epoch, SEQ, firstSeq, BATCHES, holes, PEER, granted);
+  }
+
+  public static ClusterEvent ownerClaimFailed(String node, String collector, long epoch, String reason) {
+    return make(node, EventType.OWNER_CLAIM_FAILED, COLLECTOR, collector, EPOCH, epoch, REASON, reason);
+  }
+
+  /** {@code peer} promised a newer epoch than this owner's {@code epoch}. */
+  public static ClusterEvent ownerFenced(String node, String collector, long epoch, String peer, String detail) {
+    return make(node, EventType.OWNER_FENCED, COLLECTOR, collector, EPOCH, epoch, PEER, peer, DETAIL, detail);
   }
 
   private static ClusterEvent make(String node, EventType type, Object... fieldValues) {

@@ -42,7 +42,9 @@ public enum EventField {
   /** Seq ranges no reachable sibling holds, as text like {@link #RANGES}. */
   UNRECOVERABLE("unrecoverable"),
   /** Replies a recovery dropped because they did not belong to its current phase (late or unasked). */
-  DROPPED("dropped");
+  DROPPED("dropped"),
+  /** A collector owner's epoch (fencing: a newer epoch's owner wins). */
+  EPOCH("epoch");
 
   private final String jsonName;
 

@@ -21,6 +21,7 @@ import static gapless.events.EventField.STOPPED_BY;
 import static gapless.events.EventField.TO_SEQ;
 import static gapless.events.EventField.UNRECOVERABLE;
 import static gapless.events.EventField.DROPPED;
+import static gapless.events.EventField.EPOCH;
 
 import java.util.Arrays;
 import java.util.List;
@@ -63,7 +64,13 @@ public enum EventType {
   /** The node's sample store failed; retried with a growing delay. */
   STORE_FAILED(REASON, DETAIL),
   /** A batch offered for a seq the replica holds (or is writing) with other content: refused, not acked. */
-  BATCH_CONFLICT(COLLECTOR, SEQ, PEER, DETAIL);
+  BATCH_CONFLICT(COLLECTOR, SEQ, PEER, DETAIL),
+  /** A gateway became a collector's owner: a read quorum of replicas promised its epoch. */
+  OWNER_CLAIMED(COLLECTOR, EPOCH, SEQ, BATCHES, PEER),
+  /** A gateway could not become a collector's owner now (too few replicas answered); it tries again. */
+  OWNER_CLAIM_FAILED(COLLECTOR, EPOCH, REASON),
+  /** A collector's owner learned from a replica that a newer owner took over; it stops. */
+  OWNER_FENCED(COLLECTOR, EPOCH, PEER, DETAIL);
 
   private final List<EventField> fields;
 

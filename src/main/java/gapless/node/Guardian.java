@@ -9,9 +9,10 @@ import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.Terminated;
 import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.javadsl.Behaviors;
-import akka.cluster.typed.Cluster;
 import akka.http.javadsl.ServerBinding;
 import gapless.api.HttpApi;
+import gapless.collector.CollectorOwners;
+import gapless.collector.GatewayBuffer;
 import gapless.collector.IngestGateway;
 import gapless.config.GaplessSettings;
 import gapless.events.EventLog;
@@ -39,7 +40,8 @@ public final class Guardian {
   private Guardian() {}
 
   public static Behavior<Void> create(
-      GaplessSettings settings, Optional<SampleStore> store, CompletableFuture<ServerBinding> started) {
+      GaplessSettings settings, Optional<SampleStore> store, Optional<GatewayBuffer> buffer,
+      CompletableFuture<ServerBinding> started) {
     return Behaviors.setup(ctx -> {
       ActorRef<EventLog.Command> eventLog = ctx.spawn(EventLog.create(settings.nodeId(), settings.logDir()),
           "event-log", DispatcherSelector.fromConfig("gapless-event-log-dispatcher"));
@@ -51,11 +53,8 @@ public final class Guardian {
         ctx.watch(ctx.spawn(NodeSupervisor.create(settings, h), "supervisor"));
         recordStopOnShutdown(ctx.getSystem(), h, settings.shutdown().recordStopTimeout());
       });
-      Optional<ActorRef<IngestGateway.Command>> gateway =
-          Cluster.get(ctx.getSystem()).selfMember().hasRole("gateway")
-              ? Optional.of(ctx.spawn(IngestGateway.create(settings), "gateway"))
-              : Optional.empty();
-      new HttpApi(ctx.getSystem(), settings, gateway, host, eventLog).bind()
+      Optional<IngestGateway> gateway = buffer.map(b -> IngestGateway.start(ctx, settings, b, eventLog));
+      new HttpApi(ctx.getSystem(), settings, gateway.map(CollectorOwners.class::cast), host, eventLog).bind()
           .whenComplete((binding, failure) -> {
             if (failure != null) {
               started.completeExceptionally(failure);
@@ -63,7 +62,7 @@ public final class Guardian {
               started.complete(binding);
             }
           });
-      gateway.ifPresent(ctx::watch);
+      gateway.ifPresent(g -> ctx.watch(g.redrive()));
       return Behaviors.receive(Void.class)
           .onSignal(Terminated.class, t -> {
             ctx.getLog().error("[{}] stopped: node [{}] stops", t.getRef().path().name(), settings.nodeId());

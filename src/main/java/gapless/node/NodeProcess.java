@@ -4,6 +4,7 @@ import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorSystem;
 import akka.http.javadsl.ServerBinding;
 import com.typesafe.config.Config;
+import gapless.collector.GatewayBuffer;
 import gapless.config.GaplessSettings;
 import gapless.store.SampleStore;
 import java.io.PrintStream;
@@ -49,11 +50,24 @@ public final class NodeProcess {
         err.println("gapless node: cannot open the sample store in " + settings.dataDir() + ": " + e.getMessage());
         return 1;
       }
+      Optional<GatewayBuffer> buffer;
+      try {
+        buffer = config.getStringList("akka.cluster.roles").contains("gateway")
+            ? Optional.of(GatewayBuffer.open(settings.dataDir().resolve("buffer"), settings.ingest().bufferMaxBytes()))
+            : Optional.empty();
+      } catch (RuntimeException e) {
+        store.ifPresent(SampleStore::close);
+        err.println("gapless node: cannot open the gateway buffer in " + settings.dataDir() + ": " + e.getMessage());
+        return 1;
+      }
       CompletableFuture<ServerBinding> started = new CompletableFuture<>();
-      ActorSystem<Void> system = ActorSystem.create(Guardian.create(settings, store, started), "gapless", config);
+      ActorSystem<Void> system = ActorSystem.create(Guardian.create(settings, store, buffer, started), "gapless", config);
       // Closed only once every actor has stopped, so no store call can race the close.
       CompletableFuture<Void> closed = system.getWhenTerminated()
-          .thenRun(() -> store.ifPresent(SampleStore::close)).toCompletableFuture();
+          .thenRun(() -> {
+            store.ifPresent(SampleStore::close);
+            buffer.ifPresent(GatewayBuffer::close);
+          }).toCompletableFuture();
       try {
         started.get(30, TimeUnit.SECONDS);
       } catch (ExecutionException | TimeoutException e) {

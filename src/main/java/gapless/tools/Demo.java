@@ -98,7 +98,7 @@ public final class Demo {
     URI gateway = cluster.gatewayUrl();
     // The load's duration is only an upper bound; it is stopped once the victim has recovered.
     long bound = s.warmupSeconds() + s.downSeconds() + s.recoveryWaitSeconds() + 60;
-    SimulationSettings load = SimulationSettings.of(gateway, s.collectors(), s.tags(), s.samplesPerTag(), s.rate(),
+    SimulationSettings load = SimulationSettings.of(cluster.gatewayUrls(), s.collectors(), s.tags(), s.samplesPerTag(), s.rate(),
         Duration.ofSeconds(bound), ledger, "demo");
     List<String> collectorIds = load.collectorIds();
 

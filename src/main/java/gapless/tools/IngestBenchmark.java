@@ -75,7 +75,7 @@ public final class IngestBenchmark {
   }
 
   private static SimulationSettings settings(Settings s, LocalCluster cluster, String prefix, long seconds) {
-    return SimulationSettings.of(cluster.gatewayUrl(), s.collectors(), s.tags(), s.samplesPerTag(), 0,
+    return SimulationSettings.of(cluster.gatewayUrls(), s.collectors(), s.tags(), s.samplesPerTag(), 0,
         Duration.ofSeconds(seconds), null, prefix);
   }
 

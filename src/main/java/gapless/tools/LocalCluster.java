@@ -31,7 +31,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class LocalCluster implements AutoCloseable {
 
-  public static final List<String> DEFAULT_NODES = List.of("s1", "s2", "s3", "gw1");
+  public static final List<String> DEFAULT_NODES = List.of("s1", "s2", "s3", "gw1", "gw2");
 
   private final Path jar;
   private final Path baseDir;
@@ -82,6 +82,12 @@ public final class LocalCluster implements AutoCloseable {
       }
     }
     return httpUrl(layouts.keySet().iterator().next());
+  }
+
+  /** Every node with the gateway role, in configured order. */
+  public List<URI> gatewayUrls() {
+    List<URI> urls = layouts.values().stream().filter(n -> n.roles().contains("gateway")).map(n -> httpUrl(n.id())).toList();
+    return urls.isEmpty() ? List.of(gatewayUrl()) : urls;
   }
 
   /** The first storage node of the cluster. */

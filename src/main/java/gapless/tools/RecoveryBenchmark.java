@@ -201,7 +201,7 @@ public final class RecoveryBenchmark {
   }
 
   private SimulationSettings settings(LocalCluster cluster, double rate, long seconds, Path ledger) {
-    return SimulationSettings.of(cluster.gatewayUrl(), s.collectors(), s.tags(), s.samplesPerTag(), rate,
+    return SimulationSettings.of(cluster.gatewayUrls(), s.collectors(), s.tags(), s.samplesPerTag(), rate,
         Duration.ofSeconds(seconds), ledger, "bench");
   }
 

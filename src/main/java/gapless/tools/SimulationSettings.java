@@ -10,7 +10,8 @@ import java.util.stream.IntStream;
 /**
  * What the {@link Simulator} does.
  *
- * @param gateway       gateway base URL
+ * @param gateways      gateway base URLs: collector i starts at gateway i mod n and moves to the next one
+ *                      when a request fails or is refused, as a client with several gateways does
  * @param collectors    number of collectors, ids {@code <prefix>-0001 ...}
  * @param tags          tags per batch
  * @param samplesPerTag samples of each tag per batch
@@ -23,7 +24,7 @@ import java.util.stream.IntStream;
  * @param startTs       time of the first sample of batch 1 of every collector
  */
 public record SimulationSettings(
-    URI gateway,
+    List<URI> gateways,
     int collectors,
     int tags,
     int samplesPerTag,
@@ -36,6 +37,10 @@ public record SimulationSettings(
     long startTs) {
 
   public SimulationSettings {
+    gateways = List.copyOf(gateways);
+    if (gateways.isEmpty()) {
+      throw new IllegalArgumentException("at least one gateway is needed");
+    }
     if (collectors < 1 || tags < 1 || samplesPerTag < 1 || stepMs < 1 || concurrency < 1) {
       throw new IllegalArgumentException("collectors, tags, samples-per-tag, step and concurrency must be at least 1");
     }
@@ -52,8 +57,9 @@ public record SimulationSettings(
 
   /** Settings with the usual defaults: 10 ms step, start now, one thread per collector up to 64. */
   public static SimulationSettings of(
-      URI gateway, int collectors, int tags, int samplesPerTag, double rate, Duration duration, Path ledger, String prefix) {
-    return new SimulationSettings(gateway, collectors, tags, samplesPerTag, 10, rate, duration, ledger,
+      List<URI> gateways, int collectors, int tags, int samplesPerTag, double rate, Duration duration, Path ledger,
+      String prefix) {
+    return new SimulationSettings(gateways, collectors, tags, samplesPerTag, 10, rate, duration, ledger,
         Math.min(collectors, 64), prefix, defaultStartTs());
   }
 

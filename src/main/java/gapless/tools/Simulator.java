@@ -8,6 +8,7 @@ import gapless.model.Batch;
 import gapless.model.BatchCodec;
 import gapless.model.Sample;
 import java.io.PrintStream;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -35,6 +36,7 @@ public final class Simulator {
 
   private final GaplessClient client;
   private final ObjectMapper mapper;
+  private int[] gatewayOf;
 
   private final AtomicLong ok200 = new AtomicLong();
   private final AtomicLong buffered202 = new AtomicLong();
@@ -74,6 +76,9 @@ public final class Simulator {
     int workers = Math.min(s.concurrency(), s.collectors());
     BlockingQueue<Integer> ready = new ArrayBlockingQueue<>(s.collectors());
     long[] nextBatch = new long[s.collectors() + 1];
+    // Like nextBatch, an entry is only touched by the worker holding its collector.
+    gatewayOf = new int[s.collectors() + 1];
+    Arrays.setAll(gatewayOf, i -> i);
     for (int c = 1; c <= s.collectors(); c++) {
       ready.add(c);
       nextBatch[c] = 1;
@@ -142,7 +147,7 @@ public final class Simulator {
           return;
         }
         // nextBatch[c] is only touched by the worker holding c, and the queue hand-off orders it.
-        boolean answered = sendOne(s, s.collectorId(c), nextBatch[c], progress);
+        boolean answered = sendOne(s, c, nextBatch[c], progress);
         // A batch that got no answer may still be stored; never reuse its time window.
         nextBatch[c]++;
         if (!answered) {
@@ -177,20 +182,25 @@ public final class Simulator {
   }
 
   /** Sends one batch; true when any answer came back (even an error answer). */
-  private boolean sendOne(SimulationSettings s, String collector, long batch, PrintStream progress) {
+  private boolean sendOne(SimulationSettings s, int c, long batch, PrintStream progress) {
+    String collector = s.collectorId(c);
+    URI gateway = s.gateways().get(gatewayOf[c] % s.gateways().size());
     List<Sample> samples = SampleGenerator.batch(collector, batch, s.tags(), s.samplesPerTag(), s.stepMs(), s.startTs());
     byte[] body = SampleGenerator.jsonBody(samples);
     long t0 = System.nanoTime();
     IngestResponse r;
     try {
-      r = client.postSamples(s.gateway(), collector, body);
+      r = client.postSamples(gateway, collector, body);
     } catch (GaplessClientException e) {
+      gatewayOf[c]++;
       failed.incrementAndGet();
       noteError(collector + " batch " + batch + ": " + e.getMessage(), progress);
       return false;
     }
     long micros = (System.nanoTime() - t0) / 1000;
     if (!r.accepted()) {
+      // Refused or unknown: the next batch goes to the next gateway (a 4xx would fail there too, but is not expected).
+      gatewayOf[c]++;
       rejected.incrementAndGet();
       noteError(collector + " batch " + batch + ": HTTP " + r.httpStatus() + " " + r.error(), progress);
       return true;

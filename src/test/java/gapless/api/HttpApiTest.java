@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
+import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.http.javadsl.ServerBinding;
 import akka.pattern.StatusReply;
@@ -15,7 +16,8 @@ import gapless.TestConfig;
 import gapless.api.dto.ErrorAnswer;
 import gapless.api.dto.IngestReceipt;
 import gapless.client.GaplessClient;
-import gapless.collector.IngestGateway;
+import gapless.collector.CollectorOwners;
+import gapless.collector.CollectorProtocol;
 import gapless.config.GaplessSettings;
 import gapless.config.NodeConfig;
 import gapless.events.EventLog;
@@ -34,6 +36,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,7 +45,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The gateway's HTTP API over a real socket: every kind of bad input gets a 400 (a body or batch
  * too large: 413) that says what is wrong, and none of it is kept (the next good batch still takes
- * seq 1). No replica host is up, so a good batch is answered 202: durable in the gateway buffer.
+ * seq 1). The collectors' owners answer every batch 202, as when no replica host is up.
  */
 class HttpApiTest {
 
@@ -63,8 +66,27 @@ class HttpApiTest {
             + "gapless.ingest.max-body-bytes = 2k\n"
             + "gapless.ingest.max-samples-per-batch = 5\n")));
     TestProbe<EventLog.Command> eventLog = testKit.createTestProbe();
-    binding = new HttpApi(testKit.system(), settings, Optional.of(testKit.spawn(IngestGateway.create(settings))),
+    binding = new HttpApi(testKit.system(), settings, Optional.of(bufferingOwners()),
         Optional.empty(), eventLog.getRef()).bind().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Owners that answer every batch 202 with the next seq of its collector, as a real owner does when
+   * no replica acks in time: the routes' mapping is what is tested here ({@code CollectorTest} tests the owner).
+   */
+  private static CollectorOwners bufferingOwners() {
+    Map<String, ActorRef<CollectorProtocol.Command>> owners = new ConcurrentHashMap<>();
+    return (collector, request, timeout) -> AskPattern.ask(
+        owners.computeIfAbsent(collector, c -> testKit.spawn(Behaviors.setup(ctx -> {
+          long[] seq = {0};
+          return Behaviors.receive(CollectorProtocol.Command.class)
+              .onMessage(CollectorProtocol.Submit.class, m -> {
+                m.replyTo().tell(new CollectorProtocol.IngestResult(c, ++seq[0], 0, 1, CollectorProtocol.Outcome.BUFFERED, ""));
+                return Behaviors.same();
+              })
+              .build();
+        }))),
+        request, timeout, testKit.system().scheduler());
   }
 
   @AfterAll
@@ -116,7 +138,7 @@ class HttpApiTest {
     // None of it reached the collector: the first good batch takes seq 1.
     HttpResponse<String> ok = post(path, "application/json", GOOD);
     assertEquals(202, ok.statusCode(), ok.body());
-    assertEquals(new IngestReceipt("line-1", 1, 0, true), json.readValue(ok.body(), IngestReceipt.class));
+    assertEquals(new IngestReceipt("line-1", 1, 0, 1, true), json.readValue(ok.body(), IngestReceipt.class));
   }
 
   /** {@code n} samples, each with its own 128-char tag when {@code distinctTags}, else all of one. */
@@ -151,7 +173,7 @@ class HttpApiTest {
             + "gapless.ingest.ack-timeout = 300ms\n")));
     long limit = settings.ingest().maxEncodedBytes();
     TestProbe<EventLog.Command> eventLog = testKit.createTestProbe();
-    ServerBinding gateway = new HttpApi(testKit.system(), settings, Optional.of(testKit.spawn(IngestGateway.create(settings))),
+    ServerBinding gateway = new HttpApi(testKit.system(), settings, Optional.of(bufferingOwners()),
         Optional.empty(), eventLog.getRef()).bind().toCompletableFuture().get(10, TimeUnit.SECONDS);
     try {
       String path = "http://127.0.0.1:" + gateway.localAddress().getPort() + "/api/v1/collectors/big-1/samples";
@@ -171,10 +193,10 @@ class HttpApiTest {
       assertTrue(encodedSize(fitting) > limit / 2 && encodedSize(fitting) <= limit, "encodes to " + encodedSize(fitting));
       HttpResponse<String> first = postTo(path, body(fitting));
       assertEquals(202, first.statusCode(), first.body());
-      assertEquals(new IngestReceipt("big-1", 1, 0, true), json.readValue(first.body(), IngestReceipt.class));
+      assertEquals(new IngestReceipt("big-1", 1, 0, 1, true), json.readValue(first.body(), IngestReceipt.class));
       HttpResponse<String> second = postTo(path, body(samples(settings.ingest().maxSamplesPerBatch(), false)));
       assertEquals(202, second.statusCode(), second.body());
-      assertEquals(new IngestReceipt("big-1", 2, 0, true), json.readValue(second.body(), IngestReceipt.class));
+      assertEquals(new IngestReceipt("big-1", 2, 0, 1, true), json.readValue(second.body(), IngestReceipt.class));
     } finally {
       gateway.unbind();
     }

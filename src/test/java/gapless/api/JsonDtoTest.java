@@ -173,11 +173,11 @@ class JsonDtoTest {
 
   @Test
   void ingestReceiptLeavesBufferedOutOfA200() throws IOException {
-    IngestReceipt ok = Json.receipt(new CollectorProtocol.IngestResult("c1", 3, 2, CollectorProtocol.Outcome.STORED, ""));
-    assertEquals("{\"collector\":\"c1\",\"seq\":3,\"acks\":2}", Json.write(ok));
+    IngestReceipt ok = Json.receipt(new CollectorProtocol.IngestResult("c1", 3, 2, 2, CollectorProtocol.Outcome.STORED, ""));
+    assertEquals("{\"collector\":\"c1\",\"seq\":3,\"acks\":2,\"copies\":2}", Json.write(ok));
     roundTrip(ok, IngestReceipt.class);
-    IngestReceipt buffered = Json.receipt(new CollectorProtocol.IngestResult("c1", 4, 1, CollectorProtocol.Outcome.BUFFERED, ""));
-    assertEquals("{\"collector\":\"c1\",\"seq\":4,\"acks\":1,\"buffered\":true}", Json.write(buffered));
+    IngestReceipt buffered = Json.receipt(new CollectorProtocol.IngestResult("c1", 4, 1, 2, CollectorProtocol.Outcome.BUFFERED, ""));
+    assertEquals("{\"collector\":\"c1\",\"seq\":4,\"acks\":1,\"copies\":2,\"buffered\":true}", Json.write(buffered));
     roundTrip(buffered, IngestReceipt.class);
   }
 

@@ -137,7 +137,7 @@ public final class FakeNode implements AutoCloseable {
       list.add(mapper.treeToValue(s, Sample.class));
     }
     posted.add(collector + ":" + seq);
-    send(ex, status, new IngestReceipt(collector, seq, status == 200 ? 2 : 1, status == 202));
+    send(ex, status, new IngestReceipt(collector, seq, status == 200 ? 2 : 1, 2, status == 202));
   }
 
   private void send(HttpExchange ex, int status, Object body) throws IOException {

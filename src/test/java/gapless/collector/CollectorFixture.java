@@ -9,56 +9,102 @@ import akka.actor.typed.receptionist.Receptionist;
 import com.typesafe.config.ConfigFactory;
 import gapless.config.GaplessSettings;
 import gapless.config.NodeConfig;
+import gapless.events.EventLog;
+import gapless.model.Batch;
+import gapless.model.BatchCodec;
 import gapless.model.Sample;
+import gapless.model.SeqEpochs;
+import gapless.model.SeqRanges;
 import gapless.replica.ReplicaHost;
 import gapless.replica.ReplicaProtocol;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 
-/** What the collector tests share: settings, fake replica hosts, and a blocking ingest. */
+/** What the collector tests share: settings, fake replica hosts, an owner with its own buffer, a blocking submit. */
 final class CollectorFixture {
 
   private CollectorFixture() {}
 
   /** A gateway's settings whose storage nodes are {@code <prefix>1..3}, so tests do not share hosts. */
-  static GaplessSettings settings(String prefix, int maxBuffered) {
-    return settings(prefix, maxBuffered, "");
-  }
-
-  /** The same, with {@code extra} config lines taking precedence. */
-  static GaplessSettings settings(String prefix, int maxBuffered, String extra) {
+  static GaplessSettings settings(String prefix, String extra) {
     return GaplessSettings.from(NodeConfig.complete(ConfigFactory.parseString(extra + "\n").withFallback(ConfigFactory.parseString(
         "gapless.node-id = gw1\n"
             + "akka.cluster.roles = [gateway]\n"
             + "gapless.storage-nodes = [" + prefix + "1, " + prefix + "2, " + prefix + "3]\n"
             + "gapless.ingest.ack-timeout = 700ms\n"
             + "gapless.ingest.retry-interval = 300ms\n"
-            + "gapless.ingest.restart-backoff.min = 100ms\n"
-            + "gapless.ingest.max-buffered-batches = " + maxBuffered + "\n"))));
+            + "gapless.ingest.claim-timeout = 1s\n"))));
   }
 
-  /** A replica host that acks every batch at once and reports it to {@code seen}. */
-  static Behavior<ReplicaHost.Command> fakeHost(String node, ActorRef<ReplicaProtocol.StoreBatch> seen) {
-    return Behaviors.setup(ctx -> {
-      ctx.getSystem().receptionist().tell(Receptionist.register(ReplicaHost.serviceKey(node), ctx.getSelf()));
-      return Behaviors.receive(ReplicaHost.Command.class)
-          .onMessage(ReplicaProtocol.StoreBatch.class, m -> {
-            seen.tell(m);
-            m.replyTo().tell(new ReplicaProtocol.StoreAck(node, m.collector(), m.seq()));
-            return Behaviors.same();
-          })
-          .build();
-    });
+  /** A fake replica host: what it holds and promised, whether it acks; every StoreBatch and claim goes to {@code seen}. */
+  static final class FakeHost {
+    final String node;
+    final AtomicLong promised = new AtomicLong();
+    final AtomicReference<SeqRanges> held = new AtomicReference<>(SeqRanges.EMPTY);
+    final AtomicReference<SeqEpochs> epochs = new AtomicReference<>(SeqEpochs.EMPTY);
+    final AtomicBoolean acks = new AtomicBoolean(true);
+
+    FakeHost(String node) {
+      this.node = node;
+    }
+
+    Behavior<ReplicaHost.Command> behavior(ActorRef<Object> seen) {
+      return Behaviors.setup(ctx -> {
+        ctx.getSystem().receptionist().tell(Receptionist.register(ReplicaHost.serviceKey(node), ctx.getSelf()));
+        return Behaviors.receive(ReplicaHost.Command.class)
+            .onMessage(ReplicaProtocol.ClaimEpoch.class, m -> {
+              seen.tell(m);
+              boolean granted = m.epoch() > promised.get();
+              if (granted) {
+                promised.set(m.epoch());
+              }
+              m.replyTo().tell(new ReplicaProtocol.EpochClaimed(node, m.collector(), m.epoch(), granted, promised.get(),
+                  held.get(), epochs.get()));
+              return Behaviors.same();
+            })
+            .onMessage(ReplicaProtocol.StoreBatch.class, m -> {
+              seen.tell(m);
+              if (m.kind() == ReplicaProtocol.WriteKind.OWNER && m.epoch() < promised.get()) {
+                m.replyTo().tell(new ReplicaProtocol.StoreFenced(node, m.collector(), m.seq(), m.epoch(), promised.get()));
+              } else if (acks.get()) {
+                m.replyTo().tell(new ReplicaProtocol.StoreAck(node, m.collector(), m.seq()));
+              }
+              return Behaviors.same();
+            })
+            .build();
+      });
+    }
+  }
+
+  static GatewayBuffer buffer(long maxBytes) {
+    try {
+      return GatewayBuffer.open(Files.createTempDirectory("gateway-buffer"), maxBytes);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   static List<Sample> samples(int count) {
     return IntStream.range(0, count).mapToObj(i -> new Sample("FIC101.PV", 1_700_000_000_000L + i, i, 192)).toList();
   }
 
-  static CollectorProtocol.IngestResult ingest(ActorTestKit testKit, ActorRef<CollectorProtocol.Command> c, int samples) {
+  static byte[] blob(int samples) {
+    return BatchCodec.encode(Batch.ofSamples(0, 1_700_000_000_000L, samples(samples)));
+  }
+
+  static CollectorProtocol.IngestResult submit(ActorTestKit testKit, ActorRef<CollectorProtocol.Command> c, int samples) {
     TestProbe<CollectorProtocol.IngestResult> probe = testKit.createTestProbe();
-    c.tell(new CollectorProtocol.Ingest(samples(samples), probe.getRef()));
+    c.tell(new CollectorProtocol.Submit(blob(samples), samples, probe.getRef()));
     return probe.receiveMessage(Duration.ofSeconds(10));
+  }
+
+  static ActorRef<EventLog.Command> ignoredEvents(ActorTestKit testKit) {
+    return testKit.createTestProbe(EventLog.Command.class).getRef();
   }
 }

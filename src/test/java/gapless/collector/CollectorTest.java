@@ -1,6 +1,7 @@
 package gapless.collector;
 
-import static gapless.collector.CollectorFixture.fakeHost;
+import static gapless.collector.CollectorFixture.blob;
+import static gapless.collector.CollectorFixture.buffer;
 import static gapless.collector.CollectorFixture.settings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,23 +10,28 @@ import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import gapless.TestConfig;
-import gapless.config.GaplessSettings;
+import gapless.collector.CollectorFixture.FakeHost;
+import gapless.collector.CollectorProtocol.IngestResult;
+import gapless.collector.CollectorProtocol.Outcome;
+import gapless.events.EventLog;
+import gapless.events.EventType;
 import gapless.model.BatchCodec;
-import gapless.model.CollectorStatus;
-import gapless.model.Sample;
+import gapless.model.SeqEpochs;
+import gapless.model.SeqRange;
+import gapless.model.SeqRanges;
 import gapless.replica.ReplicaProtocol;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The gateway's collector against fake replica hosts registered in the receptionist. Each test
- * uses its own storage node ids so the hosts one test starts do not serve another.
+ * A collector's owner against fake replica hosts registered in the receptionist. Each test uses
+ * its own storage node ids so the hosts one test starts do not serve another.
  */
 class CollectorTest {
 
@@ -33,8 +39,7 @@ class CollectorTest {
 
   @BeforeAll
   static void setUp() throws IOException {
-    Path dir = Files.createTempDirectory("collector-test");
-    testKit = ActorTestKit.create("CollectorTest", TestConfig.withDataDir(dir));
+    testKit = ActorTestKit.create("CollectorTest", TestConfig.withDataDir(Files.createTempDirectory("collector-test")));
   }
 
   @AfterAll
@@ -42,102 +47,156 @@ class CollectorTest {
     testKit.shutdownTestKit();
   }
 
-  private static CollectorProtocol.IngestResult ingest(ActorRef<CollectorProtocol.Command> c, int samples) {
-    return CollectorFixture.ingest(testKit, c, samples);
+  private record Owner(ActorRef<CollectorProtocol.Command> ref, List<FakeHost> hosts, TestProbe<Object> seen,
+      TestProbe<EventLog.Command> events, TestProbe<BufferRedrive.Command> redrive, GatewayBuffer buffer) {}
+
+  /** Hosts {@code <prefix>1..count} (of 3 in the replica set), then the owner of collector {@code c<prefix>}. */
+  private static Owner owner(String prefix, int count, long bufferBytes, java.util.function.Consumer<List<FakeHost>> prepare) {
+    TestProbe<Object> seen = testKit.createTestProbe();
+    List<FakeHost> hosts = new ArrayList<>();
+    for (int i = 1; i <= count; i++) {
+      hosts.add(new FakeHost(prefix + i));
+    }
+    prepare.accept(hosts);
+    hosts.forEach(h -> testKit.spawn(h.behavior(seen.getRef())));
+    TestProbe<EventLog.Command> events = testKit.createTestProbe();
+    TestProbe<BufferRedrive.Command> redrive = testKit.createTestProbe();
+    GatewayBuffer buffer = buffer(bufferBytes);
+    ActorRef<CollectorProtocol.Command> ref = testKit.spawn(Collector.create("c" + prefix, settings(prefix, ""), buffer,
+        events.getRef(), redrive.getRef()));
+    return new Owner(ref, hosts, seen, events, redrive, buffer);
+  }
+
+  private static IngestResult submit(Owner o, int samples) {
+    return CollectorFixture.submit(testKit, o.ref(), samples);
+  }
+
+  /** What the hosts saw until they have been quiet for a second. */
+  private static List<Object> drain(TestProbe<Object> seen) {
+    List<Object> out = new ArrayList<>();
+    while (true) {
+      try {
+        out.add(seen.receiveMessage(Duration.ofSeconds(1)));
+      } catch (AssertionError quiet) {
+        return out;
+      }
+    }
+  }
+
+  private static EventType nextEvent(TestProbe<EventLog.Command> events) {
+    return ((EventLog.Emit) events.receiveMessage(Duration.ofSeconds(5))).event().event();
   }
 
   @Test
-  void assignsConsecutiveSeqsAndAnswersStoredOnWriteQuorum() {
-    TestProbe<ReplicaProtocol.StoreBatch> seen = testKit.createTestProbe();
-    for (String n : List.of("a1", "a2", "a3")) {
-      testKit.spawn(fakeHost(n, seen.getRef()));
-    }
-    ActorRef<CollectorProtocol.Command> c = testKit.spawn(Collector.create("ca", settings("a", 100)));
+  void claimsAnEpochThenGivesConsecutiveSeqsStoredOnWriteQuorum() {
+    Owner o = owner("a", 3, 1 << 20, hosts -> {});
     for (long seq = 1; seq <= 3; seq++) {
-      CollectorProtocol.IngestResult r = ingest(c, 5);
-      assertEquals(CollectorProtocol.Outcome.STORED, r.outcome());
+      IngestResult r = submit(o, 5);
+      assertEquals(Outcome.STORED, r.outcome());
       assertEquals(seq, r.seq());
       assertTrue(r.acks() >= 2, "acks " + r.acks());
     }
-    ReplicaProtocol.StoreBatch first = seen.receiveMessage();
-    assertEquals(5, BatchCodec.decode(first.seq(), first.blob()).samples().size());
+    assertEquals(EventType.OWNER_CLAIMED, nextEvent(o.events()));
+    assertEquals(1, o.hosts().get(0).promised.get());
+    assertEquals(0, o.buffer().bytes(), "stored batches leave no room taken");
   }
 
   @Test
-  void buffersBelowQuorumThenForwardsWhenAReplicaAppears() {
-    TestProbe<ReplicaProtocol.StoreBatch> seenB1 = testKit.createTestProbe();
-    testKit.spawn(fakeHost("b1", seenB1.getRef()));
-    ActorRef<CollectorProtocol.Command> c = testKit.spawn(Collector.create("cb", settings("b", 100)));
-    CollectorProtocol.IngestResult r = ingest(c, 3);
-    assertEquals(CollectorProtocol.Outcome.BUFFERED, r.outcome());
+  void continuesAboveWhatTheQuorumHoldsAndFillsSeqsNobodyHoldsWithEmptyBatches() {
+    // b1 holds 1..3 and 5 (seq 4 never reached it); b2 holds 1..3; b3 promised epoch 7 to someone else before.
+    Owner o = owner("b", 3, 1 << 20, hosts -> {
+      hosts.get(0).held.set(SeqRanges.of(new SeqRange(1, 3), new SeqRange(5, 5)));
+      hosts.get(0).epochs.set(new SeqEpochs(List.of(new SeqEpochs.Run(1, 3, 6), new SeqEpochs.Run(5, 5, 7))));
+      hosts.get(1).held.set(SeqRanges.of(new SeqRange(1, 3)));
+      hosts.get(2).promised.set(7);
+    });
+    IngestResult r = submit(o, 5);
+    assertEquals(Outcome.STORED, r.outcome());
+    assertEquals(6, r.seq(), "above the highest seq any promising replica holds");
+    // Outbid by b3's promise of 7, the owner claimed again above it.
+    assertEquals(8, o.hosts().get(2).promised.get());
+    List<ReplicaProtocol.StoreBatch> writes = drain(o.seen()).stream()
+        .filter(m -> m instanceof ReplicaProtocol.StoreBatch).map(m -> (ReplicaProtocol.StoreBatch) m).toList();
+    ReplicaProtocol.StoreBatch empty = writes.stream().filter(w -> w.seq() == 4).findFirst().orElseThrow();
+    assertEquals(0, BatchCodec.sampleCount(empty.blob()));
+    assertEquals(8, empty.epoch());
+    assertEquals(ReplicaProtocol.WriteKind.OWNER, empty.kind());
+  }
+
+  @Test
+  void belowWriteQuorumTheBatchGoesToDiskAnd202SaysItsCopiesThenItDrainsWhenAReplicaReturns() throws Exception {
+    Owner o = owner("d", 3, 1 << 20, hosts -> hosts.subList(1, 3).forEach(h -> h.acks.set(false)));
+    IngestResult r = submit(o, 5);
+    assertEquals(Outcome.BUFFERED, r.outcome());
     assertEquals(1, r.acks());
-    assertEquals(1, r.seq());
-
-    TestProbe<ReplicaProtocol.StoreBatch> seenB2 = testKit.createTestProbe();
-    testKit.spawn(fakeHost("b2", seenB2.getRef()));
-    assertEquals(1, seenB2.receiveMessage(Duration.ofSeconds(5)).seq());
-    // With W = 2 reached the next batch is stored at once.
-    assertEquals(CollectorProtocol.Outcome.STORED, ingest(c, 3).outcome());
-  }
-
-  @Test
-  void rejectsWhenTheBufferIsFullAndKeepsSeqsWithoutHoles() {
-    ActorRef<CollectorProtocol.Command> c = testKit.spawn(Collector.create("cc", settings("c", 2)));
-    assertEquals(CollectorProtocol.Outcome.BUFFERED, ingest(c, 1).outcome());
-    assertEquals(CollectorProtocol.Outcome.BUFFERED, ingest(c, 1).outcome());
-    CollectorProtocol.IngestResult full = ingest(c, 1);
-    assertEquals(CollectorProtocol.Outcome.REJECTED, full.outcome());
-    assertTrue(full.error().contains("buffer"), full.error());
-
-    TestProbe<ReplicaProtocol.StoreBatch> seen = testKit.createTestProbe();
-    testKit.spawn(fakeHost("c1", seen.getRef()));
-    testKit.spawn(fakeHost("c2", seen.getRef()));
-    // Once the buffer drains, the next batch takes seq 3: the rejected one used no seq.
-    TestProbe<CollectorProtocol.IngestResult> probe = testKit.createTestProbe();
-    probe.awaitAssert(Duration.ofSeconds(10), Duration.ofMillis(200), () -> {
-      c.tell(new CollectorProtocol.Ingest(List.of(new Sample("X", 1, 1, 192)), probe.getRef()));
-      CollectorProtocol.IngestResult next = probe.receiveMessage(Duration.ofSeconds(3));
-      assertEquals(CollectorProtocol.Outcome.STORED, next.outcome());
-      assertEquals(3, next.seq());
+    assertEquals(2, r.copies(), "one replica and the gateway's disk");
+    assertEquals(List.of(new GatewayBuffer.Key("cd", 1, 1)), o.buffer().keys());
+    o.hosts().get(1).acks.set(true);
+    // Resent from the disk buffer until W hold it, then forgotten there.
+    testKit.createTestProbe().awaitAssert(Duration.ofSeconds(10), () -> {
+      assertTrue(o.buffer().keys().isEmpty(), "left the buffer: " + o.buffer().keys());
+      assertEquals(0, o.buffer().bytes());
       return null;
     });
   }
 
   @Test
-  void refusesABatchTooLargeToTravelBeforeJournalingIt() {
-    TestProbe<ReplicaProtocol.StoreBatch> seen = testKit.createTestProbe();
-    for (String n : List.of("t1", "t2", "t3")) {
-      testKit.spawn(fakeHost(n, seen.getRef()));
-    }
-    GaplessSettings settings = settings("t", 100, "gapless.ingest.max-encoded-bytes = 1k");
-    ActorRef<CollectorProtocol.Command> c = testKit.spawn(Collector.create("ct", settings));
-    // 200 samples encode to about 2.4 KB.
-    CollectorProtocol.IngestResult tooLarge = ingest(c, 200);
-    assertEquals(CollectorProtocol.Outcome.TOO_LARGE, tooLarge.outcome());
-    assertEquals(0, tooLarge.seq());
-    assertTrue(tooLarge.error().contains("over the limit of 1024 bytes"), tooLarge.error());
-    seen.expectNoMessage(Duration.ofMillis(300));
-    // It took no seq and reached no replica: the next batch is seq 1, and the only one sent.
-    CollectorProtocol.IngestResult next = ingest(c, 5);
-    assertEquals(CollectorProtocol.Outcome.STORED, next.outcome());
-    assertEquals(1, next.seq());
-    assertEquals(1, seen.receiveMessage().seq());
+  void aFullBufferAnswersWithoutGivingASeq() {
+    Owner o = owner("f", 3, blob(5).length + 10, hosts -> hosts.subList(1, 3).forEach(h -> h.acks.set(false)));
+    assertEquals(Outcome.BUFFERED, submit(o, 5).outcome());
+    IngestResult full = submit(o, 5);
+    assertEquals(Outcome.BUFFER_FULL, full.outcome());
+    assertTrue(full.error().contains("buffer-max-bytes"), full.error());
+    o.hosts().get(1).acks.set(true);
+    testKit.createTestProbe().awaitAssert(Duration.ofSeconds(10), () -> {
+      assertEquals(0, o.buffer().bytes());
+      return null;
+    });
+    assertEquals(2, submit(o, 5).seq(), "the refused batch took no seq");
   }
 
   @Test
-  void seqContinuesAfterRestartAndStatusChangesTakeASeq() {
-    TestProbe<ReplicaProtocol.StoreBatch> seen = testKit.createTestProbe();
-    for (String n : List.of("d1", "d2")) {
-      testKit.spawn(fakeHost(n, seen.getRef()));
-    }
-    GaplessSettings s = settings("d", 100);
-    ActorRef<CollectorProtocol.Command> c = testKit.spawn(Collector.create("cd", s));
-    ingest(c, 2);
-    TestProbe<CollectorProtocol.IngestResult> probe = testKit.createTestProbe();
-    c.tell(new CollectorProtocol.ChangeStatus(CollectorStatus.STOPPED, "maintenance", probe.getRef()));
-    assertEquals(2, probe.receiveMessage(Duration.ofSeconds(5)).seq());
-    testKit.stop(c);
-    ActorRef<CollectorProtocol.Command> again = testKit.spawn(Collector.create("cd", s));
-    assertEquals(3, ingest(again, 2).seq());
+  void withFewerThanAReadQuorumOfReplicasNothingIsTakenAndTheClaimFailureIsReported() {
+    Owner o = owner("s", 1, 1 << 20, hosts -> {});
+    IngestResult r = submit(o, 5);
+    assertEquals(Outcome.REJECTED, r.outcome());
+    assertTrue(r.error().contains("1 of the 3 replicas are reachable"), r.error());
+    assertEquals(EventType.OWNER_CLAIM_FAILED, nextEvent(o.events()));
+  }
+
+  @Test
+  void aNewerOwnersPromiseFencesThisOne() {
+    Owner o = owner("n", 3, 1 << 20, hosts -> {});
+    assertEquals(Outcome.STORED, submit(o, 5).outcome());
+    o.hosts().forEach(h -> h.promised.set(50));
+    IngestResult r = submit(o, 5);
+    assertEquals(Outcome.UNKNOWN, r.outcome());
+    assertEquals(EventType.OWNER_CLAIMED, nextEvent(o.events()));
+    assertEquals(EventType.OWNER_FENCED, nextEvent(o.events()));
+    testKit.createTestProbe().expectTerminated(o.ref(), Duration.ofSeconds(5));
+  }
+
+  @Test
+  void aResubmittedBatchKeepsItsSeqOnlyWhenTheHistoryHasItThere() {
+    Owner o = owner("r", 3, 1 << 20, hosts -> {
+      for (FakeHost h : hosts.subList(0, 2)) {
+        h.held.set(SeqRanges.of(new SeqRange(1, 4)));
+        h.epochs.set(new SeqEpochs(List.of(new SeqEpochs.Run(1, 2, 3), new SeqEpochs.Run(3, 4, 4))));
+      }
+    });
+    TestProbe<IngestResult> probe = testKit.createTestProbe();
+    // Seq 3 of epoch 3: the history has seq 3 from epoch 4, so this content takes a new seq.
+    o.ref().tell(new CollectorProtocol.Resubmit(3, 3, blob(2), probe.getRef()));
+    IngestResult moved = probe.receiveMessage(Duration.ofSeconds(10));
+    assertEquals(Outcome.STORED, moved.outcome());
+    assertEquals(5, moved.seq());
+    // Seq 2 of epoch 3 is in the history as it is: copied under its own seq and epoch.
+    o.ref().tell(new CollectorProtocol.Resubmit(3, 2, blob(2), probe.getRef()));
+    IngestResult kept = probe.receiveMessage(Duration.ofSeconds(10));
+    assertEquals(Outcome.STORED, kept.outcome());
+    assertEquals(2, kept.seq());
+    assertTrue(drain(o.seen()).stream()
+        .anyMatch(m -> m instanceof ReplicaProtocol.StoreBatch w && w.seq() == 2 && w.epoch() == 3
+            && w.kind() == ReplicaProtocol.WriteKind.COPY));
   }
 }

@@ -27,7 +27,7 @@ class SimulatorTest {
       // Collector 3 is refused every time; collector 2 is buffered every time.
       gw.ingestStatus = c -> c.equals("t-0003") ? 503 : c.equals("t-0002") ? 202 : 200;
       Path ledger = dir.resolve("ledger.jsonl");
-      SimulationSettings s = new SimulationSettings(gw.url(), 3, 2, 5, 10, 0, Duration.ofMillis(700), ledger, 2, "t", 1_000_000L);
+      SimulationSettings s = new SimulationSettings(List.of(gw.url()), 3, 2, 5, 10, 0, Duration.ofMillis(700), ledger, 2, "t", 1_000_000L);
       SimulationResult r = new Simulator(new GaplessClient()).run(s, null);
 
       List<LedgerEntry> entries = LedgerEntry.readAll(ledger, GaplessClient.newMapper());
@@ -57,7 +57,7 @@ class SimulatorTest {
   @Test
   void rateLimitHoldsTheSampleRate() throws Exception {
     try (FakeNode gw = new FakeNode("gw1", List.of())) {
-      SimulationSettings s = new SimulationSettings(gw.url(), 2, 1, 10, 10, 200, Duration.ofSeconds(1), null, 2, "r",
+      SimulationSettings s = new SimulationSettings(List.of(gw.url()), 2, 1, 10, 10, 200, Duration.ofSeconds(1), null, 2, "r",
           1_000_000L);
       SimulationResult r = new Simulator(new GaplessClient()).run(s, null);
       // 200 samples/s in batches of 10: about 20 batches in one second, never much more.
@@ -67,7 +67,7 @@ class SimulatorTest {
 
   @Test
   void unreachableGatewayIsCountedNotThrown() {
-    SimulationSettings s = new SimulationSettings(java.net.URI.create("http://127.0.0.1:1"), 1, 1, 1, 10, 0,
+    SimulationSettings s = new SimulationSettings(List.of(java.net.URI.create("http://127.0.0.1:1")), 1, 1, 1, 10, 0,
         Duration.ofMillis(500), null, 1, "u", 1_000_000L);
     SimulationResult r = new Simulator(new GaplessClient()).run(s, null);
     assertEquals(0, r.acked());

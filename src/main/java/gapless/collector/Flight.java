@@ -1,0 +1,42 @@
+package gapless.collector;
+
+import akka.actor.typed.ActorRef;
+import gapless.collector.CollectorProtocol.IngestResult;
+import gapless.replica.ReplicaProtocol.WriteKind;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * One batch an owner sends until W replicas hold it. Mutable, owned by one {@link Collector}.
+ * Its blob is in heap while the client waits for W acks; once the batch is on the gateway's disk
+ * (the client got 202) the blob is dropped here and read back from the buffer for each resend.
+ */
+final class Flight {
+
+  final long seq;
+  /** The epoch the batch is written under: the owner's, or for a resubmitted batch the one it has in the history. */
+  final long epoch;
+  final WriteKind kind;
+  final int size;
+  final Set<String> acked = new HashSet<>();
+  byte[] blob;
+  /** Who waits for the answer; null once answered (or for an owner's own empty batch). */
+  ActorRef<IngestResult> replyTo;
+  long lastSentNanos;
+  boolean writingToDisk;
+  boolean onDisk;
+
+  Flight(long seq, long epoch, WriteKind kind, byte[] blob, ActorRef<IngestResult> replyTo) {
+    this.seq = seq;
+    this.epoch = epoch;
+    this.kind = kind;
+    this.size = blob.length;
+    this.blob = blob;
+    this.replyTo = replyTo;
+  }
+
+  /** Durable copies now: the replicas that acked, and the gateway's disk. */
+  int copies() {
+    return acked.size() + (onDisk ? 1 : 0);
+  }
+}
