@@ -12,14 +12,15 @@ import picocli.CommandLine.Option;
  * Exit 0 only when verification passed.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Local 3 storage + 1 gateway cluster: load, kill -9 a storage node, restart it, watch it recover, verify."
+    description = "Local 3 storage + 2 gateway cluster: load, kill -9 a node, restart it, watch it recover, verify."
         + " Exit 0 when every replica holds every acknowledged sample.")
 public final class DemoCommand implements Callable<Integer> {
 
   @Mixin
   LocalClusterOptions local;
 
-  @Option(names = "--victim", defaultValue = "s3", description = "Storage node to kill -9 (default: ${DEFAULT-VALUE})")
+  @Option(names = "--victim", defaultValue = "s3", description = "Node to kill -9: a storage node (its recovery is"
+      + " watched) or a gateway (gw1, gw2: the other takes over its collectors) (default: ${DEFAULT-VALUE})")
   String victim;
 
   @Option(names = "--warmup", defaultValue = "5", description = "Seconds of load before the kill (default: ${DEFAULT-VALUE})")

@@ -13,7 +13,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -73,8 +76,8 @@ public final class Demo {
     Path ledger = base.resolve("ledger.jsonl");
     boolean ok = false;
     try (LocalCluster cluster = s.local().cluster(base)) {
-      if (!cluster.nodeIds().contains(victim) || victim.startsWith("gw")) {
-        throw new GaplessClientException("--victim must be a storage node of " + cluster.nodeIds() + ", not " + victim);
+      if (!cluster.nodeIds().contains(victim)) {
+        throw new GaplessClientException("--victim must be a node of " + cluster.nodeIds() + ", not " + victim);
       }
       startCluster(cluster);
       ok = faultAndRecovery(cluster, ledger);
@@ -86,7 +89,7 @@ public final class Demo {
   }
 
   private void startCluster(LocalCluster cluster) {
-    header("start s1, s2, s3 (storage) and gw1 (gateway); data and logs in " + cluster.baseDir());
+    header("start s1, s2, s3 (storage), gw1 and gw2 (gateways); data and logs in " + cluster.baseDir());
     cluster.startAll();
     cluster.awaitUp(Duration.ofSeconds(90));
     for (String id : cluster.nodeIds()) {
@@ -105,6 +108,7 @@ public final class Demo {
     SimulationResult result;
     Instant killTime;
     Instant restartTime;
+    Optional<Duration> takeover = Optional.empty();
     RecoveryTally tally;
     List<NodeEvent> events;
     try (EventPrinter printer = new EventPrinter(cluster, out)) {
@@ -118,18 +122,26 @@ public final class Demo {
       cluster.kill(victim);
       out.println("  " + CLOCK.format(killTime) + " " + victim + " killed");
       sleep(Duration.ofSeconds(s.downSeconds()));
+      boolean gatewayVictim = cluster.gatewayUrls().contains(cluster.httpUrl(victim));
+      if (gatewayVictim) {
+        header("the other gateway takes over " + victim + "'s collectors (owner epochs from the replicas); the clients send there");
+        takeover = awaitAckedAgain(ledger, collectorIds, killTime);
+      }
 
-      header("restart " + victim + " with the same command and data; it recovers what it missed from its siblings");
+      header("restart " + victim + " with the same command and data; " + (gatewayVictim
+          ? "batches left in its buffer go to the collectors' owners" : "it recovers what it missed from its siblings"));
       restartTime = Instant.now();
       cluster.start(victim);
       out.println("  " + CLOCK.format(restartTime) + " " + victim + " started again, pid " + cluster.pid(victim));
-      boolean recovered = awaitRecovery(printer, collectorIds, restartTime);
+      boolean recovered = gatewayVictim ? takeover.isPresent() : awaitRecovery(printer, collectorIds, restartTime);
 
       header("stop the load");
       result = running.stop();
       out.println("  " + result.summary());
       if (!recovered) {
-        out.println("  " + victim + " did not complete recovery of every collector within " + s.recoveryWaitSeconds() + " s");
+        out.println("  " + victim + (takeover.isEmpty() && cluster.gatewayUrls().contains(cluster.httpUrl(victim))
+            ? "'s collectors were not all acknowledged again" : " did not complete recovery of every collector")
+            + " within " + s.recoveryWaitSeconds() + " s");
       }
       header("status");
       new StatusPrinter(client).print(cluster.storageUrl(), out);
@@ -139,6 +151,10 @@ public final class Demo {
     }
     VerifyReport report = verify(cluster, ledger);
     List<LedgerEntry> entries = LedgerEntry.readAll(ledger, client.mapper());
+    if (cluster.gatewayUrls().contains(cluster.httpUrl(victim))) {
+      gatewaySummary(result, report, events, takeover, killTime);
+      return report.ok() && takeover.isPresent();
+    }
     summary(result, report, entries, events, tally, killTime, restartTime, collectorIds);
     return report.ok() && tally.notCompleted(collectorIds).isEmpty() && tally.failures().isEmpty();
   }
@@ -193,6 +209,45 @@ public final class Demo {
     if (!tally.failures().isEmpty()) {
       row("failures", tally.failures().size() + " RECOVERY_FAILED, first: " + tally.failures().get(0).readable());
     }
+    row("replicas", String.format("%d collectors on %d storage nodes", report.collectors().size(), report.storageNodes()));
+    row("read back", String.format("%,d samples, every ledger sample from every replica", report.samplesChecked()));
+    row("verdict", report.verdictLine());
+  }
+
+  /**
+   * Bounded poll of the ack ledger: how long after the kill every collector had a batch
+   * acknowledged again (those the victim owned only once another gateway took them over).
+   */
+  private Optional<Duration> awaitAckedAgain(Path ledger, List<String> collectorIds, Instant killTime) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(s.recoveryWaitSeconds());
+    while (System.nanoTime() < deadline) {
+      Map<String, Long> firstAck = new HashMap<>();
+      for (LedgerEntry e : LedgerEntry.readAll(ledger, client.mapper())) {
+        if (e.at() != null && e.at() > killTime.toEpochMilli()) {
+          firstAck.merge(e.collector(), e.at(), Math::min);
+        }
+      }
+      if (firstAck.keySet().containsAll(collectorIds)) {
+        Duration d = Duration.ofMillis(Collections.max(firstAck.values()) - killTime.toEpochMilli());
+        out.printf("  every collector acknowledged again %.1f s after the kill%n", d.toMillis() / 1000.0);
+        return Optional.of(d);
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+    }
+    return Optional.empty();
+  }
+
+  private void gatewaySummary(SimulationResult load, VerifyReport report, List<NodeEvent> events, Optional<Duration> takeover,
+      Instant killTime) {
+    header("summary");
+    long claims = events.stream().filter(e -> e.is(EventType.OWNER_CLAIMED) && !victim.equals(e.node())
+        && e.time().isAfter(killTime)).count();
+    row("load", String.format("%d batches acked (200: %d, 202: %d), %,d samples, %,.0f samples/s; errors %d (answers"
+            + " the clients retried at the other gateway)", load.acked(), load.ok200(), load.buffered202(), load.samplesAcked(),
+        load.samplesPerSecond(), load.errors()));
+    row("kill -9", CLOCK.format(killTime) + " " + victim);
+    row("taken over", takeover.map(d -> String.format("every collector acknowledged again %.1f s after the kill; %d"
+        + " OWNER_CLAIMED on the other gateway", d.toMillis() / 1000.0, claims)).orElse("not every collector"));
     row("replicas", String.format("%d collectors on %d storage nodes", report.collectors().size(), report.storageNodes()));
     row("read back", String.format("%,d samples, every ledger sample from every replica", report.samplesChecked()));
     row("verdict", report.verdictLine());
