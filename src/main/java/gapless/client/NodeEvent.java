@@ -9,7 +9,9 @@ import static gapless.events.EventField.DETAIL;
 import static gapless.events.EventField.FROM_SEQ;
 import static gapless.events.EventField.HIGHEST_SEQ;
 import static gapless.events.EventField.MILLIS;
+import static gapless.events.EventField.EPOCH;
 import static gapless.events.EventField.PEER;
+import static gapless.events.EventField.REPLACED_EPOCH;
 import static gapless.events.EventField.RANGES;
 import static gapless.events.EventField.RANGE_COUNT;
 import static gapless.events.EventField.REASON;
@@ -169,6 +171,8 @@ public record NodeEvent(String id, Instant time, String node, EventType event, S
       case STORE_FAILED -> "reason=" + text(REASON) + " (" + text(DETAIL) + ")";
       case BATCH_CONFLICT -> "collector=" + collector() + " seq " + num(SEQ) + " offered with other content"
           + (has(PEER) ? " by " + peer() : "") + ", refused (" + text(DETAIL) + ")";
+      case BATCH_REPLACED -> "collector=" + collector() + " seq " + num(SEQ) + " of epoch " + num(REPLACED_EPOCH)
+          + " replaced by the content of epoch " + num(EPOCH) + " (" + text(DETAIL) + ")";
     };
   }
 

@@ -4,6 +4,8 @@ import static gapless.events.EventField.ADDRESS;
 import static gapless.events.EventField.BATCHES;
 import static gapless.events.EventField.BYTES;
 import static gapless.events.EventField.COLLECTOR;
+import static gapless.events.EventField.EPOCH;
+import static gapless.events.EventField.REPLACED_EPOCH;
 import static gapless.events.EventField.CONTIGUOUS_SEQ;
 import static gapless.events.EventField.DETAIL;
 import static gapless.events.EventField.DROPPED;
@@ -163,6 +165,12 @@ public final class ClusterEvents {
    */
   public static ClusterEvent batchConflict(String node, String collector, long seq, String peer, String detail) {
     return make(node, EventType.BATCH_CONFLICT, COLLECTOR, collector, SEQ, seq, PEER, peer, DETAIL, detail);
+  }
+
+  /** Batch {@code seq} held from {@code replacedEpoch} was replaced by the content of {@code epoch}. */
+  public static ClusterEvent batchReplaced(String node, String collector, long seq, long replacedEpoch, long epoch, String detail) {
+    return make(node, EventType.BATCH_REPLACED, COLLECTOR, collector, SEQ, seq, REPLACED_EPOCH, replacedEpoch, EPOCH, epoch,
+        DETAIL, detail);
   }
 
   private static ClusterEvent make(String node, EventType type, Object... fieldValues) {

@@ -42,7 +42,11 @@ public enum EventField {
   /** Seq ranges no reachable sibling holds, as text like {@link #RANGES}. */
   UNRECOVERABLE("unrecoverable"),
   /** Replies a recovery dropped because they did not belong to its current phase (late or unasked). */
-  DROPPED("dropped");
+  DROPPED("dropped"),
+  /** An owner epoch: the one that wrote a batch. */
+  EPOCH("epoch"),
+  /** The owner epoch of the content a replacement removed. */
+  REPLACED_EPOCH("replacedEpoch");
 
   private final String jsonName;
 

@@ -21,6 +21,8 @@ import static gapless.events.EventField.STOPPED_BY;
 import static gapless.events.EventField.TO_SEQ;
 import static gapless.events.EventField.UNRECOVERABLE;
 import static gapless.events.EventField.DROPPED;
+import static gapless.events.EventField.EPOCH;
+import static gapless.events.EventField.REPLACED_EPOCH;
 
 import java.util.Arrays;
 import java.util.List;
@@ -63,7 +65,9 @@ public enum EventType {
   /** The node's sample store failed; retried with a growing delay. */
   STORE_FAILED(REASON, DETAIL),
   /** A batch offered for a seq the replica holds (or is writing) with other content: refused, not acked. */
-  BATCH_CONFLICT(COLLECTOR, SEQ, PEER, DETAIL);
+  BATCH_CONFLICT(COLLECTOR, SEQ, PEER, DETAIL),
+  /** A held batch replaced by other content of a newer owner epoch (the collector's history). */
+  BATCH_REPLACED(COLLECTOR, SEQ, REPLACED_EPOCH, EPOCH, DETAIL);
 
   private final List<EventField> fields;
 

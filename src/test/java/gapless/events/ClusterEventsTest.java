@@ -52,7 +52,8 @@ class ClusterEventsTest {
         ClusterEvents.recoveryFailed("s1", "c1", "no sibling is reachable", 0, 0, 5, two, 0),
         ClusterEvents.replicaRestarted("s1", "c1", "journal write failed", 3),
         ClusterEvents.storeFailed("s1", "closed", "listing collectors, attempt 1"),
-        ClusterEvents.batchConflict("s1", "c1", 7, "gw1", "kept crc32c=1, offered crc32c=2"));
+        ClusterEvents.batchConflict("s1", "c1", 7, "gw1", "kept crc32c=1, offered crc32c=2"),
+        ClusterEvents.batchReplaced("s1", "c1", 7, 1, 2, "stored crc32c=1 (10 samples), new crc32c=2 (0 samples)"));
     Set<EventType> made = new HashSet<>();
     all.forEach(e -> made.add(e.event()));
     assertEquals(Set.of(EventType.values()), made, "a factory for every type");
