@@ -102,6 +102,12 @@ public final class ClusterEvents {
         BATCHES, range.size(), PEER, String.join(",", holders));
   }
 
+  /** A range of seqs held here under an older owner epoch than a sibling's: fetched to replace them. */
+  public static ClusterEvent staleDetected(String node, String collector, SeqRange range, Collection<String> holders) {
+    return make(node, EventType.GAP_DETECTED, COLLECTOR, collector, FROM_SEQ, range.from(), TO_SEQ, range.to(),
+        BATCHES, range.size(), PEER, String.join(",", holders), DETAIL, "stale: held here under an older owner epoch");
+  }
+
   /** All the missing ranges, when only the first {@code listed} of them got an event each. */
   public static ClusterEvent gapsDetected(String node, String collector, SeqRanges missing, int listed) {
     return make(node, EventType.GAP_DETECTED, COLLECTOR, collector, RANGE_COUNT, missing.ranges().size(),
