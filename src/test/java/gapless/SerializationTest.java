@@ -2,6 +2,7 @@ package gapless;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.SerializationTestKit;
@@ -13,6 +14,10 @@ import akka.serialization.Serialization;
 import akka.serialization.SerializationExtension;
 import akka.serialization.Serializer;
 import akka.serialization.Serializers;
+import akka.serialization.jackson.JacksonObjectMapperProvider;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import gapless.collector.Collector;
 import gapless.collector.CollectorProtocol;
 import gapless.collector.CollectorState;
@@ -43,6 +48,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -82,6 +88,15 @@ class SerializationTest {
     assertEquals(42, sb.seq());
     assertArrayEquals(blob, sb.blob());
     roundTrip(new ReplicaProtocol.StoreAck("s1", "c1", 42));
+    roundTrip(new ReplicaProtocol.StoreFenced("s1", "c1", 42, 2, 3));
+    ReplicaProtocol.StoreBatch copy = (ReplicaProtocol.StoreBatch) serialization.verifySerialization(
+        new ReplicaProtocol.StoreBatch("c1", 43, 5, blob, ReplicaProtocol.WriteKind.COPY, ref()), false);
+    assertEquals(5, copy.epoch());
+    assertEquals(ReplicaProtocol.WriteKind.COPY, copy.kind());
+    roundTrip(new ReplicaProtocol.ClaimEpoch("c1", 3, "gw2", ref()));
+    roundTrip(new ReplicaProtocol.EpochClaimed("s1", "c1", 3, true, 3, SeqRanges.of(new SeqRange(1, 9)),
+        new SeqEpochs(List.of(new SeqEpochs.Run(1, 4, 1), new SeqEpochs.Run(5, 9, 2)))));
+    roundTrip(new ReplicaProtocol.EpochClaimed("s1", "c1", 2, false, 3, SeqRanges.EMPTY, SeqEpochs.EMPTY));
     roundTrip(new ReplicaProtocol.QuerySamples("c1", "FIC101.PV", 0, Long.MAX_VALUE, 100, ref()));
     ReplicaProtocol.SampleAnswer answer = new ReplicaProtocol.SampleAnswer("s2", "c1", "T", 9, blob,
         List.of(new StopInterval(1, null, "maintenance", 3)), true);
@@ -111,11 +126,18 @@ class SerializationTest {
     roundTrip(new ReplicaProtocol.PeerLost("c1", "s3"));
     roundTrip(new ReplicaProtocol.StartRecovery("c1", ref()));
     roundTrip(new ReplicaProtocol.RecoveryInfo("c1", SeqRanges.of(new SeqRange(1, 3)), SeqEpochs.EMPTY, Map.of("s2", 3L), null));
+    roundTrip(new ReplicaProtocol.RecoveryInfo("c1", SeqRanges.of(new SeqRange(1, 3)),
+        new SeqEpochs(List.of(new SeqEpochs.Run(2, 3, 7))), Map.of("s2", 3L), null));
+    ReplicaProtocol.BatchChunk withEpochs = (ReplicaProtocol.BatchChunk) serialization.verifySerialization(
+        new ReplicaProtocol.BatchChunk("s2", "c1", 8, 20, List.of(new EncodedBatch(8, blob)),
+            new SeqEpochs(List.of(new SeqEpochs.Run(8, 8, 2)))), false);
+    assertEquals(2, withEpochs.epochs().epochOf(8));
     roundTrip(new ReplicaProtocol.FinishRecovery("c1", record, true, ref()));
     roundTrip(new ReplicaHost.StopAllRecording(StopReason.SHUTDOWN, ref()));
     roundTrip(new ReplicaHost.PeerDown("s2"));
     roundTrip(new ReplicaHost.RecoverAll(RecoveryTrigger.NODE_UP));
     roundTrip(new RecoveryRequest.Recover("c1", RecoveryTrigger.BEHIND_SIBLING, "holds 1..3"));
+    roundTrip(new RecoveryRequest.Recover("c1", RecoveryTrigger.STALE_EPOCH, "holds seq 4 under epoch 1"));
     roundTrip(new RecoveryRequest.RecoverAll(RecoveryTrigger.REJOINED));
     roundTrip(new ReplicaHost.ListCollectors(ref()));
     roundTrip(new ReplicaHost.CollectorList("s1", List.of("a", "b")));
@@ -125,7 +147,7 @@ class SerializationTest {
 
   @Test
   void replicaEventsAndSnapshot() {
-    roundTrip(new ReplicaEvent.BatchStored("s1", 7, 1000, 10, 130, 5, 9, 0xFFFFFFFFL, 2000));
+    roundTrip(new ReplicaEvent.BatchStored("s1", 7, 3, 1000, 10, 130, 5, 9, 0xFFFFFFFFL, 2000));
     roundTrip(new ReplicaEvent.RecordingStopped("s1", StopReason.COLLECTOR_STOPPED, 8, 0, "maintenance", 1000, 2000));
     roundTrip(new ReplicaEvent.RecordingStopped("s1", StopReason.UNCLEAN_SHUTDOWN, 8, 7, "", 1000, 2000));
     roundTrip(new ReplicaEvent.RecordingResumed("s1", ResumeReason.RECOVERED, 9, "stopped", 1000, 2000));
@@ -135,8 +157,40 @@ class SerializationTest {
     roundTrip(new ReplicaState(SeqRanges.of(new SeqRange(1, 5), new SeqRange(9, 9)), 60, 700, -123456789L,
         List.of(new StatusMark(3, CollectorStatus.STOPPED, "m", 10), new StatusMark(4, CollectorStatus.RUNNING, "", 20)),
         Map.of("s2", 5L), new ServerStop(StopReason.UNCLEAN_SHUTDOWN, 5, 9, 100),
-        new RecoveryRecord(List.of(new SeqRange(6, 8)), List.of("s3"), 3, 30, 300, 9, 99)));
+        new RecoveryRecord(List.of(new SeqRange(6, 8)), List.of("s3"), 3, 30, 300, 9, 99),
+        new SeqEpochs(List.of(new SeqEpochs.Run(1, 4, 1), new SeqEpochs.Run(5, 5, 2))), 3, "gw2"));
     roundTrip(ReplicaState.EMPTY);
+    roundTrip(new ReplicaEvent.EpochPromised("s1", 4, "gw2", 2000));
+    roundTrip(new ReplicaEvent.BatchReplaced("s1", 7, 4, 1000, 0, 12, 1000, 1000, 0xFFFFFFFEL, null, null,
+        2, 0xFFFFFFFFL, 10, 130, 2000));
+    roundTrip(new ReplicaEvent.BatchReplaced("s1", 8, 4, 1000, 0, 12, 1000, 1000, 77, CollectorStatus.STOPPED, "maintenance",
+        0, 78, 3, 60, 2000));
+  }
+
+  /** {@code o} serialized, with {@code fields} taken out of its CBOR: what a version without them wrote. */
+  private static Object withoutFields(Object o, String... fields) throws IOException {
+    Serialization ser = SerializationExtension.get(Adapter.toClassic(testKit.system()));
+    Serializer serializer = ser.findSerializerFor(o);
+    ObjectMapper cbor = JacksonObjectMapperProvider.get(Adapter.toClassic(testKit.system()))
+        .getOrCreate("jackson-cbor", Optional.of(new CBORFactory()));
+    ObjectNode tree = (ObjectNode) cbor.readTree(serializer.toBinary(o));
+    for (String f : fields) {
+      assertTrue(tree.has(f), f);
+      tree.remove(f);
+    }
+    return ser.deserialize(cbor.writeValueAsBytes(tree), serializer.identifier(), Serializers.manifestFor(serializer, o)).get();
+  }
+
+  @Test
+  void eventsAndSnapshotsWrittenBeforeEpochsReadWithEpochZeroAndNoPromise() throws IOException {
+    ReplicaEvent.BatchStored stored = new ReplicaEvent.BatchStored("s1", 7, 3, 1000, 10, 130, 5, 9, 0xFFFFFFFFL, 2000);
+    assertEquals(new ReplicaEvent.BatchStored("s1", 7, 0, 1000, 10, 130, 5, 9, 0xFFFFFFFFL, 2000), withoutFields(stored, "epoch"));
+    ReplicaState state = new ReplicaState(SeqRanges.of(new SeqRange(1, 5)), 60, 700, -123456789L, List.of(), Map.of("s2", 5L),
+        null, null, new SeqEpochs(List.of(new SeqEpochs.Run(1, 5, 2))), 3, "gw2");
+    ReplicaState old = (ReplicaState) withoutFields(state, "epochs", "promisedEpoch", "promisedOwner");
+    assertEquals(new ReplicaState(SeqRanges.of(new SeqRange(1, 5)), 60, 700, -123456789L, List.of(), Map.of("s2", 5L),
+        null, null, SeqEpochs.EMPTY, 0, null), old);
+    assertEquals(SeqEpochs.EMPTY, old.epochs());
   }
 
   @Test
@@ -144,7 +198,7 @@ class SerializationTest {
     // The events were Replica$BatchStored etc.; the journal keeps that name as the manifest.
     Serialization ser = SerializationExtension.get(Adapter.toClassic(testKit.system()));
     List<ReplicaEvent> events = List.of(
-        new ReplicaEvent.BatchStored("s1", 7, 1000, 10, 130, 5, 9, 0xFFFFFFFFL, 2000),
+        new ReplicaEvent.BatchStored("s1", 7, 3, 1000, 10, 130, 5, 9, 0xFFFFFFFFL, 2000),
         new ReplicaEvent.RecordingStopped("s1", StopReason.SHUTDOWN, 8, 7, "", 1000, 2000),
         new ReplicaEvent.RecordingResumed("s1", ResumeReason.RECOVERED, 9, "stopped", 1000, 2000),
         new ReplicaEvent.PeerUnreachable("s1", "s2", 40, 2000),

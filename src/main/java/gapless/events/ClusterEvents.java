@@ -4,6 +4,7 @@ import static gapless.events.EventField.ADDRESS;
 import static gapless.events.EventField.BATCHES;
 import static gapless.events.EventField.BYTES;
 import static gapless.events.EventField.COLLECTOR;
+import static gapless.events.EventField.REPLACED_EPOCH;
 import static gapless.events.EventField.CONTIGUOUS_SEQ;
 import static gapless.events.EventField.DETAIL;
 import static gapless.events.EventField.DROPPED;
@@ -101,6 +102,12 @@ public final class ClusterEvents {
         BATCHES, range.size(), PEER, String.join(",", holders));
   }
 
+  /** A range of seqs held here under an older owner epoch than a sibling's: fetched to replace them. */
+  public static ClusterEvent staleDetected(String node, String collector, SeqRange range, Collection<String> holders) {
+    return make(node, EventType.GAP_DETECTED, COLLECTOR, collector, FROM_SEQ, range.from(), TO_SEQ, range.to(),
+        BATCHES, range.size(), PEER, String.join(",", holders), DETAIL, "stale: held here under an older owner epoch");
+  }
+
   /** All the missing ranges, when only the first {@code listed} of them got an event each. */
   public static ClusterEvent gapsDetected(String node, String collector, SeqRanges missing, int listed) {
     return make(node, EventType.GAP_DETECTED, COLLECTOR, collector, RANGE_COUNT, missing.ranges().size(),
@@ -184,6 +191,12 @@ public final class ClusterEvents {
   /** {@code peer} promised a newer epoch than this owner's {@code epoch}. */
   public static ClusterEvent ownerFenced(String node, String collector, long epoch, String peer, String detail) {
     return make(node, EventType.OWNER_FENCED, COLLECTOR, collector, EPOCH, epoch, PEER, peer, DETAIL, detail);
+  }
+
+  /** Batch {@code seq} held from {@code replacedEpoch} was replaced by the content of {@code epoch}. */
+  public static ClusterEvent batchReplaced(String node, String collector, long seq, long replacedEpoch, long epoch, String detail) {
+    return make(node, EventType.BATCH_REPLACED, COLLECTOR, collector, SEQ, seq, REPLACED_EPOCH, replacedEpoch, EPOCH, epoch,
+        DETAIL, detail);
   }
 
   private static ClusterEvent make(String node, EventType type, Object... fieldValues) {

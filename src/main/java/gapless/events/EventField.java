@@ -43,8 +43,10 @@ public enum EventField {
   UNRECOVERABLE("unrecoverable"),
   /** Replies a recovery dropped because they did not belong to its current phase (late or unasked). */
   DROPPED("dropped"),
-  /** A collector owner's epoch (fencing: a newer epoch's owner wins). */
-  EPOCH("epoch");
+  /** An owner epoch: the one that wrote a batch. */
+  EPOCH("epoch"),
+  /** The owner epoch of the content a replacement removed. */
+  REPLACED_EPOCH("replacedEpoch");
 
   private final String jsonName;
 

@@ -22,6 +22,7 @@ import static gapless.events.EventField.TO_SEQ;
 import static gapless.events.EventField.UNRECOVERABLE;
 import static gapless.events.EventField.DROPPED;
 import static gapless.events.EventField.EPOCH;
+import static gapless.events.EventField.REPLACED_EPOCH;
 
 import java.util.Arrays;
 import java.util.List;
@@ -70,7 +71,9 @@ public enum EventType {
   /** A gateway could not become a collector's owner now (too few replicas answered); it tries again. */
   OWNER_CLAIM_FAILED(COLLECTOR, EPOCH, REASON),
   /** A collector's owner learned from a replica that a newer owner took over; it stops. */
-  OWNER_FENCED(COLLECTOR, EPOCH, PEER, DETAIL);
+  OWNER_FENCED(COLLECTOR, EPOCH, PEER, DETAIL),
+  /** A held batch replaced by other content of a newer owner epoch (the collector's history). */
+  BATCH_REPLACED(COLLECTOR, SEQ, REPLACED_EPOCH, EPOCH, DETAIL);
 
   private final List<EventField> fields;
 

@@ -9,5 +9,10 @@ public enum RecoveryTrigger {
   /** A sibling reported a contiguous seq this replica still lacked several sync intervals later. */
   BEHIND_SIBLING,
   /** The replica stopped and its host started it again: it may have missed batches meanwhile. */
-  REPLICA_RESTARTED
+  REPLICA_RESTARTED,
+  /**
+   * A sibling reported a seq this replica holds under an older owner epoch: the content here is
+   * stale (a newer owner replaced it), and the recovery fetches the newer content.
+   */
+  STALE_EPOCH
 }

@@ -153,16 +153,27 @@ public final class SeqEpochs {
     for (SeqEpochs side : List.of(a, b)) {
       for (Run r : side.runs) {
         cuts.add(r.from());
-        cuts.add(r.to() + 1);
+        // A run up to the last seq has no cut after it (to + 1 would wrap to the lowest long).
+        if (r.to() < Long.MAX_VALUE) {
+          cuts.add(r.to() + 1);
+        }
       }
     }
-    Long from = cuts.isEmpty() ? null : cuts.first();
-    for (Long next = from == null ? null : cuts.higher(from); next != null; from = next, next = cuts.higher(next)) {
-      long ea = a.epochOf(from);
-      long eb = b.epochOf(from);
-      if (ea > 0 || eb > 0) {
-        segment.accept(from, next - 1, ea, eb);
-      }
+    if (cuts.isEmpty()) {
+      return;
+    }
+    long from = cuts.first();
+    for (Long next = cuts.higher(from); next != null; from = next, next = cuts.higher(next)) {
+      visit(a, b, from, next - 1, segment);
+    }
+    visit(a, b, from, Long.MAX_VALUE, segment);
+  }
+
+  private static void visit(SeqEpochs a, SeqEpochs b, long from, long to, Segment segment) {
+    long ea = a.epochOf(from);
+    long eb = b.epochOf(from);
+    if (ea > 0 || eb > 0) {
+      segment.accept(from, to, ea, eb);
     }
   }
 

@@ -10,6 +10,7 @@ import akka.actor.typed.javadsl.TimerScheduler;
 import akka.actor.typed.receptionist.Receptionist;
 import gapless.model.BatchCodec;
 import gapless.model.EncodedBatch;
+import gapless.model.SeqEpochs;
 import gapless.model.SeqRange;
 import gapless.model.SeqRanges;
 import gapless.recovery.RecoveryPhase.Fetching;
@@ -198,8 +199,13 @@ public final class Recovery {
     timers.cancel(Tick.PROBE_TIMEOUT);
     timers.cancel(Tick.PROBE_GRACE);
     Map<String, SeqRanges> holdings = new LinkedHashMap<>();
-    probe.indexes().forEach((sibling, index) -> holdings.put(sibling, index.held()));
-    RecoveryPlan plan = RecoveryPlan.of(probe.info().held(), holdings, services.settings().recovery().sliceSeqs());
+    Map<String, SeqEpochs> epochs = new LinkedHashMap<>();
+    probe.indexes().forEach((sibling, index) -> {
+      holdings.put(sibling, index.held());
+      epochs.put(sibling, index.epochs() == null ? SeqEpochs.EMPTY : index.epochs());
+    });
+    RecoveryPlan plan = RecoveryPlan.of(probe.info().held(), probe.info().epochs(), holdings, epochs,
+        services.settings().recovery().sliceSeqs());
     events.planned(plan);
     timers.startTimerWithFixedDelay(Tick.PROGRESS, services.settings().recovery().progressInterval());
     timers.startSingleTimer(Tick.FETCH_TIMEOUT, services.settings().recovery().fetchTimeout());

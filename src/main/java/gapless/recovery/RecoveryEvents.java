@@ -36,11 +36,20 @@ final class RecoveryEvents {
   }
 
   void planned(RecoveryPlan plan) {
-    List<SeqRange> missing = plan.missing().ranges();
-    for (SeqRange r : missing.subList(0, Math.min(missing.size(), MAX_GAP_EVENTS))) {
-      emit(ClusterEvents.gapDetected(node, collector, r, plan.holders(r)));
+    List<SeqRange> lacking = plan.missing().minus(plan.stale()).ranges();
+    List<SeqRange> stale = plan.stale().ranges();
+    int listed = 0;
+    for (SeqRange r : lacking) {
+      if (listed++ < MAX_GAP_EVENTS) {
+        emit(ClusterEvents.gapDetected(node, collector, r, plan.holders(r)));
+      }
     }
-    if (missing.size() > MAX_GAP_EVENTS) {
+    for (SeqRange r : stale) {
+      if (listed++ < MAX_GAP_EVENTS) {
+        emit(ClusterEvents.staleDetected(node, collector, r, plan.holders(r)));
+      }
+    }
+    if (lacking.size() + stale.size() > MAX_GAP_EVENTS) {
       emit(ClusterEvents.gapsDetected(node, collector, plan.missing(), MAX_GAP_EVENTS));
     }
   }

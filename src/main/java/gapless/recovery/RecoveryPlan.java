@@ -1,5 +1,6 @@
 package gapless.recovery;
 
+import gapless.model.SeqEpochs;
 import gapless.model.SeqRange;
 import gapless.model.SeqRanges;
 import java.util.ArrayList;
@@ -25,6 +26,12 @@ import java.util.Set;
  * this replica holds everything below that. A seq below the highest one a sibling holds that no
  * sibling holds and this replica lacks, and the rest of a slice whose sources were all dropped,
  * are {@link #unrecoverable()}: the recovery cannot be complete.
+ *
+ * <p>Besides what it lacks, a replica fetches its {@link #stale()} seqs: seqs it holds that a
+ * sibling holds under a newer owner epoch (a newer owner replaced them; storing the fetched copy
+ * replaces them here too). A stale seq is served only by the siblings holding it under the newest
+ * epoch any sibling has for it. Where no epochs are known (all 0) nothing is stale, and the plan
+ * is what it was before epochs.
  */
 public final class RecoveryPlan {
 
@@ -49,16 +56,19 @@ public final class RecoveryPlan {
   /** The result of {@link #take()}: what to fetch next (if anything) and the plan after that. */
   public record Next(Optional<Assignment> assignment, RecoveryPlan plan) {}
 
+  // Per sibling, what it serves: what it holds that this replica lacks, and the stale seqs it holds newest.
   private final Map<String, SeqRanges> holdings;
   private final SeqRanges missing;
+  private final SeqRanges stale;
   private final List<Slice> pending;
   private final Set<String> dropped;
   private final SeqRanges unrecoverable;
 
-  private RecoveryPlan(
-      Map<String, SeqRanges> holdings, SeqRanges missing, List<Slice> pending, Set<String> dropped, SeqRanges unrecoverable) {
+  private RecoveryPlan(Map<String, SeqRanges> holdings, SeqRanges missing, SeqRanges stale, List<Slice> pending,
+      Set<String> dropped, SeqRanges unrecoverable) {
     this.holdings = holdings;
     this.missing = missing;
+    this.stale = stale;
     this.pending = pending;
     this.dropped = dropped;
     this.unrecoverable = unrecoverable;
@@ -69,20 +79,39 @@ public final class RecoveryPlan {
    * (by node id, in the order they answered).
    */
   public static RecoveryPlan of(SeqRanges local, Map<String, SeqRanges> siblings, long sliceSeqs) {
+    return of(local, SeqEpochs.EMPTY, siblings, Map.of(), sliceSeqs);
+  }
+
+  /**
+   * Plans the recovery as above, also fetching the seqs this replica holds under an older epoch
+   * ({@code localEpochs}) than a sibling ({@code siblingEpochs}, by node id; a sibling not listed
+   * knows no epochs).
+   */
+  public static RecoveryPlan of(SeqRanges local, SeqEpochs localEpochs, Map<String, SeqRanges> siblings,
+      Map<String, SeqEpochs> siblingEpochs, long sliceSeqs) {
     if (sliceSeqs < 1) {
       throw new IllegalArgumentException("slice size must be at least 1, was " + sliceSeqs);
     }
-    Map<String, SeqRanges> holdings = Collections.unmodifiableMap(new LinkedHashMap<>(siblings));
     SeqRanges union = SeqRanges.EMPTY;
-    for (SeqRanges held : holdings.values()) {
-      union = union.union(held);
+    SeqEpochs newest = SeqEpochs.EMPTY;
+    for (Map.Entry<String, SeqRanges> e : siblings.entrySet()) {
+      union = union.union(e.getValue());
+      newest = newest.merge(siblingEpochs.getOrDefault(e.getKey(), SeqEpochs.EMPTY));
     }
-    SeqRanges missing = union.minus(local);
+    SeqRanges stale = newest.newerThan(localEpochs).intersect(local).intersect(union);
+    Map<String, SeqRanges> serves = new LinkedHashMap<>();
+    for (Map.Entry<String, SeqRanges> e : siblings.entrySet()) {
+      SeqRanges olderThanNewest = newest.newerThan(siblingEpochs.getOrDefault(e.getKey(), SeqEpochs.EMPTY));
+      SeqRanges held = e.getValue();
+      serves.put(e.getKey(), held.minus(local).union(stale.intersect(held).minus(olderThanNewest)));
+    }
+    Map<String, SeqRanges> holdings = Collections.unmodifiableMap(serves);
+    SeqRanges missing = union.minus(local).union(stale);
     // Only up to what the siblings hold: seqs above that which this replica lacks are still on
     // their way to every replica (the live path brings them), not lost.
     long highest = union.highest();
     SeqRanges nobody = highest == 0 ? SeqRanges.EMPTY : SeqRanges.of(new SeqRange(1, highest)).minus(local).minus(union);
-    RecoveryPlan empty = new RecoveryPlan(holdings, missing, List.of(), Set.of(), nobody);
+    RecoveryPlan empty = new RecoveryPlan(holdings, missing, stale, List.of(), Set.of(), nobody);
     List<Slice> slices = new ArrayList<>();
     int turn = 0;
     for (SeqRange r : missing.ranges()) {
@@ -96,12 +125,17 @@ public final class RecoveryPlan {
         }
       }
     }
-    return new RecoveryPlan(holdings, missing, List.copyOf(slices), Set.of(), nobody);
+    return new RecoveryPlan(holdings, missing, stale, List.copyOf(slices), Set.of(), nobody);
   }
 
-  /** What this replica lacks that some sibling holds. */
+  /** What this replica fetches: what it lacks that some sibling holds, and its {@link #stale()} seqs. */
   public SeqRanges missing() {
     return missing;
+  }
+
+  /** Seqs this replica holds that a sibling holds under a newer epoch: fetched to replace them. */
+  public SeqRanges stale() {
+    return stale;
   }
 
   /** Seqs this replica lacks that no usable sibling holds. */
@@ -141,7 +175,7 @@ public final class RecoveryPlan {
       List<String> live = head.sources().stream().filter(s -> !dropped.contains(s)).toList();
       if (!live.isEmpty()) {
         return new Next(Optional.of(new Assignment(head.range(), live)),
-            new RecoveryPlan(holdings, missing, List.copyOf(rest), dropped, plan.unrecoverable));
+            new RecoveryPlan(holdings, missing, stale, List.copyOf(rest), dropped, plan.unrecoverable));
       }
       plan = plan.withPending(rest).requeue(head.range(), List.of());
     }
@@ -156,7 +190,7 @@ public final class RecoveryPlan {
   public RecoveryPlan drop(Assignment assignment, long nextFrom) {
     Set<String> nowDropped = new HashSet<>(dropped);
     nowDropped.add(assignment.source());
-    RecoveryPlan without = new RecoveryPlan(holdings, missing, pending, Set.copyOf(nowDropped), unrecoverable);
+    RecoveryPlan without = new RecoveryPlan(holdings, missing, stale, pending, Set.copyOf(nowDropped), unrecoverable);
     return without.requeue(new SeqRange(nextFrom, assignment.range().to()), assignment.sources());
   }
 
@@ -173,7 +207,7 @@ public final class RecoveryPlan {
     }
     List<Slice> queue = new ArrayList<>(head);
     queue.addAll(pending);
-    return new RecoveryPlan(holdings, missing, List.copyOf(queue), dropped,
+    return new RecoveryPlan(holdings, missing, stale, List.copyOf(queue), dropped,
         unrecoverable.union(SeqRanges.of(range).minus(covered)));
   }
 
@@ -199,7 +233,7 @@ public final class RecoveryPlan {
   }
 
   private RecoveryPlan withPending(List<Slice> slices) {
-    return new RecoveryPlan(holdings, missing, List.copyOf(slices), dropped, unrecoverable);
+    return new RecoveryPlan(holdings, missing, stale, List.copyOf(slices), dropped, unrecoverable);
   }
 
   private static List<String> rotate(List<String> list, int by) {
@@ -210,7 +244,7 @@ public final class RecoveryPlan {
 
   @Override
   public String toString() {
-    return "RecoveryPlan[missing=" + missing + ", pending=" + pending + ", dropped=" + dropped
+    return "RecoveryPlan[missing=" + missing + ", stale=" + stale + ", pending=" + pending + ", dropped=" + dropped
         + ", unrecoverable=" + unrecoverable + "]";
   }
 }

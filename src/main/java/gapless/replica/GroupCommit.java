@@ -15,18 +15,19 @@ import java.util.function.ToLongFunction;
  * store write and one {@code persist}. One fsync pair serves a whole group however many batches
  * arrived together. Not thread-safe: used from the replica's actor only.
  *
- * <p>A seq is written once, from the first request for it; a later request for the same seq is
- * answered with it only when its content is the same. Content is compared only between requests
- * for the same seq, so a group of distinct seqs costs nothing more.
+ * <p>A seq is written once per group, from the request for it with the highest owner epoch (the
+ * first of them on a tie: the newer owner's content is the collector's history); another request
+ * for the same seq is answered with it only when its content is the same. Content is compared
+ * only between requests for the same seq, so a group of distinct seqs costs nothing more.
  *
  * @param <T> a request to store one seq, answered once its group is durable
  */
 final class GroupCommit<T> {
 
   /**
-   * One write: {@code members} are answered when it is durable, {@code toWrite} holds the first
-   * request of each seq not yet held (members also holds later requests with the same content).
-   * {@code refused} are requests whose content differs from the first request of their seq in this
+   * One write: {@code members} are answered when it is durable, {@code toWrite} holds the kept
+   * request of each seq not yet held (members also holds other requests with the same content).
+   * {@code refused} are requests whose content differs from the kept request of their seq in this
    * group: never answered. {@code held} are requests for seqs that became held while they waited:
    * not written, their content is still to be compared with what is stored.
    */
@@ -43,12 +44,14 @@ final class GroupCommit<T> {
   record Refused<T>(T kept, T refused) {}
 
   private final ToLongFunction<T> seqOf;
+  private final ToLongFunction<T> epochOf;
   private final BiPredicate<T, T> sameContent;
   private final List<T> waiting = new ArrayList<>();
   private List<T> inFlight;
 
-  GroupCommit(ToLongFunction<T> seqOf, BiPredicate<T, T> sameContent) {
+  GroupCommit(ToLongFunction<T> seqOf, ToLongFunction<T> epochOf, BiPredicate<T, T> sameContent) {
     this.seqOf = seqOf;
+    this.epochOf = epochOf;
     this.sameContent = sameContent;
   }
 
@@ -80,6 +83,13 @@ final class GroupCommit<T> {
     return waiting.isEmpty() ? Optional.empty() : Optional.of(next(held));
   }
 
+  /** Every request accepted and not yet answered or refused: in flight, then waiting. */
+  List<T> pending() {
+    List<T> all = new ArrayList<>(inFlight == null ? List.of() : inFlight);
+    all.addAll(waiting);
+    return all;
+  }
+
   boolean isWriting() {
     return inFlight != null;
   }
@@ -89,9 +99,8 @@ final class GroupCommit<T> {
   }
 
   private Group<T> next(LongPredicate held) {
-    Map<Long, T> firstBySeq = new LinkedHashMap<>();
-    List<T> members = new ArrayList<>(waiting.size());
-    List<Refused<T>> refused = new ArrayList<>(0);
+    Map<Long, T> keptBySeq = new LinkedHashMap<>();
+    List<T> toStore = new ArrayList<>(waiting.size());
     List<T> alreadyHeld = new ArrayList<>(0);
     for (T request : waiting) {
       long seq = seqOf.applyAsLong(request);
@@ -99,15 +108,21 @@ final class GroupCommit<T> {
         alreadyHeld.add(request);
         continue;
       }
-      T first = firstBySeq.putIfAbsent(seq, request);
-      if (first == null || sameContent.test(first, request)) {
+      toStore.add(request);
+      keptBySeq.merge(seq, request, (kept, r) -> epochOf.applyAsLong(r) > epochOf.applyAsLong(kept) ? r : kept);
+    }
+    List<T> members = new ArrayList<>(toStore.size());
+    List<Refused<T>> refused = new ArrayList<>(0);
+    for (T request : toStore) {
+      T kept = keptBySeq.get(seqOf.applyAsLong(request));
+      if (kept == request || sameContent.test(kept, request)) {
         members.add(request);
       } else {
-        refused.add(new Refused<>(first, request));
+        refused.add(new Refused<>(kept, request));
       }
     }
     waiting.clear();
-    Group<T> group = new Group<>(members, List.copyOf(firstBySeq.values()), refused, alreadyHeld);
+    Group<T> group = new Group<>(members, List.copyOf(keptBySeq.values()), refused, alreadyHeld);
     inFlight = group.members();
     return group;
   }

@@ -19,12 +19,42 @@ import java.util.List;
  */
 public sealed interface ReplicaEvent extends CborSerializable
     permits ReplicaEvent.BatchStored, ReplicaEvent.RecordingStopped, ReplicaEvent.RecordingResumed,
-        ReplicaEvent.PeerUnreachable, ReplicaEvent.PeerSyncConfirmed, ReplicaEvent.GapRecovered {
+        ReplicaEvent.PeerUnreachable, ReplicaEvent.PeerSyncConfirmed, ReplicaEvent.GapRecovered,
+        ReplicaEvent.EpochPromised, ReplicaEvent.BatchReplaced {
 
-  /** The batch {@code seq} is durable in this node's sample store. */
+  /**
+   * The batch {@code seq} is durable in this node's sample store, written under owner
+   * {@code epoch} (0 in events journaled before epochs existed: Jackson reads the missing field as 0).
+   */
   record BatchStored(
-      String node, long seq, long acceptedAt, int samples, int bytes, long minTs, long maxTs, long checksum, long time)
+      String node, long seq, long epoch, long acceptedAt, int samples, int bytes, long minTs, long maxTs, long checksum,
+      long time)
       implements ReplicaEvent {}
+
+  /**
+   * This replica promised {@code owner} to refuse owner writes of any epoch below {@code epoch}.
+   * Journaled before the claim is answered, so the promise survives a crash.
+   */
+  record EpochPromised(String node, long epoch, String owner, long time) implements ReplicaEvent {}
+
+  /**
+   * The batch {@code seq} was replaced in the sample store by the content of a newer {@code epoch}
+   * (the newer owner's content is the collector's history). Carries the new batch's figures and
+   * the replaced one's, so the state's totals and digest move from one to the other; {@code status}
+   * and {@code reason} are the new batch's status change (null status for a batch of samples).
+   * When the checksums are equal only the epoch changed (the same content, recorded as newer).
+   */
+  record BatchReplaced(
+      String node, long seq, long epoch, long acceptedAt, int samples, int bytes, long minTs, long maxTs, long checksum,
+      CollectorStatus status, String reason,
+      long replacedEpoch, long replacedChecksum, int replacedSamples, int replacedBytes, long time)
+      implements ReplicaEvent {
+
+    /** The status change the new content marks at {@code seq}, or null. */
+    StatusMark statusMark() {
+      return status == null ? null : new StatusMark(seq, status, reason, acceptedAt);
+    }
+  }
 
   /**
    * The target event: recording stopped here. For {@code COLLECTOR_STOPPED}, {@code seq} is the
@@ -54,12 +84,10 @@ public sealed interface ReplicaEvent extends CborSerializable
    * What storing {@code batch} records: {@code BatchStored}, and for a collector status change
    * also the stop or resume it marks in the collector's history.
    */
-  static List<ReplicaEvent> stored(String node, Batch batch, byte[] blob, long now) {
+  static List<ReplicaEvent> stored(String node, Batch batch, byte[] blob, long epoch, long now) {
     List<Sample> samples = batch.samples();
-    long minTs = samples.stream().mapToLong(Sample::ts).min().orElse(batch.acceptedAt());
-    long maxTs = samples.stream().mapToLong(Sample::ts).max().orElse(batch.acceptedAt());
-    BatchStored stored = new BatchStored(node, batch.seq(), batch.acceptedAt(), samples.size(), blob.length,
-        minTs, maxTs, BatchCodec.checksum(blob), now);
+    BatchStored stored = new BatchStored(node, batch.seq(), epoch, batch.acceptedAt(), samples.size(), blob.length,
+        minTs(batch), maxTs(batch), BatchCodec.checksum(blob), now);
     if (!batch.isStatusChange()) {
       return List.of(stored);
     }
@@ -67,5 +95,20 @@ public sealed interface ReplicaEvent extends CborSerializable
         ? new RecordingStopped(node, StopReason.COLLECTOR_STOPPED, batch.seq(), 0, batch.reason(), batch.acceptedAt(), now)
         : new RecordingResumed(node, ResumeReason.COLLECTOR_RUNNING, batch.seq(), batch.reason(), batch.acceptedAt(), now);
     return List.of(stored, status);
+  }
+
+  /** What replacing {@code old} (written under {@code oldEpoch}) by {@code batch} of {@code epoch} records. */
+  static BatchReplaced replaced(String node, Batch batch, byte[] blob, long epoch, byte[] oldBlob, long oldEpoch, long now) {
+    return new BatchReplaced(node, batch.seq(), epoch, batch.acceptedAt(), batch.samples().size(), blob.length,
+        minTs(batch), maxTs(batch), BatchCodec.checksum(blob), batch.status(), batch.isStatusChange() ? batch.reason() : null,
+        oldEpoch, BatchCodec.checksum(oldBlob), BatchCodec.sampleCount(oldBlob), oldBlob.length, now);
+  }
+
+  private static long minTs(Batch batch) {
+    return batch.samples().stream().mapToLong(Sample::ts).min().orElse(batch.acceptedAt());
+  }
+
+  private static long maxTs(Batch batch) {
+    return batch.samples().stream().mapToLong(Sample::ts).max().orElse(batch.acceptedAt());
   }
 }

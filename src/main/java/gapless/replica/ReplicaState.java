@@ -2,6 +2,7 @@ package gapless.replica;
 
 import gapless.CborSerializable;
 import gapless.model.CollectorStatus;
+import gapless.model.SeqEpochs;
 import gapless.model.SeqRanges;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,6 +25,11 @@ import java.util.Map;
  * @param confirmed    per sibling node, the highest seq both sides confirmed they hold contiguously
  * @param serverStop   the open server-side stop of recording, or null while recording
  * @param lastRecovery the last completed recovery that moved data, or null
+ * @param epochs       which owner epoch wrote each held seq (none listed: epoch 0, before epochs)
+ * @param promisedEpoch the owner epoch promised to a claim: owner writes below it are fenced (0: none)
+ * @param promisedOwner who was promised {@code promisedEpoch}, so a retried claim is granted again
+ *
+ * <p>Snapshots taken before epochs existed lack the last three: they read as EMPTY, 0 and null.
  */
 public record ReplicaState(
     SeqRanges held,
@@ -33,15 +39,29 @@ public record ReplicaState(
     List<StatusMark> statusMarks,
     Map<String, Long> confirmed,
     ServerStop serverStop,
-    RecoveryRecord lastRecovery)
+    RecoveryRecord lastRecovery,
+    SeqEpochs epochs,
+    long promisedEpoch,
+    String promisedOwner)
     implements CborSerializable {
 
   public static final ReplicaState EMPTY =
-      new ReplicaState(SeqRanges.EMPTY, 0, 0, 0, List.of(), Map.of(), null, null);
+      new ReplicaState(SeqRanges.EMPTY, 0, 0, 0, List.of(), Map.of(), null, null, SeqEpochs.EMPTY, 0, null);
 
   public ReplicaState {
     statusMarks = List.copyOf(statusMarks);
     confirmed = Map.copyOf(confirmed);
+    epochs = epochs == null ? SeqEpochs.EMPTY : epochs;
+  }
+
+  /** A claim of {@code epoch} by {@code owner} is granted: newer than the promise, or the same claim again. */
+  public boolean grants(long epoch, String owner) {
+    return epoch > promisedEpoch || (epoch == promisedEpoch && owner.equals(promisedOwner));
+  }
+
+  /** An owner write of {@code epoch} comes from an owner this replica promised to refuse. */
+  public boolean fences(long epoch) {
+    return epoch < promisedEpoch;
   }
 
   public boolean holds(long seq) {
@@ -56,12 +76,40 @@ public record ReplicaState(
     return confirmed.getOrDefault(peer, 0L);
   }
 
-  public ReplicaState withBatch(long seq, long checksum, int batchSamples, int batchBytes) {
+  public ReplicaState withBatch(long seq, long epoch, long checksum, int batchSamples, int batchBytes) {
     if (held.contains(seq)) {
       return this;
     }
     return new ReplicaState(held.add(seq), samples + batchSamples, bytes + batchBytes,
-        digest + batchDigest(seq, checksum), statusMarks, confirmed, serverStop, lastRecovery);
+        digest + batchDigest(seq, checksum), statusMarks, confirmed, serverStop, lastRecovery, epochs.with(seq, epoch),
+        promisedEpoch, promisedOwner);
+  }
+
+  /**
+   * The batch {@code e.seq()} was replaced by content of a newer epoch: the totals and the digest
+   * move from the replaced batch to the new one, and the status mark at that seq follows the new
+   * content. Ignored unless the seq is held under an older epoch, so a replacement recorded twice
+   * counts once.
+   */
+  public ReplicaState withReplaced(ReplicaEvent.BatchReplaced e) {
+    if (!held.contains(e.seq()) || epochs.epochOf(e.seq()) >= e.epoch()) {
+      return this;
+    }
+    List<StatusMark> marks = new ArrayList<>(statusMarks);
+    marks.removeIf(m -> m.seq() == e.seq());
+    StatusMark mark = e.statusMark();
+    if (mark != null) {
+      marks.add(mark);
+      marks.sort(Comparator.comparingLong(StatusMark::seq));
+    }
+    return new ReplicaState(held, samples - e.replacedSamples() + e.samples(), bytes - e.replacedBytes() + e.bytes(),
+        digest - batchDigest(e.seq(), e.replacedChecksum()) + batchDigest(e.seq(), e.checksum()), marks, confirmed,
+        serverStop, lastRecovery, epochs.with(e.seq(), e.epoch()), promisedEpoch, promisedOwner);
+  }
+
+  public ReplicaState withPromise(long epoch, String owner) {
+    return new ReplicaState(held, samples, bytes, digest, statusMarks, confirmed, serverStop, lastRecovery, epochs,
+        epoch, owner);
   }
 
   public ReplicaState withStatusMark(StatusMark mark) {
@@ -71,21 +119,25 @@ public record ReplicaState(
     List<StatusMark> marks = new ArrayList<>(statusMarks);
     marks.add(mark);
     marks.sort(Comparator.comparingLong(StatusMark::seq));
-    return new ReplicaState(held, samples, bytes, digest, marks, confirmed, serverStop, lastRecovery);
+    return new ReplicaState(held, samples, bytes, digest, marks, confirmed, serverStop, lastRecovery, epochs,
+        promisedEpoch, promisedOwner);
   }
 
   public ReplicaState withConfirmed(String peer, long seq) {
     Map<String, Long> c = new HashMap<>(confirmed);
     c.merge(peer, seq, Math::max);
-    return new ReplicaState(held, samples, bytes, digest, statusMarks, c, serverStop, lastRecovery);
+    return new ReplicaState(held, samples, bytes, digest, statusMarks, c, serverStop, lastRecovery, epochs,
+        promisedEpoch, promisedOwner);
   }
 
   public ReplicaState withServerStop(ServerStop stop) {
-    return new ReplicaState(held, samples, bytes, digest, statusMarks, confirmed, stop, lastRecovery);
+    return new ReplicaState(held, samples, bytes, digest, statusMarks, confirmed, stop, lastRecovery, epochs,
+        promisedEpoch, promisedOwner);
   }
 
   public ReplicaState withRecovery(RecoveryRecord recovery) {
-    return new ReplicaState(held, samples, bytes, digest, statusMarks, confirmed, serverStop, recovery);
+    return new ReplicaState(held, samples, bytes, digest, statusMarks, confirmed, serverStop, recovery, epochs,
+        promisedEpoch, promisedOwner);
   }
 
   /** The collector's status after the last status change held. */

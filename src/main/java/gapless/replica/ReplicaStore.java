@@ -55,7 +55,7 @@ final class ReplicaStore {
         Batch batch = BatchCodec.decode(b.seq(), b.blob());
         encoded.add(new EncodedBatch(b.seq(), b.blob()));
         decoded.add(batch);
-        events.addAll(ReplicaEvent.stored(node, batch, b.blob(), now));
+        events.addAll(ReplicaEvent.stored(node, batch, b.blob(), b.epoch(), now));
       }
       store.write(collector, encoded, decoded);
       return events;
@@ -71,11 +71,27 @@ final class ReplicaStore {
     }, executor);
   }
 
-  /** A recovering sibling's chunk of batches. */
-  CompletableFuture<BatchChunk> batches(long fromSeq, long toSeq, long maxBytes) {
+  /**
+   * Replaces {@code old} (held under {@code oldEpoch}) by {@code cmd}'s batch in one synced store
+   * write, and completes with the event that records it. With {@code write} false the store is
+   * left as it is: it holds {@code cmd}'s blob already (only the epoch changes, or the replacement
+   * reached the store and not the journal), and only the event is built.
+   */
+  CompletableFuture<ReplicaEvent.BatchReplaced> replace(StoreBatch cmd, byte[] old, long oldEpoch, boolean write, long now) {
+    return CompletableFuture.supplyAsync(() -> {
+      Batch batch = BatchCodec.decode(cmd.seq(), cmd.blob());
+      if (write) {
+        store.replace(collector, cmd.seq(), old, BatchCodec.decode(cmd.seq(), old), cmd.blob(), batch, cmd.epoch());
+      }
+      return ReplicaEvent.replaced(node, batch, cmd.blob(), cmd.epoch(), old, oldEpoch, now);
+    }, executor);
+  }
+
+  /** A recovering sibling's chunk of batches, with the epochs that wrote them. */
+  CompletableFuture<BatchChunk> batches(long fromSeq, long toSeq, long maxBytes, SeqEpochs epochs) {
     return CompletableFuture.supplyAsync(
         () -> new BatchChunk(node, collector, fromSeq, toSeq, store.readBatches(collector, fromSeq, toSeq, maxBytes),
-            SeqEpochs.EMPTY), executor);
+            epochs.clip(fromSeq, toSeq)), executor);
   }
 
   /**
@@ -94,9 +110,12 @@ final class ReplicaStore {
     });
   }
 
-  /** Answers a sibling's fetch straight from the store's thread; nothing on a failed read (it asks another). */
-  void answer(FetchBatches f) {
-    batches(f.fromSeq(), f.toSeq(), f.maxBytes()).whenComplete((chunk, failure) -> {
+  /**
+   * Answers a sibling's fetch straight from the store's thread; nothing on a failed read (it asks
+   * another). {@code epochs} are the replica's when it was asked.
+   */
+  void answer(FetchBatches f, SeqEpochs epochs) {
+    batches(f.fromSeq(), f.toSeq(), f.maxBytes(), epochs).whenComplete((chunk, failure) -> {
       if (failure != null) {
         LOG.error("Reading batches of [{}] for a sibling failed", collector, failure);
         return;
@@ -105,11 +124,15 @@ final class ReplicaStore {
     });
   }
 
+  /** What the store holds for a seq: its blob (if any) and its last replacement (if any). */
+  record Held(Optional<byte[]> blob, Optional<SampleStore.Replaced> replaced) {}
+
   /**
-   * The blob stored for {@code seq}, if any: what a request for a seq already held is compared
-   * with. Only that rare path reads it; a write of a new seq never does.
+   * The blob stored for {@code seq} and its last replacement: what a request for a seq already
+   * held is compared with. Only that rare path reads them; a write of a new seq never does.
    */
-  CompletableFuture<Optional<byte[]>> storedBlob(long seq) {
-    return CompletableFuture.supplyAsync(() -> store.readBatch(collector, seq), executor);
+  CompletableFuture<Held> held(long seq) {
+    return CompletableFuture.supplyAsync(
+        () -> new Held(store.readBatch(collector, seq), store.readReplaced(collector, seq)), executor);
   }
 }

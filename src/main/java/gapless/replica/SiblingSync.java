@@ -1,5 +1,7 @@
 package gapless.replica;
 
+import gapless.model.SeqEpochs;
+import gapless.model.SeqRanges;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -19,6 +21,17 @@ final class SiblingSync {
    * @param lagTicks           ask for recovery after staying behind a sibling this many sync ticks
    */
   record Rules(int confirmEverySeqs, long confirmMaxDelayMs, int heartbeatTicks, int lagTicks) {}
+
+  /**
+   * What a sibling's report leads to: a confirmed seq worth persisting, and the first seq this
+   * replica holds under an older epoch than the sibling (stale content, to be recovered), with the
+   * two epochs.
+   */
+  record Reported(OptionalLong confirm, OptionalLong staleSeq, long ownEpoch, long peerEpoch) {
+    static Reported confirming(OptionalLong confirm) {
+      return new Reported(confirm, OptionalLong.empty(), 0, 0);
+    }
+  }
 
   private final Rules rules;
   private final long startedAt;
@@ -70,23 +83,34 @@ final class SiblingSync {
   }
 
   /**
-   * A sibling reported it holds {@code 1..peerContiguous}. Both sides hold the smaller of the
-   * two; returns it when it is worth persisting as confirmed (throttled, so the journal does not
-   * grow by an event per batch; a persisted confirmed seq only ever lags the truth).
+   * A sibling reported it holds {@code 1..peerContiguous}, with {@code peerEpochs} the epochs of
+   * its seqs after what it confirmed with this replica. Both sides hold the smaller contiguous seq;
+   * but a seq there that the sibling holds under a newer epoch than this replica is stale here, so
+   * only the seqs below the first such one are both sides' history. Returns the confirmed seq when
+   * it is worth persisting (throttled, so the journal does not grow by an event per batch; a
+   * persisted confirmed seq only ever lags the truth), and the first stale seq, if any.
    *
    * @param persisted the confirmed seq with this sibling already in the journal
    */
-  OptionalLong siblingReported(String peer, long peerContiguous, long ownContiguous, long persisted, long now) {
+  Reported siblingReported(String peer, long peerContiguous, SeqEpochs peerEpochs, long ownContiguous,
+      SeqEpochs ownEpochs, long persisted, long now) {
     this.peerContiguous.put(peer, peerContiguous);
     long confirmed = Math.min(ownContiguous, peerContiguous);
+    SeqRanges stale = peerEpochs.clip(persisted + 1, confirmed).newerThan(ownEpochs);
+    if (!stale.isEmpty()) {
+      long first = stale.ranges().get(0).from();
+      OptionalLong confirm = first - 1 > persisted ? OptionalLong.of(first - 1) : OptionalLong.empty();
+      confirm.ifPresent(c -> lastConfirmPersisted.put(peer, now));
+      return new Reported(confirm, OptionalLong.of(first), ownEpochs.epochOf(first), peerEpochs.epochOf(first));
+    }
     long lastAt = lastConfirmPersisted.getOrDefault(peer, startedAt);
     boolean due = confirmed - persisted >= rules.confirmEverySeqs()
         || (confirmed > persisted && now - lastAt >= rules.confirmMaxDelayMs());
     if (!due) {
-      return OptionalLong.empty();
+      return Reported.confirming(OptionalLong.empty());
     }
     lastConfirmPersisted.put(peer, now);
-    return OptionalLong.of(confirmed);
+    return Reported.confirming(OptionalLong.of(confirmed));
   }
 
   /** Seqs {@code contiguous} is behind the furthest sibling's last report. */

@@ -8,6 +8,7 @@ import gapless.model.Sample;
 import gapless.model.Validation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,8 +100,8 @@ public final class SampleStore implements AutoCloseable {
   /**
    * Stores {@code batches} of {@code collector} atomically and durably (one synced LevelDB write):
    * each blob, its tag-index blocks, and the collector's registry entry. Writing a seq again with
-   * the same blob rewrites the same keys with the same values, so redelivery is harmless. A seq's
-   * blob never changes upstream (a replica refuses other content for a seq it holds), so old index keys are not looked for.
+   * the same blob rewrites the same keys with the same values, so redelivery is harmless. A held
+   * seq's blob changes only through {@link #replace}, so old index keys are not looked for here.
    * The caller has decoded the batches already ({@code decoded.get(i)} is {@code batches.get(i)}),
    * so the hot path decodes each batch once.
    */
@@ -128,6 +129,58 @@ public final class SampleStore implements AutoCloseable {
         throw new IllegalStateException("sample store write failed in " + dir, e);
       }
       return null;
+    });
+  }
+
+  /** A seq's last replacement: the epoch that replaced it and the blob it replaced. */
+  public record Replaced(long epoch, byte[] oldBlob) {}
+
+  /**
+   * Replaces the batch {@code seq} of {@code collector}, stored as {@code oldBlob}, by
+   * {@code newBlob} of owner epoch {@code epoch}, atomically and durably (one synced write): the
+   * old batch's tag-index blocks are deleted (found by decoding it: its tags and time buckets),
+   * the new blob and its index written, and the replacement itself kept ({@link #readReplaced}).
+   */
+  public void replace(String collector, long seq, byte[] oldBlob, Batch oldDecoded, byte[] newBlob, Batch newDecoded,
+      long epoch) {
+    requireCollector(collector);
+    withOpenDb(() -> {
+      try (WriteBatch wb = db.createWriteBatch()) {
+        // In order within the batch: a (tag, bucket) both batches use is deleted, then written again.
+        if (!oldDecoded.isStatusChange()) {
+          for (Sample s : oldDecoded.samples()) {
+            wb.delete(StoreKeys.tagKey(collector, s.tag(), StoreKeys.bucket(s.ts(), bucketMillis), seq));
+          }
+        }
+        wb.put(StoreKeys.batchKey(collector, seq), newBlob);
+        if (!newDecoded.isStatusChange()) {
+          putIndex(wb, collector, seq, newDecoded.samples());
+        }
+        byte[] replaced = new byte[8 + oldBlob.length];
+        ByteBuffer.wrap(replaced).putLong(epoch).put(oldBlob);
+        wb.put(StoreKeys.replacedKey(collector, seq), replaced);
+        wb.put(StoreKeys.registryKey(collector), EMPTY);
+        db.write(wb, syncWrite);
+      } catch (IOException e) {
+        throw new UncheckedIOException("sample store replace failed in " + dir, e);
+      } catch (DBException e) {
+        throw new IllegalStateException("sample store replace failed in " + dir, e);
+      }
+      return null;
+    });
+  }
+
+  /** The last replacement of {@code (collector, seq)}, if it was ever replaced. */
+  public Optional<Replaced> readReplaced(String collector, long seq) {
+    requireCollector(collector);
+    return withOpenDb(() -> {
+      try {
+        byte[] v = db.get(StoreKeys.replacedKey(collector, seq));
+        return v == null ? Optional.empty()
+            : Optional.of(new Replaced(ByteBuffer.wrap(v).getLong(), Arrays.copyOfRange(v, 8, v.length)));
+      } catch (DBException e) {
+        throw new IllegalStateException("sample store read failed in " + dir, e);
+      }
     });
   }
 

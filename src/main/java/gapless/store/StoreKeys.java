@@ -12,6 +12,9 @@ import java.nio.charset.StandardCharsets;
  *   <li>batch blob: {@code 'b' 0x00 collector 0x00 seq:u64be} to the {@code BatchCodec} bytes
  *   <li>tag index: {@code 't' 0x00 collector 0x00 tag 0x00 bucket:u64be seq:u64be} to a
  *       {@link TagBlock} with that tag's samples of that batch in that time bucket
+ *   <li>replaced batch: {@code 'x' 0x00 collector 0x00 seq:u64be} to the epoch that replaced it
+ *       (u64be) and the replaced blob: the last replacement of that seq, kept so a replacement
+ *       whose journal entry was lost can still be recorded
  *   <li>collector registry: {@code 'r' 0x00 collector} to an empty value
  *   <li>store metadata: {@code 'm' 0x00 name} to a value owned by {@link SampleStore}
  * </ul>
@@ -26,6 +29,7 @@ public final class StoreKeys {
   public static final byte BATCH = 'b';
   public static final byte TAG_INDEX = 't';
   public static final byte REGISTRY = 'r';
+  public static final byte REPLACED = 'x';
   public static final byte META = 'm';
 
   private static final byte SEP = 0;
@@ -37,6 +41,16 @@ public final class StoreKeys {
     byte[] c = utf8(collector);
     byte[] key = new byte[2 + c.length + 1 + 8];
     int p = header(key, BATCH);
+    p = putId(key, p, c);
+    putLong(key, p, seq);
+    return key;
+  }
+
+  /** The key of the last replacement of one batch. */
+  public static byte[] replacedKey(String collector, long seq) {
+    byte[] c = utf8(collector);
+    byte[] key = new byte[2 + c.length + 1 + 8];
+    int p = header(key, REPLACED);
     p = putId(key, p, c);
     putLong(key, p, seq);
     return key;

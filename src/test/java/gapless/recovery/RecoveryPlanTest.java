@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import gapless.model.SeqEpochs;
+import gapless.model.SeqEpochs.Run;
 import gapless.model.SeqRange;
 import gapless.model.SeqRanges;
 import java.util.ArrayList;
@@ -140,5 +142,48 @@ class RecoveryPlanTest {
     assertEquals(15, plan.missing().count());
     assertEquals(List.of(task(6, 20, "s2")), drain(plan));
     assertTrue(plan.unrecoverable().isEmpty());
+  }
+
+  private static SeqEpochs epochs(Run... runs) {
+    return new SeqEpochs(List.of(runs));
+  }
+
+  @Test
+  void aSeqHeldUnderAnOlderEpochIsFetchedFromASiblingWithTheNewestOne() {
+    // This replica holds 1..10 and lacks 11..12; its 6..7 were written by epoch 1, which epoch 3
+    // replaced on s3 (s2 has epoch 2 for 6, a replacement of its own, and the old 7).
+    SeqRanges local = ranges(1, 10);
+    SeqEpochs own = epochs(new Run(1, 10, 1));
+    Map<String, SeqRanges> held = siblings("s2", ranges(6, 12), "s3", ranges(6, 12));
+    Map<String, SeqEpochs> theirs = Map.of(
+        "s2", epochs(new Run(6, 6, 2), new Run(7, 12, 1)),
+        "s3", epochs(new Run(6, 7, 3), new Run(8, 10, 1), new Run(11, 12, 3)));
+    RecoveryPlan plan = RecoveryPlan.of(local, own, held, theirs, 1000);
+    assertEquals(ranges(6, 7), plan.stale());
+    assertEquals(ranges(6, 7, 11, 12), plan.missing());
+    assertEquals(List.of("s3"), plan.holders(new SeqRange(6, 7)), "only the newest epoch serves a stale seq");
+    assertEquals(List.of("s2", "s3"), plan.holders(new SeqRange(11, 12)), "a lacking seq is served by any holder, as before");
+    assertEquals(List.of(task(6, 7, "s3"), task(11, 12, "s3", "s2")), drain(plan), "the preferred source rotates");
+    assertTrue(takeAll(plan).unrecoverable().isEmpty());
+  }
+
+  @Test
+  void theSameEpochOrAnOlderOneAtTheSiblingsIsNotStale() {
+    SeqRanges local = ranges(1, 10);
+    RecoveryPlan plan = RecoveryPlan.of(local, epochs(new Run(1, 5, 2), new Run(6, 10, 3)),
+        siblings("s2", ranges(1, 10)), Map.of("s2", epochs(new Run(1, 10, 2))), 1000);
+    assertTrue(plan.stale().isEmpty());
+    assertFalse(plan.hasPending());
+  }
+
+  @Test
+  void withoutEpochsThePlanIsTheOneBeforeEpochs() {
+    SeqRanges local = ranges(1, 10, 13, 13, 50, 55);
+    Map<String, SeqRanges> held = siblings("s2", ranges(11, 11, 14, 20), "s3", ranges(11, 40));
+    RecoveryPlan before = RecoveryPlan.of(local, held, 5);
+    RecoveryPlan legacy = RecoveryPlan.of(local, SeqEpochs.EMPTY, held, Map.of("s2", SeqEpochs.EMPTY), 5);
+    assertEquals(before.toString(), legacy.toString());
+    assertEquals(drain(before), drain(legacy));
+    assertTrue(legacy.stale().isEmpty());
   }
 }

@@ -114,6 +114,13 @@ class RecoveryTest {
   private static Behavior<ReplicaHost.Command> sibling(
       String node, NavigableMap<Long, byte[]> batches, boolean silent, ConcurrentLinkedQueue<ReplicaProtocol.FetchBatches> fetches,
       AtomicBoolean malformed, Set<Long> withheld) {
+    return sibling(node, batches, silent, fetches, malformed, withheld, SeqEpochs.EMPTY);
+  }
+
+  /** ... and whose batches were written by {@code epochs}. */
+  private static Behavior<ReplicaHost.Command> sibling(
+      String node, NavigableMap<Long, byte[]> batches, boolean silent, ConcurrentLinkedQueue<ReplicaProtocol.FetchBatches> fetches,
+      AtomicBoolean malformed, Set<Long> withheld, SeqEpochs epochs) {
     return Behaviors.setup(ctx -> {
       ctx.getSystem().receptionist().tell(Receptionist.register(ReplicaHost.serviceKey(node), ctx.getSelf()));
       return Behaviors.receive(ReplicaHost.Command.class)
@@ -123,7 +130,7 @@ class RecoveryTest {
               held = held.add(seq);
             }
             m.replyTo().tell(new ReplicaProtocol.EventIndex(node, m.collector(), m.afterSeq(), malformed.get() ? null : held,
-                SeqEpochs.EMPTY, List.of(), batches.lastKey()));
+                epochs.clip(m.afterSeq() + 1, Long.MAX_VALUE), List.of(), batches.lastKey()));
             return Behaviors.same();
           })
           .onMessage(ReplicaProtocol.FetchBatches.class, m -> {
@@ -141,7 +148,8 @@ class RecoveryTest {
                 chunk.add(new EncodedBatch(e.getKey(), e.getValue()));
                 size += e.getValue().length;
               }
-              m.replyTo().tell(new ReplicaProtocol.BatchChunk(node, m.collector(), m.fromSeq(), m.toSeq(), chunk, SeqEpochs.EMPTY));
+              m.replyTo().tell(new ReplicaProtocol.BatchChunk(node, m.collector(), m.fromSeq(), m.toSeq(), chunk,
+                  epochs.clip(m.fromSeq(), m.toSeq())));
             }
             return Behaviors.same();
           })
@@ -398,5 +406,35 @@ class RecoveryTest {
     List<EventType> retried = names(eventsUntil(log, "cg", EventType.RECOVERY_COMPLETED, 1));
     assertEquals(EventType.RECOVERY_COMPLETED, retried.get(retried.size() - 1));
     assertEquals(EventType.RECOVERY_STARTED, retried.get(retried.size() - 3));
+  }
+
+  @Test
+  void aSeqASiblingHoldsUnderANewerEpochIsFetchedAndReplacesTheStaleOne() {
+    TestProbe<EventLog.Command> log = testKit.createTestProbe();
+    ConcurrentLinkedQueue<ReplicaProtocol.FetchBatches> newerFetches = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<ReplicaProtocol.FetchBatches> olderFetches = new ConcurrentLinkedQueue<>();
+    NavigableMap<Long, byte[]> old = history(12);
+    // A newer owner (epoch 2) replaced seqs 5..6 on k2; k3 and this replica hold the old content (epoch 0).
+    NavigableMap<Long, byte[]> newer = new TreeMap<>(old);
+    newer.put(5L, TestBatches.blob(5, 3));
+    newer.put(6L, TestBatches.blob(6, 3));
+    testKit.spawn(sibling("k2", newer, false, newerFetches, new AtomicBoolean(false), Set.of(),
+        new SeqEpochs(List.of(new SeqEpochs.Run(5, 6, 2)))));
+    testKit.spawn(sibling("k3", old, false, olderFetches));
+    ActorRef<ReplicaHost.Command> host = host("k", log.getRef());
+    storeLocally(host, "ck", old);
+
+    host.tell(new ReplicaHost.RecoverAll(RecoveryTrigger.NODE_UP));
+    ReplicaView v = awaitRecovered(host, "ck", 12);
+    assertEquals(List.of(new SeqRange(5, 6)), v.lastRecovery().ranges());
+    assertEquals(2, v.lastRecovery().batches());
+    assertEquals(List.of("k2"), v.lastRecovery().sources());
+    assertTrue(olderFetches.isEmpty(), "the sibling with the old content is not asked: " + olderFetches);
+    assertEquals(12 * 8 - 2 * 5, v.samples(), "seqs 5 and 6 now hold 3 samples each");
+    List<EventType> seen = events(log, "ck", EventType.RECOVERY_COMPLETED);
+    assertTrue(seen.containsAll(List.of(EventType.GAP_DETECTED, EventType.BATCH_REPLACED, EventType.GAP_RECOVERED)), seen.toString());
+    TestProbe<ReplicaProtocol.EventIndex> index = testKit.createTestProbe();
+    host.tell(new ReplicaProtocol.EventsAfter("ck", 0, index.getRef()));
+    assertEquals(new SeqEpochs(List.of(new SeqEpochs.Run(5, 6, 2))), index.receiveMessage().epochs());
   }
 }

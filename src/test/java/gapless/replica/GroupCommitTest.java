@@ -13,7 +13,11 @@ import org.junit.jupiter.api.Test;
 class GroupCommitTest {
 
   /** A request for one seq; {@code from} tells two requests for the same seq apart, {@code content} is its blob. */
-  private record Req(long seq, String from, String content) {
+  private record Req(long seq, String from, String content, long epoch) {
+    Req(long seq, String from, String content) {
+      this(seq, from, content, 0);
+    }
+
     Req(long seq, String from) {
       this(seq, from, "blob-" + seq);
     }
@@ -21,7 +25,7 @@ class GroupCommitTest {
 
   private static final LongPredicate NOTHING_HELD = seq -> false;
 
-  private final GroupCommit<Req> commit = new GroupCommit<>(Req::seq, (a, b) -> a.content().equals(b.content()));
+  private final GroupCommit<Req> commit = new GroupCommit<>(Req::seq, Req::epoch, (a, b) -> a.content().equals(b.content()));
 
   @Test
   void theFirstRequestIsWrittenAtOnce() {
@@ -100,5 +104,23 @@ class GroupCommitTest {
     commit.add(new Req(1, "gw"), held::contains);
     commit.finished(held::contains);
     assertTrue(commit.restarted(held::contains).isEmpty());
+  }
+
+  @Test
+  void forOneSeqTheHighestEpochIsKeptAndOtherContentRefused() {
+    commit.add(new Req(1, "gw"), NOTHING_HELD);
+    Req old = new Req(2, "old-owner", "old", 1);
+    Req newer = new Req(2, "new-owner", "new", 2);
+    Req newerAgain = new Req(2, "copy", "new", 2);
+    Req tie = new Req(2, "other", "other", 2);
+    commit.add(old, NOTHING_HELD);
+    commit.add(newer, NOTHING_HELD);
+    commit.add(tie, NOTHING_HELD);
+    commit.add(newerAgain, NOTHING_HELD);
+    GroupCommit.Group<Req> next = commit.finished(seq -> seq == 1).orElseThrow();
+    assertEquals(List.of(newer), next.toWrite());
+    assertEquals(List.of(newer, newerAgain), next.members());
+    assertEquals(List.of(new GroupCommit.Refused<>(newer, old), new GroupCommit.Refused<>(newer, tie)), next.refused());
+    assertEquals(List.of(newer, newerAgain), commit.pending());
   }
 }

@@ -85,6 +85,47 @@ class SampleStoreTest {
     assertEquals(2, store.query("c", "t", 0, 10_000, 100).samples().size());
   }
 
+  /** The batch and tag-index entries of {@code collector}, with its id left out of the keys. */
+  private Map<String, String> entriesOf(String collector) {
+    Map<String, String> out = new TreeMap<>();
+    String infix = "\\x00" + collector + "\\x00";
+    dump().forEach((k, v) -> {
+      if ((k.startsWith("b") || k.startsWith("t")) && k.contains(infix)) {
+        out.put(k.replace(infix, "|"), v);
+      }
+    });
+    return out;
+  }
+
+  @Test
+  void replacingABatchRemovesItsOldIndexEntriesAndKeepsTheReplacement() {
+    EncodedBatch old = data(1, s("t1", 10, 1.0), s("t2", 1500, 2.0), s("t1", 1600, 3.0));
+    EncodedBatch other = data(2, s("t1", 20, 4.0));
+    // Another owner's seq 1: t1 in bucket 0 again, t2 gone, t3 new.
+    EncodedBatch newer = data(1, s("t1", 30, 5.0), s("t3", 2500, 6.0));
+    write("c", List.of(old, other));
+    store.replace("c", 1, old.blob(), BatchCodec.decode(1, old.blob()), newer.blob(), BatchCodec.decode(1, newer.blob()), 4);
+    write("d", List.of(newer, other));
+    Map<String, String> direct = entriesOf("d");
+    assertEquals(5, direct.size(), "two blobs, three index blocks: " + direct.keySet());
+    assertEquals(direct, entriesOf("c"), "as if the new batch had been written directly");
+    assertEquals(List.of(20L, 30L), ts(store.query("c", "t1", 0, 10_000, 100).samples()));
+    assertTrue(store.query("c", "t2", 0, 10_000, 100).samples().isEmpty());
+    assertEquals(List.of(2500L), ts(store.query("c", "t3", 0, 10_000, 100).samples()));
+    SampleStore.Replaced replaced = store.readReplaced("c", 1).orElseThrow();
+    assertEquals(4, replaced.epoch());
+    assertArrayEquals(old.blob(), replaced.oldBlob());
+    assertTrue(store.readReplaced("c", 2).isEmpty());
+    // A status change replaced by samples, and samples by an empty batch.
+    EncodedBatch empty = new EncodedBatch(2, BatchCodec.encode(Batch.ofSamples(0, 7, List.of())));
+    store.replace("c", 2, other.blob(), BatchCodec.decode(2, other.blob()), empty.blob(), BatchCodec.decode(2, empty.blob()), 5);
+    assertEquals(List.of(30L), ts(store.query("c", "t1", 0, 10_000, 100).samples()));
+    store.replace("c", 2, empty.blob(), BatchCodec.decode(2, empty.blob()), status(2).blob(), BatchCodec.decode(2, status(2).blob()), 6);
+    store.replace("c", 2, status(2).blob(), BatchCodec.decode(2, status(2).blob()), other.blob(), BatchCodec.decode(2, other.blob()), 7);
+    assertEquals(List.of(20L, 30L), ts(store.query("c", "t1", 0, 10_000, 100).samples()));
+    assertArrayEquals(other.blob(), TestBatches.stored(store, "c", 2).orElseThrow());
+  }
+
   @Test
   void readBatchesChunksByBytesAndRespectsRangeEdges() {
     List<EncodedBatch> all = new ArrayList<>();
