@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -21,6 +23,7 @@ final class ItCluster implements BeforeAllCallback, AfterAllCallback {
 
   private final int portOffset;
   private final Duration upWithin;
+  private final List<String> jvmOptions;
   private Path dir;
   private LocalCluster cluster;
 
@@ -29,8 +32,14 @@ final class ItCluster implements BeforeAllCallback, AfterAllCallback {
    * @param upWithin   how long the start may take until every node sees every other one up
    */
   ItCluster(int portOffset, Duration upWithin) {
+    this(portOffset, upWithin, List.of());
+  }
+
+  /** The same, every node started with {@code -D} overrides (or other JVM options) after {@code -Xmx512m}. */
+  ItCluster(int portOffset, Duration upWithin, List<String> jvmOptions) {
     this.portOffset = portOffset;
     this.upWithin = upWithin;
+    this.jvmOptions = List.copyOf(jvmOptions);
   }
 
   @Override
@@ -39,6 +48,11 @@ final class ItCluster implements BeforeAllCallback, AfterAllCallback {
     Path conf = Path.of(System.getProperty("gapless.conf", "conf"));
     dir = Files.createTempDirectory("gapless-it-");
     cluster = new LocalClusterSettings(jar, conf, portOffset, false).cluster(dir);
+    if (!jvmOptions.isEmpty()) {
+      List<String> options = new ArrayList<>(List.of("-Xmx512m"));
+      options.addAll(jvmOptions);
+      cluster.jvmOptions(options);
+    }
     cluster.startAll();
     cluster.awaitUp(upWithin);
   }

@@ -20,7 +20,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import gapless.collector.Collector;
 import gapless.collector.CollectorProtocol;
-import gapless.collector.CollectorState;
 import gapless.events.ClusterEvent;
 import gapless.events.ClusterEvents;
 import gapless.events.EventLog;

@@ -181,16 +181,25 @@ public final class GaplessClient {
     HttpResponse<byte[]> response = send(request, HttpResponse.BodyHandlers.ofByteArray());
     int status = response.statusCode();
     byte[] answer = response.body();
+    long retryAfter = response.headers().firstValue("Retry-After").map(GaplessClient::seconds).orElse(0L);
     try {
       if (status == 200 || status == 202) {
         IngestReceipt r = mapper.readValue(answer, IngestReceipt.class);
-        return new IngestResponse(status, r.seq(), r.acks(), r.buffered(), "");
+        return new IngestResponse(status, r.seq(), r.acks(), r.copies(), r.buffered(), 0, "");
       }
       String error = answer.length == 0 ? "" : mapper.readValue(answer, ErrorAnswer.class).error();
-      return new IngestResponse(status, 0, 0, false, error);
+      return new IngestResponse(status, 0, 0, 0, false, retryAfter, error);
     } catch (IOException e) {
-      // A proxy or a crashed handler may answer with non-JSON; keep its text as the error.
-      return new IngestResponse(status, 0, 0, false, oneLine(new String(answer, StandardCharsets.UTF_8)));
+      // A proxy or a crashed handler may answer with non-JSON, or a 504 its outcome; keep the text as the error.
+      return new IngestResponse(status, 0, 0, 0, false, retryAfter, oneLine(new String(answer, StandardCharsets.UTF_8)));
+    }
+  }
+
+  private static long seconds(String retryAfter) {
+    try {
+      return Long.parseLong(retryAfter.trim());
+    } catch (NumberFormatException e) {
+      return 0;
     }
   }
 

@@ -9,10 +9,12 @@ package gapless.client;
  * @param httpStatus 200 (on W replicas), 202 (buffered at the gateway), 400 (bad input), 413 (too large to keep), 503 (try again), ...
  * @param seq        seq assigned to the batch, 0 when not accepted
  * @param acks       replicas that hold it durably at answer time
+ * @param copies     durable copies at answer time: {@code acks}, plus the gateway's disk for a 202
  * @param buffered   true when the gateway holds it for later forwarding
+ * @param retryAfter the seconds of a {@code Retry-After} header (a 503), 0 when there is none
  * @param error      the {@code error} message of a non-2xx answer, empty otherwise
  */
-public record IngestResponse(int httpStatus, long seq, int acks, boolean buffered, String error) {
+public record IngestResponse(int httpStatus, long seq, int acks, int copies, boolean buffered, long retryAfter, String error) {
 
   public boolean accepted() {
     return httpStatus == 200 || httpStatus == 202;

@@ -81,7 +81,8 @@ public final class Collector {
     RESEND
   }
 
-  private static final int STASH = 10_000;
+  // Requests wait only while a claim runs (milliseconds; at most ingest.claim-timeout); each may hold a batch.
+  private static final int STASH = 1_000;
   private static final int MAX_RESENDS_PER_TICK = 200;
 
   private final ActorContext<Command> context;
@@ -151,7 +152,8 @@ public final class Collector {
         .onMessageEquals(Tick.CLAIM_AGAIN, () -> round == null ? claimIfReady(1) : Behaviors.same())
         .onMessage(Submit.class, this::stashWhileClaiming)
         .onMessage(Resubmit.class, this::stashWhileClaiming)
-        .onMessageEquals(Passivate.INSTANCE, Behaviors::stopped)
+        // Requests waiting for the claim would go unanswered.
+        .onMessageEquals(Passivate.INSTANCE, () -> stash.isEmpty() ? Behaviors.stopped() : Behaviors.same())
         .onMessage(Command.class, m -> Behaviors.same())
         .build();
   }

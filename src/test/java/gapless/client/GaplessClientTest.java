@@ -46,7 +46,7 @@ class GaplessClientTest {
     try (FakeNode n = new FakeNode("gw1", List.of())) {
       n.ingestStatus = c -> 202;
       IngestResponse r = client.postSamples(n.url(), "c1", SampleGenerator.batch("c1", 1, 1, 2, 10, 0));
-      assertEquals(new IngestResponse(202, 1, 1, true, ""), r);
+      assertEquals(new IngestResponse(202, 1, 1, 2, true, 0, ""), r);
       n.ingestStatus = c -> 400;
       IngestResponse bad = client.postSamples(n.url(), "c1", List.of());
       assertEquals(400, bad.httpStatus());
