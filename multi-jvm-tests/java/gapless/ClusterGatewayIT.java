@@ -158,7 +158,7 @@ class ClusterGatewayIT {
     long deadline = System.nanoTime() + within.toNanos();
     Set<String> acked = Set.of();
     while (System.nanoTime() < deadline) {
-      acked = LedgerEntry.readAll(ledger, client.mapper()).stream()
+      acked = LedgerEntry.readWritten(ledger, client.mapper()).stream()
           .filter(e -> e.at() != null && e.at() > after.toEpochMilli())
           .map(LedgerEntry::collector).collect(Collectors.toSet());
       if (acked.containsAll(collectors)) {

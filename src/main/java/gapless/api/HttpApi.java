@@ -192,7 +192,7 @@ public final class HttpApi extends AllDirectives {
           + " bytes (gapless.ingest.max-encoded-bytes); nothing was stored: send fewer samples, or fewer distinct"
           + " or shorter tags, per request")));
     }
-    Duration timeout = settings.ingest().ackTimeout().plus(settings.http().ingestReplyMargin());
+    Duration timeout = settings.ingest().answerWithin(settings.http());
     return gateway.get().ask(id, replyTo -> new CollectorProtocol.Submit(blob, batch.samples().size(), replyTo), timeout)
         .thenApply(this::ingestAnswer)
         // The batch may have got a seq and gone to the replicas before the answer was lost.

@@ -11,8 +11,10 @@ import gapless.collector.CollectorProtocol.Outcome;
 import gapless.collector.CollectorProtocol.Resubmit;
 import gapless.config.GaplessSettings;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -43,6 +45,7 @@ public final class BufferRedrive {
   private enum Scan implements Command { INSTANCE }
 
   private static final int WINDOW = 32;
+  private static final int PER_COLLECTOR = 4;
 
   public static Behavior<Command> create(GaplessSettings settings, GatewayBuffer buffer, CollectorOwners owners) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
@@ -58,6 +61,7 @@ public final class BufferRedrive {
   private final Executor io;
   private final Map<String, Owning> live = new HashMap<>();
   private final Set<GatewayBuffer.Key> outstanding = new HashSet<>();
+  private GatewayBuffer.Key cursor;
 
   private BufferRedrive(ActorContext<Command> context, GaplessSettings settings, GatewayBuffer buffer, CollectorOwners owners) {
     this.context = context;
@@ -90,15 +94,27 @@ public final class BufferRedrive {
         .build();
   }
 
+  /**
+   * Sends up to the window, starting after where the last scan stopped and at most
+   * {@code PER_COLLECTOR} of one collector at a time, so one collector whose owner cannot take its
+   * batches (too few replicas) does not hold back the others'.
+   */
   private void scan() {
-    for (GatewayBuffer.Key key : buffer.keys()) {
-      if (outstanding.size() >= WINDOW) {
-        return;
-      }
+    List<GatewayBuffer.Key> keys = buffer.keys();
+    int at = cursor == null ? -1 : Collections.binarySearch(keys, cursor);
+    int start = at >= 0 ? at + 1 : -at - 1;
+    Map<String, Integer> perCollector = new HashMap<>();
+    outstanding.forEach(k -> perCollector.merge(k.collector(), 1, Integer::sum));
+    for (int i = 0; i < keys.size() && outstanding.size() < WINDOW; i++) {
+      GatewayBuffer.Key key = keys.get((start + i) % keys.size());
       Owning o = live.get(key.collector());
-      if ((o != null && o.epoch() == key.epoch()) || !outstanding.add(key)) {
+      if ((o != null && o.epoch() == key.epoch()) || outstanding.contains(key)
+          || perCollector.getOrDefault(key.collector(), 0) >= PER_COLLECTOR) {
         continue;
       }
+      outstanding.add(key);
+      perCollector.merge(key.collector(), 1, Integer::sum);
+      cursor = key;
       context.pipeToSelf(CompletableFuture.supplyAsync(() -> buffer.read(key.collector(), key.epoch(), key.seq()), io),
           (blob, failure) -> new Read(key, blob, failure));
     }
@@ -110,7 +126,8 @@ public final class BufferRedrive {
       return Behaviors.same();
     }
     GatewayBuffer.Key k = r.key();
-    Duration timeout = settings.ingest().ackTimeout().plus(settings.http().ingestReplyMargin());
+    // The owner may have to claim first; a resubmission after a timeout joins the first one there.
+    Duration timeout = settings.ingest().answerWithin(settings.http());
     context.pipeToSelf(owners.ask(k.collector(), replyTo -> new Resubmit(k.epoch(), k.seq(), r.blob().get(), replyTo), timeout),
         (result, failure) -> new Answered(k, result, failure));
     return Behaviors.same();

@@ -3,6 +3,7 @@ package gapless.collector;
 import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.PostStop;
 import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
@@ -33,11 +34,13 @@ import gapless.replica.ReplicaProtocol.StoreReply;
 import gapless.replica.ReplicaProtocol.WriteKind;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -71,7 +74,7 @@ public final class Collector {
 
   private record AckTimeout(long seq) implements Command, NoSerializationVerificationNeeded {}
 
-  private record WrittenToDisk(long seq, Throwable failure) implements Command, NoSerializationVerificationNeeded {}
+  private record WrittenToDisk(long seq, int size, Throwable failure) implements Command, NoSerializationVerificationNeeded {}
 
   private record ReadFromDisk(long seq, Optional<byte[]> blob, Throwable failure)
       implements Command, NoSerializationVerificationNeeded {}
@@ -99,13 +102,27 @@ public final class Collector {
   private final ActorRef<EpochClaimed> claims;
   private final Map<String, ActorRef<ReplicaHost.Command>> hosts = new HashMap<>();
   private final Set<String> listed = new HashSet<>();
+  // This instance's name in its claims: a replica grants an equal epoch again only to the same
+  // claimant (a retried claim), never to a later owner on the same gateway.
+  private final String claimant;
   private String lastClaimFailure;
 
   // While owning.
   private long epoch;
+  private long firstSeq;
   private long nextSeq;
   private SeqEpochs history = SeqEpochs.EMPTY;
   private final TreeMap<Long, Flight> flights = new TreeMap<>();
+  /** A resubmitted batch by the (epoch, seq) its old owner gave it, to the seq it has here; the newest only. */
+  private record OldKey(long epoch, long seq) {}
+
+  private final Map<OldKey, Long> resubmitted = new LinkedHashMap<>(16, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<OldKey, Long> eldest) {
+      return size() > 10_000;
+    }
+  };
+  private boolean passivating;
 
   public static Behavior<Command> create(String collector, GaplessSettings settings, GatewayBuffer buffer,
       ActorRef<EventLog.Command> eventLog, ActorRef<BufferRedrive.Command> redrive) {
@@ -126,6 +143,7 @@ public final class Collector {
     this.eventLog = eventLog;
     this.redrive = redrive;
     this.replicaSet = Placement.of(settings).replicaSet(collector);
+    this.claimant = settings.nodeId() + "/" + UUID.randomUUID();
     this.replies = context.messageAdapter(StoreReply.class, Replied::new);
     this.claims = context.messageAdapter(EpochClaimed.class, Claimed::new);
     ReplicaHost.subscribe(context.getSystem(), replicaSet,
@@ -152,8 +170,11 @@ public final class Collector {
         .onMessageEquals(Tick.CLAIM_AGAIN, () -> round == null ? claimIfReady(1) : Behaviors.same())
         .onMessage(Submit.class, this::stashWhileClaiming)
         .onMessage(Resubmit.class, this::stashWhileClaiming)
-        // Requests waiting for the claim would go unanswered.
-        .onMessageEquals(Passivate.INSTANCE, () -> stash.isEmpty() ? Behaviors.stopped() : Behaviors.same())
+        // Requests waiting for the claim are answered first; the stop follows once they are.
+        .onMessageEquals(Passivate.INSTANCE, () -> {
+          passivating = true;
+          return stash.isEmpty() ? Behaviors.stopped() : Behaviors.same();
+        })
         .onMessage(Command.class, m -> Behaviors.same())
         .build();
   }
@@ -179,8 +200,7 @@ public final class Collector {
           + " are needed to take seqs safely");
     }
     EpochClaim round = new EpochClaim(candidate, hosts.keySet(), readQuorum);
-    String owner = settings.nodeId();
-    hosts.values().forEach(h -> h.tell(new ReplicaProtocol.ClaimEpoch(collector, candidate, owner, claims)));
+    hosts.values().forEach(h -> h.tell(new ReplicaProtocol.ClaimEpoch(collector, candidate, claimant, claims)));
     timers.startSingleTimer(new ClaimTimeout(candidate), settings.ingest().claimTimeout());
     return claiming(round);
   }
@@ -210,6 +230,9 @@ public final class Collector {
           return Behaviors.same();
         })
         .build());
+    if (passivating) {
+      return Behaviors.stopped();
+    }
     timers.startSingleTimer(Tick.CLAIM_AGAIN, settings.ingest().retryInterval());
     return claiming(null);
   }
@@ -217,7 +240,8 @@ public final class Collector {
   private Behavior<Command> own(EpochClaim round) {
     timers.cancel(new ClaimTimeout(round.epoch()));
     epoch = round.epoch();
-    nextSeq = round.firstSeq();
+    firstSeq = round.firstSeq();
+    nextSeq = firstSeq;
     history = round.epochs();
     long holes = round.holes().count();
     emit(ClusterEvents.ownerClaimed(settings.nodeId(), collector, epoch, nextSeq, holes,
@@ -229,10 +253,14 @@ public final class Collector {
       for (long seq = r.from(); seq <= r.to(); seq++) {
         byte[] empty = BatchCodec.encode(Batch.ofSamples(seq, System.currentTimeMillis(), List.of()));
         buffer.forceReserve(empty.length);
-        launch(new Flight(seq, epoch, WriteKind.OWNER, empty, null));
+        launch(new Flight(seq, epoch, empty, null));
       }
     }
     timers.startTimerWithFixedDelay(Tick.RESEND, settings.ingest().retryInterval());
+    if (passivating) {
+      // Asked to stop while claiming: after the waiting requests, as soon as none is only in memory.
+      context.getSelf().tell(Passivate.INSTANCE);
+    }
     return stash.unstashAll(owning());
   }
 
@@ -245,14 +273,17 @@ public final class Collector {
           return Behaviors.same();
         })
         .onMessage(Resubmit.class, this::onResubmit)
-        .onMessage(Replied.class, m -> onReply(m.reply()))
+        .onMessage(Replied.class, m -> {
+          Behavior<Command> next = onReply(m.reply());
+          return next == Behaviors.<Command>same() ? stopIfPassivated() : next;
+        })
         .onMessage(AckTimeout.class, m -> {
           onAckTimeout(m.seq());
           return Behaviors.same();
         })
         .onMessage(WrittenToDisk.class, m -> {
           onWrittenToDisk(m);
-          return Behaviors.same();
+          return stopIfPassivated();
         })
         .onMessage(ReadFromDisk.class, m -> {
           onReadFromDisk(m);
@@ -266,10 +297,27 @@ public final class Collector {
           resendOverdue();
           return Behaviors.same();
         })
-        // Idle passivation: only with nothing in flight (a buffered batch would wait for the redrive).
-        .onMessageEquals(Passivate.INSTANCE, () -> flights.isEmpty() ? Behaviors.stopped() : Behaviors.same())
+        // Idle passivation. The shard holds new requests until this stops, so it stops as soon as
+        // no batch is only in memory; those on disk go to the next owner through the redrive.
+        .onMessageEquals(Passivate.INSTANCE, () -> {
+          passivating = true;
+          return stopIfPassivated();
+        })
         .onMessage(Command.class, m -> Behaviors.same())
+        .onSignal(PostStop.class, s -> {
+          // Batches only in memory are gone with this owner: their room goes back. (One being written
+          // to disk keeps it: it is on disk when the write ends.)
+          flights.values().stream().filter(f -> !f.onDisk && !f.writingToDisk).forEach(f -> buffer.release(f.size));
+          return Behaviors.same();
+        })
         .build();
+  }
+
+  private Behavior<Command> stopIfPassivated() {
+    if (passivating && flights.values().stream().allMatch(f -> f.onDisk)) {
+      return Behaviors.stopped();
+    }
+    return Behaviors.same();
   }
 
   /** A new batch: room in the buffer first, then the next seq. */
@@ -280,13 +328,17 @@ public final class Collector {
           + " in batches not yet on " + settings.writeQuorum() + " replicas; nothing was kept, send the batch again later"));
       return;
     }
-    launch(new Flight(nextSeq++, epoch, WriteKind.OWNER, blob, replyTo));
+    launch(new Flight(nextSeq++, epoch, blob, replyTo));
   }
 
   /**
    * A batch another owner answered 202 for. When the history holds that very batch (same seq, same
-   * epoch: an epoch gives each seq one content) it is copied to the replicas under its seq;
-   * otherwise its seq went to an empty batch or to another, and it takes a new one.
+   * epoch: an epoch gives each seq one content) it goes to the replicas again under its seq, but
+   * with this owner's epoch, so it also replaces whatever a stray write of a newer, dead owner left
+   * at that seq on some replica (the newest epoch's content is the history); otherwise its seq went
+   * to an empty batch or to another batch, and it takes a new one. Its room is not reserved
+   * against the budget: it is already counted where it comes from, and leaves there once kept here.
+   * The same batch resubmitted again (its sender's ask timed out) joins the first one.
    */
   private Behavior<Command> onResubmit(Resubmit r) {
     if (r.epoch() == epoch) {
@@ -294,18 +346,24 @@ public final class Collector {
       reply(r.replyTo(), IngestResult.refused(collector, Outcome.REJECTED, "batch of the live owner"));
       return Behaviors.same();
     }
-    if (r.epoch() > 0 && r.seq() < nextSeq && history.epochOf(r.seq()) == r.epoch()) {
-      Flight f = flights.get(r.seq());
-      if (f != null) {
-        reply(f.replyTo, IngestResult.refused(collector, Outcome.REJECTED, "superseded by a later resubmission"));
-        f.replyTo = r.replyTo();
-        return Behaviors.same();
+    Long seq = resubmitted.get(new OldKey(r.epoch(), r.seq()));
+    if (seq != null) {
+      Flight again = flights.get(seq);
+      if (again == null) {
+        // Sent already, and it left the flights on W acks.
+        int w = settings.writeQuorum();
+        reply(r.replyTo(), new IngestResult(collector, seq, w, w, Outcome.STORED, ""));
+      } else {
+        reply(again.replyTo, IngestResult.refused(collector, Outcome.REJECTED, "superseded by a later resubmission"));
+        again.replyTo = r.replyTo();
       }
-      buffer.forceReserve(r.blob().length);
-      launch(new Flight(r.seq(), r.epoch(), WriteKind.COPY, r.blob(), r.replyTo()));
-    } else {
-      accept(r.blob(), r.replyTo());
+      return Behaviors.same();
     }
+    buffer.forceReserve(r.blob().length);
+    long newSeq = r.epoch() > 0 && r.seq() < firstSeq && history.epochOf(r.seq()) == r.epoch() && !flights.containsKey(r.seq())
+        ? r.seq() : nextSeq++;
+    resubmitted.put(new OldKey(r.epoch(), r.seq()), newSeq);
+    launch(new Flight(newSeq, epoch, r.blob(), r.replyTo()));
     return Behaviors.same();
   }
 
@@ -319,7 +377,7 @@ public final class Collector {
     f.lastSentNanos = System.nanoTime();
     hosts.forEach((node, host) -> {
       if (!f.acked.contains(node)) {
-        host.tell(new ReplicaProtocol.StoreBatch(collector, f.seq, f.epoch, blob, f.kind, replies));
+        host.tell(new ReplicaProtocol.StoreBatch(collector, f.seq, f.epoch, blob, WriteKind.OWNER, replies));
       }
     });
   }
@@ -327,7 +385,7 @@ public final class Collector {
   private Behavior<Command> onReply(StoreReply reply) {
     if (reply instanceof StoreFenced fenced) {
       Flight f = flights.get(fenced.seq());
-      if (f == null || f.kind != WriteKind.OWNER || fenced.epoch() != epoch) {
+      if (f == null || fenced.epoch() != epoch) {
         return Behaviors.same();
       }
       return fenced(fenced);
@@ -354,25 +412,20 @@ public final class Collector {
     if (f == null || f.onDisk || f.writingToDisk) {
       return;
     }
-    if (f.kind == WriteKind.COPY) {
-      flights.remove(seq);
-      buffer.release(f.size);
-      reply(f.replyTo, IngestResult.refused(collector, Outcome.REJECTED, "seq " + seq + " is on " + f.acked.size()
-          + " replicas so far; kept by its sender, which sends it again"));
-      return;
-    }
     f.writingToDisk = true;
     byte[] blob = f.blob;
     context.pipeToSelf(CompletableFuture.runAsync(() -> buffer.put(collector, f.epoch, seq, blob), io),
-        (ok, failure) -> new WrittenToDisk(seq, failure));
+        (ok, failure) -> new WrittenToDisk(seq, f.size, failure));
   }
 
   private void onWrittenToDisk(WrittenToDisk w) {
     Flight f = flights.get(w.seq());
     if (f == null) {
-      // W replicas acked while it was being written.
+      // W replicas acked while it was being written: forget it there, or give back its room.
       if (w.failure() == null) {
         CompletableFuture.runAsync(() -> buffer.delete(collector, epoch, w.seq()), io);
+      } else {
+        buffer.release(w.size());
       }
       return;
     }
@@ -445,9 +498,6 @@ public final class Collector {
     for (Flight flight : flights.values()) {
       reply(flight.replyTo, new IngestResult(collector, flight.seq, flight.acked.size(), flight.copies(), Outcome.UNKNOWN,
           "collector " + collector + " moved to a newer owner while this batch was being stored"));
-      if (!flight.onDisk && !flight.writingToDisk) {
-        buffer.release(flight.size);
-      }
     }
     stash.unstashAll(Behaviors.receive(Command.class).onMessage(Request.class, r -> {
       reply(r.replyTo(), IngestResult.refused(collector, Outcome.REJECTED, "collector " + collector

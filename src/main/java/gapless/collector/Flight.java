@@ -2,7 +2,6 @@ package gapless.collector;
 
 import akka.actor.typed.ActorRef;
 import gapless.collector.CollectorProtocol.IngestResult;
-import gapless.replica.ReplicaProtocol.WriteKind;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -14,9 +13,8 @@ import java.util.Set;
 final class Flight {
 
   final long seq;
-  /** The epoch the batch is written under: the owner's, or for a resubmitted batch the one it has in the history. */
+  /** The owner's epoch, which the batch is written under. */
   final long epoch;
-  final WriteKind kind;
   final int size;
   final Set<String> acked = new HashSet<>();
   byte[] blob;
@@ -26,10 +24,9 @@ final class Flight {
   boolean writingToDisk;
   boolean onDisk;
 
-  Flight(long seq, long epoch, WriteKind kind, byte[] blob, ActorRef<IngestResult> replyTo) {
+  Flight(long seq, long epoch, byte[] blob, ActorRef<IngestResult> replyTo) {
     this.seq = seq;
     this.epoch = epoch;
-    this.kind = kind;
     this.size = blob.length;
     this.blob = blob;
     this.replyTo = replyTo;

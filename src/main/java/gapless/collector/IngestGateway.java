@@ -2,7 +2,6 @@ package gapless.collector;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.javadsl.ActorContext;
-import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.Entity;
 import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -30,10 +29,10 @@ public final class IngestGateway implements CollectorOwners {
   private IngestGateway(ActorContext<?> context, GaplessSettings settings, GatewayBuffer buffer, ActorRef<EventLog.Command> eventLog) {
     this.sharding = ClusterSharding.get(context.getSystem());
     this.redrive = context.spawn(BufferRedrive.create(settings, buffer, this), "buffer-redrive");
-    // A failing owner restarts after a back-off, claiming a new epoch; its buffered batches wait on disk.
-    sharding.init(Entity.of(COLLECTORS, entity -> Behaviors.supervise(
-            Collector.create(entity.getEntityId(), settings, buffer, eventLog, redrive))
-            .onFailure(settings.ingest().restartBackoff().restartStrategy()))
+    // An owner that fails stops (sharding's default): the next request starts a fresh one, which
+    // claims a new epoch, and the redrive hands on what the failed one left on disk. Not a restart:
+    // a restarted actor keeps its ref, and the failed instance's late replies would reach the new one.
+    sharding.init(Entity.of(COLLECTORS, entity -> Collector.create(entity.getEntityId(), settings, buffer, eventLog, redrive))
         .withRole("gateway")
         .withStopMessage(CollectorProtocol.Passivate.INSTANCE));
   }

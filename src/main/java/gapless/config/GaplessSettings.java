@@ -55,12 +55,16 @@ public record GaplessSettings(
 
   /** {@code gapless.ingest}: the gateway's collectors. */
   public record IngestSettings(int maxSamplesPerBatch, long maxBodyBytes, long maxEncodedBytes, Duration ackTimeout,
-      Duration retryInterval, long bufferMaxBytes, Duration claimTimeout, Duration redriveInterval, Backoff restartBackoff) {
+      Duration retryInterval, long bufferMaxBytes, Duration claimTimeout, Duration redriveInterval) {
+    /** How long an ingest may take at most before its answer: a new owner's claim, then the wait for W acks. */
+    public Duration answerWithin(HttpSettings http) {
+      return claimTimeout.plus(ackTimeout).plus(http.ingestReplyMargin());
+    }
+
     static IngestSettings from(Config c) {
       return new IngestSettings(c.getInt("max-samples-per-batch"), c.getBytes("max-body-bytes"),
           c.getBytes("max-encoded-bytes"), c.getDuration("ack-timeout"), c.getDuration("retry-interval"),
-          c.getBytes("buffer-max-bytes"), c.getDuration("claim-timeout"), c.getDuration("redrive-interval"),
-          Backoff.from(c.getConfig("restart-backoff")));
+          c.getBytes("buffer-max-bytes"), c.getDuration("claim-timeout"), c.getDuration("redrive-interval"));
     }
   }
 

@@ -222,7 +222,7 @@ public final class Demo {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(s.recoveryWaitSeconds());
     while (System.nanoTime() < deadline) {
       Map<String, Long> firstAck = new HashMap<>();
-      for (LedgerEntry e : LedgerEntry.readAll(ledger, client.mapper())) {
+      for (LedgerEntry e : LedgerEntry.readWritten(ledger, client.mapper())) {
         if (e.at() != null && e.at() > killTime.toEpochMilli()) {
           firstAck.merge(e.collector(), e.at(), Math::min);
         }

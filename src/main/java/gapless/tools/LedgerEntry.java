@@ -55,6 +55,26 @@ public record LedgerEntry(
     return SampleGenerator.lastTs(generatorSeq(), perTag, stepMs, startTs);
   }
 
+  /**
+   * The entries of a ledger a simulator may still be appending to: a last line not yet ended by a
+   * newline is being written, and is left for the next read.
+   */
+  public static List<LedgerEntry> readWritten(Path file, ObjectMapper mapper) {
+    try {
+      String text = Files.readString(file, StandardCharsets.UTF_8);
+      int end = text.lastIndexOf('\n') + 1;
+      List<LedgerEntry> out = new ArrayList<>();
+      for (String line : text.substring(0, end).split("\n")) {
+        if (!line.isBlank()) {
+          out.add(mapper.readValue(line, LedgerEntry.class));
+        }
+      }
+      return out;
+    } catch (IOException e) {
+      throw new GaplessClientException("cannot read ledger " + file + ": " + GaplessClient.oneLine(e.getMessage()));
+    }
+  }
+
   /** Reads a ledger file; blank lines are skipped, a malformed line is an error naming its line. */
   public static List<LedgerEntry> readAll(Path file, ObjectMapper mapper) {
     List<LedgerEntry> out = new ArrayList<>();

@@ -182,6 +182,7 @@ class CollectorTest {
       for (FakeHost h : hosts.subList(0, 2)) {
         h.held.set(SeqRanges.of(new SeqRange(1, 4)));
         h.epochs.set(new SeqEpochs(List.of(new SeqEpochs.Run(1, 2, 3), new SeqEpochs.Run(3, 4, 4))));
+        h.promised.set(4);
       }
     });
     TestProbe<IngestResult> probe = testKit.createTestProbe();
@@ -190,13 +191,31 @@ class CollectorTest {
     IngestResult moved = probe.receiveMessage(Duration.ofSeconds(10));
     assertEquals(Outcome.STORED, moved.outcome());
     assertEquals(5, moved.seq());
-    // Seq 2 of epoch 3 is in the history as it is: copied under its own seq and epoch.
+    // Seq 2 of epoch 3 is in the history as it is: written again under its own seq, with this
+    // owner's epoch (5), so it also wins over any stray content of a newer dead owner at seq 2.
     o.ref().tell(new CollectorProtocol.Resubmit(3, 2, blob(2), probe.getRef()));
     IngestResult kept = probe.receiveMessage(Duration.ofSeconds(10));
     assertEquals(Outcome.STORED, kept.outcome());
     assertEquals(2, kept.seq());
     assertTrue(drain(o.seen()).stream()
-        .anyMatch(m -> m instanceof ReplicaProtocol.StoreBatch w && w.seq() == 2 && w.epoch() == 3
-            && w.kind() == ReplicaProtocol.WriteKind.COPY));
+        .anyMatch(m -> m instanceof ReplicaProtocol.StoreBatch w && w.seq() == 2 && w.epoch() == 5
+            && w.kind() == ReplicaProtocol.WriteKind.OWNER));
+    // The same old batch again (its sender's ask timed out): no seq of its own.
+    o.ref().tell(new CollectorProtocol.Resubmit(3, 3, blob(2), probe.getRef()));
+    assertEquals(5, probe.receiveMessage(Duration.ofSeconds(10)).seq());
+    assertEquals(6, submit(o, 1).seq());
+  }
+
+  @Test
+  void passivationWaitsForBatchesOnlyInMemoryThenStops() {
+    Owner o = owner("p", 3, 1 << 20, hosts -> hosts.subList(1, 3).forEach(h -> h.acks.set(false)));
+    TestProbe<IngestResult> probe = testKit.createTestProbe();
+    o.ref().tell(new CollectorProtocol.Submit(blob(3), 3, probe.getRef()));
+    o.ref().tell(CollectorProtocol.Passivate.INSTANCE);
+    // Short of W acks, the batch goes to disk (202); then nothing is only in memory and the owner stops.
+    assertEquals(Outcome.BUFFERED, probe.receiveMessage(Duration.ofSeconds(10)).outcome());
+    testKit.createTestProbe().expectTerminated(o.ref(), Duration.ofSeconds(5));
+    assertEquals(1, o.buffer().keys().size(), "left for the redrive");
+    assertEquals(blob(3).length, o.buffer().bytes());
   }
 }

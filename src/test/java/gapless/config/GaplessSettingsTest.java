@@ -14,7 +14,7 @@ class GaplessSettingsTest {
     GaplessSettings s = GaplessSettings.from(NodeConfig.complete(ConfigFactory.parseString(
         "gapless.node-id = s1\nakka.cluster.roles = [storage]\ngapless.replica.restart-backoff.max = 7s\n")));
     assertEquals(Duration.ofSeconds(7), s.replica().restartBackoff().max());
-    assertEquals(Duration.ofSeconds(10), s.ingest().restartBackoff().max());
+    assertEquals(1L << 30, s.ingest().bufferMaxBytes());
     assertEquals(8, s.recovery().maxConcurrent());
   }
 

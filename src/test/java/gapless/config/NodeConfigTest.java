@@ -106,9 +106,10 @@ class NodeConfigTest {
     assertEquals(Duration.ofSeconds(5), s.http().entityTimeout());
     assertEquals(Duration.ofSeconds(3), s.http().ingestReplyMargin());
     assertEquals(Duration.ofSeconds(4), s.shutdown().recordStopTimeout());
-    assertEquals(Duration.ofMillis(200), s.ingest().restartBackoff().min());
-    assertEquals(Duration.ofSeconds(10), s.ingest().restartBackoff().max());
-    assertEquals(0.2, s.ingest().restartBackoff().randomFactor());
+    assertEquals(Duration.ofMillis(200), s.replica().restartBackoff().min());
+    assertEquals(Duration.ofSeconds(10), s.replica().restartBackoff().max());
+    assertEquals(0.2, s.replica().restartBackoff().randomFactor());
+    assertEquals(Duration.ofSeconds(3), s.ingest().claimTimeout());
     GaplessSettings o = GaplessSettings.from(NodeConfig.load(write("o.conf", VALID_STORAGE
         + "gapless.http.ask-timeout = 2s\ngapless.shutdown.record-stop-timeout = 1500ms\ngapless.replica.stop-timeout = 1s\n")));
     assertEquals(Duration.ofSeconds(2), o.http().askTimeout());
