@@ -6,9 +6,11 @@ import gapless.tools.LocalClusterSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -62,11 +64,24 @@ final class ItCluster implements BeforeAllCallback, AfterAllCallback {
     try {
       if (cluster != null) {
         cluster.close();
+        keepLogs(cluster.logDir(), Path.of("target", "it-logs", context.getRequiredTestClass().getSimpleName()));
       }
     } finally {
       if (dir != null) {
         ClusterFiles.deleteTree(dir);
       }
+    }
+  }
+
+  /** The nodes' logs and event files outlive the cluster's directory, for whoever reads a failed run. */
+  private static void keepLogs(Path from, Path to) {
+    try (Stream<Path> files = Files.list(from)) {
+      Files.createDirectories(to);
+      for (Path f : files.toList()) {
+        Files.copy(f, to.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      System.err.println("could not keep the node logs of " + from + ": " + e.getMessage());
     }
   }
 

@@ -108,7 +108,8 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
 
   private enum SyncTick implements Command, NoSerializationVerificationNeeded { INSTANCE }
 
-  private enum StartupCheck implements Command, NoSerializationVerificationNeeded { INSTANCE }
+  /** {@code replayedEvents}: whether the replay found any event, i.e. this replica ran before. */
+  private record StartupCheck(boolean replayedEvents) implements Command, NoSerializationVerificationNeeded {}
 
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
@@ -190,7 +191,8 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
     // Started here, not at construction, so a restart never leaves the replica without its tick.
     timers.startTimerWithFixedDelay(SyncTick.INSTANCE, services.settings().replica().syncInterval());
     if (incarnation++ == 0) {
-      context.getSelf().tell(StartupCheck.INSTANCE);
+      // Taken now: commands that waited for the replay (a claim's promise) may persist before the check runs.
+      context.getSelf().tell(new StartupCheck(lastSequenceNumber(context) > 0));
       return;
     }
     // A journal write failed and the replica restarted. The node did not crash, so no stop is
@@ -500,7 +502,7 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
   // ---- stops and recovery
 
   private ReplyEffect<ReplicaEvent, ReplicaState> onStartupWhileRecording(ReplicaState state, StartupCheck check) {
-    if (lastSequenceNumber(context) > 0) {
+    if (check.replayedEvents()) {
       // The last run ended while recording: it crashed, and may have missed anything after this.
       return recordStop(state, StopReason.UNCLEAN_SHUTDOWN).thenNoReply();
     }

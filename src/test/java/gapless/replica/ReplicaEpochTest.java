@@ -2,6 +2,7 @@ package gapless.replica;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -123,6 +124,16 @@ class ReplicaEpochTest {
 
   private static byte[] empty(long seq) {
     return BatchCodec.encode(Batch.ofSamples(0, 1_800_000_000_000L + seq, List.of()));
+  }
+
+  @Test
+  void aFreshReplicaWhoseFirstCommandIsAClaimIsRecordingNotStoppedUncleanly() {
+    // The claim waits for the replay and persists its promise before the start-up check runs;
+    // the check must still see a replica that never ran before.
+    ActorRef<ReplicaProtocol.Command> replica = spawn("claim-first");
+    assertTrue(claim(replica, "claim-first", 1, "gw-a").granted());
+    ReplicaView v = view(replica, "claim-first");
+    assertNull(v.serverStop(), "a new replica has no stop to recover from: " + v.serverStop());
   }
 
   @Test
