@@ -343,10 +343,14 @@ public final class HttpApi extends AllDirectives {
         .map(m -> new MemberInfo(EventLog.nodeIdOf(m), m.address().toString(), statusName(m.status()),
             !state.getUnreachable().contains(m), EventLog.publicRoles(m)))
         .toList();
+    // A storage node that does not describe itself within a second is shown as not reachable: the
+    // status is a quick look, and one slow node must not hold up the whole answer.
+    Duration describeTimeout = askTimeout.compareTo(Duration.ofSeconds(1)) < 0 ? askTimeout : Duration.ofSeconds(1);
     List<CompletableFuture<StorageNodeInfo>> storage = settings.storageNodes().stream()
         .map(node -> findHost(node).thenCompose(h -> h.isEmpty()
             ? CompletableFuture.completedFuture(new StorageNodeInfo(node, null, false))
-            : AskPattern.<ReplicaHost.Command, ReplicaHost.HostInfo>ask(h.get(), ReplicaHost.Describe::new, askTimeout, system.scheduler())
+            : AskPattern.<ReplicaHost.Command, ReplicaHost.HostInfo>ask(h.get(), ReplicaHost.Describe::new, describeTimeout,
+                system.scheduler())
                 .thenApply(info -> new StorageNodeInfo(node, info.httpUrl(), true)))
             .exceptionally(e -> new StorageNodeInfo(node, null, false))
             .toCompletableFuture())

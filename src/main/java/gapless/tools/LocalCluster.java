@@ -39,7 +39,9 @@ public final class LocalCluster implements AutoCloseable {
   private final Map<String, LocalNode> processes = new LinkedHashMap<>();
   /** Nodes killed or stopped through this class: their exit is not a failure for awaitUp. */
   private final Set<String> stopped = new HashSet<>();
-  private final GaplessClient client = new GaplessClient(Duration.ofSeconds(1), Duration.ofSeconds(3));
+  // Patient enough for a node that is busy replaying and recovering right after a restart: a slow
+  // status is "not up yet" anyway, and its answer says more than a timeout.
+  private final GaplessClient client = new GaplessClient(Duration.ofSeconds(1), Duration.ofSeconds(10));
   private List<String> jvmOptions = List.of("-Xmx512m");
 
   /**
