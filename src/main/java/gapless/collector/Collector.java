@@ -4,7 +4,6 @@ import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.PostStop;
-import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.StashBuffer;
@@ -27,22 +26,17 @@ import gapless.model.SeqEpochs;
 import gapless.model.SeqRange;
 import gapless.replica.Placement;
 import gapless.replica.ReplicaHost;
-import gapless.replica.ReplicaProtocol;
 import gapless.replica.ReplicaProtocol.EpochClaimed;
 import gapless.replica.ReplicaProtocol.StoreFenced;
 import gapless.replica.ReplicaProtocol.StoreReply;
-import gapless.replica.ReplicaProtocol.WriteKind;
+import gapless.replica.ReplicaProtocol;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.Set;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.TreeMap;
+import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 
 /**
  * The owner of one collector: a sharded entity on the gateway role, so any gateway's requests for
@@ -72,13 +66,6 @@ public final class Collector {
 
   private record Replied(StoreReply reply) implements Command, NoSerializationVerificationNeeded {}
 
-  private record AckTimeout(long seq) implements Command, NoSerializationVerificationNeeded {}
-
-  private record WrittenToDisk(long seq, int size, Throwable failure) implements Command, NoSerializationVerificationNeeded {}
-
-  private record ReadFromDisk(long seq, Optional<byte[]> blob, Throwable failure)
-      implements Command, NoSerializationVerificationNeeded {}
-
   private enum Tick implements Command, NoSerializationVerificationNeeded {
     CLAIM_AGAIN,
     RESEND
@@ -86,7 +73,6 @@ public final class Collector {
 
   // Requests wait only while a claim runs (milliseconds; at most ingest.claim-timeout); each may hold a batch.
   private static final int STASH = 1_000;
-  private static final int MAX_RESENDS_PER_TICK = 200;
 
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
@@ -94,7 +80,6 @@ public final class Collector {
   private final String collector;
   private final GaplessSettings settings;
   private final GatewayBuffer buffer;
-  private final Executor io;
   private final ActorRef<EventLog.Command> eventLog;
   private final ActorRef<BufferRedrive.Command> redrive;
   private final List<String> replicaSet;
@@ -112,7 +97,7 @@ public final class Collector {
   private long firstSeq;
   private long nextSeq;
   private SeqEpochs history = SeqEpochs.EMPTY;
-  private final TreeMap<Long, Flight> flights = new TreeMap<>();
+  private final Flights flights;
   /** A resubmitted batch by the (epoch, seq) its old owner gave it, to the seq it has here; the newest only. */
   private record OldKey(long epoch, long seq) {}
 
@@ -139,13 +124,13 @@ public final class Collector {
     this.collector = collector;
     this.settings = settings;
     this.buffer = buffer;
-    this.io = context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("gapless-store-dispatcher"));
     this.eventLog = eventLog;
     this.redrive = redrive;
     this.replicaSet = Placement.of(settings).replicaSet(collector);
     this.claimant = settings.nodeId() + "/" + UUID.randomUUID();
     this.replies = context.messageAdapter(StoreReply.class, Replied::new);
     this.claims = context.messageAdapter(EpochClaimed.class, Claimed::new);
+    this.flights = new Flights(context, timers, collector, settings, buffer, hosts, replies);
     ReplicaHost.subscribe(context.getSystem(), replicaSet,
         context.messageAdapter(Receptionist.Listing.class, HostsChanged::new));
   }
@@ -253,7 +238,7 @@ public final class Collector {
       for (long seq = r.from(); seq <= r.to(); seq++) {
         byte[] empty = BatchCodec.encode(Batch.ofSamples(seq, System.currentTimeMillis(), List.of()));
         buffer.forceReserve(empty.length);
-        launch(new Flight(seq, epoch, empty, null));
+        flights.launch(new Flight(seq, epoch, empty, null));
       }
     }
     timers.startTimerWithFixedDelay(Tick.RESEND, settings.ingest().retryInterval());
@@ -273,20 +258,17 @@ public final class Collector {
           return Behaviors.same();
         })
         .onMessage(Resubmit.class, this::onResubmit)
-        .onMessage(Replied.class, m -> {
-          Behavior<Command> next = onReply(m.reply());
-          return next == Behaviors.<Command>same() ? stopIfPassivated() : next;
-        })
-        .onMessage(AckTimeout.class, m -> {
-          onAckTimeout(m.seq());
+        .onMessage(Replied.class, m -> onReply(m.reply()))
+        .onMessage(Flights.AckTimeout.class, m -> {
+          flights.onAckTimeout(m.seq());
           return Behaviors.same();
         })
-        .onMessage(WrittenToDisk.class, m -> {
-          onWrittenToDisk(m);
+        .onMessage(Flights.WrittenToDisk.class, m -> {
+          flights.onWrittenToDisk(m, epoch);
           return stopIfPassivated();
         })
-        .onMessage(ReadFromDisk.class, m -> {
-          onReadFromDisk(m);
+        .onMessage(Flights.ReadFromDisk.class, m -> {
+          flights.onReadFromDisk(m);
           return Behaviors.same();
         })
         .onMessage(HostsChanged.class, m -> {
@@ -294,7 +276,7 @@ public final class Collector {
           return Behaviors.same();
         })
         .onMessageEquals(Tick.RESEND, () -> {
-          resendOverdue();
+          flights.resendOverdue();
           return Behaviors.same();
         })
         // Idle passivation. The shard holds new requests until this stops, so it stops as soon as
@@ -305,16 +287,14 @@ public final class Collector {
         })
         .onMessage(Command.class, m -> Behaviors.same())
         .onSignal(PostStop.class, s -> {
-          // Batches only in memory are gone with this owner: their room goes back. (One being written
-          // to disk keeps it: it is on disk when the write ends.)
-          flights.values().stream().filter(f -> !f.onDisk && !f.writingToDisk).forEach(f -> buffer.release(f.size));
+          flights.releaseInMemory();
           return Behaviors.same();
         })
         .build();
   }
 
   private Behavior<Command> stopIfPassivated() {
-    if (passivating && flights.values().stream().allMatch(f -> f.onDisk)) {
+    if (passivating && flights.allOnDisk()) {
       return Behaviors.stopped();
     }
     return Behaviors.same();
@@ -328,7 +308,7 @@ public final class Collector {
           + " in batches not yet on " + settings.writeQuorum() + " replicas; nothing was kept, send the batch again later"));
       return;
     }
-    launch(new Flight(nextSeq++, epoch, blob, replyTo));
+    flights.launch(new Flight(nextSeq++, epoch, blob, replyTo));
   }
 
   /**
@@ -360,127 +340,19 @@ public final class Collector {
       return Behaviors.same();
     }
     buffer.forceReserve(r.blob().length);
-    long newSeq = r.epoch() > 0 && r.seq() < firstSeq && history.epochOf(r.seq()) == r.epoch() && !flights.containsKey(r.seq())
+    long newSeq = r.epoch() > 0 && r.seq() < firstSeq && history.epochOf(r.seq()) == r.epoch() && !flights.contains(r.seq())
         ? r.seq() : nextSeq++;
     resubmitted.put(new OldKey(r.epoch(), r.seq()), newSeq);
-    launch(new Flight(newSeq, epoch, r.blob(), r.replyTo()));
+    flights.launch(new Flight(newSeq, epoch, r.blob(), r.replyTo()));
     return Behaviors.same();
-  }
-
-  private void launch(Flight f) {
-    flights.put(f.seq, f);
-    send(f, f.blob);
-    timers.startSingleTimer(new AckTimeout(f.seq), settings.ingest().ackTimeout());
-  }
-
-  private void send(Flight f, byte[] blob) {
-    f.lastSentNanos = System.nanoTime();
-    hosts.forEach((node, host) -> {
-      if (!f.acked.contains(node)) {
-        host.tell(new ReplicaProtocol.StoreBatch(collector, f.seq, f.epoch, blob, WriteKind.OWNER, replies));
-      }
-    });
   }
 
   private Behavior<Command> onReply(StoreReply reply) {
     if (reply instanceof StoreFenced fenced) {
-      Flight f = flights.get(fenced.seq());
-      if (f == null || fenced.epoch() != epoch) {
-        return Behaviors.same();
-      }
-      return fenced(fenced);
+      return flights.contains(fenced.seq()) && fenced.epoch() == epoch ? fenced(fenced) : Behaviors.same();
     }
-    Flight f = flights.get(reply.seq());
-    if (f == null || !f.acked.add(reply.node()) || f.acked.size() < settings.writeQuorum()) {
-      return Behaviors.same();
-    }
-    flights.remove(f.seq);
-    timers.cancel(new AckTimeout(f.seq));
-    if (f.onDisk) {
-      forget(f);
-    } else if (!f.writingToDisk) {
-      buffer.release(f.size);
-    }
-    // A write to disk still running is forgotten when it completes (onWrittenToDisk).
-    reply(f.replyTo, new IngestResult(collector, f.seq, f.acked.size(), f.acked.size(), Outcome.STORED, ""));
-    return Behaviors.same();
-  }
-
-  /** Short of W acks in time: onto the gateway's disk, then 202. A copy is given back instead (its sender keeps it). */
-  private void onAckTimeout(long seq) {
-    Flight f = flights.get(seq);
-    if (f == null || f.onDisk || f.writingToDisk) {
-      return;
-    }
-    f.writingToDisk = true;
-    byte[] blob = f.blob;
-    context.pipeToSelf(CompletableFuture.runAsync(() -> buffer.put(collector, f.epoch, seq, blob), io),
-        (ok, failure) -> new WrittenToDisk(seq, f.size, failure));
-  }
-
-  private void onWrittenToDisk(WrittenToDisk w) {
-    Flight f = flights.get(w.seq());
-    if (f == null) {
-      // W replicas acked while it was being written: forget it there, or give back its room.
-      if (w.failure() == null) {
-        CompletableFuture.runAsync(() -> buffer.delete(collector, epoch, w.seq()), io);
-      } else {
-        buffer.release(w.size());
-      }
-      return;
-    }
-    f.writingToDisk = false;
-    if (w.failure() != null) {
-      context.getLog().error("Writing batch [{}] of [{}] to the gateway buffer failed", w.seq(), collector, w.failure());
-      // It may still reach W replicas (it is still sent): whether it is kept is not known yet.
-      reply(f.replyTo, new IngestResult(collector, f.seq, f.acked.size(), f.copies(), Outcome.UNKNOWN,
-          "the gateway could not write the batch to its disk: " + w.failure().getMessage()));
-      f.replyTo = null;
-      return;
-    }
-    f.onDisk = true;
-    f.blob = null;
-    reply(f.replyTo, new IngestResult(collector, f.seq, f.acked.size(), f.copies(), Outcome.BUFFERED, ""));
-    f.replyTo = null;
-  }
-
-  /** Sends again what is still short of W acks a retry interval after it was last sent; blobs on disk are read back first. */
-  private void resendOverdue() {
-    long due = System.nanoTime() - settings.ingest().retryInterval().toNanos();
-    int resent = 0;
-    for (Flight f : flights.values()) {
-      if (resent >= MAX_RESENDS_PER_TICK) {
-        return;
-      }
-      if (f.lastSentNanos > due || f.writingToDisk || hosts.keySet().stream().allMatch(f.acked::contains)) {
-        continue;
-      }
-      resent++;
-      f.lastSentNanos = System.nanoTime();
-      if (f.blob != null) {
-        send(f, f.blob);
-      } else {
-        long seq = f.seq;
-        context.pipeToSelf(CompletableFuture.supplyAsync(() -> buffer.read(collector, f.epoch, seq), io),
-            (blob, failure) -> new ReadFromDisk(seq, blob, failure));
-      }
-    }
-  }
-
-  private void onReadFromDisk(ReadFromDisk r) {
-    Flight f = flights.get(r.seq());
-    if (f == null) {
-      return;
-    }
-    if (r.failure() != null || r.blob().isEmpty()) {
-      context.getLog().error("Batch [{}] of [{}] is not readable in the gateway buffer", r.seq(), collector, r.failure());
-      return;
-    }
-    send(f, r.blob().get());
-  }
-
-  private void forget(Flight f) {
-    CompletableFuture.runAsync(() -> buffer.delete(collector, f.epoch, f.seq), io);
+    flights.acked(reply);
+    return stopIfPassivated();
   }
 
   // ---- fenced
@@ -495,9 +367,8 @@ public final class Collector {
         "replica promised epoch " + f.promisedEpoch() + "; this owner stops"));
     context.getLog().warn("Collector [{}]: epoch [{}] fenced by [{}] (promised [{}]); stopping", collector, epoch, f.node(),
         f.promisedEpoch());
-    for (Flight flight : flights.values()) {
-      reply(flight.replyTo, new IngestResult(collector, flight.seq, flight.acked.size(), flight.copies(), Outcome.UNKNOWN,
-          "collector " + collector + " moved to a newer owner while this batch was being stored"));
+    for (Flight flight : flights.all()) {
+      flights.answer(flight, Outcome.UNKNOWN, "collector " + collector + " moved to a newer owner while this batch was being stored");
     }
     stash.unstashAll(Behaviors.receive(Command.class).onMessage(Request.class, r -> {
       reply(r.replyTo(), IngestResult.refused(collector, Outcome.REJECTED, "collector " + collector
@@ -514,16 +385,13 @@ public final class Collector {
     listed.add(node);
     ReplicaHost.reachableHost(listing).ifPresentOrElse(host -> {
       if (!host.equals(hosts.put(node, host))) {
-        // A replica came (back): everything it has not acked goes at the next tick.
-        flights.values().forEach(f -> f.lastSentNanos = 0);
+        flights.resendAllSoon();
       }
     }, () -> hosts.remove(node));
   }
 
   private void reply(ActorRef<IngestResult> replyTo, IngestResult result) {
-    if (replyTo != null) {
-      replyTo.tell(result);
-    }
+    Flights.reply(replyTo, result);
   }
 
   private void emit(ClusterEvent event) {

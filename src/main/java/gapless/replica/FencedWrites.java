@@ -23,6 +23,17 @@ final class FencedWrites {
     this.intervalMs = intervalMs;
   }
 
+  /** Whether {@code write} is an owner's write of an epoch older than the one {@code state} promised. */
+  static boolean isFenced(ReplicaState state, StoreBatch write) {
+    return write.kind() == ReplicaProtocol.WriteKind.OWNER && state.fences(write.epoch());
+  }
+
+  /** The answer to a fenced {@code write}, noted (and logged at most once an interval). */
+  ReplicaProtocol.StoreFenced answer(String node, ReplicaState state, StoreBatch write, long now) {
+    fenced(write, state.promisedEpoch(), now);
+    return new ReplicaProtocol.StoreFenced(node, collector, write.seq(), write.epoch(), state.promisedEpoch());
+  }
+
   /** {@code write} was fenced at {@code now}; returns whether it was logged. */
   boolean fenced(StoreBatch write, long promisedEpoch, long now) {
     unlogged++;

@@ -19,17 +19,9 @@ import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.RetentionCriteria;
 import akka.persistence.typed.javadsl.SignalHandler;
-import gapless.events.ClusterEvent;
-import gapless.events.ClusterEvents;
-import gapless.events.EventLog;
 import gapless.model.BatchCodec;
-import gapless.model.CollectorStatus;
-import gapless.model.RecoveryTrigger;
-import gapless.model.SeqEpochs;
 import gapless.model.ResumeReason;
 import gapless.model.StopReason;
-import gapless.store.SampleStore;
-import gapless.model.SeqRanges;
 import gapless.replica.ReplicaEvent.BatchReplaced;
 import gapless.replica.ReplicaEvent.BatchStored;
 import gapless.replica.ReplicaEvent.EpochPromised;
@@ -53,13 +45,10 @@ import gapless.replica.ReplicaProtocol.StartRecovery;
 import gapless.replica.ReplicaProtocol.StopRecording;
 import gapless.replica.ReplicaProtocol.StoreAck;
 import gapless.replica.ReplicaProtocol.StoreBatch;
-import gapless.replica.ReplicaProtocol.StoreFenced;
 import gapless.replica.ReplicaProtocol.SyncStatus;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -93,17 +82,6 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
   private record WriteDone(int incarnation, GroupCommit.Group<StoreBatch> group, List<ReplicaEvent> events, Throwable failure)
       implements Command, NoSerializationVerificationNeeded {}
 
-  /**
-   * What the store holds for a seq already held, read back to judge {@code request}; {@code
-   * replacements} tells a read made before a replacement started from one made after it.
-   */
-  private record HeldRead(StoreBatch request, int replacements, ReplicaStore.Held held, Throwable failure)
-      implements Command, NoSerializationVerificationNeeded {}
-
-  /** A replacement's store write ended; {@code then} is judged again once it is recorded (or null). */
-  private record ReplaceDone(int incarnation, StoreBatch request, BatchReplaced event, StoreBatch then, Throwable failure)
-      implements Command, NoSerializationVerificationNeeded {}
-
   private record SiblingsChanged(Receptionist.Listing listing) implements Command, NoSerializationVerificationNeeded {}
 
   private enum SyncTick implements Command, NoSerializationVerificationNeeded { INSTANCE }
@@ -123,14 +101,11 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
   // Not persisted, and kept across a restart after a journal failure (this object outlives it).
   private final GroupCommit<StoreBatch> groupCommit =
       new GroupCommit<>(StoreBatch::seq, StoreBatch::epoch, (a, b) -> Arrays.equals(a.blob(), b.blob()));
-  // One replacement at a time, so each one's "replaced" figures are those the state holds.
-  private StoreBatch replacing;
-  private final List<StoreBatch> waitingToReplace = new ArrayList<>();
-  private int replacementsStarted;
   private final ConflictReports conflicts;
+  private final ReplicaReports reports;
+  private final HeldWrites held;
   private final FencedWrites fenced;
-  private final SiblingSync sync;
-  private final Map<String, ActorRef<ReplicaHost.Command>> siblingHosts = new HashMap<>();
+  private final SiblingLink siblings;
   private boolean recovering;
   // Counts journal replays: a store write started before a restart is written again after it,
   // so its late completion is ignored and one write stays in flight.
@@ -161,9 +136,11 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
         context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("gapless-store-dispatcher")));
     var s = services.settings();
     this.conflicts = new ConflictReports(node, collector, context.getSystem(), services.eventLog(), context.getLog());
+    this.reports = new ReplicaReports(node, collector, services.eventLog(), context.getLog());
+    this.held = new HeldWrites(context, collector, store, conflicts);
     this.fenced = new FencedWrites(collector, context.getLog(), 10_000);
-    this.sync = new SiblingSync(new SiblingSync.Rules(s.replica().confirmEverySeqs(), s.replica().confirmMaxDelay().toMillis(),
-        s.replica().heartbeatIntervals(), s.replica().lagIntervals()), now());
+    this.siblings = new SiblingLink(node, collector, new SiblingSync(new SiblingSync.Rules(s.replica().confirmEverySeqs(),
+        s.replica().confirmMaxDelay().toMillis(), s.replica().heartbeatIntervals(), s.replica().lagIntervals()), now()), recovery);
     ReplicaHost.subscribe(context.getSystem(), services.placement().siblings(collector, node),
         context.messageAdapter(Receptionist.Listing.class, SiblingsChanged::new));
   }
@@ -199,14 +176,9 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
     // recorded: the lost group is written again, and anything else missed shows up as lag.
     Optional<GroupCommit.Group<StoreBatch>> again = groupCommit.restarted(state::holds);
     // A replacement in flight is judged again: the store tells whether it landed.
-    Optional.ofNullable(replacing).ifPresent(waitingToReplace::add);
-    replacing = null;
-    List<StoreBatch> judgeAgain = List.copyOf(waitingToReplace);
-    waitingToReplace.clear();
-    judgeAgain.forEach(this::compareWithStored);
+    held.restarted();
     int batches = again.map(g -> g.members().size()).orElse(0);
-    context.getLog().warn("Replica of [{}] restarted after a journal failure; [{}] batches go again", collector, batches);
-    emit(ClusterEvents.replicaRestarted(node, collector, "journal write failed", batches));
+    reports.restarted(batches);
     again.ifPresent(this::write);
   }
 
@@ -225,14 +197,20 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
     builder.forAnyState()
         .onCommand(StoreBatch.class, this::onStoreBatch)
         .onCommand(WriteDone.class, this::onWriteDone)
-        .onCommand(HeldRead.class, this::onHeldRead)
-        .onCommand(ReplaceDone.class, this::onReplaceDone)
+        .onCommand(HeldWrites.HeldRead.class, this::onHeldRead)
+        .onCommand(HeldWrites.ReplaceDone.class, (state, done) -> onReplaceDone(done))
         .onCommand(ClaimEpoch.class, this::onClaim)
         .onCommand(QuerySamples.class, this::onQuery)
         .onCommand(GetView.class, (state, cmd) -> Effect().reply(cmd.replyTo(), view(state)))
-        .onCommand(SyncTick.class, (state, cmd) -> onSyncTick(state))
+        .onCommand(SyncTick.class, (state, cmd) -> {
+          siblings.tick(state, recovering);
+          return Effect().noReply();
+        })
         .onCommand(SyncStatus.class, this::onSyncStatus)
-        .onCommand(SiblingsChanged.class, this::onSiblingsChanged)
+        .onCommand(SiblingsChanged.class, (state, cmd) -> {
+          siblings.changed(cmd.listing());
+          return Effect().noReply();
+        })
         .onCommand(EventsAfter.class, (state, cmd) -> Effect().reply(cmd.replyTo(), new EventIndex(node, collector, cmd.afterSeq(),
             state.held().clip(cmd.afterSeq() + 1, Long.MAX_VALUE), state.epochs().clip(cmd.afterSeq() + 1, Long.MAX_VALUE),
             state.statusMarksAfter(cmd.afterSeq()), state.held().highest())))
@@ -247,18 +225,19 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
   }
 
   private ReplicaView view(ReplicaState state) {
-    return ReplicaView.of(node, collector, replicaSet, state, recovering, sync.lag(state.held().contiguous()), sync.peers());
+    return ReplicaView.of(node, collector, replicaSet, state, recovering, siblings.sync().lag(state.held().contiguous()),
+        siblings.sync().peers());
   }
 
   // ---- ingest
 
   private ReplyEffect<ReplicaEvent, ReplicaState> onStoreBatch(ReplicaState state, StoreBatch cmd) {
-    if (isFenced(state, cmd)) {
-      return Effect().reply(cmd.replyTo(), fencedReply(state, cmd));
+    if (FencedWrites.isFenced(state, cmd)) {
+      return Effect().reply(cmd.replyTo(), fenced.answer(node, state, cmd, now()));
     }
     if (state.holds(cmd.seq())) {
       // Acked (or refused) once compared with what is stored.
-      compareWithStored(cmd);
+      held.compare(cmd);
       return Effect().noReply();
     }
     // Acked later, once its group is durable.
@@ -268,117 +247,31 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
 
   private void write(GroupCommit.Group<StoreBatch> group) {
     group.refused().forEach(r -> conflicts.refused(r.refused(), BatchCodec.checksum(r.kept().blob()), "being written"));
-    group.held().forEach(this::compareWithStored);
+    group.held().forEach(held::compare);
     int startedIn = incarnation;
     context.pipeToSelf(store.write(group.toWrite(), now()), (events, failure) -> new WriteDone(startedIn, group, events, failure));
   }
 
-  private boolean isFenced(ReplicaState state, StoreBatch cmd) {
-    return cmd.kind() == ReplicaProtocol.WriteKind.OWNER && state.fences(cmd.epoch());
-  }
-
-  private StoreFenced fencedReply(ReplicaState state, StoreBatch cmd) {
-    fenced.fenced(cmd, state.promisedEpoch(), now());
-    return new StoreFenced(node, collector, cmd.seq(), cmd.epoch(), state.promisedEpoch());
-  }
-
-  /** A batch for a seq already held: the rare path, so reading the stored blob back is fine. */
-  private void compareWithStored(StoreBatch cmd) {
-    int started = replacementsStarted;
-    context.pipeToSelf(store.held(cmd.seq()), (held, failure) -> new HeldRead(cmd, started, held, failure));
-  }
-
-  private ReplyEffect<ReplicaEvent, ReplicaState> onHeldRead(ReplicaState state, HeldRead read) {
+  private ReplyEffect<ReplicaEvent, ReplicaState> onHeldRead(ReplicaState state, HeldWrites.HeldRead read) {
     StoreBatch cmd = read.request();
-    if (read.failure() != null) {
-      // Not acked: the sender sends again.
-      context.getLog().error("Reading the stored batch [{}] of [{}] to compare failed", cmd.seq(), collector, read.failure());
-      return Effect().noReply();
-    }
-    if (replacing != null) {
-      waitingToReplace.add(cmd);
-      return Effect().noReply();
-    }
-    if (read.replacements() != replacementsStarted) {
-      // Read before a replacement that has ended since: the store may hold other content now.
-      compareWithStored(cmd);
-      return Effect().noReply();
-    }
-    if (read.held().blob().isEmpty()) {
-      // The journal says held but the store has no blob: nothing here to ack it with.
-      context.getLog().error("Batch [{}] of [{}] is held but not in the sample store; not acked", cmd.seq(), collector);
-      return Effect().noReply();
-    }
-    if (isFenced(state, cmd)) {
-      // Judged now, not when it arrived: the promise may be newer than the request.
-      return Effect().reply(cmd.replyTo(), fencedReply(state, cmd));
-    }
-    byte[] stored = read.held().blob().get();
-    long heldEpoch = state.epochs().epochOf(cmd.seq());
-    return switch (HeldWrite.judge(heldEpoch, stored, read.held().replaced(), cmd.epoch(), cmd.blob())) {
+    return switch (held.judge(state, read, FencedWrites.isFenced(state, cmd), incarnation, now())) {
       case ACK -> Effect().reply(cmd.replyTo(), new StoreAck(node, collector, cmd.seq()));
-      case REFUSE -> {
-        conflicts.refused(cmd, BatchCodec.checksum(stored), "stored");
-        yield Effect().noReply();
-      }
-      case RECORD_EPOCH -> replace(cmd, stored, heldEpoch, false, null);
-      case REPLACE -> replace(cmd, stored, heldEpoch, true, null);
-      case FINISH_REPLACEMENT -> {
-        SampleStore.Replaced last = read.held().replaced().get();
-        StoreBatch landed = new StoreBatch(collector, cmd.seq(), last.epoch(), stored, ReplicaProtocol.WriteKind.COPY, null);
-        context.getLog().warn("Batch [{}] of [{}] was replaced in the store under epoch [{}] but not journaled; recording it",
-            cmd.seq(), collector, last.epoch());
-        yield replace(landed, last.oldBlob(), heldEpoch, false, cmd);
-      }
+      case FENCED -> Effect().reply(cmd.replyTo(), fenced.answer(node, state, cmd, now()));
+      case NONE -> Effect().noReply();
     };
   }
 
-  /**
-   * Starts replacing the held {@code old} (of {@code oldEpoch}) by {@code request}'s batch;
-   * {@code write} false records it without writing the store (it holds the new blob already).
-   */
-  private ReplyEffect<ReplicaEvent, ReplicaState> replace(StoreBatch request, byte[] old, long oldEpoch, boolean write, StoreBatch then) {
-    replacing = request;
-    replacementsStarted++;
-    int startedIn = incarnation;
-    context.pipeToSelf(store.replace(request, old, oldEpoch, write, now()),
-        (event, failure) -> new ReplaceDone(startedIn, request, event, then, failure));
-    return Effect().noReply();
-  }
-
-  private ReplyEffect<ReplicaEvent, ReplicaState> onReplaceDone(ReplicaState state, ReplaceDone done) {
+  private ReplyEffect<ReplicaEvent, ReplicaState> onReplaceDone(HeldWrites.ReplaceDone done) {
     if (done.incarnation() != incarnation) {
       return Effect().noReply();
     }
-    replacing = null;
-    if (done.failure() != null) {
-      // Not acked: the sender sends again.
-      context.getLog().error("Replacing batch [{}] of [{}] failed", done.request().seq(), collector, done.failure());
-      judgeWaiting();
-      return Effect().noReply();
-    }
-    BatchReplaced e = done.event();
-    return Effect().persist(e).thenRun((ReplicaState s) -> {
-      if (done.then() != null) {
-        compareWithStored(done.then());
-      } else {
+    return held.written(done).map(e -> Effect().persist(e).thenRun((ReplicaState s) -> {
+      if (done.then() == null) {
         done.request().replyTo().tell(new StoreAck(node, collector, e.seq()));
       }
-      if (e.checksum() != e.replacedChecksum()) {
-        context.getLog().info("Batch [{}] of [{}] of epoch [{}] replaced by the content of epoch [{}]",
-            e.seq(), collector, e.replacedEpoch(), e.epoch());
-        emit(ClusterEvents.batchReplaced(node, collector, e.seq(), e.replacedEpoch(), e.epoch(),
-            "stored crc32c=" + e.replacedChecksum() + " (" + e.replacedSamples() + " samples), new crc32c=" + e.checksum()
-                + " (" + e.samples() + " samples" + (e.status() == null ? "" : ", " + e.status()) + ")"));
-      }
-      judgeWaiting();
-    }).thenNoReply();
-  }
-
-  private void judgeWaiting() {
-    List<StoreBatch> again = List.copyOf(waitingToReplace);
-    waitingToReplace.clear();
-    again.forEach(this::compareWithStored);
+      reports.replaced(e);
+      held.recorded(done);
+    }).thenNoReply()).orElseGet(() -> Effect().noReply());
   }
 
   // ---- owner epochs
@@ -399,21 +292,15 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
    * being written (it lands and is acked, so the new owner must start above it), with its epochs.
    */
   private EpochClaimed claimed(ReplicaState state, ClaimEpoch c, boolean granted) {
-    SeqRanges held = state.held();
-    SeqEpochs epochs = state.epochs();
-    List<StoreBatch> writing = new ArrayList<>(groupCommit.pending());
-    Optional.ofNullable(replacing).ifPresent(writing::add);
-    for (StoreBatch b : writing) {
-      boolean replaces = b == replacing;
-      if (state.holds(b.seq()) && !replaces) {
-        continue; // judged against the stored blob later, and fenced then if it must be
-      }
-      held = held.add(b.seq());
-      if (b.epoch() > epochs.epochOf(b.seq())) {
-        epochs = epochs.with(b.seq(), b.epoch());
+    List<StoreBatch> writing = new ArrayList<>();
+    for (StoreBatch b : groupCommit.pending()) {
+      if (!state.holds(b.seq())) {
+        writing.add(b); // one for a held seq is judged against the stored blob later, and fenced then if it must be
       }
     }
-    return new EpochClaimed(node, collector, c.epoch(), granted, state.promisedEpoch(), held, epochs);
+    held.replacing().ifPresent(writing::add);
+    ReplicaState.Holdings h = state.holdingsWith(writing);
+    return new EpochClaimed(node, collector, c.epoch(), granted, state.promisedEpoch(), h.held(), h.epochs());
   }
 
   private ReplyEffect<ReplicaEvent, ReplicaState> onWriteDone(ReplicaState state, WriteDone done) {
@@ -428,24 +315,9 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
     }
     return Effect().persist(done.events()).thenRun((ReplicaState newState) -> {
       done.group().members().forEach(b -> b.replyTo().tell(new StoreAck(node, collector, b.seq())));
-      done.events().forEach(this::logStatusChange);
+      done.events().forEach(reports::recorded);
       groupCommit.finished(newState::holds).ifPresent(this::write);
     }).thenNoReply();
-  }
-
-  private void logStatusChange(ReplicaEvent e) {
-    if (e instanceof RecordingStopped s) {
-      // A collector stop is a mark in the collector's history; the replica's own progress is beside the point.
-      boolean collectorStop = s.reason() == StopReason.COLLECTOR_STOPPED;
-      emit(ClusterEvents.recordingStopped(node, collector, s.reason(), s.seq(),
-          collectorStop ? null : s.contiguousSeq(), s.detail()));
-    } else if (e instanceof RecordingResumed r) {
-      emit(ClusterEvents.recordingResumed(node, collector, r.reason(), r.seq(), r.detail()));
-    }
-  }
-
-  private void emit(ClusterEvent event) {
-    services.eventLog().tell(new EventLog.Emit(event));
   }
 
   private ReplyEffect<ReplicaEvent, ReplicaState> onQuery(ReplicaState state, QuerySamples q) {
@@ -457,36 +329,9 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
 
   // ---- siblings
 
-  private ReplyEffect<ReplicaEvent, ReplicaState> onSiblingsChanged(ReplicaState state, SiblingsChanged msg) {
-    String sibling = ReplicaHost.nodeOf(msg.listing());
-    ReplicaHost.reachableHost(msg.listing())
-        .ifPresentOrElse(h -> siblingHosts.put(sibling, h), () -> siblingHosts.remove(sibling));
-    return Effect().noReply();
-  }
-
-  private ReplyEffect<ReplicaEvent, ReplicaState> onSyncTick(ReplicaState state) {
-    long contiguous = state.held().contiguous();
-    if (sync.statusDue(contiguous)) {
-      // Only the epochs of what is not yet confirmed with that sibling: all it may still confirm.
-      siblingHosts.forEach((sibling, h) -> h.tell(new SyncStatus(collector, node, contiguous,
-          state.epochs().clip(state.confirmedWith(sibling) + 1, contiguous))));
-    }
-    sync.behindSibling(contiguous, recovering).ifPresent(target -> recovery.tell(new RecoveryRequest.Recover(
-        collector, RecoveryTrigger.BEHIND_SIBLING, "holds 1.." + contiguous + ", a sibling holds 1.." + target)));
-    return Effect().noReply();
-  }
-
   private ReplyEffect<ReplicaEvent, ReplicaState> onSyncStatus(ReplicaState state, SyncStatus s) {
     long now = now();
-    SiblingSync.Reported r = sync.siblingReported(s.peer(), s.contiguousSeq(), s.epochs(), state.held().contiguous(),
-        state.epochs(), state.confirmedWith(s.peer()), now);
-    r.staleSeq().ifPresent(seq -> {
-      if (!recovering) {
-        recovery.tell(new RecoveryRequest.Recover(collector, RecoveryTrigger.STALE_EPOCH, "holds seq " + seq + " under epoch "
-            + r.ownEpoch() + ", sibling " + s.peer() + " holds it under epoch " + r.peerEpoch()));
-      }
-    });
-    OptionalLong confirmed = r.confirm();
+    OptionalLong confirmed = siblings.reported(state, s, recovering, now);
     if (confirmed.isEmpty()) {
       return Effect().noReply();
     }
@@ -511,7 +356,7 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
 
   private EffectBuilder<ReplicaEvent, ReplicaState> recordStop(ReplicaState state, StopReason reason) {
     RecordingStopped e = new RecordingStopped(node, reason, state.held().highest(), state.held().contiguous(), "", now(), now());
-    return Effect().persist(e).thenRun(s -> logStatusChange(e));
+    return Effect().persist(e).thenRun(s -> reports.recorded(e));
   }
 
   private RecordingResumed resumed(ReplicaState state) {
@@ -528,7 +373,7 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
     }
     events.addAll(resume);
     return Effect().persist(events)
-        .thenRun(s -> events.forEach(this::logStatusChange))
+        .thenRun(s -> events.forEach(reports::recorded))
         .thenReply(f.replyTo(), s -> Done.getInstance());
   }
 
@@ -539,12 +384,8 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
         .onEvent(BatchStored.class, (state, e) -> state.withBatch(e.seq(), e.epoch(), e.checksum(), e.samples(), e.bytes()))
         .onEvent(BatchReplaced.class, ReplicaState::withReplaced)
         .onEvent(EpochPromised.class, (state, e) -> state.withPromise(e.epoch(), e.owner()))
-        .onEvent(RecordingStopped.class, (state, e) -> e.reason() == StopReason.COLLECTOR_STOPPED
-            ? state.withStatusMark(new StatusMark(e.seq(), CollectorStatus.STOPPED, e.detail(), e.at()))
-            : state.withServerStop(new ServerStop(e.reason(), e.contiguousSeq(), e.seq(), e.time())))
-        .onEvent(RecordingResumed.class, (state, e) -> e.reason() == ResumeReason.COLLECTOR_RUNNING
-            ? state.withStatusMark(new StatusMark(e.seq(), CollectorStatus.RUNNING, e.detail(), e.at()))
-            : state.withServerStop(null))
+        .onEvent(RecordingStopped.class, ReplicaState::withStopped)
+        .onEvent(RecordingResumed.class, ReplicaState::withResumed)
         .onEvent(PeerUnreachable.class, (state, e) -> state)
         .onEvent(PeerSyncConfirmed.class, (state, e) -> state.withConfirmed(e.peer(), e.seq()))
         .onEvent(GapRecovered.class, (state, e) -> state.withRecovery(

@@ -2,8 +2,10 @@ package gapless.replica;
 
 import gapless.CborSerializable;
 import gapless.model.CollectorStatus;
+import gapless.model.ResumeReason;
 import gapless.model.SeqEpochs;
 import gapless.model.SeqRanges;
+import gapless.model.StopReason;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -133,6 +135,35 @@ public record ReplicaState(
   public ReplicaState withServerStop(ServerStop stop) {
     return new ReplicaState(held, samples, bytes, digest, statusMarks, confirmed, stop, lastRecovery, epochs,
         promisedEpoch, promisedOwner);
+  }
+
+  /** A stop of recording: the collector's (a mark in its history) or this server's own. */
+  ReplicaState withStopped(ReplicaEvent.RecordingStopped e) {
+    return e.reason() == StopReason.COLLECTOR_STOPPED
+        ? withStatusMark(new StatusMark(e.seq(), CollectorStatus.STOPPED, e.detail(), e.at()))
+        : withServerStop(new ServerStop(e.reason(), e.contiguousSeq(), e.seq(), e.time()));
+  }
+
+  /** Recording resumed: the collector runs again (a mark in its history), or this server's stop ended. */
+  ReplicaState withResumed(ReplicaEvent.RecordingResumed e) {
+    return e.reason() == ResumeReason.COLLECTOR_RUNNING
+        ? withStatusMark(new StatusMark(e.seq(), CollectorStatus.RUNNING, e.detail(), e.at()))
+        : withServerStop(null);
+  }
+
+  /** The seqs held and their epochs, counting {@code writing} too: accepted batches whose store write is under way. */
+  record Holdings(SeqRanges held, SeqEpochs epochs) {}
+
+  Holdings holdingsWith(List<ReplicaProtocol.StoreBatch> writing) {
+    SeqRanges seqs = held;
+    SeqEpochs withWriting = epochs;
+    for (ReplicaProtocol.StoreBatch b : writing) {
+      seqs = seqs.add(b.seq());
+      if (b.epoch() > withWriting.epochOf(b.seq())) {
+        withWriting = withWriting.with(b.seq(), b.epoch());
+      }
+    }
+    return new Holdings(seqs, withWriting);
   }
 
   public ReplicaState withRecovery(RecoveryRecord recovery) {

@@ -1,0 +1,210 @@
+package gapless.collector;
+
+import akka.actor.NoSerializationVerificationNeeded;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.DispatcherSelector;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.TimerScheduler;
+import gapless.collector.CollectorProtocol.Command;
+import gapless.collector.CollectorProtocol.IngestResult;
+import gapless.collector.CollectorProtocol.Outcome;
+import gapless.config.GaplessSettings;
+import gapless.replica.ReplicaHost;
+import gapless.replica.ReplicaProtocol.StoreReply;
+import gapless.replica.ReplicaProtocol.WriteKind;
+import gapless.replica.ReplicaProtocol;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * The batches one {@link Collector} owner is sending until W replicas hold them: each goes to
+ * every reachable replica host; W acks answer 200; short of W at the ack timeout it is written to
+ * the gateway's disk buffer and answered 202, then sent again from there every retry interval
+ * until W hold it, and forgotten on disk. Room in the buffer follows each batch: reserved before it
+ * got a seq, given back when it leaves without being on disk. Used from the owner's actor only;
+ * disk I/O runs on the store dispatcher and comes back as messages.
+ */
+final class Flights {
+
+  record AckTimeout(long seq) implements Command, NoSerializationVerificationNeeded {}
+
+  record WrittenToDisk(long seq, int size, Throwable failure) implements Command, NoSerializationVerificationNeeded {}
+
+  record ReadFromDisk(long seq, Optional<byte[]> blob, Throwable failure) implements Command, NoSerializationVerificationNeeded {}
+
+  private static final int MAX_RESENDS_PER_TICK = 200;
+
+  private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
+  private final String collector;
+  private final GaplessSettings settings;
+  private final GatewayBuffer buffer;
+  private final Executor io;
+  private final Map<String, ActorRef<ReplicaHost.Command>> hosts;
+  private final ActorRef<StoreReply> replies;
+  private final TreeMap<Long, Flight> flights = new TreeMap<>();
+
+  /** {@code hosts}: the owner's reachable replica hosts by node, read at every send. */
+  Flights(ActorContext<Command> context, TimerScheduler<Command> timers, String collector, GaplessSettings settings,
+      GatewayBuffer buffer, Map<String, ActorRef<ReplicaHost.Command>> hosts, ActorRef<StoreReply> replies) {
+    this.context = context;
+    this.timers = timers;
+    this.collector = collector;
+    this.settings = settings;
+    this.buffer = buffer;
+    this.io = context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("gapless-store-dispatcher"));
+    this.hosts = hosts;
+    this.replies = replies;
+  }
+
+  Flight get(long seq) {
+    return flights.get(seq);
+  }
+
+  boolean contains(long seq) {
+    return flights.containsKey(seq);
+  }
+
+  Iterable<Flight> all() {
+    return flights.values();
+  }
+
+  /** Nothing is only in memory: what is left is on disk, where the redrive finds it after this owner. */
+  boolean allOnDisk() {
+    return flights.values().stream().allMatch(f -> f.onDisk);
+  }
+
+  void launch(Flight f) {
+    flights.put(f.seq, f);
+    send(f, f.blob);
+    timers.startSingleTimer(new AckTimeout(f.seq), settings.ingest().ackTimeout());
+  }
+
+  private void send(Flight f, byte[] blob) {
+    f.lastSentNanos = System.nanoTime();
+    hosts.forEach((node, host) -> {
+      if (!f.acked.contains(node)) {
+        host.tell(new ReplicaProtocol.StoreBatch(collector, f.seq, f.epoch, blob, WriteKind.OWNER, replies));
+      }
+    });
+  }
+
+  /** A replica's ack: on the W-th, the batch is answered 200 and leaves. */
+  void acked(StoreReply ack) {
+    Flight f = flights.get(ack.seq());
+    if (f == null || !f.acked.add(ack.node()) || f.acked.size() < settings.writeQuorum()) {
+      return;
+    }
+    flights.remove(f.seq);
+    timers.cancel(new AckTimeout(f.seq));
+    if (f.onDisk) {
+      forget(f.epoch, f.seq);
+    } else if (!f.writingToDisk) {
+      buffer.release(f.size);
+    }
+    // A write to disk still running is forgotten when it completes (onWrittenToDisk).
+    reply(f.replyTo, new IngestResult(collector, f.seq, f.acked.size(), f.acked.size(), Outcome.STORED, ""));
+  }
+
+  /** Short of W acks in time: onto the gateway's disk, then 202. */
+  void onAckTimeout(long seq) {
+    Flight f = flights.get(seq);
+    if (f == null || f.onDisk || f.writingToDisk) {
+      return;
+    }
+    f.writingToDisk = true;
+    byte[] blob = f.blob;
+    context.pipeToSelf(CompletableFuture.runAsync(() -> buffer.put(collector, f.epoch, seq, blob), io),
+        (ok, failure) -> new WrittenToDisk(seq, f.size, failure));
+  }
+
+  void onWrittenToDisk(WrittenToDisk w, long epoch) {
+    Flight f = flights.get(w.seq());
+    if (f == null) {
+      // W replicas acked while it was being written: forget it there, or give back its room.
+      if (w.failure() == null) {
+        forget(epoch, w.seq());
+      } else {
+        buffer.release(w.size());
+      }
+      return;
+    }
+    f.writingToDisk = false;
+    if (w.failure() != null) {
+      context.getLog().error("Writing batch [{}] of [{}] to the gateway buffer failed", w.seq(), collector, w.failure());
+      // It may still reach W replicas (it is still sent): whether it is kept is not known yet.
+      answer(f, Outcome.UNKNOWN, "the gateway could not write the batch to its disk: " + w.failure().getMessage());
+      return;
+    }
+    f.onDisk = true;
+    f.blob = null;
+    answer(f, Outcome.BUFFERED, "");
+  }
+
+  /** Sends again what is still short of W acks a retry interval after it was last sent; blobs on disk are read back first. */
+  void resendOverdue() {
+    long due = System.nanoTime() - settings.ingest().retryInterval().toNanos();
+    int resent = 0;
+    for (Flight f : flights.values()) {
+      if (resent >= MAX_RESENDS_PER_TICK) {
+        return;
+      }
+      if (f.lastSentNanos > due || f.writingToDisk || hosts.keySet().stream().allMatch(f.acked::contains)) {
+        continue;
+      }
+      resent++;
+      f.lastSentNanos = System.nanoTime();
+      if (f.blob != null) {
+        send(f, f.blob);
+      } else {
+        long seq = f.seq;
+        context.pipeToSelf(CompletableFuture.supplyAsync(() -> buffer.read(collector, f.epoch, seq), io),
+            (blob, failure) -> new ReadFromDisk(seq, blob, failure));
+      }
+    }
+  }
+
+  void onReadFromDisk(ReadFromDisk r) {
+    Flight f = flights.get(r.seq());
+    if (f == null) {
+      return;
+    }
+    if (r.failure() != null || r.blob().isEmpty()) {
+      context.getLog().error("Batch [{}] of [{}] is not readable in the gateway buffer", r.seq(), collector, r.failure());
+      return;
+    }
+    send(f, r.blob().get());
+  }
+
+  /** A replica host came (back): everything it has not acked goes at the next tick. */
+  void resendAllSoon() {
+    flights.values().forEach(f -> f.lastSentNanos = 0);
+  }
+
+  /** Answers whoever still waits, with {@code outcome}; the batch itself goes on. */
+  void answer(Flight f, Outcome outcome, String error) {
+    reply(f.replyTo, new IngestResult(collector, f.seq, f.acked.size(), f.copies(), outcome, error));
+    f.replyTo = null;
+  }
+
+  /**
+   * The owner stops: batches only in memory are gone with it and their room goes back. (One being
+   * written to disk keeps it: it is on disk when the write ends.)
+   */
+  void releaseInMemory() {
+    flights.values().stream().filter(f -> !f.onDisk && !f.writingToDisk).forEach(f -> buffer.release(f.size));
+  }
+
+  private void forget(long epoch, long seq) {
+    CompletableFuture.runAsync(() -> buffer.delete(collector, epoch, seq), io);
+  }
+
+  static void reply(ActorRef<IngestResult> replyTo, IngestResult result) {
+    if (replyTo != null) {
+      replyTo.tell(result);
+    }
+  }
+}

@@ -1,0 +1,65 @@
+package gapless.replica;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.receptionist.Receptionist;
+import gapless.model.RecoveryTrigger;
+import gapless.replica.ReplicaProtocol.SyncStatus;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * A replica's exchange with its siblings: which sibling replica hosts are reachable, the periodic
+ * report of what it holds, and what follows from a sibling's report (a seq both now hold, a lag
+ * or a stale seq that asks for a recovery). The rules are {@link SiblingSync}'s; this sends.
+ * Used from the replica's actor only.
+ */
+final class SiblingLink {
+
+  private final String node;
+  private final String collector;
+  private final SiblingSync sync;
+  private final ActorRef<RecoveryRequest> recovery;
+  private final Map<String, ActorRef<ReplicaHost.Command>> hosts = new HashMap<>();
+
+  SiblingLink(String node, String collector, SiblingSync sync, ActorRef<RecoveryRequest> recovery) {
+    this.node = node;
+    this.collector = collector;
+    this.sync = sync;
+    this.recovery = recovery;
+  }
+
+  SiblingSync sync() {
+    return sync;
+  }
+
+  void changed(Receptionist.Listing listing) {
+    String sibling = ReplicaHost.nodeOf(listing);
+    ReplicaHost.reachableHost(listing).ifPresentOrElse(h -> hosts.put(sibling, h), () -> hosts.remove(sibling));
+  }
+
+  /** Every sync interval: report to the siblings when due, and ask for a recovery when behind one. */
+  void tick(ReplicaState state, boolean recovering) {
+    long contiguous = state.held().contiguous();
+    if (sync.statusDue(contiguous)) {
+      // Only the epochs of what is not yet confirmed with that sibling: all it may still confirm.
+      hosts.forEach((sibling, h) -> h.tell(new SyncStatus(collector, node, contiguous,
+          state.epochs().clip(state.confirmedWith(sibling) + 1, contiguous))));
+    }
+    sync.behindSibling(contiguous, recovering).ifPresent(target -> recovery.tell(new RecoveryRequest.Recover(
+        collector, RecoveryTrigger.BEHIND_SIBLING, "holds 1.." + contiguous + ", a sibling holds 1.." + target)));
+  }
+
+  /** A sibling's report: the seq both now hold, if one is to be confirmed; a stale seq asks for a recovery. */
+  OptionalLong reported(ReplicaState state, SyncStatus s, boolean recovering, long now) {
+    SiblingSync.Reported r = sync.siblingReported(s.peer(), s.contiguousSeq(), s.epochs(), state.held().contiguous(),
+        state.epochs(), state.confirmedWith(s.peer()), now);
+    r.staleSeq().ifPresent(seq -> {
+      if (!recovering) {
+        recovery.tell(new RecoveryRequest.Recover(collector, RecoveryTrigger.STALE_EPOCH, "holds seq " + seq + " under epoch "
+            + r.ownEpoch() + ", sibling " + s.peer() + " holds it under epoch " + r.peerEpoch()));
+      }
+    });
+    return r.confirm();
+  }
+}
