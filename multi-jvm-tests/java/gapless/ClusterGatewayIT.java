@@ -158,9 +158,7 @@ class ClusterGatewayIT {
     long deadline = System.nanoTime() + within.toNanos();
     Set<String> acked = Set.of();
     while (System.nanoTime() < deadline) {
-      acked = LedgerEntry.readWritten(ledger, client.mapper()).stream()
-          .filter(e -> e.at() != null && e.at() > after.toEpochMilli())
-          .map(LedgerEntry::collector).collect(Collectors.toSet());
+      acked = LedgerEntry.firstAnswersAfter(LedgerEntry.readWritten(ledger, client.mapper()), after.toEpochMilli()).keySet();
       if (acked.containsAll(collectors)) {
         return;
       }

@@ -208,13 +208,7 @@ public final class Collector {
       emit(ClusterEvents.ownerClaimFailed(settings.nodeId(), collector, candidate, reason));
       context.getLog().warn("Collector [{}] cannot start here: {}", collector, reason);
     }
-    stash.unstashAll(Behaviors.receive(Command.class)
-        .onMessage(Request.class, r -> {
-          reply(r.replyTo(), IngestResult.refused(collector, Outcome.REJECTED, "collector " + collector
-              + " cannot take batches now: " + reason + "; nothing was kept, send the batch again"));
-          return Behaviors.same();
-        })
-        .build());
+    refuseWaiting("cannot take batches now: " + reason + "; nothing was kept");
     if (passivating) {
       return Behaviors.stopped();
     }
@@ -370,12 +364,17 @@ public final class Collector {
     for (Flight flight : flights.all()) {
       flights.answer(flight, Outcome.UNKNOWN, "collector " + collector + " moved to a newer owner while this batch was being stored");
     }
+    refuseWaiting("moved to another owner");
+    return Behaviors.stopped();
+  }
+
+  /** Answers every stashed request: not kept, {@code why}. */
+  private void refuseWaiting(String why) {
     stash.unstashAll(Behaviors.receive(Command.class).onMessage(Request.class, r -> {
-      reply(r.replyTo(), IngestResult.refused(collector, Outcome.REJECTED, "collector " + collector
-          + " moved to another owner; send the batch again"));
+      reply(r.replyTo(), IngestResult.refused(collector, Outcome.REJECTED, "collector " + collector + " " + why
+          + "; send the batch again"));
       return Behaviors.same();
     }).build());
-    return Behaviors.stopped();
   }
 
   // ---- shared

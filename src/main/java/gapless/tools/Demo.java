@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -221,12 +220,8 @@ public final class Demo {
   private Optional<Duration> awaitAckedAgain(Path ledger, List<String> collectorIds, Instant killTime) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(s.recoveryWaitSeconds());
     while (System.nanoTime() < deadline) {
-      Map<String, Long> firstAck = new HashMap<>();
-      for (LedgerEntry e : LedgerEntry.readWritten(ledger, client.mapper())) {
-        if (e.at() != null && e.at() > killTime.toEpochMilli()) {
-          firstAck.merge(e.collector(), e.at(), Math::min);
-        }
-      }
+      Map<String, Long> firstAck =
+          LedgerEntry.firstAnswersAfter(LedgerEntry.readWritten(ledger, client.mapper()), killTime.toEpochMilli());
       if (firstAck.keySet().containsAll(collectorIds)) {
         Duration d = Duration.ofMillis(Collections.max(firstAck.values()) - killTime.toEpochMilli());
         out.printf("  every collector acknowledged again %.1f s after the kill%n", d.toMillis() / 1000.0);

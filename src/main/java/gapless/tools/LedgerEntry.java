@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One line of the simulator's ack ledger: a batch the gateway accepted (200 or 202), with what
@@ -73,6 +75,17 @@ public record LedgerEntry(
     } catch (IOException e) {
       throw new GaplessClientException("cannot read ledger " + file + ": " + GaplessClient.oneLine(e.getMessage()));
     }
+  }
+
+  /** Per collector, when its first batch answered after {@code afterMillis} was answered. */
+  public static Map<String, Long> firstAnswersAfter(List<LedgerEntry> entries, long afterMillis) {
+    Map<String, Long> first = new HashMap<>();
+    for (LedgerEntry e : entries) {
+      if (e.at() != null && e.at() > afterMillis) {
+        first.merge(e.collector(), e.at(), Math::min);
+      }
+    }
+    return first;
   }
 
   /** Reads a ledger file; blank lines are skipped, a malformed line is an error naming its line. */
