@@ -118,6 +118,9 @@ class SerializationTest {
         new SeqEpochs(List.of(new SeqEpochs.Run(8, 20, 3))),
         List.of(new StatusMark(9, CollectorStatus.STOPPED, "m", 1)), 20));
     roundTrip(new ReplicaProtocol.FetchBatches("c1", 8, 20, 262144, ref()));
+    roundTrip(new ReplicaProtocol.FindKey("c1", "order-42", ref()));
+    roundTrip(new ReplicaProtocol.KeyHolding("s1", "c1", "order-42", new EncodedBatch(3, new byte[] {2, 0}), 4));
+    roundTrip(new ReplicaProtocol.KeyHolding("s1", "c1", "order-42", null, 0));
     ReplicaProtocol.BatchChunk chunk = (ReplicaProtocol.BatchChunk) serialization.verifySerialization(
         new ReplicaProtocol.BatchChunk("s2", "c1", 8, 20, List.of(new EncodedBatch(8, blob)), SeqEpochs.EMPTY), false);
     assertEquals(List.of(new EncodedBatch(8, blob)), chunk.batches());

@@ -56,6 +56,9 @@ import java.util.stream.StreamSupport;
  */
 public final class HttpApi extends AllDirectives {
 
+  /** The request header that makes a retried ingest return the first answer (IETF httpapi draft, Stripe). */
+  public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
   private final Duration askTimeout;
 
   private final ActorSystem<?> system;
@@ -123,21 +126,22 @@ public final class HttpApi extends AllDirectives {
   // ---------------------------------------------------------------- ingest
 
   private Route ingest(String id) {
-    return jsonBody(id, body -> {
+    return jsonBody(id, (body, key) -> {
       List<Sample> samples = parser.parseSamples(body);
-      return submit(id, Batch.ofSamples(0, System.currentTimeMillis(), samples));
+      return submit(id, Batch.ofSamples(0, System.currentTimeMillis(), samples), key);
     });
   }
 
   private Route changeStatus(String id) {
-    return jsonBody(id, body -> {
+    return jsonBody(id, (body, key) -> {
       StatusRequest req = parser.parseStatus(body);
-      return submit(id, Batch.ofStatus(0, System.currentTimeMillis(), req.status(), req.reason()));
+      return submit(id, Batch.ofStatus(0, System.currentTimeMillis(), req.status(), req.reason()), key);
     });
   }
 
   private interface BodyHandler {
-    CompletionStage<Route> handle(byte[] body);
+    /** {@code idempotencyKey}: the request's {@code Idempotency-Key}, empty when it had none. */
+    CompletionStage<Route> handle(byte[] body, String idempotencyKey);
   }
 
   /**
@@ -145,9 +149,11 @@ public final class HttpApi extends AllDirectives {
    * {@code max-body-bytes}, before reading the body when its length is declared); then parses.
    */
   private Route jsonBody(String id, BodyHandler handler) {
-    return withoutSizeLimit(() -> extractRequestEntity(entity -> {
+    return withoutSizeLimit(() -> optionalHeaderValueByName(IDEMPOTENCY_KEY, header -> extractRequestEntity(entity -> {
+      String key;
       try {
         IngestParser.checkCollectorId(id);
+        key = IngestParser.idempotencyKey(header);
       } catch (IngestParser.InvalidInput e) {
         return json(StatusCodes.BAD_REQUEST, Json.error(e.getMessage()));
       }
@@ -165,7 +171,7 @@ public final class HttpApi extends AllDirectives {
       CompletionStage<Route> answer = entity.withSizeLimit(max).toStrict(settings.http().entityTimeout().toMillis(), system)
           .thenCompose(strict -> {
             try {
-              return handler.handle(strict.getData().toArray());
+              return handler.handle(strict.getData().toArray(), key);
             } catch (IngestParser.InvalidInput e) {
               return CompletableFuture.completedFuture(json(StatusCodes.BAD_REQUEST, Json.error(e.getMessage())));
             }
@@ -175,7 +181,7 @@ public final class HttpApi extends AllDirectives {
                   + " bytes (gapless.ingest.max-body-bytes); send fewer samples per request"))
               : json(StatusCodes.SERVICE_UNAVAILABLE, Json.error("cannot accept now: " + rootMessage(e))));
       return onSuccess(answer, route -> route);
-    }));
+    })));
   }
 
   /**
@@ -183,8 +189,8 @@ public final class HttpApi extends AllDirectives {
    * owner, on whichever gateway that is. A batch too large to travel as one cluster message is
    * refused now (413), before it gets a seq.
    */
-  private CompletionStage<Route> submit(String id, Batch batch) {
-    byte[] blob = BatchCodec.encode(batch);
+  private CompletionStage<Route> submit(String id, Batch batch, String idempotencyKey) {
+    byte[] blob = BatchCodec.encode(batch, idempotencyKey);
     long max = settings.ingest().maxEncodedBytes();
     if (blob.length > max) {
       return CompletableFuture.completedFuture(json(StatusCodes.PAYLOAD_TOO_LARGE, Json.error("batch of "
@@ -204,6 +210,7 @@ public final class HttpApi extends AllDirectives {
     return switch (r.outcome()) {
       case STORED -> json(StatusCodes.OK, Json.write(Json.receipt(r)));
       case BUFFERED -> json(StatusCodes.ACCEPTED, Json.write(Json.receipt(r)));
+      case KEY_REUSED -> json(StatusCodes.UNPROCESSABLE_ENTITY, Json.error(r.error()));
       case REJECTED, BUFFER_FULL -> retryLater(json(StatusCodes.SERVICE_UNAVAILABLE, Json.error(r.error())));
       case UNKNOWN -> json(StatusCodes.GATEWAY_TIMEOUT, Json.write(Json.unknownOutcome(r.collector(), r.error())));
     };

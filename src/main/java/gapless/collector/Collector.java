@@ -20,21 +20,18 @@ import gapless.config.GaplessSettings;
 import gapless.events.ClusterEvent;
 import gapless.events.ClusterEvents;
 import gapless.events.EventLog;
-import gapless.model.Batch;
-import gapless.model.BatchCodec;
-import gapless.model.SeqEpochs;
-import gapless.model.SeqRange;
 import gapless.replica.Placement;
 import gapless.replica.ReplicaHost;
 import gapless.replica.ReplicaProtocol.EpochClaimed;
+import gapless.replica.ReplicaProtocol.KeyHolding;
 import gapless.replica.ReplicaProtocol.StoreFenced;
 import gapless.replica.ReplicaProtocol.StoreReply;
 import gapless.replica.ReplicaProtocol;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -47,8 +44,9 @@ import java.util.UUID;
  * collector's replicas ({@link EpochClaim}), continues above the highest seq they hold, and fills
  * the seqs below that none of them holds with empty batches. Requests wait (stashed) meanwhile.
  *
- * <p>Owning ({@link #owning}): each batch gets the next seq and goes to every reachable replica
- * under the owner's epoch; W acks answer 200. A batch still short of W after the ack timeout is
+ * <p>Owning ({@link #owning}): each batch enters through {@link Intake} (a request sent again
+ * with its {@code Idempotency-Key} joins the first one), gets the next seq ({@link Admission}) and
+ * goes to every reachable replica under the owner's epoch; W acks answer 200. A batch still short of W after the ack timeout is
  * written to the gateway's disk buffer ({@link GatewayBuffer}) and answered 202; it is sent again
  * until W hold it, then leaves the buffer. Room in the buffer is reserved before a seq is given,
  * so a full buffer answers 503 and keeps nothing.
@@ -93,20 +91,10 @@ public final class Collector {
   private String lastClaimFailure;
 
   // While owning.
-  private long epoch;
-  private long firstSeq;
-  private long nextSeq;
-  private SeqEpochs history = SeqEpochs.EMPTY;
+  private Admission admission;
+  private Intake intake;
   private final Flights flights;
-  /** A resubmitted batch by the (epoch, seq) its old owner gave it, to the seq it has here; the newest only. */
-  private record OldKey(long epoch, long seq) {}
-
-  private final Map<OldKey, Long> resubmitted = new LinkedHashMap<>(16, 0.75f, false) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<OldKey, Long> eldest) {
-      return size() > 10_000;
-    }
-  };
+  private final KeyLookups lookups;
   private boolean passivating;
 
   public static Behavior<Command> create(String collector, GaplessSettings settings, GatewayBuffer buffer,
@@ -131,6 +119,9 @@ public final class Collector {
     this.replies = context.messageAdapter(StoreReply.class, Replied::new);
     this.claims = context.messageAdapter(EpochClaimed.class, Claimed::new);
     this.flights = new Flights(context, timers, collector, settings, buffer, hosts, replies);
+    this.lookups = new KeyLookups(collector, timers, settings.ingest().claimTimeout(),
+        settings.replicationFactor() - settings.writeQuorum() + 1, hosts,
+        context.messageAdapter(KeyHolding.class, KeyLookups.Answered::new));
     ReplicaHost.subscribe(context.getSystem(), replicaSet,
         context.messageAdapter(Receptionist.Listing.class, HostsChanged::new));
   }
@@ -218,23 +209,15 @@ public final class Collector {
 
   private Behavior<Command> own(EpochClaim round) {
     timers.cancel(new ClaimTimeout(round.epoch()));
-    epoch = round.epoch();
-    firstSeq = round.firstSeq();
-    nextSeq = firstSeq;
-    history = round.epochs();
+    admission = new Admission(collector, settings, buffer, flights, round.epoch(), round.firstSeq(), round.epochs());
+    intake = new Intake(collector, settings, admission, flights, lookups);
     long holes = round.holes().count();
-    emit(ClusterEvents.ownerClaimed(settings.nodeId(), collector, epoch, nextSeq, holes,
+    emit(ClusterEvents.ownerClaimed(settings.nodeId(), collector, round.epoch(), round.firstSeq(), holes,
         String.join(",", round.grantedBy())));
     context.getLog().info("Owning [{}] under epoch [{}] from seq [{}] ({} empty batches fill seqs nobody holds)",
-        collector, epoch, nextSeq, holes);
-    redrive.tell(new BufferRedrive.Owning(collector, epoch, context.getSelf()));
-    for (SeqRange r : round.holes().ranges()) {
-      for (long seq = r.from(); seq <= r.to(); seq++) {
-        byte[] empty = BatchCodec.encode(Batch.ofSamples(seq, System.currentTimeMillis(), List.of()));
-        buffer.forceReserve(empty.length);
-        flights.launch(new Flight(seq, epoch, empty, null));
-      }
-    }
+        collector, round.epoch(), round.firstSeq(), holes);
+    redrive.tell(new BufferRedrive.Owning(collector, round.epoch(), context.getSelf()));
+    admission.fillHoles(round.holes());
     timers.startTimerWithFixedDelay(Tick.RESEND, settings.ingest().retryInterval());
     if (passivating) {
       // Asked to stop while claiming: after the waiting requests, as soon as none is only in memory.
@@ -247,18 +230,19 @@ public final class Collector {
 
   private Behavior<Command> owning() {
     return Behaviors.receive(Command.class)
-        .onMessage(Submit.class, m -> {
-          accept(m.blob(), m.replyTo());
+        .onMessage(Request.class, m -> {
+          intake.onRequest(m);
           return Behaviors.same();
         })
-        .onMessage(Resubmit.class, this::onResubmit)
+        .onMessage(KeyLookups.Answered.class, m -> decided(lookups.answered(m.holding())))
+        .onMessage(KeyLookups.TimedOut.class, m -> decided(lookups.timedOut(m.key())))
         .onMessage(Replied.class, m -> onReply(m.reply()))
         .onMessage(Flights.AckTimeout.class, m -> {
           flights.onAckTimeout(m.seq());
           return Behaviors.same();
         })
         .onMessage(Flights.WrittenToDisk.class, m -> {
-          flights.onWrittenToDisk(m, epoch);
+          flights.onWrittenToDisk(m, admission.epoch());
           return stopIfPassivated();
         })
         .onMessage(Flights.ReadFromDisk.class, m -> {
@@ -288,62 +272,20 @@ public final class Collector {
   }
 
   private Behavior<Command> stopIfPassivated() {
-    if (passivating && flights.allOnDisk()) {
+    if (passivating && flights.allOnDisk() && lookups.isEmpty()) {
       return Behaviors.stopped();
     }
     return Behaviors.same();
   }
 
-  /** A new batch: room in the buffer first, then the next seq. */
-  private void accept(byte[] blob, ActorRef<IngestResult> replyTo) {
-    if (!buffer.reserve(blob.length)) {
-      reply(replyTo, IngestResult.refused(collector, Outcome.BUFFER_FULL, "gateway " + settings.nodeId()
-          + " holds " + buffer.bytes() + " of its " + buffer.maxBytes() + " bytes (gapless.ingest.buffer-max-bytes)"
-          + " in batches not yet on " + settings.writeQuorum() + " replicas; nothing was kept, send the batch again later"));
-      return;
-    }
-    flights.launch(new Flight(nextSeq++, epoch, blob, replyTo));
-  }
-
-  /**
-   * A batch another owner answered 202 for. When the history holds that very batch (same seq, same
-   * epoch: an epoch gives each seq one content) it goes to the replicas again under its seq, but
-   * with this owner's epoch, so it also replaces whatever a stray write of a newer, dead owner left
-   * at that seq on some replica (the newest epoch's content is the history); otherwise its seq went
-   * to an empty batch or to another batch, and it takes a new one. Its room is not reserved
-   * against the budget: it is already counted where it comes from, and leaves there once kept here.
-   * The same batch resubmitted again (its sender's ask timed out) joins the first one.
-   */
-  private Behavior<Command> onResubmit(Resubmit r) {
-    if (r.epoch() == epoch) {
-      // This owner's own buffered batch, seen by the redrive before this owner told it so: it sends it itself.
-      reply(r.replyTo(), IngestResult.refused(collector, Outcome.REJECTED, "batch of the live owner"));
-      return Behaviors.same();
-    }
-    Long seq = resubmitted.get(new OldKey(r.epoch(), r.seq()));
-    if (seq != null) {
-      Flight again = flights.get(seq);
-      if (again == null) {
-        // Sent already, and it left the flights on W acks.
-        int w = settings.writeQuorum();
-        reply(r.replyTo(), new IngestResult(collector, seq, w, w, Outcome.STORED, ""));
-      } else {
-        reply(again.replyTo, IngestResult.refused(collector, Outcome.REJECTED, "superseded by a later resubmission"));
-        again.replyTo = r.replyTo();
-      }
-      return Behaviors.same();
-    }
-    buffer.forceReserve(r.blob().length);
-    long newSeq = r.epoch() > 0 && r.seq() < firstSeq && history.epochOf(r.seq()) == r.epoch() && !flights.contains(r.seq())
-        ? r.seq() : nextSeq++;
-    resubmitted.put(new OldKey(r.epoch(), r.seq()), newSeq);
-    flights.launch(new Flight(newSeq, epoch, r.blob(), r.replyTo()));
-    return Behaviors.same();
+  private Behavior<Command> decided(Optional<KeyLookups.Decided> decided) {
+    decided.ifPresent(intake::decided);
+    return stopIfPassivated();
   }
 
   private Behavior<Command> onReply(StoreReply reply) {
     if (reply instanceof StoreFenced fenced) {
-      return flights.contains(fenced.seq()) && fenced.epoch() == epoch ? fenced(fenced) : Behaviors.same();
+      return flights.contains(fenced.seq()) && fenced.epoch() == admission.epoch() ? fenced(fenced) : Behaviors.same();
     }
     flights.acked(reply);
     return stopIfPassivated();
@@ -357,13 +299,15 @@ public final class Collector {
    * a replica it asked holds them), so their answer is "unknown".
    */
   private Behavior<Command> fenced(StoreFenced f) {
-    emit(ClusterEvents.ownerFenced(settings.nodeId(), collector, epoch, f.node(),
+    emit(ClusterEvents.ownerFenced(settings.nodeId(), collector, admission.epoch(), f.node(),
         "replica promised epoch " + f.promisedEpoch() + "; this owner stops"));
-    context.getLog().warn("Collector [{}]: epoch [{}] fenced by [{}] (promised [{}]); stopping", collector, epoch, f.node(),
+    context.getLog().warn("Collector [{}]: epoch [{}] fenced by [{}] (promised [{}]); stopping", collector, admission.epoch(), f.node(),
         f.promisedEpoch());
     for (Flight flight : flights.all()) {
       flights.answer(flight, Outcome.UNKNOWN, "collector " + collector + " moved to a newer owner while this batch was being stored");
     }
+    lookups.drain().forEach(r -> reply(r.replyTo(), IngestResult.refused(collector, Outcome.REJECTED, "collector "
+        + collector + " moved to another owner; send the batch again")));
     refuseWaiting("moved to another owner");
     return Behaviors.stopped();
   }

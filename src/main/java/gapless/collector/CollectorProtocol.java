@@ -16,8 +16,11 @@ public final class CollectorProtocol {
   /** Messages a collector handles. */
   public interface Command extends CborSerializable {}
 
-  /** A request answered with exactly one {@link IngestResult}. */
+  /** A batch to keep, answered with exactly one {@link IngestResult}. */
   public interface Request extends Command {
+    /** The encoded batch, with the request's {@code Idempotency-Key} in it if it had one. */
+    byte[] blob();
+
     ActorRef<IngestResult> replyTo();
   }
 
@@ -58,6 +61,8 @@ public final class CollectorProtocol {
     REJECTED,
     /** Not kept: the gateway's buffer is full; the client sends it again later. */
     BUFFER_FULL,
+    /** Not kept: the request's Idempotency-Key gave a seq to another batch within the window. */
+    KEY_REUSED,
     /**
      * Not known: the batch got a seq and was sent, but neither W acks nor the gateway's disk
      * confirmed it before something failed (the disk write, a change of owner).

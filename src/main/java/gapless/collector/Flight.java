@@ -2,7 +2,9 @@ package gapless.collector;
 
 import akka.actor.typed.ActorRef;
 import gapless.collector.CollectorProtocol.IngestResult;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -18,18 +20,21 @@ final class Flight {
   final int size;
   final Set<String> acked = new HashSet<>();
   byte[] blob;
-  /** Who waits for the answer; null once answered (or for an owner's own empty batch). */
-  ActorRef<IngestResult> replyTo;
+  /** Who waits for the answer: the request, and the same batch sent again meanwhile (Idempotency-Key); empty once answered. */
+  final List<ActorRef<IngestResult>> waiting = new ArrayList<>(1);
   long lastSentNanos;
   boolean writingToDisk;
   boolean onDisk;
 
+  /** {@code replyTo}: who waits for the answer; null for an owner's own empty batch. */
   Flight(long seq, long epoch, byte[] blob, ActorRef<IngestResult> replyTo) {
     this.seq = seq;
     this.epoch = epoch;
     this.size = blob.length;
     this.blob = blob;
-    this.replyTo = replyTo;
+    if (replyTo != null) {
+      waiting.add(replyTo);
+    }
   }
 
   /** Durable copies now: the replicas that acked, and the gateway's disk. */

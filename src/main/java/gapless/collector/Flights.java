@@ -106,7 +106,7 @@ final class Flights {
       buffer.release(f.size);
     }
     // A write to disk still running is forgotten when it completes (onWrittenToDisk).
-    reply(f.replyTo, new IngestResult(collector, f.seq, f.acked.size(), f.acked.size(), Outcome.STORED, ""));
+    answer(f, Outcome.STORED, "");
   }
 
   /** Short of W acks in time: onto the gateway's disk, then 202. */
@@ -186,8 +186,29 @@ final class Flights {
 
   /** Answers whoever still waits, with {@code outcome}; the batch itself goes on. */
   void answer(Flight f, Outcome outcome, String error) {
-    reply(f.replyTo, new IngestResult(collector, f.seq, f.acked.size(), f.copies(), outcome, error));
-    f.replyTo = null;
+    IngestResult result = new IngestResult(collector, f.seq, f.acked.size(), f.copies(), outcome, error);
+    f.waiting.forEach(w -> w.tell(result));
+    f.waiting.clear();
+  }
+
+  /**
+   * A request for the batch that has {@code seq} here (sent again with its Idempotency-Key, or
+   * resubmitted again): answered as that batch stands, or when it is decided.
+   */
+  void join(long seq, ActorRef<IngestResult> replyTo) {
+    Flight f = flights.get(seq);
+    if (replyTo == null) {
+      return;
+    }
+    if (f == null) {
+      // A batch leaves the flights only once W replicas hold it.
+      int w = settings.writeQuorum();
+      reply(replyTo, new IngestResult(collector, seq, w, w, Outcome.STORED, ""));
+    } else if (f.onDisk) {
+      reply(replyTo, new IngestResult(collector, seq, f.acked.size(), f.copies(), Outcome.BUFFERED, ""));
+    } else {
+      f.waiting.add(replyTo);
+    }
   }
 
   /**

@@ -13,6 +13,8 @@ import gapless.model.Validation;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Parses and validates collector request bodies with Jackson's streaming parser (no tree, no
@@ -24,6 +26,8 @@ import java.util.List;
  * <p>Instances are immutable and thread-safe.
  */
 public final class IngestParser {
+
+  private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[!#-~]{1,128}");
 
   /** Thrown with a one-line, client-facing message saying what is wrong and where. */
   public static final class InvalidInput extends RuntimeException {
@@ -310,5 +314,23 @@ public final class IngestParser {
       throw new InvalidInput("collector id must match " + Validation.COLLECTOR_ID.pattern() + ", got '"
           + (id == null ? "" : echo(id)) + "'");
     }
+  }
+
+  /**
+   * The key of an {@code Idempotency-Key} header (empty when there is none): 1 to 128 visible
+   * ASCII characters, bare or as a structured-field string in double quotes (as the IETF draft
+   * writes it).
+   */
+  public static String idempotencyKey(Optional<String> header) {
+    if (header.isEmpty()) {
+      return "";
+    }
+    String v = header.get().trim();
+    String key = v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"") ? v.substring(1, v.length() - 1) : v;
+    if (!IDEMPOTENCY_KEY.matcher(key).matches()) {
+      throw new InvalidInput("Idempotency-Key must be 1 to 128 visible ASCII characters without spaces or quotes, got '"
+          + echo(v) + "'");
+    }
+    return key;
   }
 }

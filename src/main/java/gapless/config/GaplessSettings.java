@@ -55,7 +55,8 @@ public record GaplessSettings(
 
   /** {@code gapless.ingest}: the gateway's collectors. */
   public record IngestSettings(int maxSamplesPerBatch, long maxBodyBytes, long maxEncodedBytes, Duration ackTimeout,
-      Duration retryInterval, long bufferMaxBytes, Duration claimTimeout, Duration redriveInterval) {
+      Duration retryInterval, long bufferMaxBytes, Duration claimTimeout, Duration redriveInterval,
+      Duration idempotencyWindow, int idempotencyKeysPerCollector) {
     /** How long an ingest may take at most before its answer: a new owner's claim, then the wait for W acks. */
     public Duration answerWithin(HttpSettings http) {
       return claimTimeout.plus(ackTimeout).plus(http.ingestReplyMargin());
@@ -64,7 +65,8 @@ public record GaplessSettings(
     static IngestSettings from(Config c) {
       return new IngestSettings(c.getInt("max-samples-per-batch"), c.getBytes("max-body-bytes"),
           c.getBytes("max-encoded-bytes"), c.getDuration("ack-timeout"), c.getDuration("retry-interval"),
-          c.getBytes("buffer-max-bytes"), c.getDuration("claim-timeout"), c.getDuration("redrive-interval"));
+          c.getBytes("buffer-max-bytes"), c.getDuration("claim-timeout"), c.getDuration("redrive-interval"),
+          c.getDuration("idempotency-window"), c.getInt("idempotency-keys-per-collector"));
     }
   }
 

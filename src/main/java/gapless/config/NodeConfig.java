@@ -98,6 +98,10 @@ public final class NodeConfig {
     if (s.ingest().maxEncodedBytes() < 1) {
       throw new InvalidConfig("gapless.ingest.max-encoded-bytes must be positive, got " + s.ingest().maxEncodedBytes());
     }
+    if (s.ingest().idempotencyKeysPerCollector() < 1 || s.ingest().idempotencyWindow().isNegative()) {
+      throw new InvalidConfig("gapless.ingest.idempotency-keys-per-collector must be at least 1 and idempotency-window"
+          + " not negative, got " + s.ingest().idempotencyKeysPerCollector() + " and " + s.ingest().idempotencyWindow());
+    }
     // A batch, and a recovery chunk, travel as one cluster message; Artery drops a bigger one.
     long frameRoom = c.getBytes(FRAME_SIZE_KEY) - ENVELOPE_MARGIN_BYTES;
     fitsFrame(s.ingest().maxEncodedBytes(), "gapless.ingest.max-encoded-bytes", frameRoom);

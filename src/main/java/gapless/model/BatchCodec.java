@@ -16,20 +16,33 @@ import java.util.zip.CRC32C;
  * {@code status:u8, reason:str}; for samples {@code tagCount:varint, tags:str*, count:varint,
  * firstTs:i64}, then per sample {@code tagIndex:varint, tsDelta:zigzag-varint, value:f64,
  * quality:u8}. Strings are {@code length:varint, utf8}. A sample costs about 11 to 13 bytes.
+ *
+ * <p>Version 2 is version 1 with the request's {@code Idempotency-Key} ({@code key:str}) after
+ * {@code acceptedAt}. A batch sent without a key is written as version 1, byte for byte as before.
+ * The key travels inside the blob so that every copy of the batch (replicas, recovery, the
+ * gateway's disk buffer) carries it, and a replica indexes it in the same write as the batch.
  */
 public final class BatchCodec {
 
   public static final int VERSION = 1;
+  private static final int VERSION_WITH_KEY = 2;
   private static final int KIND_SAMPLES = 0;
   private static final int KIND_STATUS = 1;
 
   private BatchCodec() {}
 
   public static byte[] encode(Batch batch) {
+    return encode(batch, "");
+  }
+
+  /** Encodes {@code batch} as sent with {@code idempotencyKey} (empty: none). */
+  public static byte[] encode(Batch batch, String idempotencyKey) {
+    byte[] key = idempotencyKey.getBytes(StandardCharsets.UTF_8);
+    int keyBytes = key.length == 0 ? 0 : Varints.MAX_BYTES + key.length;
     if (batch.isStatusChange()) {
       byte[] reason = batch.reason().getBytes(StandardCharsets.UTF_8);
-      ByteBuffer out = ByteBuffer.allocate(11 + Varints.MAX_BYTES + reason.length);
-      out.put((byte) VERSION).put((byte) KIND_STATUS).putLong(batch.acceptedAt());
+      ByteBuffer out = ByteBuffer.allocate(11 + keyBytes + Varints.MAX_BYTES + reason.length);
+      putHeader(out, KIND_STATUS, batch.acceptedAt(), key);
       out.put((byte) batch.status().code());
       putBytes(out, reason);
       return toArray(out);
@@ -45,9 +58,9 @@ public final class BatchCodec {
         tagBytes += tag.length + Varints.MAX_BYTES;
       }
     }
-    ByteBuffer out = ByteBuffer.allocate(10 + 2 * Varints.MAX_BYTES + 8 + tagBytes
+    ByteBuffer out = ByteBuffer.allocate(10 + keyBytes + 2 * Varints.MAX_BYTES + 8 + tagBytes
         + samples.size() * (2 * Varints.MAX_BYTES + 9));
-    out.put((byte) VERSION).put((byte) KIND_SAMPLES).putLong(batch.acceptedAt());
+    putHeader(out, KIND_SAMPLES, batch.acceptedAt(), key);
     Varints.put(out, tags.size());
     tags.forEach(tag -> putBytes(out, tag));
     Varints.put(out, samples.size());
@@ -65,12 +78,9 @@ public final class BatchCodec {
 
   public static Batch decode(long seq, byte[] blob) {
     ByteBuffer in = ByteBuffer.wrap(blob);
-    int version = in.get() & 0xff;
-    if (version != VERSION) {
-      throw new IllegalArgumentException("unknown batch encoding version " + version);
-    }
-    int kind = in.get() & 0xff;
-    long acceptedAt = in.getLong();
+    int kind = blob[1] & 0xff;
+    long acceptedAt = acceptedAt(blob);
+    in.position(bodyOffset(blob));
     if (kind == KIND_STATUS) {
       CollectorStatus status = CollectorStatus.fromCode(in.get() & 0xff);
       return Batch.ofStatus(seq, acceptedAt, status, readString(in));
@@ -98,13 +108,11 @@ public final class BatchCodec {
 
   /** Number of samples in an encoded batch, read from its header without decoding the samples. */
   public static int sampleCount(byte[] blob) {
-    ByteBuffer in = ByteBuffer.wrap(blob);
-    in.get();
-    int kind = in.get() & 0xff;
-    if (kind != KIND_SAMPLES) {
+    if ((blob[1] & 0xff) != KIND_SAMPLES) {
       return 0;
     }
-    in.getLong();
+    ByteBuffer in = ByteBuffer.wrap(blob);
+    in.position(bodyOffset(blob));
     int tagCount = (int) Varints.get(in);
     for (int i = 0; i < tagCount; i++) {
       int len = (int) Varints.get(in);
@@ -118,6 +126,56 @@ public final class BatchCodec {
     CRC32C crc = new CRC32C();
     crc.update(blob, 0, blob.length);
     return crc.getValue();
+  }
+
+  /** When the batch was accepted (epoch ms), read from its header. */
+  public static long acceptedAt(byte[] blob) {
+    return ByteBuffer.wrap(blob, 2, 8).getLong();
+  }
+
+  /** The {@code Idempotency-Key} the batch was sent with, read from its header; empty when none. */
+  public static String idempotencyKey(byte[] blob) {
+    if ((blob[0] & 0xff) != VERSION_WITH_KEY) {
+      return "";
+    }
+    ByteBuffer in = ByteBuffer.wrap(blob);
+    in.position(10);
+    return readString(in);
+  }
+
+  /**
+   * CRC32C of what the client sent (kind, then samples or status), leaving out when the batch was
+   * accepted and its key: a retried request with the same body has the same content checksum,
+   * though the gateway encoded it again.
+   */
+  public static long contentChecksum(byte[] blob) {
+    CRC32C crc = new CRC32C();
+    crc.update(blob[1]);
+    int body = bodyOffset(blob);
+    crc.update(blob, body, blob.length - body);
+    return crc.getValue();
+  }
+
+  /** Where the status or the samples start: after the version's header. */
+  private static int bodyOffset(byte[] blob) {
+    int version = blob[0] & 0xff;
+    if (version == VERSION) {
+      return 10;
+    }
+    if (version != VERSION_WITH_KEY) {
+      throw new IllegalArgumentException("unknown batch encoding version " + version);
+    }
+    ByteBuffer in = ByteBuffer.wrap(blob);
+    in.position(10);
+    int len = (int) Varints.get(in);
+    return in.position() + len;
+  }
+
+  private static void putHeader(ByteBuffer out, int kind, long acceptedAt, byte[] key) {
+    out.put((byte) (key.length == 0 ? VERSION : VERSION_WITH_KEY)).put((byte) kind).putLong(acceptedAt);
+    if (key.length > 0) {
+      putBytes(out, key);
+    }
   }
 
   private static String readString(ByteBuffer in) {

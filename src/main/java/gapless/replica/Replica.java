@@ -36,6 +36,7 @@ import gapless.replica.ReplicaProtocol.EpochClaimed;
 import gapless.replica.ReplicaProtocol.EventIndex;
 import gapless.replica.ReplicaProtocol.EventsAfter;
 import gapless.replica.ReplicaProtocol.FetchBatches;
+import gapless.replica.ReplicaProtocol.FindKey;
 import gapless.replica.ReplicaProtocol.FinishRecovery;
 import gapless.replica.ReplicaProtocol.GetView;
 import gapless.replica.ReplicaProtocol.PeerLost;
@@ -214,7 +215,8 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
         .onCommand(EventsAfter.class, (state, cmd) -> Effect().reply(cmd.replyTo(), new EventIndex(node, collector, cmd.afterSeq(),
             state.held().clip(cmd.afterSeq() + 1, Long.MAX_VALUE), state.epochs().clip(cmd.afterSeq() + 1, Long.MAX_VALUE),
             state.statusMarksAfter(cmd.afterSeq()), state.held().highest())))
-        .onCommand(FetchBatches.class, this::onFetch)
+        .onCommand(FetchBatches.class, (state, f) -> answeredByStore(() -> store.answer(f, state.epochs())))
+        .onCommand(FindKey.class, (state, f) -> answeredByStore(() -> store.answer(f, state.epochs())))
         .onCommand(PeerLost.class, (state, cmd) -> Effect()
             .persist(new PeerUnreachable(node, cmd.peer(), state.confirmedWith(cmd.peer()), now())).thenNoReply())
         .onCommand(StartRecovery.class, (state, cmd) -> {
@@ -326,7 +328,6 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
     return Effect().noReply();
   }
 
-
   // ---- siblings
 
   private ReplyEffect<ReplicaEvent, ReplicaState> onSyncStatus(ReplicaState state, SyncStatus s) {
@@ -338,11 +339,11 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
     return Effect().persist(new PeerSyncConfirmed(node, s.peer(), confirmed.getAsLong(), now)).thenNoReply();
   }
 
-  private ReplyEffect<ReplicaEvent, ReplicaState> onFetch(ReplicaState state, FetchBatches f) {
-    store.answer(f, state.epochs());
+  /** Reads that the store answers from its own thread, with what the replica knows now. */
+  private ReplyEffect<ReplicaEvent, ReplicaState> answeredByStore(Runnable read) {
+    read.run();
     return Effect().noReply();
   }
-
 
   // ---- stops and recovery
 

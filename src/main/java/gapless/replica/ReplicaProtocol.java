@@ -95,6 +95,20 @@ public final class ReplicaProtocol {
       implements CborSerializable {}
 
   /**
+   * From a collector's owner that does not remember {@code key} (it started less than the
+   * idempotency window ago): which batch here was sent with this {@code Idempotency-Key}?
+   * Answered with a {@link KeyHolding}; nothing when the store cannot be read.
+   */
+  public record FindKey(String collector, String key, ActorRef<KeyHolding> replyTo) implements CollectorCommand {}
+
+  /**
+   * Answer to {@link FindKey}: {@code batch} is null when no batch here was sent with the key;
+   * otherwise the batch (its seq and blob) and the epoch that wrote it.
+   */
+  public record KeyHolding(String node, String collector, String key, EncodedBatch batch, long epoch)
+      implements CborSerializable {}
+
+  /**
    * Samples of one tag with {@code from <= ts <= to}, at most {@code limit}. Answered with a
    * {@link SampleAnswer}, or with an error saying why this replica could not read them.
    */

@@ -7,6 +7,8 @@ import gapless.model.EncodedBatch;
 import gapless.model.SeqEpochs;
 import gapless.replica.ReplicaProtocol.BatchChunk;
 import gapless.replica.ReplicaProtocol.FetchBatches;
+import gapless.replica.ReplicaProtocol.FindKey;
+import gapless.replica.ReplicaProtocol.KeyHolding;
 import gapless.replica.ReplicaProtocol.QuerySamples;
 import gapless.replica.ReplicaProtocol.SampleAnswer;
 import gapless.replica.ReplicaProtocol.StoreBatch;
@@ -121,6 +123,21 @@ final class ReplicaStore {
         return;
       }
       f.replyTo().tell(chunk);
+    });
+  }
+
+  /**
+   * Answers an owner's key lookup straight from the store's thread; nothing on a failed read (the
+   * owner goes on with the replicas that answer). {@code epochs} are the replica's when it was asked.
+   */
+  void answer(FindKey f, SeqEpochs epochs) {
+    CompletableFuture.supplyAsync(() -> store.findByIdempotencyKey(collector, f.key()), executor).whenComplete((found, failure) -> {
+      if (failure != null) {
+        LOG.error("Looking up an idempotency key of [{}] failed", collector, failure);
+        return;
+      }
+      f.replyTo().tell(new KeyHolding(node, collector, f.key(), found.orElse(null),
+          found.map(b -> epochs.epochOf(b.seq())).orElse(0L)));
     });
   }
 

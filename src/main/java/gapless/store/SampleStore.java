@@ -3,6 +3,7 @@ package gapless.store;
 import static org.fusesource.leveldbjni.JniDBFactory.factory;
 
 import gapless.model.Batch;
+import gapless.model.BatchCodec;
 import gapless.model.EncodedBatch;
 import gapless.model.Sample;
 import gapless.model.Validation;
@@ -15,7 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.Map;
@@ -99,7 +99,8 @@ public final class SampleStore implements AutoCloseable {
 
   /**
    * Stores {@code batches} of {@code collector} atomically and durably (one synced LevelDB write):
-   * each blob, its tag-index blocks, and the collector's registry entry. Writing a seq again with
+   * each batch's records ({@link BatchRecords}: blob, tag-index blocks, idempotency key) and the
+   * collector's registry entry. Writing a seq again with
    * the same blob rewrites the same keys with the same values, so redelivery is harmless. A held
    * seq's blob changes only through {@link #replace}, so old index keys are not looked for here.
    * The caller has decoded the batches already ({@code decoded.get(i)} is {@code batches.get(i)}),
@@ -114,11 +115,7 @@ public final class SampleStore implements AutoCloseable {
       try (WriteBatch wb = db.createWriteBatch()) {
         for (int i = 0; i < batches.size(); i++) {
           EncodedBatch eb = batches.get(i);
-          wb.put(StoreKeys.batchKey(collector, eb.seq()), eb.blob());
-          Batch batch = decoded.get(i);
-          if (!batch.isStatusChange()) {
-            putIndex(wb, collector, eb.seq(), batch.samples());
-          }
+          BatchRecords.put(wb, collector, eb.seq(), eb.blob(), decoded.get(i), bucketMillis);
         }
         // Written with every call rather than checked first: a put is cheaper than a read.
         wb.put(StoreKeys.registryKey(collector), EMPTY);
@@ -138,24 +135,17 @@ public final class SampleStore implements AutoCloseable {
   /**
    * Replaces the batch {@code seq} of {@code collector}, stored as {@code oldBlob}, by
    * {@code newBlob} of owner epoch {@code epoch}, atomically and durably (one synced write): the
-   * old batch's tag-index blocks are deleted (found by decoding it: its tags and time buckets),
-   * the new blob and its index written, and the replacement itself kept ({@link #readReplaced}).
+   * old batch's tag-index blocks (found by decoding it: its tags and time buckets) and key record
+   * are deleted, the new batch's records written, and the replacement itself kept ({@link #readReplaced}).
    */
   public void replace(String collector, long seq, byte[] oldBlob, Batch oldDecoded, byte[] newBlob, Batch newDecoded,
       long epoch) {
     requireCollector(collector);
     withOpenDb(() -> {
       try (WriteBatch wb = db.createWriteBatch()) {
-        // In order within the batch: a (tag, bucket) both batches use is deleted, then written again.
-        if (!oldDecoded.isStatusChange()) {
-          for (Sample s : oldDecoded.samples()) {
-            wb.delete(StoreKeys.tagKey(collector, s.tag(), StoreKeys.bucket(s.ts(), bucketMillis), seq));
-          }
-        }
-        wb.put(StoreKeys.batchKey(collector, seq), newBlob);
-        if (!newDecoded.isStatusChange()) {
-          putIndex(wb, collector, seq, newDecoded.samples());
-        }
+        // In order within the batch: a record both batches use is deleted, then written again.
+        BatchRecords.deleteIndex(wb, db, collector, seq, oldBlob, oldDecoded, bucketMillis);
+        BatchRecords.put(wb, collector, seq, newBlob, newDecoded, bucketMillis);
         byte[] replaced = new byte[8 + oldBlob.length];
         ByteBuffer.wrap(replaced).putLong(epoch).put(oldBlob);
         wb.put(StoreKeys.replacedKey(collector, seq), replaced);
@@ -178,6 +168,28 @@ public final class SampleStore implements AutoCloseable {
         byte[] v = db.get(StoreKeys.replacedKey(collector, seq));
         return v == null ? Optional.empty()
             : Optional.of(new Replaced(ByteBuffer.wrap(v).getLong(), Arrays.copyOfRange(v, 8, v.length)));
+      } catch (DBException e) {
+        throw new IllegalStateException("sample store read failed in " + dir, e);
+      }
+    });
+  }
+
+  /**
+   * The batch of {@code collector} sent with {@code idempotencyKey}, if one is stored: two point
+   * reads (the key's record, then the blob it names, which must carry the same key).
+   */
+  public Optional<EncodedBatch> findByIdempotencyKey(String collector, String idempotencyKey) {
+    requireCollector(collector);
+    return withOpenDb(() -> {
+      try {
+        byte[] seq = db.get(StoreKeys.idempotencyKey(collector, idempotencyKey));
+        if (seq == null) {
+          return Optional.empty();
+        }
+        long s = StoreKeys.seqOfValue(seq);
+        return Optional.ofNullable(db.get(StoreKeys.batchKey(collector, s)))
+            .filter(blob -> BatchCodec.idempotencyKey(blob).equals(idempotencyKey))
+            .map(blob -> new EncodedBatch(s, blob));
       } catch (DBException e) {
         throw new IllegalStateException("sample store read failed in " + dir, e);
       }
@@ -309,23 +321,6 @@ public final class SampleStore implements AutoCloseable {
       throw new UncheckedIOException("closing sample store in " + dir + " failed", e);
     } finally {
       lock.writeLock().unlock();
-    }
-  }
-
-  private void putIndex(WriteBatch wb, String collector, long seq, List<Sample> samples) {
-    Map<String, Map<Long, List<Sample>>> byTagAndBucket = new HashMap<>();
-    for (Sample s : samples) {
-      byTagAndBucket
-          .computeIfAbsent(s.tag(), t -> new HashMap<>())
-          .computeIfAbsent(StoreKeys.bucket(s.ts(), bucketMillis), b -> new ArrayList<>())
-          .add(s);
-    }
-    for (Map.Entry<String, Map<Long, List<Sample>>> byTag : byTagAndBucket.entrySet()) {
-      for (Map.Entry<Long, List<Sample>> byBucket : byTag.getValue().entrySet()) {
-        wb.put(
-            StoreKeys.tagKey(collector, byTag.getKey(), byBucket.getKey(), seq),
-            TagBlock.encode(byBucket.getValue()));
-      }
     }
   }
 

@@ -15,6 +15,8 @@ import java.nio.charset.StandardCharsets;
  *   <li>replaced batch: {@code 'x' 0x00 collector 0x00 seq:u64be} to the epoch that replaced it
  *       (u64be) and the replaced blob: the last replacement of that seq, kept so a replacement
  *       whose journal entry was lost can still be recorded
+ *   <li>idempotency key: {@code 'k' 0x00 collector 0x00 key} to the seq (u64be) of the batch sent
+ *       with that {@code Idempotency-Key}, written with the batch
  *   <li>collector registry: {@code 'r' 0x00 collector} to an empty value
  *   <li>store metadata: {@code 'm' 0x00 name} to a value owned by {@link SampleStore}
  * </ul>
@@ -30,6 +32,7 @@ public final class StoreKeys {
   public static final byte TAG_INDEX = 't';
   public static final byte REGISTRY = 'r';
   public static final byte REPLACED = 'x';
+  public static final byte IDEMPOTENCY_KEY = 'k';
   public static final byte META = 'm';
 
   private static final byte SEP = 0;
@@ -54,6 +57,27 @@ public final class StoreKeys {
     p = putId(key, p, c);
     putLong(key, p, seq);
     return key;
+  }
+
+  /** The key of the record naming the seq of the batch sent with {@code idempotencyKey}. */
+  public static byte[] idempotencyKey(String collector, String idempotencyKey) {
+    byte[] c = utf8(collector);
+    byte[] k = utf8(idempotencyKey);
+    byte[] key = new byte[2 + c.length + 1 + k.length];
+    System.arraycopy(k, 0, key, putId(key, header(key, IDEMPOTENCY_KEY), c), k.length);
+    return key;
+  }
+
+  /** A seq as a record value (u64be). */
+  public static byte[] seqValue(long seq) {
+    byte[] v = new byte[8];
+    putLong(v, 0, seq);
+    return v;
+  }
+
+  /** The seq of a value made by {@link #seqValue}. */
+  public static long seqOfValue(byte[] value) {
+    return getLong(value, 0);
   }
 
   /** Prefix shared by every batch key of {@code collector} and no other key. */

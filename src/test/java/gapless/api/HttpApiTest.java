@@ -81,6 +81,12 @@ class HttpApiTest {
           long[] seq = {0};
           return Behaviors.receive(CollectorProtocol.Command.class)
               .onMessage(CollectorProtocol.Submit.class, m -> {
+                String key = BatchCodec.idempotencyKey(m.blob());
+                if (key.startsWith("taken")) {
+                  m.replyTo().tell(new CollectorProtocol.IngestResult(c, 0, 0, 0, CollectorProtocol.Outcome.KEY_REUSED,
+                      "Idempotency-Key '" + key + "' was used for another batch"));
+                  return Behaviors.same();
+                }
                 m.replyTo().tell(new CollectorProtocol.IngestResult(c, ++seq[0], 0, 1, CollectorProtocol.Outcome.BUFFERED, ""));
                 return Behaviors.same();
               })
@@ -98,6 +104,12 @@ class HttpApiTest {
   private static HttpResponse<String> post(String path, String contentType, String body) throws IOException, InterruptedException {
     URI uri = URI.create("http://127.0.0.1:" + binding.localAddress().getPort() + path);
     return http.send(HttpRequest.newBuilder(uri).header("Content-Type", contentType)
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> postWithKey(String path, String key, String body) throws IOException, InterruptedException {
+    URI uri = URI.create("http://127.0.0.1:" + binding.localAddress().getPort() + path);
+    return http.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json").header("Idempotency-Key", key)
         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
@@ -139,6 +151,19 @@ class HttpApiTest {
     HttpResponse<String> ok = post(path, "application/json", GOOD);
     assertEquals(202, ok.statusCode(), ok.body());
     assertEquals(new IngestReceipt("line-1", 1, 0, 1, true), json.readValue(ok.body(), IngestReceipt.class));
+  }
+
+  @Test
+  void theIdempotencyKeyIsCheckedAndReachesTheOwnerInTheBatch() throws Exception {
+    String path = "/api/v1/collectors/line-k/samples";
+    assertBadRequest(postWithKey(path, "two words", GOOD), "Idempotency-Key must be 1 to 128 visible ASCII characters");
+    assertBadRequest(postWithKey(path, "k".repeat(129), GOOD), "Idempotency-Key");
+    // Bare or as a structured-field string; the owner refusing a reused key is a 422.
+    assertError(postWithKey(path, "\"taken-7\"", GOOD), 422, "'taken-7'");
+    assertError(postWithKey(path, "taken-8", GOOD), 422, "'taken-8'");
+    HttpResponse<String> ok = postWithKey(path, "fresh-1", GOOD);
+    assertEquals(202, ok.statusCode(), ok.body());
+    assertEquals(1, json.readValue(ok.body(), IngestReceipt.class).seq(), "refused requests took no seq");
   }
 
   /** {@code n} samples, each with its own 128-char tag when {@code distinctTags}, else all of one. */

@@ -21,6 +21,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -49,6 +51,9 @@ final class CollectorFixture {
     final AtomicReference<SeqRanges> held = new AtomicReference<>(SeqRanges.EMPTY);
     final AtomicReference<SeqEpochs> epochs = new AtomicReference<>(SeqEpochs.EMPTY);
     final AtomicBoolean acks = new AtomicBoolean(true);
+    /** Batches held under an Idempotency-Key, and the epoch that wrote them; FindKey is answered when {@code answersKeys}. */
+    final Map<String, ReplicaProtocol.KeyHolding> keys = new ConcurrentHashMap<>();
+    final AtomicBoolean answersKeys = new AtomicBoolean(true);
 
     FakeHost(String node) {
       this.node = node;
@@ -66,6 +71,13 @@ final class CollectorFixture {
               }
               m.replyTo().tell(new ReplicaProtocol.EpochClaimed(node, m.collector(), m.epoch(), granted, promised.get(),
                   held.get(), epochs.get()));
+              return Behaviors.same();
+            })
+            .onMessage(ReplicaProtocol.FindKey.class, m -> {
+              seen.tell(m);
+              if (answersKeys.get()) {
+                m.replyTo().tell(keys.getOrDefault(m.key(), new ReplicaProtocol.KeyHolding(node, m.collector(), m.key(), null, 0)));
+              }
               return Behaviors.same();
             })
             .onMessage(ReplicaProtocol.StoreBatch.class, m -> {
@@ -96,6 +108,18 @@ final class CollectorFixture {
 
   static byte[] blob(int samples) {
     return BatchCodec.encode(Batch.ofSamples(0, 1_700_000_000_000L, samples(samples)));
+  }
+
+  /** {@code samples} samples of one tag, valued from {@code first}, sent now with {@code key}. */
+  static byte[] keyed(String key, int samples, double first) {
+    return BatchCodec.encode(Batch.ofSamples(0, System.currentTimeMillis(), IntStream.range(0, samples)
+        .mapToObj(i -> new Sample("FIC101.PV", 1_700_000_000_000L + i, first + i, 192)).toList()), key);
+  }
+
+  static CollectorProtocol.IngestResult submit(ActorTestKit testKit, ActorRef<CollectorProtocol.Command> c, byte[] blob) {
+    TestProbe<CollectorProtocol.IngestResult> probe = testKit.createTestProbe();
+    c.tell(new CollectorProtocol.Submit(blob, BatchCodec.sampleCount(blob), probe.getRef()));
+    return probe.receiveMessage(Duration.ofSeconds(10));
   }
 
   static CollectorProtocol.IngestResult submit(ActorTestKit testKit, ActorRef<CollectorProtocol.Command> c, int samples) {

@@ -2,6 +2,7 @@ package gapless.collector;
 
 import static gapless.collector.CollectorFixture.blob;
 import static gapless.collector.CollectorFixture.buffer;
+import static gapless.collector.CollectorFixture.keyed;
 import static gapless.collector.CollectorFixture.settings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,6 +17,7 @@ import gapless.collector.CollectorProtocol.Outcome;
 import gapless.events.EventLog;
 import gapless.events.EventType;
 import gapless.model.BatchCodec;
+import gapless.model.EncodedBatch;
 import gapless.model.SeqEpochs;
 import gapless.model.SeqRange;
 import gapless.model.SeqRanges;
@@ -217,5 +219,59 @@ class CollectorTest {
     testKit.createTestProbe().expectTerminated(o.ref(), Duration.ofSeconds(5));
     assertEquals(1, o.buffer().keys().size(), "left for the redrive");
     assertEquals(blob(3).length, o.buffer().bytes());
+  }
+
+  private static long writesOf(List<Object> seen, long seq) {
+    return seen.stream().filter(m -> m instanceof ReplicaProtocol.StoreBatch w && w.seq() == seq).count();
+  }
+
+  @Test
+  void aRequestSentAgainWithItsIdempotencyKeyGetsTheFirstAnswerAndStoresNothingTwice() {
+    Owner o = owner("i", 3, 1 << 20, hosts -> {});
+    IngestResult first = CollectorFixture.submit(testKit, o.ref(), keyed("k1", 5, 0));
+    assertEquals(Outcome.STORED, first.outcome());
+    assertEquals(1, first.seq());
+    // The same body again, encoded again at another time: the same seq, no second write.
+    IngestResult again = CollectorFixture.submit(testKit, o.ref(), keyed("k1", 5, 0));
+    assertEquals(Outcome.STORED, again.outcome());
+    assertEquals(1, again.seq());
+    IngestResult other = CollectorFixture.submit(testKit, o.ref(), keyed("k1", 5, 100));
+    assertEquals(Outcome.KEY_REUSED, other.outcome());
+    assertTrue(other.error().contains("seq 1"), other.error());
+    assertEquals(2, CollectorFixture.submit(testKit, o.ref(), keyed("k2", 5, 100)).seq());
+    List<Object> seen = drain(o.seen());
+    assertEquals(3, writesOf(seen, 1), "seq 1 went once to each of the 3 replicas");
+    // This owner is younger than the window: it asked the replicas about each new key once.
+    assertEquals(6, seen.stream().filter(m -> m instanceof ReplicaProtocol.FindKey).count());
+  }
+
+  @Test
+  void aNewOwnerFindsAKeyOnTheReplicasAndAnswersWithItsSeq() {
+    byte[] firstSent = keyed("k", 5, 0);
+    Owner o = owner("k", 3, 1 << 20, hosts -> {
+      for (FakeHost h : hosts.subList(0, 2)) {
+        h.held.set(SeqRanges.of(new SeqRange(1, 3)));
+        h.epochs.set(new SeqEpochs(List.of(new SeqEpochs.Run(1, 3, 2))));
+        h.promised.set(2);
+      }
+      // Only one replica still holds the batch under its key: enough to find it.
+      hosts.get(0).keys.put("k", new ReplicaProtocol.KeyHolding("k1", "ck", "k", new EncodedBatch(2, firstSent), 2));
+    });
+    IngestResult retried = CollectorFixture.submit(testKit, o.ref(), keyed("k", 5, 0));
+    assertEquals(Outcome.STORED, retried.outcome());
+    assertEquals(2, retried.seq(), "the seq the first owner gave");
+    assertTrue(drain(o.seen()).stream().anyMatch(m -> m instanceof ReplicaProtocol.StoreBatch w && w.seq() == 2
+        && w.epoch() == 3 && java.util.Arrays.equals(w.blob(), firstSent)), "the first content, written again under this epoch");
+    assertEquals(Outcome.KEY_REUSED, CollectorFixture.submit(testKit, o.ref(), keyed("k", 5, 100)).outcome());
+    assertEquals(4, CollectorFixture.submit(testKit, o.ref(), keyed("new", 5, 0)).seq());
+  }
+
+  @Test
+  void whenTooFewReplicasSayWhetherTheyHoldAKeyTheRequestIsRefusedAndKeepsNothing() {
+    Owner o = owner("q", 3, 1 << 20, hosts -> hosts.forEach(h -> h.answersKeys.set(false)));
+    IngestResult r = CollectorFixture.submit(testKit, o.ref(), keyed("k", 5, 0));
+    assertEquals(Outcome.REJECTED, r.outcome());
+    assertTrue(r.error().contains("0 of the 3 replicas"), r.error());
+    assertEquals(1, submit(o, 5).seq(), "the refused batch took no seq");
   }
 }

@@ -52,7 +52,7 @@ class BatchCodecTest {
   void rejectsUnknownVersionAndKind() {
     byte[] blob = BatchCodec.encode(Batch.ofSamples(1, 5, List.of(new Sample("t", 1, 1, 1))));
     byte[] badVersion = blob.clone();
-    badVersion[0] = 2;
+    badVersion[0] = 3;
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> BatchCodec.decode(1, badVersion));
     assertTrue(e.getMessage().contains("version"));
@@ -95,5 +95,32 @@ class BatchCodecTest {
     byte[] changed = a.clone();
     changed[changed.length - 1] = 0;
     assertNotEquals(BatchCodec.checksum(a), BatchCodec.checksum(changed));
+  }
+
+  @Test
+  void anIdempotencyKeyTravelsInTheBlobAndABatchWithoutOneIsEncodedAsBefore() {
+    Batch batch = Batch.ofSamples(3, 1_700_000_000_000L, List.of(new Sample("FIC101.PV", 1_700_000_000_000L, 1.5, 192)));
+    byte[] plain = BatchCodec.encode(batch);
+    byte[] keyed = BatchCodec.encode(batch, "order-42/retry");
+    assertEquals(BatchCodec.VERSION, plain[0]);
+    assertEquals("", BatchCodec.idempotencyKey(plain));
+    assertEquals("order-42/retry", BatchCodec.idempotencyKey(keyed));
+    assertEquals(batch, BatchCodec.decode(3, keyed));
+    assertEquals(1, BatchCodec.sampleCount(keyed));
+    assertEquals(1_700_000_000_000L, BatchCodec.acceptedAt(keyed));
+    Batch status = Batch.ofStatus(4, 9, CollectorStatus.STOPPED, "shift change");
+    assertEquals(status, BatchCodec.decode(4, BatchCodec.encode(status, "k")));
+    assertEquals("k", BatchCodec.idempotencyKey(BatchCodec.encode(status, "k")));
+  }
+
+  @Test
+  void theContentChecksumIgnoresWhenTheBatchWasAcceptedAndItsKey() {
+    List<Sample> samples = List.of(new Sample("FIC101.PV", 1_700_000_000_000L, 1.5, 192));
+    long first = BatchCodec.contentChecksum(BatchCodec.encode(Batch.ofSamples(0, 1, samples), "a"));
+    assertEquals(first, BatchCodec.contentChecksum(BatchCodec.encode(Batch.ofSamples(0, 2, samples), "b")));
+    assertEquals(first, BatchCodec.contentChecksum(BatchCodec.encode(Batch.ofSamples(0, 3, samples))));
+    assertNotEquals(first, BatchCodec.contentChecksum(BatchCodec.encode(Batch.ofSamples(0, 1,
+        List.of(new Sample("FIC101.PV", 1_700_000_000_000L, 1.6, 192))), "a")));
+    assertNotEquals(first, BatchCodec.contentChecksum(BatchCodec.encode(Batch.ofStatus(0, 1, CollectorStatus.STOPPED, ""), "a")));
   }
 }

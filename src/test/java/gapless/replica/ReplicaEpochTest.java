@@ -22,6 +22,7 @@ import gapless.model.Batch;
 import gapless.model.BatchCodec;
 import gapless.model.CollectorStatus;
 import gapless.model.RecoveryTrigger;
+import gapless.model.EncodedBatch;
 import gapless.model.Sample;
 import gapless.model.SeqEpochs;
 import gapless.model.SeqRange;
@@ -329,5 +330,25 @@ class ReplicaEpochTest {
     TestProbe<ReplicaProtocol.RecoveryInfo> info = testKit.createTestProbe();
     replica.tell(new ReplicaProtocol.StartRecovery("serve-epochs", info.getRef()));
     assertEquals(new SeqEpochs(List.of(new SeqEpochs.Run(1, 2, 1), new SeqEpochs.Run(3, 4, 2))), info.receiveMessage(WAIT).epochs());
+  }
+
+  private static ReplicaProtocol.KeyHolding findKey(ActorRef<ReplicaProtocol.Command> replica, String collector, String key) {
+    TestProbe<ReplicaProtocol.KeyHolding> probe = testKit.createTestProbe();
+    replica.tell(new ReplicaProtocol.FindKey(collector, key, probe.getRef()));
+    return probe.receiveMessage(WAIT);
+  }
+
+  @Test
+  void aReplicaSaysWhichBatchItHoldsUnderAnIdempotencyKeyAndWhichEpochWroteIt() {
+    ActorRef<ReplicaProtocol.Command> replica = spawn("keys");
+    byte[] keyed = BatchCodec.encode(Batch.ofSamples(0, 1_800_000_000_000L, List.of(new Sample("T0.PV", 1, 1, 192))), "order-1");
+    stored(replica, "keys", 1, 3, TestBatches.blob(1, 2));
+    stored(replica, "keys", 2, 3, keyed);
+    assertEquals(new ReplicaProtocol.KeyHolding("s1", "keys", "order-1", new EncodedBatch(2, keyed), 3),
+        findKey(replica, "keys", "order-1"));
+    assertEquals(new ReplicaProtocol.KeyHolding("s1", "keys", "order-2", null, 0), findKey(replica, "keys", "order-2"));
+    // A newer owner's content replaces seq 2: the key names no batch here any more.
+    stored(replica, "keys", 2, 4, empty(2));
+    assertEquals(new ReplicaProtocol.KeyHolding("s1", "keys", "order-1", null, 0), findKey(replica, "keys", "order-1"));
   }
 }

@@ -18,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.TreeMap;
 import org.iq80.leveldb.DB;
@@ -124,6 +125,30 @@ class SampleStoreTest {
     store.replace("c", 2, status(2).blob(), BatchCodec.decode(2, status(2).blob()), other.blob(), BatchCodec.decode(2, other.blob()), 7);
     assertEquals(List.of(20L, 30L), ts(store.query("c", "t1", 0, 10_000, 100).samples()));
     assertArrayEquals(other.blob(), TestBatches.stored(store, "c", 2).orElseThrow());
+  }
+
+  private static EncodedBatch keyed(long seq, String key, Sample... samples) {
+    return new EncodedBatch(seq, BatchCodec.encode(Batch.ofSamples(seq, 100 + seq, List.of(samples)), key));
+  }
+
+  @Test
+  void aBatchSentWithAnIdempotencyKeyIsFoundByItAndAReplacementMovesTheKey() {
+    EncodedBatch first = keyed(1, "k-1", s("a", 1000, 1));
+    write("c", List.of(first, data(2, s("a", 2000, 2))));
+    assertEquals(Optional.of(first), store.findByIdempotencyKey("c", "k-1"));
+    assertEquals(Optional.empty(), store.findByIdempotencyKey("c", "k-2"));
+    assertEquals(Optional.empty(), store.findByIdempotencyKey("other", "k-1"));
+    // A newer owner's batch replaces seq 1: the key no longer names it; the new batch's key does.
+    EncodedBatch newer = keyed(1, "k-9", s("a", 1500, 3));
+    store.replace("c", 1, first.blob(), BatchCodec.decode(1, first.blob()), newer.blob(), BatchCodec.decode(1, newer.blob()), 4);
+    assertEquals(Optional.empty(), store.findByIdempotencyKey("c", "k-1"));
+    assertEquals(Optional.of(newer), store.findByIdempotencyKey("c", "k-9"));
+    // The same batch kept under a second seq: replacing the first seq leaves the key on the second.
+    EncodedBatch again = keyed(3, "k-9", s("a", 1500, 3));
+    write("c", List.of(again));
+    EncodedBatch empty = data(1);
+    store.replace("c", 1, newer.blob(), BatchCodec.decode(1, newer.blob()), empty.blob(), BatchCodec.decode(1, empty.blob()), 5);
+    assertEquals(Optional.of(again), store.findByIdempotencyKey("c", "k-9"));
   }
 
   @Test
