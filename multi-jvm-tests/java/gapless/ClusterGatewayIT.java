@@ -66,13 +66,17 @@ class ClusterGatewayIT {
     BackgroundLoad load = BackgroundLoad.start(client, settings, System.out);
     SimulationResult result;
     Instant killed;
+    KeyedBatch keyed;
     try {
-      sleep(8);
+      sleep(4);
+      keyed = keyedBatchOwnedBy("gw1", settings.collectorIds());
+      sleep(4);
       killed = Instant.now();
       cluster().kill("gw1");
       System.out.println("kill -9 gw1 at " + killed);
       // Downing takes about 10 s (stable-after 5 s); then gw2 owns every collector.
       awaitAcksAfter(ledger, killed.plusSeconds(12), settings.collectorIds(), Duration.ofSeconds(60));
+      retriedAfterTheOwnerChanged(keyed);
       cluster().wipeData("gw1");
       cluster().start("gw1");
       cluster().awaitUp(Duration.ofSeconds(90));
@@ -100,7 +104,8 @@ class ClusterGatewayIT {
         throw new AssertionError("a seq was offered with two contents: " + e.readable());
       }
     }
-    VerifyReport report = new Verifier(client, cluster().storageUrl()).verify(ledger, VERIFY_WAIT, System.out);
+    // The simulator sent every batch with an Idempotency-Key and sent again with it after no answer, 503 or 504.
+    VerifyReport report = new Verifier(client, cluster().storageUrl()).exactlyOnce(true).verify(ledger, VERIFY_WAIT, System.out);
     report.print(System.out);
     assertTrue(report.ok(), report.verdictLine());
     assertTrue(result.ok200() > 0, result.summary());
@@ -139,18 +144,71 @@ class ClusterGatewayIT {
     }
   }
 
+  private record KeyedBatch(String collector, String key, List<Sample> samples, long seq) {}
+
+  private static List<Sample> idemSamples(double base) {
+    List<Sample> samples = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      samples.add(new Sample("IDEM.PV", 1_700_000_000_000L + i, base + i, 192));
+    }
+    return samples;
+  }
+
+  /**
+   * A batch sent with an Idempotency-Key to one of {@code collectors} (under load, so its owner is
+   * known) that {@code gateway} owns, and its 200. Its tag is one the load does not use.
+   */
+  private static KeyedBatch keyedBatchOwnedBy(String gateway, List<String> collectors) {
+    Set<String> owned = cluster().events().stream()
+        .filter(e -> e.event() == EventType.OWNER_CLAIMED && e.node().equals(gateway))
+        .map(NodeEvent::collector).collect(Collectors.toSet());
+    String collector = collectors.stream().filter(owned::contains).findFirst()
+        .orElseThrow(() -> new AssertionError(gateway + " owns none of " + collectors));
+    IngestResponse r = client.postSamples(cluster().httpUrl(gateway), collector, idemSamples(0), "first-try");
+    assertEquals(200, r.httpStatus(), r.error());
+    System.out.println(collector + " is owned by " + gateway + "; the keyed batch has seq " + r.seq());
+    return new KeyedBatch(collector, "first-try", idemSamples(0), r.seq());
+  }
+
+  /**
+   * The client never saw the 200 and sends the batch again, with its key, to the other gateway,
+   * whose new owner asks the replicas: the first answer comes back (same seq), the batch is stored
+   * once, and the key refuses another body.
+   */
+  private static void retriedAfterTheOwnerChanged(KeyedBatch b) {
+    IngestResponse again = null;
+    for (int attempt = 0; attempt < 20 && (again == null || again.worthRetrying()); attempt++) {
+      if (again != null) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+      }
+      again = client.postSamples(cluster().httpUrl("gw2"), b.collector(), b.samples(), b.key());
+    }
+    assertEquals(200, again.httpStatus(), again.error());
+    assertEquals(b.seq(), again.seq(), "the retry got the first answer's seq");
+    IngestResponse reused = client.postSamples(cluster().httpUrl("gw2"), b.collector(), idemSamples(100), b.key());
+    assertEquals(422, reused.httpStatus(), reused.error());
+    for (String node : List.of("s1", "s2", "s3")) {
+      // Once: neither the retry nor the refused body added samples.
+      awaitSamples(node, b.collector(), "IDEM.PV", b.samples().size());
+    }
+  }
+
   private static void awaitSamples(String node, String tag, int expected) {
+    awaitSamples(node, "big", tag, expected);
+  }
+
+  private static void awaitSamples(String node, String collector, String tag, int expected) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     int got = -1;
     while (System.nanoTime() < deadline) {
-      QueryAnswer a = client.query(cluster().httpUrl(node), "big", tag, 0L, Long.MAX_VALUE, 20_000, true);
+      QueryAnswer a = client.query(cluster().httpUrl(node), collector, tag, 0L, Long.MAX_VALUE, 20_000, true);
       got = a.samples().size();
       if (got == expected) {
         return;
       }
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(300));
     }
-    throw new AssertionError(node + " holds " + got + " samples of " + tag + ", expected " + expected);
+    throw new AssertionError(node + " holds " + got + " samples of " + collector + " " + tag + ", expected " + expected);
   }
 
   /** Waits until every collector has an acknowledged batch answered after {@code after}. */

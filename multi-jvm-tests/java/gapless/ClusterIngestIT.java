@@ -47,7 +47,7 @@ class ClusterIngestIT {
     assertEquals(load.acked(), entries.size());
     assertTrue(entries.stream().allMatch(e -> e.status() == 200), "every batch should be answered 200 on a healthy cluster");
 
-    VerifyReport report = new Verifier(client, cluster.gatewayUrl()).verify(ledger, Duration.ofSeconds(30), System.out);
+    VerifyReport report = new Verifier(client, cluster.gatewayUrl()).exactlyOnce(true).verify(ledger, Duration.ofSeconds(30), System.out);
     report.print(System.out);
     assertTrue(report.ok(), report.verdictLine());
     assertTrue(report.samplesChecked() >= load.samplesAcked() * 3, "every sample read from 3 replicas: " + report.verdictLine());

@@ -29,12 +29,16 @@ public final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--page-size", defaultValue = "50000", description = "Samples per query page (default: ${DEFAULT-VALUE})")
   int pageSize;
 
+  @Option(names = "--exactly-once", description = "Also fail when an acknowledged sample is stored twice (a batch kept"
+      + " under two seqs); for a ledger of one run, or of runs over different time windows")
+  boolean exactlyOnce;
+
   @Override
   public Integer call() {
     if (ledger != null) {
       LedgerEntry.checkReadable(ledger);
     }
-    VerifyReport report = new Verifier(new GaplessClient(), node).pageSize(pageSize)
+    VerifyReport report = new Verifier(new GaplessClient(), node).pageSize(pageSize).exactlyOnce(exactlyOnce)
         .verify(ledger, Duration.ofSeconds(waitSeconds), System.out);
     report.print(System.out);
     return report.ok() ? 0 : 1;

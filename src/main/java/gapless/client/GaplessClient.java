@@ -68,17 +68,29 @@ public final class GaplessClient {
 
   /** Posts an already encoded {@code {"samples":[...]}} body; answers whatever status came back. */
   public IngestResponse postSamples(URI gateway, String collector, byte[] jsonBody) {
-    return ingest(resolve(gateway, "/api/v1/collectors/" + collector + "/samples"), jsonBody);
+    return postSamples(gateway, collector, jsonBody, "");
+  }
+
+  /**
+   * Posts a body with an {@code Idempotency-Key} ({@code idempotencyKey}; empty: none): sent again
+   * with the same key, to any gateway, it gets the first answer and is stored once.
+   */
+  public IngestResponse postSamples(URI gateway, String collector, byte[] jsonBody, String idempotencyKey) {
+    return ingest(resolve(gateway, "/api/v1/collectors/" + collector + "/samples"), jsonBody, idempotencyKey);
   }
 
   public IngestResponse postSamples(URI gateway, String collector, List<Sample> samples) {
     return postSamples(gateway, collector, toJson(Map.of("samples", samples)));
   }
 
+  public IngestResponse postSamples(URI gateway, String collector, List<Sample> samples, String idempotencyKey) {
+    return postSamples(gateway, collector, toJson(Map.of("samples", samples)), idempotencyKey);
+  }
+
   /** Reports a collector status change ({@code RUNNING} or {@code STOPPED}). */
   public IngestResponse postStatus(URI gateway, String collector, String status, String reason) {
     return ingest(resolve(gateway, "/api/v1/collectors/" + collector + "/status"),
-        toJson(Map.of("status", status, "reason", reason == null ? "" : reason)));
+        toJson(Map.of("status", status, "reason", reason == null ? "" : reason)), "");
   }
 
   /**
@@ -174,10 +186,13 @@ public final class GaplessClient {
     }
   }
 
-  private IngestResponse ingest(URI uri, byte[] body) {
-    HttpRequest request = HttpRequest.newBuilder(uri).timeout(requestTimeout)
-        .header("Content-Type", JSON).header("Accept", JSON)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+  private IngestResponse ingest(URI uri, byte[] body, String idempotencyKey) {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(requestTimeout)
+        .header("Content-Type", JSON).header("Accept", JSON);
+    if (!idempotencyKey.isEmpty()) {
+      builder.header("Idempotency-Key", idempotencyKey);
+    }
+    HttpRequest request = builder.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
     HttpResponse<byte[]> response = send(request, HttpResponse.BodyHandlers.ofByteArray());
     int status = response.statusCode();
     byte[] answer = response.body();

@@ -6,7 +6,9 @@ package gapless.client;
  * with the {@link gapless.api.dto.IngestReceipt} of a 200/202 or the
  * {@link gapless.api.dto.ErrorAnswer} of any other answer.
  *
- * @param httpStatus 200 (on W replicas), 202 (buffered at the gateway), 400 (bad input), 413 (too large to keep), 503 (try again), ...
+ * @param httpStatus 200 (on W replicas), 202 (buffered at the gateway), 400 (bad input), 413 (too large to keep),
+ *                   422 (Idempotency-Key used for another batch), 503 (nothing kept, try again), 504 (outcome
+ *                   unknown: send it again with the same Idempotency-Key)
  * @param seq        seq assigned to the batch, 0 when not accepted
  * @param acks       replicas that hold it durably at answer time
  * @param copies     durable copies at answer time: {@code acks}, plus the gateway's disk for a 202
@@ -18,5 +20,10 @@ public record IngestResponse(int httpStatus, long seq, int acks, int copies, boo
 
   public boolean accepted() {
     return httpStatus == 200 || httpStatus == 202;
+  }
+
+  /** Whether sending the same request again may succeed: nothing kept for now (503), or not known (504). */
+  public boolean worthRetrying() {
+    return httpStatus == 503 || httpStatus == 504;
   }
 }

@@ -173,7 +173,7 @@ public final class Demo {
 
   private VerifyReport verify(LocalCluster cluster, Path ledger) {
     header("verify: replicas identical, every acknowledged sample readable from every replica");
-    VerifyReport report = new Verifier(client, cluster.gatewayUrl()).verify(ledger, Duration.ofSeconds(s.verifyWaitSeconds()), out);
+    VerifyReport report = new Verifier(client, cluster.gatewayUrl()).exactlyOnce(true).verify(ledger, Duration.ofSeconds(s.verifyWaitSeconds()), out);
     report.print(out);
     return report;
   }

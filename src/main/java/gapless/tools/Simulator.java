@@ -18,6 +18,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -26,7 +27,8 @@ import java.util.concurrent.locks.LockSupport;
  * Collector load generator: N collectors each send their batches in order, one request in flight
  * per collector, over a bounded pool of worker threads, for a fixed duration. Every accepted batch
  * (200 or 202) is appended to the ack ledger, which {@link Verifier} later checks against every
- * replica. Used by the {@code simulate} command, the demo, the benchmark and the tests.
+ * replica. Each batch carries an Idempotency-Key: one with no answer, a 503 or a 504 is sent
+ * again (at the next gateway) with the same key until it is kept, so it is stored once. Used by the {@code simulate} command, the demo, the benchmark and the tests.
  */
 public final class Simulator {
 
@@ -36,6 +38,8 @@ public final class Simulator {
 
   private final GaplessClient client;
   private final ObjectMapper mapper;
+  /** Starts every Idempotency-Key of this run, so another run's batches (same collectors, within the window) are not taken for its own. */
+  private final String runId = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
   private int[] gatewayOf;
 
   private final AtomicLong ok200 = new AtomicLong();
@@ -147,10 +151,12 @@ public final class Simulator {
           return;
         }
         // nextBatch[c] is only touched by the worker holding c, and the queue hand-off orders it.
-        boolean answered = sendOne(s, c, nextBatch[c], progress);
-        // A batch that got no answer may still be stored; never reuse its time window.
-        nextBatch[c]++;
-        if (!answered) {
+        Sent sent = sendOne(s, c, nextBatch[c], progress);
+        // A batch not kept, or not known to be, is sent again with its Idempotency-Key: kept once either way.
+        if (sent != Sent.AGAIN) {
+          nextBatch[c]++;
+        }
+        if (sent != Sent.KEPT) {
           LockSupport.parkNanos(ERROR_BACKOFF_NANOS);
         }
         ready.add(c);
@@ -181,8 +187,21 @@ public final class Simulator {
     return true;
   }
 
-  /** Sends one batch; true when any answer came back (even an error answer). */
-  private boolean sendOne(SimulationSettings s, int c, long batch, PrintStream progress) {
+  /** What became of one request. */
+  private enum Sent {
+    /** Answered 200 or 202. */
+    KEPT,
+    /** No answer, 503 or 504: the same batch goes again, with the same key. */
+    AGAIN,
+    /** Refused for good (a 4xx, not expected from the generator): the collector goes on with its next batch. */
+    REFUSED
+  }
+
+  /**
+   * Sends one batch with the Idempotency-Key {@code <run>-<batch>}, so sending it again (after no
+   * answer, or an answer that kept nothing for sure) never stores it twice.
+   */
+  private Sent sendOne(SimulationSettings s, int c, long batch, PrintStream progress) {
     String collector = s.collectorId(c);
     URI gateway = s.gateways().get(gatewayOf[c] % s.gateways().size());
     List<Sample> samples = SampleGenerator.batch(collector, batch, s.tags(), s.samplesPerTag(), s.stepMs(), s.startTs());
@@ -190,20 +209,20 @@ public final class Simulator {
     long t0 = System.nanoTime();
     IngestResponse r;
     try {
-      r = client.postSamples(gateway, collector, body);
+      r = client.postSamples(gateway, collector, body, runId + "-" + batch);
     } catch (GaplessClientException e) {
       gatewayOf[c]++;
       failed.incrementAndGet();
       noteError(collector + " batch " + batch + ": " + e.getMessage(), progress);
-      return false;
+      return Sent.AGAIN;
     }
     long micros = (System.nanoTime() - t0) / 1000;
     if (!r.accepted()) {
-      // Refused or unknown: the next batch goes to the next gateway (a 4xx would fail there too, but is not expected).
+      // Not kept or not known to be: sent again at the next gateway.
       gatewayOf[c]++;
       rejected.incrementAndGet();
       noteError(collector + " batch " + batch + ": HTTP " + r.httpStatus() + " " + r.error(), progress);
-      return true;
+      return r.worthRetrying() ? Sent.AGAIN : Sent.REFUSED;
     }
     (r.httpStatus() == 200 ? ok200 : buffered202).incrementAndGet();
     samplesAcked.addAndGet(samples.size());
@@ -212,7 +231,7 @@ public final class Simulator {
     recordLatency(micros);
     ledger.append(new LedgerEntry(collector, r.seq(), r.httpStatus(), s.tags(), s.samplesPerTag(), s.stepMs(),
         s.startTs(), batch, System.currentTimeMillis()));
-    return true;
+    return Sent.KEPT;
   }
 
   private void noteError(String message, PrintStream progress) {

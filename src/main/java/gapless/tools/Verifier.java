@@ -38,6 +38,7 @@ public final class Verifier {
   private final GaplessClient client;
   private final URI node;
   private int pageSize = 50_000;
+  private boolean exactlyOnce;
 
   /** @param node any node of the cluster; storage nodes are discovered from its status */
   public Verifier(GaplessClient client, URI node) {
@@ -51,6 +52,16 @@ public final class Verifier {
       throw new IllegalArgumentException("page size must be at least 1");
     }
     this.pageSize = samples;
+    return this;
+  }
+
+  /**
+   * Also fail when an acknowledged sample is stored more than once (same tag, time, value and
+   * quality twice on a replica): a batch kept under two seqs. Off by default, because ledgers of
+   * several runs over the same time window hold the same samples legitimately.
+   */
+  public Verifier exactlyOnce(boolean on) {
+    this.exactlyOnce = on;
     return this;
   }
 
@@ -273,15 +284,18 @@ public final class Verifier {
       }
       // Several samples may share a ts (a re-run over the same window): any one may match.
       Sample sameTs = null;
-      boolean match = false;
+      int matches = 0;
       for (int j = a; j < actual.size() && actual.get(j).ts() == ts; j++) {
         sameTs = actual.get(j);
         if (Double.compare(sameTs.value(), expected.value[i]) == 0 && sameTs.quality() == expected.quality[i]) {
-          match = true;
-          break;
+          matches++;
         }
       }
-      if (match) {
+      if (matches > 1 && exactlyOnce && reported++ < MAX_SAMPLE_PROBLEMS) {
+        problems.add("collector " + collector + ": " + member + " " + tag + " ts=" + ts + " is stored " + matches
+            + " times: a batch was kept under two seqs");
+      }
+      if (matches > 0) {
         found++;
         continue;
       }

@@ -135,6 +135,17 @@ class VerifierTest {
   }
 
   @Test
+  void aBatchKeptTwiceFailsOnlyWhenExactlyOnceIsAskedFor() {
+    // s2 holds batch 3 of fake-0001 a second time (under another seq): its samples appear twice.
+    nodes.get(1).samples.get("fake-0001").addAll(SampleGenerator.batch("fake-0001", 3, TAGS, PER_TAG, 10, START));
+    assertTrue(verifier().verify(ledger).ok());
+    VerifyReport r = verifier().exactlyOnce(true).verify(ledger);
+    assertFalse(r.ok());
+    assertTrue(r.verdictLine().contains("collector fake-0001: s2 ") && r.verdictLine().contains("is stored 2 times"),
+        r.verdictLine());
+  }
+
+  @Test
   void ledgerSampleMissingFails() {
     List<Sample> onS1 = nodes.get(0).samples.get("fake-0001");
     Sample s = onS1.remove(0);
