@@ -34,7 +34,7 @@ class ClusterBufferIT {
   static final ItCluster it = new ItCluster(PORT_OFFSET, Duration.ofSeconds(90),
       List.of("-Dgapless.write-quorum=3", "-Dgapless.ingest.buffer-max-bytes=200k"));
 
-  private static final GaplessClient client = new GaplessClient(Duration.ofSeconds(2), Duration.ofSeconds(10));
+  private static final GaplessClient client = new GaplessClient(Duration.ofSeconds(2), Duration.ofSeconds(15));
 
   @Test
   void belowWriteQuorumBatchesWaitOnTheGatewaysDiskWithinItsBudgetAndDrainWhenTheReplicaReturns() {

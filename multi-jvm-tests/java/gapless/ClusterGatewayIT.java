@@ -45,7 +45,7 @@ class ClusterGatewayIT {
   @RegisterExtension
   static final ItCluster it = new ItCluster(PORT_OFFSET, Duration.ofSeconds(90));
 
-  private static final GaplessClient client = new GaplessClient(Duration.ofSeconds(2), Duration.ofSeconds(10));
+  private static final GaplessClient client = new GaplessClient(Duration.ofSeconds(2), Duration.ofSeconds(15));
 
   private static LocalCluster cluster() {
     return it.cluster();

@@ -75,13 +75,34 @@ final class Admission {
   /** A new batch: room in the buffer first, then the next seq. Returns the seq, 0 when refused. */
   long accept(byte[] blob, ActorRef<IngestResult> replyTo) {
     if (!buffer.reserve(blob.length)) {
-      Flights.reply(replyTo, IngestResult.refused(collector, Outcome.BUFFER_FULL, "gateway " + settings.nodeId()
-          + " holds " + buffer.bytes() + " of its " + buffer.maxBytes() + " bytes (gapless.ingest.buffer-max-bytes)"
-          + " in batches not yet on " + settings.writeQuorum() + " replicas; nothing was kept, send the batch again later"));
+      Flights.reply(replyTo, bufferFull());
       return 0;
     }
     flights.launch(new Flight(nextSeq, epoch, blob, replyTo));
     return nextSeq++;
+  }
+
+  IngestResult bufferFull() {
+    return IngestResult.refused(collector, Outcome.BUFFER_FULL, "gateway " + settings.nodeId() + " holds "
+        + buffer.bytes() + " of its " + buffer.maxBytes() + " bytes (gapless.ingest.buffer-max-bytes) in batches not yet on "
+        + settings.writeQuorum() + " replicas; nothing was kept, send the batch again later");
+  }
+
+  /**
+   * A batch found on the replicas under a request's Idempotency-Key, which an owner before this
+   * one gave {@code oldSeq}: placed like a resubmitted batch ({@link #resubmit}), but its room is
+   * reserved first, as for a new batch (it is counted nowhere else). Returns the seq, 0 when the
+   * buffer has no room.
+   */
+  long adopt(long oldEpoch, long oldSeq, byte[] blob) {
+    Long seq = resubmitted.get(new OldKey(oldEpoch, oldSeq));
+    if (seq != null) {
+      return seq;
+    }
+    if (!buffer.reserve(blob.length)) {
+      return 0;
+    }
+    return place(oldEpoch, oldSeq, blob, null);
   }
 
   /**
@@ -106,6 +127,10 @@ final class Admission {
       return seq;
     }
     buffer.forceReserve(blob.length);
+    return place(oldEpoch, oldSeq, blob, replyTo);
+  }
+
+  private long place(long oldEpoch, long oldSeq, byte[] blob, ActorRef<IngestResult> replyTo) {
     long newSeq = oldEpoch > 0 && oldSeq < firstSeq && history.epochOf(oldSeq) == oldEpoch && !flights.contains(oldSeq)
         ? oldSeq : nextSeq++;
     resubmitted.put(new OldKey(oldEpoch, oldSeq), newSeq);

@@ -120,7 +120,7 @@ public final class Collector {
     this.claims = context.messageAdapter(EpochClaimed.class, Claimed::new);
     this.flights = new Flights(context, timers, collector, settings, buffer, hosts, replies);
     this.lookups = new KeyLookups(collector, timers, settings.ingest().claimTimeout(),
-        settings.replicationFactor() - settings.writeQuorum() + 1, hosts,
+        settings.readQuorum(), hosts,
         context.messageAdapter(KeyHolding.class, KeyLookups.Answered::new));
     ReplicaHost.subscribe(context.getSystem(), replicaSet,
         context.messageAdapter(Receptionist.Listing.class, HostsChanged::new));
@@ -170,7 +170,7 @@ public final class Collector {
     if (listed.size() < replicaSet.size()) {
       return claiming(null);
     }
-    int readQuorum = settings.replicationFactor() - settings.writeQuorum() + 1;
+    int readQuorum = settings.readQuorum();
     if (hosts.size() < readQuorum) {
       return short_(candidate, hosts.size() + " of the " + replicaSet.size() + " replicas are reachable, " + readQuorum
           + " are needed to take seqs safely");
@@ -186,7 +186,7 @@ public final class Collector {
       case WAITING -> Behaviors.same();
       case OUTBID -> claimIfReady(round.nextEpoch());
       case SHORT -> short_(round.epoch(), round.granted() + " replicas promised epoch " + round.epoch() + " in time, "
-          + (settings.replicationFactor() - settings.writeQuorum() + 1) + " are needed");
+          + settings.readQuorum() + " are needed");
       case GRANTED -> own(round);
     };
   }

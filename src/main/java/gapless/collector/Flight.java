@@ -25,6 +25,8 @@ final class Flight {
   long lastSentNanos;
   boolean writingToDisk;
   boolean onDisk;
+  /** Its disk write failed and it was answered "unknown": it is still sent, and kept only if W replicas ack it. */
+  boolean diskFailed;
 
   /** {@code replyTo}: who waits for the answer; null for an owner's own empty batch. */
   Flight(long seq, long epoch, byte[] blob, ActorRef<IngestResult> replyTo) {

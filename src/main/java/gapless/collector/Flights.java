@@ -136,6 +136,7 @@ final class Flights {
     if (w.failure() != null) {
       context.getLog().error("Writing batch [{}] of [{}] to the gateway buffer failed", w.seq(), collector, w.failure());
       // It may still reach W replicas (it is still sent): whether it is kept is not known yet.
+      f.diskFailed = true;
       answer(f, Outcome.UNKNOWN, "the gateway could not write the batch to its disk: " + w.failure().getMessage());
       return;
     }
@@ -206,6 +207,9 @@ final class Flights {
       reply(replyTo, new IngestResult(collector, seq, w, w, Outcome.STORED, ""));
     } else if (f.onDisk) {
       reply(replyTo, new IngestResult(collector, seq, f.acked.size(), f.copies(), Outcome.BUFFERED, ""));
+    } else if (f.diskFailed) {
+      reply(replyTo, new IngestResult(collector, seq, f.acked.size(), f.copies(), Outcome.UNKNOWN,
+          "the batch is still short of " + settings.writeQuorum() + " replicas and not on the gateway's disk"));
     } else {
       f.waiting.add(replyTo);
     }

@@ -7,8 +7,7 @@ import java.util.Map;
 /**
  * What one collector's owner remembers of the {@code Idempotency-Key}s it gave seqs to: for each,
  * the seq and the content checksum of the batch, for the idempotency window, at most
- * {@code max} of them (oldest forgotten first). Keys are held as 64-bit hashes with the content
- * checksum: two keys that collide and also carry the same content are the same batch anyway.
+ * {@code max} of them (the first seen forgotten first).
  *
  * <p>Its memory is complete only for keys first seen after {@link #lookUpUntil} minus the window:
  * before that the collector had another owner (or this one forgot keys early to stay within
@@ -34,7 +33,7 @@ final class IdempotencyKeys {
 
   private final long windowNanos;
   private final int max;
-  private final LinkedHashMap<Long, Entry> entries = new LinkedHashMap<>();
+  private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>();
   private long lookUpUntil;
 
   /** {@code startNanos}: when this owner started; keys before it were given by another owner. */
@@ -46,17 +45,19 @@ final class IdempotencyKeys {
 
   Check check(String key, long contentChecksum, long nowNanos) {
     expire(nowNanos);
-    Entry e = entries.get(hash(key));
+    Entry e = entries.get(key);
     if (e == null) {
       return new Unknown(nowNanos - lookUpUntil < 0);
     }
     return e.contentChecksum() == contentChecksum ? new Known(e.seq()) : new Reused(e.seq());
   }
 
-  /** The key gave {@code seq} to a batch with this content checksum. */
-  void remember(String key, long seq, long contentChecksum, long nowNanos) {
-    entries.putIfAbsent(hash(key), new Entry(seq, contentChecksum, nowNanos));
-    expire(nowNanos);
+  /**
+   * The key gave {@code seq} to a batch with this content checksum, first seen at
+   * {@code firstSeenNanos} (earlier than now when an owner before this one accepted it).
+   */
+  void remember(String key, long seq, long contentChecksum, long firstSeenNanos) {
+    entries.putIfAbsent(key, new Entry(seq, contentChecksum, firstSeenNanos));
     while (entries.size() > max) {
       Iterator<Entry> eldest = entries.values().iterator();
       // Forgotten before its window ended: until then unknown keys may be this one.
@@ -70,18 +71,11 @@ final class IdempotencyKeys {
   }
 
   private void expire(long nowNanos) {
-    Iterator<Map.Entry<Long, Entry>> it = entries.entrySet().iterator();
+    // Entries are in the order they were remembered, nearly the order first seen: an adopted key's
+    // entry (first seen earlier) may wait behind a younger one, which only keeps it a little longer.
+    Iterator<Map.Entry<String, Entry>> it = entries.entrySet().iterator();
     while (it.hasNext() && nowNanos - it.next().getValue().firstSeenNanos() >= windowNanos) {
       it.remove();
     }
-  }
-
-  /** A 64-bit FNV-1a hash of the key's chars. */
-  private static long hash(String key) {
-    long h = 0xcbf29ce484222325L;
-    for (int i = 0; i < key.length(); i++) {
-      h = (h ^ key.charAt(i)) * 0x100000001b3L;
-    }
-    return h;
   }
 }

@@ -10,6 +10,7 @@ import gapless.model.EncodedBatch;
 import gapless.replica.ReplicaProtocol.KeyHolding;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Where a request's batch enters one owner's term. A batch sent with an {@code Idempotency-Key}
@@ -40,7 +41,8 @@ final class Intake {
 
   void onRequest(Request r) {
     String key = BatchCodec.idempotencyKey(r.blob());
-    if (key.isEmpty()) {
+    // A resubmission of this owner's own batch is refused before anything else (it sends it itself).
+    if (key.isEmpty() || r instanceof Resubmit re && re.epoch() == admission.epoch()) {
       admit(r);
       return;
     }
@@ -48,6 +50,9 @@ final class Intake {
     IdempotencyKeys.Check check = keys.check(key, content, System.nanoTime());
     if (check instanceof IdempotencyKeys.Known k) {
       flights.join(k.seq(), r.replyTo());
+    } else if (check instanceof IdempotencyKeys.Reused && r instanceof Resubmit) {
+      // A batch answered 202 is kept whatever its key: the client reused the key for another body meanwhile.
+      admit(r);
     } else if (check instanceof IdempotencyKeys.Reused k) {
       Flights.reply(r.replyTo(), IngestResult.refused(collector, Outcome.KEY_REUSED, "Idempotency-Key '" + key
           + "' was used for another batch of " + collector + " (seq " + k.seq() + ") within the last "
@@ -55,7 +60,7 @@ final class Intake {
     } else if (((IdempotencyKeys.Unknown) check).lookUp()) {
       lookups.lookUp(key, r);
     } else {
-      remember(key, content, admit(r));
+      remember(key, content, admit(r), System.currentTimeMillis());
     }
   }
 
@@ -77,12 +82,16 @@ final class Intake {
       EncodedBatch batch = found.get().batch();
       long epoch = found.get().epoch();
       // Under this owner's own epoch: a seq it gave, and a key it forgot early (idempotency-keys-per-collector).
-      long seq = epoch == admission.epoch() ? batch.seq() : admission.resubmit(epoch, batch.seq(), batch.blob(), null);
-      remember(d.key(), BatchCodec.contentChecksum(batch.blob()), seq);
+      long seq = epoch == admission.epoch() ? batch.seq() : admission.adopt(epoch, batch.seq(), batch.blob());
+      if (seq == 0) {
+        rest.forEach(r -> Flights.reply(r.replyTo(), admission.bufferFull()));
+        return;
+      }
+      remember(d.key(), BatchCodec.contentChecksum(batch.blob()), seq, BatchCodec.acceptedAt(batch.blob()));
     } else {
       Request first = rest.get(0);
       rest = rest.subList(1, rest.size());
-      remember(d.key(), BatchCodec.contentChecksum(first.blob()), admit(first));
+      remember(d.key(), BatchCodec.contentChecksum(first.blob()), admit(first), System.currentTimeMillis());
     }
     rest.forEach(this::onRequest);
   }
@@ -92,9 +101,12 @@ final class Intake {
     return System.currentTimeMillis() - BatchCodec.acceptedAt(blob) < settings.ingest().idempotencyWindow().toMillis();
   }
 
-  private void remember(String key, long content, long seq) {
+  /** The key gave {@code seq} (0: none, nothing to remember) to a batch first accepted at {@code acceptedAt} (epoch ms). */
+  private void remember(String key, long content, long seq, long acceptedAt) {
     if (seq > 0) {
-      keys.remember(key, seq, content, System.nanoTime());
+      // Its window runs from when the batch was first accepted, also when a predecessor accepted it.
+      long age = Math.max(0, System.currentTimeMillis() - acceptedAt);
+      keys.remember(key, seq, content, System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(age));
     }
   }
 

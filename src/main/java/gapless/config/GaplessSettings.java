@@ -27,6 +27,14 @@ public record GaplessSettings(
     QuerySettings query,
     ShutdownSettings shutdown) {
 
+  /**
+   * R = RF - W + 1: how many replicas a collector's new owner needs to hear from (its epoch's
+   * promises, whether they hold a key). Any R of them include one of the W that acked a 200.
+   */
+  public int readQuorum() {
+    return replicationFactor - writeQuorum + 1;
+  }
+
   /** A restart with back-off after a journal failure: {@code restart-backoff { min, max, random-factor }}. */
   public record Backoff(Duration min, Duration max, double randomFactor) {
     public BackoffSupervisorStrategy restartStrategy() {
@@ -57,9 +65,13 @@ public record GaplessSettings(
   public record IngestSettings(int maxSamplesPerBatch, long maxBodyBytes, long maxEncodedBytes, Duration ackTimeout,
       Duration retryInterval, long bufferMaxBytes, Duration claimTimeout, Duration redriveInterval,
       Duration idempotencyWindow, int idempotencyKeysPerCollector) {
-    /** How long an ingest may take at most before its answer: a new owner's claim, then the wait for W acks. */
+    /**
+     * How long an ingest may take at most before its answer: a new owner's claim, its question to
+     * the replicas about the request's Idempotency-Key (also up to claim-timeout), then the wait
+     * for W acks.
+     */
     public Duration answerWithin(HttpSettings http) {
-      return claimTimeout.plus(ackTimeout).plus(http.ingestReplyMargin());
+      return claimTimeout.multipliedBy(2).plus(ackTimeout).plus(http.ingestReplyMargin());
     }
 
     static IngestSettings from(Config c) {

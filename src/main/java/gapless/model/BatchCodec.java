@@ -26,6 +26,8 @@ public final class BatchCodec {
 
   public static final int VERSION = 1;
   private static final int VERSION_WITH_KEY = 2;
+  /** version, kind, acceptedAt: what every version starts with. */
+  private static final int HEADER_BYTES = 10;
   private static final int KIND_SAMPLES = 0;
   private static final int KIND_STATUS = 1;
 
@@ -139,7 +141,7 @@ public final class BatchCodec {
       return "";
     }
     ByteBuffer in = ByteBuffer.wrap(blob);
-    in.position(10);
+    in.position(HEADER_BYTES);
     return readString(in);
   }
 
@@ -160,13 +162,13 @@ public final class BatchCodec {
   private static int bodyOffset(byte[] blob) {
     int version = blob[0] & 0xff;
     if (version == VERSION) {
-      return 10;
+      return HEADER_BYTES;
     }
     if (version != VERSION_WITH_KEY) {
       throw new IllegalArgumentException("unknown batch encoding version " + version);
     }
     ByteBuffer in = ByteBuffer.wrap(blob);
-    in.position(10);
+    in.position(HEADER_BYTES);
     int len = (int) Varints.get(in);
     return in.position() + len;
   }

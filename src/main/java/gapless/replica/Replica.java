@@ -64,10 +64,9 @@ import java.util.OptionalLong;
  * next delivery or recovery stores it again (idempotent by seq). Writes are grouped by
  * {@link GroupCommit}; the sibling exchange is decided by {@link SiblingSync}.
  *
- * <p>Seqs are content-checked: a batch for a seq already held is acked only when its blob is the
- * one stored (read back from the store, off the actor), and a batch for a seq being written in the
- * same group only when it is the same as the one written. Other content is refused: no ack, a
- * {@code BATCH_CONFLICT} event. A batch for a seq not yet held costs no comparison.
+ * <p>Seqs are content-checked: a batch for a held seq (or one being written in the same group) is
+ * acked only when its blob is the one stored (read back off the actor) or being written. Other
+ * content is refused: no ack, a {@code BATCH_CONFLICT} event. A new seq costs no comparison.
  *
  * <p>Owner epochs (see {@link ReplicaProtocol.ClaimEpoch}): a claim is promised durably before it
  * is answered, and owner writes of an older epoch are then fenced. Other content for a held seq
@@ -108,8 +107,7 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
   private final FencedWrites fenced;
   private final SiblingLink siblings;
   private boolean recovering;
-  // Counts journal replays: a store write started before a restart is written again after it,
-  // so its late completion is ignored and one write stays in flight.
+  // Counts journal replays: a store write started before a restart is written again after it, so its late completion is ignored.
   private int incarnation;
 
   public static Behavior<Command> create(
@@ -216,7 +214,7 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
             state.held().clip(cmd.afterSeq() + 1, Long.MAX_VALUE), state.epochs().clip(cmd.afterSeq() + 1, Long.MAX_VALUE),
             state.statusMarksAfter(cmd.afterSeq()), state.held().highest())))
         .onCommand(FetchBatches.class, (state, f) -> answeredByStore(() -> store.answer(f, state.epochs())))
-        .onCommand(FindKey.class, (state, f) -> answeredByStore(() -> store.answer(f, state.epochs())))
+        .onCommand(FindKey.class, (state, f) -> answeredByStore(() -> store.answer(f, holdingsNow(state).epochs())))
         .onCommand(PeerLost.class, (state, cmd) -> Effect()
             .persist(new PeerUnreachable(node, cmd.peer(), state.confirmedWith(cmd.peer()), now())).thenNoReply())
         .onCommand(StartRecovery.class, (state, cmd) -> {
@@ -289,11 +287,14 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
         .thenReply(c.replyTo(), s -> claimed(s, c, true));
   }
 
-  /**
-   * The answer to a claim: what is held, plus what was accepted before the promise and is still
-   * being written (it lands and is acked, so the new owner must start above it), with its epochs.
-   */
+  /** The answer to a claim: what is held and being written ({@link #holdingsNow}). */
   private EpochClaimed claimed(ReplicaState state, ClaimEpoch c, boolean granted) {
+    ReplicaState.Holdings h = holdingsNow(state);
+    return new EpochClaimed(node, collector, c.epoch(), granted, state.promisedEpoch(), h.held(), h.epochs());
+  }
+
+  /** What is held, plus what is still being written (it lands and is acked, and may be in the store already), with epochs. */
+  private ReplicaState.Holdings holdingsNow(ReplicaState state) {
     List<StoreBatch> writing = new ArrayList<>();
     for (StoreBatch b : groupCommit.pending()) {
       if (!state.holds(b.seq())) {
@@ -301,8 +302,7 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
       }
     }
     held.replacing().ifPresent(writing::add);
-    ReplicaState.Holdings h = state.holdingsWith(writing);
-    return new EpochClaimed(node, collector, c.epoch(), granted, state.promisedEpoch(), h.held(), h.epochs());
+    return state.holdingsWith(writing);
   }
 
   private ReplyEffect<ReplicaEvent, ReplicaState> onWriteDone(ReplicaState state, WriteDone done) {

@@ -10,7 +10,6 @@ import gapless.model.Validation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,9 +19,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 import org.iq80.leveldb.DB;
 import org.iq80.leveldb.DBException;
 import org.iq80.leveldb.DBIterator;
@@ -46,7 +47,6 @@ import org.iq80.leveldb.WriteOptions;
  */
 public final class SampleStore implements AutoCloseable {
 
-  private static final byte[] BUCKET_MILLIS_KEY = StoreKeys.metaKey("bucket-millis");
   private static final byte[] EMPTY = new byte[0];
   private static final Comparator<Sample> BY_TS = Comparator.comparingLong(Sample::ts);
 
@@ -55,6 +55,9 @@ public final class SampleStore implements AutoCloseable {
   private final long bucketMillis;
   private final WriteOptions syncWrite = new WriteOptions().sync(true);
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
+  // A replacement reads a key record before deleting it: no other write of the collector may land
+  // in between (it could have just pointed the key elsewhere). Striped: collectors write in parallel.
+  private final ReentrantLock[] writeLocks = IntStream.range(0, 64).mapToObj(i -> new ReentrantLock()).toArray(ReentrantLock[]::new);
   private boolean closed;
 
   private SampleStore(DB db, Path dir, long bucketMillis) {
@@ -76,7 +79,7 @@ public final class SampleStore implements AutoCloseable {
       throw new UncheckedIOException("cannot open sample store in " + dir, e);
     }
     try {
-      checkBucketMillis(db, dir, bucketMillis);
+      StoreMeta.checkBucketMillis(db, dir, bucketMillis);
     } catch (RuntimeException e) {
       closeQuietly(db, e);
       throw e;
@@ -112,7 +115,7 @@ public final class SampleStore implements AutoCloseable {
       return;
     }
     withOpenDb(() -> {
-      try (WriteBatch wb = db.createWriteBatch()) {
+      try (WriteBatch wb = db.createWriteBatch(); CollectorLock held = lock(collector)) {
         for (int i = 0; i < batches.size(); i++) {
           EncodedBatch eb = batches.get(i);
           BatchRecords.put(wb, collector, eb.seq(), eb.blob(), decoded.get(i), bucketMillis);
@@ -142,7 +145,7 @@ public final class SampleStore implements AutoCloseable {
       long epoch) {
     requireCollector(collector);
     withOpenDb(() -> {
-      try (WriteBatch wb = db.createWriteBatch()) {
+      try (WriteBatch wb = db.createWriteBatch(); CollectorLock held = lock(collector)) {
         // In order within the batch: a record both batches use is deleted, then written again.
         BatchRecords.deleteIndex(wb, db, collector, seq, oldBlob, oldDecoded, bucketMillis);
         BatchRecords.put(wb, collector, seq, newBlob, newDecoded, bucketMillis);
@@ -351,6 +354,18 @@ public final class SampleStore implements AutoCloseable {
     bucketSamples.clear();
   }
 
+  /** Held while one of a collector's writes is built and written. */
+  private interface CollectorLock extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  private CollectorLock lock(String collector) {
+    ReentrantLock l = writeLocks[Math.floorMod(collector.hashCode(), writeLocks.length)];
+    l.lock();
+    return l::unlock;
+  }
+
   private <T> T withOpenDb(Supplier<T> action) {
     lock.readLock().lock();
     try {
@@ -366,19 +381,6 @@ public final class SampleStore implements AutoCloseable {
   private static void requireCollector(String collector) {
     if (!Validation.isCollectorId(collector)) {
       throw new IllegalArgumentException("bad collector id: " + collector);
-    }
-  }
-
-  private static void checkBucketMillis(DB db, Path dir, long bucketMillis) {
-    byte[] want = Long.toString(bucketMillis).getBytes(StandardCharsets.US_ASCII);
-    byte[] have = db.get(BUCKET_MILLIS_KEY);
-    if (have == null) {
-      db.put(BUCKET_MILLIS_KEY, want, new WriteOptions().sync(true));
-    } else if (!Arrays.equals(have, want)) {
-      throw new IllegalStateException(
-          "sample store in " + dir + " was created with bucket-millis "
-              + new String(have, StandardCharsets.US_ASCII) + ", not " + bucketMillis
-              + "; its time index cannot be read with another bucket width");
     }
   }
 

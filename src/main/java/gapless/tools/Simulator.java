@@ -206,10 +206,11 @@ public final class Simulator {
     URI gateway = s.gateways().get(gatewayOf[c] % s.gateways().size());
     List<Sample> samples = SampleGenerator.batch(collector, batch, s.tags(), s.samplesPerTag(), s.stepMs(), s.startTs());
     byte[] body = SampleGenerator.jsonBody(samples);
+    String key = runId + "-" + batch;
     long t0 = System.nanoTime();
     IngestResponse r;
     try {
-      r = client.postSamples(gateway, collector, body, runId + "-" + batch);
+      r = client.postSamples(gateway, collector, body, key);
     } catch (GaplessClientException e) {
       gatewayOf[c]++;
       failed.incrementAndGet();
@@ -227,7 +228,7 @@ public final class Simulator {
     (r.httpStatus() == 200 ? ok200 : buffered202).incrementAndGet();
     samplesAcked.addAndGet(samples.size());
     jsonBytes.addAndGet(body.length);
-    encodedBytes.addAndGet(BatchCodec.encode(Batch.ofSamples(r.seq(), 0, samples)).length);
+    encodedBytes.addAndGet(BatchCodec.encode(Batch.ofSamples(r.seq(), 0, samples), key).length);
     recordLatency(micros);
     ledger.append(new LedgerEntry(collector, r.seq(), r.httpStatus(), s.tags(), s.samplesPerTag(), s.stepMs(),
         s.startTs(), batch, System.currentTimeMillis()));

@@ -274,4 +274,16 @@ class CollectorTest {
     assertTrue(r.error().contains("0 of the 3 replicas"), r.error());
     assertEquals(1, submit(o, 5).seq(), "the refused batch took no seq");
   }
+
+  @Test
+  void aBatchAnswered202IsKeptWhenResubmittedEvenIfItsKeyWasReusedMeanwhile() {
+    Owner o = owner("u", 3, 1 << 20, hosts -> {});
+    assertEquals(1, CollectorFixture.submit(testKit, o.ref(), keyed("k", 5, 100)).seq());
+    // An old owner's 202 batch with the same key and another body: kept (new seq), never refused.
+    TestProbe<IngestResult> probe = testKit.createTestProbe();
+    o.ref().tell(new CollectorProtocol.Resubmit(0, 9, keyed("k", 5, 0), probe.getRef()));
+    IngestResult r = probe.receiveMessage(Duration.ofSeconds(10));
+    assertEquals(Outcome.STORED, r.outcome());
+    assertEquals(2, r.seq());
+  }
 }

@@ -46,4 +46,13 @@ class IdempotencyKeysTest {
     assertEquals(new IdempotencyKeys.Known(3), keys.check("k3", 33, 34 * MIN));
     assertEquals(new IdempotencyKeys.Unknown(false), keys.check("k9", 99, 35 * MIN));
   }
+
+  @Test
+  void aKeyAdoptedFromTheReplicasKeepsTheWindowOfItsFirstAcceptance() {
+    IdempotencyKeys keys = new IdempotencyKeys(WINDOW, 100, 20 * MIN);
+    // Accepted by the owner before at 10 min, found on the replicas at 21 min.
+    keys.remember("k", 4, 44, 10 * MIN);
+    assertEquals(new IdempotencyKeys.Known(4), keys.check("k", 44, 24 * MIN));
+    assertEquals(new IdempotencyKeys.Unknown(true), keys.check("k", 44, 25 * MIN));
+  }
 }
