@@ -23,10 +23,13 @@ import gapless.tools.SimulationSettings;
 import gapless.tools.Simulator;
 import gapless.tools.Verifier;
 import gapless.tools.VerifyReport;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -309,6 +312,33 @@ class ClusterRecoveryIT {
   }
 
   // ------------------------------------------------------------------ helpers
+
+  /**
+   * (f) The sample store alone is lost (deleted after a kill -9; the journal stays): the node does
+   * not claim the seqs its journals list. Each replica records the loss (STORE_REBUILD) and
+   * recovers everything from its siblings.
+   */
+  @Test
+  @Order(6)
+  void aLostSampleStoreIsRebuiltFromSiblingsNotClaimed() throws IOException {
+    Scenario scenario = new Scenario("f", 4);
+    SimulationResult load = new Simulator(client).run(scenario.load(20_000, Duration.ofSeconds(3)), null);
+    assertEquals(0, load.errors(), load.summary() + " " + load.firstErrors());
+    Instant kill = Instant.now();
+    cluster().kill(VICTIM);
+    Path samples = cluster().dataDir(VICTIM).resolve("samples");
+    try (var files = Files.walk(samples)) {
+      files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
+    assertFalse(samples.toFile().exists(), "sample store not deleted");
+    Instant restart = Instant.now();
+    cluster().start(VICTIM);
+    awaitCondition(() -> cluster().events().stream()
+            .filter(e -> e.is(EventType.STORE_REBUILD) && VICTIM.equals(e.node()) && e.time().isAfter(restart))
+            .map(NodeEvent::collector).collect(Collectors.toSet()).containsAll(scenario.ids()),
+        RECOVERY_WAIT, VICTIM + " reporting STORE_REBUILD for " + scenario.ids());
+    verify(scenario.ledger(), kill);
+  }
 
   /** One scenario's own collectors, {@code <prefix>-0001 ...}, and its own ack ledger. */
   private record Scenario(String prefix, int collectors) {

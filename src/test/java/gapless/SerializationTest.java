@@ -29,8 +29,8 @@ import gapless.model.EncodedBatch;
 import gapless.model.RecoveryTrigger;
 import gapless.model.ResumeReason;
 import gapless.model.Sample;
-import gapless.model.SeqRange;
 import gapless.model.SeqEpochs;
+import gapless.model.SeqRange;
 import gapless.model.SeqRanges;
 import gapless.model.StopReason;
 import gapless.replica.RecoveryRecord;
@@ -160,8 +160,10 @@ class SerializationTest {
         List.of(new StatusMark(3, CollectorStatus.STOPPED, "m", 10), new StatusMark(4, CollectorStatus.RUNNING, "", 20)),
         Map.of("s2", 5L), new ServerStop(StopReason.UNCLEAN_SHUTDOWN, 5, 9, 100),
         new RecoveryRecord(List.of(new SeqRange(6, 8)), List.of("s3"), 3, 30, 300, 9, 99),
-        new SeqEpochs(List.of(new SeqEpochs.Run(1, 4, 1), new SeqEpochs.Run(5, 5, 2))), 3, "gw2"));
+        new SeqEpochs(List.of(new SeqEpochs.Run(1, 4, 1), new SeqEpochs.Run(5, 5, 2))), 3, "gw2", "3f0c-store"));
     roundTrip(ReplicaState.EMPTY);
+    roundTrip(new ReplicaEvent.StoreBound("s1", "3f0c-store", 2000));
+    roundTrip(new ReplicaEvent.StoreLost("s1", "3f0c-store", "9a1d-store", SeqRanges.of(new SeqRange(1, 5)), 2000));
     roundTrip(new ReplicaEvent.EpochPromised("s1", 4, "gw2", 2000));
     roundTrip(new ReplicaEvent.BatchReplaced("s1", 7, 4, 1000, 0, 12, 1000, 1000, 0xFFFFFFFEL, null, null,
         2, 0xFFFFFFFFL, 10, 130, 2000));
@@ -188,10 +190,10 @@ class SerializationTest {
     ReplicaEvent.BatchStored stored = new ReplicaEvent.BatchStored("s1", 7, 3, 1000, 10, 130, 5, 9, 0xFFFFFFFFL, 2000);
     assertEquals(new ReplicaEvent.BatchStored("s1", 7, 0, 1000, 10, 130, 5, 9, 0xFFFFFFFFL, 2000), withoutFields(stored, "epoch"));
     ReplicaState state = new ReplicaState(SeqRanges.of(new SeqRange(1, 5)), 60, 700, -123456789L, List.of(), Map.of("s2", 5L),
-        null, null, new SeqEpochs(List.of(new SeqEpochs.Run(1, 5, 2))), 3, "gw2");
-    ReplicaState old = (ReplicaState) withoutFields(state, "epochs", "promisedEpoch", "promisedOwner");
+        null, null, new SeqEpochs(List.of(new SeqEpochs.Run(1, 5, 2))), 3, "gw2", "3f0c-store");
+    ReplicaState old = (ReplicaState) withoutFields(state, "epochs", "promisedEpoch", "promisedOwner", "storeId");
     assertEquals(new ReplicaState(SeqRanges.of(new SeqRange(1, 5)), 60, 700, -123456789L, List.of(), Map.of("s2", 5L),
-        null, null, SeqEpochs.EMPTY, 0, null), old);
+        null, null, SeqEpochs.EMPTY, 0, null, null), old);
     assertEquals(SeqEpochs.EMPTY, old.epochs());
   }
 

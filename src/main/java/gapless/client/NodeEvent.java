@@ -6,15 +6,15 @@ import static gapless.events.EventField.BYTES;
 import static gapless.events.EventField.COLLECTOR;
 import static gapless.events.EventField.CONTIGUOUS_SEQ;
 import static gapless.events.EventField.DETAIL;
+import static gapless.events.EventField.EPOCH;
 import static gapless.events.EventField.FROM_SEQ;
 import static gapless.events.EventField.HIGHEST_SEQ;
 import static gapless.events.EventField.MILLIS;
-import static gapless.events.EventField.EPOCH;
 import static gapless.events.EventField.PEER;
-import static gapless.events.EventField.REPLACED_EPOCH;
 import static gapless.events.EventField.RANGES;
 import static gapless.events.EventField.RANGE_COUNT;
 import static gapless.events.EventField.REASON;
+import static gapless.events.EventField.REPLACED_EPOCH;
 import static gapless.events.EventField.SAMPLES;
 import static gapless.events.EventField.SEQ;
 import static gapless.events.EventField.TO_SEQ;
@@ -175,6 +175,8 @@ public record NodeEvent(String id, Instant time, String node, EventType event, S
           + " (promised by " + peer() + (num(BATCHES) > 0 ? ", " + num(BATCHES) + " empty batches fill seqs nobody held" : "") + ")";
       case OWNER_CLAIM_FAILED -> "collector=" + collector() + " epoch " + num(EPOCH) + ": " + text(REASON);
       case OWNER_FENCED -> "collector=" + collector() + " epoch " + num(EPOCH) + " fenced by " + peer() + " (" + text(DETAIL) + ")";
+      case STORE_REBUILD -> "collector=" + collector() + " lost " + num(BATCHES) + " batches " + text(RANGES) + " ("
+          + text(DETAIL) + "): fetched again from the siblings";
       case BATCH_REPLACED -> "collector=" + collector() + " seq " + num(SEQ) + " of epoch " + num(REPLACED_EPOCH)
           + " replaced by the content of epoch " + num(EPOCH) + " (" + text(DETAIL) + ")";
     };

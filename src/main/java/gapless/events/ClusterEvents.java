@@ -4,7 +4,6 @@ import static gapless.events.EventField.ADDRESS;
 import static gapless.events.EventField.BATCHES;
 import static gapless.events.EventField.BYTES;
 import static gapless.events.EventField.COLLECTOR;
-import static gapless.events.EventField.REPLACED_EPOCH;
 import static gapless.events.EventField.CONTIGUOUS_SEQ;
 import static gapless.events.EventField.DETAIL;
 import static gapless.events.EventField.DROPPED;
@@ -17,6 +16,7 @@ import static gapless.events.EventField.RANGES;
 import static gapless.events.EventField.RANGE_COUNT;
 import static gapless.events.EventField.REASON;
 import static gapless.events.EventField.REMAINING_RANGES;
+import static gapless.events.EventField.REPLACED_EPOCH;
 import static gapless.events.EventField.ROLES;
 import static gapless.events.EventField.SAMPLES;
 import static gapless.events.EventField.SEQ;
@@ -197,6 +197,10 @@ public final class ClusterEvents {
   public static ClusterEvent batchReplaced(String node, String collector, long seq, long replacedEpoch, long epoch, String detail) {
     return make(node, EventType.BATCH_REPLACED, COLLECTOR, collector, SEQ, seq, REPLACED_EPOCH, replacedEpoch, EPOCH, epoch,
         DETAIL, detail);
+  }
+
+  public static ClusterEvent storeRebuild(String node, String collector, SeqRanges lost, String detail) {
+    return make(node, EventType.STORE_REBUILD, COLLECTOR, collector, RANGES, rangesText(lost), BATCHES, lost.count(), DETAIL, detail);
   }
 
   private static ClusterEvent make(String node, EventType type, Object... fieldValues) {

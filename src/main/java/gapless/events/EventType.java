@@ -6,6 +6,8 @@ import static gapless.events.EventField.BYTES;
 import static gapless.events.EventField.COLLECTOR;
 import static gapless.events.EventField.CONTIGUOUS_SEQ;
 import static gapless.events.EventField.DETAIL;
+import static gapless.events.EventField.DROPPED;
+import static gapless.events.EventField.EPOCH;
 import static gapless.events.EventField.FROM_SEQ;
 import static gapless.events.EventField.HIGHEST_SEQ;
 import static gapless.events.EventField.MILLIS;
@@ -14,15 +16,13 @@ import static gapless.events.EventField.RANGES;
 import static gapless.events.EventField.RANGE_COUNT;
 import static gapless.events.EventField.REASON;
 import static gapless.events.EventField.REMAINING_RANGES;
+import static gapless.events.EventField.REPLACED_EPOCH;
 import static gapless.events.EventField.ROLES;
 import static gapless.events.EventField.SAMPLES;
 import static gapless.events.EventField.SEQ;
 import static gapless.events.EventField.STOPPED_BY;
 import static gapless.events.EventField.TO_SEQ;
 import static gapless.events.EventField.UNRECOVERABLE;
-import static gapless.events.EventField.DROPPED;
-import static gapless.events.EventField.EPOCH;
-import static gapless.events.EventField.REPLACED_EPOCH;
 
 import java.util.Arrays;
 import java.util.List;
@@ -73,7 +73,12 @@ public enum EventType {
   /** A collector's owner learned from a replica that a newer owner took over; it stops. */
   OWNER_FENCED(COLLECTOR, EPOCH, PEER, DETAIL),
   /** A held batch replaced by other content of a newer owner epoch (the collector's history). */
-  BATCH_REPLACED(COLLECTOR, SEQ, REPLACED_EPOCH, EPOCH, DETAIL);
+  BATCH_REPLACED(COLLECTOR, SEQ, REPLACED_EPOCH, EPOCH, DETAIL),
+  /**
+   * A replica's journal names a sample store that is not the node's any more: what it listed
+   * ({@code ranges}, {@code batches}) is not held here; it is fetched again from the siblings.
+   */
+  STORE_REBUILD(COLLECTOR, RANGES, BATCHES, DETAIL);
 
   private final List<EventField> fields;
 

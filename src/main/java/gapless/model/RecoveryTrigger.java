@@ -14,5 +14,10 @@ public enum RecoveryTrigger {
    * A sibling reported a seq this replica holds under an older owner epoch: the content here is
    * stale (a newer owner replaced it), and the recovery fetches the newer content.
    */
-  STALE_EPOCH
+  STALE_EPOCH,
+  /**
+   * The node's sample store is not the one this replica's journal was written with (deleted,
+   * replaced or rebuilt): nothing the journal lists is here, and everything is fetched again.
+   */
+  STORE_LOST
 }

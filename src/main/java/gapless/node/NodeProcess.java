@@ -8,6 +8,7 @@ import gapless.collector.GatewayBuffer;
 import gapless.config.GaplessSettings;
 import gapless.store.SampleStore;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -41,13 +42,20 @@ public final class NodeProcess {
    */
   public int run() throws InterruptedException, ExecutionException, TimeoutException {
     while (true) {
+      Optional<String> badJournal = DataDirs.journalProblem(config);
+      if (badJournal.isPresent()) {
+        err.println("gapless node: " + badJournal.get() + "; " + DataDirs.wayOut(settings.dataDir(), settings.nodeId()));
+        return 1;
+      }
       Optional<SampleStore> store;
+      Path samples = settings.dataDir().resolve("samples");
       try {
         store = settings.isStorageNode()
-            ? Optional.of(SampleStore.open(settings.dataDir().resolve("samples"), settings.query().bucketMillis()))
+            ? Optional.of(SampleStore.open(samples, settings.query().bucketMillis(), settings.nodeId()))
             : Optional.empty();
       } catch (RuntimeException e) {
-        err.println("gapless node: cannot open the sample store in " + settings.dataDir() + ": " + e.getMessage());
+        err.println("gapless node: cannot open the sample store in " + samples + ": " + DataDirs.oneLine(e)
+            + (DataDirs.isCorruption(e) ? "; " + DataDirs.wayOut(samples, settings.nodeId()) : ""));
         return 1;
       }
       Optional<GatewayBuffer> buffer;

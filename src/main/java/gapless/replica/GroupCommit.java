@@ -90,6 +90,11 @@ final class GroupCommit<T> {
     return all;
   }
 
+  /** The pending requests whose seq {@code held} does not hold yet. */
+  List<T> pendingNew(LongPredicate held) {
+    return pending().stream().filter(r -> !held.test(seqOf.applyAsLong(r))).toList();
+  }
+
   boolean isWriting() {
     return inFlight != null;
   }

@@ -20,7 +20,7 @@ import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.RetentionCriteria;
 import akka.persistence.typed.javadsl.SignalHandler;
 import gapless.model.BatchCodec;
-import gapless.model.ResumeReason;
+import gapless.model.RecoveryTrigger;
 import gapless.model.StopReason;
 import gapless.replica.ReplicaEvent.BatchReplaced;
 import gapless.replica.ReplicaEvent.BatchStored;
@@ -30,6 +30,8 @@ import gapless.replica.ReplicaEvent.PeerSyncConfirmed;
 import gapless.replica.ReplicaEvent.PeerUnreachable;
 import gapless.replica.ReplicaEvent.RecordingResumed;
 import gapless.replica.ReplicaEvent.RecordingStopped;
+import gapless.replica.ReplicaEvent.StoreBound;
+import gapless.replica.ReplicaEvent.StoreLost;
 import gapless.replica.ReplicaProtocol.ClaimEpoch;
 import gapless.replica.ReplicaProtocol.Command;
 import gapless.replica.ReplicaProtocol.EpochClaimed;
@@ -185,15 +187,14 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
   public CommandHandlerWithReply<Command, ReplicaEvent, ReplicaState> commandHandler() {
     CommandHandlerWithReplyBuilder<Command, ReplicaEvent, ReplicaState> builder = newCommandHandlerWithReplyBuilder();
     builder.forState(ReplicaState::isRecording)
-        .onCommand(StartupCheck.class, this::onStartupWhileRecording)
         .onCommand(StopRecording.class, (state, cmd) -> recordStop(state, cmd.reason()).thenReply(cmd.replyTo(), s -> Done.getInstance()))
         .onCommand(FinishRecovery.class, (state, cmd) -> finishRecovery(cmd, List.of()));
     builder.forState(state -> !state.isRecording())
-        .onCommand(StartupCheck.class, (state, cmd) -> Effect().noReply())
         // The stop is already recorded: one target event for one stop, however many ask.
         .onCommand(StopRecording.class, (state, cmd) -> Effect().reply(cmd.replyTo(), Done.getInstance()))
-        .onCommand(FinishRecovery.class, (state, cmd) -> finishRecovery(cmd, cmd.complete() ? List.of(resumed(state)) : List.of()));
+        .onCommand(FinishRecovery.class, (state, cmd) -> finishRecovery(cmd, cmd.complete() ? List.of(ReplicaEvent.recovered(node, state, now())) : List.of()));
     builder.forAnyState()
+        .onCommand(StartupCheck.class, this::onStartup)
         .onCommand(StoreBatch.class, this::onStoreBatch)
         .onCommand(WriteDone.class, this::onWriteDone)
         .onCommand(HeldWrites.HeldRead.class, this::onHeldRead)
@@ -295,12 +296,8 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
 
   /** What is held, plus what is still being written (it lands and is acked, and may be in the store already), with epochs. */
   private ReplicaState.Holdings holdingsNow(ReplicaState state) {
-    List<StoreBatch> writing = new ArrayList<>();
-    for (StoreBatch b : groupCommit.pending()) {
-      if (!state.holds(b.seq())) {
-        writing.add(b); // one for a held seq is judged against the stored blob later, and fenced then if it must be
-      }
-    }
+    // One for a held seq is judged against the stored blob later, and fenced then if it must be.
+    List<StoreBatch> writing = new ArrayList<>(groupCommit.pendingNew(state::holds));
     held.replacing().ifPresent(writing::add);
     return state.holdingsWith(writing);
   }
@@ -333,10 +330,8 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
   private ReplyEffect<ReplicaEvent, ReplicaState> onSyncStatus(ReplicaState state, SyncStatus s) {
     long now = now();
     OptionalLong confirmed = siblings.reported(state, s, recovering, now);
-    if (confirmed.isEmpty()) {
-      return Effect().noReply();
-    }
-    return Effect().persist(new PeerSyncConfirmed(node, s.peer(), confirmed.getAsLong(), now)).thenNoReply();
+    return confirmed.isEmpty() ? Effect().noReply()
+        : Effect().persist(new PeerSyncConfirmed(node, s.peer(), confirmed.getAsLong(), now)).thenNoReply();
   }
 
   /** Reads that the store answers from its own thread, with what the replica knows now. */
@@ -347,22 +342,20 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
 
   // ---- stops and recovery
 
-  private ReplyEffect<ReplicaEvent, ReplicaState> onStartupWhileRecording(ReplicaState state, StartupCheck check) {
-    if (check.replayedEvents()) {
-      // The last run ended while recording: it crashed, and may have missed anything after this.
-      return recordStop(state, StopReason.UNCLEAN_SHUTDOWN).thenNoReply();
-    }
-    return Effect().noReply();
+  /** Right after the first replay: bound to the node's store, or the store it describes lost; a crash recorded. */
+  private ReplyEffect<ReplicaEvent, ReplicaState> onStartup(ReplicaState state, StartupCheck check) {
+    List<ReplicaEvent> events = StartupEvents.of(node, state, services.store().id(), check.replayedEvents(), now());
+    return events.isEmpty() ? Effect().noReply() : Effect().persist(events).thenRun((ReplicaState s) -> {
+      events.forEach(reports::recorded);
+      if (events.stream().anyMatch(StoreLost.class::isInstance)) {
+        recovery.tell(new RecoveryRequest.Recover(collector, RecoveryTrigger.STORE_LOST, "store " + s.storeId()));
+      }
+    }).thenNoReply();
   }
 
   private EffectBuilder<ReplicaEvent, ReplicaState> recordStop(ReplicaState state, StopReason reason) {
-    RecordingStopped e = new RecordingStopped(node, reason, state.held().highest(), state.held().contiguous(), "", now(), now());
+    RecordingStopped e = ReplicaEvent.stopped(node, state, reason, now());
     return Effect().persist(e).thenRun(s -> reports.recorded(e));
-  }
-
-  private RecordingResumed resumed(ReplicaState state) {
-    return new RecordingResumed(node, ResumeReason.RECOVERED, state.held().highest(),
-        "stopped " + state.serverStop().reason() + " at seq " + state.serverStop().highestSeq(), now(), now());
   }
 
   private ReplyEffect<ReplicaEvent, ReplicaState> finishRecovery(FinishRecovery f, List<ReplicaEvent> resume) {
@@ -385,6 +378,8 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
         .onEvent(BatchStored.class, (state, e) -> state.withBatch(e.seq(), e.epoch(), e.checksum(), e.samples(), e.bytes()))
         .onEvent(BatchReplaced.class, ReplicaState::withReplaced)
         .onEvent(EpochPromised.class, (state, e) -> state.withPromise(e.epoch(), e.owner()))
+        .onEvent(StoreBound.class, (state, e) -> state.withStore(e.storeId()))
+        .onEvent(StoreLost.class, (state, e) -> state.withStoreLost(e.storeId()))
         .onEvent(RecordingStopped.class, ReplicaState::withStopped)
         .onEvent(RecordingResumed.class, ReplicaState::withResumed)
         .onEvent(PeerUnreachable.class, (state, e) -> state)

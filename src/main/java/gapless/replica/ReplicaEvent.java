@@ -7,6 +7,7 @@ import gapless.model.CollectorStatus;
 import gapless.model.ResumeReason;
 import gapless.model.Sample;
 import gapless.model.SeqRange;
+import gapless.model.SeqRanges;
 import gapless.model.StopReason;
 import java.util.List;
 
@@ -20,7 +21,7 @@ import java.util.List;
 public sealed interface ReplicaEvent extends CborSerializable
     permits ReplicaEvent.BatchStored, ReplicaEvent.RecordingStopped, ReplicaEvent.RecordingResumed,
         ReplicaEvent.PeerUnreachable, ReplicaEvent.PeerSyncConfirmed, ReplicaEvent.GapRecovered,
-        ReplicaEvent.EpochPromised, ReplicaEvent.BatchReplaced {
+        ReplicaEvent.EpochPromised, ReplicaEvent.BatchReplaced, ReplicaEvent.StoreBound, ReplicaEvent.StoreLost {
 
   /**
    * The batch {@code seq} is durable in this node's sample store, written under owner
@@ -30,6 +31,16 @@ public sealed interface ReplicaEvent extends CborSerializable
       String node, long seq, long epoch, long acceptedAt, int samples, int bytes, long minTs, long maxTs, long checksum,
       long time)
       implements ReplicaEvent {}
+
+  /** From now on this journal describes the node's sample store {@code storeId} (its identity). */
+  record StoreBound(String node, String storeId, long time) implements ReplicaEvent {}
+
+  /**
+   * The sample store this journal described ({@code lostStoreId}) is not the node's store any
+   * more (deleted, replaced, rebuilt): the batches it held ({@code lost}) are not here. From now on
+   * the journal describes {@code storeId}, and the replica recovers everything from its siblings.
+   */
+  record StoreLost(String node, String lostStoreId, String storeId, SeqRanges lost, long time) implements ReplicaEvent {}
 
   /**
    * This replica promised {@code owner} to refuse owner writes of any epoch below {@code epoch}.
@@ -79,6 +90,17 @@ public sealed interface ReplicaEvent extends CborSerializable
   record GapRecovered(
       String node, List<SeqRange> ranges, List<String> sources, long batches, long samples, long bytes, long millis, long time)
       implements ReplicaEvent {}
+
+  /** This server's stop of recording ended: what it missed is recovered. */
+  static RecordingResumed recovered(String node, ReplicaState state, long now) {
+    return new RecordingResumed(node, ResumeReason.RECOVERED, state.held().highest(),
+        "stopped " + state.serverStop().reason() + " at seq " + state.serverStop().highestSeq(), now, now);
+  }
+
+  /** This server's stop of recording ({@code reason}), at what {@code state} holds. */
+  static RecordingStopped stopped(String node, ReplicaState state, StopReason reason, long now) {
+    return new RecordingStopped(node, reason, state.held().highest(), state.held().contiguous(), "", now, now);
+  }
 
   /**
    * What storing {@code batch} records: {@code BatchStored}, and for a collector status change

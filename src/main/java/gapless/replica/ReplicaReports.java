@@ -8,6 +8,7 @@ import gapless.model.StopReason;
 import gapless.replica.ReplicaEvent.BatchReplaced;
 import gapless.replica.ReplicaEvent.RecordingResumed;
 import gapless.replica.ReplicaEvent.RecordingStopped;
+import gapless.replica.ReplicaEvent.StoreLost;
 import org.slf4j.Logger;
 
 /** What a replica's journal events tell the cluster event log (and its own log): one place for each kind. */
@@ -25,9 +26,14 @@ final class ReplicaReports {
     this.log = log;
   }
 
-  /** A stop or resume of recording, once journaled; other events say nothing here. */
+  /** A stop or resume of recording, or a lost store, once journaled; other events say nothing here. */
   void recorded(ReplicaEvent e) {
-    if (e instanceof RecordingStopped s) {
+    if (e instanceof StoreLost l) {
+      log.warn("Replica of [{}]: the sample store [{}] its journal lists [{}] of is gone (this node's store is [{}]);"
+          + " fetching everything again from the siblings", collector, l.lostStoreId(), l.lost(), l.storeId());
+      emit(ClusterEvents.storeRebuild(node, collector, l.lost(), "journal written with store " + l.lostStoreId()
+          + ", this node's store is " + l.storeId()));
+    } else if (e instanceof RecordingStopped s) {
       // A collector stop is a mark in the collector's history; the replica's own progress is beside the point.
       boolean collectorStop = s.reason() == StopReason.COLLECTOR_STOPPED;
       emit(ClusterEvents.recordingStopped(node, collector, s.reason(), s.seq(),

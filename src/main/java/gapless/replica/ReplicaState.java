@@ -30,8 +30,10 @@ import java.util.Map;
  * @param epochs       which owner epoch wrote each held seq (none listed: epoch 0, before epochs)
  * @param promisedEpoch the owner epoch promised to a claim: owner writes below it are fenced (0: none)
  * @param promisedOwner who was promised {@code promisedEpoch}, so a retried claim is granted again
+ * @param storeId      the identity of the sample store this journal describes (null: not recorded yet)
  *
- * <p>Snapshots taken before epochs existed lack the last three: they read as EMPTY, 0 and null.
+ * <p>Snapshots taken before epochs existed lack the last four: they read as EMPTY, 0, null and
+ * null; before store identities, the last one.
  */
 public record ReplicaState(
     SeqRanges held,
@@ -44,11 +46,12 @@ public record ReplicaState(
     RecoveryRecord lastRecovery,
     SeqEpochs epochs,
     long promisedEpoch,
-    String promisedOwner)
+    String promisedOwner,
+    String storeId)
     implements CborSerializable {
 
   public static final ReplicaState EMPTY =
-      new ReplicaState(SeqRanges.EMPTY, 0, 0, 0, List.of(), Map.of(), null, null, SeqEpochs.EMPTY, 0, null);
+      new ReplicaState(SeqRanges.EMPTY, 0, 0, 0, List.of(), Map.of(), null, null, SeqEpochs.EMPTY, 0, null, null);
 
   public ReplicaState {
     statusMarks = List.copyOf(statusMarks);
@@ -84,7 +87,7 @@ public record ReplicaState(
     }
     return new ReplicaState(held.add(seq), samples + batchSamples, bytes + batchBytes,
         digest + batchDigest(seq, checksum), statusMarks, confirmed, serverStop, lastRecovery, epochs.with(seq, epoch),
-        promisedEpoch, promisedOwner);
+        promisedEpoch, promisedOwner, storeId);
   }
 
   /**
@@ -106,12 +109,12 @@ public record ReplicaState(
     }
     return new ReplicaState(held, samples - e.replacedSamples() + e.samples(), bytes - e.replacedBytes() + e.bytes(),
         digest - batchDigest(e.seq(), e.replacedChecksum()) + batchDigest(e.seq(), e.checksum()), marks, confirmed,
-        serverStop, lastRecovery, epochs.with(e.seq(), e.epoch()), promisedEpoch, promisedOwner);
+        serverStop, lastRecovery, epochs.with(e.seq(), e.epoch()), promisedEpoch, promisedOwner, storeId);
   }
 
   public ReplicaState withPromise(long epoch, String owner) {
     return new ReplicaState(held, samples, bytes, digest, statusMarks, confirmed, serverStop, lastRecovery, epochs,
-        epoch, owner);
+        epoch, owner, storeId);
   }
 
   public ReplicaState withStatusMark(StatusMark mark) {
@@ -122,19 +125,19 @@ public record ReplicaState(
     marks.add(mark);
     marks.sort(Comparator.comparingLong(StatusMark::seq));
     return new ReplicaState(held, samples, bytes, digest, marks, confirmed, serverStop, lastRecovery, epochs,
-        promisedEpoch, promisedOwner);
+        promisedEpoch, promisedOwner, storeId);
   }
 
   public ReplicaState withConfirmed(String peer, long seq) {
     Map<String, Long> c = new HashMap<>(confirmed);
     c.merge(peer, seq, Math::max);
     return new ReplicaState(held, samples, bytes, digest, statusMarks, c, serverStop, lastRecovery, epochs,
-        promisedEpoch, promisedOwner);
+        promisedEpoch, promisedOwner, storeId);
   }
 
   public ReplicaState withServerStop(ServerStop stop) {
     return new ReplicaState(held, samples, bytes, digest, statusMarks, confirmed, stop, lastRecovery, epochs,
-        promisedEpoch, promisedOwner);
+        promisedEpoch, promisedOwner, storeId);
   }
 
   /** A stop of recording: the collector's (a mark in its history) or this server's own. */
@@ -166,9 +169,25 @@ public record ReplicaState(
     return new Holdings(seqs, withWriting);
   }
 
+  /** The journal describes the sample store {@code id} from now on ({@code StoreBound}). */
+  ReplicaState withStore(String id) {
+    return new ReplicaState(held, samples, bytes, digest, statusMarks, confirmed, serverStop, lastRecovery, epochs,
+        promisedEpoch, promisedOwner, id);
+  }
+
+  /**
+   * The sample store this journal described is gone ({@code StoreLost}); the journal now describes
+   * {@code id}, which holds nothing of the collector: nothing is held, nothing confirmed with any
+   * sibling (so recovery fetches everything). The promise, the stop and the last recovery stay.
+   */
+  ReplicaState withStoreLost(String id) {
+    return new ReplicaState(SeqRanges.EMPTY, 0, 0, 0, List.of(), Map.of(), serverStop, lastRecovery, SeqEpochs.EMPTY,
+        promisedEpoch, promisedOwner, id);
+  }
+
   public ReplicaState withRecovery(RecoveryRecord recovery) {
     return new ReplicaState(held, samples, bytes, digest, statusMarks, confirmed, serverStop, recovery, epochs,
-        promisedEpoch, promisedOwner);
+        promisedEpoch, promisedOwner, storeId);
   }
 
   /** The collector's status after the last status change held. */

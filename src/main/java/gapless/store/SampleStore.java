@@ -16,8 +16,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -53,6 +53,7 @@ public final class SampleStore implements AutoCloseable {
   private final DB db;
   private final Path dir;
   private final long bucketMillis;
+  private final String id;
   private final WriteOptions syncWrite = new WriteOptions().sync(true);
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
   // A replacement reads a key record before deleting it: no other write of the collector may land
@@ -60,14 +61,24 @@ public final class SampleStore implements AutoCloseable {
   private final ReentrantLock[] writeLocks = IntStream.range(0, 64).mapToObj(i -> new ReentrantLock()).toArray(ReentrantLock[]::new);
   private boolean closed;
 
-  private SampleStore(DB db, Path dir, long bucketMillis) {
+  private SampleStore(DB db, Path dir, long bucketMillis, String id) {
     this.db = db;
     this.dir = dir;
     this.bucketMillis = bucketMillis;
+    this.id = id;
   }
 
-  /** Opens (creating if missing) the store in {@code dir}, indexing time in buckets of this width. */
+  /** Opens (creating if missing) a store of no particular node: for tools and tests. */
   public static SampleStore open(Path dir, long bucketMillis) {
+    return open(dir, bucketMillis, null);
+  }
+
+  /**
+   * Opens (creating if missing) node {@code nodeId}'s store in {@code dir}, indexing time in
+   * buckets of this width. A store of another node is refused; LevelDB's own checks run at open
+   * (a corrupt store fails here, not later).
+   */
+  public static SampleStore open(Path dir, long bucketMillis, String nodeId) {
     if (bucketMillis <= 0) {
       throw new IllegalArgumentException("bucketMillis must be positive: " + bucketMillis);
     }
@@ -80,11 +91,11 @@ public final class SampleStore implements AutoCloseable {
     }
     try {
       StoreMeta.checkBucketMillis(db, dir, bucketMillis);
+      return new SampleStore(db, dir, bucketMillis, StoreMeta.identity(db, dir, nodeId));
     } catch (RuntimeException e) {
       closeQuietly(db, e);
       throw e;
     }
-    return new SampleStore(db, dir, bucketMillis);
   }
 
   /**
@@ -93,11 +104,17 @@ public final class SampleStore implements AutoCloseable {
    */
   public static Options dbOptions() {
     // A larger memtable than the 4 MiB default means fewer level-0 files under sustained ingest.
-    return new Options().createIfMissing(true).writeBufferSize(16 << 20);
+    // Paranoid checks: a corrupt file stops the open (or the read) instead of being skipped.
+    return new Options().createIfMissing(true).writeBufferSize(16 << 20).paranoidChecks(true);
   }
 
   public long bucketMillis() {
     return bucketMillis;
+  }
+
+  /** This store's identity, which its replicas' journals record ({@code StoreBound}). */
+  public String id() {
+    return id;
   }
 
   /**
@@ -229,8 +246,8 @@ public final class SampleStore implements AutoCloseable {
     }
     byte[] prefix = StoreKeys.batchPrefix(collector);
     byte[] start = StoreKeys.batchKey(collector, Math.max(0, fromSeq));
-    // Recovery reads old history once; keep it from evicting the blocks queries are using.
-    ReadOptions noCache = new ReadOptions().fillCache(false);
+    // Recovery reads old history once: keep it from evicting the blocks queries use, and check every block it copies.
+    ReadOptions noCache = new ReadOptions().fillCache(false).verifyChecksums(true);
     return withOpenDb(() -> {
       long[] bytes = {0};
       scan(noCache, start, prefix, "scan", e -> {

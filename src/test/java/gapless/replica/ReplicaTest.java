@@ -1,6 +1,14 @@
 package gapless.replica;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.FishingOutcomes;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import akka.pattern.StatusReply;
@@ -11,12 +19,13 @@ import gapless.config.GaplessSettings;
 import gapless.config.NodeConfig;
 import gapless.events.ClusterEvent;
 import gapless.events.EventField;
-import gapless.events.EventType;
 import gapless.events.EventLog;
+import gapless.events.EventType;
 import gapless.model.Batch;
 import gapless.model.BatchCodec;
 import gapless.model.CollectorStatus;
 import gapless.model.EncodedBatch;
+import gapless.model.RecoveryTrigger;
 import gapless.model.SeqEpochs;
 import gapless.model.SeqRange;
 import gapless.model.StopReason;
@@ -32,12 +41,6 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ReplicaTest {
 
@@ -242,6 +245,39 @@ class ReplicaTest {
     assertEquals(12, after.contiguousSeq());
     assertEquals(StopReason.UNCLEAN_SHUTDOWN, after.serverStop().reason());
     assertEquals(12, after.serverStop().highestSeq());
+  }
+
+  /**
+   * The node's sample store was deleted (or replaced) while it was down: the replica's journal
+   * lists seqs the new store does not have. It must not claim them: it records the loss, holds
+   * nothing, and asks for a recovery of everything.
+   */
+  @Test
+  void aReplicaWhoseStoreIsGoneHoldsNothingAndAsksForEverything() throws IOException {
+    ActorRef<ReplicaProtocol.Command> replica = spawn("lost");
+    for (long seq = 1; seq <= 4; seq++) {
+      store(replica, "lost", seq, blob(seq, 3));
+    }
+    testKit.stop(replica);
+    GaplessSettings settings = settings();
+    try (SampleStore fresh = SampleStore.open(Files.createTempDirectory("replica-test-new-store"), 3_600_000L, "s1")) {
+      ActorRef<ReplicaProtocol.Command> again = testKit.spawn(Replica.create("lost",
+          new ReplicaServices(settings, fresh, Placement.of(settings), eventLog.getRef()), recovery.getRef()));
+      ClusterEvent rebuild = eventLog.fishForMessage(Duration.ofSeconds(10), c -> c instanceof EventLog.Emit e
+          && e.event().event() == EventType.STORE_REBUILD ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore())
+          .stream().map(c -> ((EventLog.Emit) c).event()).reduce((a, b) -> b).orElseThrow();
+      assertEquals("lost", rebuild.get(EventField.COLLECTOR));
+      assertEquals(4L, ((Number) rebuild.get(EventField.BATCHES)).longValue());
+      assertEquals("1..4", rebuild.get(EventField.RANGES));
+      recovery.fishForMessage(Duration.ofSeconds(10), r -> r instanceof RecoveryRequest.Recover rr
+          && rr.collector().equals("lost") && rr.trigger() == RecoveryTrigger.STORE_LOST
+          ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
+      ReplicaView after = view(again, "lost");
+      assertEquals(0, after.batches());
+      assertEquals(0, after.contiguousSeq());
+      assertEquals(StopReason.UNCLEAN_SHUTDOWN, after.serverStop().reason());
+      testKit.stop(again);
+    }
   }
 
   @Test

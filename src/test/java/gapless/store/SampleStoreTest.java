@@ -4,6 +4,7 @@ import static org.fusesource.leveldbjni.JniDBFactory.factory;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,8 +19,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.iq80.leveldb.DB;
 import org.iq80.leveldb.DBIterator;
@@ -336,6 +337,23 @@ class SampleStoreTest {
     assertArrayEquals(b1.blob(), TestBatches.stored(store, "c", 1).orElseThrow());
     assertEquals(List.of(s("t", 1234, 9.5)), store.query("c", "t", 0, 5000, 10).samples());
     assertEquals(List.of("c"), store.collectors());
+  }
+
+  @Test
+  void aStoreKeepsItsIdentityAndRefusesToServeAnotherNode() throws Exception {
+    store.close();
+    SampleStore mine = SampleStore.open(dir, BUCKET, "s1");
+    String id = mine.id();
+    mine.close();
+    SampleStore again = SampleStore.open(dir, BUCKET, "s1");
+    assertEquals(id, again.id());
+    again.close();
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> SampleStore.open(dir, BUCKET, "s2"));
+    assertTrue(e.getMessage().contains("belongs to node s1, not s2"), e.getMessage());
+    try (SampleStore other = SampleStore.open(java.nio.file.Files.createTempDirectory("store-other"), BUCKET, "s1")) {
+      assertNotEquals(id, other.id(), "a new store is another store");
+    }
+    store = SampleStore.open(dir, BUCKET);
   }
 
   @Test

@@ -1,0 +1,54 @@
+package gapless.replica;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import gapless.model.SeqRange;
+import gapless.model.SeqRanges;
+import gapless.model.StopReason;
+import gapless.replica.ReplicaEvent.RecordingStopped;
+import gapless.replica.ReplicaEvent.StoreBound;
+import gapless.replica.ReplicaEvent.StoreLost;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class StartupEventsTest {
+
+  private static ReplicaState holding(long to, String storeId) {
+    ReplicaState s = ReplicaState.EMPTY;
+    for (long seq = 1; seq <= to; seq++) {
+      s = s.withBatch(seq, 1, seq, 10, 100);
+    }
+    return storeId == null ? s : s.withStore(storeId);
+  }
+
+  @Test
+  void aNewReplicaBindsItsJournalToTheStore() {
+    assertEquals(List.of(new StoreBound("s1", "store-a", 5)), StartupEvents.of("s1", ReplicaState.EMPTY, "store-a", false, 5));
+  }
+
+  @Test
+  void aJournalOfTheSameStoreOnlyRecordsACrash() {
+    ReplicaState state = holding(3, "store-a");
+    assertEquals(List.of(), StartupEvents.of("s1", state, "store-a", false, 5));
+    assertEquals(List.of(new RecordingStopped("s1", StopReason.UNCLEAN_SHUTDOWN, 3, 3, "", 5, 5)),
+        StartupEvents.of("s1", state, "store-a", true, 5));
+  }
+
+  @Test
+  void aJournalOfAStoreThatIsGoneLosesWhatItListedAndTheCrashIsRecordedAtNothingHeld() {
+    ReplicaState state = holding(3, "store-a");
+    List<ReplicaEvent> events = StartupEvents.of("s1", state, "store-b", true, 5);
+    assertEquals(List.of(new StoreLost("s1", "store-a", "store-b", SeqRanges.of(new SeqRange(1, 3)), 5),
+        new RecordingStopped("s1", StopReason.UNCLEAN_SHUTDOWN, 0, 0, "", 5, 5)), events);
+    ReplicaState after = state.withStoreLost("store-b");
+    assertEquals(SeqRanges.EMPTY, after.held());
+    assertEquals(0, after.digest());
+    assertEquals("store-b", after.storeId());
+  }
+
+  @Test
+  void aJournalFromBeforeStoreIdentitiesTrustsTheStoreItFinds() {
+    ReplicaState stopped = holding(3, null).withServerStop(new ServerStop(StopReason.SHUTDOWN, 3, 3, 1));
+    assertEquals(List.of(new StoreBound("s1", "store-a", 5)), StartupEvents.of("s1", stopped, "store-a", true, 5));
+  }
+}
