@@ -3,6 +3,7 @@ package gapless;
 import gapless.tools.ClusterFiles;
 import gapless.tools.LocalCluster;
 import gapless.tools.LocalClusterSettings;
+import gapless.tools.NetworkFaults;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +11,9 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -26,6 +29,7 @@ final class ItCluster implements BeforeAllCallback, AfterAllCallback {
   private final int portOffset;
   private final Duration upWithin;
   private final List<String> jvmOptions;
+  private boolean ownAddresses;
   private Path dir;
   private LocalCluster cluster;
 
@@ -44,12 +48,29 @@ final class ItCluster implements BeforeAllCallback, AfterAllCallback {
     this.jvmOptions = List.copyOf(jvmOptions);
   }
 
+  /**
+   * Every node on its own loopback address ({@link LocalCluster#ownAddresses}), for tests that cut
+   * links with {@link NetworkFaults}; the class is skipped, with the reason, where those cannot be
+   * injected (not root, no iptables).
+   */
+  ItCluster withOwnAddresses() {
+    this.ownAddresses = true;
+    return this;
+  }
+
   @Override
   public void beforeAll(ExtensionContext context) throws IOException {
+    if (ownAddresses) {
+      Optional<String> unavailable = NetworkFaults.unavailable();
+      Assumptions.assumeTrue(unavailable.isEmpty(), () -> "skipped: " + unavailable.orElse(""));
+    }
     Path jar = Path.of(System.getProperty("gapless.jar", "target/gapless.jar"));
     Path conf = Path.of(System.getProperty("gapless.conf", "conf"));
     dir = Files.createTempDirectory("gapless-it-");
     cluster = new LocalClusterSettings(jar, conf, portOffset, false).cluster(dir);
+    if (ownAddresses) {
+      cluster.ownAddresses();
+    }
     if (!jvmOptions.isEmpty()) {
       List<String> options = new ArrayList<>(List.of("-Xmx512m"));
       options.addAll(jvmOptions);

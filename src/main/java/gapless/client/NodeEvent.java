@@ -175,6 +175,7 @@ public record NodeEvent(String id, Instant time, String node, EventType event, S
           + " (promised by " + peer() + (num(BATCHES) > 0 ? ", " + num(BATCHES) + " empty batches fill seqs nobody held" : "") + ")";
       case OWNER_CLAIM_FAILED -> "collector=" + collector() + " epoch " + num(EPOCH) + ": " + text(REASON);
       case OWNER_FENCED -> "collector=" + collector() + " epoch " + num(EPOCH) + " fenced by " + peer() + " (" + text(DETAIL) + ")";
+      case NODE_REJOINING -> "rejoining the storage nodes' cluster: " + text(REASON);
       case STORE_REBUILD -> "collector=" + collector() + " lost " + num(BATCHES) + " batches " + text(RANGES) + " ("
           + text(DETAIL) + "): fetched again from the siblings";
       case BATCH_REPLACED -> "collector=" + collector() + " seq " + num(SEQ) + " of epoch " + num(REPLACED_EPOCH)

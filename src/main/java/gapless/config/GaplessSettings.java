@@ -64,7 +64,7 @@ public record GaplessSettings(
   /** {@code gapless.ingest}: the gateway's collectors. */
   public record IngestSettings(int maxSamplesPerBatch, long maxBodyBytes, long maxEncodedBytes, Duration ackTimeout,
       Duration retryInterval, long bufferMaxBytes, Duration claimTimeout, Duration redriveInterval,
-      Duration idempotencyWindow, int idempotencyKeysPerCollector) {
+      Duration idempotencyWindow, int idempotencyKeysPerCollector, Duration rejoinWithoutStorageAfter) {
     /**
      * How long an ingest may take at most before its answer: a new owner's claim, its question to
      * the replicas about the request's Idempotency-Key (also up to claim-timeout), then the wait
@@ -78,7 +78,8 @@ public record GaplessSettings(
       return new IngestSettings(c.getInt("max-samples-per-batch"), c.getBytes("max-body-bytes"),
           c.getBytes("max-encoded-bytes"), c.getDuration("ack-timeout"), c.getDuration("retry-interval"),
           c.getBytes("buffer-max-bytes"), c.getDuration("claim-timeout"), c.getDuration("redrive-interval"),
-          c.getDuration("idempotency-window"), c.getInt("idempotency-keys-per-collector"));
+          c.getDuration("idempotency-window"), c.getInt("idempotency-keys-per-collector"),
+          c.getDuration("rejoin-without-storage-after"));
     }
   }
 

@@ -199,6 +199,10 @@ public final class ClusterEvents {
         DETAIL, detail);
   }
 
+  public static ClusterEvent nodeRejoining(String node, String reason) {
+    return make(node, EventType.NODE_REJOINING, REASON, reason);
+  }
+
   public static ClusterEvent storeRebuild(String node, String collector, SeqRanges lost, String detail) {
     return make(node, EventType.STORE_REBUILD, COLLECTOR, collector, RANGES, rangesText(lost), BATCHES, lost.count(), DETAIL, detail);
   }

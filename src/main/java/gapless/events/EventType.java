@@ -78,7 +78,9 @@ public enum EventType {
    * A replica's journal names a sample store that is not the node's any more: what it listed
    * ({@code ranges}, {@code batches}) is not held here; it is fetched again from the siblings.
    */
-  STORE_REBUILD(COLLECTOR, RANGES, BATCHES, DETAIL);
+  STORE_REBUILD(COLLECTOR, RANGES, BATCHES, DETAIL),
+  /** A gateway saw no storage node for a while: it leaves its cluster and joins the storage nodes' one again. */
+  NODE_REJOINING(REASON);
 
   private final List<EventField> fields;
 

@@ -21,6 +21,7 @@ import gapless.recovery.RecoveryCoordinator;
 import gapless.replica.ReplicaHost;
 import gapless.store.SampleStore;
 import gapless.supervision.NodeSupervisor;
+import gapless.supervision.StorageWatch;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -63,6 +64,9 @@ public final class Guardian {
             }
           });
       gateway.ifPresent(g -> ctx.watch(g.redrive()));
+      if (!settings.isStorageNode()) {
+        ctx.spawn(StorageWatch.create(settings.nodeId(), settings.ingest().rejoinWithoutStorageAfter(), eventLog), "storage-watch");
+      }
       return Behaviors.receive(Void.class)
           .onSignal(Terminated.class, t -> {
             ctx.getLog().error("[{}] stopped: node [{}] stops", t.getRef().path().name(), settings.nodeId());

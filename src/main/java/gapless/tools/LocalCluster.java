@@ -68,12 +68,37 @@ public final class LocalCluster implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Gives every node its own loopback address, 127.0.0.11 for the first configured node, .12 for
+   * the next, ...: it serves HTTP and Artery there and opens its Artery connections from there, so
+   * {@link NetworkFaults} can cut the link between two nodes. Call before starting any node.
+   */
+  public LocalCluster ownAddresses() {
+    Map<Integer, String> hostOfPort = new java.util.HashMap<>();
+    int i = 11;
+    for (NodeLayout n : layouts.values()) {
+      hostOfPort.put(n.arteryPort(), "127.0.0." + i++);
+    }
+    layouts.replaceAll((id, n) -> n.at(hostOfPort.get(n.arteryPort()), hostOfPort::get));
+    return this;
+  }
+
+  /** The loopback address node {@code id} serves and connects from. */
+  public String host(String id) {
+    return node(id).host();
+  }
+
+  /** The Artery port of node {@code id}. */
+  public int arteryPort(String id) {
+    return node(id).arteryPort();
+  }
+
   public List<String> nodeIds() {
     return List.copyOf(layouts.keySet());
   }
 
   public URI httpUrl(String id) {
-    return URI.create("http://127.0.0.1:" + node(id).httpPort());
+    return URI.create("http://" + node(id).host() + ":" + node(id).httpPort());
   }
 
   /** The first configured node with the gateway role, else the first configured node. */

@@ -13,12 +13,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Where one node of a {@link LocalCluster} lives: its conf file, and its ports and seeds with the
- * cluster's port offset already applied.
+ * Where one node of a {@link LocalCluster} lives: its conf file, its address, and its ports and
+ * seeds with the cluster's port offset already applied.
  */
-record NodeLayout(String id, Path conf, int httpPort, int arteryPort, List<String> roles, List<String> seeds) {
+record NodeLayout(String id, Path conf, String host, int httpPort, int arteryPort, List<String> roles, List<String> seeds) {
+
+  static final String DEFAULT_HOST = "127.0.0.1";
 
   private static final Pattern SEED_PORT = Pattern.compile("^(.*:)(\\d+)$");
+  private static final Pattern SEED_ADDRESS = Pattern.compile("^(.*@)([^:]+):(\\d+)$");
 
   /** Reads a node's ports, roles and seeds from {@code <confDir>/<id>.conf} (with includes), then applies the offset. */
   static NodeLayout read(Path confDir, String id, int portOffset) {
@@ -43,7 +46,21 @@ record NodeLayout(String id, Path conf, int httpPort, int arteryPort, List<Strin
         seeds.add(m.matches() ? m.group(1) + (Integer.parseInt(m.group(2)) + portOffset) : seed);
       }
     }
-    return new NodeLayout(id, conf, http, artery, List.copyOf(roles), List.copyOf(seeds));
+    return new NodeLayout(id, conf, DEFAULT_HOST, http, artery, List.copyOf(roles), List.copyOf(seeds));
+  }
+
+  /**
+   * This node at {@code host}, with every seed at the address of the node whose Artery port it
+   * names ({@code hostOfPort}; a seed of no such node keeps its address).
+   */
+  NodeLayout at(String host, java.util.function.IntFunction<String> hostOfPort) {
+    List<String> moved = new ArrayList<>();
+    for (String seed : seeds) {
+      Matcher m = SEED_ADDRESS.matcher(seed);
+      String seedHost = m.matches() ? hostOfPort.apply(Integer.parseInt(m.group(3))) : null;
+      moved.add(seedHost == null ? seed : m.group(1) + seedHost + ":" + m.group(3));
+    }
+    return new NodeLayout(id, conf, host, httpPort, arteryPort, roles, List.copyOf(moved));
   }
 
   /** The command line that runs this node from {@code jar}, with its ports, seeds and directories as overrides. */
@@ -55,6 +72,13 @@ record NodeLayout(String id, Path conf, int httpPort, int arteryPort, List<Strin
     cmd.add("-Dgapless.log-dir=" + logDir);
     cmd.add("-Dgapless.http.port=" + httpPort);
     cmd.add("-Dakka.remote.artery.canonical.port=" + arteryPort);
+    if (!host.equals(DEFAULT_HOST)) {
+      // Its own address for everything it serves and every connection it opens, so that links
+      // between two nodes can be told apart (and cut: NetworkFaults).
+      cmd.add("-Dgapless.http.host=" + host);
+      cmd.add("-Dakka.remote.artery.canonical.hostname=" + host);
+      cmd.add("-Dakka.remote.artery.advanced.tcp.outbound-client-hostname=" + host);
+    }
     for (int i = 0; i < seeds.size(); i++) {
       cmd.add("-Dakka.cluster.seed-nodes." + i + "=" + seeds.get(i));
     }

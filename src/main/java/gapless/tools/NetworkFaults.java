@@ -1,0 +1,140 @@
+package gapless.tools;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Real dropped packets between the nodes of a {@link LocalCluster} started with their own loopback
+ * addresses ({@link LocalCluster#ownAddresses}): iptables rules in a chain of their own
+ * ({@value #CHAIN}), hooked into OUTPUT, which every loopback packet passes. Loopback only: every
+ * rule names two 127.x addresses. {@link #heal} drops every rule; {@link #close} (and a shutdown
+ * hook, and the next {@link #install}) removes the chain, so no rule outlives a test even when it
+ * fails. Needs root and the {@code iptables} command ({@code .ci/install-test-tools} installs it).
+ */
+public final class NetworkFaults implements AutoCloseable {
+
+  public static final String CHAIN = "GAPLESS-FAULTS";
+
+  private final Thread cleanup = new Thread(NetworkFaults::removeChain, "gapless-network-faults-cleanup");
+  private boolean closed;
+
+  private NetworkFaults() {}
+
+  /** Why faults cannot be injected here (not root, no iptables), or empty when they can. */
+  public static Optional<String> unavailable() {
+    if (!"root".equals(System.getProperty("user.name"))) {
+      return Optional.of("network faults need root (iptables); running as " + System.getProperty("user.name"));
+    }
+    try {
+      Result r = iptables("-L", "OUTPUT", "-n");
+      return r.exit() == 0 ? Optional.empty() : Optional.of("iptables does not work here: " + r.output());
+    } catch (IOException e) {
+      return Optional.of("no iptables command (run .ci/install-test-tools as root): " + e.getMessage());
+    }
+  }
+
+  /** A fresh chain, hooked into OUTPUT; a chain left by a run that died is removed first. */
+  public static NetworkFaults install() {
+    removeChain();
+    run("-N", CHAIN);
+    run("-I", "OUTPUT", "-j", CHAIN);
+    NetworkFaults faults = new NetworkFaults();
+    Runtime.getRuntime().addShutdownHook(faults.cleanup);
+    return faults;
+  }
+
+  /** No packet between {@code a} and {@code b}, either way. */
+  public synchronized void cut(String a, String b) {
+    requireLoopback(a, b);
+    run("-A", CHAIN, "-s", a, "-d", b, "-j", "DROP");
+    run("-A", CHAIN, "-s", b, "-d", a, "-j", "DROP");
+  }
+
+  /**
+   * {@code from} cannot reach {@code to} on {@code toPort} (its connections there fail), while
+   * {@code to}'s own connections to {@code from} still work: for Artery, messages from
+   * {@code from} to {@code to} are lost and those the other way arrive.
+   */
+  public synchronized void cutOneWay(String from, String to, int toPort) {
+    requireLoopback(from, to);
+    String port = Integer.toString(toPort);
+    run("-A", CHAIN, "-p", "tcp", "-s", from, "-d", to, "--dport", port, "-j", "DROP");
+    run("-A", CHAIN, "-p", "tcp", "-s", to, "--sport", port, "-d", from, "-j", "DROP");
+  }
+
+  /** Every link works again. */
+  public synchronized void heal() {
+    run("-F", CHAIN);
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    removeChain();
+    try {
+      Runtime.getRuntime().removeShutdownHook(cleanup);
+    } catch (IllegalStateException shuttingDown) {
+      // The hook runs anyway.
+    }
+  }
+
+  private static void removeChain() {
+    // Each may fail when there is nothing to remove.
+    quietly("-D", "OUTPUT", "-j", CHAIN);
+    quietly("-F", CHAIN);
+    quietly("-X", CHAIN);
+  }
+
+  private static void requireLoopback(String... hosts) {
+    for (String h : hosts) {
+      if (!h.startsWith("127.")) {
+        throw new IllegalArgumentException("network faults are for loopback addresses only, not " + h);
+      }
+    }
+  }
+
+  private record Result(int exit, String output) {}
+
+  private static void run(String... args) {
+    try {
+      Result r = iptables(args);
+      if (r.exit() != 0) {
+        throw new IllegalStateException("iptables " + String.join(" ", args) + " failed: " + r.output());
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run iptables: " + e.getMessage(), e);
+    }
+  }
+
+  private static void quietly(String... args) {
+    try {
+      iptables(args);
+    } catch (IOException | RuntimeException e) {
+      // Nothing to clean up, or no iptables at all.
+    }
+  }
+
+  private static Result iptables(String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of("iptables", "-w", "5"));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    try {
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        return new Result(-1, "timed out");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      p.destroyForcibly();
+      return new Result(-1, "interrupted");
+    }
+    return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim());
+  }
+}
