@@ -24,17 +24,19 @@ public final class IngestGateway implements CollectorOwners {
       EntityTypeKey.create(CollectorProtocol.Command.class, "collector");
 
   private final ClusterSharding sharding;
-  private final ActorRef<BufferRedrive.Command> redrive;
+  // Set right after sharding is started, before any owner can be created (owners are created by requests).
+  private ActorRef<BufferRedrive.Command> redrive;
 
   private IngestGateway(ActorContext<?> context, GaplessSettings settings, GatewayBuffer buffer, ActorRef<EventLog.Command> eventLog) {
     this.sharding = ClusterSharding.get(context.getSystem());
-    this.redrive = context.spawn(BufferRedrive.create(settings, buffer, this), "buffer-redrive");
     // An owner that fails stops (sharding's default): the next request starts a fresh one, which
     // claims a new epoch, and the redrive hands on what the failed one left on disk. Not a restart:
     // a restarted actor keeps its ref, and the failed instance's late replies would reach the new one.
-    sharding.init(Entity.of(COLLECTORS, entity -> Collector.create(entity.getEntityId(), settings, buffer, eventLog, redrive))
+    sharding.init(Entity.of(COLLECTORS, entity -> Collector.create(entity.getEntityId(), settings, buffer, eventLog, redrive()))
         .withRole("gateway")
         .withStopMessage(CollectorProtocol.Passivate.INSTANCE));
+    // After sharding: the redrive may hand a buffered batch to its owner at once, through the region.
+    this.redrive = context.spawn(BufferRedrive.create(settings, buffer, this), "buffer-redrive");
   }
 
   /** Starts this node's part: sharding of the collectors' owners and the buffer's redrive. */

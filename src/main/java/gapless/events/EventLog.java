@@ -20,12 +20,9 @@ import akka.cluster.Member;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Subscribe;
 import gapless.CborSerializable;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -72,13 +69,14 @@ public final class EventLog extends AbstractBehavior<EventLog.Command> {
   public static final String FILE_SUFFIX = "-events.jsonl";
 
   private final String node;
-  private final BufferedWriter file;
+  private final RotatingFile file;
   private final ActorRef<Topic.Command<ClusterEvent>> topic;
   private final ArrayDeque<ClusterEvent> recent = new ArrayDeque<>();
   private final Set<ActorRef<ClusterEvent>> followers = new HashSet<>();
 
-  public static Behavior<Command> create(String node, Path logDir) {
-    return Behaviors.setup(ctx -> new EventLog(ctx, node, logDir));
+  /** {@code maxFileBytes}, {@code keepFiles}: when the file is rotated, and how many rotated files are kept. */
+  public static Behavior<Command> create(String node, Path logDir, long maxFileBytes, int keepFiles) {
+    return Behaviors.setup(ctx -> new EventLog(ctx, node, logDir, maxFileBytes, keepFiles));
   }
 
   /** The stable node id of a member: carried as its role {@code node-<id>}. */
@@ -92,12 +90,12 @@ public final class EventLog extends AbstractBehavior<EventLog.Command> {
     return member.getRoles().stream().filter(r -> !r.startsWith(ROLE_PREFIX) && !r.startsWith("dc-")).sorted().toList();
   }
 
-  private EventLog(ActorContext<Command> context, String node, Path logDir) throws IOException {
+  private EventLog(ActorContext<Command> context, String node, Path logDir, long maxFileBytes, int keepFiles)
+      throws IOException {
     super(context);
     this.node = node;
     Files.createDirectories(logDir);
-    this.file = Files.newBufferedWriter(logDir.resolve(fileName(node)), StandardCharsets.UTF_8,
-        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    this.file = new RotatingFile(logDir.resolve(fileName(node)), maxFileBytes, keepFiles);
     this.topic = context.spawn(Topic.create(ClusterEvent.class, "gapless-cluster-events"), "topic");
     topic.tell(Topic.subscribe(context.getSelf().narrow()));
     Cluster cluster = Cluster.get(context.getSystem());
@@ -155,9 +153,7 @@ public final class EventLog extends AbstractBehavior<EventLog.Command> {
     String line = event.toJsonLine();
     getContext().getLog().info("EVENT {}", line);
     try {
-      file.write(line);
-      file.newLine();
-      file.flush();
+      file.writeLine(line);
     } catch (IOException e) {
       getContext().getLog().error("Cannot write the event log file", e);
     }

@@ -44,7 +44,8 @@ public final class Guardian {
       GaplessSettings settings, Optional<SampleStore> store, Optional<GatewayBuffer> buffer,
       CompletableFuture<ServerBinding> started) {
     return Behaviors.setup(ctx -> {
-      ActorRef<EventLog.Command> eventLog = ctx.spawn(EventLog.create(settings.nodeId(), settings.logDir()),
+      ActorRef<EventLog.Command> eventLog = ctx.spawn(EventLog.create(settings.nodeId(), settings.logDir(), settings.logMaxFileBytes(),
+          settings.logKeepFiles()),
           "event-log", DispatcherSelector.fromConfig("gapless-event-log-dispatcher"));
       ctx.watch(eventLog);
       Optional<ActorRef<ReplicaHost.Command>> host =

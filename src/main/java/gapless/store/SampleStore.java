@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,7 +47,6 @@ import org.iq80.leveldb.WriteOptions;
 public final class SampleStore implements AutoCloseable {
 
   private static final byte[] EMPTY = new byte[0];
-  private static final Comparator<Sample> BY_TS = Comparator.comparingLong(Sample::ts);
 
   private final DB db;
   private final Path dir;
@@ -270,7 +268,8 @@ public final class SampleStore implements AutoCloseable {
   /**
    * Samples of {@code tag} from {@code collector} with {@code fromTs <= ts <= toTsInclusive},
    * ordered by ts (equal ts in batch seq order), at most {@code limit} of them. Scans only the
-   * index buckets the range touches, and stops at the first bucket boundary past the limit.
+   * index buckets the range touches, stops at the first bucket boundary past the limit, and holds
+   * at most {@code limit + 1} samples whatever a bucket holds ({@link EarliestSamples}).
    */
   public QueryResult query(String collector, String tag, long fromTs, long toTsInclusive, int limit) {
     requireCollector(collector);
@@ -290,9 +289,10 @@ public final class SampleStore implements AutoCloseable {
     byte[] start = StoreKeys.tagKey(collector, tag, StoreKeys.bucket(from, bucketMillis), 0);
     List<Sample> result = new ArrayList<>();
     withOpenDb(() -> {
-      // Blocks of one bucket come in seq order, not ts order, so a bucket is sorted as a whole
-      // before it joins the result; buckets themselves come in time order.
-      List<Sample> bucketSamples = new ArrayList<>();
+      // Buckets come in time order, and the blocks of one bucket in seq order: each bucket keeps
+      // its earliest samples that the limit (plus one, to know the answer is truncated) can use.
+      EarliestSamples bucketSamples = new EarliestSamples();
+      bucketSamples.reset(limit + 1);
       long[] currentBucket = {-1};
       scan(new ReadOptions(), start, prefix, "query", e -> {
         long bucket = StoreKeys.bucketOfTagKey(e.getKey());
@@ -300,17 +300,17 @@ public final class SampleStore implements AutoCloseable {
           return false;
         }
         if (bucket != currentBucket[0]) {
-          appendSorted(bucketSamples, result);
-          // One sample past the limit is enough to know the answer is truncated.
+          bucketSamples.drainInto(tag, result);
           if (result.size() > limit) {
             return false;
           }
           currentBucket[0] = bucket;
+          bucketSamples.reset(limit + 1 - result.size());
         }
-        TagBlock.decodeInto(tag, e.getValue(), from, toTsInclusive, bucketSamples);
+        TagBlock.decode(e.getValue(), from, toTsInclusive, bucketSamples::offer);
         return true;
       });
-      appendSorted(bucketSamples, result);
+      bucketSamples.drainInto(tag, result);
       return null;
     });
     boolean truncated = result.size() > limit;
@@ -362,13 +362,6 @@ public final class SampleStore implements AutoCloseable {
     } catch (DBException e) {
       throw new IllegalStateException("sample store " + what + " failed in " + dir, e);
     }
-  }
-
-  private static void appendSorted(List<Sample> bucketSamples, List<Sample> result) {
-    // List.sort is stable, which keeps equal timestamps in seq order.
-    bucketSamples.sort(BY_TS);
-    result.addAll(bucketSamples);
-    bucketSamples.clear();
   }
 
   /** Held while one of a collector's writes is built and written. */

@@ -43,11 +43,21 @@ public final class TagBlock {
     return block;
   }
 
+  /** Where decoded samples go, without a {@link Sample} object each. */
+  public interface SampleVisitor {
+    void accept(long ts, double value, int quality);
+  }
+
   /**
    * Decodes {@code block}, appending to {@code out} the samples with {@code fromTs <= ts <= toTs}
    * as samples of {@code tag}; the filter runs before a {@link Sample} is built.
    */
   public static void decodeInto(String tag, byte[] block, long fromTs, long toTs, List<Sample> out) {
+    decode(block, fromTs, toTs, (ts, value, quality) -> out.add(new Sample(tag, ts, value, quality)));
+  }
+
+  /** Decodes {@code block}, visiting the samples with {@code fromTs <= ts <= toTs} in block order. */
+  public static void decode(byte[] block, long fromTs, long toTs, SampleVisitor visitor) {
     ByteBuffer in = ByteBuffer.wrap(block);
     int version = in.get() & 0xff;
     if (version != VERSION) {
@@ -60,7 +70,7 @@ public final class TagBlock {
       double value = in.getDouble();
       int quality = in.get() & 0xff;
       if (ts >= fromTs && ts <= toTs) {
-        out.add(new Sample(tag, ts, value, quality));
+        visitor.accept(ts, value, quality);
       }
     }
   }

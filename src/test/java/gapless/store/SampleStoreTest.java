@@ -279,6 +279,26 @@ class SampleStoreTest {
   }
 
   @Test
+  void aSmallLimitOnABucketOfManyBatchesGetsTheEarliestSamples() {
+    // One bucket (BUCKET ms) of 50 batches written newest first, 10 samples each.
+    List<EncodedBatch> batches = new ArrayList<>();
+    for (long seq = 1; seq <= 50; seq++) {
+      List<Sample> samples = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        samples.add(s("t", (50 - seq) * 10 + i, seq));
+      }
+      batches.add(new EncodedBatch(seq, BatchCodec.encode(Batch.ofSamples(seq, 1, samples))));
+    }
+    write("c", batches);
+    QueryResult one = store.query("c", "t", 0, BUCKET - 1, 1);
+    assertTrue(one.truncated());
+    assertEquals(List.of(0L), ts(one.samples()));
+    QueryResult some = store.query("c", "t", 3, BUCKET - 1, 4);
+    assertEquals(List.of(3L, 4L, 5L, 6L), ts(some.samples()));
+    assertEquals(500, store.query("c", "t", 0, BUCKET - 1, 1000).samples().size());
+  }
+
+  @Test
   void queryLimitTruncates() {
     List<EncodedBatch> batches = new ArrayList<>();
     for (long seq = 1; seq <= 10; seq++) {
