@@ -15,6 +15,7 @@ import gapless.tools.VerifyReport;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
@@ -127,6 +128,21 @@ class ClusterPartitionIT {
       System.out.println("s1 cannot reach s2 from " + Instant.now());
     });
     assertTrue(seen(e -> e.is(EventType.MEMBER_UNREACHABLE), cut), "the one-way cut was noticed");
+    verify(ledger);
+  }
+
+  /**
+   * s3's link is congested: everything the gateways send it shares 1 Mbit/s, a little less than
+   * the load writes to each replica (about 1.1 Mbit/s here), so its queue only grows. Writes keep
+   * being acknowledged (W = 2 with s1 and s2), and everything ends up on all three.
+   */
+  @Test
+  @Order(4)
+  void aCongestedLinkToAStorageNodeLosesNothing() {
+    Path ledger = underLoad("slow", () -> {
+      faults.slow(List.of(cluster().host("gw1"), cluster().host("gw2")), List.of(cluster().host("s3")), 1024);
+      System.out.println("the gateways' link to s3 slowed to 1 Mbit/s from " + Instant.now());
+    });
     verify(ledger);
   }
 

@@ -11,16 +11,21 @@ import java.util.concurrent.TimeUnit;
  * Real dropped packets between the nodes of a {@link LocalCluster} started with their own loopback
  * addresses ({@link LocalCluster#ownAddresses}): iptables rules in a chain of their own
  * ({@value #CHAIN}), hooked into OUTPUT, which every loopback packet passes. Loopback only: every
- * rule names two 127.x addresses. {@link #heal} drops every rule; {@link #close} (and a shutdown
- * hook, and the next {@link #install}) removes the chain, so no rule outlives a test even when it
- * fails. Needs root and the {@code iptables} command ({@code .ci/install-test-tools} installs it).
+ * rule names two 127.x addresses. A link is slowed with tc ({@link #slow}). {@link #heal}
+ * drops every rule and delay; {@link #close} (and a shutdown hook, and the next {@link #install})
+ * removes the chain and the delay, so no fault outlives a test even when it fails. Needs root and
+ * the {@code iptables} command ({@code .ci/install-test-tools} installs it) and {@code tc}.
  */
 public final class NetworkFaults implements AutoCloseable {
 
   public static final String CHAIN = "GAPLESS-FAULTS";
 
-  private final Thread cleanup = new Thread(NetworkFaults::removeChain, "gapless-network-faults-cleanup");
+  private final Thread cleanup = new Thread(() -> {
+    removeChain();
+    removeDelay();
+  }, "gapless-network-faults-cleanup");
   private boolean closed;
+  private boolean slowed;
 
   private NetworkFaults() {}
 
@@ -40,6 +45,7 @@ public final class NetworkFaults implements AutoCloseable {
   /** A fresh chain, hooked into OUTPUT; a chain left by a run that died is removed first. */
   public static NetworkFaults install() {
     removeChain();
+    removeDelay();
     run("-N", CHAIN);
     run("-I", "OUTPUT", "-j", CHAIN);
     NetworkFaults faults = new NetworkFaults();
@@ -66,9 +72,35 @@ public final class NetworkFaults implements AutoCloseable {
     run("-A", CHAIN, "-p", "tcp", "-s", to, "--sport", port, "-d", from, "-j", "DROP");
   }
 
-  /** Every link works again. */
+  /**
+   * Packets from any of {@code from} to any of {@code to} share a link of {@code kbitPerSecond}
+   * (tc on {@code lo}: an HTB root whose default class is unlimited, and a u32 filter per address
+   * pair into a slow class). A congested link: what does not fit waits in its queue. One slow
+   * class at a time; {@link #heal} removes it. (This kernel has no netem for a fixed delay.)
+   */
+  public synchronized void slow(List<String> from, List<String> to, int kbitPerSecond) {
+    from.forEach(NetworkFaults::requireLoopback);
+    to.forEach(NetworkFaults::requireLoopback);
+    tc("qdisc", "add", "dev", "lo", "root", "handle", "1:", "htb", "default", "10");
+    slowed = true;
+    tc("class", "add", "dev", "lo", "parent", "1:", "classid", "1:10", "htb", "rate", "100gbit");
+    String rate = kbitPerSecond + "kbit";
+    tc("class", "add", "dev", "lo", "parent", "1:", "classid", "1:20", "htb", "rate", rate, "ceil", rate);
+    for (String f : from) {
+      for (String t : to) {
+        tc("filter", "add", "dev", "lo", "parent", "1:", "protocol", "ip", "prio", "1", "u32",
+            "match", "ip", "src", f + "/32", "match", "ip", "dst", t + "/32", "flowid", "1:20");
+      }
+    }
+  }
+
+  /** Every link works again, at full speed. */
   public synchronized void heal() {
     run("-F", CHAIN);
+    if (slowed) {
+      removeDelay();
+      slowed = false;
+    }
   }
 
   @Override
@@ -78,6 +110,7 @@ public final class NetworkFaults implements AutoCloseable {
     }
     closed = true;
     removeChain();
+    removeDelay();
     try {
       Runtime.getRuntime().removeShutdownHook(cleanup);
     } catch (IllegalStateException shuttingDown) {
@@ -90,6 +123,28 @@ public final class NetworkFaults implements AutoCloseable {
     quietly("-D", "OUTPUT", "-j", CHAIN);
     quietly("-F", CHAIN);
     quietly("-X", CHAIN);
+  }
+
+  /** Back to lo's own qdisc; fails quietly when no delay was set. */
+  private static void removeDelay() {
+    try {
+      command(List.of("tc", "qdisc", "del", "dev", "lo", "root"));
+    } catch (IOException | RuntimeException e) {
+      // No tc, or nothing to remove.
+    }
+  }
+
+  private static void tc(String... args) {
+    List<String> cmd = new ArrayList<>(List.of("tc"));
+    cmd.addAll(List.of(args));
+    try {
+      Result r = command(cmd);
+      if (r.exit() != 0) {
+        throw new IllegalStateException(String.join(" ", cmd) + " failed: " + r.output());
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run tc: " + e.getMessage(), e);
+    }
   }
 
   private static void requireLoopback(String... hosts) {
@@ -124,6 +179,10 @@ public final class NetworkFaults implements AutoCloseable {
   private static Result iptables(String... args) throws IOException {
     List<String> cmd = new ArrayList<>(List.of("iptables", "-w", "5"));
     cmd.addAll(List.of(args));
+    return command(cmd);
+  }
+
+  private static Result command(List<String> cmd) throws IOException {
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     try {
       if (!p.waitFor(30, TimeUnit.SECONDS)) {
