@@ -18,11 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import java.util.stream.IntStream;
 import org.iq80.leveldb.DB;
 import org.iq80.leveldb.DBException;
 import org.iq80.leveldb.DBIterator;
@@ -54,9 +52,8 @@ public final class SampleStore implements AutoCloseable {
   private final String id;
   private final WriteOptions syncWrite = new WriteOptions().sync(true);
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
-  // A replacement reads a key record before deleting it: no other write of the collector may land
-  // in between (it could have just pointed the key elsewhere). Striped: collectors write in parallel.
-  private final ReentrantLock[] writeLocks = IntStream.range(0, 64).mapToObj(i -> new ReentrantLock()).toArray(ReentrantLock[]::new);
+  // A replacement reads a key record before deleting it: no other write of its collector may land in between.
+  private final CollectorLocks writeLocks = new CollectorLocks();
   private boolean closed;
 
   private SampleStore(DB db, Path dir, long bucketMillis, String id) {
@@ -130,7 +127,7 @@ public final class SampleStore implements AutoCloseable {
       return;
     }
     withOpenDb(() -> {
-      try (WriteBatch wb = db.createWriteBatch(); CollectorLock held = lock(collector)) {
+      try (WriteBatch wb = db.createWriteBatch(); CollectorLocks.Held held = writeLocks.lock(collector)) {
         for (int i = 0; i < batches.size(); i++) {
           EncodedBatch eb = batches.get(i);
           BatchRecords.put(wb, collector, eb.seq(), eb.blob(), decoded.get(i), bucketMillis);
@@ -160,7 +157,7 @@ public final class SampleStore implements AutoCloseable {
       long epoch) {
     requireCollector(collector);
     withOpenDb(() -> {
-      try (WriteBatch wb = db.createWriteBatch(); CollectorLock held = lock(collector)) {
+      try (WriteBatch wb = db.createWriteBatch(); CollectorLocks.Held held = writeLocks.lock(collector)) {
         // In order within the batch: a record both batches use is deleted, then written again.
         BatchRecords.deleteIndex(wb, db, collector, seq, oldBlob, oldDecoded, bucketMillis);
         BatchRecords.put(wb, collector, seq, newBlob, newDecoded, bucketMillis);
@@ -362,18 +359,6 @@ public final class SampleStore implements AutoCloseable {
     } catch (DBException e) {
       throw new IllegalStateException("sample store " + what + " failed in " + dir, e);
     }
-  }
-
-  /** Held while one of a collector's writes is built and written. */
-  private interface CollectorLock extends AutoCloseable {
-    @Override
-    void close();
-  }
-
-  private CollectorLock lock(String collector) {
-    ReentrantLock l = writeLocks[Math.floorMod(collector.hashCode(), writeLocks.length)];
-    l.lock();
-    return l::unlock;
   }
 
   private <T> T withOpenDb(Supplier<T> action) {
