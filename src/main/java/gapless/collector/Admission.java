@@ -57,10 +57,6 @@ final class Admission {
     return epoch;
   }
 
-  long nextSeq() {
-    return nextSeq;
-  }
-
   /** Seqs below the first that no replica of the claim holds get an empty batch, so seqs stay without holes. */
   void fillHoles(SeqRanges holes) {
     for (SeqRange r : holes.ranges()) {

@@ -60,10 +60,6 @@ final class Flights {
     this.replies = replies;
   }
 
-  Flight get(long seq) {
-    return flights.get(seq);
-  }
-
   boolean contains(long seq) {
     return flights.containsKey(seq);
   }
@@ -187,9 +183,13 @@ final class Flights {
 
   /** Answers whoever still waits, with {@code outcome}; the batch itself goes on. */
   void answer(Flight f, Outcome outcome, String error) {
-    IngestResult result = new IngestResult(collector, f.seq, f.acked.size(), f.copies(), outcome, error);
+    IngestResult result = result(f, outcome, error);
     f.waiting.forEach(w -> w.tell(result));
     f.waiting.clear();
+  }
+
+  private IngestResult result(Flight f, Outcome outcome, String error) {
+    return new IngestResult(collector, f.seq, f.acked.size(), f.copies(), outcome, error);
   }
 
   /**
@@ -197,18 +197,18 @@ final class Flights {
    * resubmitted again): answered as that batch stands, or when it is decided.
    */
   void join(long seq, ActorRef<IngestResult> replyTo) {
-    Flight f = flights.get(seq);
     if (replyTo == null) {
       return;
     }
+    Flight f = flights.get(seq);
     if (f == null) {
       // A batch leaves the flights only once W replicas hold it.
       int w = settings.writeQuorum();
-      reply(replyTo, new IngestResult(collector, seq, w, w, Outcome.STORED, ""));
+      replyTo.tell(new IngestResult(collector, seq, w, w, Outcome.STORED, ""));
     } else if (f.onDisk) {
-      reply(replyTo, new IngestResult(collector, seq, f.acked.size(), f.copies(), Outcome.BUFFERED, ""));
+      replyTo.tell(result(f, Outcome.BUFFERED, ""));
     } else if (f.diskFailed) {
-      reply(replyTo, new IngestResult(collector, seq, f.acked.size(), f.copies(), Outcome.UNKNOWN,
+      replyTo.tell(result(f, Outcome.UNKNOWN,
           "the batch is still short of " + settings.writeQuorum() + " replicas and not on the gateway's disk"));
     } else {
       f.waiting.add(replyTo);

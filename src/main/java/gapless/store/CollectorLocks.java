@@ -1,12 +1,14 @@
 package gapless.store;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.stream.IntStream;
 
 /**
- * Locks that keep the writes of one collector from interleaving in the store, striped so that
- * different collectors (almost always) write in parallel: LevelDB groups concurrent writers into
- * one synced write by itself.
+ * A lock per collector that keeps its writes from interleaving in the store. One per collector,
+ * not striped: a write holds it through its fsync, and collectors sharing a lock would wait for
+ * each other's syncs instead of joining LevelDB's own group commit. A replica writes one group at
+ * a time anyway, so its lock is contended only by a replacement running beside a group.
  */
 final class CollectorLocks {
 
@@ -16,10 +18,10 @@ final class CollectorLocks {
     void close();
   }
 
-  private final ReentrantLock[] stripes = IntStream.range(0, 64).mapToObj(i -> new ReentrantLock()).toArray(ReentrantLock[]::new);
+  private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
   Held lock(String collector) {
-    ReentrantLock l = stripes[Math.floorMod(collector.hashCode(), stripes.length)];
+    ReentrantLock l = locks.computeIfAbsent(collector, c -> new ReentrantLock());
     l.lock();
     return l::unlock;
   }
