@@ -28,7 +28,8 @@ import java.util.concurrent.locks.LockSupport;
  * per collector, over a bounded pool of worker threads, for a fixed duration. Every accepted batch
  * (200 or 202) is appended to the ack ledger, which {@link Verifier} later checks against every
  * replica. Each batch carries an Idempotency-Key: one with no answer, a 503 or a 504 is sent
- * again (at the next gateway) with the same key until it is kept, so it is stored once. Used by the {@code simulate} command, the demo, the benchmark and the tests.
+ * again (at the next gateway) with the same key until it is kept, so it is stored once. Used by
+ * the {@code simulate} command, the demo, the benchmark and the tests.
  */
 public final class Simulator {
 
@@ -38,7 +39,7 @@ public final class Simulator {
 
   private final GaplessClient client;
   private final ObjectMapper mapper;
-  /** Starts every Idempotency-Key of this run, so another run's batches (same collectors, within the window) are not taken for its own. */
+  /** Starts every Idempotency-Key of this run: another run's batches (same collectors, within the window) are not its own. */
   private final String runId = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
   private int[] gatewayOf;
 
