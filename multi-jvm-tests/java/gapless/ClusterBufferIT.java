@@ -3,7 +3,6 @@ package gapless;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import gapless.api.dto.QueryAnswer;
 import gapless.client.GaplessClient;
 import gapless.client.IngestResponse;
 import gapless.model.Sample;
@@ -92,16 +91,6 @@ class ClusterBufferIT {
   }
 
   private static void awaitSamples(String node, int expected) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    int got = -1;
-    while (System.nanoTime() < deadline) {
-      QueryAnswer a = client.query(it.cluster().httpUrl(node), COLLECTOR, TAG, 0L, Long.MAX_VALUE, 200_000, true);
-      got = a.samples().size();
-      if (got == expected) {
-        return;
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
-    }
-    throw new AssertionError(node + " holds " + got + " samples, expected " + expected);
+    it.awaitSamples(client, node, COLLECTOR, TAG, expected, Duration.ofSeconds(60));
   }
 }

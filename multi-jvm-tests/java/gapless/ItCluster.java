@@ -1,6 +1,8 @@
 package gapless;
 
+import gapless.client.GaplessClient;
 import gapless.tools.ClusterFiles;
+import gapless.tools.DiskFaults;
 import gapless.tools.LocalCluster;
 import gapless.tools.LocalClusterSettings;
 import gapless.tools.NetworkFaults;
@@ -12,6 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -30,6 +34,9 @@ final class ItCluster implements BeforeAllCallback, AfterAllCallback {
   private final Duration upWithin;
   private final List<String> jvmOptions;
   private boolean ownAddresses;
+  private long smallDiskBytes;
+  private List<String> smallDiskNodes = List.of();
+  private DiskFaults disks;
   private Path dir;
   private LocalCluster cluster;
 
@@ -58,10 +65,24 @@ final class ItCluster implements BeforeAllCallback, AfterAllCallback {
     return this;
   }
 
+  /**
+   * {@code nodes} get a data directory of their own filesystem of {@code bytes} (tmpfs), which
+   * {@link #disks()} fills and frees; the class is skipped, with the reason, where that cannot be done.
+   */
+  ItCluster withSmallDisks(long bytes, String... nodes) {
+    this.smallDiskBytes = bytes;
+    this.smallDiskNodes = List.of(nodes);
+    return this;
+  }
+
   @Override
   public void beforeAll(ExtensionContext context) throws IOException {
     if (ownAddresses) {
       Optional<String> unavailable = NetworkFaults.unavailable();
+      Assumptions.assumeTrue(unavailable.isEmpty(), () -> "skipped: " + unavailable.orElse(""));
+    }
+    if (!smallDiskNodes.isEmpty()) {
+      Optional<String> unavailable = DiskFaults.unavailable();
       Assumptions.assumeTrue(unavailable.isEmpty(), () -> "skipped: " + unavailable.orElse(""));
     }
     Path jar = Path.of(System.getProperty("gapless.jar", "target/gapless.jar"));
@@ -70,6 +91,10 @@ final class ItCluster implements BeforeAllCallback, AfterAllCallback {
     cluster = new LocalClusterSettings(jar, conf, portOffset, false).cluster(dir);
     if (ownAddresses) {
       cluster.ownAddresses();
+    }
+    if (!smallDiskNodes.isEmpty()) {
+      disks = DiskFaults.install();
+      smallDiskNodes.forEach(node -> disks.mount(cluster.dataDir(node), smallDiskBytes));
     }
     if (!jvmOptions.isEmpty()) {
       List<String> options = new ArrayList<>(List.of("-Xmx512m"));
@@ -88,6 +113,9 @@ final class ItCluster implements BeforeAllCallback, AfterAllCallback {
         keepLogs(cluster.logDir(), Path.of("target", "it-logs", context.getRequiredTestClass().getSimpleName()));
       }
     } finally {
+      if (disks != null) {
+        disks.close();
+      }
       if (dir != null) {
         ClusterFiles.deleteTree(dir);
       }
@@ -104,6 +132,25 @@ final class ItCluster implements BeforeAllCallback, AfterAllCallback {
     } catch (IOException e) {
       System.err.println("could not keep the node logs of " + from + ": " + e.getMessage());
     }
+  }
+
+  /** The small disks of {@link #withSmallDisks}. */
+  DiskFaults disks() {
+    return disks;
+  }
+
+  /** Waits up to {@code wait} until {@code node} holds {@code expected} samples of {@code collector}'s {@code tag}. */
+  void awaitSamples(GaplessClient client, String node, String collector, String tag, int expected, Duration wait) {
+    long deadline = System.nanoTime() + wait.toNanos();
+    int got = -1;
+    while (System.nanoTime() < deadline) {
+      got = client.query(cluster.httpUrl(node), collector, tag, 0L, Long.MAX_VALUE, 200_000, true).samples().size();
+      if (got == expected) {
+        return;
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+    }
+    throw new AssertionError(node + " holds " + got + " samples, expected " + expected);
   }
 
   /** The running cluster. */

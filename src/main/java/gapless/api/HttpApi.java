@@ -211,7 +211,7 @@ public final class HttpApi extends AllDirectives {
       case STORED -> json(StatusCodes.OK, Json.write(Json.receipt(r)));
       case BUFFERED -> json(StatusCodes.ACCEPTED, Json.write(Json.receipt(r)));
       case KEY_REUSED -> json(StatusCodes.UNPROCESSABLE_ENTITY, Json.error(r.error()));
-      case REJECTED, BUFFER_FULL -> retryLater(json(StatusCodes.SERVICE_UNAVAILABLE, Json.error(r.error())));
+      case REJECTED, BUFFER_FULL, DISK_FULL -> retryLater(json(StatusCodes.SERVICE_UNAVAILABLE, Json.error(r.error())));
       case UNKNOWN -> json(StatusCodes.GATEWAY_TIMEOUT, Json.write(Json.unknownOutcome(r.collector(), r.error())));
     };
   }

@@ -48,7 +48,7 @@ final class Json {
     boolean buffered = switch (r.outcome()) {
       case STORED -> false;
       case BUFFERED -> true;
-      case REJECTED, BUFFER_FULL, KEY_REUSED, UNKNOWN -> throw new IllegalStateException("no receipt for a batch that was not kept: " + r);
+      case REJECTED, BUFFER_FULL, DISK_FULL, KEY_REUSED, UNKNOWN -> throw new IllegalStateException("no receipt for a batch that was not kept: " + r);
     };
     return new IngestReceipt(r.collector(), r.seq(), r.acks(), r.copies(), buffered);
   }

@@ -12,6 +12,7 @@ import gapless.model.SeqRanges;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * How one owner gives batches their seqs under the epoch it claimed: new batches take the next
@@ -70,6 +71,11 @@ final class Admission {
 
   /** A new batch: room in the buffer first, then the next seq. Returns the seq, 0 when refused. */
   long accept(byte[] blob, ActorRef<IngestResult> replyTo) {
+    Optional<String> cannotKeep = flights.cannotKeep();
+    if (cannotKeep.isPresent()) {
+      Flights.reply(replyTo, IngestResult.refused(collector, Outcome.DISK_FULL, cannotKeep.get()));
+      return 0;
+    }
     if (!buffer.reserve(blob.length)) {
       Flights.reply(replyTo, bufferFull());
       return 0;

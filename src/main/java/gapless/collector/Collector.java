@@ -25,6 +25,7 @@ import gapless.replica.ReplicaHost;
 import gapless.replica.ReplicaProtocol.EpochClaimed;
 import gapless.replica.ReplicaProtocol.KeyHolding;
 import gapless.replica.ReplicaProtocol.StoreFenced;
+import gapless.replica.ReplicaProtocol.StoreRefused;
 import gapless.replica.ReplicaProtocol.StoreReply;
 import gapless.replica.ReplicaProtocol;
 import java.util.HashMap;
@@ -286,6 +287,10 @@ public final class Collector {
   private Behavior<Command> onReply(StoreReply reply) {
     if (reply instanceof StoreFenced fenced) {
       return flights.contains(fenced.seq()) && fenced.epoch() == admission.epoch() ? fenced(fenced) : Behaviors.same();
+    }
+    if (reply instanceof StoreRefused refused) {
+      flights.refused(refused);
+      return Behaviors.same();
     }
     flights.acked(reply);
     return stopIfPassivated();

@@ -61,6 +61,8 @@ public final class CollectorProtocol {
     REJECTED,
     /** Not kept: the gateway's buffer is full; the client sends it again later. */
     BUFFER_FULL,
+    /** Not kept: too few replicas can write (their disks are full) and the gateway's disk cannot take it either. */
+    DISK_FULL,
     /** Not kept: the request's Idempotency-Key gave a seq to another batch within the window. */
     KEY_REUSED,
     /**

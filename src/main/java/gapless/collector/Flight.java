@@ -19,6 +19,8 @@ final class Flight {
   final long epoch;
   final int size;
   final Set<String> acked = new HashSet<>();
+  /** The replicas that said they could not store it (a full disk): no ack is coming from them for this send. */
+  final Set<String> refused = new HashSet<>();
   byte[] blob;
   /** Who waits for the answer: the request, and the same batch sent again meanwhile (Idempotency-Key); empty once answered. */
   final List<ActorRef<IngestResult>> waiting = new ArrayList<>(1);

@@ -10,9 +10,12 @@ import gapless.collector.CollectorProtocol.IngestResult;
 import gapless.collector.CollectorProtocol.Outcome;
 import gapless.config.GaplessSettings;
 import gapless.replica.ReplicaHost;
+import gapless.replica.ReplicaProtocol.StoreRefused;
 import gapless.replica.ReplicaProtocol.StoreReply;
 import gapless.replica.ReplicaProtocol.WriteKind;
 import gapless.replica.ReplicaProtocol;
+import gapless.store.DiskSpace;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -46,6 +49,10 @@ final class Flights {
   private final Map<String, ActorRef<ReplicaHost.Command>> hosts;
   private final ActorRef<StoreReply> replies;
   private final TreeMap<Long, Flight> flights = new TreeMap<>();
+  /** Replicas that refused a batch lately, until they ack one; forgotten after two retry intervals. */
+  private final Map<String, Refusal> refusing = new HashMap<>();
+
+  private record Refusal(String reason, long atNanos) {}
 
   /** {@code hosts}: the owner's reachable replica hosts by node, read at every send. */
   Flights(ActorContext<Command> context, TimerScheduler<Command> timers, String collector, GaplessSettings settings,
@@ -90,8 +97,13 @@ final class Flights {
 
   /** A replica's ack: on the W-th, the batch is answered 200 and leaves. */
   void acked(StoreReply ack) {
+    refusing.remove(ack.node());
     Flight f = flights.get(ack.seq());
-    if (f == null || !f.acked.add(ack.node()) || f.acked.size() < settings.writeQuorum()) {
+    if (f == null || !f.acked.add(ack.node())) {
+      return;
+    }
+    if (f.acked.size() < settings.writeQuorum()) {
+      bufferIfShortForGood(f);
       return;
     }
     flights.remove(f.seq);
@@ -103,6 +115,45 @@ final class Flights {
     }
     // A write to disk still running is forgotten when it completes (onWrittenToDisk).
     answer(f, Outcome.STORED, "");
+  }
+
+  /** A replica could not store the batch (its disk is full). */
+  void refused(StoreRefused r) {
+    refusing.put(r.node(), new Refusal(r.reason(), System.nanoTime()));
+    Flight f = flights.get(r.seq());
+    if (f != null && f.refused.add(r.node())) {
+      bufferIfShortForGood(f);
+    }
+  }
+
+  /**
+   * Once every reachable replica has acked or refused the batch and it is still short of W, no
+   * ack is coming: onto the gateway's disk now, not at the ack timeout.
+   */
+  private void bufferIfShortForGood(Flight f) {
+    if (!f.refused.isEmpty() && hosts.keySet().stream().allMatch(n -> f.acked.contains(n) || f.refused.contains(n))) {
+      onAckTimeout(f.seq);
+    }
+  }
+
+  /**
+   * Why a new batch cannot be kept now, if so: too few reachable replicas can write (they refused
+   * lately for want of space) and the gateway's disk is below its reserve too. Checked before a
+   * batch gets a seq, so the client hears 503 at once and nothing is kept.
+   */
+  Optional<String> cannotKeep() {
+    long lately = System.nanoTime() - 2 * settings.ingest().retryInterval().toNanos();
+    refusing.values().removeIf(r -> r.atNanos() < lately);
+    long writable = hosts.keySet().stream().filter(n -> !refusing.containsKey(n)).count();
+    if (writable >= settings.writeQuorum() || !buffer.space().low()) {
+      return Optional.empty();
+    }
+    StringBuilder why = new StringBuilder("nothing was kept: ").append(writable).append(" of the ").append(hosts.size())
+        .append(" reachable replicas can write, ").append(settings.writeQuorum()).append(" are needed");
+    refusing.forEach((node, r) -> why.append("; ").append(node).append(": ").append(r.reason()));
+    why.append("; and gateway ").append(settings.nodeId()).append(" cannot buffer it: ")
+        .append(buffer.space().describe(buffer.space().usable())).append(". Send the batch again later");
+    return Optional.of(why.toString());
   }
 
   /** Short of W acks in time: onto the gateway's disk, then 202. */
@@ -130,10 +181,15 @@ final class Flights {
     }
     f.writingToDisk = false;
     if (w.failure() != null) {
-      context.getLog().error("Writing batch [{}] of [{}] to the gateway buffer failed", w.seq(), collector, w.failure());
+      if (DiskSpace.isDiskFull(w.failure())) {
+        context.getLog().warn("Batch [{}] of [{}] not written to the gateway buffer: {}", w.seq(), collector,
+            DiskSpace.reasonOf(w.failure()));
+      } else {
+        context.getLog().error("Writing batch [{}] of [{}] to the gateway buffer failed", w.seq(), collector, w.failure());
+      }
       // It may still reach W replicas (it is still sent): whether it is kept is not known yet.
       f.diskFailed = true;
-      answer(f, Outcome.UNKNOWN, "the gateway could not write the batch to its disk: " + w.failure().getMessage());
+      answer(f, Outcome.UNKNOWN, "the gateway could not write the batch to its disk: " + DiskSpace.reasonOf(w.failure()));
       return;
     }
     f.onDisk = true;

@@ -2,6 +2,7 @@ package gapless.collector;
 
 import static org.fusesource.leveldbjni.JniDBFactory.factory;
 
+import gapless.store.DiskSpace;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -47,6 +48,7 @@ public final class GatewayBuffer implements AutoCloseable {
   private final DB db;
   private final Path dir;
   private final long maxBytes;
+  private final DiskSpace space;
   private final AtomicLong bytes = new AtomicLong();
   // Every key with its blob's size, so listing what is buffered never reads the blobs.
   private final ConcurrentSkipListMap<Key, Integer> index = new ConcurrentSkipListMap<>();
@@ -54,22 +56,33 @@ public final class GatewayBuffer implements AutoCloseable {
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
   private boolean closed;
 
-  private GatewayBuffer(DB db, Path dir, long maxBytes) {
+  private GatewayBuffer(DB db, Path dir, long maxBytes, DiskSpace space) {
     this.db = db;
     this.dir = dir;
+    this.space = space;
     this.maxBytes = maxBytes;
   }
 
   /** Opens (creating if missing) the buffer in {@code dir}; counts the bytes already held. */
   public static GatewayBuffer open(Path dir, long maxBytes) {
+    return open(dir, maxBytes, DiskSpace.of(dir, 0));
+  }
+
+  /** The same, refusing writes ({@link DiskSpace.DiskFull}) while {@code space} is below its reserve. */
+  public static GatewayBuffer open(Path dir, long maxBytes, DiskSpace space) {
     try {
       Files.createDirectories(dir);
-      GatewayBuffer buffer = new GatewayBuffer(factory.open(dir.toFile(), new Options().createIfMissing(true)), dir, maxBytes);
+      GatewayBuffer buffer = new GatewayBuffer(factory.open(dir.toFile(), new Options().createIfMissing(true)), dir, maxBytes, space);
       buffer.loadIndex();
       return buffer;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the gateway buffer in " + dir, e);
     }
+  }
+
+  /** The free space of the buffer's disk, which a write needs above its reserve. */
+  public DiskSpace space() {
+    return space;
   }
 
   /** Bytes of blobs held. */
@@ -114,6 +127,7 @@ public final class GatewayBuffer implements AutoCloseable {
 
   /** Keeps {@code blob} durably (synced), in room {@link #reserve reserved} for it. */
   public void put(String collector, long epoch, long seq, byte[] blob) {
+    space.requireRoom();
     locked(() -> {
       db.put(key(collector, epoch, seq), blob, syncWrite);
       index.put(new Key(collector, epoch, seq), blob.length);

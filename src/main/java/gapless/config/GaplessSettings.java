@@ -27,7 +27,8 @@ public record GaplessSettings(
     ReplicaSettings replica,
     RecoverySettings recovery,
     QuerySettings query,
-    ShutdownSettings shutdown) {
+    ShutdownSettings shutdown,
+    DiskSettings disk) {
 
   /**
    * R = RF - W + 1: how many replicas a collector's new owner needs to hear from (its epoch's
@@ -121,6 +122,13 @@ public record GaplessSettings(
     }
   }
 
+  /** {@code gapless.disk}: the free space a node keeps on the disks of its data directory. */
+  public record DiskSettings(long minFree, Duration checkInterval) {
+    static DiskSettings from(Config c) {
+      return new DiskSettings(c.getBytes("min-free"), c.getDuration("check-interval"));
+    }
+  }
+
   public static GaplessSettings from(Config root) {
     Config c = root.getConfig("gapless");
     String nodeId = c.getString("node-id");
@@ -139,7 +147,8 @@ public record GaplessSettings(
         ReplicaSettings.from(c.getConfig("replica")),
         RecoverySettings.from(c.getConfig("recovery")),
         QuerySettings.from(c.getConfig("query")),
-        ShutdownSettings.from(c.getConfig("shutdown")));
+        ShutdownSettings.from(c.getConfig("shutdown")),
+        DiskSettings.from(c.getConfig("disk")));
   }
 
   public boolean isStorageNode() {

@@ -162,6 +162,10 @@ public final class ClusterEvents {
     return make(node, EventType.STORE_FAILED, REASON, reason, DETAIL, detail);
   }
 
+  public static ClusterEvent storeResumed(String node, String detail) {
+    return make(node, EventType.STORE_RESUMED, DETAIL, detail);
+  }
+
   /**
    * Two different batches were given the same seq: the first is kept, the one offered now is
    * refused and not acked.

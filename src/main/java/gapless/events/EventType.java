@@ -62,8 +62,13 @@ public enum EventType {
   RECOVERY_FAILED(COLLECTOR, REASON, BATCHES, BYTES, MILLIS, UNRECOVERABLE, DROPPED),
   /** A replica actor restarted after a journal failure, or stopped and was started again. */
   REPLICA_RESTARTED(COLLECTOR, REASON, BATCHES),
-  /** The node's sample store failed; retried with a growing delay. */
+  /**
+   * The node's sample store failed (retried with a growing delay), or a disk of the node went below
+   * its reserve ({@code DISK_FULL}: nothing more is written there until space is freed).
+   */
   STORE_FAILED(REASON, DETAIL),
+  /** A disk that was below its reserve has room again: writes go on, and what was missed is recovered. */
+  STORE_RESUMED(DETAIL),
   /** A batch offered for a seq the replica holds (or is writing) with other content: refused, not acked. */
   BATCH_CONFLICT(COLLECTOR, SEQ, PEER, DETAIL),
   /** A gateway became a collector's owner: a read quorum of replicas promised its epoch. */

@@ -19,5 +19,7 @@ public enum RecoveryTrigger {
    * The node's sample store is not the one this replica's journal was written with (deleted,
    * replaced or rebuilt): nothing the journal lists is here, and everything is fetched again.
    */
-  STORE_LOST
+  STORE_LOST,
+  /** The node's disk was below its reserve (batches were refused meanwhile) and has room again. */
+  DISK_FREED
 }

@@ -19,10 +19,14 @@ import gapless.events.EventLog;
 import gapless.model.StopReason;
 import gapless.recovery.RecoveryCoordinator;
 import gapless.replica.ReplicaHost;
+import gapless.store.DiskSpace;
 import gapless.store.SampleStore;
+import gapless.supervision.DiskWatch;
 import gapless.supervision.NodeSupervisor;
 import gapless.supervision.StorageWatch;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -65,6 +69,10 @@ public final class Guardian {
             }
           });
       gateway.ifPresent(g -> ctx.watch(g.redrive()));
+      List<DiskSpace> disks = new ArrayList<>();
+      store.ifPresent(s -> disks.add(s.space()));
+      buffer.ifPresent(b -> disks.add(b.space()));
+      ctx.spawn(DiskWatch.create(settings.nodeId(), settings.disk().checkInterval(), disks, host, eventLog), "disk-watch");
       if (!settings.isStorageNode()) {
         ctx.spawn(StorageWatch.create(settings.nodeId(), settings.ingest().rejoinWithoutStorageAfter(), eventLog), "storage-watch");
       }

@@ -6,6 +6,7 @@ import akka.http.javadsl.ServerBinding;
 import com.typesafe.config.Config;
 import gapless.collector.GatewayBuffer;
 import gapless.config.GaplessSettings;
+import gapless.store.DiskSpace;
 import gapless.store.SampleStore;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -51,7 +52,8 @@ public final class NodeProcess {
       Path samples = settings.dataDir().resolve("samples");
       try {
         store = settings.isStorageNode()
-            ? Optional.of(SampleStore.open(samples, settings.query().bucketMillis(), settings.nodeId()))
+            ? Optional.of(SampleStore.open(samples, settings.query().bucketMillis(), settings.nodeId(),
+                DiskSpace.of(samples, settings.disk().minFree())))
             : Optional.empty();
       } catch (RuntimeException e) {
         err.println("gapless node: cannot open the sample store in " + samples + ": " + DataDirs.oneLine(e)
@@ -59,9 +61,11 @@ public final class NodeProcess {
         return 1;
       }
       Optional<GatewayBuffer> buffer;
+      Path buffered = settings.dataDir().resolve("buffer");
       try {
         buffer = config.getStringList("akka.cluster.roles").contains("gateway")
-            ? Optional.of(GatewayBuffer.open(settings.dataDir().resolve("buffer"), settings.ingest().bufferMaxBytes()))
+            ? Optional.of(GatewayBuffer.open(buffered, settings.ingest().bufferMaxBytes(),
+                DiskSpace.of(buffered, settings.disk().minFree())))
             : Optional.empty();
       } catch (RuntimeException e) {
         store.ifPresent(SampleStore::close);

@@ -281,6 +281,11 @@ public final class Recovery {
   private Behavior<Command> onStored(Fetching fetch, ReplicaProtocol.StoreReply ack) {
     for (int i = 0; i < SLOTS; i++) {
       if (fetch.slots().get(i) instanceof FetchSlot.Storing storing && storing.awaiting().contains(ack.seq())) {
+        if (ack instanceof ReplicaProtocol.StoreRefused refused) {
+          // This node cannot store now (its disk is full): retried later, no use fetching more.
+          return finishing(new Finishing(fetch.progress(), "fetching: the local replica could not store seq "
+              + refused.seq() + ": " + refused.reason(), fetch.plan().unrecoverable()));
+        }
         FetchSlot.Storing now = storing.acked(ack.seq());
         if (!now.stored()) {
           return fetching(fetch.with(i, now));

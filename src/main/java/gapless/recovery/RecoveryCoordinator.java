@@ -108,6 +108,10 @@ public final class RecoveryCoordinator extends AbstractBehavior<RecoveryRequest>
   }
 
   private void startNext() {
+    if (services.store().space().low()) {
+      // Nothing fetched could be stored: the queue waits for the DISK_FREED recovery of every replica.
+      return;
+    }
     var it = queued.entrySet().iterator();
     while (running.size() < services.settings().recovery().maxConcurrent() && it.hasNext()) {
       Recover next = it.next().getValue();

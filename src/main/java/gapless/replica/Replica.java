@@ -48,7 +48,9 @@ import gapless.replica.ReplicaProtocol.StartRecovery;
 import gapless.replica.ReplicaProtocol.StopRecording;
 import gapless.replica.ReplicaProtocol.StoreAck;
 import gapless.replica.ReplicaProtocol.StoreBatch;
+import gapless.replica.ReplicaProtocol.StoreRefused;
 import gapless.replica.ReplicaProtocol.SyncStatus;
+import gapless.store.DiskSpace;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -307,8 +309,14 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
       return Effect().noReply();
     }
     if (done.failure() != null) {
-      // Nothing is acked: the gateway sends again, or recovery fetches it later.
-      context.getLog().error("Storing [{}] batches of [{}] failed", done.group().members().size(), collector, done.failure());
+      // Nothing is acked, and the writers hear it now: the owner buffers or sends again, recovery
+      // fetches it later. A full disk is reported by the node's DiskWatch, not once per write.
+      boolean diskFull = DiskSpace.isDiskFull(done.failure());
+      String reason = diskFull ? DiskSpace.reasonOf(done.failure()) : "storing failed: " + done.failure().getMessage();
+      if (!diskFull) {
+        context.getLog().error("Storing [{}] batches of [{}] failed", done.group().members().size(), collector, done.failure());
+      }
+      done.group().members().forEach(b -> b.replyTo().tell(new StoreRefused(node, collector, b.seq(), diskFull, reason)));
       groupCommit.finished(state::holds).ifPresent(this::write);
       return Effect().noReply();
     }

@@ -58,7 +58,7 @@ public final class ReplicaProtocol {
   }
 
   /** Answer to {@link StoreBatch}. */
-  public sealed interface StoreReply extends CborSerializable permits StoreAck, StoreFenced {
+  public sealed interface StoreReply extends CborSerializable permits StoreAck, StoreFenced, StoreRefused {
     String node();
 
     String collector();
@@ -68,6 +68,13 @@ public final class ReplicaProtocol {
 
   /** The batch is durable on {@code node}. */
   public record StoreAck(String node, String collector, long seq) implements StoreReply {}
+
+  /**
+   * Not stored: {@code node} could not write it ({@code reason}: its disk is below its reserve, or
+   * the store failed). Said at once, so the owner need not wait out its ack timeout to know that
+   * this replica will not ack; a later send may succeed.
+   */
+  public record StoreRefused(String node, String collector, long seq, boolean diskFull, String reason) implements StoreReply {}
 
   /**
    * Not stored: {@code node} promised {@code promisedEpoch}, newer than the writer's {@code epoch}.

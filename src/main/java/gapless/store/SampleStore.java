@@ -50,15 +50,17 @@ public final class SampleStore implements AutoCloseable {
   private final Path dir;
   private final long bucketMillis;
   private final String id;
+  private final DiskSpace space;
   private final WriteOptions syncWrite = new WriteOptions().sync(true);
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
   // A replacement reads a key record before deleting it: no other write of its collector may land in between.
   private final CollectorLocks writeLocks = new CollectorLocks();
   private boolean closed;
 
-  private SampleStore(DB db, Path dir, long bucketMillis, String id) {
+  private SampleStore(DB db, Path dir, long bucketMillis, String id, DiskSpace space) {
     this.db = db;
     this.dir = dir;
+    this.space = space;
     this.bucketMillis = bucketMillis;
     this.id = id;
   }
@@ -74,6 +76,11 @@ public final class SampleStore implements AutoCloseable {
    * (a corrupt store fails here, not later).
    */
   public static SampleStore open(Path dir, long bucketMillis, String nodeId) {
+    return open(dir, bucketMillis, nodeId, DiskSpace.of(dir, 0));
+  }
+
+  /** The same, refusing writes ({@link DiskSpace.DiskFull}) while {@code space} is below its reserve. */
+  public static SampleStore open(Path dir, long bucketMillis, String nodeId, DiskSpace space) {
     if (bucketMillis <= 0) {
       throw new IllegalArgumentException("bucketMillis must be positive: " + bucketMillis);
     }
@@ -86,7 +93,7 @@ public final class SampleStore implements AutoCloseable {
     }
     try {
       StoreMeta.checkBucketMillis(db, dir, bucketMillis);
-      return new SampleStore(db, dir, bucketMillis, StoreMeta.identity(db, dir, nodeId));
+      return new SampleStore(db, dir, bucketMillis, StoreMeta.identity(db, dir, nodeId), space);
     } catch (RuntimeException e) {
       closeQuietly(db, e);
       throw e;
@@ -105,6 +112,11 @@ public final class SampleStore implements AutoCloseable {
 
   public long bucketMillis() {
     return bucketMillis;
+  }
+
+  /** The free space of the store's disk, which writes need above its reserve. */
+  public DiskSpace space() {
+    return space;
   }
 
   /** This store's identity, which its replicas' journals record ({@code StoreBound}). */
@@ -126,6 +138,7 @@ public final class SampleStore implements AutoCloseable {
     if (batches.isEmpty()) {
       return;
     }
+    space.requireRoom();
     withOpenDb(() -> {
       try (WriteBatch wb = db.createWriteBatch(); CollectorLocks.Held held = writeLocks.lock(collector)) {
         for (int i = 0; i < batches.size(); i++) {
@@ -156,6 +169,7 @@ public final class SampleStore implements AutoCloseable {
   public void replace(String collector, long seq, byte[] oldBlob, Batch oldDecoded, byte[] newBlob, Batch newDecoded,
       long epoch) {
     requireCollector(collector);
+    space.requireRoom();
     withOpenDb(() -> {
       try (WriteBatch wb = db.createWriteBatch(); CollectorLocks.Held held = writeLocks.lock(collector)) {
         // In order within the batch: a record both batches use is deleted, then written again.

@@ -1,11 +1,9 @@
 package gapless.tools;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Real dropped packets between the nodes of a {@link LocalCluster} started with their own loopback
@@ -35,7 +33,7 @@ public final class NetworkFaults implements AutoCloseable {
       return Optional.of("network faults need root (iptables); running as " + System.getProperty("user.name"));
     }
     try {
-      Result r = iptables("-L", "OUTPUT", "-n");
+      Commands.Result r = iptables("-L", "OUTPUT", "-n");
       return r.exit() == 0 ? Optional.empty() : Optional.of("iptables does not work here: " + r.output());
     } catch (IOException e) {
       return Optional.of("no iptables command (run .ci/install-test-tools as root): " + e.getMessage());
@@ -128,7 +126,7 @@ public final class NetworkFaults implements AutoCloseable {
   /** Back to lo's own qdisc; fails quietly when no delay was set. */
   private static void removeDelay() {
     try {
-      command(List.of("tc", "qdisc", "del", "dev", "lo", "root"));
+      Commands.run(List.of("tc", "qdisc", "del", "dev", "lo", "root"));
     } catch (IOException | RuntimeException e) {
       // No tc, or nothing to remove.
     }
@@ -137,14 +135,7 @@ public final class NetworkFaults implements AutoCloseable {
   private static void tc(String... args) {
     List<String> cmd = new ArrayList<>(List.of("tc"));
     cmd.addAll(List.of(args));
-    try {
-      Result r = command(cmd);
-      if (r.exit() != 0) {
-        throw new IllegalStateException(String.join(" ", cmd) + " failed: " + r.output());
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot run tc: " + e.getMessage(), e);
-    }
+    Commands.require(cmd);
   }
 
   private static void requireLoopback(String... hosts) {
@@ -155,17 +146,8 @@ public final class NetworkFaults implements AutoCloseable {
     }
   }
 
-  private record Result(int exit, String output) {}
-
   private static void run(String... args) {
-    try {
-      Result r = iptables(args);
-      if (r.exit() != 0) {
-        throw new IllegalStateException("iptables " + String.join(" ", args) + " failed: " + r.output());
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot run iptables: " + e.getMessage(), e);
-    }
+    Commands.require(iptablesCommand(args));
   }
 
   private static void quietly(String... args) {
@@ -176,24 +158,13 @@ public final class NetworkFaults implements AutoCloseable {
     }
   }
 
-  private static Result iptables(String... args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of("iptables", "-w", "5"));
-    cmd.addAll(List.of(args));
-    return command(cmd);
+  private static Commands.Result iptables(String... args) throws IOException {
+    return Commands.run(iptablesCommand(args));
   }
 
-  private static Result command(List<String> cmd) throws IOException {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    try {
-      if (!p.waitFor(30, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        return new Result(-1, "timed out");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      p.destroyForcibly();
-      return new Result(-1, "interrupted");
-    }
-    return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim());
+  private static List<String> iptablesCommand(String... args) {
+    List<String> cmd = new ArrayList<>(List.of("iptables", "-w", "5"));
+    cmd.addAll(List.of(args));
+    return cmd;
   }
 }

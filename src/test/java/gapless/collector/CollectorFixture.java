@@ -17,8 +17,10 @@ import gapless.model.SeqEpochs;
 import gapless.model.SeqRanges;
 import gapless.replica.ReplicaHost;
 import gapless.replica.ReplicaProtocol;
+import gapless.store.DiskSpace;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +56,8 @@ final class CollectorFixture {
     /** Batches held under an Idempotency-Key, and the epoch that wrote them; FindKey is answered when {@code answersKeys}. */
     final Map<String, ReplicaProtocol.KeyHolding> keys = new ConcurrentHashMap<>();
     final AtomicBoolean answersKeys = new AtomicBoolean(true);
+    /** Refuses every write at once, as a replica whose disk is below its reserve. */
+    final AtomicBoolean diskFull = new AtomicBoolean(false);
 
     FakeHost(String node) {
       this.node = node;
@@ -84,6 +88,8 @@ final class CollectorFixture {
               seen.tell(m);
               if (m.kind() == ReplicaProtocol.WriteKind.OWNER && m.epoch() < promised.get()) {
                 m.replyTo().tell(new ReplicaProtocol.StoreFenced(node, m.collector(), m.seq(), m.epoch(), promised.get()));
+              } else if (diskFull.get()) {
+                m.replyTo().tell(new ReplicaProtocol.StoreRefused(node, m.collector(), m.seq(), true, node + "'s disk is full"));
               } else if (acks.get()) {
                 m.replyTo().tell(new ReplicaProtocol.StoreAck(node, m.collector(), m.seq()));
               }
@@ -95,8 +101,14 @@ final class CollectorFixture {
   }
 
   static GatewayBuffer buffer(long maxBytes) {
+    return buffer(maxBytes, null);
+  }
+
+  /** A buffer whose disk has {@code free} bytes free of a 1 MiB reserve (when not null). */
+  static GatewayBuffer buffer(long maxBytes, AtomicLong free) {
     try {
-      return GatewayBuffer.open(Files.createTempDirectory("gateway-buffer"), maxBytes);
+      Path dir = Files.createTempDirectory("gateway-buffer");
+      return GatewayBuffer.open(dir, maxBytes, free == null ? DiskSpace.of(dir, 0) : DiskSpace.of(dir, 1 << 20, free::get));
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

@@ -27,6 +27,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,6 +55,11 @@ class CollectorTest {
 
   /** Hosts {@code <prefix>1..count} (of 3 in the replica set), then the owner of collector {@code c<prefix>}. */
   private static Owner owner(String prefix, int count, long bufferBytes, java.util.function.Consumer<List<FakeHost>> prepare) {
+    return owner(prefix, count, buffer(bufferBytes), "", prepare);
+  }
+
+  private static Owner owner(String prefix, int count, GatewayBuffer buffer, String settings,
+      java.util.function.Consumer<List<FakeHost>> prepare) {
     TestProbe<Object> seen = testKit.createTestProbe();
     List<FakeHost> hosts = new ArrayList<>();
     for (int i = 1; i <= count; i++) {
@@ -63,8 +69,7 @@ class CollectorTest {
     hosts.forEach(h -> testKit.spawn(h.behavior(seen.getRef())));
     TestProbe<EventLog.Command> events = testKit.createTestProbe();
     TestProbe<BufferRedrive.Command> redrive = testKit.createTestProbe();
-    GatewayBuffer buffer = buffer(bufferBytes);
-    ActorRef<CollectorProtocol.Command> ref = testKit.spawn(Collector.create("c" + prefix, settings(prefix, ""), buffer,
+    ActorRef<CollectorProtocol.Command> ref = testKit.spawn(Collector.create("c" + prefix, settings(prefix, settings), buffer,
         events.getRef(), redrive.getRef()));
     return new Owner(ref, hosts, seen, events, redrive, buffer);
   }
@@ -155,6 +160,34 @@ class CollectorTest {
       return null;
     });
     assertEquals(2, submit(o, 5).seq(), "the refused batch took no seq");
+  }
+
+  @Test
+  void fullDisksAnswer202AtOnceThen503WithoutASeqAndIngestGoesOnWhenSpaceIsFreed() {
+    AtomicLong free = new AtomicLong(1L << 30);
+    // An ack timeout no submit waits out: a 202 comes from the replicas' refusals.
+    Owner o = owner("g", 3, buffer(1 << 20, free), "gapless.ingest.ack-timeout = 60s",
+        hosts -> hosts.subList(1, 3).forEach(h -> h.diskFull.set(true)));
+    IngestResult buffered = submit(o, 5);
+    assertEquals(Outcome.BUFFERED, buffered.outcome(), buffered.error());
+    assertEquals(1, buffered.acks());
+
+    // The gateway's disk goes below its reserve too: refused before a seq, saying why.
+    free.set(1000);
+    IngestResult refused = submit(o, 5);
+    assertEquals(Outcome.DISK_FULL, refused.outcome());
+    assertTrue(refused.error().contains("g2: g2's disk is full") && refused.error().contains("gapless.disk.min-free"),
+        refused.error());
+
+    free.set(1L << 30);
+    o.hosts().forEach(h -> h.diskFull.set(false));
+    IngestResult stored = submit(o, 5);
+    assertEquals(Outcome.STORED, stored.outcome(), stored.error());
+    assertEquals(2, stored.seq(), "the refused batch took no seq");
+    testKit.createTestProbe().awaitAssert(Duration.ofSeconds(10), () -> {
+      assertTrue(o.buffer().keys().isEmpty(), "the 202 batch left the buffer: " + o.buffer().keys());
+      return null;
+    });
   }
 
   @Test

@@ -18,6 +18,7 @@ import gapless.events.EventLog;
 import gapless.events.EventType;
 import gapless.model.RecoveryTrigger;
 import gapless.model.StopReason;
+import gapless.store.DiskSpace;
 import gapless.store.SampleStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,6 +28,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -119,6 +121,27 @@ class ReplicaFailureTest {
     assertEquals(12, v.samples());
     // The node did not crash: no stop of recording is recorded for a journal hiccup.
     assertNull(v.serverStop());
+  }
+
+  @Test
+  void aDiskBelowItsReserveRefusesWritesAtOnceAndTheyAreStoredOnceItHasRoom() {
+    AtomicLong free = new AtomicLong(0);
+    Path samples = dir.resolve("samples-disk");
+    SampleStore small = SampleStore.open(samples, 3_600_000L, "s1", DiskSpace.of(samples, 1 << 20, free::get));
+    hostStores.add(small);
+    GaplessSettings settings = settings();
+    ActorRef<ReplicaProtocol.Command> replica = testKit.spawn(Replica.create("full",
+        new ReplicaServices(settings, small, Placement.of(settings), eventLog.getRef()), testKit.<RecoveryRequest>createTestProbe().getRef()));
+    TestProbe<ReplicaProtocol.StoreReply> replies = testKit.createTestProbe();
+    replica.tell(new ReplicaProtocol.StoreBatch("full", 1, 0, TestBatches.blob(1, 3), ReplicaProtocol.WriteKind.OWNER, replies.getRef()));
+    ReplicaProtocol.StoreRefused refused = replies.expectMessageClass(ReplicaProtocol.StoreRefused.class, WAIT);
+    assertTrue(refused.diskFull());
+    assertTrue(refused.reason().contains("gapless.disk.min-free"), refused.reason());
+    assertEquals(0, view(replica, "full", r -> new ReplicaProtocol.GetView("full", r)).contiguousSeq(), "nothing held");
+
+    free.set(1L << 30);
+    replica.tell(new ReplicaProtocol.StoreBatch("full", 1, 0, TestBatches.blob(1, 3), ReplicaProtocol.WriteKind.OWNER, replies.getRef()));
+    assertEquals(new ReplicaProtocol.StoreAck("s1", "full", 1), replies.receiveMessage(WAIT));
   }
 
   @Test
