@@ -1,6 +1,7 @@
 package gapless;
 
 import gapless.cli.BenchCommand;
+import gapless.cli.ChaosCommand;
 import gapless.cli.CliErrors;
 import gapless.cli.DemoCommand;
 import gapless.cli.EventsCommand;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code gapless} command line: one executable jar for the cluster node and every tool
- * around it (demo, load simulator, status, query, verification, event log, benchmark).
+ * around it (demo, chaos checker, load simulator, status, query, verification, event log, benchmark).
  */
 @Command(
     name = "gapless",
@@ -25,6 +26,7 @@ import picocli.CommandLine.Command;
       // node: the cluster node itself; owned by the node code, the rest are client-side tools.
       NodeCommand.class,
       DemoCommand.class,
+      ChaosCommand.class,
       SimulateCommand.class,
       StatusCommand.class,
       QueryCommand.class,

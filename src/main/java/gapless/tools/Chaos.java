@@ -1,0 +1,244 @@
+package gapless.tools;
+
+import gapless.api.dto.ReplicaList;
+import gapless.api.dto.ReplicaReport;
+import gapless.client.GaplessClient;
+import gapless.client.GaplessClientException;
+import gapless.tools.ChaosFault.Kind;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The chaos checker: a local cluster of 3 storage and 2 gateway JVMs under steady load from
+ * collectors that send every batch with an Idempotency-Key and send it again after a failure,
+ * while faults are injected one at a time, in seeded random order (every kind once a round) and on
+ * seeded random nodes: {@code kill -9} of any node
+ * (restarted after a while), SIGSTOP past the split-brain resolver's downing, a partition between
+ * two nodes (both ways, or one way), a slow link from the gateways to a storage node, a full disk
+ * on any node. After each fault is taken away it measures how long until every node is Up and every
+ * replica holds what any replica held when the fault went. At the end it stops the load and
+ * verifies every acknowledged batch on every replica, exactly once, with identical digests, and
+ * checks that the event log told every fault. Partitions and slow links need root (iptables, tc),
+ * full disks too (tmpfs); without it only process faults are injected, as it says.
+ */
+public final class Chaos {
+
+  /**
+   * What to run.
+   *
+   * @param healWithin how long after a fault is taken away the cluster may take to be whole again
+   */
+  public record Settings(LocalClusterSettings local, Duration duration, long seed, int collectors, int tags, int samplesPerTag,
+      double rate, Duration healWithin, Duration verifyWait) {}
+
+  private static final List<String> NODES = LocalCluster.DEFAULT_NODES;
+  private static final List<String> STORAGE = List.of("s1", "s2", "s3");
+  private static final List<String> GATEWAYS = List.of("gw1", "gw2");
+  private static final long SMALL_DISK = 512L << 20;
+  private static final long RESERVE = 64L << 20;
+
+  private final Settings s;
+  private final PrintStream out;
+  private final Random random;
+  private final GaplessClient client = new GaplessClient(Duration.ofSeconds(2), Duration.ofSeconds(10));
+  private final List<Kind> kinds = new ArrayList<>();
+  private final List<Kind> round = new ArrayList<>();
+  private LocalCluster cluster;
+  private NetworkFaults network;
+  private DiskFaults disks;
+
+  private Chaos(Settings settings, PrintStream out) {
+    this.s = settings;
+    this.out = out;
+    this.random = new Random(settings.seed());
+  }
+
+  /** Runs it, telling each step on {@code out}; data and logs are kept when it fails. */
+  public static ChaosReport run(Settings settings, PrintStream out) throws IOException {
+    return new Chaos(settings, out).run();
+  }
+
+  private ChaosReport run() throws IOException {
+    Path base = Files.createTempDirectory("gapless-chaos-");
+    Path ledger = base.resolve("ledger.jsonl");
+    ChaosReport report = null;
+    cluster = s.local().cluster(base);
+    // Interrupted (Ctrl-C, a build's timeout): no node outlives the run. The faults have hooks of their own.
+    Thread stopNodes = new Thread(cluster::close, "gapless-chaos-cleanup");
+    Runtime.getRuntime().addShutdownHook(stopNodes);
+    try {
+      prepareFaults();
+      out.println("chaos: seed " + s.seed() + ", " + s.duration().toSeconds() + " s of faults: " + kinds.stream().map(Kind::label).toList());
+      cluster.startAll();
+      cluster.awaitUp(Duration.ofSeconds(90));
+      SimulationSettings load = SimulationSettings.of(cluster.gatewayUrls(), s.collectors(), s.tags(), s.samplesPerTag(), s.rate(),
+          s.duration().plus(s.healWithin()).plusMinutes(5), ledger, "chaos");
+      BackgroundLoad running = BackgroundLoad.start(client, load, null);
+      pause(Duration.ofSeconds(5));
+      List<ChaosFault> faults = new ArrayList<>();
+      long end = System.nanoTime() + s.duration().toNanos();
+      while (System.nanoTime() < end) {
+        ChaosFault f = inflict();
+        faults.add(f);
+        out.printf("  %-44s %s%n", f.describe(), f.back() == null ? "NOT back within " + s.healWithin().toSeconds() + " s"
+            : String.format("back %.1f s after it was taken away", f.back().toMillis() / 1000.0));
+        pause(Duration.ofSeconds(2));
+      }
+      SimulationResult result = running.stop();
+      out.println("load stopped: " + result.summary());
+      VerifyReport verify = new Verifier(client, cluster.gatewayUrl()).exactlyOnce(true).verify(ledger, s.verifyWait(), out);
+      List<gapless.client.NodeEvent> events = cluster.events();
+      List<Boolean> explained = faults.stream().map(f -> f.explainedBy(events, STORAGE.contains(f.target()))).toList();
+      report = new ChaosReport(s.seed(), faults, explained, result, verify);
+      report.print(out);
+      return report;
+    } finally {
+      if (network != null) {
+        network.close();
+      }
+      cluster.close();
+      Runtime.getRuntime().removeShutdownHook(stopNodes);
+      if (disks != null) {
+        disks.close();
+      }
+      s.local().keepOrDelete(base, report == null || !report.ok(), "data, logs and ledger", out);
+    }
+  }
+
+  /** Every node on its own address and disk where this machine allows; the faults it allows. */
+  private void prepareFaults() {
+    kinds.add(Kind.KILL);
+    kinds.add(Kind.PAUSE);
+    Optional<String> noNetwork = NetworkFaults.unavailable();
+    if (noNetwork.isEmpty()) {
+      cluster.ownAddresses();
+      network = NetworkFaults.install();
+      kinds.addAll(List.of(Kind.PARTITION, Kind.ONE_WAY, Kind.SLOW_LINK));
+    } else {
+      out.println("chaos: no partitions or slow links: " + noNetwork.get());
+    }
+    Optional<String> noDisks = DiskFaults.unavailable();
+    if (noDisks.isEmpty()) {
+      disks = DiskFaults.install();
+      NODES.forEach(n -> disks.mount(cluster.dataDir(n), SMALL_DISK));
+      cluster.jvmOptions(List.of("-Xmx512m", "-Dgapless.disk.min-free=" + RESERVE));
+      kinds.add(Kind.DISK_FULL);
+    } else {
+      out.println("chaos: no full disks: " + noDisks.get());
+    }
+  }
+
+  /** The next kind of fault: each kind once in a shuffled round, so a short run still sees every kind. */
+  private Kind nextKind() {
+    if (round.isEmpty()) {
+      round.addAll(kinds);
+      Collections.shuffle(round, random);
+    }
+    return round.remove(0);
+  }
+
+  /** One fault: injected, held a while, taken away, and the time until the cluster is whole again. */
+  private ChaosFault inflict() {
+    Kind kind = nextKind();
+    String target = NODES.get(random.nextInt(NODES.size()));
+    String other = null;
+    Instant injected = Instant.now();
+    // Held 5 to 15 s; a pause longer than the downing (about 10 s after the last heartbeat).
+    Duration hold = Duration.ofSeconds(kind == Kind.PAUSE ? 14 + random.nextInt(5) : 5 + random.nextInt(11));
+    switch (kind) {
+      case KILL -> cluster.kill(target);
+      case PAUSE -> cluster.pause(target);
+      case PARTITION, ONE_WAY -> {
+        other = pick(NODES, target);
+        if (kind == Kind.PARTITION) {
+          network.cut(cluster.host(target), cluster.host(other));
+        } else {
+          network.cutOneWay(cluster.host(target), cluster.host(other), cluster.arteryPort(other));
+        }
+      }
+      case SLOW_LINK -> {
+        target = STORAGE.get(random.nextInt(STORAGE.size()));
+        other = "gw1,gw2";
+        network.slow(GATEWAYS.stream().map(cluster::host).toList(), List.of(cluster.host(target)), 1000);
+      }
+      case DISK_FULL -> disks.fill(cluster.dataDir(target), RESERVE / 2);
+    }
+    pause(hold);
+    Instant healed = Instant.now();
+    switch (kind) {
+      case KILL -> cluster.start(target);
+      case PAUSE -> cluster.resume(target);
+      case PARTITION, ONE_WAY, SLOW_LINK -> network.heal();
+      case DISK_FULL -> disks.free(cluster.dataDir(target));
+    }
+    return new ChaosFault(kind, target, other, injected, healed, awaitWhole(healed, highestHeld()).orElse(null));
+  }
+
+  private String pick(List<String> from, String not) {
+    List<String> others = from.stream().filter(n -> !n.equals(not)).toList();
+    return others.get(random.nextInt(others.size()));
+  }
+
+  /** The highest seq any answering storage node holds, by collector. */
+  private Map<String, Long> highestHeld() {
+    Map<String, Long> highest = new HashMap<>();
+    for (String node : STORAGE) {
+      replicas(node).forEach(r -> highest.merge(r.collector(), r.highestSeq(), Math::max));
+    }
+    return highest;
+  }
+
+  private List<ReplicaReport> replicas(String node) {
+    try {
+      ReplicaList list = client.replicas(cluster.httpUrl(node));
+      return list.replicas();
+    } catch (GaplessClientException e) {
+      return List.of();
+    }
+  }
+
+  /** How long until every node is Up and every replica holds, contiguously, what any held at the heal; empty past the bound. */
+  private Optional<Duration> awaitWhole(Instant healed, Map<String, Long> held) {
+    long deadline = System.nanoTime() + s.healWithin().toNanos();
+    try {
+      cluster.awaitUp(s.healWithin());
+    } catch (GaplessClientException e) {
+      out.println("  not up: " + e.getMessage());
+      return Optional.empty();
+    }
+    while (System.nanoTime() < deadline) {
+      if (STORAGE.stream().allMatch(node -> holdsAll(node, held))) {
+        return Optional.of(Duration.between(healed, Instant.now()));
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(250));
+    }
+    return Optional.empty();
+  }
+
+  private boolean holdsAll(String node, Map<String, Long> held) {
+    Map<String, Long> contiguous = new HashMap<>();
+    replicas(node).forEach(r -> contiguous.put(r.collector(), r.contiguousSeq()));
+    return held.entrySet().stream().allMatch(e -> contiguous.getOrDefault(e.getKey(), 0L) >= e.getValue());
+  }
+
+  private static void pause(Duration d) {
+    long end = System.nanoTime() + d.toNanos();
+    long left;
+    while ((left = end - System.nanoTime()) > 0) {
+      LockSupport.parkNanos(left);
+    }
+  }
+}
