@@ -170,6 +170,8 @@ public record NodeEvent(String id, Instant time, String node, EventType event, S
           + (num(BATCHES) > 0 ? ", " + num(BATCHES) + " batches written again" : "");
       case STORE_FAILED -> "reason=" + text(REASON) + " (" + text(DETAIL) + ")";
       case STORE_RESUMED -> text(DETAIL);
+      case BATCH_CORRUPT -> "collector=" + collector() + " seq " + num(SEQ) + (has(PEER) ? " from " + peer() : "")
+          + " damaged, not stored (" + text(DETAIL) + ")";
       case BATCH_CONFLICT -> "collector=" + collector() + " seq " + num(SEQ) + " offered with other content"
           + (has(PEER) ? " by " + peer() : "") + ", refused (" + text(DETAIL) + ")";
       case OWNER_CLAIMED -> "collector=" + collector() + " epoch " + num(EPOCH) + " from seq " + num(SEQ)

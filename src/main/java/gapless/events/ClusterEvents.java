@@ -177,6 +177,11 @@ public final class ClusterEvents {
     return make(node, EventType.BATCH_CONFLICT, COLLECTOR, collector, SEQ, seq, PEER, peer, DETAIL, detail);
   }
 
+  /** Batch {@code seq} came damaged (or could not be read) from {@code peer} (null when not known). */
+  public static ClusterEvent batchCorrupt(String node, String collector, long seq, String peer, String detail) {
+    return make(node, EventType.BATCH_CORRUPT, COLLECTOR, collector, SEQ, seq, PEER, peer, DETAIL, detail);
+  }
+
   /**
    * This gateway owns {@code collector} under {@code epoch}.
    *

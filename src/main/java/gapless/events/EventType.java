@@ -71,6 +71,11 @@ public enum EventType {
   STORE_RESUMED(DETAIL),
   /** A batch offered for a seq the replica holds (or is writing) with other content: refused, not acked. */
   BATCH_CONFLICT(COLLECTOR, SEQ, PEER, DETAIL),
+  /**
+   * A batch that is not what the gateway encoded (its CRC does not match), or that a sibling could
+   * not read from its disk: never stored; a recovery takes it from another sibling.
+   */
+  BATCH_CORRUPT(COLLECTOR, SEQ, PEER, DETAIL),
   /** A gateway became a collector's owner: a read quorum of replicas promised its epoch. */
   OWNER_CLAIMED(COLLECTOR, EPOCH, SEQ, BATCHES, PEER),
   /** A gateway could not become a collector's owner now (too few replicas answered); it tries again. */

@@ -21,11 +21,20 @@ import java.util.zip.CRC32C;
  * {@code acceptedAt}. A batch sent without a key is written as version 1, byte for byte as before.
  * The key travels inside the blob so that every copy of the batch (replicas, recovery, the
  * gateway's disk buffer) carries it, and a replica indexes it in the same write as the batch.
+ *
+ * <p>Versions 3 and 4 are versions 1 and 2 followed by {@code crc:u32}, the CRC32C of every byte
+ * before it: written by the gateway that took the request, checked by each replica before it
+ * stores the batch and by a recovery before it stores a copy ({@link #intact}), so a batch damaged
+ * anywhere between (memory, disk, a bug) is never stored as if it were what the client sent. New
+ * batches are written as 3 or 4; 1 and 2 (stored before) are still read, with nothing to check.
  */
 public final class BatchCodec {
 
-  public static final int VERSION = 1;
-  private static final int VERSION_WITH_KEY = 2;
+  public static final int VERSION = 3;
+  private static final int VERSION_WITH_KEY = 4;
+  private static final int OLD_VERSION = 1;
+  private static final int OLD_VERSION_WITH_KEY = 2;
+  private static final int CRC_BYTES = 4;
   /** version, kind, acceptedAt: what every version starts with. */
   private static final int HEADER_BYTES = 10;
   private static final int KIND_SAMPLES = 0;
@@ -43,7 +52,7 @@ public final class BatchCodec {
     int keyBytes = key.length == 0 ? 0 : Varints.MAX_BYTES + key.length;
     if (batch.isStatusChange()) {
       byte[] reason = batch.reason().getBytes(StandardCharsets.UTF_8);
-      ByteBuffer out = ByteBuffer.allocate(11 + keyBytes + Varints.MAX_BYTES + reason.length);
+      ByteBuffer out = ByteBuffer.allocate(11 + keyBytes + Varints.MAX_BYTES + reason.length + CRC_BYTES);
       putHeader(out, KIND_STATUS, batch.acceptedAt(), key);
       out.put((byte) batch.status().code());
       putBytes(out, reason);
@@ -61,7 +70,7 @@ public final class BatchCodec {
       }
     }
     ByteBuffer out = ByteBuffer.allocate(10 + keyBytes + 2 * Varints.MAX_BYTES + 8 + tagBytes
-        + samples.size() * (2 * Varints.MAX_BYTES + 9));
+        + samples.size() * (2 * Varints.MAX_BYTES + 9) + CRC_BYTES);
     putHeader(out, KIND_SAMPLES, batch.acceptedAt(), key);
     Varints.put(out, tags.size());
     tags.forEach(tag -> putBytes(out, tag));
@@ -125,9 +134,7 @@ public final class BatchCodec {
 
   /** CRC32C of the encoded bytes: what replicas compare, and what the digest is built from. */
   public static long checksum(byte[] blob) {
-    CRC32C crc = new CRC32C();
-    crc.update(blob, 0, blob.length);
-    return crc.getValue();
+    return crc(blob, 0, blob.length);
   }
 
   /** When the batch was accepted (epoch ms), read from its header. */
@@ -137,7 +144,7 @@ public final class BatchCodec {
 
   /** The {@code Idempotency-Key} the batch was sent with, read from its header; empty when none. */
   public static String idempotencyKey(byte[] blob) {
-    if ((blob[0] & 0xff) != VERSION_WITH_KEY) {
+    if (!hasKey(blob)) {
       return "";
     }
     ByteBuffer in = ByteBuffer.wrap(blob);
@@ -154,23 +161,29 @@ public final class BatchCodec {
     CRC32C crc = new CRC32C();
     crc.update(blob[1]);
     int body = bodyOffset(blob);
-    crc.update(blob, body, blob.length - body);
+    crc.update(blob, body, end(blob) - body);
     return crc.getValue();
   }
 
   /** Where the status or the samples start: after the version's header. */
   private static int bodyOffset(byte[] blob) {
-    int version = blob[0] & 0xff;
-    if (version == VERSION) {
+    if (!hasKey(blob)) {
       return HEADER_BYTES;
-    }
-    if (version != VERSION_WITH_KEY) {
-      throw new IllegalArgumentException("unknown batch encoding version " + version);
     }
     ByteBuffer in = ByteBuffer.wrap(blob);
     in.position(HEADER_BYTES);
     int len = (int) Varints.get(in);
     return in.position() + len;
+  }
+
+  /** Whether the version has a key after the header; an unknown version is refused. */
+  private static boolean hasKey(byte[] blob) {
+    int version = blob[0] & 0xff;
+    return switch (version) {
+      case OLD_VERSION, VERSION -> false;
+      case OLD_VERSION_WITH_KEY, VERSION_WITH_KEY -> true;
+      default -> throw new IllegalArgumentException("unknown batch encoding version " + version);
+    };
   }
 
   private static void putHeader(ByteBuffer out, int kind, long acceptedAt, byte[] key) {
@@ -192,9 +205,43 @@ public final class BatchCodec {
     out.put(bytes);
   }
 
+  /** The bytes written so far, then their CRC32C. */
   private static byte[] toArray(ByteBuffer out) {
-    byte[] bytes = new byte[out.position()];
-    out.flip().get(bytes);
+    int length = out.position();
+    byte[] bytes = new byte[length + CRC_BYTES];
+    out.flip().get(bytes, 0, length);
+    ByteBuffer.wrap(bytes, length, CRC_BYTES).putInt((int) crc(bytes, 0, length));
     return bytes;
+  }
+
+  /**
+   * True when {@code blob} is as the gateway encoded it: its trailing CRC32C matches. A blob of
+   * version 1 or 2 has no CRC and is taken as it is; one too short or of an unknown version is not intact.
+   */
+  public static boolean intact(byte[] blob) {
+    if (blob == null || blob.length < HEADER_BYTES) {
+      return false;
+    }
+    int version = blob[0] & 0xff;
+    if (version == OLD_VERSION || version == OLD_VERSION_WITH_KEY) {
+      return true;
+    }
+    if (version != VERSION && version != VERSION_WITH_KEY || blob.length < HEADER_BYTES + CRC_BYTES) {
+      return false;
+    }
+    int end = blob.length - CRC_BYTES;
+    return ByteBuffer.wrap(blob, end, CRC_BYTES).getInt() == (int) crc(blob, 0, end);
+  }
+
+  private static long crc(byte[] bytes, int from, int length) {
+    CRC32C crc = new CRC32C();
+    crc.update(bytes, from, length);
+    return crc.getValue();
+  }
+
+  /** Where the encoded batch ends: before its CRC, when it has one. */
+  private static int end(byte[] blob) {
+    int version = blob[0] & 0xff;
+    return version == OLD_VERSION || version == OLD_VERSION_WITH_KEY ? blob.length : blob.length - CRC_BYTES;
   }
 }

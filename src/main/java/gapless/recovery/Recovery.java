@@ -253,6 +253,11 @@ public final class Recovery {
     for (int i = 0; i < SLOTS; i++) {
       if (fetch.slots().get(i) instanceof FetchSlot.Asking asking
           && asking.answeredBy(chunk.node(), chunk.fromSeq(), chunk.toSeq()) && chunk.collector().equals(collector)) {
+        Optional<String> damage = damage(chunk);
+        if (damage.isPresent()) {
+          // Reported, and never stored: another holder serves the range.
+          return fetchingOrFinishing(sourceFailed(fetch, i, asking, damage.get()));
+        }
         if (chunk.batches().isEmpty()) {
           // The sibling no longer has what it listed: let another holder serve the rest.
           return fetchingOrFinishing(sourceFailed(fetch, i, asking,
@@ -276,6 +281,30 @@ public final class Recovery {
     // Kafka-style: an answer whose source or offset does not match a slot's ask (a source already
     // given up on, an ask replaced since) is not acted on.
     return fetching(fetch.with(dropped("fetching", new Chunk(chunk), fetch.progress())));
+  }
+
+  /**
+   * Why a chunk must not be stored, reported as {@code BATCH_CORRUPT}: its source could not read it,
+   * or a batch in it is not what its gateway encoded (its CRC does not match).
+   */
+  private Optional<String> damage(ReplicaProtocol.BatchChunk chunk) {
+    if (chunk.failure() != null) {
+      emitCorrupt(chunk.fromSeq(), chunk.node(), chunk.failure());
+      return Optional.of("sibling " + chunk.node() + " could not read its batches: " + chunk.failure());
+    }
+    for (EncodedBatch b : chunk.batches()) {
+      if (!BatchCodec.intact(b.blob())) {
+        emitCorrupt(b.seq(), chunk.node(), "the copy of seq " + b.seq() + " from " + chunk.node() + " is damaged (its CRC32C"
+            + " does not match); taken from another sibling");
+        return Optional.of("sibling " + chunk.node() + " sent seq " + b.seq() + " damaged");
+      }
+    }
+    return Optional.empty();
+  }
+
+  private void emitCorrupt(long seq, String source, String detail) {
+    context.getLog().error("Recovery of [{}]: seq [{}] from [{}]: {}", collector, seq, source, detail);
+    events.corrupt(seq, source, detail);
   }
 
   private Behavior<Command> onStored(Fetching fetch, ReplicaProtocol.StoreReply ack) {

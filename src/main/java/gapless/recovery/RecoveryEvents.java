@@ -67,6 +67,11 @@ final class RecoveryEvents {
   }
 
   /** How it ended; {@code recorded}: the replica recorded what was filled. */
+  /** A batch (from {@code seq}) that {@code source} sent damaged or could not read: not stored. */
+  void corrupt(long seq, String source, String detail) {
+    emit(ClusterEvents.batchCorrupt(node, collector, seq, source, detail));
+  }
+
   void ended(Finishing finish, boolean recorded, long millis) {
     RecoveryProgress p = finish.progress();
     if (recorded && p.batches() > 0) {

@@ -16,8 +16,8 @@ import java.util.Set;
 import org.slf4j.Logger;
 
 /**
- * Reports a replica's refused batches (another batch given the seq of one it keeps): one warning
- * and one {@code BATCH_CONFLICT} per distinct offer, so a sender that resends a refused batch is
+ * Reports a replica's refused batches (another batch given the seq of one it keeps, or a batch
+ * that arrived damaged): one warning and one {@code BATCH_CONFLICT} ({@code BATCH_CORRUPT}) per distinct offer, so a sender that resends a refused batch is
  * not reported once per resend. Bounded; not persisted. Used from the replica's actor only.
  */
 final class ConflictReports {
@@ -58,6 +58,18 @@ final class ConflictReports {
     log.warn("Batch [{}] of [{}] offered{} with other content than the one {}; refused, not acked: [{}]",
         offered.seq(), collector, peer == null ? "" : " by " + peer, kept, detail);
     eventLog.tell(new EventLog.Emit(ClusterEvents.batchConflict(node, collector, offered.seq(), peer, detail)));
+  }
+
+  /** {@code offered} is not what its gateway encoded (its CRC does not match): refused, reported once per seq and checksum. */
+  void damaged(StoreBatch offered) {
+    long checksum = BatchCodec.checksum(offered.blob());
+    if (!reported.add("damaged " + offered.seq() + ":" + checksum)) {
+      return;
+    }
+    String peer = senderNode(offered.replyTo());
+    String detail = offered.kind() + " write of " + offered.blob().length + " bytes whose CRC32C does not match its content";
+    log.error("Batch [{}] of [{}] arrived damaged{}; refused: [{}]", offered.seq(), collector, peer == null ? "" : " from " + peer, detail);
+    eventLog.tell(new EventLog.Emit(ClusterEvents.batchCorrupt(node, collector, offered.seq(), peer, detail)));
   }
 
   /** The node id of a remote sender, when it is a cluster member; null when local or not known. */

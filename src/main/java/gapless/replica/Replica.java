@@ -235,6 +235,11 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
   // ---- ingest
 
   private ReplyEffect<ReplicaEvent, ReplicaState> onStoreBatch(ReplicaState state, StoreBatch cmd) {
+    if (!BatchCodec.intact(cmd.blob())) {
+      conflicts.damaged(cmd);
+      return Effect().reply(cmd.replyTo(), new StoreRefused(node, collector, cmd.seq(), false,
+          "batch " + cmd.seq() + " arrived damaged on " + node + " (its CRC32C does not match); not stored"));
+    }
     if (FencedWrites.isFenced(state, cmd)) {
       return Effect().reply(cmd.replyTo(), fenced.answer(node, state, cmd, now()));
     }

@@ -167,10 +167,16 @@ public final class ReplicaProtocol {
 
   /**
    * Answer to {@link FetchBatches}, in seq order; empty when nothing in the range is held.
-   * {@code epochs} says which epoch wrote each batch, so the copy keeps it.
+   * {@code epochs} says which epoch wrote each batch, so the copy keeps it. {@code failure} (null
+   * normally) says why the sibling could not read the range (a damaged file): ask another.
    */
-  public record BatchChunk(String node, String collector, long fromSeq, long toSeq, List<EncodedBatch> batches, SeqEpochs epochs)
-      implements CborSerializable {}
+  public record BatchChunk(String node, String collector, long fromSeq, long toSeq, List<EncodedBatch> batches, SeqEpochs epochs,
+      String failure) implements CborSerializable {
+
+    public BatchChunk(String node, String collector, long fromSeq, long toSeq, List<EncodedBatch> batches, SeqEpochs epochs) {
+      this(node, collector, fromSeq, toSeq, batches, epochs, null);
+    }
+  }
 
   // ---- supervision and local recovery
 

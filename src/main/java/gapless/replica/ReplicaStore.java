@@ -113,13 +113,17 @@ final class ReplicaStore {
   }
 
   /**
-   * Answers a sibling's fetch straight from the store's thread; nothing on a failed read (it asks
-   * another). {@code epochs} are the replica's when it was asked.
+   * Answers a sibling's fetch straight from the store's thread; a failed read (a damaged file:
+   * reads on this path verify LevelDB's checksums) is answered with why, so the sibling reports it
+   * and asks another at once. {@code epochs} are the replica's when it was asked.
    */
   void answer(FetchBatches f, SeqEpochs epochs) {
     batches(f.fromSeq(), f.toSeq(), f.maxBytes(), epochs).whenComplete((chunk, failure) -> {
       if (failure != null) {
-        LOG.error("Reading batches of [{}] for a sibling failed", collector, failure);
+        LOG.error("Reading batches [{}..{}] of [{}] for a sibling failed", f.fromSeq(), f.toSeq(), collector, failure);
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        f.replyTo().tell(new BatchChunk(node, collector, f.fromSeq(), f.toSeq(), List.of(), SeqEpochs.EMPTY,
+            "reading seqs " + f.fromSeq() + ".." + f.toSeq() + " on " + node + " failed: " + cause.getMessage()));
         return;
       }
       f.replyTo().tell(chunk);

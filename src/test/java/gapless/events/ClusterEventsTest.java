@@ -54,6 +54,7 @@ class ClusterEventsTest {
         ClusterEvents.storeFailed("s1", "closed", "listing collectors, attempt 1"),
         ClusterEvents.storeResumed("s1", "data/s1/samples: 900 MiB free, above the 256 MiB reserve again; writes go on"),
         ClusterEvents.batchConflict("s1", "c1", 7, "gw1", "kept crc32c=1, offered crc32c=2"),
+        ClusterEvents.batchCorrupt("s1", "c1", 7, "s2", "its CRC32C does not match"),
         ClusterEvents.ownerClaimed("gw1", "c1", 4, 120, 2, "s1,s2"),
         ClusterEvents.ownerClaimFailed("gw1", "c1", 4, "1 of the 3 replicas are reachable"),
         ClusterEvents.ownerFenced("gw1", "c1", 4, "s2", "replica promised epoch 5"),

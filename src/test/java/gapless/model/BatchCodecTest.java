@@ -52,7 +52,7 @@ class BatchCodecTest {
   void rejectsUnknownVersionAndKind() {
     byte[] blob = BatchCodec.encode(Batch.ofSamples(1, 5, List.of(new Sample("t", 1, 1, 1))));
     byte[] badVersion = blob.clone();
-    badVersion[0] = 3;
+    badVersion[0] = 9;
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> BatchCodec.decode(1, badVersion));
     assertTrue(e.getMessage().contains("version"));
@@ -80,14 +80,17 @@ class BatchCodecTest {
     assertArrayEquals(a, b);
     assertEquals(BatchCodec.checksum(a), BatchCodec.checksum(b));
     // Pinned: replicas on different builds must agree on bytes and checksums.
-    byte[] expected = {
-      1, 0, 0, 0, 0, 0, 0, 0, 3, (byte) 0xe8, // version, kind, acceptedAt=1000
+    byte[] body = {
+      3, 0, 0, 0, 0, 0, 0, 0, 3, (byte) 0xe8, // version, kind, acceptedAt=1000
       1, 1, 't', // one tag "t"
       1, 0, 0, 0, 0, 0, 0, 7, (byte) 0xd0, // one sample, firstTs=2000
       0, 0, // tag index 0, ts delta 0
       0x3f, (byte) 0xf0, 0, 0, 0, 0, 0, 0, // 1.0
       (byte) 192
     };
+    java.util.zip.CRC32C bodyCrc = new java.util.zip.CRC32C();
+    bodyCrc.update(body);
+    byte[] expected = java.nio.ByteBuffer.allocate(body.length + 4).put(body).putInt((int) bodyCrc.getValue()).array();
     assertArrayEquals(expected, a);
     java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
     crc.update(expected);
@@ -111,6 +114,26 @@ class BatchCodecTest {
     Batch status = Batch.ofStatus(4, 9, CollectorStatus.STOPPED, "shift change");
     assertEquals(status, BatchCodec.decode(4, BatchCodec.encode(status, "k")));
     assertEquals("k", BatchCodec.idempotencyKey(BatchCodec.encode(status, "k")));
+  }
+
+  @Test
+  void aBatchCarriesItsCrcAndAnyChangedByteIsSeenWhileBatchesStoredBeforeAreReadAsTheyAre() {
+    byte[] blob = BatchCodec.encode(Batch.ofSamples(3, 1000, List.of(new Sample("t", 2000, 1.0, 192))), "k");
+    assertTrue(BatchCodec.intact(blob));
+    for (int i = 0; i < blob.length; i++) {
+      byte[] damaged = blob.clone();
+      damaged[i] ^= 0x10;
+      assertFalse(BatchCodec.intact(damaged), "byte " + i + " changed");
+    }
+    assertFalse(BatchCodec.intact(java.util.Arrays.copyOf(blob, blob.length - 1)), "cut short");
+    // Version 1, as stored before batches carried a CRC.
+    byte[] v1 = {
+      1, 0, 0, 0, 0, 0, 0, 0, 3, (byte) 0xe8, 1, 1, 't', 1, 0, 0, 0, 0, 0, 0, 7, (byte) 0xd0, 0, 0,
+      0x3f, (byte) 0xf0, 0, 0, 0, 0, 0, 0, (byte) 192
+    };
+    assertTrue(BatchCodec.intact(v1));
+    assertEquals(Batch.ofSamples(3, 1000, List.of(new Sample("t", 2000, 1.0, 192))), BatchCodec.decode(3, v1));
+    assertEquals(BatchCodec.contentChecksum(v1), BatchCodec.contentChecksum(BatchCodec.encode(BatchCodec.decode(3, v1))));
   }
 
   @Test

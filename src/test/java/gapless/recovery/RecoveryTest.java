@@ -261,6 +261,71 @@ class RecoveryTest {
     assertTrue(v.lastRecovery().sources().contains("h3"), v.lastRecovery().toString());
   }
 
+  @Test
+  void aCopyThatArrivesDamagedIsReportedNeverStoredAndTakenFromAnotherSibling() {
+    TestProbe<EventLog.Command> log = testKit.createTestProbe();
+    NavigableMap<Long, byte[]> all = history(12);
+    // m2 alone holds the whole slice 2..12, so it is asked, but its copy of seq 5 has a flipped bit; m3 holds 5..12.
+    NavigableMap<Long, byte[]> damaged = new TreeMap<>(all);
+    byte[] five = all.get(5L).clone();
+    five[five.length / 2] ^= 0x01;
+    damaged.put(5L, five);
+    testKit.spawn(sibling("m2", damaged, false, new ConcurrentLinkedQueue<>()));
+    testKit.spawn(sibling("m3", new TreeMap<>(all.tailMap(5L, true)), false, new ConcurrentLinkedQueue<>()));
+    ActorRef<ReplicaHost.Command> host = host("m", "gapless.recovery.chunk-bytes = 1\n", log.getRef());
+    storeLocally(host, "cm", all.subMap(1L, true, 1L, true));
+
+    host.tell(new ReplicaHost.RecoverAll(RecoveryTrigger.NODE_UP));
+    List<ClusterEvent> seen = eventsUntil(log, "cm", EventType.RECOVERY_COMPLETED, 1);
+    ClusterEvent corrupt = seen.stream().filter(e -> e.event() == EventType.BATCH_CORRUPT).findFirst().orElseThrow(
+        () -> new AssertionError("no BATCH_CORRUPT in " + names(seen)));
+    assertEquals(5L, ((Number) corrupt.get(EventField.SEQ)).longValue());
+    assertEquals("m2", corrupt.get(EventField.PEER));
+    ReplicaView v = awaitRecovered(host, "cm", 12);
+    assertTrue(v.lastRecovery().sources().contains("m3"), v.lastRecovery().toString());
+  }
+
+  @Test
+  void aSiblingThatCannotReadItsBatchesSaysSoAndTheRangeIsTakenFromAnother() {
+    TestProbe<EventLog.Command> log = testKit.createTestProbe();
+    NavigableMap<Long, byte[]> all = history(12);
+    testKit.spawn(unreadable("u2", all));
+    testKit.spawn(sibling("u3", new TreeMap<>(all.tailMap(2L, true)), false, new ConcurrentLinkedQueue<>()));
+    ActorRef<ReplicaHost.Command> host = host("u", log.getRef());
+    storeLocally(host, "cu", all.subMap(1L, true, 1L, true));
+
+    host.tell(new ReplicaHost.RecoverAll(RecoveryTrigger.NODE_UP));
+    List<ClusterEvent> seen = eventsUntil(log, "cu", EventType.RECOVERY_COMPLETED, 1);
+    assertTrue(seen.stream().anyMatch(e -> e.event() == EventType.BATCH_CORRUPT && "u2".equals(e.get(EventField.PEER))
+        && String.valueOf(e.get(EventField.DETAIL)).contains("checksum mismatch")), "u2 was asked first and said why: " + names(seen));
+    ReplicaView v = awaitRecovered(host, "cu", 12);
+    assertTrue(v.lastRecovery().sources().contains("u3"), v.lastRecovery().toString());
+  }
+
+  /** A sibling that lists everything it holds but answers every fetch with a read failure. */
+  private static Behavior<ReplicaHost.Command> unreadable(String node, NavigableMap<Long, byte[]> batches) {
+    return Behaviors.setup(ctx -> {
+      ctx.getSystem().receptionist().tell(Receptionist.register(ReplicaHost.serviceKey(node), ctx.getSelf()));
+      return Behaviors.receive(ReplicaHost.Command.class)
+          .onMessage(ReplicaProtocol.EventsAfter.class, m -> {
+            SeqRanges held = SeqRanges.EMPTY;
+            for (long seq : batches.tailMap(m.afterSeq(), false).keySet()) {
+              held = held.add(seq);
+            }
+            m.replyTo().tell(new ReplicaProtocol.EventIndex(node, m.collector(), m.afterSeq(), held, SeqEpochs.EMPTY, List.of(),
+                batches.lastKey()));
+            return Behaviors.same();
+          })
+          .onMessage(ReplicaProtocol.FetchBatches.class, m -> {
+            m.replyTo().tell(new ReplicaProtocol.BatchChunk(node, m.collector(), m.fromSeq(), m.toSeq(), List.of(), SeqEpochs.EMPTY,
+                "Corruption: block checksum mismatch"));
+            return Behaviors.same();
+          })
+          .onAnyMessage(m -> Behaviors.same())
+          .build();
+    });
+  }
+
   /** A sibling that is reachable but never answers which events it holds. */
   private static Behavior<ReplicaHost.Command> mute(String node, AtomicInteger asked) {
     return Behaviors.setup(ctx -> {

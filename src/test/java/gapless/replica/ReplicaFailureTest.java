@@ -145,6 +145,21 @@ class ReplicaFailureTest {
   }
 
   @Test
+  void aBatchThatArrivesDamagedIsRefusedAndReportedAndNothingIsStored() {
+    ActorRef<ReplicaProtocol.Command> replica = testKit.spawn(Replica.create("damaged", services(),
+        testKit.<RecoveryRequest>createTestProbe().getRef()));
+    TestProbe<ReplicaProtocol.StoreReply> replies = testKit.createTestProbe();
+    byte[] blob = TestBatches.blob(1, 3);
+    blob[blob.length - 7] ^= 0x40;
+    replica.tell(new ReplicaProtocol.StoreBatch("damaged", 1, 0, blob, ReplicaProtocol.WriteKind.OWNER, replies.getRef()));
+    ReplicaProtocol.StoreRefused refused = replies.expectMessageClass(ReplicaProtocol.StoreRefused.class, WAIT);
+    assertTrue(refused.reason().contains("damaged"), refused.reason());
+    eventLog.fishForMessage(WAIT, m -> ((EventLog.Emit) m).event().event() == EventType.BATCH_CORRUPT
+        ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
+    assertEquals(0, view(replica, "damaged", r -> new ReplicaProtocol.GetView("damaged", r)).contiguousSeq(), "nothing held");
+  }
+
+  @Test
   void aReplicaThatStopsIsStartedAgainByItsHostAndAnswers() throws Exception {
     TestProbe<RecoveryRequest> recovery = testKit.createTestProbe();
     ActorRef<ReplicaHost.Command> host = testKit.spawn(ReplicaHost.create(settings(), hostStore("respawn"), eventLog.getRef(),
