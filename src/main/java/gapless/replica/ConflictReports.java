@@ -17,8 +17,9 @@ import org.slf4j.Logger;
 
 /**
  * Reports a replica's refused batches (another batch given the seq of one it keeps, or a batch
- * that arrived damaged): one warning and one {@code BATCH_CONFLICT} ({@code BATCH_CORRUPT}) per distinct offer, so a sender that resends a refused batch is
- * not reported once per resend. Bounded; not persisted. Used from the replica's actor only.
+ * that arrived damaged): one warning and one {@code BATCH_CONFLICT} ({@code BATCH_CORRUPT}) per
+ * distinct offer, so a sender that resends a refused batch is not reported once per resend.
+ * Bounded; not persisted. Used from the replica's actor only.
  */
 final class ConflictReports {
 

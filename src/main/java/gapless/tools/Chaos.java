@@ -20,12 +20,13 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
 
 /**
  * The chaos checker: a local cluster of 3 storage and 2 gateway JVMs under steady load from
  * collectors that send every batch with an Idempotency-Key and send it again after a failure,
- * while faults are injected one at a time, in seeded random order (every kind once a round) and on
- * seeded random nodes: {@code kill -9} of any node
+ * while faults are injected one at a time (now and then two at once), in seeded random order
+ * (every kind once a round) and on seeded random nodes: {@code kill -9} of any node
  * (restarted after a while), SIGSTOP past the split-brain resolver's downing, a partition between
  * two nodes (both ways, or one way), a slow link from the gateways to a storage node, a full disk
  * on any node. After each fault is taken away it measures how long until every node is Up and every
@@ -91,10 +92,12 @@ public final class Chaos {
       List<ChaosFault> faults = new ArrayList<>();
       long end = System.nanoTime() + s.duration().toNanos();
       while (System.nanoTime() < end) {
-        ChaosFault f = inflict();
-        faults.add(f);
-        out.printf("  %-44s %s%n", f.describe(), f.back() == null ? "NOT back within " + s.healWithin().toSeconds() + " s"
-            : String.format("back %.1f s after it was taken away", f.back().toMillis() / 1000.0));
+        List<ChaosFault> together = inflict();
+        faults.addAll(together);
+        Duration back = together.get(0).back();
+        out.printf("  %-58s %s%n", together.stream().map(ChaosFault::describe).collect(Collectors.joining(" + ")),
+            back == null ? "NOT back within " + s.healWithin().toSeconds() + " s"
+                : String.format("back %.1f s after it was taken away", back.toMillis() / 1000.0));
         pause(Duration.ofSeconds(2));
       }
       SimulationResult result = running.stop();
@@ -150,19 +153,54 @@ public final class Chaos {
     return round.remove(0);
   }
 
-  /** One fault: injected, held a while, taken away, and the time until the cluster is whole again. */
-  private ChaosFault inflict() {
-    Kind kind = nextKind();
-    String target = NODES.get(random.nextInt(NODES.size()));
-    String other = null;
+  /** A fault in place: what, and where. */
+  private record Injected(Kind kind, String target, String other) {
+
+    /** Takes a storage node out of the cluster for a while (not a slow link or a full disk). */
+    boolean losesStorage() {
+      return (kind == Kind.KILL || kind == Kind.PAUSE || kind == Kind.PARTITION || kind == Kind.ONE_WAY)
+          && (STORAGE.contains(target) || STORAGE.contains(other));
+    }
+  }
+
+  /**
+   * One fault, or now and then (one in four) two at once on other nodes: injected, held a while,
+   * taken away together, and the time until the cluster is whole again. Two at once never take two
+   * storage nodes out (that would leave no storage majority, a fault of another order).
+   */
+  private List<ChaosFault> inflict() {
     Instant injected = Instant.now();
+    List<Injected> now = new ArrayList<>();
+    now.add(inject(nextKind(), NODES));
+    if (random.nextInt(4) == 0) {
+      Injected first = now.get(0);
+      Kind kind = nextKind();
+      List<String> free = NODES.stream().filter(n -> !n.equals(first.target()) && !n.equals(first.other()))
+          .filter(n -> !(first.losesStorage() && STORAGE.contains(n))).toList();
+      // One slow class at a time on lo.
+      boolean clash = kind == Kind.SLOW_LINK && first.kind() == Kind.SLOW_LINK;
+      if (!clash && free.size() >= 2) {
+        now.add(inject(kind, free));
+      }
+    }
     // Held 5 to 15 s; a pause longer than the downing (about 10 s after the last heartbeat).
-    Duration hold = Duration.ofSeconds(kind == Kind.PAUSE ? 14 + random.nextInt(5) : 5 + random.nextInt(11));
+    boolean paused = now.stream().anyMatch(f -> f.kind() == Kind.PAUSE);
+    pause(Duration.ofSeconds(paused ? 14 + random.nextInt(5) : 5 + random.nextInt(11)));
+    Instant healed = Instant.now();
+    now.forEach(this::takeAway);
+    Duration back = awaitWhole(healed, highestHeld()).orElse(null);
+    return now.stream().map(f -> new ChaosFault(f.kind(), f.target(), f.other(), injected, healed, back)).toList();
+  }
+
+  /** Injects {@code kind} on nodes among {@code among}. */
+  private Injected inject(Kind kind, List<String> among) {
+    String target = among.get(random.nextInt(among.size()));
+    String other = null;
     switch (kind) {
       case KILL -> cluster.kill(target);
       case PAUSE -> cluster.pause(target);
       case PARTITION, ONE_WAY -> {
-        other = pick(NODES, target);
+        other = pick(among, target);
         if (kind == Kind.PARTITION) {
           network.cut(cluster.host(target), cluster.host(other));
         } else {
@@ -170,21 +208,23 @@ public final class Chaos {
         }
       }
       case SLOW_LINK -> {
-        target = STORAGE.get(random.nextInt(STORAGE.size()));
+        List<String> storage = among.stream().filter(STORAGE::contains).toList();
+        target = storage.isEmpty() ? STORAGE.get(random.nextInt(STORAGE.size())) : storage.get(random.nextInt(storage.size()));
         other = "gw1,gw2";
         network.slow(GATEWAYS.stream().map(cluster::host).toList(), List.of(cluster.host(target)), 1000);
       }
       case DISK_FULL -> disks.fill(cluster.dataDir(target), RESERVE / 2);
     }
-    pause(hold);
-    Instant healed = Instant.now();
-    switch (kind) {
-      case KILL -> cluster.start(target);
-      case PAUSE -> cluster.resume(target);
+    return new Injected(kind, target, other);
+  }
+
+  private void takeAway(Injected f) {
+    switch (f.kind()) {
+      case KILL -> cluster.start(f.target());
+      case PAUSE -> cluster.resume(f.target());
       case PARTITION, ONE_WAY, SLOW_LINK -> network.heal();
-      case DISK_FULL -> disks.free(cluster.dataDir(target));
+      case DISK_FULL -> disks.free(cluster.dataDir(f.target()));
     }
-    return new ChaosFault(kind, target, other, injected, healed, awaitWhole(healed, highestHeld()).orElse(null));
   }
 
   private String pick(List<String> from, String not) {

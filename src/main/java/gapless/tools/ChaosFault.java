@@ -38,11 +38,6 @@ public record ChaosFault(Kind kind, String target, String other, Instant injecte
     public String label() {
       return label;
     }
-
-    /** Needs iptables and tc (root), or a tmpfs mount (root). */
-    boolean needsNetwork() {
-      return this == PARTITION || this == ONE_WAY || this == SLOW_LINK;
-    }
   }
 
   public String describe() {

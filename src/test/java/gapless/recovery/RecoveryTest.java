@@ -125,12 +125,9 @@ class RecoveryTest {
       ctx.getSystem().receptionist().tell(Receptionist.register(ReplicaHost.serviceKey(node), ctx.getSelf()));
       return Behaviors.receive(ReplicaHost.Command.class)
           .onMessage(ReplicaProtocol.EventsAfter.class, m -> {
-            SeqRanges held = SeqRanges.EMPTY;
-            for (long seq : batches.tailMap(m.afterSeq(), false).keySet()) {
-              held = held.add(seq);
-            }
-            m.replyTo().tell(new ReplicaProtocol.EventIndex(node, m.collector(), m.afterSeq(), malformed.get() ? null : held,
-                epochs.clip(m.afterSeq() + 1, Long.MAX_VALUE), List.of(), batches.lastKey()));
+            m.replyTo().tell(new ReplicaProtocol.EventIndex(node, m.collector(), m.afterSeq(),
+                malformed.get() ? null : heldAfter(batches, m.afterSeq()), epochs.clip(m.afterSeq() + 1, Long.MAX_VALUE), List.of(),
+                batches.lastKey()));
             return Behaviors.same();
           })
           .onMessage(ReplicaProtocol.FetchBatches.class, m -> {
@@ -156,6 +153,15 @@ class RecoveryTest {
           .onAnyMessage(m -> Behaviors.same())
           .build();
     });
+  }
+
+  /** The seqs of {@code batches} after {@code afterSeq}, as a sibling's index lists them. */
+  private static SeqRanges heldAfter(NavigableMap<Long, byte[]> batches, long afterSeq) {
+    SeqRanges held = SeqRanges.EMPTY;
+    for (long seq : batches.tailMap(afterSeq, false).keySet()) {
+      held = held.add(seq);
+    }
+    return held;
   }
 
   private static NavigableMap<Long, byte[]> history(long upTo) {
@@ -308,12 +314,8 @@ class RecoveryTest {
       ctx.getSystem().receptionist().tell(Receptionist.register(ReplicaHost.serviceKey(node), ctx.getSelf()));
       return Behaviors.receive(ReplicaHost.Command.class)
           .onMessage(ReplicaProtocol.EventsAfter.class, m -> {
-            SeqRanges held = SeqRanges.EMPTY;
-            for (long seq : batches.tailMap(m.afterSeq(), false).keySet()) {
-              held = held.add(seq);
-            }
-            m.replyTo().tell(new ReplicaProtocol.EventIndex(node, m.collector(), m.afterSeq(), held, SeqEpochs.EMPTY, List.of(),
-                batches.lastKey()));
+            m.replyTo().tell(new ReplicaProtocol.EventIndex(node, m.collector(), m.afterSeq(), heldAfter(batches, m.afterSeq()),
+                SeqEpochs.EMPTY, List.of(), batches.lastKey()));
             return Behaviors.same();
           })
           .onMessage(ReplicaProtocol.FetchBatches.class, m -> {
