@@ -53,7 +53,9 @@ import gapless.replica.ReplicaProtocol.SyncStatus;
 import gapless.store.DiskSpace;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -111,6 +113,8 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
   private final FencedWrites fenced;
   private final SiblingLink siblings;
   private boolean recovering;
+  // The confirmed seq each sibling was last journaled as lost at (PeerUnreachable), since this actor started.
+  private final Map<String, Long> lostAt = new HashMap<>();
   // Counts journal replays: a store write started before a restart is written again after it, so its late completion is ignored.
   private int incarnation;
 
@@ -218,8 +222,7 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
             state.statusMarksAfter(cmd.afterSeq()), state.held().highest())))
         .onCommand(FetchBatches.class, (state, f) -> answeredByStore(() -> store.answer(f, state.epochs())))
         .onCommand(FindKey.class, (state, f) -> answeredByStore(() -> store.answer(f, holdingsNow(state).epochs())))
-        .onCommand(PeerLost.class, (state, cmd) -> Effect()
-            .persist(new PeerUnreachable(node, cmd.peer(), state.confirmedWith(cmd.peer()), now())).thenNoReply())
+        .onCommand(PeerLost.class, this::onPeerLost)
         .onCommand(StartRecovery.class, (state, cmd) -> {
           recovering = true;
           return Effect().reply(cmd.replyTo(), new RecoveryInfo(collector, state.held(), state.epochs(), state.confirmed(), state.serverStop()));
@@ -339,6 +342,21 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
   }
 
   // ---- siblings
+
+  /**
+   * A sibling went away: journaled with the seq confirmed with it, unless it was last journaled
+   * going away at that very seq (a flapping sibling would otherwise add an event per flap, telling
+   * nothing new).
+   */
+  private ReplyEffect<ReplicaEvent, ReplicaState> onPeerLost(ReplicaState state, PeerLost cmd) {
+    long confirmed = state.confirmedWith(cmd.peer());
+    Long before = lostAt.get(cmd.peer());
+    if (before != null && before == confirmed) {
+      return Effect().noReply();
+    }
+    return Effect().persist(new PeerUnreachable(node, cmd.peer(), confirmed, now()))
+        .thenRun((ReplicaState s) -> lostAt.put(cmd.peer(), confirmed)).thenNoReply();
+  }
 
   private ReplyEffect<ReplicaEvent, ReplicaState> onSyncStatus(ReplicaState state, SyncStatus s) {
     long now = now();

@@ -160,6 +160,20 @@ class ReplicaFailureTest {
   }
 
   @Test
+  void aFlappingSiblingIsJournaledLostOncePerConfirmedSeq() {
+    ActorRef<ReplicaProtocol.Command> replica = testKit.spawn(Replica.create("flap", services(),
+        testKit.<RecoveryRequest>createTestProbe().getRef()));
+    for (int i = 0; i < 5; i++) {
+      replica.tell(new ReplicaProtocol.PeerLost("flap", "s2"));
+    }
+    replica.tell(new ReplicaProtocol.PeerLost("flap", "s3"));
+    view(replica, "flap", r -> new ReplicaProtocol.GetView("flap", r));
+    List<String> lost = journal.persistedInStorage(Replica.persistenceId("flap").id()).stream()
+        .filter(e -> e instanceof ReplicaEvent.PeerUnreachable).map(e -> ((ReplicaEvent.PeerUnreachable) e).peer()).toList();
+    assertEquals(List.of("s2", "s3"), lost);
+  }
+
+  @Test
   void aReplicaThatStopsIsStartedAgainByItsHostAndAnswers() throws Exception {
     TestProbe<RecoveryRequest> recovery = testKit.createTestProbe();
     ActorRef<ReplicaHost.Command> host = testKit.spawn(ReplicaHost.create(settings(), hostStore("respawn"), eventLog.getRef(),
