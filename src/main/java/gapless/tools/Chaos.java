@@ -4,6 +4,7 @@ import gapless.api.dto.ReplicaList;
 import gapless.api.dto.ReplicaReport;
 import gapless.client.GaplessClient;
 import gapless.client.GaplessClientException;
+import gapless.client.NodeEvent;
 import gapless.tools.ChaosFault.Kind;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -103,7 +104,7 @@ public final class Chaos {
       SimulationResult result = running.stop();
       out.println("load stopped: " + result.summary());
       VerifyReport verify = new Verifier(client, cluster.gatewayUrl()).exactlyOnce(true).verify(ledger, s.verifyWait(), out);
-      List<gapless.client.NodeEvent> events = cluster.events();
+      List<NodeEvent> events = cluster.events();
       List<Boolean> explained = faults.stream().map(f -> f.explainedBy(events, STORAGE.contains(f.target()))).toList();
       report = new ChaosReport(s.seed(), faults, explained, result, verify);
       report.print(out);
@@ -117,7 +118,8 @@ public final class Chaos {
       if (disks != null) {
         disks.close();
       }
-      s.local().keepOrDelete(base, report == null || !report.ok(), "data, logs and ledger", out);
+      // The data directories were the tmpfs mounts, gone with them: the logs and the ledger tell the run.
+      s.local().keepOrDelete(base, report == null || !report.ok(), disks != null ? "logs and ledger" : "data, logs and ledger", out);
     }
   }
 
