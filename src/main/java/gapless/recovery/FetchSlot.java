@@ -1,7 +1,10 @@
 package gapless.recovery;
 
+import gapless.model.BatchCodec;
+import gapless.model.EncodedBatch;
 import gapless.model.SeqRange;
 import gapless.model.SeqRanges;
+import java.util.List;
 
 /**
  * What one of a recovery's fetch slots is doing, in the style of Kafka's {@code PartitionFetchState}:
@@ -23,8 +26,17 @@ sealed interface FetchSlot {
       return node.equals(task.source()) && fromSeq == nextFrom && toSeq == task.range().to();
     }
 
-    Storing storing(SeqRanges chunk, long samples, long bytes) {
-      return new Storing(task, nextFrom, request, chunk, chunk, samples, bytes);
+    /** The answer's {@code batches} are being stored. */
+    Storing storing(List<EncodedBatch> batches) {
+      SeqRanges seqs = SeqRanges.EMPTY;
+      long samples = 0;
+      long bytes = 0;
+      for (EncodedBatch b : batches) {
+        seqs = seqs.add(b.seq());
+        samples += BatchCodec.sampleCount(b.blob());
+        bytes += b.blob().length;
+      }
+      return new Storing(task, nextFrom, request, seqs, seqs, samples, bytes);
     }
   }
 

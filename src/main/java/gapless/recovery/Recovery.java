@@ -8,7 +8,6 @@ import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.actor.typed.receptionist.Receptionist;
-import gapless.model.BatchCodec;
 import gapless.model.EncodedBatch;
 import gapless.model.SeqEpochs;
 import gapless.model.SeqRange;
@@ -56,7 +55,13 @@ public final class Recovery {
 
   private record Indexed(ReplicaProtocol.EventIndex index) implements Command {}
 
-  private record Chunk(ReplicaProtocol.BatchChunk chunk) implements Command {}
+  private record Chunk(ReplicaProtocol.BatchChunk chunk) implements Command {
+    @Override
+    public String toString() {
+      // Not the batches: a chunk's blobs are up to chunk-bytes.
+      return "BatchChunk from " + chunk.node() + " of seqs " + chunk.fromSeq() + ".." + chunk.toSeq();
+    }
+  }
 
   private record Stored(ReplicaProtocol.StoreReply ack) implements Command {}
 
@@ -253,58 +258,29 @@ public final class Recovery {
     for (int i = 0; i < SLOTS; i++) {
       if (fetch.slots().get(i) instanceof FetchSlot.Asking asking
           && asking.answeredBy(chunk.node(), chunk.fromSeq(), chunk.toSeq()) && chunk.collector().equals(collector)) {
-        Optional<String> damage = damage(chunk);
+        Optional<ChunkCheck.Damage> damage = ChunkCheck.damage(chunk);
         if (damage.isPresent()) {
           // Reported, and never stored: another holder serves the range.
-          return fetchingOrFinishing(sourceFailed(fetch, i, asking, damage.get()));
+          events.corrupt(damage.get().seq(), chunk.node(), damage.get().detail());
+          return fetchingOrFinishing(sourceFailed(fetch, i, asking, damage.get().reason()));
         }
         if (chunk.batches().isEmpty()) {
           // The sibling no longer has what it listed: let another holder serve the rest.
           return fetchingOrFinishing(sourceFailed(fetch, i, asking,
               "sibling " + asking.task().source() + " returned nothing for seqs " + asking.nextFrom() + ".." + asking.task().range().to()));
         }
-        SeqRanges seqs = SeqRanges.EMPTY;
-        long samples = 0;
-        long bytes = 0;
         for (EncodedBatch b : chunk.batches()) {
-          seqs = seqs.add(b.seq());
-          samples += BatchCodec.sampleCount(b.blob());
-          bytes += b.blob().length;
           host.tell(new ReplicaProtocol.StoreBatch(collector, b.seq(), chunk.epochs().epochOf(b.seq()), b.blob(),
               ReplicaProtocol.WriteKind.COPY, storedAdapter));
         }
         // The store of the answer gets its own ask-timeout, however late the answer came.
         timers.startSingleTimer("slot-" + i, new SlotTimeout(i, asking.request()), services.settings().recovery().askTimeout());
-        return fetching(fetch.with(i, asking.storing(seqs, samples, bytes)));
+        return fetching(fetch.with(i, asking.storing(chunk.batches())));
       }
     }
     // Kafka-style: an answer whose source or offset does not match a slot's ask (a source already
     // given up on, an ask replaced since) is not acted on.
     return fetching(fetch.with(dropped("fetching", new Chunk(chunk), fetch.progress())));
-  }
-
-  /**
-   * Why a chunk must not be stored, reported as {@code BATCH_CORRUPT}: its source could not read it,
-   * or a batch in it is not what its gateway encoded (its CRC does not match).
-   */
-  private Optional<String> damage(ReplicaProtocol.BatchChunk chunk) {
-    if (chunk.failure() != null) {
-      emitCorrupt(chunk.fromSeq(), chunk.node(), chunk.failure());
-      return Optional.of("sibling " + chunk.node() + " could not read its batches: " + chunk.failure());
-    }
-    for (EncodedBatch b : chunk.batches()) {
-      if (!BatchCodec.intact(b.blob())) {
-        emitCorrupt(b.seq(), chunk.node(), "the copy of seq " + b.seq() + " from " + chunk.node() + " is damaged (its CRC32C"
-            + " does not match); taken from another sibling");
-        return Optional.of("sibling " + chunk.node() + " sent seq " + b.seq() + " damaged");
-      }
-    }
-    return Optional.empty();
-  }
-
-  private void emitCorrupt(long seq, String source, String detail) {
-    context.getLog().error("Recovery of [{}]: seq [{}] from [{}]: {}", collector, seq, source, detail);
-    events.corrupt(seq, source, detail);
   }
 
   private Behavior<Command> onStored(Fetching fetch, ReplicaProtocol.StoreReply ack) {
@@ -409,21 +385,12 @@ public final class Recovery {
 
   private RecoveryProgress dropped(String phase, Command message, RecoveryProgress progress) {
     if (context.getLog().isDebugEnabled()) {
-      context.getLog().debug("Recovery of [{}] dropped [{}] while {}", collector, describe(message), phase);
+      context.getLog().debug("Recovery of [{}] dropped [{}] while {}", collector, message, phase);
     }
     return progress.withDropped();
-  }
-
-  private static String describe(Command message) {
-    if (message instanceof Chunk c) {
-      // Not the batches: a chunk's blobs are up to chunk-bytes.
-      return "BatchChunk from " + c.chunk().node() + " of seqs " + c.chunk().fromSeq() + ".." + c.chunk().toSeq();
-    }
-    return message.toString();
   }
 
   private long millis() {
     return (System.nanoTime() - startNanos) / 1_000_000;
   }
-
 }

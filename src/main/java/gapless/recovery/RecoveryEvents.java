@@ -10,6 +10,8 @@ import gapless.recovery.RecoveryPhase.Finishing;
 import gapless.replica.RecoveryRequest;
 import gapless.replica.ReplicaProtocol;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What one {@link Recovery} reports to the cluster event log, step by step: the recovery decides,
@@ -17,6 +19,7 @@ import java.util.List;
  */
 final class RecoveryEvents {
 
+  private static final Logger LOG = LoggerFactory.getLogger(RecoveryEvents.class);
   /** GAP_DETECTED events listed one by one; beyond them, one event gives the count. */
   private static final int MAX_GAP_EVENTS = 20;
 
@@ -69,6 +72,7 @@ final class RecoveryEvents {
   /** How it ended; {@code recorded}: the replica recorded what was filled. */
   /** A batch (from {@code seq}) that {@code source} sent damaged or could not read: not stored. */
   void corrupt(long seq, String source, String detail) {
+    LOG.error("Recovery of [{}]: seq [{}] from [{}]: {}", collector, seq, source, detail);
     emit(ClusterEvents.batchCorrupt(node, collector, seq, source, detail));
   }
 

@@ -9,6 +9,7 @@ import gapless.events.ClusterEvents;
 import gapless.events.EventLog;
 import gapless.model.BatchCodec;
 import gapless.replica.ReplicaProtocol.StoreBatch;
+import gapless.replica.ReplicaProtocol.StoreRefused;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -61,16 +62,22 @@ final class ConflictReports {
     eventLog.tell(new EventLog.Emit(ClusterEvents.batchConflict(node, collector, offered.seq(), peer, detail)));
   }
 
-  /** {@code offered} is not what its gateway encoded (its CRC does not match): refused, reported once per seq and checksum. */
-  void damaged(StoreBatch offered) {
+  /**
+   * {@code offered} is not what its gateway encoded (its CRC does not match): reported once per seq
+   * and checksum; returns the refusal to answer it with.
+   */
+  StoreRefused damaged(StoreBatch offered) {
+    StoreRefused refusal = new StoreRefused(node, collector, offered.seq(), false,
+        "batch " + offered.seq() + " arrived damaged on " + node + " (its CRC32C does not match); not stored");
     long checksum = BatchCodec.checksum(offered.blob());
     if (!reported.add("damaged " + offered.seq() + ":" + checksum)) {
-      return;
+      return refusal;
     }
     String peer = senderNode(offered.replyTo());
     String detail = offered.kind() + " write of " + offered.blob().length + " bytes whose CRC32C does not match its content";
     log.error("Batch [{}] of [{}] arrived damaged{}; refused: [{}]", offered.seq(), collector, peer == null ? "" : " from " + peer, detail);
     eventLog.tell(new EventLog.Emit(ClusterEvents.batchCorrupt(node, collector, offered.seq(), peer, detail)));
+    return refusal;
   }
 
   /** The node id of a remote sender, when it is a cluster member; null when local or not known. */

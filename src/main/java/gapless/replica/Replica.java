@@ -35,7 +35,6 @@ import gapless.replica.ReplicaEvent.StoreLost;
 import gapless.replica.ReplicaProtocol.ClaimEpoch;
 import gapless.replica.ReplicaProtocol.Command;
 import gapless.replica.ReplicaProtocol.EpochClaimed;
-import gapless.replica.ReplicaProtocol.EventIndex;
 import gapless.replica.ReplicaProtocol.EventsAfter;
 import gapless.replica.ReplicaProtocol.FetchBatches;
 import gapless.replica.ReplicaProtocol.FindKey;
@@ -48,14 +47,10 @@ import gapless.replica.ReplicaProtocol.StartRecovery;
 import gapless.replica.ReplicaProtocol.StopRecording;
 import gapless.replica.ReplicaProtocol.StoreAck;
 import gapless.replica.ReplicaProtocol.StoreBatch;
-import gapless.replica.ReplicaProtocol.StoreRefused;
 import gapless.replica.ReplicaProtocol.SyncStatus;
-import gapless.store.DiskSpace;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -113,8 +108,6 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
   private final FencedWrites fenced;
   private final SiblingLink siblings;
   private boolean recovering;
-  // The confirmed seq each sibling was last journaled as lost at (PeerUnreachable), since this actor started.
-  private final Map<String, Long> lostAt = new HashMap<>();
   // Counts journal replays: a store write started before a restart is written again after it, so its late completion is ignored.
   private int incarnation;
 
@@ -141,13 +134,12 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
     this.replicaSet = services.placement().replicaSet(collector);
     this.store = new ReplicaStore(node, collector, services.store(),
         context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("gapless-store-dispatcher")));
-    var s = services.settings();
     this.conflicts = new ConflictReports(node, collector, context.getSystem(), services.eventLog(), context.getLog());
     this.reports = new ReplicaReports(node, collector, services.eventLog(), context.getLog());
     this.held = new HeldWrites(context, collector, store, conflicts);
     this.fenced = new FencedWrites(collector, context.getLog(), 10_000);
-    this.siblings = new SiblingLink(node, collector, new SiblingSync(new SiblingSync.Rules(s.replica().confirmEverySeqs(),
-        s.replica().confirmMaxDelay().toMillis(), s.replica().heartbeatIntervals(), s.replica().lagIntervals()), now()), recovery);
+    this.siblings = new SiblingLink(node, collector, new SiblingSync(SiblingSync.Rules.of(services.settings().replica()), now()),
+        recovery);
     ReplicaHost.subscribe(context.getSystem(), services.placement().siblings(collector, node),
         context.messageAdapter(Receptionist.Listing.class, SiblingsChanged::new));
   }
@@ -208,20 +200,13 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
         .onCommand(ClaimEpoch.class, this::onClaim)
         .onCommand(QuerySamples.class, this::onQuery)
         .onCommand(GetView.class, (state, cmd) -> Effect().reply(cmd.replyTo(), view(state)))
-        .onCommand(SyncTick.class, (state, cmd) -> {
-          siblings.tick(state, recovering);
-          return Effect().noReply();
-        })
+        .onCommand(SyncTick.class, (state, cmd) -> noReply(() -> siblings.tick(state, recovering)))
         .onCommand(SyncStatus.class, this::onSyncStatus)
-        .onCommand(SiblingsChanged.class, (state, cmd) -> {
-          siblings.changed(cmd.listing());
-          return Effect().noReply();
-        })
-        .onCommand(EventsAfter.class, (state, cmd) -> Effect().reply(cmd.replyTo(), new EventIndex(node, collector, cmd.afterSeq(),
-            state.held().clip(cmd.afterSeq() + 1, Long.MAX_VALUE), state.epochs().clip(cmd.afterSeq() + 1, Long.MAX_VALUE),
-            state.statusMarksAfter(cmd.afterSeq()), state.held().highest())))
-        .onCommand(FetchBatches.class, (state, f) -> answeredByStore(() -> store.answer(f, state.epochs())))
-        .onCommand(FindKey.class, (state, f) -> answeredByStore(() -> store.answer(f, holdingsNow(state).epochs())))
+        .onCommand(SiblingsChanged.class, (state, cmd) -> noReply(() -> siblings.changed(cmd.listing())))
+        .onCommand(EventsAfter.class, (state, cmd) -> Effect().reply(cmd.replyTo(), state.indexAfter(node, collector, cmd.afterSeq())))
+        // Answered by the store from its own thread, with what the replica knows now.
+        .onCommand(FetchBatches.class, (state, f) -> noReply(() -> store.answer(f, state.epochs())))
+        .onCommand(FindKey.class, (state, f) -> noReply(() -> store.answer(f, holdingsNow(state).epochs())))
         .onCommand(PeerLost.class, this::onPeerLost)
         .onCommand(StartRecovery.class, (state, cmd) -> {
           recovering = true;
@@ -239,9 +224,7 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
 
   private ReplyEffect<ReplicaEvent, ReplicaState> onStoreBatch(ReplicaState state, StoreBatch cmd) {
     if (!BatchCodec.intact(cmd.blob())) {
-      conflicts.damaged(cmd);
-      return Effect().reply(cmd.replyTo(), new StoreRefused(node, collector, cmd.seq(), false,
-          "batch " + cmd.seq() + " arrived damaged on " + node + " (its CRC32C does not match); not stored"));
+      return Effect().reply(cmd.replyTo(), conflicts.damaged(cmd));
     }
     if (FencedWrites.isFenced(state, cmd)) {
       return Effect().reply(cmd.replyTo(), fenced.answer(node, state, cmd, now()));
@@ -317,14 +300,8 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
       return Effect().noReply();
     }
     if (done.failure() != null) {
-      // Nothing is acked, and the writers hear it now: the owner buffers or sends again, recovery
-      // fetches it later. A full disk is reported by the node's DiskWatch, not once per write.
-      boolean diskFull = DiskSpace.isDiskFull(done.failure());
-      String reason = diskFull ? DiskSpace.reasonOf(done.failure()) : "storing failed: " + done.failure().getMessage();
-      if (!diskFull) {
-        context.getLog().error("Storing [{}] batches of [{}] failed", done.group().members().size(), collector, done.failure());
-      }
-      done.group().members().forEach(b -> b.replyTo().tell(new StoreRefused(node, collector, b.seq(), diskFull, reason)));
+      // Nothing is acked, and the writers hear it now: the owner buffers or sends again, recovery fetches it later.
+      store.refuse(done.group().members(), done.failure());
       groupCommit.finished(state::holds).ifPresent(this::write);
       return Effect().noReply();
     }
@@ -350,12 +327,9 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
    */
   private ReplyEffect<ReplicaEvent, ReplicaState> onPeerLost(ReplicaState state, PeerLost cmd) {
     long confirmed = state.confirmedWith(cmd.peer());
-    Long before = lostAt.get(cmd.peer());
-    if (before != null && before == confirmed) {
-      return Effect().noReply();
-    }
-    return Effect().persist(new PeerUnreachable(node, cmd.peer(), confirmed, now()))
-        .thenRun((ReplicaState s) -> lostAt.put(cmd.peer(), confirmed)).thenNoReply();
+    return siblings.lostBefore(cmd.peer(), confirmed) ? Effect().noReply()
+        : Effect().persist(new PeerUnreachable(node, cmd.peer(), confirmed, now()))
+            .thenRun((ReplicaState s) -> siblings.lostRecorded(cmd.peer(), confirmed)).thenNoReply();
   }
 
   private ReplyEffect<ReplicaEvent, ReplicaState> onSyncStatus(ReplicaState state, SyncStatus s) {
@@ -365,9 +339,9 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
         : Effect().persist(new PeerSyncConfirmed(node, s.peer(), confirmed.getAsLong(), now)).thenNoReply();
   }
 
-  /** Reads that the store answers from its own thread, with what the replica knows now. */
-  private ReplyEffect<ReplicaEvent, ReplicaState> answeredByStore(Runnable read) {
-    read.run();
+  /** Work whose answer, if any, is not the replica's to give now. */
+  private ReplyEffect<ReplicaEvent, ReplicaState> noReply(Runnable work) {
+    work.run();
     return Effect().noReply();
   }
 

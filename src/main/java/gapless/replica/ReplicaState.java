@@ -191,6 +191,12 @@ public record ReplicaState(
   }
 
   /** The collector's status after the last status change held. */
+  /** What this replica holds after {@code afterSeq}, as a recovering sibling asks for it: ranges, never one entry a batch. */
+  ReplicaProtocol.EventIndex indexAfter(String node, String collector, long afterSeq) {
+    return new ReplicaProtocol.EventIndex(node, collector, afterSeq, held.clip(afterSeq + 1, Long.MAX_VALUE),
+        epochs.clip(afterSeq + 1, Long.MAX_VALUE), statusMarksAfter(afterSeq), held.highest());
+  }
+
   public CollectorStatus status() {
     return statusMarks.isEmpty() ? CollectorStatus.RUNNING : statusMarks.get(statusMarks.size() - 1).status();
   }

@@ -12,6 +12,8 @@ import gapless.replica.ReplicaProtocol.KeyHolding;
 import gapless.replica.ReplicaProtocol.QuerySamples;
 import gapless.replica.ReplicaProtocol.SampleAnswer;
 import gapless.replica.ReplicaProtocol.StoreBatch;
+import gapless.replica.ReplicaProtocol.StoreRefused;
+import gapless.store.DiskSpace;
 import gapless.store.QueryResult;
 import gapless.store.SampleStore;
 import java.util.ArrayList;
@@ -94,6 +96,19 @@ final class ReplicaStore {
     return CompletableFuture.supplyAsync(
         () -> new BatchChunk(node, collector, fromSeq, toSeq, store.readBatches(collector, fromSeq, toSeq, maxBytes),
             epochs.clip(fromSeq, toSeq)), executor);
+  }
+
+  /**
+   * Tells each writer of a group whose store write failed that it is not stored. A full disk is
+   * reported by the node's DiskWatch, not logged once per write.
+   */
+  void refuse(List<StoreBatch> writes, Throwable failure) {
+    boolean diskFull = DiskSpace.isDiskFull(failure);
+    String reason = diskFull ? DiskSpace.reasonOf(failure) : "storing failed: " + failure.getMessage();
+    if (!diskFull) {
+      LOG.error("Storing [{}] batches of [{}] failed", writes.size(), collector, failure);
+    }
+    writes.forEach(b -> b.replyTo().tell(new StoreRefused(node, collector, b.seq(), diskFull, reason)));
   }
 
   /**

@@ -21,6 +21,8 @@ final class SiblingLink {
   private final SiblingSync sync;
   private final ActorRef<RecoveryRequest> recovery;
   private final Map<String, ActorRef<ReplicaHost.Command>> hosts = new HashMap<>();
+  // The confirmed seq each sibling was last journaled as lost at (PeerUnreachable), since the replica started.
+  private final Map<String, Long> lostAt = new HashMap<>();
 
   SiblingLink(String node, String collector, SiblingSync sync, ActorRef<RecoveryRequest> recovery) {
     this.node = node;
@@ -36,6 +38,19 @@ final class SiblingLink {
   void changed(Receptionist.Listing listing) {
     String sibling = ReplicaHost.nodeOf(listing);
     ReplicaHost.reachableHost(listing).ifPresentOrElse(h -> hosts.put(sibling, h), () -> hosts.remove(sibling));
+  }
+
+  /**
+   * Whether {@code sibling} was journaled lost at this very confirmed seq already: a flapping
+   * sibling would otherwise add an event per flap, telling nothing new.
+   */
+  boolean lostBefore(String sibling, long confirmed) {
+    Long before = lostAt.get(sibling);
+    return before != null && before == confirmed;
+  }
+
+  void lostRecorded(String sibling, long confirmed) {
+    lostAt.put(sibling, confirmed);
   }
 
   /** Every sync interval: report to the siblings when due, and ask for a recovery when behind one. */

@@ -1,5 +1,6 @@
 package gapless.replica;
 
+import gapless.config.GaplessSettings;
 import gapless.model.SeqEpochs;
 import gapless.model.SeqRanges;
 import java.util.HashMap;
@@ -20,7 +21,11 @@ final class SiblingSync {
    * @param heartbeatTicks     report an unchanged contiguous seq again after this many sync ticks
    * @param lagTicks           ask for recovery after staying behind a sibling this many sync ticks
    */
-  record Rules(int confirmEverySeqs, long confirmMaxDelayMs, int heartbeatTicks, int lagTicks) {}
+  record Rules(int confirmEverySeqs, long confirmMaxDelayMs, int heartbeatTicks, int lagTicks) {
+    static Rules of(GaplessSettings.ReplicaSettings s) {
+      return new Rules(s.confirmEverySeqs(), s.confirmMaxDelay().toMillis(), s.heartbeatIntervals(), s.lagIntervals());
+    }
+  }
 
   /**
    * What a sibling's report leads to: a confirmed seq worth persisting, and the first seq this

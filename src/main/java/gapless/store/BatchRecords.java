@@ -3,6 +3,7 @@ package gapless.store;
 import gapless.model.Batch;
 import gapless.model.BatchCodec;
 import gapless.model.Sample;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -67,5 +68,16 @@ final class BatchRecords {
             TagBlock.encode(byBucket.getValue()));
       }
     }
+  }
+
+  /** The record of a replacement ({@code 'x'}): the epoch that replaced the seq, then the blob it replaced. */
+  static void putReplaced(WriteBatch wb, String collector, long seq, long epoch, byte[] oldBlob) {
+    byte[] replaced = new byte[8 + oldBlob.length];
+    ByteBuffer.wrap(replaced).putLong(epoch).put(oldBlob);
+    wb.put(StoreKeys.replacedKey(collector, seq), replaced);
+  }
+
+  static SampleStore.Replaced replaced(byte[] record) {
+    return new SampleStore.Replaced(ByteBuffer.wrap(record).getLong(), Arrays.copyOfRange(record, 8, record.length));
   }
 }

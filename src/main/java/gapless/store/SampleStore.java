@@ -9,16 +9,15 @@ import gapless.model.Sample;
 import gapless.model.Validation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.iq80.leveldb.DB;
@@ -138,22 +137,11 @@ public final class SampleStore implements AutoCloseable {
     if (batches.isEmpty()) {
       return;
     }
-    space.requireRoom();
-    withOpenDb(() -> {
-      try (WriteBatch wb = db.createWriteBatch(); CollectorLocks.Held held = writeLocks.lock(collector)) {
-        for (int i = 0; i < batches.size(); i++) {
-          EncodedBatch eb = batches.get(i);
-          BatchRecords.put(wb, collector, eb.seq(), eb.blob(), decoded.get(i), bucketMillis);
-        }
-        // Written with every call rather than checked first: a put is cheaper than a read.
-        wb.put(StoreKeys.registryKey(collector), EMPTY);
-        db.write(wb, syncWrite);
-      } catch (IOException e) {
-        throw new UncheckedIOException("sample store write failed in " + dir, e);
-      } catch (DBException e) {
-        throw new IllegalStateException("sample store write failed in " + dir, e);
+    writeSynced(collector, "write", wb -> {
+      for (int i = 0; i < batches.size(); i++) {
+        EncodedBatch eb = batches.get(i);
+        BatchRecords.put(wb, collector, eb.seq(), eb.blob(), decoded.get(i), bucketMillis);
       }
-      return null;
     });
   }
 
@@ -169,21 +157,31 @@ public final class SampleStore implements AutoCloseable {
   public void replace(String collector, long seq, byte[] oldBlob, Batch oldDecoded, byte[] newBlob, Batch newDecoded,
       long epoch) {
     requireCollector(collector);
+    writeSynced(collector, "replace", wb -> {
+      // In order within the batch: a record both batches use is deleted, then written again.
+      BatchRecords.deleteIndex(wb, db, collector, seq, oldBlob, oldDecoded, bucketMillis);
+      BatchRecords.put(wb, collector, seq, newBlob, newDecoded, bucketMillis);
+      BatchRecords.putReplaced(wb, collector, seq, epoch, oldBlob);
+    });
+  }
+
+  /**
+   * One synced LevelDB write of {@code collector}'s records, put by {@code fill}, with the
+   * collector's registry entry; refused first ({@link DiskSpace.DiskFull}) while the disk is below
+   * its reserve. Writes of one collector are serialised ({@link CollectorLocks}).
+   */
+  private void writeSynced(String collector, String what, Consumer<WriteBatch> fill) {
     space.requireRoom();
     withOpenDb(() -> {
       try (WriteBatch wb = db.createWriteBatch(); CollectorLocks.Held held = writeLocks.lock(collector)) {
-        // In order within the batch: a record both batches use is deleted, then written again.
-        BatchRecords.deleteIndex(wb, db, collector, seq, oldBlob, oldDecoded, bucketMillis);
-        BatchRecords.put(wb, collector, seq, newBlob, newDecoded, bucketMillis);
-        byte[] replaced = new byte[8 + oldBlob.length];
-        ByteBuffer.wrap(replaced).putLong(epoch).put(oldBlob);
-        wb.put(StoreKeys.replacedKey(collector, seq), replaced);
+        fill.accept(wb);
+        // Written with every call rather than checked first: a put is cheaper than a read.
         wb.put(StoreKeys.registryKey(collector), EMPTY);
         db.write(wb, syncWrite);
       } catch (IOException e) {
-        throw new UncheckedIOException("sample store replace failed in " + dir, e);
+        throw new UncheckedIOException("sample store " + what + " failed in " + dir, e);
       } catch (DBException e) {
-        throw new IllegalStateException("sample store replace failed in " + dir, e);
+        throw new IllegalStateException("sample store " + what + " failed in " + dir, e);
       }
       return null;
     });
@@ -192,15 +190,7 @@ public final class SampleStore implements AutoCloseable {
   /** The last replacement of {@code (collector, seq)}, if it was ever replaced. */
   public Optional<Replaced> readReplaced(String collector, long seq) {
     requireCollector(collector);
-    return withOpenDb(() -> {
-      try {
-        byte[] v = db.get(StoreKeys.replacedKey(collector, seq));
-        return v == null ? Optional.empty()
-            : Optional.of(new Replaced(ByteBuffer.wrap(v).getLong(), Arrays.copyOfRange(v, 8, v.length)));
-      } catch (DBException e) {
-        throw new IllegalStateException("sample store read failed in " + dir, e);
-      }
-    });
+    return pointRead(() -> Optional.ofNullable(db.get(StoreKeys.replacedKey(collector, seq))).map(BatchRecords::replaced));
   }
 
   /**
@@ -209,32 +199,22 @@ public final class SampleStore implements AutoCloseable {
    */
   public Optional<EncodedBatch> findByIdempotencyKey(String collector, String idempotencyKey) {
     requireCollector(collector);
-    return withOpenDb(() -> {
-      try {
-        byte[] seq = db.get(StoreKeys.idempotencyKey(collector, idempotencyKey));
-        if (seq == null) {
-          return Optional.empty();
-        }
-        long s = StoreKeys.seqOfValue(seq);
-        return Optional.ofNullable(db.get(StoreKeys.batchKey(collector, s)))
-            .filter(blob -> BatchCodec.idempotencyKey(blob).equals(idempotencyKey))
-            .map(blob -> new EncodedBatch(s, blob));
-      } catch (DBException e) {
-        throw new IllegalStateException("sample store read failed in " + dir, e);
+    return pointRead(() -> {
+      byte[] seq = db.get(StoreKeys.idempotencyKey(collector, idempotencyKey));
+      if (seq == null) {
+        return Optional.empty();
       }
+      long s = StoreKeys.seqOfValue(seq);
+      return Optional.ofNullable(db.get(StoreKeys.batchKey(collector, s)))
+          .filter(blob -> BatchCodec.idempotencyKey(blob).equals(idempotencyKey))
+          .map(blob -> new EncodedBatch(s, blob));
     });
   }
 
   /** The blob stored for {@code (collector, seq)}, if any: one point read. */
   public Optional<byte[]> readBatch(String collector, long seq) {
     requireCollector(collector);
-    return withOpenDb(() -> {
-      try {
-        return Optional.ofNullable(db.get(StoreKeys.batchKey(collector, seq)));
-      } catch (DBException e) {
-        throw new IllegalStateException("sample store read failed in " + dir, e);
-      }
-    });
+    return pointRead(() -> Optional.ofNullable(db.get(StoreKeys.batchKey(collector, seq))));
   }
 
   /**
@@ -373,6 +353,17 @@ public final class SampleStore implements AutoCloseable {
     } catch (DBException e) {
       throw new IllegalStateException("sample store " + what + " failed in " + dir, e);
     }
+  }
+
+  /** Point reads on the open store; a LevelDB error is an IllegalStateException naming the store. */
+  private <T> T pointRead(Supplier<T> read) {
+    return withOpenDb(() -> {
+      try {
+        return read.get();
+      } catch (DBException e) {
+        throw new IllegalStateException("sample store read failed in " + dir, e);
+      }
+    });
   }
 
   private <T> T withOpenDb(Supplier<T> action) {
