@@ -134,6 +134,14 @@ class SerializationTest {
         new ReplicaProtocol.BatchChunk("s2", "c1", 8, 20, List.of(new EncodedBatch(8, blob)),
             new SeqEpochs(List.of(new SeqEpochs.Run(8, 8, 2)))), false);
     assertEquals(2, withEpochs.epochs().epochOf(8));
+    roundTrip(new ReplicaProtocol.DigestRange("c1", 1, 500, true, ref()));
+    roundTrip(new ReplicaProtocol.RangeDigest("s2", "c1", 1, 3, -42L, List.of(0xFFFFFFFFL, -1L, -2L),
+        new SeqEpochs(List.of(new SeqEpochs.Run(1, 3, 2))), null));
+    roundTrip(new ReplicaProtocol.RangeDigest("s2", "c1", 1, 3, 0, List.of(), SeqEpochs.EMPTY, "store closed"));
+    ReplicaProtocol.RepairBatch repair = (ReplicaProtocol.RepairBatch) serialization.verifySerialization(
+        new ReplicaProtocol.RepairBatch("c1", 8, -2, blob, ref()), false);
+    assertArrayEquals(blob, repair.blob());
+    roundTrip(new ReplicaProtocol.RepairResult("s1", "c1", 8, null));
     roundTrip(new ReplicaProtocol.FinishRecovery("c1", record, true, ref()));
     roundTrip(new ReplicaHost.StopAllRecording(StopReason.SHUTDOWN, ref()));
     roundTrip(new ReplicaHost.PeerDown("s2"));

@@ -183,6 +183,10 @@ public record NodeEvent(String id, Instant time, String node, EventType event, S
           + text(DETAIL) + "): fetched again from the siblings";
       case BATCH_REPLACED -> "collector=" + collector() + " seq " + num(SEQ) + " of epoch " + num(REPLACED_EPOCH)
           + " replaced by the content of epoch " + num(EPOCH) + " (" + text(DETAIL) + ")";
+      case REPLICA_DIVERGED -> "collector=" + collector() + " " + num(BATCHES) + " stored batches " + text(RANGES)
+          + " wrong here, compared with " + peer() + " (" + text(DETAIL) + ")";
+      case REPLICA_REPAIRED -> "collector=" + collector() + " " + num(BATCHES) + " batches " + text(RANGES) + " ("
+          + mb(num(BYTES)) + ") repaired from " + peer() + (text(DETAIL).isEmpty() ? "" : " (" + text(DETAIL) + ")");
     };
   }
 

@@ -28,7 +28,8 @@ public record GaplessSettings(
     RecoverySettings recovery,
     QuerySettings query,
     ShutdownSettings shutdown,
-    DiskSettings disk) {
+    DiskSettings disk,
+    ScrubSettings scrub) {
 
   /**
    * R = RF - W + 1: how many replicas a collector's new owner needs to hear from (its epoch's
@@ -129,6 +130,12 @@ public record GaplessSettings(
     }
   }
 
+  public record ScrubSettings(Duration interval, int windowSeqs, Duration askTimeout) {
+    static ScrubSettings from(Config c) {
+      return new ScrubSettings(c.getDuration("interval"), c.getInt("window-seqs"), c.getDuration("ask-timeout"));
+    }
+  }
+
   public static GaplessSettings from(Config root) {
     Config c = root.getConfig("gapless");
     String nodeId = c.getString("node-id");
@@ -148,7 +155,8 @@ public record GaplessSettings(
         RecoverySettings.from(c.getConfig("recovery")),
         QuerySettings.from(c.getConfig("query")),
         ShutdownSettings.from(c.getConfig("shutdown")),
-        DiskSettings.from(c.getConfig("disk")));
+        DiskSettings.from(c.getConfig("disk")),
+        ScrubSettings.from(c.getConfig("scrub")));
   }
 
   public boolean isStorageNode() {

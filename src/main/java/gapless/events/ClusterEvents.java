@@ -216,6 +216,22 @@ public final class ClusterEvents {
     return make(node, EventType.STORE_REBUILD, COLLECTOR, collector, RANGES, rangesText(lost), BATCHES, lost.count(), DETAIL, detail);
   }
 
+  /**
+   * A scrub found {@code divergent} seqs of this replica's store wrong; {@code peers} are the
+   * siblings it compared with, {@code detail} what was wrong with which seqs.
+   */
+  public static ClusterEvent replicaDiverged(String node, String collector, SeqRanges divergent, String peers, String detail) {
+    return make(node, EventType.REPLICA_DIVERGED, COLLECTOR, collector, RANGES, rangesText(divergent), BATCHES,
+        divergent.count(), PEER, peers, DETAIL, detail);
+  }
+
+  /** A scrub wrote siblings' copies ({@code sources}) of the {@code repaired} seqs; {@code detail} names any it could not. */
+  public static ClusterEvent replicaRepaired(String node, String collector, SeqRanges repaired, long bytes, String sources,
+      String detail) {
+    return make(node, EventType.REPLICA_REPAIRED, COLLECTOR, collector, RANGES, rangesText(repaired), BATCHES,
+        repaired.count(), BYTES, bytes, PEER, sources, DETAIL, detail);
+  }
+
   private static ClusterEvent make(String node, EventType type, Object... fieldValues) {
     Map<EventField, Object> fields = new LinkedHashMap<>();
     for (int i = 0; i + 1 < fieldValues.length; i += 2) {

@@ -89,6 +89,14 @@ public enum EventType {
    * ({@code ranges}, {@code batches}) is not held here; it is fetched again from the siblings.
    */
   STORE_REBUILD(COLLECTOR, RANGES, BATCHES, DETAIL),
+  /**
+   * A background scrub found stored batches of this replica missing, damaged, or unlike the copy a
+   * majority of the replica set holds ({@code detail} says which seqs and how); they are repaired
+   * from a sibling next.
+   */
+  REPLICA_DIVERGED(COLLECTOR, RANGES, BATCHES, PEER, DETAIL),
+  /** The scrub wrote siblings' copies over the divergent batches ({@code peer}: where they came from). */
+  REPLICA_REPAIRED(COLLECTOR, RANGES, BATCHES, BYTES, PEER, DETAIL),
   /** A gateway saw no storage node for a while: it leaves its cluster and joins the storage nodes' one again. */
   NODE_REJOINING(REASON);
 

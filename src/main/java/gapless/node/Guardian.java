@@ -6,6 +6,7 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.DispatcherSelector;
+import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.Terminated;
 import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.javadsl.Behaviors;
@@ -19,6 +20,7 @@ import gapless.events.EventLog;
 import gapless.model.StopReason;
 import gapless.recovery.RecoveryCoordinator;
 import gapless.replica.ReplicaHost;
+import gapless.scrub.Scrubber;
 import gapless.store.DiskSpace;
 import gapless.store.SampleStore;
 import gapless.supervision.DiskWatch;
@@ -31,8 +33,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The root actor of a node. Only spawns: the event log everywhere; the replica host and the node
- * supervisor on storage nodes; the ingest gateway on gateway nodes; and the HTTP API, whose
+ * The root actor of a node. Only spawns: the event log everywhere; the replica host, the node
+ * supervisor and the scrubber on storage nodes; the ingest gateway on gateway nodes; and the HTTP API, whose
  * binding it reports through {@code started} so the process can exit with a clear message when
  * the port is taken. On storage nodes it also makes coordinated shutdown record the stop in every
  * replica before the node goes. It watches what it spawned: each child supervises its own
@@ -57,6 +59,8 @@ public final class Guardian {
       host.ifPresent(h -> {
         ctx.watch(h);
         ctx.watch(ctx.spawn(NodeSupervisor.create(settings, h), "supervisor"));
+        // Not watched: the node serves without its scrub; a failure restarts it.
+        ctx.spawn(Behaviors.supervise(Scrubber.create(settings, h, eventLog)).onFailure(SupervisorStrategy.restart()), "scrubber");
         recordStopOnShutdown(ctx.getSystem(), h, settings.shutdown().recordStopTimeout());
       });
       Optional<IngestGateway> gateway = buffer.map(b -> IngestGateway.start(ctx, settings, b, eventLog));

@@ -34,6 +34,7 @@ import gapless.replica.ReplicaEvent.StoreBound;
 import gapless.replica.ReplicaEvent.StoreLost;
 import gapless.replica.ReplicaProtocol.ClaimEpoch;
 import gapless.replica.ReplicaProtocol.Command;
+import gapless.replica.ReplicaProtocol.DigestRange;
 import gapless.replica.ReplicaProtocol.EpochClaimed;
 import gapless.replica.ReplicaProtocol.EventsAfter;
 import gapless.replica.ReplicaProtocol.FetchBatches;
@@ -43,6 +44,7 @@ import gapless.replica.ReplicaProtocol.GetView;
 import gapless.replica.ReplicaProtocol.PeerLost;
 import gapless.replica.ReplicaProtocol.QuerySamples;
 import gapless.replica.ReplicaProtocol.RecoveryInfo;
+import gapless.replica.ReplicaProtocol.RepairBatch;
 import gapless.replica.ReplicaProtocol.StartRecovery;
 import gapless.replica.ReplicaProtocol.StopRecording;
 import gapless.replica.ReplicaProtocol.StoreAck;
@@ -207,6 +209,8 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
         // Answered by the store from its own thread, with what the replica knows now.
         .onCommand(FetchBatches.class, (state, f) -> noReply(() -> store.answer(f, state.epochs())))
         .onCommand(FindKey.class, (state, f) -> noReply(() -> store.answer(f, holdingsNow(state).epochs())))
+        .onCommand(DigestRange.class, (state, d) -> noReply(() -> store.answer(d, state.epochs())))
+        .onCommand(RepairBatch.class, (state, r) -> noReply(() -> store.answer(r)))
         .onCommand(PeerLost.class, this::onPeerLost)
         .onCommand(StartRecovery.class, (state, cmd) -> {
           recovering = true;

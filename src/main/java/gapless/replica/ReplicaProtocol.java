@@ -178,6 +178,44 @@ public final class ReplicaProtocol {
     }
   }
 
+  // ---- scrub
+
+  /**
+   * From a node's scrubber: the digest of what the store holds for {@code [fromSeq, toSeq]}, read
+   * with verified checksums; with {@code perSeq}, each seq's state too ({@code gapless.store.StoredBatch}).
+   */
+  public record DigestRange(String collector, long fromSeq, long toSeq, boolean perSeq, ActorRef<RangeDigest> replyTo)
+      implements CollectorCommand {}
+
+  /**
+   * Answer to {@link DigestRange}: {@code digest} is equal on replicas whose stores hold the same
+   * blobs for the range; {@code states} (empty unless asked) has one entry per seq from
+   * {@code fromSeq}, and {@code epochs} the owner epochs that wrote them (a copy is only compared
+   * with copies of its own epoch); {@code failure} (null normally) says why the range could not be read.
+   */
+  public record RangeDigest(String node, String collector, long fromSeq, long toSeq, long digest, List<Long> states,
+      SeqEpochs epochs, String failure) implements CborSerializable {
+
+    /** The digest of {@code states}, one a seq from {@code fromSeq}: made of the same shares as a replica's whole digest. */
+    public static long digestOf(long fromSeq, List<Long> states) {
+      long digest = 0;
+      for (int i = 0; i < states.size(); i++) {
+        digest += ReplicaState.batchDigest(fromSeq + i, states.get(i));
+      }
+      return digest;
+    }
+  }
+
+  /**
+   * From this node's scrubber: write {@code blob}, a sibling's copy, over {@code seq}, if the store
+   * still holds what the scrub saw there ({@code seen}, a {@code StoredBatch} state).
+   */
+  public record RepairBatch(String collector, long seq, long seen, byte[] blob, ActorRef<RepairResult> replyTo)
+      implements CollectorCommand {}
+
+  /** Answer to {@link RepairBatch}: {@code failure} is null when the copy was written. */
+  public record RepairResult(String node, String collector, long seq, String failure) implements CborSerializable {}
+
   // ---- supervision and local recovery
 
   /** This node stopped recording (lost the cluster, or shuts down). Answered once recorded. */

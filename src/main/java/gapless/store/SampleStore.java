@@ -187,6 +187,38 @@ public final class SampleStore implements AutoCloseable {
     });
   }
 
+  /**
+   * Writes {@code blob} (decoded as {@code decoded}) over the batch {@code seq} of {@code collector}
+   * in one synced write: a scrub's repair from its siblings. Only when the store still holds what
+   * the scrub saw ({@code seen}, a {@link StoredBatch} state), so a replacement that landed since
+   * is never undone. An intact old batch's index records are deleted first; a damaged one cannot
+   * be decoded, and its records are overwritten by the repaired batch's (the same batch, damaged
+   * after it was written). Returns false, writing nothing, when the store holds something else now.
+   */
+  public boolean repair(String collector, long seq, long seen, byte[] blob, Batch decoded) {
+    requireCollector(collector);
+    boolean[] written = {false};
+    writeSynced(collector, "repair", wb -> {
+      byte[] old = null;
+      long now;
+      try {
+        old = db.get(StoreKeys.batchKey(collector, seq), new ReadOptions().verifyChecksums(true));
+        now = StoredBatch.stateOf(old);
+      } catch (DBException e) {
+        now = StoredBatch.DAMAGED;
+      }
+      if (now != seen) {
+        return;
+      }
+      if (StoredBatch.isIntact(now)) {
+        BatchRecords.deleteIndex(wb, db, collector, seq, old, BatchCodec.decode(seq, old), bucketMillis);
+      }
+      BatchRecords.put(wb, collector, seq, blob, decoded, bucketMillis);
+      written[0] = true;
+    });
+    return written[0];
+  }
+
   /** The last replacement of {@code (collector, seq)}, if it was ever replaced. */
   public Optional<Replaced> readReplaced(String collector, long seq) {
     requireCollector(collector);

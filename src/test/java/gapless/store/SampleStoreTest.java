@@ -128,6 +128,29 @@ class SampleStoreTest {
     assertArrayEquals(other.blob(), TestBatches.stored(store, "c", 2).orElseThrow());
   }
 
+  @Test
+  void aRepairWritesTheGoodCopyOnlyOverWhatTheScrubSaw() {
+    EncodedBatch good = data(1, s("t1", 10, 1.0), s("t2", 1500, 2.0));
+    EncodedBatch other = data(1, s("t1", 20, 4.0), s("t3", 2500, 6.0));
+    byte[] damaged = good.blob().clone();
+    damaged[damaged.length - 6] ^= 0x10;
+    // The store writes what it is given: a blob damaged on its way to the disk.
+    store.write("c", List.of(new EncodedBatch(1, damaged)), List.of(BatchCodec.decode(1, good.blob())));
+    assertEquals(StoredBatch.DAMAGED, StoredBatch.stateOf(TestBatches.stored(store, "c", 1).orElseThrow()));
+    // The scrub saw it missing: something else is there now, so nothing is written.
+    assertFalse(store.repair("c", 1, StoredBatch.MISSING, good.blob(), BatchCodec.decode(1, good.blob())));
+    assertArrayEquals(damaged, TestBatches.stored(store, "c", 1).orElseThrow());
+    assertTrue(store.repair("c", 1, StoredBatch.DAMAGED, good.blob(), BatchCodec.decode(1, good.blob())));
+    assertArrayEquals(good.blob(), TestBatches.stored(store, "c", 1).orElseThrow());
+    // An intact copy outvoted by its siblings: its own index entries go, the good copy's come.
+    write("d", List.of(other));
+    assertTrue(store.repair("d", 1, BatchCodec.checksum(other.blob()), good.blob(), BatchCodec.decode(1, good.blob())));
+    assertEquals(entriesOf("c"), entriesOf("d"), "as if the good copy had been written directly");
+    // A seq with no blob at all.
+    assertTrue(store.repair("e", 1, StoredBatch.MISSING, good.blob(), BatchCodec.decode(1, good.blob())));
+    assertEquals(entriesOf("c"), entriesOf("e"));
+  }
+
   private static EncodedBatch keyed(long seq, String key, Sample... samples) {
     return new EncodedBatch(seq, BatchCodec.encode(Batch.ofSamples(seq, 100 + seq, List.of(samples)), key));
   }
