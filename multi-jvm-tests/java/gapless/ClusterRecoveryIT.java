@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.fusesource.leveldbjni.JniDBFactory.factory;
 
 import gapless.api.dto.GapReport;
 import gapless.api.dto.QueryAnswer;
@@ -11,7 +12,10 @@ import gapless.api.dto.ReplicaReport;
 import gapless.client.GaplessClient;
 import gapless.client.IngestResponse;
 import gapless.client.NodeEvent;
+import gapless.events.EventField;
 import gapless.events.EventType;
+import gapless.store.SampleStore;
+import gapless.store.StoreKeys;
 import gapless.tools.BackgroundLoad;
 import gapless.tools.LedgerEntry;
 import gapless.tools.LedgerGap;
@@ -38,6 +42,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import org.iq80.leveldb.DB;
+import org.iq80.leveldb.DBIterator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -338,6 +344,64 @@ class ClusterRecoveryIT {
             .map(NodeEvent::collector).collect(Collectors.toSet()).containsAll(scenario.ids()),
         RECOVERY_WAIT, VICTIM + " reporting STORE_REBUILD for " + scenario.ids());
     verify(scenario.ledger(), kill);
+  }
+
+  /**
+   * (g) Bit rot and a lost record, written into the sample store's LevelDB while the node is down
+   * (a flipped byte in one batch blob, another blob deleted): the background scrub finds both
+   * against the siblings' copies and writes those over them, and says so in the event log.
+   */
+  @Test
+  @Order(7)
+  void aDamagedOrLostBatchIsFoundByTheScrubAndRepairedFromSiblings() throws IOException {
+    Scenario scenario = new Scenario("g", 2);
+    // Long enough for a handful of batches each after the collectors' first claims.
+    SimulationResult load = new Simulator(client).run(scenario.load(60_000, Duration.ofSeconds(4)), null);
+    assertEquals(0, load.errors(), load.summary() + " " + load.firstErrors());
+    String rotten = scenario.ids().get(0);
+    String lost = scenario.ids().get(1);
+    cluster().kill(VICTIM);
+    long rottenSeq;
+    long lostSeq;
+    try (DB db = factory.open(cluster().dataDir(VICTIM).resolve("samples").toFile(), SampleStore.dbOptions())) {
+      rottenSeq = storedSeqs(db, rotten).get(2);
+      lostSeq = storedSeqs(db, lost).get(4);
+      byte[] key = StoreKeys.batchKey(rotten, rottenSeq);
+      byte[] blob = db.get(key);
+      blob[blob.length / 2] ^= 0x20;
+      db.put(key, blob);
+      db.delete(StoreKeys.batchKey(lost, lostSeq));
+    }
+    Instant restart = Instant.now();
+    cluster().start(VICTIM);
+    for (String[] expected : List.of(new String[] {rotten, rottenSeq + "", "damaged"}, new String[] {lost, lostSeq + "", "missing"})) {
+      NodeEvent diverged = awaitEvent(e -> e.is(EventType.REPLICA_DIVERGED) && VICTIM.equals(e.node())
+          && expected[0].equals(e.collector()), restart, RECOVERY_WAIT, "REPLICA_DIVERGED of " + expected[0] + " on " + VICTIM);
+      assertEquals(expected[1], diverged.text(EventField.RANGES), diverged.readable());
+      assertEquals("seq " + expected[1] + " " + expected[2], diverged.text(EventField.DETAIL), diverged.readable());
+      NodeEvent repaired = awaitEvent(e -> e.is(EventType.REPLICA_REPAIRED) && VICTIM.equals(e.node())
+          && expected[0].equals(e.collector()), restart, RECOVERY_WAIT, "REPLICA_REPAIRED of " + expected[0] + " on " + VICTIM);
+      assertEquals(expected[1], repaired.text(EventField.RANGES), repaired.readable());
+      System.out.println("(g) " + diverged.readable() + "\n(g) " + repaired.readable());
+    }
+    // What the repaired blobs hold is checked in ScrubberTest; the samples were never touched (the tag index).
+  }
+
+  /** The seqs whose blobs {@code collector} has in a sample store's LevelDB, in order. */
+  private static List<Long> storedSeqs(DB db, String collector) throws IOException {
+    byte[] prefix = StoreKeys.batchPrefix(collector);
+    List<Long> seqs = new ArrayList<>();
+    try (DBIterator it = db.iterator()) {
+      for (it.seek(prefix); it.hasNext(); ) {
+        byte[] key = it.next().getKey();
+        if (!StoreKeys.startsWith(key, prefix)) {
+          break;
+        }
+        seqs.add(StoreKeys.seqOfBatchKey(key));
+      }
+    }
+    assertTrue(seqs.size() >= 5, VICTIM + " holds only seqs " + seqs + " of " + collector);
+    return seqs;
   }
 
   /** One scenario's own collectors, {@code <prefix>-0001 ...}, and its own ack ledger. */

@@ -136,8 +136,8 @@ class SerializationTest {
     assertEquals(2, withEpochs.epochs().epochOf(8));
     roundTrip(new ReplicaProtocol.DigestRange("c1", 1, 500, true, ref()));
     roundTrip(new ReplicaProtocol.RangeDigest("s2", "c1", 1, 3, -42L, List.of(0xFFFFFFFFL, -1L, -2L),
-        new SeqEpochs(List.of(new SeqEpochs.Run(1, 3, 2))), null));
-    roundTrip(new ReplicaProtocol.RangeDigest("s2", "c1", 1, 3, 0, List.of(), SeqEpochs.EMPTY, "store closed"));
+        new SeqEpochs(List.of(new SeqEpochs.Run(1, 3, 2))), 3900, null));
+    roundTrip(new ReplicaProtocol.RangeDigest("s2", "c1", 1, 3, 0, List.of(), SeqEpochs.EMPTY, 0, "store closed"));
     ReplicaProtocol.RepairBatch repair = (ReplicaProtocol.RepairBatch) serialization.verifySerialization(
         new ReplicaProtocol.RepairBatch("c1", 8, -2, blob, ref()), false);
     assertArrayEquals(blob, repair.blob());

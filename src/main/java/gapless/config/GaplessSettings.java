@@ -130,9 +130,10 @@ public record GaplessSettings(
     }
   }
 
-  public record ScrubSettings(Duration interval, int windowSeqs, Duration askTimeout) {
+  public record ScrubSettings(Duration interval, long bytesPerInterval, int windowSeqs, Duration askTimeout) {
     static ScrubSettings from(Config c) {
-      return new ScrubSettings(c.getDuration("interval"), c.getInt("window-seqs"), c.getDuration("ask-timeout"));
+      return new ScrubSettings(c.getDuration("interval"), c.getBytes("bytes-per-interval"), c.getInt("window-seqs"),
+          c.getDuration("ask-timeout"));
     }
   }
 

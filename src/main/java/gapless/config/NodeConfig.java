@@ -64,14 +64,24 @@ public final class NodeConfig {
       // The node id rides along as a role so every member's stable id is known cluster-wide.
       List<String> roles = new java.util.ArrayList<>(merged.getStringList("akka.cluster.roles"));
       roles.add("node-" + settings.nodeId());
-      return ConfigFactory.empty()
+      Config completed = ConfigFactory.empty()
           .withValue("akka.cluster.roles", ConfigValueFactory.fromIterable(roles))
           .withValue("akka.persistence.journal.leveldb.dir", ConfigValueFactory.fromAnyRef(dataDir.resolve("journal").toString()))
           .withValue("akka.persistence.snapshot-store.local.dir", ConfigValueFactory.fromAnyRef(dataDir.resolve("snapshots").toString()))
           .withFallback(merged);
+      return isFirstSeed(merged)
+          ? completed.withValue("akka.cluster.seed-node-timeout", merged.getValue("gapless.first-seed-node-timeout"))
+          : completed;
     } catch (ConfigException e) {
       throw new InvalidConfig("bad config: " + e.getMessage());
     }
+  }
+
+  /** Whether this node is the first of the seed nodes: the one that may form a cluster of its own. */
+  private static boolean isFirstSeed(Config c) {
+    List<String> seeds = c.getStringList("akka.cluster.seed-nodes");
+    String self = "@" + c.getString("akka.remote.artery.canonical.hostname") + ":" + c.getInt("akka.remote.artery.canonical.port");
+    return !seeds.isEmpty() && seeds.get(0).endsWith(self);
   }
 
   private static void check(GaplessSettings s, Config c) {

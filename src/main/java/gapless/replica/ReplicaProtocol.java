@@ -191,10 +191,11 @@ public final class ReplicaProtocol {
    * Answer to {@link DigestRange}: {@code digest} is equal on replicas whose stores hold the same
    * blobs for the range; {@code states} (empty unless asked) has one entry per seq from
    * {@code fromSeq}, and {@code epochs} the owner epochs that wrote them (a copy is only compared
-   * with copies of its own epoch); {@code failure} (null normally) says why the range could not be read.
+   * with copies of its own epoch); {@code bytes} is how much was read; {@code failure} (null
+   * normally) says why the range could not be read.
    */
   public record RangeDigest(String node, String collector, long fromSeq, long toSeq, long digest, List<Long> states,
-      SeqEpochs epochs, String failure) implements CborSerializable {
+      SeqEpochs epochs, long bytes, String failure) implements CborSerializable {
 
     /** The digest of {@code states}, one a seq from {@code fromSeq}: made of the same shares as a replica's whole digest. */
     public static long digestOf(long fromSeq, List<Long> states) {

@@ -173,24 +173,28 @@ final class ReplicaStore {
    * are the replica's when it was asked.
    */
   void answer(DigestRange d, SeqEpochs epochs) {
-    CompletableFuture.supplyAsync(() -> states(d.fromSeq(), d.toSeq()), executor).whenComplete((states, failure) -> {
+    CompletableFuture.supplyAsync(() -> scan(d.fromSeq(), d.toSeq()), executor).whenComplete((scan, failure) -> {
       if (failure != null) {
         LOG.error("Reading seqs [{}..{}] of [{}] for a scrub failed", d.fromSeq(), d.toSeq(), collector, failure);
-        d.replyTo().tell(new RangeDigest(node, collector, d.fromSeq(), d.toSeq(), 0, List.of(), SeqEpochs.EMPTY,
+        d.replyTo().tell(new RangeDigest(node, collector, d.fromSeq(), d.toSeq(), 0, List.of(), SeqEpochs.EMPTY, 0,
             String.valueOf(failure.getMessage())));
         return;
       }
-      List<Long> all = Arrays.stream(states).boxed().toList();
+      List<Long> all = Arrays.stream(scan.states()).boxed().toList();
       d.replyTo().tell(new RangeDigest(node, collector, d.fromSeq(), d.toSeq(), RangeDigest.digestOf(d.fromSeq(), all),
-          d.perSeq() ? all : List.of(), epochs.clip(d.fromSeq(), d.toSeq()), null));
+          d.perSeq() ? all : List.of(), epochs.clip(d.fromSeq(), d.toSeq()), scan.bytes(), null));
     });
   }
 
   private static final long READ_CHUNK_BYTES = 1 << 20;
 
-  private long[] states(long from, long to) {
+  /** What a scrub read: one state a seq, and the bytes read for them. */
+  private record Scan(long[] states, long bytes) {}
+
+  private Scan scan(long from, long to) {
     long[] states = new long[Math.toIntExact(to - from + 1)];
     Arrays.fill(states, StoredBatch.MISSING);
+    long bytes = 0;
     long next = from;
     while (next <= to) {
       List<EncodedBatch> chunk;
@@ -201,15 +205,18 @@ final class ReplicaStore {
         for (long seq = next; seq <= to; seq++) {
           states[(int) (seq - from)] = pointState(seq);
         }
-        return states;
+        return new Scan(states, bytes);
       }
       if (chunk.isEmpty()) {
-        return states;
+        break;
       }
-      chunk.forEach(b -> states[(int) (b.seq() - from)] = StoredBatch.stateOf(b.blob()));
+      for (EncodedBatch b : chunk) {
+        states[(int) (b.seq() - from)] = StoredBatch.stateOf(b.blob());
+        bytes += b.blob().length;
+      }
       next = chunk.get(chunk.size() - 1).seq() + 1;
     }
-    return states;
+    return new Scan(states, bytes);
   }
 
   private long pointState(long seq) {

@@ -84,6 +84,9 @@ public final class Scrubber {
   private final Deque<String> toVisit = new ArrayDeque<>();
   private final ActorRef<RangeDigest> digestAdapter;
   private int round;
+  // This interval's read budget left, and the collectors visited in a row with nothing to scrub.
+  private long budget;
+  private int idleVisits;
 
   public static Behavior<Command> create(GaplessSettings settings, ActorRef<ReplicaHost.Command> host,
       ActorRef<EventLog.Command> eventLog) {
@@ -107,22 +110,30 @@ public final class Scrubber {
     timers.startTimerWithFixedDelay(Tick.INSTANCE, this.settings.interval());
   }
 
-  /** Between windows: the next tick starts one. */
+  /** Between intervals: the next tick gives the read budget and starts a window. */
   private Behavior<Command> idle() {
     timers.cancel(TIMEOUT);
     return Behaviors.receive(Command.class)
-        .onMessage(Tick.class, t -> startWindow())
+        .onMessage(Tick.class, t -> {
+          budget = settings.bytesPerInterval();
+          idleVisits = 0;
+          return nextWindow();
+        })
         .onMessage(Listed.class, this::onListed)
         .onAnyMessage(m -> Behaviors.same())
         .build();
   }
 
-  private Behavior<Command> startWindow() {
+  /** The next collector's window while budget is left, and until every collector was visited with nothing to scrub. */
+  private Behavior<Command> nextWindow() {
+    if (budget <= 0) {
+      return idle();
+    }
     if (toVisit.isEmpty()) {
       host.tell(new ReplicaHost.ListCollectors(context.messageAdapter(ReplicaHost.CollectorList.class, Collectors::new)));
       return waiting(Collectors.class, c -> {
         toVisit.addAll(c.list().collectors());
-        return toVisit.isEmpty() ? idle() : viewNext();
+        return toVisit.isEmpty() || idleVisits >= toVisit.size() ? idle() : viewNext();
       });
     }
     return viewNext();
@@ -135,20 +146,34 @@ public final class Scrubber {
     return waiting(Viewed.class, v -> digest(v.view()));
   }
 
-  /** The window is what no replica of the set still writes: up to the lowest contiguous seq any reported. */
+  /** A window ended: what was read comes off the budget, and the next one starts. */
+  private Behavior<Command> windowDone(Window w, RangeDigest own, boolean advance) {
+    if (advance) {
+      nextSeq.put(w.collector(), w.to() + 1);
+    }
+    budget -= own.bytes();
+    idleVisits = 0;
+    return nextWindow();
+  }
+
+  /**
+   * The window is what no replica of the set still writes: up to the lowest contiguous seq of any,
+   * as each sibling last reported it or, right after a restart, as this replica confirmed with it.
+   */
   private Behavior<Command> digest(ReplicaView view) {
     String collector = view.collector();
     long bound = view.contiguousSeq();
     for (String sibling : view.replicaSet()) {
       if (!sibling.equals(node)) {
-        bound = Math.min(bound, view.peers().getOrDefault(sibling, 0L));
+        bound = Math.min(bound, Math.max(view.peers().getOrDefault(sibling, 0L), view.confirmed().getOrDefault(sibling, 0L)));
       }
     }
     long from = nextSeq.getOrDefault(collector, 1L);
     if (from > bound) {
-      // A pass ended (or nothing is confirmed yet): the next visit starts over from seq 1.
+      // A pass ended (or nothing is held by all yet): the next visit starts over from seq 1.
       nextSeq.remove(collector);
-      return idle();
+      idleVisits++;
+      return nextWindow();
     }
     Window w = new Window(collector, from, Math.min(bound, from + settings.windowSeqs() - 1), ++round);
     Set<String> asked = ask(w, view.replicaSet(), false);
@@ -164,8 +189,7 @@ public final class Scrubber {
     }
     boolean agree = answers.values().stream().allMatch(d -> d.failure() == null && d.digest() == own.digest());
     if (agree) {
-      nextSeq.put(w.collector(), w.to() + 1);
-      return idle();
+      return windowDone(w, own, true);
     }
     Window again = new Window(w.collector(), w.from(), w.to(), ++round);
     Set<String> asked = ask(again, view.replicaSet(), true);
@@ -181,15 +205,14 @@ public final class Scrubber {
     ScrubVerdict verdict = ScrubVerdict.of(own, answers.values(), replicaSet);
     if (verdict.clean()) {
       // The difference is a sibling's: its own scrub repairs it.
-      nextSeq.put(w.collector(), w.to() + 1);
-      return idle();
+      return windowDone(w, own, true);
     }
     String peers = String.join(",", answers.keySet());
     context.getLog().warn("Replica of [{}] diverges from its siblings at [{}]: {}", w.collector(), verdict.divergent(),
         verdict.detail());
     eventLog.tell(new EventLog.Emit(ClusterEvents.replicaDiverged(node, w.collector(), verdict.divergent(), peers,
         verdict.detail())));
-    return new Repairing(w, new ArrayDeque<>(verdict.repairs()), verdict.unrepairable()).next();
+    return new Repairing(w, own, new ArrayDeque<>(verdict.repairs()), verdict.unrepairable()).next();
   }
 
   /** Sends the window's digest request to the local replica and every reachable sibling of the set; returns who was asked. */
@@ -255,6 +278,7 @@ public final class Scrubber {
   /** The repairs of one window, one seq at a time: fetch a good copy from a source, check it, have the replica write it. */
   private final class Repairing {
     private final Window window;
+    private final RangeDigest own;
     private final Deque<ScrubVerdict.Repair> queue;
     private final SeqRanges unrepairable;
     private SeqRanges repaired = SeqRanges.EMPTY;
@@ -264,8 +288,9 @@ public final class Scrubber {
     private final List<String> problems = new ArrayList<>();
     private long bytes;
 
-    Repairing(Window window, Deque<ScrubVerdict.Repair> queue, SeqRanges unrepairable) {
+    Repairing(Window window, RangeDigest own, Deque<ScrubVerdict.Repair> queue, SeqRanges unrepairable) {
       this.window = window;
+      this.own = own;
       this.queue = queue;
       this.unrepairable = unrepairable;
     }
@@ -324,12 +349,10 @@ public final class Scrubber {
         eventLog.tell(new EventLog.Emit(ClusterEvents.replicaRepaired(node, window.collector(), repaired, bytes,
             String.join(",", sources), detail)));
       }
-      if (failed.isEmpty()) {
-        nextSeq.put(window.collector(), window.to() + 1);
-      } else {
+      if (!failed.isEmpty()) {
         context.getLog().warn("Could not repair [{}] of [{}] yet: {}", failed, window.collector(), detail);
       }
-      return idle();
+      return windowDone(window, own, failed.isEmpty());
     }
   }
 }

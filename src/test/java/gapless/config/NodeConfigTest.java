@@ -55,6 +55,15 @@ class NodeConfigTest {
   }
 
   @Test
+  void onlyTheFirstSeedWaitsLongBeforeFormingAClusterOfItsOwn() {
+    // s1 heads the seed list: it waits for the others to let it in before it would form a cluster alone.
+    assertEquals(Duration.ofSeconds(20), NodeConfig.load(Path.of("conf/s1.conf")).getDuration("akka.cluster.seed-node-timeout"));
+    // The others ask the seeds again 5 s after all answered "not a member yet": a cold start is not slowed.
+    assertEquals(Duration.ofSeconds(5), NodeConfig.load(Path.of("conf/s2.conf")).getDuration("akka.cluster.seed-node-timeout"));
+    assertEquals(Duration.ofSeconds(5), NodeConfig.load(Path.of("conf/gw1.conf")).getDuration("akka.cluster.seed-node-timeout"));
+  }
+
+  @Test
   void storageNodeFromRepo() {
     Config c = NodeConfig.load(Path.of("conf/s1.conf"));
     GaplessSettings s = GaplessSettings.from(c);

@@ -17,7 +17,7 @@ class ScrubVerdictTest {
   private static final long D = StoredBatch.DAMAGED;
 
   private static RangeDigest states(String node, SeqEpochs epochs, Long... states) {
-    return new RangeDigest(node, "c", 10, 10 + states.length - 1, 0, List.of(states), epochs, null);
+    return new RangeDigest(node, "c", 10, 10 + states.length - 1, 0, List.of(states), epochs, 0, null);
   }
 
   private static RangeDigest states(String node, Long... states) {

@@ -85,7 +85,7 @@ class ScrubberTest {
               states.add(StoredBatch.stateOf(batches.get(seq)));
             }
             m.replyTo().tell(new RangeDigest(node, m.collector(), m.fromSeq(), m.toSeq(),
-                RangeDigest.digestOf(m.fromSeq(), states), m.perSeq() ? states : List.of(), SeqEpochs.EMPTY, null));
+                RangeDigest.digestOf(m.fromSeq(), states), m.perSeq() ? states : List.of(), SeqEpochs.EMPTY, 0, null));
             return Behaviors.same();
           })
           .onMessage(ReplicaProtocol.FetchBatches.class, m -> {
