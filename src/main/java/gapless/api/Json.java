@@ -12,11 +12,11 @@ import gapless.api.dto.ReplicaReport;
 import gapless.api.dto.ServerStopReport;
 import gapless.api.dto.UnknownOutcome;
 import gapless.collector.CollectorProtocol;
+import gapless.model.StopInterval;
 import gapless.replica.RecoveryRecord;
 import gapless.replica.ReplicaProtocol;
 import gapless.replica.ReplicaView;
 import gapless.replica.ServerStop;
-import gapless.replica.StopInterval;
 import java.time.Instant;
 import java.util.List;
 

@@ -117,6 +117,11 @@ public final class BatchCodec {
     return Batch.ofSamples(seq, acceptedAt, samples);
   }
 
+  /** Whether an encoded batch is a collector status change, read from its header. */
+  public static boolean isStatusChange(byte[] blob) {
+    return blob.length > 1 && (blob[1] & 0xff) == KIND_STATUS;
+  }
+
   /** Number of samples in an encoded batch, read from its header without decoding the samples. */
   public static int sampleCount(byte[] blob) {
     if ((blob[1] & 0xff) != KIND_SAMPLES) {

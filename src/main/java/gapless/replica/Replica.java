@@ -201,7 +201,7 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
         .onCommand(HeldWrites.ReplaceDone.class, (state, done) -> onReplaceDone(done))
         .onCommand(ClaimEpoch.class, this::onClaim)
         .onCommand(QuerySamples.class, this::onQuery)
-        .onCommand(GetView.class, (state, cmd) -> Effect().reply(cmd.replyTo(), view(state)))
+        .onCommand(GetView.class, (state, cmd) -> noReply(() -> store.answer(cmd, view(state))))
         .onCommand(SyncTick.class, (state, cmd) -> noReply(() -> siblings.tick(state, recovering)))
         .onCommand(SyncStatus.class, this::onSyncStatus)
         .onCommand(SiblingsChanged.class, (state, cmd) -> noReply(() -> siblings.changed(cmd.listing())))
@@ -219,6 +219,7 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
     return builder.build();
   }
 
+  /** The view as the actor knows it; the store adds the last stops ({@link ReplicaStore#answer(GetView, ReplicaView)}). */
   private ReplicaView view(ReplicaState state) {
     return ReplicaView.of(node, collector, replicaSet, state, recovering, siblings.sync().lag(state.held().contiguous()),
         siblings.sync().peers());
@@ -318,7 +319,7 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
 
   private ReplyEffect<ReplicaEvent, ReplicaState> onQuery(ReplicaState state, QuerySamples q) {
     int limit = Math.max(1, Math.min(q.limit(), services.settings().query().maxSamples()));
-    store.answer(q, limit, state.held().contiguous(), state.stopsOverlapping(q.from(), q.to()));
+    store.answer(q, limit, state.held().contiguous());
     return Effect().noReply();
   }
 

@@ -8,6 +8,7 @@ import gapless.model.ResumeReason;
 import gapless.model.Sample;
 import gapless.model.SeqRange;
 import gapless.model.SeqRanges;
+import gapless.model.StatusMark;
 import gapless.model.StopReason;
 import java.util.List;
 

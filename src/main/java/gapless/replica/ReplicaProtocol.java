@@ -9,6 +9,8 @@ import gapless.model.EncodedBatch;
 import gapless.model.Sample;
 import gapless.model.SeqEpochs;
 import gapless.model.SeqRanges;
+import gapless.model.StatusMark;
+import gapless.model.StopInterval;
 import gapless.model.StopReason;
 import java.util.List;
 import java.util.Map;

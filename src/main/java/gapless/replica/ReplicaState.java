@@ -5,6 +5,7 @@ import gapless.model.CollectorStatus;
 import gapless.model.ResumeReason;
 import gapless.model.SeqEpochs;
 import gapless.model.SeqRanges;
+import gapless.model.StatusMark;
 import gapless.model.StopReason;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,8 +23,9 @@ import java.util.Map;
  * @param bytes        encoded bytes held
  * @param digest       sum over held batches of a hash of (seq, checksum): equal on replicas that
  *                     hold the same batches, whatever order they arrived in
- * @param statusMarks  the collector's status changes, in seq order (they can arrive out of order
- *                     when a replica catches up)
+ * @param statusMarks  the collector's last status changes (at most {@link #RECENT_MARKS}), in seq
+ *                     order (they can arrive out of order when a replica catches up): enough for its
+ *                     status now; the whole history of stops is in the sample store's status records
  * @param confirmed    per sibling node, the highest seq both sides confirmed they hold contiguously
  * @param serverStop   the open server-side stop of recording, or null while recording
  * @param lastRecovery the last completed recovery that moved data, or null
@@ -50,11 +52,15 @@ public record ReplicaState(
     String storeId)
     implements CborSerializable {
 
+  /** How many status changes the state keeps: the latest decides the status, the others cover a replaced one. */
+  static final int RECENT_MARKS = 16;
+
   public static final ReplicaState EMPTY =
       new ReplicaState(SeqRanges.EMPTY, 0, 0, 0, List.of(), Map.of(), null, null, SeqEpochs.EMPTY, 0, null, null);
 
   public ReplicaState {
-    statusMarks = List.copyOf(statusMarks);
+    // A snapshot from before status records holds every change: only the latest are kept.
+    statusMarks = List.copyOf(statusMarks.subList(Math.max(0, statusMarks.size() - RECENT_MARKS), statusMarks.size()));
     confirmed = Map.copyOf(confirmed);
     epochs = epochs == null ? SeqEpochs.EMPTY : epochs;
   }
@@ -199,28 +205,6 @@ public record ReplicaState(
 
   public CollectorStatus status() {
     return statusMarks.isEmpty() ? CollectorStatus.RUNNING : statusMarks.get(statusMarks.size() - 1).status();
-  }
-
-  /** Stopped intervals: from each STOPPED to the next RUNNING (open while still stopped). */
-  public List<StopInterval> stops() {
-    List<StopInterval> stops = new ArrayList<>();
-    StopInterval open = null;
-    for (StatusMark m : statusMarks) {
-      if (m.status() == CollectorStatus.STOPPED && open == null) {
-        open = new StopInterval(m.at(), null, m.reason(), m.seq());
-      } else if (m.status() == CollectorStatus.RUNNING && open != null) {
-        stops.add(open.closedAt(m.at()));
-        open = null;
-      }
-    }
-    if (open != null) {
-      stops.add(open);
-    }
-    return stops;
-  }
-
-  public List<StopInterval> stopsOverlapping(long fromTs, long toTs) {
-    return stops().stream().filter(s -> s.overlaps(fromTs, toTs)).toList();
   }
 
   /** Status changes at seqs after {@code afterSeq}: what a recovering sibling is told. */

@@ -5,15 +5,17 @@ import gapless.model.Batch;
 import gapless.model.BatchCodec;
 import gapless.model.EncodedBatch;
 import gapless.model.SeqEpochs;
+import gapless.model.StopInterval;
 import gapless.replica.ReplicaProtocol.BatchChunk;
 import gapless.replica.ReplicaProtocol.DigestRange;
+import gapless.replica.ReplicaProtocol.FetchBatches;
+import gapless.replica.ReplicaProtocol.FindKey;
+import gapless.replica.ReplicaProtocol.GetView;
+import gapless.replica.ReplicaProtocol.KeyHolding;
+import gapless.replica.ReplicaProtocol.QuerySamples;
 import gapless.replica.ReplicaProtocol.RangeDigest;
 import gapless.replica.ReplicaProtocol.RepairBatch;
 import gapless.replica.ReplicaProtocol.RepairResult;
-import gapless.replica.ReplicaProtocol.FetchBatches;
-import gapless.replica.ReplicaProtocol.FindKey;
-import gapless.replica.ReplicaProtocol.KeyHolding;
-import gapless.replica.ReplicaProtocol.QuerySamples;
 import gapless.replica.ReplicaProtocol.SampleAnswer;
 import gapless.replica.ReplicaProtocol.StoreBatch;
 import gapless.replica.ReplicaProtocol.StoreRefused;
@@ -72,12 +74,16 @@ final class ReplicaStore {
     }, executor);
   }
 
-  /** A query's answer; {@code contiguous} and {@code gaps} are the replica's at the time it was asked. */
-  CompletableFuture<SampleAnswer> samples(String tag, long from, long to, int limit, long contiguous, List<StopInterval> gaps) {
+  /** At most this many stopped intervals in a query's answer (the earliest): a narrower range gets the rest. */
+  static final int MAX_GAPS = 1000;
+
+  /** A query's answer, with the stopped intervals of its range; {@code contiguous} is the replica's when it was asked. */
+  CompletableFuture<SampleAnswer> samples(String tag, long from, long to, int limit, long contiguous) {
     return CompletableFuture.supplyAsync(() -> {
       QueryResult result = store.query(collector, tag, from, to, limit);
       byte[] encoded = BatchCodec.encode(Batch.ofSamples(0, 0, result.samples()));
-      return new SampleAnswer(node, collector, tag, contiguous, encoded, gaps, result.truncated());
+      return new SampleAnswer(node, collector, tag, contiguous, encoded, store.stops(collector, from, to, MAX_GAPS),
+          result.truncated());
     }, executor);
   }
 
@@ -121,8 +127,8 @@ final class ReplicaStore {
    * Answers a query straight from the store's thread. The asker learns why a read failed: an empty
    * answer would read as "no samples there".
    */
-  void answer(QuerySamples q, int limit, long contiguous, List<StopInterval> gaps) {
-    samples(q.tag(), q.from(), q.to(), limit, contiguous, gaps).whenComplete((answer, failure) -> {
+  void answer(QuerySamples q, int limit, long contiguous) {
+    samples(q.tag(), q.from(), q.to(), limit, contiguous).whenComplete((answer, failure) -> {
       if (failure == null) {
         q.replyTo().tell(StatusReply.success(answer));
         return;
@@ -131,6 +137,20 @@ final class ReplicaStore {
       Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
       q.replyTo().tell(StatusReply.error("reading " + collector + " on " + node + " failed: " + cause.getMessage()));
     });
+  }
+
+  /**
+   * Answers a view request from the store's thread, with the collector's last stopped intervals
+   * read from the store; a failed read answers the view without them (logged).
+   */
+  void answer(GetView g, ReplicaView view) {
+    CompletableFuture.supplyAsync(() -> store.lastStops(collector, ReplicaView.VIEW_STOPS), executor)
+        .whenComplete((stops, failure) -> {
+          if (failure != null) {
+            LOG.error("Reading the stops of [{}] failed", collector, failure);
+          }
+          g.replyTo().tell(view.withStops(failure == null ? stops : List.of()));
+        });
   }
 
   /**

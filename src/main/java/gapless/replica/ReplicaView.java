@@ -3,6 +3,7 @@ package gapless.replica;
 import gapless.CborSerializable;
 import gapless.model.CollectorStatus;
 import gapless.model.SeqRange;
+import gapless.model.StopInterval;
 import java.util.List;
 import java.util.Map;
 
@@ -10,6 +11,7 @@ import java.util.Map;
  * One node's replica of one collector, as shown by the replica API and compared by verify.
  *
  * @param recovering   a recovery of this replica is running
+ * @param stops        the collector's last stopped intervals (at most {@code VIEW_STOPS}), oldest first
  * @param lag          seqs this replica's contiguous history is behind the furthest sibling's
  * @param peers        each sibling's last reported contiguous seq
  * @param serverStop   the open server-side stop, or null while recording
@@ -36,12 +38,21 @@ public record ReplicaView(
     RecoveryRecord lastRecovery)
     implements CborSerializable {
 
+  /** How many of the collector's last stopped intervals a view lists: the whole history is what queries answer. */
+  static final int VIEW_STOPS = 10;
+
+  /** The view of {@code s}, without stops yet: they are read from the store ({@link #withStops}). */
   static ReplicaView of(
       String node, String collector, List<String> replicaSet, ReplicaState s,
       boolean recovering, long lag, Map<String, Long> peers) {
     return new ReplicaView(collector, node, replicaSet, s.held().contiguous(), s.held().highest(),
         s.held().missing().ranges(), s.held().count(), s.samples(), s.bytes(),
-        String.format("%016x", s.digest()), s.status(), s.stops(), recovering, lag, peers, s.confirmed(),
+        String.format("%016x", s.digest()), s.status(), List.of(), recovering, lag, peers, s.confirmed(),
         s.serverStop(), s.lastRecovery());
+  }
+
+  ReplicaView withStops(List<StopInterval> last) {
+    return new ReplicaView(collector, node, replicaSet, contiguousSeq, highestSeq, missing, batches, samples, bytes, digest,
+        status, last, recovering, lag, peers, confirmed, serverStop, lastRecovery);
   }
 }

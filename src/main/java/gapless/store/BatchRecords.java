@@ -10,11 +10,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.iq80.leveldb.DB;
+import org.iq80.leveldb.DBException;
+import org.iq80.leveldb.ReadOptions;
 import org.iq80.leveldb.WriteBatch;
 
 /**
- * The records one stored batch owns in the sample store: its blob, its tag-index blocks and, when
- * it was sent with an {@code Idempotency-Key}, the key's record. They are written (and, for a
+ * The records one stored batch owns in the sample store: its blob, its tag-index blocks (or, for a
+ * status change, its status record) and, when it was sent with an {@code Idempotency-Key}, the
+ * key's record. They are written (and, for a
  * replacement, deleted) together in one LevelDB write, so they never disagree.
  */
 final class BatchRecords {
@@ -24,7 +27,9 @@ final class BatchRecords {
   /** Puts the records of batch {@code seq} ({@code blob}, decoded as {@code batch}) into {@code wb}. */
   static void put(WriteBatch wb, String collector, long seq, byte[] blob, Batch batch, long bucketMillis) {
     wb.put(StoreKeys.batchKey(collector, seq), blob);
-    if (!batch.isStatusChange()) {
+    if (batch.isStatusChange()) {
+      StatusRecords.put(wb, collector, seq, batch);
+    } else {
       putIndex(wb, collector, seq, batch.samples(), bucketMillis);
     }
     String key = BatchCodec.idempotencyKey(blob);
@@ -39,7 +44,9 @@ final class BatchRecords {
    * unless that key now names another seq (the same batch kept twice, once under each seq).
    */
   static void deleteIndex(WriteBatch wb, DB db, String collector, long seq, byte[] oldBlob, Batch old, long bucketMillis) {
-    if (!old.isStatusChange()) {
+    if (old.isStatusChange()) {
+      StatusRecords.delete(wb, collector, seq);
+    } else {
       for (Sample s : old.samples()) {
         wb.delete(StoreKeys.tagKey(collector, s.tag(), StoreKeys.bucket(s.ts(), bucketMillis), seq));
       }
@@ -68,6 +75,32 @@ final class BatchRecords {
             TagBlock.encode(byBucket.getValue()));
       }
     }
+  }
+
+  /**
+   * Puts {@code blob} over the batch {@code seq} into {@code wb} when the store holds what a scrub
+   * saw there ({@code seen}, a {@link StoredBatch} state); returns whether it did. An intact old
+   * batch's index records are deleted first; a damaged one cannot be decoded, and its records are
+   * overwritten by the repaired batch's (the same batch, damaged after it was written).
+   */
+  static boolean repair(WriteBatch wb, DB db, String collector, long seq, long seen, byte[] blob, Batch decoded,
+      long bucketMillis) {
+    byte[] old = null;
+    long now;
+    try {
+      old = db.get(StoreKeys.batchKey(collector, seq), new ReadOptions().verifyChecksums(true));
+      now = StoredBatch.stateOf(old);
+    } catch (DBException e) {
+      now = StoredBatch.DAMAGED;
+    }
+    if (now != seen) {
+      return false;
+    }
+    if (StoredBatch.isIntact(now)) {
+      deleteIndex(wb, db, collector, seq, old, BatchCodec.decode(seq, old), bucketMillis);
+    }
+    put(wb, collector, seq, blob, decoded, bucketMillis);
+    return true;
   }
 
   /** The record of a replacement ({@code 'x'}): the epoch that replaced the seq, then the blob it replaced. */

@@ -5,7 +5,7 @@ import static org.fusesource.leveldbjni.JniDBFactory.factory;
 import gapless.model.Batch;
 import gapless.model.BatchCodec;
 import gapless.model.EncodedBatch;
-import gapless.model.Sample;
+import gapless.model.StopInterval;
 import gapless.model.Validation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -92,6 +92,7 @@ public final class SampleStore implements AutoCloseable {
     }
     try {
       StoreMeta.checkBucketMillis(db, dir, bucketMillis);
+      StatusRecords.indexOnce(db, dir);
       return new SampleStore(db, dir, bucketMillis, StoreMeta.identity(db, dir, nodeId), space);
     } catch (RuntimeException e) {
       closeQuietly(db, e);
@@ -191,31 +192,13 @@ public final class SampleStore implements AutoCloseable {
    * Writes {@code blob} (decoded as {@code decoded}) over the batch {@code seq} of {@code collector}
    * in one synced write: a scrub's repair from its siblings. Only when the store still holds what
    * the scrub saw ({@code seen}, a {@link StoredBatch} state), so a replacement that landed since
-   * is never undone. An intact old batch's index records are deleted first; a damaged one cannot
-   * be decoded, and its records are overwritten by the repaired batch's (the same batch, damaged
-   * after it was written). Returns false, writing nothing, when the store holds something else now.
+   * is never undone ({@link BatchRecords#repair}). Returns false when the store holds something else now.
    */
   public boolean repair(String collector, long seq, long seen, byte[] blob, Batch decoded) {
     requireCollector(collector);
     boolean[] written = {false};
-    writeSynced(collector, "repair", wb -> {
-      byte[] old = null;
-      long now;
-      try {
-        old = db.get(StoreKeys.batchKey(collector, seq), new ReadOptions().verifyChecksums(true));
-        now = StoredBatch.stateOf(old);
-      } catch (DBException e) {
-        now = StoredBatch.DAMAGED;
-      }
-      if (now != seen) {
-        return;
-      }
-      if (StoredBatch.isIntact(now)) {
-        BatchRecords.deleteIndex(wb, db, collector, seq, old, BatchCodec.decode(seq, old), bucketMillis);
-      }
-      BatchRecords.put(wb, collector, seq, blob, decoded, bucketMillis);
-      written[0] = true;
-    });
+    writeSynced(collector, "repair",
+        wb -> written[0] = BatchRecords.repair(wb, db, collector, seq, seen, blob, decoded, bucketMillis));
     return written[0];
   }
 
@@ -302,42 +285,22 @@ public final class SampleStore implements AutoCloseable {
     if (limit < 0) {
       throw new IllegalArgumentException("limit must not be negative: " + limit);
     }
-    // Nothing is stored before ts 0, and negative buckets would not sort below bucket 0.
-    long from = Math.max(0, fromTs);
-    if (toTsInclusive < from) {
-      return new QueryResult(List.of(), false);
-    }
-    long toBucket = StoreKeys.bucket(toTsInclusive, bucketMillis);
-    byte[] prefix = StoreKeys.tagPrefix(collector, tag);
-    byte[] start = StoreKeys.tagKey(collector, tag, StoreKeys.bucket(from, bucketMillis), 0);
-    List<Sample> result = new ArrayList<>();
-    withOpenDb(() -> {
-      // Buckets come in time order, and the blocks of one bucket in seq order: each bucket keeps
-      // its earliest samples that the limit (plus one, to know the answer is truncated) can use.
-      EarliestSamples bucketSamples = new EarliestSamples();
-      bucketSamples.reset(limit + 1);
-      long[] currentBucket = {-1};
-      scan(new ReadOptions(), start, prefix, "query", e -> {
-        long bucket = StoreKeys.bucketOfTagKey(e.getKey());
-        if (bucket > toBucket) {
-          return false;
-        }
-        if (bucket != currentBucket[0]) {
-          bucketSamples.drainInto(tag, result);
-          if (result.size() > limit) {
-            return false;
-          }
-          currentBucket[0] = bucket;
-          bucketSamples.reset(limit + 1 - result.size());
-        }
-        TagBlock.decode(e.getValue(), from, toTsInclusive, bucketSamples::offer);
-        return true;
-      });
-      bucketSamples.drainInto(tag, result);
-      return null;
-    });
-    boolean truncated = result.size() > limit;
-    return new QueryResult(truncated ? result.subList(0, limit) : result, truncated);
+    return withOpenDb(() -> TagQuery.run(this::scan, collector, tag, fromTs, toTsInclusive, limit, bucketMillis));
+  }
+
+  /**
+   * The stopped intervals of {@code collector} (from each STOPPED status to the next RUNNING, or
+   * still open) that overlap {@code [fromTs, toTs]}, the earliest {@code max} of them.
+   */
+  public List<StopInterval> stops(String collector, long fromTs, long toTs, int max) {
+    requireCollector(collector);
+    return withOpenDb(() -> StatusRecords.stops(this::scan, collector, fromTs, toTs, max));
+  }
+
+  /** The last {@code max} stopped intervals of {@code collector}, oldest first. */
+  public List<StopInterval> lastStops(String collector, int max) {
+    requireCollector(collector);
+    return withOpenDb(() -> StatusRecords.lastStops(this::scan, collector, max));
   }
 
   /** Every collector that has at least one batch stored, in byte order of the id. */

@@ -15,6 +15,8 @@ import java.nio.charset.StandardCharsets;
  *   <li>replaced batch: {@code 'x' 0x00 collector 0x00 seq:u64be} to the epoch that replaced it
  *       (u64be) and the replaced blob: the last replacement of that seq, kept so a replacement
  *       whose journal entry was lost can still be recorded
+ *   <li>status record: {@code 's' 0x00 collector 0x00 seq:u64be} to the status change the batch
+ *       {@code seq} carries ({@link StatusRecords}), written and deleted with its blob
  *   <li>idempotency key: {@code 'k' 0x00 collector 0x00 key} to the seq (u64be) of the batch sent
  *       with that {@code Idempotency-Key}, written with the batch
  *   <li>collector registry: {@code 'r' 0x00 collector} to an empty value
@@ -33,6 +35,7 @@ public final class StoreKeys {
   public static final byte REGISTRY = 'r';
   public static final byte REPLACED = 'x';
   public static final byte IDEMPOTENCY_KEY = 'k';
+  public static final byte STATUS = 's';
   public static final byte META = 'm';
 
   private static final byte SEP = 0;
@@ -41,21 +44,23 @@ public final class StoreKeys {
 
   /** The key of one batch blob. */
   public static byte[] batchKey(String collector, long seq) {
-    byte[] c = utf8(collector);
-    byte[] key = new byte[2 + c.length + 1 + 8];
-    int p = header(key, BATCH);
-    p = putId(key, p, c);
-    putLong(key, p, seq);
-    return key;
+    return seqKey(BATCH, collector, seq);
   }
 
   /** The key of the last replacement of one batch. */
   public static byte[] replacedKey(String collector, long seq) {
+    return seqKey(REPLACED, collector, seq);
+  }
+
+  /** The key of the status record of the status batch {@code seq}. */
+  public static byte[] statusKey(String collector, long seq) {
+    return seqKey(STATUS, collector, seq);
+  }
+
+  private static byte[] seqKey(byte type, String collector, long seq) {
     byte[] c = utf8(collector);
     byte[] key = new byte[2 + c.length + 1 + 8];
-    int p = header(key, REPLACED);
-    p = putId(key, p, c);
-    putLong(key, p, seq);
+    putLong(key, putId(key, header(key, type), c), seq);
     return key;
   }
 
@@ -82,15 +87,34 @@ public final class StoreKeys {
 
   /** Prefix shared by every batch key of {@code collector} and no other key. */
   public static byte[] batchPrefix(String collector) {
+    return seqPrefix(BATCH, collector);
+  }
+
+  /** Prefix shared by every status record key of {@code collector} and no other key. */
+  public static byte[] statusPrefix(String collector) {
+    return seqPrefix(STATUS, collector);
+  }
+
+  private static byte[] seqPrefix(byte type, String collector) {
     byte[] c = utf8(collector);
     byte[] key = new byte[2 + c.length + 1];
-    putId(key, header(key, BATCH), c);
+    putId(key, header(key, type), c);
     return key;
   }
 
-  /** The seq of a key made by {@link #batchKey}. */
+  /** Prefix shared by every batch key of every collector. */
+  public static byte[] allBatchesPrefix() {
+    return new byte[] {BATCH, SEP};
+  }
+
+  /** The seq of a key made by {@link #batchKey} (or {@link #statusKey}). */
   public static long seqOfBatchKey(byte[] key) {
     return getLong(key, key.length - 8);
+  }
+
+  /** The collector of a key made by {@link #batchKey}. */
+  public static String collectorOfBatchKey(byte[] key) {
+    return new String(key, 2, key.length - 2 - 9, StandardCharsets.UTF_8);
   }
 
   /** The key of one tag-index block. */

@@ -28,6 +28,7 @@ import gapless.model.EncodedBatch;
 import gapless.model.RecoveryTrigger;
 import gapless.model.SeqEpochs;
 import gapless.model.SeqRange;
+import gapless.model.StopInterval;
 import gapless.model.StopReason;
 import gapless.store.SampleStore;
 import java.io.IOException;

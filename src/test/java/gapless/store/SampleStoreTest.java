@@ -14,6 +14,7 @@ import gapless.model.BatchCodec;
 import gapless.model.CollectorStatus;
 import gapless.model.EncodedBatch;
 import gapless.model.Sample;
+import gapless.model.StopInterval;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -149,6 +150,45 @@ class SampleStoreTest {
     // A seq with no blob at all.
     assertTrue(store.repair("e", 1, StoredBatch.MISSING, good.blob(), BatchCodec.decode(1, good.blob())));
     assertEquals(entriesOf("c"), entriesOf("e"));
+  }
+
+  private static EncodedBatch status(long seq, CollectorStatus status, long at) {
+    return new EncodedBatch(seq, BatchCodec.encode(Batch.ofStatus(seq, at, status, status + " " + seq)));
+  }
+
+  @Test
+  void statusChangesAreKeptAsRecordsThatMakeTheStoppedIntervals() {
+    EncodedBatch stopAgain = status(4, CollectorStatus.STOPPED, 5000);
+    write("c", List.of(status(1, CollectorStatus.STOPPED, 1000), data(2, s("a", 1500, 1)),
+        status(3, CollectorStatus.RUNNING, 3000), stopAgain, status(5, CollectorStatus.STOPPED, 6000)));
+    StopInterval first = new StopInterval(1000, 3000L, "STOPPED 1", 1);
+    StopInterval open = new StopInterval(5000, null, "STOPPED 4", 4);
+    assertEquals(List.of(first, open), store.lastStops("c", 10));
+    assertEquals(List.of(open), store.lastStops("c", 1));
+    assertEquals(List.of(first), store.stops("c", 0, 2000, 10));
+    assertEquals(List.of(open), store.stops("c", 4000, 9000, 10));
+    assertEquals(List.of(first), store.stops("c", 0, 9000, 1), "the earliest, at most max");
+    assertEquals(List.of(), store.lastStops("other", 10));
+    // Replaced by a batch of samples, the status change goes with its record.
+    EncodedBatch samples = data(4, s("a", 5500, 2));
+    store.replace("c", 4, stopAgain.blob(), BatchCodec.decode(4, stopAgain.blob()), samples.blob(),
+        BatchCodec.decode(4, samples.blob()), 2);
+    assertEquals(List.of(first, new StopInterval(6000, null, "STOPPED 5", 5)), store.lastStops("c", 10));
+  }
+
+  @Test
+  void aStoreWrittenBeforeStatusRecordsIsIndexedOnceWhenOpened() throws IOException {
+    Path old = dir.resolve("before-status-records");
+    try (DB db = factory.open(old.toFile(), new Options().createIfMissing(true))) {
+      db.put(StoreKeys.metaKey("bucket-millis"), Long.toString(BUCKET).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      db.put(StoreKeys.batchKey("c", 1), status(1, CollectorStatus.STOPPED, 1000).blob());
+      db.put(StoreKeys.batchKey("c", 2), data(2, s("a", 1500, 1)).blob());
+      db.put(StoreKeys.batchKey("c.d", 1), status(1, CollectorStatus.STOPPED, 2000).blob());
+    }
+    try (SampleStore opened = SampleStore.open(old, BUCKET)) {
+      assertEquals(List.of(new StopInterval(1000, null, "STOPPED 1", 1)), opened.lastStops("c", 10));
+      assertEquals(List.of(new StopInterval(2000, null, "STOPPED 1", 1)), opened.lastStops("c.d", 10));
+    }
   }
 
   private static EncodedBatch keyed(long seq, String key, Sample... samples) {

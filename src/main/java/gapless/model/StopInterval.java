@@ -1,6 +1,4 @@
-package gapless.replica;
-
-import gapless.CborSerializable;
+package gapless.model;
 
 /**
  * A period in which the collector produced nothing on purpose (it reported STOPPED). A true hole:
@@ -11,7 +9,7 @@ import gapless.CborSerializable;
  * @param reason  the reason the collector gave
  * @param fromSeq seq of the STOPPED status change
  */
-public record StopInterval(long from, Long to, String reason, long fromSeq) implements CborSerializable {
+public record StopInterval(long from, Long to, String reason, long fromSeq) {
 
   public StopInterval closedAt(long time) {
     return new StopInterval(from, time, reason, fromSeq);

@@ -1,7 +1,0 @@
-package gapless.replica;
-
-import gapless.CborSerializable;
-import gapless.model.CollectorStatus;
-
-/** A collector status change at position {@code seq} of its history, at gateway time {@code at}. */
-public record StatusMark(long seq, CollectorStatus status, String reason, long at) implements CborSerializable {}
