@@ -201,7 +201,9 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
         .onCommand(HeldWrites.ReplaceDone.class, (state, done) -> onReplaceDone(done))
         .onCommand(ClaimEpoch.class, this::onClaim)
         .onCommand(QuerySamples.class, this::onQuery)
-        .onCommand(GetView.class, (state, cmd) -> noReply(() -> store.answer(cmd, view(state))))
+        // The store adds the last stops to the view as the actor knows it.
+        .onCommand(GetView.class, (state, cmd) -> noReply(() -> store.answer(cmd,
+            ReplicaView.of(node, collector, replicaSet, state, recovering, siblings.sync()))))
         .onCommand(SyncTick.class, (state, cmd) -> noReply(() -> siblings.tick(state, recovering)))
         .onCommand(SyncStatus.class, this::onSyncStatus)
         .onCommand(SiblingsChanged.class, (state, cmd) -> noReply(() -> siblings.changed(cmd.listing())))
@@ -217,12 +219,6 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
           return Effect().reply(cmd.replyTo(), new RecoveryInfo(collector, state.held(), state.epochs(), state.confirmed(), state.serverStop()));
         });
     return builder.build();
-  }
-
-  /** The view as the actor knows it; the store adds the last stops ({@link ReplicaStore#answer(GetView, ReplicaView)}). */
-  private ReplicaView view(ReplicaState state) {
-    return ReplicaView.of(node, collector, replicaSet, state, recovering, siblings.sync().lag(state.held().contiguous()),
-        siblings.sync().peers());
   }
 
   // ---- ingest
@@ -318,8 +314,7 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
   }
 
   private ReplyEffect<ReplicaEvent, ReplicaState> onQuery(ReplicaState state, QuerySamples q) {
-    int limit = Math.max(1, Math.min(q.limit(), services.settings().query().maxSamples()));
-    store.answer(q, limit, state.held().contiguous());
+    store.answer(q, Math.max(1, Math.min(q.limit(), services.settings().query().maxSamples())), state.held().contiguous());
     return Effect().noReply();
   }
 

@@ -42,13 +42,12 @@ public record ReplicaView(
   static final int VIEW_STOPS = 10;
 
   /** The view of {@code s}, without stops yet: they are read from the store ({@link #withStops}). */
-  static ReplicaView of(
-      String node, String collector, List<String> replicaSet, ReplicaState s,
-      boolean recovering, long lag, Map<String, Long> peers) {
+  static ReplicaView of(String node, String collector, List<String> replicaSet, ReplicaState s, boolean recovering,
+      SiblingSync sync) {
     return new ReplicaView(collector, node, replicaSet, s.held().contiguous(), s.held().highest(),
         s.held().missing().ranges(), s.held().count(), s.samples(), s.bytes(),
-        String.format("%016x", s.digest()), s.status(), List.of(), recovering, lag, peers, s.confirmed(),
-        s.serverStop(), s.lastRecovery());
+        String.format("%016x", s.digest()), s.status(), List.of(), recovering, sync.lag(s.held().contiguous()),
+        sync.peers(), s.confirmed(), s.serverStop(), s.lastRecovery());
   }
 
   ReplicaView withStops(List<StopInterval> last) {
