@@ -14,8 +14,9 @@ import picocli.CommandLine.Option;
  * Exit 0 only when nothing acknowledged was lost or doubled and every fault healed in time.
  */
 @Command(name = "chaos", mixinStandardHelpOptions = true,
-    description = "Local 3 storage + 2 gateway cluster under load while faults are injected one at a time (kill -9,"
-        + " SIGSTOP, partitions, one-way partitions, slow links, full disks; the last four need root), then verify."
+    description = "Local 3 storage + 2 gateway cluster under load while faults are injected one or two at a time"
+        + " (kill -9, SIGSTOP, damaged stores, partitions, one-way partitions, slow links, full disks; the last four"
+        + " need root), then verify."
         + " Prints a verdict table; exit 0 when every acknowledged batch is on every replica exactly once.")
 public final class ChaosCommand implements Callable<Integer> {
 

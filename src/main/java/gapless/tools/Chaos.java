@@ -5,6 +5,8 @@ import gapless.api.dto.ReplicaReport;
 import gapless.client.GaplessClient;
 import gapless.client.GaplessClientException;
 import gapless.client.NodeEvent;
+import gapless.events.EventField;
+import gapless.events.EventType;
 import gapless.tools.ChaosFault.Kind;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -30,7 +32,8 @@ import java.util.stream.Collectors;
  * (every kind once a round) and on seeded random nodes: {@code kill -9} of any node
  * (restarted after a while), SIGSTOP past the split-brain resolver's downing, a partition between
  * two nodes (both ways, or one way), a slow link from the gateways to a storage node, a full disk
- * on any node. After each fault is taken away it measures how long until every node is Up and every
+ * on any node, a damaged store (a storage node killed, bit rot and a lost blob written into its
+ * LevelDB, started again: its scrub must repair them). After each fault is taken away it measures how long until every node is Up and every
  * replica holds what any replica held when the fault went. At the end it stops the load and
  * verifies every acknowledged batch on every replica, exactly once, with identical digests, and
  * checks that the event log told every fault. Partitions and slow links need root (iptables, tc),
@@ -61,6 +64,8 @@ public final class Chaos {
   private LocalCluster cluster;
   private NetworkFaults network;
   private DiskFaults disks;
+  // The batches damaged under a stopped storage node, until its scrub repaired them.
+  private final Map<String, List<StoreDamage.Damaged>> damaged = new HashMap<>();
 
   private Chaos(Settings settings, PrintStream out) {
     this.s = settings;
@@ -125,8 +130,7 @@ public final class Chaos {
 
   /** Every node on its own address and disk where this machine allows; the faults it allows. */
   private void prepareFaults() {
-    kinds.add(Kind.KILL);
-    kinds.add(Kind.PAUSE);
+    kinds.addAll(List.of(Kind.KILL, Kind.PAUSE, Kind.DAMAGED_STORE));
     Optional<String> noNetwork = NetworkFaults.unavailable();
     if (noNetwork.isEmpty()) {
       cluster.ownAddresses();
@@ -160,8 +164,8 @@ public final class Chaos {
 
     /** Takes a storage node out of the cluster for a while (not a slow link or a full disk). */
     boolean losesStorage() {
-      return (kind == Kind.KILL || kind == Kind.PAUSE || kind == Kind.PARTITION || kind == Kind.ONE_WAY)
-          && (STORAGE.contains(target) || STORAGE.contains(other));
+      return (kind == Kind.KILL || kind == Kind.PAUSE || kind == Kind.PARTITION || kind == Kind.ONE_WAY
+          || kind == Kind.DAMAGED_STORE) && (STORAGE.contains(target) || STORAGE.contains(other));
     }
   }
 
@@ -179,8 +183,9 @@ public final class Chaos {
       Kind kind = nextKind();
       List<String> free = NODES.stream().filter(n -> !n.equals(first.target()) && !n.equals(first.other()))
           .filter(n -> !(first.losesStorage() && STORAGE.contains(n))).toList();
-      // One slow class at a time on lo.
-      boolean clash = kind == Kind.SLOW_LINK && first.kind() == Kind.SLOW_LINK;
+      // One slow class at a time on lo; a damaged store needs a storage node free.
+      boolean clash = kind == Kind.SLOW_LINK && first.kind() == Kind.SLOW_LINK
+          || kind == Kind.DAMAGED_STORE && free.stream().noneMatch(STORAGE::contains);
       if (!clash && free.size() >= 2) {
         now.add(inject(kind, free));
       }
@@ -216,13 +221,21 @@ public final class Chaos {
         network.slow(GATEWAYS.stream().map(cluster::host).toList(), List.of(cluster.host(target)), 1000);
       }
       case DISK_FULL -> disks.fill(cluster.dataDir(target), RESERVE / 2);
+      case DAMAGED_STORE -> {
+        List<String> storage = among.stream().filter(STORAGE::contains).toList();
+        target = storage.get(random.nextInt(storage.size()));
+        cluster.kill(target);
+        List<StoreDamage.Damaged> done = StoreDamage.damage(cluster.dataDir(target).resolve("samples"), random, 2, 1);
+        damaged.put(target, done);
+        other = done.stream().map(StoreDamage.Damaged::describe).collect(Collectors.joining(", "));
+      }
     }
     return new Injected(kind, target, other);
   }
 
   private void takeAway(Injected f) {
     switch (f.kind()) {
-      case KILL -> cluster.start(f.target());
+      case KILL, DAMAGED_STORE -> cluster.start(f.target());
       case PAUSE -> cluster.resume(f.target());
       case PARTITION, ONE_WAY, SLOW_LINK -> network.heal();
       case DISK_FULL -> disks.free(cluster.dataDir(f.target()));
@@ -262,12 +275,35 @@ public final class Chaos {
       return Optional.empty();
     }
     while (System.nanoTime() < deadline) {
-      if (STORAGE.stream().allMatch(node -> holdsAll(node, held))) {
+      if (STORAGE.stream().allMatch(node -> holdsAll(node, held)) && repaired(healed)) {
         return Optional.of(Duration.between(healed, Instant.now()));
       }
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(250));
     }
     return Optional.empty();
+  }
+
+  /** Whether every batch damaged under a node was repaired by its scrub since {@code healed}; forgotten once it was. */
+  private boolean repaired(Instant healed) {
+    if (damaged.isEmpty()) {
+      return true;
+    }
+    List<NodeEvent> repairs = cluster.events().stream()
+        .filter(e -> e.is(EventType.REPLICA_REPAIRED) && !e.time().isBefore(healed)).toList();
+    damaged.entrySet().removeIf(node -> node.getValue().stream().allMatch(d -> repairs.stream().anyMatch(e ->
+        node.getKey().equals(e.node()) && d.collector().equals(e.collector()) && covers(e.text(EventField.RANGES), d.seq()))));
+    return damaged.isEmpty();
+  }
+
+  /** Whether {@code ranges}, as events write them ({@code 3,7..9}), hold {@code seq}. */
+  static boolean covers(String ranges, long seq) {
+    for (String r : ranges.split(",")) {
+      String[] ends = r.trim().split("\\.\\.");
+      if (!ends[0].isEmpty() && Long.parseLong(ends[0]) <= seq && seq <= Long.parseLong(ends[ends.length - 1])) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private boolean holdsAll(String node, Map<String, Long> held) {

@@ -12,7 +12,7 @@ import java.util.function.Predicate;
  * One fault the chaos checker injected, and how the cluster came through it.
  *
  * @param target   the node it hit (the first node of a link)
- * @param other    the other end of a link, or null
+ * @param other    the other end of a link, the batches damaged in a store, or null
  * @param injected when it was injected
  * @param healed   when it was taken away (the node restarted or resumed, the link or disk given back)
  * @param back     how long after {@code healed} every node was Up and every replica held what any
@@ -27,7 +27,8 @@ public record ChaosFault(Kind kind, String target, String other, Instant injecte
     PARTITION("partition"),
     ONE_WAY("one-way partition"),
     SLOW_LINK("slow link (1 Mbit/s)"),
-    DISK_FULL("full disk");
+    DISK_FULL("full disk"),
+    DAMAGED_STORE("damaged store");
 
     private final String label;
 
@@ -45,6 +46,7 @@ public record ChaosFault(Kind kind, String target, String other, Instant injecte
       case PARTITION -> kind.label() + " " + target + " <-> " + other;
       case ONE_WAY -> kind.label() + " " + target + " -> " + other;
       case SLOW_LINK -> kind.label() + " " + other + " -> " + target;
+      case DAMAGED_STORE -> kind.label() + " " + target + " (" + other + ")";
       default -> kind.label() + " " + target;
     };
   }
@@ -52,8 +54,9 @@ public record ChaosFault(Kind kind, String target, String other, Instant injecte
   /**
    * Whether the event log tells this fault and what healed it: a node lost is seen unreachable by
    * another node (and, for a storage node, recovers every replica afterwards); a cut link is seen
-   * as an unreachable member at one end; a full disk is reported and its return too. A slow link
-   * may pass unnoticed (the other replicas answer): nothing is required of it.
+   * as an unreachable member at one end; a full disk is reported and its return too; a damaged
+   * store is found and repaired by the node's scrub. A slow link may pass unnoticed (the other
+   * replicas answer): nothing is required of it.
    */
   public boolean explainedBy(List<NodeEvent> events, boolean storage) {
     Predicate<NodeEvent> sinceInjected = e -> !e.time().isBefore(injected);
@@ -65,6 +68,9 @@ public record ChaosFault(Kind kind, String target, String other, Instant injecte
       case PARTITION, ONE_WAY -> events.stream().filter(sinceInjected).anyMatch(e -> e.is(EventType.MEMBER_UNREACHABLE)
           && (target.equals(e.peer()) || other.equals(e.peer())));
       case SLOW_LINK -> true;
+      case DAMAGED_STORE -> events.stream().anyMatch(e -> !e.time().isBefore(healed) && e.is(EventType.REPLICA_DIVERGED)
+          && target.equals(e.node()))
+          && events.stream().anyMatch(e -> !e.time().isBefore(healed) && e.is(EventType.REPLICA_REPAIRED) && target.equals(e.node()));
       case DISK_FULL -> events.stream().filter(sinceInjected).anyMatch(e -> e.is(EventType.STORE_FAILED)
           && target.equals(e.node()) && "DISK_FULL".equals(e.text(EventField.REASON)))
           && events.stream().anyMatch(e -> !e.time().isBefore(healed) && e.is(EventType.STORE_RESUMED) && target.equals(e.node()));
