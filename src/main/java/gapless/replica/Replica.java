@@ -18,6 +18,7 @@ import akka.persistence.typed.javadsl.EventHandler;
 import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.RetentionCriteria;
+import akka.persistence.typed.javadsl.SnapshotCountRetentionCriteria;
 import akka.persistence.typed.javadsl.SignalHandler;
 import gapless.model.BatchCodec;
 import gapless.model.RecoveryTrigger;
@@ -57,15 +58,14 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * This node's replica of one collector. Its journal is the replica's event log: which batches it
- * holds, the collector's status changes, when its own recording stopped and resumed, what it
- * confirmed with each sibling, and what each recovery filled. The samples live in the node's
- * sample store.
+ * This node's replica of one collector. Its journal is the replica's event log (trimmed behind
+ * its snapshots): which batches it holds, the collector's status changes, when its own recording
+ * stopped and resumed, what it confirmed with each sibling, what each recovery filled. The
+ * samples live in the node's sample store.
  *
  * <p>Write order: samples and blob to the store (one synced LevelDB write), then persist
  * {@code BatchStored}, then ack. A crash between the two only makes the seq look missing, and the
- * next delivery or recovery stores it again (idempotent by seq). Writes are grouped by
- * {@link GroupCommit}; the sibling exchange is decided by {@link SiblingSync}.
+ * next delivery or recovery stores it again (idempotent by seq). {@link GroupCommit} groups writes.
  *
  * <p>Seqs are content-checked: a batch for a held seq (or one being written in the same group) is
  * acked only when its blob is the one stored (read back off the actor) or being written. Other
@@ -76,9 +76,9 @@ import java.util.OptionalLong;
  * under a newer epoch replaces it ({@link HeldWrite}), one replacement at a time: store write,
  * then {@code BatchReplaced}, then ack.
  *
- * <p>Toward its siblings it reports its contiguous seq every sync interval, persists the seq both
- * sides confirmed (throttled), serves their recoveries ({@link EventsAfter}, {@link FetchBatches}),
- * and asks for a recovery of its own when it stays behind them.
+ * <p>Toward its siblings ({@link SiblingSync}) it reports its contiguous seq every sync interval,
+ * persists the seq both sides confirmed (throttled), serves their recoveries and scrubs, and asks
+ * for a recovery of its own when it stays behind them.
  */
 public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Command, ReplicaEvent, ReplicaState> {
 
@@ -153,8 +153,9 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
 
   @Override
   public RetentionCriteria retentionCriteria() {
-    // Snapshots only: the events stay, they are the replica's log.
-    return RetentionCriteria.snapshotEvery(services.settings().replica().snapshotEvery(), 2);
+    // Trimmed behind the snapshots unless replica.delete-events-on-snapshot is off: nothing reads old events.
+    SnapshotCountRetentionCriteria kept = RetentionCriteria.snapshotEvery(services.settings().replica().snapshotEvery(), 2);
+    return services.settings().replica().deleteEventsOnSnapshot() ? kept.withDeleteEventsOnSnapshot() : kept;
   }
 
   @Override
@@ -201,7 +202,6 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
         .onCommand(HeldWrites.ReplaceDone.class, (state, done) -> onReplaceDone(done))
         .onCommand(ClaimEpoch.class, this::onClaim)
         .onCommand(QuerySamples.class, this::onQuery)
-        // The store adds the last stops to the view as the actor knows it.
         .onCommand(GetView.class, (state, cmd) -> noReply(() -> store.answer(cmd,
             ReplicaView.of(node, collector, replicaSet, state, recovering, siblings.sync()))))
         .onCommand(SyncTick.class, (state, cmd) -> noReply(() -> siblings.tick(state, recovering)))

@@ -5,7 +5,6 @@ import gapless.model.Batch;
 import gapless.model.BatchCodec;
 import gapless.model.EncodedBatch;
 import gapless.model.SeqEpochs;
-import gapless.model.StopInterval;
 import gapless.replica.ReplicaProtocol.BatchChunk;
 import gapless.replica.ReplicaProtocol.DigestRange;
 import gapless.replica.ReplicaProtocol.FetchBatches;
