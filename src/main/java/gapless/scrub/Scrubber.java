@@ -13,7 +13,6 @@ import gapless.events.EventLog;
 import gapless.model.BatchCodec;
 import gapless.model.EncodedBatch;
 import gapless.model.SeqRanges;
-import gapless.replica.Placement;
 import gapless.replica.ReplicaHost;
 import gapless.replica.ReplicaProtocol.BatchChunk;
 import gapless.replica.ReplicaProtocol.DigestRange;
@@ -32,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Scrubs this storage node's replicas in the background: every {@code scrub.interval} it takes one
@@ -75,7 +75,6 @@ public final class Scrubber {
   private final TimerScheduler<Command> timers;
   private final GaplessSettings.ScrubSettings settings;
   private final String node;
-  private final Placement placement;
   private final long fetchBytes;
   private final ActorRef<ReplicaHost.Command> host;
   private final ActorRef<EventLog.Command> eventLog;
@@ -99,7 +98,6 @@ public final class Scrubber {
     this.timers = timers;
     this.settings = settings.scrub();
     this.node = settings.nodeId();
-    this.placement = Placement.of(settings);
     this.fetchBytes = settings.recovery().chunkBytes();
     this.host = host;
     this.eventLog = eventLog;
@@ -229,12 +227,9 @@ public final class Scrubber {
     return asked;
   }
 
-  private interface Then {
-    Behavior<Command> with(Map<String, RangeDigest> answers);
-  }
-
   /** Gathers the window's digests until everyone asked answered or the ask timed out. */
-  private Behavior<Command> collecting(Window w, Set<String> asked, Map<String, RangeDigest> answers, Then then) {
+  private Behavior<Command> collecting(Window w, Set<String> asked, Map<String, RangeDigest> answers,
+      Function<Map<String, RangeDigest>, Behavior<Command>> then) {
     return Behaviors.receive(Command.class)
         .onMessage(Digested.class, d -> {
           RangeDigest r = d.digest();
@@ -244,18 +239,23 @@ public final class Scrubber {
           answers.put(r.node(), r);
           if (answers.keySet().containsAll(asked)) {
             timers.cancel(TIMEOUT);
-            return then.with(answers);
+            return then.apply(answers);
           }
           return Behaviors.same();
         })
-        .onMessage(TimedOut.class, t -> t.round() == w.round() ? then.with(answers) : Behaviors.same())
+        .onMessage(TimedOut.class, t -> t.round() == w.round() ? then.apply(answers) : Behaviors.same())
         .onMessage(Listed.class, this::onListed)
         .onAnyMessage(m -> Behaviors.same())
         .build();
   }
 
-  /** Waits for one reply of {@code type} from the local host; a timeout gives the window up until a later tick. */
+  /** Waits for one reply of {@code type}; a timeout gives the window up until a later tick. */
   private <T extends Command> Behavior<Command> waiting(Class<T> type, Function<T, Behavior<Command>> then) {
+    return waiting(type, then, this::idle);
+  }
+
+  private <T extends Command> Behavior<Command> waiting(Class<T> type, Function<T, Behavior<Command>> then,
+      Supplier<Behavior<Command>> timedOut) {
     int waitingRound = ++round;
     timers.startSingleTimer(TIMEOUT, new TimedOut(waitingRound), settings.askTimeout());
     return Behaviors.receive(Command.class)
@@ -263,7 +263,7 @@ public final class Scrubber {
           timers.cancel(TIMEOUT);
           return then.apply(m);
         })
-        .onMessage(TimedOut.class, t -> t.round() == waitingRound ? idle() : Behaviors.same())
+        .onMessage(TimedOut.class, t -> t.round() == waitingRound ? timedOut.get() : Behaviors.same())
         .onMessage(Listed.class, this::onListed)
         .onAnyMessage(m -> Behaviors.same())
         .build();
@@ -306,10 +306,7 @@ public final class Scrubber {
     private Behavior<Command> fetch(ScrubVerdict.Repair r, Deque<String> candidates) {
       String source = candidates.poll();
       if (source == null) {
-        problems.add("seq " + r.seq() + ": no sibling gave a good copy");
-        failed = failed.add(r.seq());
-        queue.poll();
-        return next();
+        return failed(r, "no sibling gave a good copy");
       }
       ActorRef<ReplicaHost.Command> to = siblingHosts.get(source);
       if (to == null) {
@@ -317,6 +314,7 @@ public final class Scrubber {
       }
       to.tell(new FetchBatches(window.collector(), r.seq(), r.seq(), fetchBytes,
           context.messageAdapter(BatchChunk.class, Fetched::new)));
+      // A source that does not answer in time is passed over for the next.
       return waiting(Fetched.class, f -> {
         byte[] copy = f.chunk().batches().stream().filter(b -> b.seq() == r.seq()).map(EncodedBatch::blob).findFirst().orElse(null);
         if (copy == null || !BatchCodec.intact(copy) || BatchCodec.checksum(copy) != r.checksum()) {
@@ -325,18 +323,23 @@ public final class Scrubber {
         host.tell(new RepairBatch(window.collector(), r.seq(), r.seen(), copy,
             context.messageAdapter(RepairResult.class, Repaired::new)));
         return waiting(Repaired.class, done -> {
-          queue.poll();
-          if (done.result().failure() == null) {
-            repaired = repaired.add(r.seq());
-            sources.add(source);
-            bytes += copy.length;
-          } else {
-            problems.add("seq " + r.seq() + ": " + done.result().failure());
-            failed = failed.add(r.seq());
+          if (done.result().failure() != null) {
+            return failed(r, done.result().failure());
           }
+          queue.poll();
+          repaired = repaired.add(r.seq());
+          sources.add(source);
+          bytes += copy.length;
           return next();
-        });
-      });
+        }, () -> failed(r, "the local replica did not answer in time"));
+      }, () -> fetch(r, candidates));
+    }
+
+    private Behavior<Command> failed(ScrubVerdict.Repair r, String why) {
+      queue.poll();
+      problems.add("seq " + r.seq() + ": " + why);
+      failed = failed.add(r.seq());
+      return next();
     }
 
     private Behavior<Command> finished() {
