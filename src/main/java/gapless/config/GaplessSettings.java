@@ -132,10 +132,11 @@ public record GaplessSettings(
     }
   }
 
-  public record ScrubSettings(Duration interval, long bytesPerInterval, int windowSeqs, Duration askTimeout) {
+  public record ScrubSettings(Duration interval, long bytesPerInterval, int windowSeqs, Duration passEvery,
+      Duration askTimeout) {
     static ScrubSettings from(Config c) {
       return new ScrubSettings(c.getDuration("interval"), c.getBytes("bytes-per-interval"), c.getInt("window-seqs"),
-          c.getDuration("ask-timeout"));
+          c.getDuration("pass-every"), c.getDuration("ask-timeout"));
     }
   }
 

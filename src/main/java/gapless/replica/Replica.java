@@ -211,8 +211,8 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
         // Answered by the store from its own thread, with what the replica knows now.
         .onCommand(FetchBatches.class, (state, f) -> noReply(() -> store.answer(f, state.epochs())))
         .onCommand(FindKey.class, (state, f) -> noReply(() -> store.answer(f, holdingsNow(state).epochs())))
-        .onCommand(DigestRange.class, (state, d) -> noReply(() -> store.answer(d, state.epochs())))
-        .onCommand(RepairBatch.class, (state, r) -> noReply(() -> store.answer(r)))
+        .onCommand(DigestRange.class, (state, d) -> noReply(() -> store.scrub().answer(d, state.epochs())))
+        .onCommand(RepairBatch.class, (state, r) -> noReply(() -> store.scrub().answer(r)))
         .onCommand(PeerLost.class, this::onPeerLost)
         .onCommand(StartRecovery.class, (state, cmd) -> {
           recovering = true;

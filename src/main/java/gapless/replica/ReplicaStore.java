@@ -6,24 +6,18 @@ import gapless.model.BatchCodec;
 import gapless.model.EncodedBatch;
 import gapless.model.SeqEpochs;
 import gapless.replica.ReplicaProtocol.BatchChunk;
-import gapless.replica.ReplicaProtocol.DigestRange;
 import gapless.replica.ReplicaProtocol.FetchBatches;
 import gapless.replica.ReplicaProtocol.FindKey;
 import gapless.replica.ReplicaProtocol.GetView;
 import gapless.replica.ReplicaProtocol.KeyHolding;
 import gapless.replica.ReplicaProtocol.QuerySamples;
-import gapless.replica.ReplicaProtocol.RangeDigest;
-import gapless.replica.ReplicaProtocol.RepairBatch;
-import gapless.replica.ReplicaProtocol.RepairResult;
 import gapless.replica.ReplicaProtocol.SampleAnswer;
 import gapless.replica.ReplicaProtocol.StoreBatch;
 import gapless.replica.ReplicaProtocol.StoreRefused;
 import gapless.store.DiskSpace;
 import gapless.store.QueryResult;
 import gapless.store.SampleStore;
-import gapless.store.StoredBatch;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -45,12 +39,19 @@ final class ReplicaStore {
   private final String collector;
   private final SampleStore store;
   private final Executor executor;
+  private final ScrubReads scrub;
 
   ReplicaStore(String node, String collector, SampleStore store, Executor executor) {
     this.node = node;
     this.collector = collector;
     this.store = store;
     this.executor = executor;
+    this.scrub = new ScrubReads(node, collector, store, executor);
+  }
+
+  /** The replica's side of the scrubs, on the same store and dispatcher. */
+  ScrubReads scrub() {
+    return scrub;
   }
 
   /**
@@ -183,82 +184,6 @@ final class ReplicaStore {
       f.replyTo().tell(new KeyHolding(node, collector, f.key(), found.orElse(null),
           found.map(b -> epochs.epochOf(b.seq())).orElse(0L)));
     });
-  }
-
-  /**
-   * Answers a scrub's digest request straight from the store's thread: the range is read in
-   * chunks of {@code READ_CHUNK_BYTES} with verified checksums; past a chunk that cannot be read,
-   * seq by seq, so one damaged block marks its own seqs damaged, not the range. {@code epochs}
-   * are the replica's when it was asked.
-   */
-  void answer(DigestRange d, SeqEpochs epochs) {
-    CompletableFuture.supplyAsync(() -> scan(d.fromSeq(), d.toSeq()), executor).whenComplete((scan, failure) -> {
-      if (failure != null) {
-        LOG.error("Reading seqs [{}..{}] of [{}] for a scrub failed", d.fromSeq(), d.toSeq(), collector, failure);
-        d.replyTo().tell(new RangeDigest(node, collector, d.fromSeq(), d.toSeq(), 0, List.of(), SeqEpochs.EMPTY, 0,
-            String.valueOf(failure.getMessage())));
-        return;
-      }
-      List<Long> all = Arrays.stream(scan.states()).boxed().toList();
-      d.replyTo().tell(new RangeDigest(node, collector, d.fromSeq(), d.toSeq(), RangeDigest.digestOf(d.fromSeq(), all),
-          d.perSeq() ? all : List.of(), epochs.clip(d.fromSeq(), d.toSeq()), scan.bytes(), null));
-    });
-  }
-
-  private static final long READ_CHUNK_BYTES = 1 << 20;
-
-  /** What a scrub read: one state a seq, and the bytes read for them. */
-  private record Scan(long[] states, long bytes) {}
-
-  private Scan scan(long from, long to) {
-    long[] states = new long[Math.toIntExact(to - from + 1)];
-    Arrays.fill(states, StoredBatch.MISSING);
-    long bytes = 0;
-    long next = from;
-    while (next <= to) {
-      List<EncodedBatch> chunk;
-      try {
-        chunk = store.readBatches(collector, next, to, READ_CHUNK_BYTES);
-      } catch (IllegalStateException e) {
-        LOG.warn("Seqs [{}..{}] of [{}] cannot be read together; reading them one by one", next, to, collector, e);
-        for (long seq = next; seq <= to; seq++) {
-          states[(int) (seq - from)] = pointState(seq);
-        }
-        return new Scan(states, bytes);
-      }
-      if (chunk.isEmpty()) {
-        break;
-      }
-      for (EncodedBatch b : chunk) {
-        states[(int) (b.seq() - from)] = StoredBatch.stateOf(b.blob());
-        bytes += b.blob().length;
-      }
-      next = chunk.get(chunk.size() - 1).seq() + 1;
-    }
-    return new Scan(states, bytes);
-  }
-
-  private long pointState(long seq) {
-    try {
-      return StoredBatch.stateOf(store.readBatch(collector, seq).orElse(null));
-    } catch (IllegalStateException e) {
-      return StoredBatch.DAMAGED;
-    }
-  }
-
-  /**
-   * Writes a scrub's repair from the store's thread and answers it: the store checks that it still
-   * holds what the scrub saw, so a replacement that landed since is never undone. The journal is
-   * not touched: it recorded the good copy when the batch was stored; only the store lost it.
-   */
-  void answer(RepairBatch r) {
-    CompletableFuture.supplyAsync(
-        () -> store.repair(collector, r.seq(), r.seen(), r.blob(), BatchCodec.decode(r.seq(), r.blob())), executor)
-        .whenComplete((written, failure) -> {
-          String why = failure != null ? String.valueOf(failure.getMessage())
-              : written ? null : "seq " + r.seq() + " changed in the store since the scrub read it";
-          r.replyTo().tell(new RepairResult(node, collector, r.seq(), why));
-        });
   }
 
   /** What the store holds for a seq: its blob (if any) and its last replacement (if any). */

@@ -34,9 +34,10 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * Scrubs this storage node's replicas in the background: every {@code scrub.interval} it takes one
- * window of one collector's history (round robin over the collectors, each walked from seq 1 up to
- * what every replica of its set has confirmed, then again from 1) and asks every replica of the set
+ * Scrubs this storage node's replicas in the background: every {@code scrub.interval} it takes
+ * windows of the collectors' histories (round robin over the collectors, each walked from seq 1 up
+ * to what every replica of its set holds, then on as new batches come, and from 1 again once
+ * {@code scrub.pass-every} has gone by), within a read budget, and asks every replica of the set
  * for the window's range digest, read from its store. Equal digests end the window. Otherwise it
  * asks again seq by seq, and {@link ScrubVerdict} says which of this node's own copies are
  * missing, damaged or outvoted: it reports them ({@code REPLICA_DIVERGED}), fetches each good copy
@@ -80,6 +81,7 @@ public final class Scrubber {
   private final ActorRef<EventLog.Command> eventLog;
   private final Map<String, ActorRef<ReplicaHost.Command>> siblingHosts = new HashMap<>();
   private final Map<String, Long> nextSeq = new HashMap<>();
+  private final Map<String, Long> passStarted = new HashMap<>();
   private final Deque<String> toVisit = new ArrayDeque<>();
   private final ActorRef<RangeDigest> digestAdapter;
   private int round;
@@ -166,10 +168,16 @@ public final class Scrubber {
         bound = Math.min(bound, Math.max(view.peers().getOrDefault(sibling, 0L), view.confirmed().getOrDefault(sibling, 0L)));
       }
     }
+    long now = System.currentTimeMillis();
     long from = nextSeq.getOrDefault(collector, 1L);
+    passStarted.putIfAbsent(collector, now);
     if (from > bound) {
-      // A pass ended (or nothing is held by all yet): the next visit starts over from seq 1.
-      nextSeq.remove(collector);
+      // Caught up: new batches are scrubbed as every replica comes to hold them; the whole history
+      // again once scrub.pass-every has gone by since this pass began.
+      if (now - passStarted.get(collector) >= settings.passEvery().toMillis()) {
+        nextSeq.remove(collector);
+        passStarted.remove(collector);
+      }
       idleVisits++;
       return nextWindow();
     }

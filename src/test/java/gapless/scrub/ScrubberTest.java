@@ -142,5 +142,32 @@ class ScrubberTest {
     // The repaired index answers queries with the good copy's samples.
     assertEquals(BatchCodec.decode(12, history.get(12L)).samples().stream().filter(s -> s.tag().equals("T0.PV")).toList(),
         store.query("cs", "T0.PV", 1_700_000_000_000L + 12_000, 1_700_000_000_000L + 12_999, 100).samples());
+
+    // Caught up: a batch damaged behind the pass waits for the next one (scrub.pass-every, 24 h),
+    // while new batches are read as soon as every replica holds them.
+    byte[] rotten = history.get(7L).clone();
+    rotten[rotten.length - 6] ^= 0x01;
+    store.write("cs", List.of(new EncodedBatch(7, rotten)), List.of(BatchCodec.decode(7, history.get(7L))));
+    for (long seq = 21; seq <= 22; seq++) {
+      history.put(seq, TestBatches.blob(seq, 8));
+      host.tell(new ReplicaProtocol.StoreBatch("cs", seq, 0, history.get(seq), ReplicaProtocol.WriteKind.OWNER, acks.getRef()));
+      acks.expectMessageClass(ReplicaProtocol.StoreAck.class, Duration.ofSeconds(10));
+    }
+    byte[] fresh = history.get(22L).clone();
+    fresh[fresh.length - 6] ^= 0x01;
+    store.write("cs", List.of(new EncodedBatch(22, fresh)), List.of(BatchCodec.decode(22, history.get(22L))));
+    host.tell(new ReplicaProtocol.SyncStatus("cs", "k2", 22, SeqEpochs.EMPTY));
+    host.tell(new ReplicaProtocol.SyncStatus("cs", "k3", 22, SeqEpochs.EMPTY));
+    List<Object> diverged = new ArrayList<>();
+    log.fishForMessage(Duration.ofSeconds(20), m -> {
+      ClusterEvent e = ((EventLog.Emit) m).event();
+      if (e.event() == EventType.REPLICA_DIVERGED) {
+        diverged.add(e.get(EventField.RANGES));
+      }
+      return e.event() == EventType.REPLICA_REPAIRED && "22".equals(e.get(EventField.RANGES))
+          ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore();
+    });
+    assertEquals(List.of("22"), diverged);
+    assertArrayEquals(rotten, TestBatches.stored(store, "cs", 7).orElseThrow());
   }
 }
