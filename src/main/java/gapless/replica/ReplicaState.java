@@ -60,7 +60,9 @@ public record ReplicaState(
 
   public ReplicaState {
     // A snapshot from before status records holds every change: only the latest are kept.
-    statusMarks = List.copyOf(statusMarks.subList(Math.max(0, statusMarks.size() - RECENT_MARKS), statusMarks.size()));
+    // Trimmed only when over: every event's new state passes here, and an immutable list is not copied again.
+    statusMarks = List.copyOf(statusMarks.size() > RECENT_MARKS
+        ? statusMarks.subList(statusMarks.size() - RECENT_MARKS, statusMarks.size()) : statusMarks);
     confirmed = Map.copyOf(confirmed);
     epochs = epochs == null ? SeqEpochs.EMPTY : epochs;
   }

@@ -134,8 +134,7 @@ final class ReplicaStore {
         return;
       }
       LOG.error("Query of [{}] failed", collector, failure);
-      Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-      q.replyTo().tell(StatusReply.error("reading " + collector + " on " + node + " failed: " + cause.getMessage()));
+      q.replyTo().tell(StatusReply.error("reading " + collector + " on " + node + " failed: " + why(failure)));
     });
   }
 
@@ -162,9 +161,8 @@ final class ReplicaStore {
     batches(f.fromSeq(), f.toSeq(), f.maxBytes(), epochs).whenComplete((chunk, failure) -> {
       if (failure != null) {
         LOG.error("Reading batches [{}..{}] of [{}] for a sibling failed", f.fromSeq(), f.toSeq(), collector, failure);
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         f.replyTo().tell(new BatchChunk(node, collector, f.fromSeq(), f.toSeq(), List.of(), SeqEpochs.EMPTY,
-            "reading seqs " + f.fromSeq() + ".." + f.toSeq() + " on " + node + " failed: " + cause.getMessage()));
+            "reading seqs " + f.fromSeq() + ".." + f.toSeq() + " on " + node + " failed: " + why(failure)));
         return;
       }
       f.replyTo().tell(chunk);
@@ -184,6 +182,12 @@ final class ReplicaStore {
       f.replyTo().tell(new KeyHolding(node, collector, f.key(), found.orElse(null),
           found.map(b -> epochs.epochOf(b.seq())).orElse(0L)));
     });
+  }
+
+  /** What a failed store call says, without the future's wrapper around it. */
+  static String why(Throwable failure) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    return String.valueOf(cause.getMessage());
   }
 
   /** What the store holds for a seq: its blob (if any) and its last replacement (if any). */

@@ -50,7 +50,7 @@ final class ScrubReads {
       if (failure != null) {
         LOG.error("Reading seqs [{}..{}] of [{}] for a scrub failed", d.fromSeq(), d.toSeq(), collector, failure);
         d.replyTo().tell(new RangeDigest(node, collector, d.fromSeq(), d.toSeq(), 0, List.of(), SeqEpochs.EMPTY, 0,
-            String.valueOf(failure.getMessage())));
+            ReplicaStore.why(failure)));
         return;
       }
       List<Long> all = Arrays.stream(scan.states()).boxed().toList();
@@ -107,7 +107,7 @@ final class ScrubReads {
     CompletableFuture.supplyAsync(
         () -> store.repair(collector, r.seq(), r.seen(), r.blob(), BatchCodec.decode(r.seq(), r.blob())), executor)
         .whenComplete((written, failure) -> {
-          String why = failure != null ? String.valueOf(failure.getMessage())
+          String why = failure != null ? ReplicaStore.why(failure)
               : written ? null : "seq " + r.seq() + " changed in the store since the scrub read it";
           r.replyTo().tell(new RepairResult(node, collector, r.seq(), why));
         });
