@@ -85,6 +85,11 @@ class ClusterGatewayIT {
       // Sharding rebalances collectors onto gw1 again; they keep being acknowledged.
       awaitAcksAfter(ledger, back.plusSeconds(5), settings.collectorIds(), Duration.ofSeconds(60));
       sleep(5);
+      // The rebalance runs every 10 s: give it up to 30 s more to hand gw1 a collector, then go on (asserted below).
+      for (int i = 0; i < 30 && cluster().events().stream().noneMatch(e -> e.event() == EventType.OWNER_CLAIMED
+          && e.node().equals("gw1") && e.time().isAfter(killed)); i++) {
+        sleep(1);
+      }
     } finally {
       result = load.stop();
     }
