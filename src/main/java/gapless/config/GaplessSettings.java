@@ -90,12 +90,13 @@ public record GaplessSettings(
   /** {@code gapless.replica}: the replicas of a storage node and their sibling sync. */
   public record ReplicaSettings(int snapshotEvery, boolean deleteEventsOnSnapshot, Duration syncInterval,
       int heartbeatIntervals, int confirmEverySeqs, Duration confirmMaxDelay, int lagIntervals, Backoff restartBackoff,
-      Duration stopTimeout) {
+      Duration stopTimeout, Duration passivateAfter) {
     static ReplicaSettings from(Config c) {
       return new ReplicaSettings(c.getInt("snapshot-every"), c.getBoolean("delete-events-on-snapshot"),
           c.getDuration("sync-interval"), c.getInt("heartbeat-intervals"),
           c.getInt("confirm-every-seqs"), c.getDuration("confirm-max-delay"), c.getInt("lag-intervals"),
-          Backoff.from(c.getConfig("restart-backoff")), c.getDuration("stop-timeout"));
+          Backoff.from(c.getConfig("restart-backoff")), c.getDuration("stop-timeout"),
+          c.getDuration("passivate-after"));
     }
   }
 

@@ -42,6 +42,8 @@ final class HeldWrites {
   private StoreBatch replacing;
   private final List<StoreBatch> waiting = new ArrayList<>();
   private int started;
+  // Stored blobs being read back to compare: their answers are still to come.
+  private int reading;
 
   HeldWrites(ActorContext<Command> context, String collector, ReplicaStore store, ConflictReports conflicts) {
     this.context = context;
@@ -53,7 +55,13 @@ final class HeldWrites {
   /** A batch for a seq already held: the rare path, so reading the stored blob back is fine. */
   void compare(StoreBatch cmd) {
     int startedBefore = started;
+    reading++;
     context.pipeToSelf(store.held(cmd.seq()), (held, failure) -> new HeldRead(cmd, startedBefore, held, failure));
+  }
+
+  /** Nothing being read back, replaced or waiting: no answer of this class's is still to come. */
+  boolean isIdle() {
+    return reading == 0 && replacing == null && waiting.isEmpty();
   }
 
   /** The replacement being written, if any: it lands and is acked, so a claim must count it. */
@@ -66,6 +74,7 @@ final class HeldWrites {
    * promise refuses it now. Refusals and replacements are dealt with here.
    */
   Answer judge(ReplicaState state, HeldRead read, boolean fenced, int incarnation, long now) {
+    reading--;
     StoreBatch cmd = read.request();
     if (read.failure() != null) {
       // Not acked: the sender sends again.

@@ -29,9 +29,7 @@ import gapless.replica.ReplicaEvent.EpochPromised;
 import gapless.replica.ReplicaEvent.GapRecovered;
 import gapless.replica.ReplicaEvent.PeerSyncConfirmed;
 import gapless.replica.ReplicaEvent.PeerUnreachable;
-import gapless.replica.ReplicaEvent.RecordingResumed;
 import gapless.replica.ReplicaEvent.RecordingStopped;
-import gapless.replica.ReplicaEvent.StoreBound;
 import gapless.replica.ReplicaEvent.StoreLost;
 import gapless.replica.ReplicaProtocol.ClaimEpoch;
 import gapless.replica.ReplicaProtocol.Command;
@@ -79,6 +77,10 @@ import java.util.OptionalLong;
  * <p>Toward its siblings ({@link SiblingSync}) it reports its contiguous seq every sync interval,
  * persists the seq both sides confirmed (throttled), serves their recoveries and scrubs, and asks
  * for a recovery of its own when it stays behind them.
+ *
+ * <p>Idle and settled, it goes to sleep when its host asks ({@link Sleep}): it stops, and the host
+ * starts it again ({@code woke}) for the next command that needs it. Nothing is journaled for a
+ * sleep: one woken by its host did not crash, one started with a new host did (or its node stopped).
  */
 public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Command, ReplicaEvent, ReplicaState> {
 
@@ -89,8 +91,14 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
 
   private enum SyncTick implements Command, NoSerializationVerificationNeeded { INSTANCE }
 
-  /** {@code replayedEvents}: whether the replay found any event, i.e. this replica ran before. */
-  private record StartupCheck(boolean replayedEvents) implements Command, NoSerializationVerificationNeeded {}
+  /** The host's: stop if settled, after telling it what a sleeping replica answers with; else say so. */
+  record Sleep(ActorRef<ReplicaHost.Command> replyTo) implements Command, NoSerializationVerificationNeeded {}
+
+  /** The host's, for a replica that was asleep when its recording stopped: the stop, recorded first thing when it wakes. */
+  record StoppedAsleep(StopReason reason, long at) implements Command, NoSerializationVerificationNeeded {}
+
+  /** {@code ranBefore}: the replay found events, and the last run did not end asleep. */
+  private record StartupCheck(boolean ranBefore) implements Command, NoSerializationVerificationNeeded {}
 
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
@@ -98,6 +106,7 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
   private final List<String> replicaSet;
   private final ReplicaServices services;
   private final ActorRef<RecoveryRequest> recovery;
+  private final boolean woke;
   private final String node;
   private final ReplicaStore store;
 
@@ -115,7 +124,12 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
 
   public static Behavior<Command> create(
       String collector, ReplicaServices services, ActorRef<RecoveryRequest> recovery) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Replica(ctx, timers, collector, services, recovery)));
+    return create(collector, services, recovery, false);
+  }
+
+  /** {@code woke}: started again by the host it went to sleep in, so its last run did not crash. */
+  static Behavior<Command> create(String collector, ReplicaServices services, ActorRef<RecoveryRequest> recovery, boolean woke) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Replica(ctx, timers, collector, services, recovery, woke)));
   }
 
   public static PersistenceId persistenceId(String collector) {
@@ -124,7 +138,7 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
 
   private Replica(
       ActorContext<Command> context, TimerScheduler<Command> timers, String collector, ReplicaServices services,
-      ActorRef<RecoveryRequest> recovery) {
+      ActorRef<RecoveryRequest> recovery, boolean woke) {
     // A failed journal write restarts the replica (replay, then the lost group again) after a back-off.
     super(persistenceId(collector), services.settings().replica().restartBackoff().restartStrategy());
     this.context = context;
@@ -132,6 +146,7 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
     this.collector = collector;
     this.services = services;
     this.recovery = recovery;
+    this.woke = woke;
     this.node = services.node();
     this.replicaSet = services.placement().replicaSet(collector);
     this.store = new ReplicaStore(node, collector, services.store(),
@@ -171,7 +186,7 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
     timers.startTimerWithFixedDelay(SyncTick.INSTANCE, services.settings().replica().syncInterval());
     if (incarnation++ == 0) {
       // Taken now: commands that waited for the replay (a claim's promise) may persist before the check runs.
-      context.getSelf().tell(new StartupCheck(lastSequenceNumber(context) > 0));
+      context.getSelf().tell(new StartupCheck(lastSequenceNumber(context) > 0 && !woke));
       return;
     }
     // A journal write failed and the replica restarted. The node did not crash, so no stop is
@@ -188,11 +203,13 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
   public CommandHandlerWithReply<Command, ReplicaEvent, ReplicaState> commandHandler() {
     CommandHandlerWithReplyBuilder<Command, ReplicaEvent, ReplicaState> builder = newCommandHandlerWithReplyBuilder();
     builder.forState(ReplicaState::isRecording)
-        .onCommand(StopRecording.class, (state, cmd) -> recordStop(state, cmd.reason()).thenReply(cmd.replyTo(), s -> Done.getInstance()))
+        .onCommand(StopRecording.class, (state, cmd) -> recordStop(state, cmd.reason(), now()).thenReply(cmd.replyTo(), s -> Done.getInstance()))
+        .onCommand(StoppedAsleep.class, (state, cmd) -> recordStop(state, cmd.reason(), cmd.at()).thenNoReply())
         .onCommand(FinishRecovery.class, (state, cmd) -> finishRecovery(cmd, List.of()));
     builder.forState(state -> !state.isRecording())
         // The stop is already recorded: one target event for one stop, however many ask.
         .onCommand(StopRecording.class, (state, cmd) -> Effect().reply(cmd.replyTo(), Done.getInstance()))
+        .onCommand(StoppedAsleep.class, (state, cmd) -> Effect().noReply())
         .onCommand(FinishRecovery.class, (state, cmd) -> finishRecovery(cmd, cmd.complete() ? List.of(ReplicaEvent.recovered(node, state, now())) : List.of()));
     builder.forAnyState()
         .onCommand(StartupCheck.class, this::onStartup)
@@ -214,6 +231,7 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
         .onCommand(DigestRange.class, (state, d) -> noReply(() -> store.scrub().answer(d, state.epochs())))
         .onCommand(RepairBatch.class, (state, r) -> noReply(() -> store.scrub().answer(r)))
         .onCommand(PeerLost.class, this::onPeerLost)
+        .onCommand(Sleep.class, this::onSleep)
         .onCommand(StartRecovery.class, (state, cmd) -> {
           recovering = true;
           return Effect().reply(cmd.replyTo(), new RecoveryInfo(collector, state.held(), state.epochs(), state.confirmed(), state.serverStop()));
@@ -339,6 +357,28 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
         : Effect().persist(new PeerSyncConfirmed(node, s.peer(), confirmed.getAsLong(), now)).thenNoReply();
   }
 
+  // ---- sleep
+
+  private ReplyEffect<ReplicaEvent, ReplicaState> onSleep(ReplicaState state, Sleep cmd) {
+    ActorRef<Command> self = context.getSelf();
+    if (!settled(state)) {
+      cmd.replyTo().tell(new ReplicaHost.StayedAwake(collector, self));
+      return Effect().noReply();
+    }
+    Sleepers.Asleep asleep = new Sleepers.Asleep(ReplicaView.of(node, collector, replicaSet, state, false, siblings.sync()), state.epochs());
+    return Effect().none().thenRun((ReplicaState s) -> {
+      timers.cancelAll();
+      cmd.replyTo().tell(new ReplicaHost.FellAsleep(collector, self, asleep));
+    }).thenStop().thenNoReply();
+  }
+
+  /** Nothing under way and nothing to catch up: what it holds now is all a sleeping replica needs to answer. */
+  private boolean settled(ReplicaState state) {
+    long contiguous = state.held().contiguous();
+    return state.isRecording() && !recovering && !groupCommit.isWriting() && groupCommit.waiting() == 0 && held.isIdle()
+        && state.held().highest() == contiguous && siblings.inStep(state);
+  }
+
   /** Work whose answer, if any, is not the replica's to give now. */
   private ReplyEffect<ReplicaEvent, ReplicaState> noReply(Runnable work) {
     work.run();
@@ -349,7 +389,7 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
 
   /** Right after the first replay: bound to the node's store, or the store it describes lost; a crash recorded. */
   private ReplyEffect<ReplicaEvent, ReplicaState> onStartup(ReplicaState state, StartupCheck check) {
-    List<ReplicaEvent> events = StartupEvents.of(node, state, services.store().id(), check.replayedEvents(), now());
+    List<ReplicaEvent> events = StartupEvents.of(node, state, services.store().id(), check.ranBefore(), now());
     return events.isEmpty() ? Effect().noReply() : Effect().persist(events).thenRun((ReplicaState s) -> {
       events.forEach(reports::recorded);
       if (events.stream().anyMatch(StoreLost.class::isInstance)) {
@@ -358,8 +398,8 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
     }).thenNoReply();
   }
 
-  private EffectBuilder<ReplicaEvent, ReplicaState> recordStop(ReplicaState state, StopReason reason) {
-    RecordingStopped e = ReplicaEvent.stopped(node, state, reason, now());
+  private EffectBuilder<ReplicaEvent, ReplicaState> recordStop(ReplicaState state, StopReason reason, long at) {
+    RecordingStopped e = ReplicaEvent.stopped(node, state, reason, at);
     return Effect().persist(e).thenRun(s -> reports.recorded(e));
   }
 
@@ -378,20 +418,7 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
 
   @Override
   public EventHandler<ReplicaState, ReplicaEvent> eventHandler() {
-    return newEventHandlerBuilder()
-        .forAnyState()
-        .onEvent(BatchStored.class, (state, e) -> state.withBatch(e.seq(), e.epoch(), e.checksum(), e.samples(), e.bytes()))
-        .onEvent(BatchReplaced.class, ReplicaState::withReplaced)
-        .onEvent(EpochPromised.class, (state, e) -> state.withPromise(e.epoch(), e.owner()))
-        .onEvent(StoreBound.class, (state, e) -> state.withStore(e.storeId()))
-        .onEvent(StoreLost.class, (state, e) -> state.withStoreLost(e.storeId()))
-        .onEvent(RecordingStopped.class, ReplicaState::withStopped)
-        .onEvent(RecordingResumed.class, ReplicaState::withResumed)
-        .onEvent(PeerUnreachable.class, (state, e) -> state)
-        .onEvent(PeerSyncConfirmed.class, (state, e) -> state.withConfirmed(e.peer(), e.seq()))
-        .onEvent(GapRecovered.class, (state, e) -> state.withRecovery(
-            new RecoveryRecord(e.ranges(), e.sources(), e.batches(), e.samples(), e.bytes(), e.millis(), e.time())))
-        .build();
+    return newEventHandlerBuilder().forAnyState().onAnyEvent(ReplicaState::apply);
   }
 
   private static long now() {

@@ -33,6 +33,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.BiFunction;
+import java.util.stream.Stream;
 
 /**
  * The storage side of a node: owns one {@link Replica} per collector this node holds (all of them
@@ -44,6 +45,10 @@ import java.util.function.BiFunction;
  * <p>Failures stay visible: a replica that stops is started again (and recovered) rather than
  * left as a dead ref, and a store that cannot list its collectors is retried and reported, never
  * taken for an empty one.
+ *
+ * <p>Replicas idle for {@code replica.passivate-after} are put to sleep ({@link Sleepers}): a
+ * sleeping replica costs no actor, timer or heartbeat; its host answers views and scrub digests for
+ * it and starts it again for anything else.
  */
 public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
 
@@ -81,6 +86,15 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
 
   private record StopRecorded(String collector, Throwable failure) implements Command, NoSerializationVerificationNeeded {}
 
+  private enum SleepCheck implements Command, NoSerializationVerificationNeeded { INSTANCE }
+
+  /** A replica's answer to {@link Replica.Sleep}: it stops next, and {@code held} answers for it meanwhile. */
+  record FellAsleep(String collector, ActorRef<ReplicaProtocol.Command> replica, Sleepers.Asleep held)
+      implements Command, NoSerializationVerificationNeeded {}
+
+  /** A replica's answer to {@link Replica.Sleep}: it was not settled. */
+  record StayedAwake(String collector, ActorRef<ReplicaProtocol.Command> replica) implements Command, NoSerializationVerificationNeeded {}
+
   private static final String KEY_PREFIX = "replica-host-";
 
   public static ServiceKey<Command> serviceKey(String nodeId) {
@@ -107,8 +121,9 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
   private final Executor storeExecutor;
   private final ActorRef<RecoveryRequest> recovery;
   private final TimerScheduler<Command> timers;
+  // The awake replicas; with the sleeping ones, every collector held here: the store's registry once read, and every replica started since.
   private final Map<String, ActorRef<ReplicaProtocol.Command>> replicas = new HashMap<>();
-  // Every collector held here: the store's registry once read, and every replica started since.
+  private final Sleepers sleepers;
   private boolean opened;
   private int openFailures;
   private final List<ActorRef<CollectorList>> listWaiters = new ArrayList<>();
@@ -130,6 +145,10 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
     this.settings = settings;
     this.services = new ReplicaServices(settings, store, Placement.of(settings), eventLog);
     this.storeExecutor = context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("gapless-store-dispatcher"));
+    this.sleepers = new Sleepers(settings.replica().passivateAfter(), settings.nodeId(), store, storeExecutor);
+    if (sleepers.enabled()) {
+      timers.startTimerWithFixedDelay(SleepCheck.INSTANCE, sleepers.checkInterval());
+    }
     // Restarted, never stopped, on failure: every replica holds this ref for good.
     this.recovery = context.spawn(Behaviors.supervise(recoveries.apply(context.getSelf(), services))
         .onFailure(SupervisorStrategy.restart()), "recovery");
@@ -144,6 +163,9 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
         .onMessage(Opened.class, this::onOpened)
         .onMessage(OpenStore.class, o -> openStore())
         .onMessage(ReplicaStopped.class, this::onReplicaStopped)
+        .onMessage(SleepCheck.class, c -> askIdleToSleep())
+        .onMessage(FellAsleep.class, this::onFellAsleep)
+        .onMessage(StayedAwake.class, this::onStayedAwake)
         .onMessage(ListCollectors.class, this::onListCollectors)
         .onMessage(Describe.class, d -> {
           d.replyTo().tell(new HostInfo(settings.nodeId(), "http://" + settings.http().host() + ":" + settings.http().port()));
@@ -160,23 +182,63 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
   }
 
   private Behavior<Command> route(ReplicaProtocol.CollectorCommand cmd) {
-    ActorRef<ReplicaProtocol.Command> replica = replicas.get(cmd.collector());
-    // Placement is only worked out for a collector seen here for the first time, not per message.
-    if (replica == null && !services.placement().holds(settings.nodeId(), cmd.collector())) {
-      getContext().getLog().warn("Dropped [{}]: node [{}] holds no replica of [{}]",
-          cmd.getClass().getSimpleName(), settings.nodeId(), cmd.collector());
+    String collector = cmd.collector();
+    if (sleepers.isFalling(collector)) {
+      sleepers.hold(cmd);
       return this;
     }
-    (replica != null ? replica : replicaOf(cmd.collector())).tell(cmd);
+    if (sleepers.answeredAsleep(cmd)) {
+      return this;
+    }
+    ActorRef<ReplicaProtocol.Command> replica = replicas.get(collector);
+    // Placement is only worked out for a collector seen here for the first time, not per message.
+    if (replica == null && !sleepers.isAsleep(collector) && !services.placement().holds(settings.nodeId(), collector)) {
+      getContext().getLog().warn("Dropped [{}]: node [{}] holds no replica of [{}]",
+          cmd.getClass().getSimpleName(), settings.nodeId(), collector);
+      return this;
+    }
+    if (Sleepers.isUse(cmd)) {
+      sleepers.used(collector, System.currentTimeMillis());
+    }
+    (replica != null ? replica : replicaOf(collector)).tell(cmd);
     return this;
   }
 
   private ActorRef<ReplicaProtocol.Command> replicaOf(String collector) {
     return replicas.computeIfAbsent(collector, id -> {
-      ActorRef<ReplicaProtocol.Command> replica = getContext().spawn(Replica.create(id, services, recovery), "replica-" + id);
+      boolean woke = sleepers.isAsleep(id);
+      if (woke) {
+        getContext().getLog().debug("Waking the replica of [{}]", id);
+      }
+      sleepers.woken(id, System.currentTimeMillis());
+      ActorRef<ReplicaProtocol.Command> replica = getContext().spawn(Replica.create(id, services, recovery, woke), "replica-" + id);
       getContext().watchWith(replica, new ReplicaStopped(id, replica));
+      sleepers.stopToRecord(id).ifPresent(replica::tell);
       return replica;
     });
+  }
+
+  private Behavior<Command> askIdleToSleep() {
+    for (String collector : sleepers.askToSleep(replicas.keySet(), System.currentTimeMillis())) {
+      replicas.get(collector).tell(new Replica.Sleep(getContext().getSelf()));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onFellAsleep(FellAsleep f) {
+    if (f.replica().equals(replicas.get(f.collector()))) {
+      sleepers.fellAsleep(f.collector(), f.held());
+    }
+    return this;
+  }
+
+  private Behavior<Command> onStayedAwake(StayedAwake s) {
+    ActorRef<ReplicaProtocol.Command> replica = replicas.get(s.collector());
+    if (s.replica().equals(replica)) {
+      sleepers.stopToRecord(s.collector()).ifPresent(replica::tell);
+      sleepers.stayedAwake(s.collector(), System.currentTimeMillis()).forEach(replica::tell);
+    }
+    return this;
   }
 
   /**
@@ -190,10 +252,17 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
       return this;
     }
     replicas.remove(stopped.collector());
+    List<ReplicaProtocol.CollectorCommand> waited = sleepers.stopped(stopped.collector());
+    if (sleepers.isAsleep(stopped.collector())) {
+      // What came while it fell asleep wakes it again.
+      waited.forEach(this::route);
+      return this;
+    }
     getContext().getLog().warn("Replica of [{}] stopped; starting it again", stopped.collector());
     emit(ClusterEvents.replicaRestarted(settings.nodeId(), stopped.collector(), "replica stopped", 0));
     replicaOf(stopped.collector());
     recovery.tell(new RecoveryRequest.Recover(stopped.collector(), RecoveryTrigger.REPLICA_RESTARTED, ""));
+    waited.forEach(this::route);
     return this;
   }
 
@@ -235,7 +304,8 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
 
   private void answerList(ActorRef<CollectorList> replyTo) {
     // Replicas started by a sibling's report (a replacement node) count before their first write.
-    replyTo.tell(new CollectorList(settings.nodeId(), replicas.keySet().stream().sorted().toList()));
+    replyTo.tell(new CollectorList(settings.nodeId(),
+        Stream.concat(replicas.keySet().stream(), sleepers.sleeping().stream()).sorted().toList()));
   }
 
   private void emit(ClusterEvent event) {
@@ -244,7 +314,12 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
 
   private Behavior<Command> onStopAll(StopAllRecording cmd) {
     stopWaiters.add(cmd.replyTo());
+    sleepers.recordingStopped(cmd.reason(), System.currentTimeMillis());
     for (Map.Entry<String, ActorRef<ReplicaProtocol.Command>> r : replicas.entrySet()) {
+      if (sleepers.isFalling(r.getKey())) {
+        // Recorded when it runs again, like a sleeping one's.
+        continue;
+      }
       stopsPending++;
       // Asked with a timeout: a replica that stopped or cannot write its journal must not keep
       // this and every later stop waiting. Its next start then records an unclean stop instead.
@@ -273,8 +348,9 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
   }
 
   private Behavior<Command> onPeerDown(PeerDown p) {
+    // A sleeping replica has nothing to record: its siblings were in step when it fell asleep.
     replicas.forEach((collector, replica) -> {
-      if (services.placement().holds(p.peer(), collector)) {
+      if (services.placement().holds(p.peer(), collector) && !sleepers.isFalling(collector)) {
         replica.tell(new ReplicaProtocol.PeerLost(collector, p.peer()));
       }
     });

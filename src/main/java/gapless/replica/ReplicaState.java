@@ -52,6 +52,33 @@ public record ReplicaState(
     String storeId)
     implements CborSerializable {
 
+  /** The state after {@code event}: the replica's event handler. */
+  ReplicaState apply(ReplicaEvent event) {
+    if (event instanceof ReplicaEvent.BatchStored e) {
+      return withBatch(e.seq(), e.epoch(), e.checksum(), e.samples(), e.bytes());
+    } else if (event instanceof ReplicaEvent.BatchReplaced e) {
+      return withReplaced(e);
+    } else if (event instanceof ReplicaEvent.EpochPromised e) {
+      return withPromise(e.epoch(), e.owner());
+    } else if (event instanceof ReplicaEvent.StoreBound e) {
+      return withStore(e.storeId());
+    } else if (event instanceof ReplicaEvent.StoreLost e) {
+      return withStoreLost(e.storeId());
+    } else if (event instanceof ReplicaEvent.RecordingStopped e) {
+      return withStopped(e);
+    } else if (event instanceof ReplicaEvent.RecordingResumed e) {
+      return withResumed(e);
+    } else if (event instanceof ReplicaEvent.PeerSyncConfirmed e) {
+      return withConfirmed(e.peer(), e.seq());
+    } else if (event instanceof ReplicaEvent.GapRecovered e) {
+      return withRecovery(new RecoveryRecord(e.ranges(), e.sources(), e.batches(), e.samples(), e.bytes(), e.millis(), e.time()));
+    } else if (event instanceof ReplicaEvent.PeerUnreachable) {
+      // Journaled for the record: the confirmed seq it names is already in the state.
+      return this;
+    }
+    throw new IllegalStateException("Unknown replica event " + event.getClass().getName());
+  }
+
   /** How many status changes the state keeps: the latest decides the status, the others cover a replaced one. */
   static final int RECENT_MARKS = 16;
 

@@ -65,6 +65,13 @@ final class SiblingLink {
         collector, RecoveryTrigger.BEHIND_SIBLING, "holds 1.." + contiguous + ", a sibling holds 1.." + target)));
   }
 
+  /** Every sibling that reported holds what this replica holds, and confirmed it with it. */
+  boolean inStep(ReplicaState state) {
+    long contiguous = state.held().contiguous();
+    return sync.peers().entrySet().stream()
+        .allMatch(p -> p.getValue() == contiguous && state.confirmedWith(p.getKey()) >= contiguous);
+  }
+
   /** A sibling's report: the seq both now hold, if one is to be confirmed; a stale seq asks for a recovery. */
   OptionalLong reported(ReplicaState state, SyncStatus s, boolean recovering, long now) {
     SiblingSync.Reported r = sync.siblingReported(s.peer(), s.contiguousSeq(), s.epochs(), state.held().contiguous(),

@@ -11,7 +11,7 @@ import java.util.List;
  * node's sample store ({@code StoreBound}, once); when the store the journal describes is not the
  * node's store any more (deleted, replaced, rebuilt), nothing the journal lists is held here
  * ({@code StoreLost}: everything is fetched again), instead of claiming seqs the store does not
- * have. A last run that ended while recording crashed: {@code RecordingStopped(UNCLEAN_SHUTDOWN)}
+ * have. A last run that ended while recording (and not asleep) crashed: {@code RecordingStopped(UNCLEAN_SHUTDOWN)}
  * at what is held (after the loss, if any).
  */
 final class StartupEvents {
@@ -20,9 +20,10 @@ final class StartupEvents {
 
   /**
    * @param store          the identity of the node's sample store now
-   * @param replayedEvents whether the replay found any event (this replica ran before)
+   * @param ranBefore whether the replay found any event (this replica ran before) and the last run
+   *                  did not end asleep (a replica woken by its host did not crash)
    */
-  static List<ReplicaEvent> of(String node, ReplicaState state, String store, boolean replayedEvents, long now) {
+  static List<ReplicaEvent> of(String node, ReplicaState state, String store, boolean ranBefore, long now) {
     List<ReplicaEvent> events = new ArrayList<>(2);
     ReplicaState after = state;
     if (state.storeId() == null) {
@@ -32,7 +33,7 @@ final class StartupEvents {
       events.add(new StoreLost(node, state.storeId(), store, state.held(), now));
       after = state.withStoreLost(store);
     }
-    if (replayedEvents && state.isRecording()) {
+    if (ranBefore && state.isRecording()) {
       events.add(ReplicaEvent.stopped(node, after, StopReason.UNCLEAN_SHUTDOWN, now));
     }
     return events;
