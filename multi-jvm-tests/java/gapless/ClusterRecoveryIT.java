@@ -69,8 +69,10 @@ class ClusterRecoveryIT {
   private static final int TAGS = 10;
   private static final int PER_TAG = 100;
 
+  // Replicas idle for 5 s sleep: between scenarios (and in (h)) they sleep and wake, so every
+  // scenario also runs against replicas that were woken.
   @RegisterExtension
-  static final ItCluster it = new ItCluster(PORT_OFFSET, Duration.ofSeconds(90));
+  static final ItCluster it = new ItCluster(PORT_OFFSET, Duration.ofSeconds(90), List.of("-Dgapless.replica.passivate-after=5s"));
 
   private static final GaplessClient client = new GaplessClient();
 
@@ -182,7 +184,7 @@ class ClusterRecoveryIT {
     Path ledger = scenario.ledger();
     List<String> ids = scenario.ids();
     Instant testStart = Instant.now();
-    SimulationResult before = new Simulator(client).run(scenario.load(20_000, Duration.ofSeconds(3)), null);
+    SimulationResult before = new Simulator(client).run(scenario.load(0, Duration.ofSeconds(3)), null);
     assertEquals(0, before.errors(), before.summary() + " " + before.firstErrors());
     List<LedgerEntry> phase1 = LedgerEntry.readAll(ledger, client.mapper());
 
@@ -385,6 +387,41 @@ class ClusterRecoveryIT {
       System.out.println("(g) " + diverged.readable() + "\n(g) " + repaired.readable());
     }
     // What the repaired blobs hold is checked in ScrubberTest; the samples were never touched (the tag index).
+  }
+
+  /**
+   * (h) Idle replicas sleep on every node, and their nodes answer for them; a kill -9 while they
+   * sleep loses nothing: the next writes wake the survivors' replicas, the restarted node recovers
+   * what it missed, and once idle again every replica sleeps, identical to its siblings.
+   */
+  @Test
+  @Order(8)
+  void idleReplicasSleepAndAKillWhileTheySleepIsRecovered() {
+    Scenario scenario = new Scenario("h", 2);
+    SimulationResult before = new Simulator(client).run(scenario.load(0, Duration.ofSeconds(3)), null);
+    assertEquals(0, before.errors(), before.summary() + " " + before.firstErrors());
+    awaitAllAsleep(scenario.ids());
+    Instant kill = Instant.now();
+    cluster().kill(VICTIM);
+    SimulationResult meanwhile = new Simulator(client).run(scenario.load(0, Duration.ofSeconds(3)), null);
+    assertEquals(0, meanwhile.errors(), meanwhile.summary() + " " + meanwhile.firstErrors());
+    Instant restart = Instant.now();
+    cluster().start(VICTIM);
+    awaitRecovered(VICTIM, restart, scenario.ids());
+    verify(scenario.ledger(), kill);
+    awaitAllAsleep(scenario.ids());
+  }
+
+  /** Bounded poll until every storage node's replica of each of {@code ids} sleeps, with equal digests. */
+  private static void awaitAllAsleep(List<String> ids) {
+    List<String> storage = List.of("s1", "s2", "s3");
+    awaitCondition(() -> ids.stream().allMatch(id -> {
+      List<ReplicaReport> replicas = storage.stream()
+          .map(n -> client.replica(cluster().httpUrl(n), id).orElseThrow()).toList();
+      return replicas.stream().allMatch(ReplicaReport::asleep)
+          && replicas.stream().map(ReplicaReport::digest).distinct().count() == 1;
+    }), Duration.ofSeconds(90), "every replica of " + ids + " asleep and identical");
+    System.out.println("(h) every replica of " + ids + " asleep and identical");
   }
 
   /** The seqs whose blobs {@code collector} has in a sample store's LevelDB, in order. */

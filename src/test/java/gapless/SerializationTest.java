@@ -111,7 +111,7 @@ class SerializationTest {
     RecoveryRecord record = new RecoveryRecord(List.of(new SeqRange(5, 8)), List.of("s2", "s3"), 4, 40, 400, 12, 99);
     roundTrip(new ReplicaView("c1", "s1", List.of("s1", "s2", "s3"), 4, 9, List.of(new SeqRange(5, 8)),
         5, 50, 500, "00ff", CollectorStatus.STOPPED, List.of(new StopInterval(1, 2L, "x", 2)), true, 3,
-        Map.of("s2", 9L), Map.of("s2", 4L), new ServerStop(StopReason.SHUTDOWN, 4, 9, 77), record));
+        Map.of("s2", 9L), Map.of("s2", 4L), new ServerStop(StopReason.SHUTDOWN, 4, 9, 77), record, true));
     roundTrip(new ReplicaProtocol.SyncStatus("c1", "s2", 40, new SeqEpochs(List.of(new SeqEpochs.Run(30, 40, 2)))));
     roundTrip(new ReplicaProtocol.EventsAfter("c1", 7, ref()));
     roundTrip(new ReplicaProtocol.EventIndex("s2", "c1", 7, SeqRanges.of(new SeqRange(8, 20)),

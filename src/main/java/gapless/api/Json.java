@@ -69,7 +69,7 @@ final class Json {
   static ReplicaReport replica(ReplicaView v) {
     return new ReplicaReport(v.collector(), v.node(), v.replicaSet(), v.contiguousSeq(), v.highestSeq(), v.missing(),
         v.batches(), v.samples(), v.bytes(), v.digest(), v.status(), gaps(v.stops()), v.recovering(), v.lag(),
-        v.peers(), v.confirmed(), serverStop(v.serverStop()), recovery(v.lastRecovery()));
+        v.peers(), v.confirmed(), serverStop(v.serverStop()), recovery(v.lastRecovery()), v.asleep());
   }
 
   static List<ReplicaReport> replicas(List<ReplicaView> views) {

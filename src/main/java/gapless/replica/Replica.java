@@ -365,7 +365,7 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
       cmd.replyTo().tell(new ReplicaHost.StayedAwake(collector, self));
       return Effect().noReply();
     }
-    Sleepers.Asleep asleep = new Sleepers.Asleep(ReplicaView.of(node, collector, replicaSet, state, false, siblings.sync()), state.epochs());
+    Sleepers.Asleep asleep = new Sleepers.Asleep(ReplicaView.of(node, collector, replicaSet, state, false, siblings.sync()).asSleeping(), state.epochs());
     return Effect().none().thenRun((ReplicaState s) -> {
       timers.cancelAll();
       cmd.replyTo().tell(new ReplicaHost.FellAsleep(collector, self, asleep));

@@ -88,6 +88,8 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
 
   private enum SleepCheck implements Command, NoSerializationVerificationNeeded { INSTANCE }
 
+  private record SiblingHostsChanged(Receptionist.Listing listing) implements Command, NoSerializationVerificationNeeded {}
+
   /** A replica's answer to {@link Replica.Sleep}: it stops next, and {@code held} answers for it meanwhile. */
   record FellAsleep(String collector, ActorRef<ReplicaProtocol.Command> replica, Sleepers.Asleep held)
       implements Command, NoSerializationVerificationNeeded {}
@@ -124,6 +126,8 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
   // The awake replicas; with the sleeping ones, every collector held here: the store's registry once read, and every replica started since.
   private final Map<String, ActorRef<ReplicaProtocol.Command>> replicas = new HashMap<>();
   private final Sleepers sleepers;
+  // The other storage nodes' reachable hosts, to answer their reports for sleeping replicas.
+  private final Map<String, ActorRef<Command>> siblingHosts = new HashMap<>();
   private boolean opened;
   private int openFailures;
   private final List<ActorRef<CollectorList>> listWaiters = new ArrayList<>();
@@ -148,6 +152,8 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
     this.sleepers = new Sleepers(settings.replica().passivateAfter(), settings.nodeId(), store, storeExecutor);
     if (sleepers.enabled()) {
       timers.startTimerWithFixedDelay(SleepCheck.INSTANCE, sleepers.checkInterval());
+      subscribe(context.getSystem(), settings.storageNodes().stream().filter(n -> !n.equals(settings.nodeId())).toList(),
+          context.messageAdapter(Receptionist.Listing.class, SiblingHostsChanged::new));
     }
     // Restarted, never stopped, on failure: every replica holds this ref for good.
     this.recovery = context.spawn(Behaviors.supervise(recoveries.apply(context.getSelf(), services))
@@ -164,6 +170,7 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
         .onMessage(OpenStore.class, o -> openStore())
         .onMessage(ReplicaStopped.class, this::onReplicaStopped)
         .onMessage(SleepCheck.class, c -> askIdleToSleep())
+        .onMessage(SiblingHostsChanged.class, this::onSiblingHostsChanged)
         .onMessage(FellAsleep.class, this::onFellAsleep)
         .onMessage(StayedAwake.class, this::onStayedAwake)
         .onMessage(ListCollectors.class, this::onListCollectors)
@@ -187,7 +194,7 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
       sleepers.hold(cmd);
       return this;
     }
-    if (sleepers.answeredAsleep(cmd)) {
+    if (sleepers.answeredAsleep(cmd, siblingHosts)) {
       return this;
     }
     ActorRef<ReplicaProtocol.Command> replica = replicas.get(collector);
@@ -216,6 +223,18 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
       sleepers.stopToRecord(id).ifPresent(replica::tell);
       return replica;
     });
+  }
+
+  private Behavior<Command> onSiblingHostsChanged(SiblingHostsChanged changed) {
+    String sibling = nodeOf(changed.listing());
+    Optional<ActorRef<Command>> host = reachableHost(changed.listing());
+    if (host.isEmpty()) {
+      siblingHosts.remove(sibling);
+    } else if (!host.get().equals(siblingHosts.put(sibling, host.get()))) {
+      // New or back: it hears from the sleeping replicas what it would have from their heartbeats.
+      sleepers.reportsTo(sibling).forEach(host.get()::tell);
+    }
+    return this;
   }
 
   private Behavior<Command> askIdleToSleep() {

@@ -16,6 +16,7 @@ import java.util.Map;
  * @param peers        each sibling's last reported contiguous seq
  * @param serverStop   the open server-side stop, or null while recording
  * @param lastRecovery the last recovery that moved data, or null
+ * @param asleep       the replica sleeps; this is what it held when it fell asleep
  */
 public record ReplicaView(
     String collector,
@@ -35,7 +36,8 @@ public record ReplicaView(
     Map<String, Long> peers,
     Map<String, Long> confirmed,
     ServerStop serverStop,
-    RecoveryRecord lastRecovery)
+    RecoveryRecord lastRecovery,
+    boolean asleep)
     implements CborSerializable {
 
   /** How many of the collector's last stopped intervals a view lists: the whole history is what queries answer. */
@@ -47,11 +49,17 @@ public record ReplicaView(
     return new ReplicaView(collector, node, replicaSet, s.held().contiguous(), s.held().highest(),
         s.held().missing().ranges(), s.held().count(), s.samples(), s.bytes(),
         String.format("%016x", s.digest()), s.status(), List.of(), recovering, sync.lag(s.held().contiguous()),
-        sync.peers(), s.confirmed(), s.serverStop(), s.lastRecovery());
+        sync.peers(), s.confirmed(), s.serverStop(), s.lastRecovery(), false);
   }
 
   ReplicaView withStops(List<StopInterval> last) {
     return new ReplicaView(collector, node, replicaSet, contiguousSeq, highestSeq, missing, batches, samples, bytes, digest,
-        status, last, recovering, lag, peers, confirmed, serverStop, lastRecovery);
+        status, last, recovering, lag, peers, confirmed, serverStop, lastRecovery, asleep);
+  }
+
+  /** The same view, of a replica that sleeps. */
+  ReplicaView asSleeping() {
+    return new ReplicaView(collector, node, replicaSet, contiguousSeq, highestSeq, missing, batches, samples, bytes, digest,
+        status, stops, recovering, lag, peers, confirmed, serverStop, lastRecovery, true);
   }
 }

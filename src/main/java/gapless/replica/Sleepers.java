@@ -1,5 +1,6 @@
 package gapless.replica;
 
+import akka.actor.typed.ActorRef;
 import gapless.model.SeqEpochs;
 import gapless.replica.ReplicaProtocol.CollectorCommand;
 import gapless.replica.ReplicaProtocol.DigestRange;
@@ -150,9 +151,12 @@ final class Sleepers {
   /**
    * Answers {@code cmd} for a sleeping replica when it can do without waking it: a view or a scrub
    * digest (read from the store with what it held), or a sibling's report of the same contiguous
-   * seq (nothing to do). False when the replica must wake for it.
+   * seq. A sibling that has not confirmed that seq yet (its report lists epochs it has not
+   * confirmed) gets the sleeping replica's own report back through {@code hosts}, so it can
+   * confirm and sleep too; a report without such epochs is never answered, so two hosts answering
+   * for sleeping replicas cannot keep each other busy. False when the replica must wake for it.
    */
-  boolean answeredAsleep(CollectorCommand cmd) {
+  boolean answeredAsleep(CollectorCommand cmd, Map<String, ActorRef<ReplicaHost.Command>> hosts) {
     Asleep held = asleep.get(cmd.collector());
     if (held == null) {
       return false;
@@ -167,7 +171,31 @@ final class Sleepers {
     }
     // A sibling ahead means a hole here, one behind needs this replica's reports, and a newer
     // epoch for a seq means stale content here: each wakes it.
-    return cmd instanceof SyncStatus s && s.contiguousSeq() == held.contiguous() && s.epochs().newerThan(held.epochs()).isEmpty();
+    if (!(cmd instanceof SyncStatus s) || s.contiguousSeq() != held.contiguous() || !s.epochs().newerThan(held.epochs()).isEmpty()) {
+      return false;
+    }
+    ActorRef<ReplicaHost.Command> sibling = hosts.get(s.peer());
+    if (!s.epochs().isEmpty() && sibling != null) {
+      // Confirmed with every sibling before it slept: nothing of its own left to confirm.
+      sibling.tell(new SyncStatus(s.collector(), node, held.contiguous(), SeqEpochs.EMPTY));
+    }
+    return true;
+  }
+
+  /**
+   * The reports sleeping replicas owe {@code sibling}'s host, which is new or reachable again: the
+   * heartbeats an awake replica would send. A restarted sibling, or one whose store was lost and
+   * lists no collectors, learns from them which replicas it holds and how far it is behind.
+   */
+  List<SyncStatus> reportsTo(String sibling) {
+    List<SyncStatus> reports = new ArrayList<>();
+    asleep.forEach((collector, held) -> {
+      if (held.view().replicaSet().contains(sibling)) {
+        long confirmed = held.view().confirmed().getOrDefault(sibling, 0L);
+        reports.add(new SyncStatus(collector, node, held.contiguous(), held.epochs().clip(confirmed + 1, held.contiguous())));
+      }
+    });
+    return reports;
   }
 
   private List<CollectorCommand> waited(String collector) {

@@ -48,10 +48,10 @@ public final class StatusPrinter {
     }
     rows.sort(Comparator.comparing(ReplicaReport::collector).thenComparing(ReplicaReport::node));
     out.printf("%-20s %-5s %-10s %10s %10s %-14s %6s %-10s %8s %12s %-14s%n", "COLLECTOR", "NODE", "STATUS", "CONTIGUOUS",
-        "HIGHEST", "MISSING", "LAG", "RECOVERING", "BATCHES", "SAMPLES", "DIGEST");
+        "HIGHEST", "MISSING", "LAG", "STATE", "BATCHES", "SAMPLES", "DIGEST");
     for (ReplicaReport v : rows) {
       out.printf("%-20s %-5s %-10s %10d %10d %-14s %6d %-10s %8d %12d %-14s%n", v.collector(), v.node(), v.status(),
-          v.contiguousSeq(), v.highestSeq(), v.missingText(), v.lag(), v.recovering() ? "yes" : "no", v.batches(),
+          v.contiguousSeq(), v.highestSeq(), v.missingText(), v.lag(), v.recovering() ? "recovering" : v.asleep() ? "asleep" : "awake", v.batches(),
           v.samples(), v.shortDigest());
     }
     if (rows.isEmpty()) {

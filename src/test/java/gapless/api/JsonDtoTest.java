@@ -64,7 +64,7 @@ class JsonDtoTest {
             new StopInterval(1_732_399_900_000L, null, "again", 30)),
         true, 9, Map.of("s1", 40L, "s2", 40L), Map.of("s1", 31L),
         new ServerStop(StopReason.UNCLEAN_SHUTDOWN, 31, 31, STOPPED_AT),
-        new RecoveryRecord(List.of(new SeqRange(20, 25)), List.of("s2", "s1"), 6, 60, 600, 120, RECOVERED_AT));
+        new RecoveryRecord(List.of(new SeqRange(20, 25)), List.of("s2", "s1"), 6, 60, 600, 120, RECOVERED_AT), false);
   }
 
   /** Written by the server's mapper, read by the client's: the same record comes back. */
@@ -123,7 +123,7 @@ class JsonDtoTest {
   void emptyReplicaReportHasNullStopAndRecovery() throws IOException {
     ReplicaView v = internalView();
     ReplicaReport r = Json.replica(new ReplicaView(v.collector(), v.node(), v.replicaSet(), 40, 40, List.of(), 40, 400,
-        4000, v.digest(), CollectorStatus.STOPPED, List.of(), false, 0, Map.of(), Map.of(), null, null));
+        4000, v.digest(), CollectorStatus.STOPPED, List.of(), false, 0, Map.of(), Map.of(), null, null, false));
     JsonNode json = roundTrip(r, ReplicaReport.class);
     assertTrue(json.get("serverStop").isNull());
     assertTrue(json.get("lastRecovery").isNull());

@@ -71,7 +71,7 @@ public final class FakeNode implements AutoCloseable {
       long highestSeq, List<SeqRange> missing, long batches, long samples, long bytes, String digest,
       CollectorStatus status, List<GapReport> stops) {
     return new ReplicaReport(collector, node, replicaSet, contiguousSeq, highestSeq, missing, batches, samples, bytes,
-        digest, status, stops, false, 0, Map.of(), Map.of(), null, null);
+        digest, status, stops, false, 0, Map.of(), Map.of(), null, null, false);
   }
 
   @Override

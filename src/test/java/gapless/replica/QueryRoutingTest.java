@@ -25,7 +25,7 @@ class QueryRoutingTest {
 
   private static ReplicaView viewOf(String node, long contiguous) {
     return new ReplicaView(COLLECTOR, node, List.of(), contiguous, contiguous, List.of(), contiguous, 0, 0, "0",
-        null, List.of(), false, 0, Map.of(), Map.of(), null, null);
+        null, List.of(), false, 0, Map.of(), Map.of(), null, null, false);
   }
 
   @Test

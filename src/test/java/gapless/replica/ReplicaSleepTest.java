@@ -11,6 +11,7 @@ import akka.actor.testkit.typed.javadsl.FishingOutcomes;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.receptionist.Receptionist;
 import com.typesafe.config.ConfigFactory;
 import gapless.TestBatches;
 import gapless.TestConfig;
@@ -77,8 +78,12 @@ class ReplicaSleepTest {
   }
 
   private static void store(Host host, String collector, long seq) {
+    store(host, collector, seq, 0);
+  }
+
+  private static void store(Host host, String collector, long seq, long epoch) {
     TestProbe<ReplicaProtocol.StoreReply> acks = testKit.createTestProbe();
-    host.ref().tell(new ReplicaProtocol.StoreBatch(collector, seq, 0, TestBatches.blob(seq, 3), ReplicaProtocol.WriteKind.OWNER, acks.getRef()));
+    host.ref().tell(new ReplicaProtocol.StoreBatch(collector, seq, epoch, TestBatches.blob(seq, 3), ReplicaProtocol.WriteKind.OWNER, acks.getRef()));
     assertEquals(seq, acks.receiveMessage(WAIT).seq());
   }
 
@@ -97,6 +102,12 @@ class ReplicaSleepTest {
     } catch (Exception notThere) {
       return false;
     }
+  }
+
+  /** The next report about {@code collector} a sibling host probe gets (other tests' hosts report to it too). */
+  private static ReplicaProtocol.SyncStatus reportOf(TestProbe<ReplicaHost.Command> probe, String collector) {
+    return (ReplicaProtocol.SyncStatus) probe.fishForMessage(WAIT, m -> m instanceof ReplicaProtocol.SyncStatus r
+        && r.collector().equals(collector) ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore()).get(0);
   }
 
   /** What the probe got so far. */
@@ -127,6 +138,7 @@ class ReplicaSleepTest {
 
     ReplicaView asleep = view(host, "c1");
     assertEquals(2, asleep.contiguousSeq());
+    assertTrue(asleep.asleep());
     assertEquals(6, asleep.samples());
     TestProbe<ReplicaHost.CollectorList> lists = testKit.createTestProbe();
     host.ref().tell(new ReplicaHost.ListCollectors(lists.getRef()));
@@ -136,6 +148,7 @@ class ReplicaSleepTest {
     store(host, "c1", 3);
     ReplicaView woken = view(host, "c1");
     assertEquals(3, woken.contiguousSeq());
+    assertFalse(woken.asleep());
     assertNull(woken.serverStop(), "a sleep is not an unclean stop");
     for (EventLog.Command e : drain(host.events())) {
       assertNotEquals(EventType.REPLICA_RESTARTED, ((EventLog.Emit) e).event().event(), "a woken replica is no restarted one");
@@ -159,6 +172,33 @@ class ReplicaSleepTest {
         m instanceof RecoveryRequest.Recover ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore()).get(0);
     assertEquals(RecoveryTrigger.BEHIND_SIBLING, asked.trigger());
     assertEquals(4, view(host, "c2").lag());
+  }
+
+  @Test
+  void siblingsThatHaveNotConfirmedASleepingReplicaOrAppearGetItsReportFromTheHost() {
+    TestProbe<ReplicaHost.Command> s2 = testKit.createTestProbe();
+    testKit.system().receptionist().tell(Receptionist.register(ReplicaHost.serviceKey("s2"), s2.getRef()));
+    Host host = host("answer", "500ms");
+    store(host, "c5", 1, 1);
+    awaitAsleep(host, "c5");
+    drain(s2);
+
+    // s2 holds seq 1 under the same epoch and has not confirmed it with s1 yet: it is answered.
+    host.ref().tell(new ReplicaProtocol.SyncStatus("c5", "s2", 1, new SeqEpochs(List.of(new SeqEpochs.Run(1, 1, 1)))));
+    assertEquals(new ReplicaProtocol.SyncStatus("c5", "s1", 1, SeqEpochs.EMPTY), reportOf(s2, "c5"));
+    // Confirmed on both sides: nothing more to say.
+    host.ref().tell(new ReplicaProtocol.SyncStatus("c5", "s2", 1, SeqEpochs.EMPTY));
+    for (ReplicaHost.Command m : drain(s2)) {
+      assertFalse(m instanceof ReplicaProtocol.SyncStatus r && r.collector().equals("c5"), "answered a report that needed none: " + m);
+    }
+    assertFalse(awake(host, "c5"));
+
+    // A sibling host that appears (restarted, back, or a new node) hears what heartbeats would have told it.
+    TestProbe<ReplicaHost.Command> s3 = testKit.createTestProbe();
+    testKit.system().receptionist().tell(Receptionist.register(ReplicaHost.serviceKey("s3"), s3.getRef()));
+    assertEquals(new ReplicaProtocol.SyncStatus("c5", "s1", 1, new SeqEpochs(List.of(new SeqEpochs.Run(1, 1, 1)))),
+        reportOf(s3, "c5"));
+    assertFalse(awake(host, "c5"));
   }
 
   @Test

@@ -20,6 +20,8 @@ import java.util.Map;
  * @param confirmed    confirmed (synchronized) seq with each sibling, by node id
  * @param serverStop   the open stop caused by this server, null while recording
  * @param lastRecovery the last recovery that moved data, null when there was none
+ * @param asleep       the replica was idle and settled and sleeps (its node answers for it from
+ *                     what it held; the next write or fetch wakes it)
  */
 public record ReplicaReport(
     String collector,
@@ -39,7 +41,8 @@ public record ReplicaReport(
     Map<String, Long> peers,
     Map<String, Long> confirmed,
     ServerStopReport serverStop,
-    RecoveryReport lastRecovery) {
+    RecoveryReport lastRecovery,
+    boolean asleep) {
 
   /** Jackson builds reports through this one; fields a node does not send take their defaults. */
   @JsonCreator
