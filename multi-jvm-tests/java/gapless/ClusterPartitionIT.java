@@ -44,8 +44,10 @@ class ClusterPartitionIT {
   /** Longer than the split-brain resolver's decision (about 10 s here): the cut-off side is downed. */
   private static final Duration CUT = Duration.ofSeconds(18);
 
+  // Replicas idle for 5 s sleep, so the earlier scenarios' replicas are asleep when later links are cut and healed.
   @RegisterExtension
-  static final ItCluster it = new ItCluster(PORT_OFFSET, Duration.ofSeconds(90)).withOwnAddresses();
+  static final ItCluster it = new ItCluster(PORT_OFFSET, Duration.ofSeconds(90), List.of("-Dgapless.replica.passivate-after=5s"))
+      .withOwnAddresses();
 
   private static final GaplessClient client = new GaplessClient(Duration.ofSeconds(2), Duration.ofSeconds(15));
   private static NetworkFaults faults;

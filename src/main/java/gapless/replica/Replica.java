@@ -92,7 +92,7 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
   private enum SyncTick implements Command, NoSerializationVerificationNeeded { INSTANCE }
 
   /** The host's: stop if settled, after telling it what a sleeping replica answers with; else say so. */
-  record Sleep(ActorRef<ReplicaHost.Command> replyTo) implements Command, NoSerializationVerificationNeeded {}
+  record Sleep(ActorRef<ReplicaHost.SleepAnswer> replyTo) implements Command, NoSerializationVerificationNeeded {}
 
   /** The host's, for a replica that was asleep when its recording stopped: the stop, recorded first thing when it wakes. */
   record StoppedAsleep(StopReason reason, long at) implements Command, NoSerializationVerificationNeeded {}

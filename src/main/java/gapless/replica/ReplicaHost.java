@@ -90,12 +90,14 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
 
   private record SiblingHostsChanged(Receptionist.Listing listing) implements Command, NoSerializationVerificationNeeded {}
 
-  /** A replica's answer to {@link Replica.Sleep}: it stops next, and {@code held} answers for it meanwhile. */
-  record FellAsleep(String collector, ActorRef<ReplicaProtocol.Command> replica, Sleepers.Asleep held)
-      implements Command, NoSerializationVerificationNeeded {}
+  /** A replica's answer to {@link Replica.Sleep}. */
+  sealed interface SleepAnswer extends Command, NoSerializationVerificationNeeded permits FellAsleep, StayedAwake {}
 
-  /** A replica's answer to {@link Replica.Sleep}: it was not settled. */
-  record StayedAwake(String collector, ActorRef<ReplicaProtocol.Command> replica) implements Command, NoSerializationVerificationNeeded {}
+  /** It stops next, and {@code held} answers for it meanwhile. */
+  record FellAsleep(String collector, ActorRef<ReplicaProtocol.Command> replica, Sleepers.Asleep held) implements SleepAnswer {}
+
+  /** It was not settled (or did not answer in time). */
+  record StayedAwake(String collector, ActorRef<ReplicaProtocol.Command> replica) implements SleepAnswer {}
 
   private static final String KEY_PREFIX = "replica-host-";
 
@@ -239,12 +241,22 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
 
   private Behavior<Command> askIdleToSleep() {
     for (String collector : sleepers.askToSleep(replicas.keySet(), System.currentTimeMillis())) {
-      replicas.get(collector).tell(new Replica.Sleep(getContext().getSelf()));
+      ActorRef<ReplicaProtocol.Command> replica = replicas.get(collector);
+      // Answered straight to the host, not through an ask: its answer then comes before its Terminated.
+      replica.tell(new Replica.Sleep(getContext().getSelf().narrow()));
+      // Its commands wait until it answers: one that cannot (a journal restart's back-off drops
+      // messages) is taken as awake after stop-timeout, and gets them.
+      timers.startSingleTimer(sleepTimer(collector), new StayedAwake(collector, replica), settings.replica().stopTimeout());
     }
     return this;
   }
 
+  private static String sleepTimer(String collector) {
+    return "sleep-" + collector;
+  }
+
   private Behavior<Command> onFellAsleep(FellAsleep f) {
+    timers.cancel(sleepTimer(f.collector()));
     if (f.replica().equals(replicas.get(f.collector()))) {
       sleepers.fellAsleep(f.collector(), f.held());
     }
@@ -252,6 +264,7 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
   }
 
   private Behavior<Command> onStayedAwake(StayedAwake s) {
+    timers.cancel(sleepTimer(s.collector()));
     ActorRef<ReplicaProtocol.Command> replica = replicas.get(s.collector());
     if (s.replica().equals(replica)) {
       sleepers.stopToRecord(s.collector()).ifPresent(replica::tell);

@@ -88,7 +88,7 @@ class JsonDtoTest {
     JsonNode json = roundTrip(r, ReplicaReport.class);
     assertEquals(List.of("collector", "node", "replicaSet", "contiguousSeq", "highestSeq", "missing", "batches",
         "samples", "bytes", "digest", "status", "stops", "recovering", "lag", "peers", "confirmed", "serverStop",
-        "lastRecovery"), fields(json));
+        "lastRecovery", "asleep"), fields(json));
     assertEquals("[[32,35],[38,38]]", json.get("missing").toString());
     assertEquals("RUNNING", json.get("status").asText());
     assertEquals(List.of("from", "to", "reason", "fromSeq"), fields(json.get("stops").get(0)));
