@@ -376,7 +376,7 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
   private boolean settled(ReplicaState state) {
     long contiguous = state.held().contiguous();
     return state.isRecording() && !recovering && !groupCommit.isWriting() && groupCommit.waiting() == 0 && held.isIdle()
-        && state.held().highest() == contiguous && siblings.inStep(state);
+        && state.held().highest() == contiguous && siblings.inStep(state, replicaSet);
   }
 
   /** Work whose answer, if any, is not the replica's to give now. */

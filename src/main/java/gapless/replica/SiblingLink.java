@@ -5,6 +5,7 @@ import akka.actor.typed.receptionist.Receptionist;
 import gapless.model.RecoveryTrigger;
 import gapless.replica.ReplicaProtocol.SyncStatus;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 
@@ -65,11 +66,15 @@ final class SiblingLink {
         collector, RecoveryTrigger.BEHIND_SIBLING, "holds 1.." + contiguous + ", a sibling holds 1.." + target)));
   }
 
-  /** Every sibling that reported holds what this replica holds, and confirmed it with it. */
-  boolean inStep(ReplicaState state) {
+  /**
+   * Every sibling of the set confirmed all this replica holds (journaled, so a sleeping replica's
+   * view still tells the scrub how far every replica holds), and every one that reported since
+   * this replica started holds the same.
+   */
+  boolean inStep(ReplicaState state, List<String> replicaSet) {
     long contiguous = state.held().contiguous();
-    return sync.peers().entrySet().stream()
-        .allMatch(p -> p.getValue() == contiguous && state.confirmedWith(p.getKey()) >= contiguous);
+    return replicaSet.stream().allMatch(r -> r.equals(node) || state.confirmedWith(r) >= contiguous)
+        && sync.peers().values().stream().allMatch(seq -> seq == contiguous);
   }
 
   /** A sibling's report: the seq both now hold, if one is to be confirmed; a stale seq asks for a recovery. */

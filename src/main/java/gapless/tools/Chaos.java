@@ -54,6 +54,11 @@ public final class Chaos {
   private static final List<String> GATEWAYS = List.of("gw1", "gw2");
   private static final long SMALL_DISK = 512L << 20;
   private static final long RESERVE = 64L << 20;
+  // Quiet collectors send a small batch every QUIET_EVERY, and their replicas sleep in between
+  // (replica passivation after PASSIVATE_AFTER): every batch wakes them, under whatever fault is on.
+  private static final int QUIET_COLLECTORS = 4;
+  private static final Duration QUIET_EVERY = Duration.ofSeconds(20);
+  private static final String PASSIVATE_AFTER = "5s";
 
   private final Settings s;
   private final PrintStream out;
@@ -64,6 +69,7 @@ public final class Chaos {
   private LocalCluster cluster;
   private NetworkFaults network;
   private DiskFaults disks;
+  private final List<String> jvmOptions = new ArrayList<>(List.of("-Xmx512m", "-Dgapless.replica.passivate-after=" + PASSIVATE_AFTER));
   // The batches damaged under a stopped storage node, until its scrub repaired them.
   private final Map<String, List<StoreDamage.Damaged>> damaged = new HashMap<>();
 
@@ -89,11 +95,16 @@ public final class Chaos {
     try {
       prepareFaults();
       out.println("chaos: seed " + s.seed() + ", " + s.duration().toSeconds() + " s of faults: " + kinds.stream().map(Kind::label).toList());
+      cluster.jvmOptions(jvmOptions);
       cluster.startAll();
       cluster.awaitUp(Duration.ofSeconds(90));
+      Duration loadFor = s.duration().plus(s.healWithin()).plusMinutes(5);
       SimulationSettings load = SimulationSettings.of(cluster.gatewayUrls(), s.collectors(), s.tags(), s.samplesPerTag(), s.rate(),
-          s.duration().plus(s.healWithin()).plusMinutes(5), ledger, "chaos");
+          loadFor, ledger, "chaos");
       BackgroundLoad running = BackgroundLoad.start(client, load, null);
+      Path quietLedger = base.resolve("quiet-ledger.jsonl");
+      BackgroundLoad quiet = BackgroundLoad.start(client, SimulationSettings.of(cluster.gatewayUrls(), QUIET_COLLECTORS, 1, 10,
+          10.0 * QUIET_COLLECTORS / QUIET_EVERY.toSeconds(), loadFor, quietLedger, "quiet"), null);
       pause(Duration.ofSeconds(5));
       List<ChaosFault> faults = new ArrayList<>();
       long end = System.nanoTime() + s.duration().toNanos();
@@ -108,6 +119,11 @@ public final class Chaos {
       }
       SimulationResult result = running.stop();
       out.println("load stopped: " + result.summary());
+      SimulationResult quietResult = quiet.stop();
+      out.println("quiet collectors (a batch each every " + QUIET_EVERY.toSeconds() + " s, replicas asleep in between): "
+          + quietResult.summary());
+      // One ledger verified: the quiet collectors' acks count like the others'.
+      Files.write(ledger, Files.readAllBytes(quietLedger), java.nio.file.StandardOpenOption.APPEND);
       VerifyReport verify = new Verifier(client, cluster.gatewayUrl()).exactlyOnce(true).verify(ledger, s.verifyWait(), out);
       List<NodeEvent> events = cluster.events();
       List<Boolean> explained = faults.stream().map(f -> f.explainedBy(events, STORAGE.contains(f.target()))).toList();
@@ -143,7 +159,7 @@ public final class Chaos {
     if (noDisks.isEmpty()) {
       disks = DiskFaults.install();
       NODES.forEach(n -> disks.mount(cluster.dataDir(n), SMALL_DISK));
-      cluster.jvmOptions(List.of("-Xmx512m", "-Dgapless.disk.min-free=" + RESERVE));
+      jvmOptions.add("-Dgapless.disk.min-free=" + RESERVE);
       kinds.add(Kind.DISK_FULL);
     } else {
       out.println("chaos: no full disks: " + noDisks.get());

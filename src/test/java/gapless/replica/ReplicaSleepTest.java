@@ -60,11 +60,17 @@ class ReplicaSleepTest {
 
   private record Host(ActorRef<ReplicaHost.Command> ref, TestProbe<EventLog.Command> events, TestProbe<RecoveryRequest> recovery) {}
 
-  /** A host of s1 (siblings s2 and s3 never start) with its own store; replicas sleep after {@code passivateAfter}. */
+  /**
+   * A host of s1 with its own store, in a set of two (s2 never starts: the tests speak for it);
+   * replicas sleep after {@code passivateAfter}.
+   */
   private static Host host(String name, String passivateAfter) {
     GaplessSettings settings = GaplessSettings.from(NodeConfig.complete(ConfigFactory.parseString(
         "gapless.node-id = s1\n"
             + "akka.cluster.roles = [storage]\n"
+            + "gapless.storage-nodes = [s1, s2]\n"
+            + "gapless.replication-factor = 2\n"
+            + "gapless.write-quorum = 1\n"
             + "gapless.replica.passivate-after = " + passivateAfter + "\n"
             + "gapless.replica.sync-interval = 100ms\n"
             + "gapless.replica.confirm-max-delay = 100ms\n")));
@@ -122,8 +128,10 @@ class ReplicaSleepTest {
     }
   }
 
-  private static void awaitAsleep(Host host, String collector) {
-    testKit.createTestProbe().awaitAssert(WAIT, () -> {
+  /** s2 says it holds 1..{@code seq} too, as its heartbeats would, until the replica confirmed it and sleeps. */
+  private static void awaitAsleep(Host host, String collector, long seq) {
+    testKit.createTestProbe().awaitAssert(WAIT, Duration.ofMillis(150), () -> {
+      host.ref().tell(new ReplicaProtocol.SyncStatus(collector, "s2", seq, SeqEpochs.EMPTY));
       assertFalse(awake(host, collector), "asleep");
       return null;
     });
@@ -134,7 +142,7 @@ class ReplicaSleepTest {
     Host host = host("idle", "500ms");
     store(host, "c1", 1);
     store(host, "c1", 2);
-    awaitAsleep(host, "c1");
+    awaitAsleep(host, "c1", 2);
 
     ReplicaView asleep = view(host, "c1");
     assertEquals(2, asleep.contiguousSeq());
@@ -153,7 +161,7 @@ class ReplicaSleepTest {
     for (EventLog.Command e : drain(host.events())) {
       assertNotEquals(EventType.REPLICA_RESTARTED, ((EventLog.Emit) e).event().event(), "a woken replica is no restarted one");
     }
-    awaitAsleep(host, "c1");
+    awaitAsleep(host, "c1", 3);
     store(host, "c1", 4);
     assertEquals(4, view(host, "c1").contiguousSeq());
   }
@@ -162,7 +170,7 @@ class ReplicaSleepTest {
   void aSiblingReportingTheSameSeqLetsItSleepAndOneAheadWakesItToRecover() {
     Host host = host("sibling", "500ms");
     store(host, "c2", 1);
-    awaitAsleep(host, "c2");
+    awaitAsleep(host, "c2", 1);
 
     host.ref().tell(new ReplicaProtocol.SyncStatus("c2", "s2", 1, SeqEpochs.EMPTY));
     assertFalse(awake(host, "c2"), "nothing to do for a sibling in step");
@@ -180,11 +188,12 @@ class ReplicaSleepTest {
     testKit.system().receptionist().tell(Receptionist.register(ReplicaHost.serviceKey("s2"), s2.getRef()));
     Host host = host("answer", "500ms");
     store(host, "c5", 1, 1);
-    awaitAsleep(host, "c5");
+    awaitAsleep(host, "c5", 1);
     drain(s2);
 
     // s2 holds seq 1 under the same epoch and has not confirmed it with s1 yet: it is answered.
-    host.ref().tell(new ReplicaProtocol.SyncStatus("c5", "s2", 1, new SeqEpochs(List.of(new SeqEpochs.Run(1, 1, 1)))));
+    SeqEpochs unconfirmed = new SeqEpochs(List.of(new SeqEpochs.Run(1, 1, 1)));
+    host.ref().tell(new ReplicaProtocol.SyncStatus("c5", "s2", 1, unconfirmed));
     assertEquals(new ReplicaProtocol.SyncStatus("c5", "s1", 1, SeqEpochs.EMPTY), reportOf(s2, "c5"));
     // Confirmed on both sides: nothing more to say.
     host.ref().tell(new ReplicaProtocol.SyncStatus("c5", "s2", 1, SeqEpochs.EMPTY));
@@ -194,10 +203,10 @@ class ReplicaSleepTest {
     assertFalse(awake(host, "c5"));
 
     // A sibling host that appears (restarted, back, or a new node) hears what heartbeats would have told it.
-    TestProbe<ReplicaHost.Command> s3 = testKit.createTestProbe();
-    testKit.system().receptionist().tell(Receptionist.register(ReplicaHost.serviceKey("s3"), s3.getRef()));
-    assertEquals(new ReplicaProtocol.SyncStatus("c5", "s1", 1, new SeqEpochs(List.of(new SeqEpochs.Run(1, 1, 1)))),
-        reportOf(s3, "c5"));
+    testKit.system().receptionist().tell(Receptionist.deregister(ReplicaHost.serviceKey("s2"), s2.getRef()));
+    TestProbe<ReplicaHost.Command> restarted = testKit.createTestProbe();
+    testKit.system().receptionist().tell(Receptionist.register(ReplicaHost.serviceKey("s2"), restarted.getRef()));
+    assertEquals(new ReplicaProtocol.SyncStatus("c5", "s1", 1, SeqEpochs.EMPTY), reportOf(restarted, "c5"));
     assertFalse(awake(host, "c5"));
   }
 
@@ -205,7 +214,7 @@ class ReplicaSleepTest {
   void aStopOfRecordingWhileAsleepIsRecordedWhenTheReplicaWakesAtTheTimeItHappened() throws InterruptedException {
     Host host = host("offline", "500ms");
     store(host, "c4", 1);
-    awaitAsleep(host, "c4");
+    awaitAsleep(host, "c4", 1);
 
     long before = System.currentTimeMillis();
     TestProbe<akka.Done> done = testKit.createTestProbe();
@@ -233,8 +242,7 @@ class ReplicaSleepTest {
       Thread.sleep(100);
     }
     assertTrue(awake(host, "c3"), "awake while s2 is behind");
-    host.ref().tell(new ReplicaProtocol.SyncStatus("c3", "s2", 2, SeqEpochs.EMPTY));
-    awaitAsleep(host, "c3");
+    awaitAsleep(host, "c3", 2);
     assertEquals(2, view(host, "c3").confirmed().get("s2"), "confirmed with s2 before it slept");
   }
 
@@ -246,6 +254,7 @@ class ReplicaSleepTest {
     for (long seq = 1; seq <= 30; seq++) {
       for (String c : List.of("r1", "r2", "r3")) {
         store(host, c, seq);
+        host.ref().tell(new ReplicaProtocol.SyncStatus(c, "s2", seq, SeqEpochs.EMPTY));
       }
       Thread.sleep(80 + (seq % 5) * 20);
     }
