@@ -193,7 +193,7 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
   private Behavior<Command> route(ReplicaProtocol.CollectorCommand cmd) {
     String collector = cmd.collector();
     if (sleepers.isFalling(collector)) {
-      sleepers.hold(cmd);
+      sleepers.hold(collector, cmd);
       return this;
     }
     if (sleepers.answeredAsleep(cmd, siblingHosts)) {
@@ -242,21 +242,16 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
   private Behavior<Command> askIdleToSleep() {
     for (String collector : sleepers.askToSleep(replicas.keySet(), System.currentTimeMillis())) {
       ActorRef<ReplicaProtocol.Command> replica = replicas.get(collector);
-      // Answered straight to the host, not through an ask: its answer then comes before its Terminated.
+      // Answered straight to the host, not through an ask: its answer then comes before its
+      // Terminated. Until then nothing is sent to it (its commands wait here), so nothing can
+      // follow the Sleep into its mailbox and be lost when it stops. No timeout: one in a journal
+      // restart's back-off keeps the Sleep and answers after its replay.
       replica.tell(new Replica.Sleep(getContext().getSelf().narrow()));
-      // Its commands wait until it answers: one that cannot (a journal restart's back-off drops
-      // messages) is taken as awake after stop-timeout, and gets them.
-      timers.startSingleTimer(sleepTimer(collector), new StayedAwake(collector, replica), settings.replica().stopTimeout());
     }
     return this;
   }
 
-  private static String sleepTimer(String collector) {
-    return "sleep-" + collector;
-  }
-
   private Behavior<Command> onFellAsleep(FellAsleep f) {
-    timers.cancel(sleepTimer(f.collector()));
     if (f.replica().equals(replicas.get(f.collector()))) {
       sleepers.fellAsleep(f.collector(), f.held());
     }
@@ -264,13 +259,19 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
   }
 
   private Behavior<Command> onStayedAwake(StayedAwake s) {
-    timers.cancel(sleepTimer(s.collector()));
-    ActorRef<ReplicaProtocol.Command> replica = replicas.get(s.collector());
-    if (s.replica().equals(replica)) {
-      sleepers.stopToRecord(s.collector()).ifPresent(replica::tell);
-      sleepers.stayedAwake(s.collector(), System.currentTimeMillis()).forEach(replica::tell);
+    if (s.replica().equals(replicas.get(s.collector()))) {
+      sleepers.stayedAwake(s.collector(), System.currentTimeMillis()).forEach(cmd -> deliver(s.collector(), cmd));
     }
     return this;
+  }
+
+  /** A command that waited while its replica was asked to sleep: routed (it may wake it), or told (a stop to record). */
+  private void deliver(String collector, ReplicaProtocol.Command cmd) {
+    if (cmd instanceof ReplicaProtocol.CollectorCommand c) {
+      route(c);
+    } else {
+      replicaOf(collector).tell(cmd);
+    }
   }
 
   /**
@@ -284,17 +285,17 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
       return this;
     }
     replicas.remove(stopped.collector());
-    List<ReplicaProtocol.CollectorCommand> waited = sleepers.stopped(stopped.collector());
+    List<ReplicaProtocol.Command> waited = sleepers.stopped(stopped.collector());
     if (sleepers.isAsleep(stopped.collector())) {
       // What came while it fell asleep wakes it again.
-      waited.forEach(this::route);
+      waited.forEach(cmd -> deliver(stopped.collector(), cmd));
       return this;
     }
     getContext().getLog().warn("Replica of [{}] stopped; starting it again", stopped.collector());
     emit(ClusterEvents.replicaRestarted(settings.nodeId(), stopped.collector(), "replica stopped", 0));
     replicaOf(stopped.collector());
     recovery.tell(new RecoveryRequest.Recover(stopped.collector(), RecoveryTrigger.REPLICA_RESTARTED, ""));
-    waited.forEach(this::route);
+    waited.forEach(cmd -> deliver(stopped.collector(), cmd));
     return this;
   }
 
@@ -349,7 +350,7 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
     sleepers.recordingStopped(cmd.reason(), System.currentTimeMillis());
     for (Map.Entry<String, ActorRef<ReplicaProtocol.Command>> r : replicas.entrySet()) {
       if (sleepers.isFalling(r.getKey())) {
-        // Recorded when it runs again, like a sleeping one's.
+        // Waits with its other commands (recordingStopped), in the order they came.
         continue;
       }
       stopsPending++;
@@ -380,10 +381,15 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
   }
 
   private Behavior<Command> onPeerDown(PeerDown p) {
-    // A sleeping replica has nothing to record: its siblings were in step when it fell asleep.
+    // A sleeping replica has nothing to record: its siblings had confirmed all it holds.
     replicas.forEach((collector, replica) -> {
-      if (services.placement().holds(p.peer(), collector) && !sleepers.isFalling(collector)) {
-        replica.tell(new ReplicaProtocol.PeerLost(collector, p.peer()));
+      if (services.placement().holds(p.peer(), collector)) {
+        ReplicaProtocol.PeerLost lost = new ReplicaProtocol.PeerLost(collector, p.peer());
+        if (sleepers.isFalling(collector)) {
+          sleepers.hold(collector, lost);
+        } else {
+          replica.tell(lost);
+        }
       }
     });
     return this;

@@ -39,8 +39,8 @@ final class Sleepers {
   private final SampleStore store;
   private final Executor executor;
   private final Map<String, Long> lastUse = new HashMap<>();
-  // Asked to sleep, not stopped yet: the commands that arrived since, in order.
-  private final Map<String, List<CollectorCommand>> falling = new HashMap<>();
+  // Asked to sleep, not stopped yet: the commands that arrived since, in order (with stops of recording).
+  private final Map<String, List<ReplicaProtocol.Command>> falling = new HashMap<>();
   // Said it falls asleep: stops next.
   private final Map<String, Asleep> saidAsleep = new HashMap<>();
   private final Map<String, Asleep> asleep = new HashMap<>();
@@ -91,12 +91,12 @@ final class Sleepers {
     return falling.containsKey(collector);
   }
 
-  void hold(CollectorCommand cmd) {
-    falling.get(cmd.collector()).add(cmd);
+  void hold(String collector, ReplicaProtocol.Command cmd) {
+    falling.get(collector).add(cmd);
   }
 
   /** The replica was not settled: it stays awake, counted as used now; the commands that waited. */
-  List<CollectorCommand> stayedAwake(String collector, long now) {
+  List<ReplicaProtocol.Command> stayedAwake(String collector, long now) {
     used(collector, now);
     return waited(collector);
   }
@@ -107,15 +107,22 @@ final class Sleepers {
 
   /**
    * The replica's actor stopped: asleep now if it said so (else it failed). The commands that
-   * waited meanwhile, to be delivered (they wake it).
+   * waited meanwhile, to be delivered (they wake it); a stop of recording that came with no
+   * command waits, asleep, for whatever wakes it.
    */
-  List<CollectorCommand> stopped(String collector) {
+  List<ReplicaProtocol.Command> stopped(String collector) {
     Asleep held = saidAsleep.remove(collector);
-    if (held != null) {
-      asleep.put(collector, held);
-      lastUse.remove(collector);
+    List<ReplicaProtocol.Command> waited = waited(collector);
+    if (held == null) {
+      return waited;
     }
-    return waited(collector);
+    asleep.put(collector, held);
+    lastUse.remove(collector);
+    if (waited.stream().noneMatch(CollectorCommand.class::isInstance)) {
+      waited.stream().findFirst().ifPresent(stop -> stops.putIfAbsent(collector, (Replica.StoppedAsleep) stop));
+      return List.of();
+    }
+    return waited;
   }
 
   boolean isAsleep(String collector) {
@@ -129,14 +136,15 @@ final class Sleepers {
   }
 
   /**
-   * Recording stopped on this node: each sleeping replica (and each falling asleep: it may not
-   * have heard) records it, at this time, first thing when it runs again. The target event is
-   * not lost, and the node does not start every replica to write it.
+   * Recording stopped on this node: each sleeping replica records it, at this time, first thing
+   * when it runs again; for one being asked to sleep it waits with its other commands, in the
+   * order they came. The target event is not lost, and the node does not start every replica to
+   * write it.
    */
   void recordingStopped(StopReason reason, long now) {
     Replica.StoppedAsleep stop = new Replica.StoppedAsleep(reason, now);
     asleep.keySet().forEach(c -> stops.putIfAbsent(c, stop));
-    falling.keySet().forEach(c -> stops.putIfAbsent(c, stop));
+    falling.values().forEach(waiting -> waiting.add(stop));
   }
 
   /** The stop a replica that runs again must record before anything else, if one came while it slept. */
@@ -198,8 +206,8 @@ final class Sleepers {
     return reports;
   }
 
-  private List<CollectorCommand> waited(String collector) {
-    List<CollectorCommand> waited = falling.remove(collector);
+  private List<ReplicaProtocol.Command> waited(String collector) {
+    List<ReplicaProtocol.Command> waited = falling.remove(collector);
     return waited == null ? List.of() : waited;
   }
 }

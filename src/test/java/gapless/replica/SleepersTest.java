@@ -41,8 +41,8 @@ class SleepersTest {
     sleepers.askToSleep(List.of("c"), 60_000);
     CollectorCommand first = new ReplicaProtocol.PeerLost("c", "s2");
     CollectorCommand second = new ReplicaProtocol.PeerLost("c", "s3");
-    sleepers.hold(first);
-    sleepers.hold(second);
+    sleepers.hold("c", first);
+    sleepers.hold("c", second);
     sleepers.fellAsleep("c", held(10, Map.of()));
     assertEquals(List.of(first, second), sleepers.stopped("c"));
     assertTrue(sleepers.isAsleep("c"));
@@ -54,7 +54,7 @@ class SleepersTest {
     sleepers.used("c", 0);
     sleepers.askToSleep(List.of("c"), 60_000);
     CollectorCommand waited = new ReplicaProtocol.PeerLost("c", "s2");
-    sleepers.hold(waited);
+    sleepers.hold("c", waited);
     assertEquals(List.of(waited), sleepers.stayedAwake("c", 70_000));
     assertEquals(List.of(), sleepers.askToSleep(List.of("c"), 100_000), "used at 70 s");
     assertFalse(sleepers.isAsleep("c"));
@@ -69,21 +69,36 @@ class SleepersTest {
   }
 
   @Test
-  void aStopOfRecordingIsKeptForSleepingAndFallingReplicasOnlyOnceEach() {
+  void aStopOfRecordingIsKeptForASleepingReplicaOnceAndRecordedWhenItWakes() {
     sleepers.used("asleep", 0);
-    sleepers.used("falling", 0);
     sleepers.used("awake", 59_000);
-    sleepers.askToSleep(List.of("asleep"), 60_000);
+    sleepers.askToSleep(List.of("asleep", "awake"), 60_000);
     sleepers.fellAsleep("asleep", held(3, Map.of()));
     sleepers.stopped("asleep");
-    sleepers.askToSleep(List.of("falling"), 60_000);
 
     sleepers.recordingStopped(StopReason.SERVER_OFFLINE, 61_000);
     sleepers.recordingStopped(StopReason.SHUTDOWN, 62_000);
     assertEquals(new Replica.StoppedAsleep(StopReason.SERVER_OFFLINE, 61_000), sleepers.stopToRecord("asleep").orElseThrow());
     assertTrue(sleepers.stopToRecord("asleep").isEmpty(), "recorded once");
-    assertTrue(sleepers.stopToRecord("falling").isPresent());
     assertTrue(sleepers.stopToRecord("awake").isEmpty(), "an awake replica recorded it itself");
+  }
+
+  @Test
+  void aStopOfRecordingForAReplicaFallingAsleepKeepsItsPlaceAmongItsCommands() {
+    sleepers.used("c", 0);
+    sleepers.used("quiet", 0);
+    sleepers.askToSleep(List.of("c", "quiet"), 60_000);
+    CollectorCommand before = new ReplicaProtocol.PeerLost("c", "s2");
+    sleepers.hold("c", before);
+    sleepers.recordingStopped(StopReason.SERVER_OFFLINE, 61_000);
+    Replica.StoppedAsleep stop = new Replica.StoppedAsleep(StopReason.SERVER_OFFLINE, 61_000);
+
+    sleepers.fellAsleep("c", held(3, Map.of()));
+    assertEquals(List.of(before, stop), sleepers.stopped("c"), "delivered in order when the command wakes it");
+    // Only a stop waited: it does not wake the replica, it waits for whatever does.
+    sleepers.fellAsleep("quiet", held(3, Map.of()));
+    assertEquals(List.of(), sleepers.stopped("quiet"));
+    assertEquals(stop, sleepers.stopToRecord("quiet").orElseThrow());
   }
 
   @Test
