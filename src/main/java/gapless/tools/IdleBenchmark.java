@@ -146,9 +146,9 @@ public final class IdleBenchmark {
         + " sample, then nothing (the gateways' owners passivate after 120 s of their own)");
     for (Round r : List.of(off, on)) {
       section.row(r.passivateAfter().isZero() ? "passivation off (baseline)" : "passivate-after " + r.passivateAfter().toSeconds() + " s",
-          String.format("%.2f%% of a core per storage node (%s), %.3f%% per 1000 collectors; %d of %d replicas asleep",
+          String.format("%.2f%% of a core per storage node (%s); %d of %d replicas asleep",
               r.meanShare() * 100, r.coreShares().stream().map(x -> String.format("%.2f%%", x * 100)).toList(),
-              r.meanShare() * 100 * 1000 / s.collectors(), r.asleep(), r.replicas()));
+              r.asleep(), r.replicas()));
     }
     section.row("ratio", String.format("passivation on uses %.2fx the CPU of off", off.meanShare() == 0 ? 0 : on.meanShare() / off.meanShare()));
     return section;
