@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -164,15 +165,25 @@ class ClusterGatewayIT {
    * known) that {@code gateway} owns, and its 200. Its tag is one the load does not use.
    */
   private static KeyedBatch keyedBatchOwnedBy(String gateway, List<String> collectors) {
-    Set<String> owned = cluster().events().stream()
-        .filter(e -> e.event() == EventType.OWNER_CLAIMED && e.node().equals(gateway))
-        .map(NodeEvent::collector).collect(Collectors.toSet());
-    String collector = collectors.stream().filter(owned::contains).findFirst()
-        .orElseThrow(() -> new AssertionError(gateway + " owns none of " + collectors));
+    // The first claims can take several seconds on a loaded machine: waited for, bounded.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    Optional<String> owned = ownedBy(gateway, collectors);
+    while (owned.isEmpty() && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+      owned = ownedBy(gateway, collectors);
+    }
+    String collector = owned.orElseThrow(() -> new AssertionError(gateway + " owns none of " + collectors + " after 30 s"));
     IngestResponse r = client.postSamples(cluster().httpUrl(gateway), collector, idemSamples(0), "first-try");
     assertEquals(200, r.httpStatus(), r.error());
     System.out.println(collector + " is owned by " + gateway + "; the keyed batch has seq " + r.seq());
     return new KeyedBatch(collector, "first-try", idemSamples(0), r.seq());
+  }
+
+  private static Optional<String> ownedBy(String gateway, List<String> collectors) {
+    Set<String> owned = cluster().events().stream()
+        .filter(e -> e.event() == EventType.OWNER_CLAIMED && e.node().equals(gateway))
+        .map(NodeEvent::collector).collect(Collectors.toSet());
+    return collectors.stream().filter(owned::contains).findFirst();
   }
 
   /**

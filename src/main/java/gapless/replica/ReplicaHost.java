@@ -96,7 +96,7 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
   /** It stops next, and {@code held} answers for it meanwhile. */
   record FellAsleep(String collector, ActorRef<ReplicaProtocol.Command> replica, Sleepers.Asleep held) implements SleepAnswer {}
 
-  /** It was not settled (or did not answer in time). */
+  /** It was not settled: it stays awake and gets the commands that waited. */
   record StayedAwake(String collector, ActorRef<ReplicaProtocol.Command> replica) implements SleepAnswer {}
 
   private static final String KEY_PREFIX = "replica-host-";
