@@ -20,11 +20,8 @@ import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.RetentionCriteria;
 import akka.persistence.typed.javadsl.SnapshotCountRetentionCriteria;
 import akka.persistence.typed.javadsl.SignalHandler;
-import gapless.model.BatchCodec;
 import gapless.model.RecoveryTrigger;
 import gapless.model.StopReason;
-import gapless.replica.ReplicaEvent.BatchReplaced;
-import gapless.replica.ReplicaEvent.BatchStored;
 import gapless.replica.ReplicaEvent.EpochPromised;
 import gapless.replica.ReplicaEvent.GapRecovered;
 import gapless.replica.ReplicaEvent.PeerSyncConfirmed;
@@ -46,11 +43,10 @@ import gapless.replica.ReplicaProtocol.RecoveryInfo;
 import gapless.replica.ReplicaProtocol.RepairBatch;
 import gapless.replica.ReplicaProtocol.StartRecovery;
 import gapless.replica.ReplicaProtocol.StopRecording;
-import gapless.replica.ReplicaProtocol.StoreAck;
+import gapless.replica.ReplicaProtocol.StoreReply;
 import gapless.replica.ReplicaProtocol.StoreBatch;
 import gapless.replica.ReplicaProtocol.SyncStatus;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -63,7 +59,8 @@ import java.util.OptionalLong;
  *
  * <p>Write order: samples and blob to the store (one synced LevelDB write), then persist
  * {@code BatchStored}, then ack. A crash between the two only makes the seq look missing, and the
- * next delivery or recovery stores it again (idempotent by seq). {@link GroupCommit} groups writes.
+ * next delivery or recovery stores it again (idempotent by seq). {@link ReplicaWrites} holds that path
+ * up to the journal: {@link GroupCommit} groups writes.
  *
  * <p>Seqs are content-checked: a batch for a held seq (or one being written in the same group) is
  * acked only when its blob is the one stored (read back off the actor) or being written. Other
@@ -83,9 +80,6 @@ import java.util.OptionalLong;
  * sleep: one woken by its host did not crash, one started with a new host did (or its node stopped).
  */
 public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Command, ReplicaEvent, ReplicaState> {
-
-  private record WriteDone(int incarnation, GroupCommit.Group<StoreBatch> group, List<ReplicaEvent> events, Throwable failure)
-      implements Command, NoSerializationVerificationNeeded {}
 
   private record SiblingsChanged(Receptionist.Listing listing) implements Command, NoSerializationVerificationNeeded {}
 
@@ -111,16 +105,10 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
   private final ReplicaStore store;
 
   // Not persisted, and kept across a restart after a journal failure (this object outlives it).
-  private final GroupCommit<StoreBatch> groupCommit =
-      new GroupCommit<>(StoreBatch::seq, StoreBatch::epoch, (a, b) -> Arrays.equals(a.blob(), b.blob()));
-  private final ConflictReports conflicts;
   private final ReplicaReports reports;
-  private final HeldWrites held;
-  private final FencedWrites fenced;
+  private final ReplicaWrites writes;
   private final SiblingLink siblings;
   private boolean recovering;
-  // Counts journal replays: a store write started before a restart is written again after it, so its late completion is ignored.
-  private int incarnation;
 
   public static Behavior<Command> create(
       String collector, ReplicaServices services, ActorRef<RecoveryRequest> recovery) {
@@ -151,10 +139,8 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
     this.replicaSet = services.placement().replicaSet(collector);
     this.store = new ReplicaStore(node, collector, services.store(),
         context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("gapless-store-dispatcher")));
-    this.conflicts = new ConflictReports(node, collector, context.getSystem(), services.eventLog(), context.getLog());
     this.reports = new ReplicaReports(node, collector, services.eventLog(), context.getLog());
-    this.held = new HeldWrites(context, collector, store, conflicts);
-    this.fenced = new FencedWrites(collector, context.getLog(), 10_000);
+    this.writes = new ReplicaWrites(context, node, collector, store, services, reports);
     this.siblings = new SiblingLink(node, collector, new SiblingSync(SiblingSync.Rules.of(services.settings().replica()), now()),
         recovery);
     ReplicaHost.subscribe(context.getSystem(), services.placement().siblings(collector, node),
@@ -184,19 +170,14 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
   private void onReplayed(ReplicaState state) {
     // Started here, not at construction, so a restart never leaves the replica without its tick.
     timers.startTimerWithFixedDelay(SyncTick.INSTANCE, services.settings().replica().syncInterval());
-    if (incarnation++ == 0) {
+    if (writes.replayed()) {
       // Taken now: commands that waited for the replay (a claim's promise) may persist before the check runs.
       context.getSelf().tell(new StartupCheck(lastSequenceNumber(context) > 0 && !woke));
       return;
     }
     // A journal write failed and the replica restarted. The node did not crash, so no stop is
     // recorded: the lost group is written again, and anything else missed shows up as lag.
-    Optional<GroupCommit.Group<StoreBatch>> again = groupCommit.restarted(state::holds);
-    // A replacement in flight is judged again: the store tells whether it landed.
-    held.restarted();
-    int batches = again.map(g -> g.members().size()).orElse(0);
-    reports.restarted(batches);
-    again.ifPresent(this::write);
+    writes.restarted(state);
   }
 
   @Override
@@ -213,9 +194,9 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
         .onCommand(FinishRecovery.class, (state, cmd) -> finishRecovery(cmd, cmd.complete() ? List.of(ReplicaEvent.recovered(node, state, now())) : List.of()));
     builder.forAnyState()
         .onCommand(StartupCheck.class, this::onStartup)
-        .onCommand(StoreBatch.class, this::onStoreBatch)
-        .onCommand(WriteDone.class, this::onWriteDone)
-        .onCommand(HeldWrites.HeldRead.class, this::onHeldRead)
+        .onCommand(StoreBatch.class, (state, cmd) -> replyIfDue(cmd.replyTo(), writes.offer(state, cmd, now())))
+        .onCommand(ReplicaWrites.WriteDone.class, this::onWriteDone)
+        .onCommand(HeldWrites.HeldRead.class, (state, read) -> replyIfDue(read.request().replyTo(), writes.judge(state, read, now())))
         .onCommand(HeldWrites.ReplaceDone.class, (state, done) -> onReplaceDone(done))
         .onCommand(ClaimEpoch.class, this::onClaim)
         .onCommand(QuerySamples.class, this::onQuery)
@@ -227,7 +208,7 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
         .onCommand(EventsAfter.class, (state, cmd) -> Effect().reply(cmd.replyTo(), state.indexAfter(node, collector, cmd.afterSeq())))
         // Answered by the store from its own thread, with what the replica knows now.
         .onCommand(FetchBatches.class, (state, f) -> noReply(() -> store.answer(f, state.epochs())))
-        .onCommand(FindKey.class, (state, f) -> noReply(() -> store.answer(f, holdingsNow(state).epochs())))
+        .onCommand(FindKey.class, (state, f) -> noReply(() -> store.answer(f, writes.holdingsNow(state).epochs())))
         .onCommand(DigestRange.class, (state, d) -> noReply(() -> store.scrub().answer(d, state.epochs())))
         .onCommand(RepairBatch.class, (state, r) -> noReply(() -> store.scrub().answer(r)))
         .onCommand(PeerLost.class, this::onPeerLost)
@@ -241,50 +222,20 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
 
   // ---- ingest
 
-  private ReplyEffect<ReplicaEvent, ReplicaState> onStoreBatch(ReplicaState state, StoreBatch cmd) {
-    if (!BatchCodec.intact(cmd.blob())) {
-      return Effect().reply(cmd.replyTo(), conflicts.damaged(cmd));
-    }
-    if (FencedWrites.isFenced(state, cmd)) {
-      return Effect().reply(cmd.replyTo(), fenced.answer(node, state, cmd, now()));
-    }
-    if (state.holds(cmd.seq())) {
-      // Acked (or refused) once compared with what is stored.
-      held.compare(cmd);
-      return Effect().noReply();
-    }
-    // Acked later, once its group is durable.
-    groupCommit.add(cmd, state::holds).ifPresent(this::write);
-    return Effect().noReply();
+  private ReplyEffect<ReplicaEvent, ReplicaState> replyIfDue(ActorRef<StoreReply> replyTo, Optional<StoreReply> reply) {
+    return reply.map(r -> Effect().reply(replyTo, r)).orElseGet(() -> Effect().noReply());
   }
 
-  private void write(GroupCommit.Group<StoreBatch> group) {
-    group.refused().forEach(r -> conflicts.refused(r.refused(), BatchCodec.checksum(r.kept().blob()), "being written"));
-    group.held().forEach(held::compare);
-    int startedIn = incarnation;
-    context.pipeToSelf(store.write(group.toWrite(), now()), (events, failure) -> new WriteDone(startedIn, group, events, failure));
-  }
-
-  private ReplyEffect<ReplicaEvent, ReplicaState> onHeldRead(ReplicaState state, HeldWrites.HeldRead read) {
-    StoreBatch cmd = read.request();
-    return switch (held.judge(state, read, FencedWrites.isFenced(state, cmd), incarnation, now())) {
-      case ACK -> Effect().reply(cmd.replyTo(), new StoreAck(node, collector, cmd.seq()));
-      case FENCED -> Effect().reply(cmd.replyTo(), fenced.answer(node, state, cmd, now()));
-      case NONE -> Effect().noReply();
-    };
+  private ReplyEffect<ReplicaEvent, ReplicaState> onWriteDone(ReplicaState state, ReplicaWrites.WriteDone done) {
+    return writes.written(state, done)
+        .map(events -> Effect().persist(events).thenRun((ReplicaState s) -> writes.recorded(s, done)).thenNoReply())
+        .orElseGet(() -> Effect().noReply());
   }
 
   private ReplyEffect<ReplicaEvent, ReplicaState> onReplaceDone(HeldWrites.ReplaceDone done) {
-    if (done.incarnation() != incarnation) {
-      return Effect().noReply();
-    }
-    return held.written(done).map(e -> Effect().persist(e).thenRun((ReplicaState s) -> {
-      if (done.then() == null) {
-        done.request().replyTo().tell(new StoreAck(node, collector, e.seq()));
-      }
-      reports.replaced(e);
-      held.recorded(done);
-    }).thenNoReply()).orElseGet(() -> Effect().noReply());
+    return writes.replaced(done)
+        .map(e -> Effect().persist(e).thenRun((ReplicaState s) -> writes.replacementRecorded(done, e)).thenNoReply())
+        .orElseGet(() -> Effect().noReply());
   }
 
   // ---- owner epochs
@@ -300,35 +251,10 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
         .thenReply(c.replyTo(), s -> claimed(s, c, true));
   }
 
-  /** The answer to a claim: what is held and being written ({@link #holdingsNow}). */
+  /** The answer to a claim: what is held and being written. */
   private EpochClaimed claimed(ReplicaState state, ClaimEpoch c, boolean granted) {
-    ReplicaState.Holdings h = holdingsNow(state);
+    ReplicaState.Holdings h = writes.holdingsNow(state);
     return new EpochClaimed(node, collector, c.epoch(), granted, state.promisedEpoch(), h.held(), h.epochs());
-  }
-
-  /** What is held, plus what is still being written (it lands and is acked, and may be in the store already), with epochs. */
-  private ReplicaState.Holdings holdingsNow(ReplicaState state) {
-    // One for a held seq is judged against the stored blob later, and fenced then if it must be.
-    List<StoreBatch> writing = new ArrayList<>(groupCommit.pendingNew(state::holds));
-    held.replacing().ifPresent(writing::add);
-    return state.holdingsWith(writing);
-  }
-
-  private ReplyEffect<ReplicaEvent, ReplicaState> onWriteDone(ReplicaState state, WriteDone done) {
-    if (done.incarnation() != incarnation) {
-      return Effect().noReply();
-    }
-    if (done.failure() != null) {
-      // Nothing is acked, and the writers hear it now: the owner buffers or sends again, recovery fetches it later.
-      store.refuse(done.group().members(), done.failure());
-      groupCommit.finished(state::holds).ifPresent(this::write);
-      return Effect().noReply();
-    }
-    return Effect().persist(done.events()).thenRun((ReplicaState newState) -> {
-      done.group().members().forEach(b -> b.replyTo().tell(new StoreAck(node, collector, b.seq())));
-      done.events().forEach(reports::recorded);
-      groupCommit.finished(newState::holds).ifPresent(this::write);
-    }).thenNoReply();
   }
 
   private ReplyEffect<ReplicaEvent, ReplicaState> onQuery(ReplicaState state, QuerySamples q) {
@@ -375,7 +301,7 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
   /** Nothing under way and nothing to catch up: what it holds now is all a sleeping replica needs to answer. */
   private boolean settled(ReplicaState state) {
     long contiguous = state.held().contiguous();
-    return state.isRecording() && !recovering && !groupCommit.isWriting() && groupCommit.waiting() == 0 && held.isIdle()
+    return state.isRecording() && !recovering && writes.isIdle()
         && state.held().highest() == contiguous && siblings.inStep(state, replicaSet);
   }
 
