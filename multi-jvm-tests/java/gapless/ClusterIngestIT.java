@@ -2,8 +2,11 @@ package gapless;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import gapless.api.dto.QueryAnswer;
 import gapless.client.GaplessClient;
+import gapless.model.Sample;
 import gapless.tools.LedgerEntry;
 import gapless.tools.LocalCluster;
 import gapless.tools.SimulationResult;
@@ -11,6 +14,11 @@ import gapless.tools.SimulationSettings;
 import gapless.tools.Simulator;
 import gapless.tools.Verifier;
 import gapless.tools.VerifyReport;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +29,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The whole write path across real JVMs: three storage nodes and a gateway from {@code conf/},
  * six simulated collectors, then every acknowledged sample must read back identically from every
- * replica. Failsafe gives the shaded jar and the conf directory as system properties.
+ * replica. Tags may be any printable Unicode. Every node is ready and serves metrics that Prometheus'
+ * parser accepts. Failsafe gives the shaded jar and the conf directory as system properties.
  */
 class ClusterIngestIT {
 
@@ -52,5 +61,63 @@ class ClusterIngestIT {
     assertTrue(report.ok(), report.verdictLine());
     assertTrue(report.samplesChecked() >= load.samplesAcked() * 3, "every sample read from 3 replicas: " + report.verdictLine());
     assertTrue(Files.exists(cluster.logFile("s1")));
+  }
+
+  @Test
+  void everyNodeIsReadyAndServesMetricsThatPromtoolAccepts() throws Exception {
+    LocalCluster cluster = it.cluster();
+    long now = System.currentTimeMillis();
+    // Tags as plants name them: any printable Unicode, spaces too.
+    assertEquals(200, client.postSamples(cluster.gatewayUrl(), "metered", List.of(new Sample("FIC101.PV", now, 1.5, 192),
+        new Sample("温度", now, 21.5, 192), new Sample("Reactor 1 Temp", now, 350.0, 192))).httpStatus());
+    for (String tag : List.of("温度", "Reactor 1 Temp")) {
+      QueryAnswer answer = client.query(cluster.storageUrl(), "metered", tag, now, now, null, false);
+      assertEquals(List.of(tag), answer.samples().stream().map(Sample::tag).toList(), tag);
+    }
+    for (String node : cluster.nodeIds()) {
+      HttpResponse<String> ready = awaitStatus(cluster.httpUrl(node).resolve("/health/ready"), 200, Duration.ofSeconds(30));
+      assertTrue(ready.body().contains("\"status\":\"ready\""), node + ": " + ready.body());
+    }
+    // Replicas report their figures each sync interval: the storage node's page shows the collector once they have.
+    String storage = awaitMetric(cluster.httpUrl("s1"), "gapless_replica_contiguous_seq{collector=\"metered\",node=\"s1\"} 1.0");
+    assertTrue(storage.contains("gapless_cluster_members{node=\"s1\",status=\"up\"} " + cluster.nodeIds().size() + ".0"), storage);
+    assertTrue(storage.contains("gapless_store_size_bytes{node=\"s1\",part=\"samples\"}"), storage);
+    String gateway = get(cluster.gatewayUrl().resolve("/metrics")).body();
+    assertTrue(gateway.contains("gapless_ingest_requests_total{node=\"" + gatewayId(cluster) + "\",outcome=\"stored\"}"), gateway);
+    assumeTrue(Promtool.installed(), "promtool not installed (Debian package prometheus): exposition not parsed");
+    assertEquals("", Promtool.problems(storage), "s1's /metrics");
+    assertEquals("", Promtool.problems(gateway), "the gateway's /metrics");
+  }
+
+  private static final HttpClient http = HttpClient.newHttpClient();
+
+  private static HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> awaitStatus(URI uri, int status, Duration within) throws Exception {
+    long deadline = System.nanoTime() + within.toNanos();
+    HttpResponse<String> r = get(uri);
+    while (r.statusCode() != status && System.nanoTime() < deadline) {
+      Thread.sleep(500);
+      r = get(uri);
+    }
+    assertEquals(status, r.statusCode(), uri + ": " + r.body());
+    return r;
+  }
+
+  private static String awaitMetric(URI node, String line) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    String body = get(node.resolve("/metrics")).body();
+    while (!body.contains(line) && System.nanoTime() < deadline) {
+      Thread.sleep(500);
+      body = get(node.resolve("/metrics")).body();
+    }
+    assertTrue(body.contains(line), line + " not in:\n" + body);
+    return body;
+  }
+
+  private static String gatewayId(LocalCluster cluster) {
+    return cluster.nodeIds().stream().filter(id -> cluster.httpUrl(id).equals(cluster.gatewayUrl())).findFirst().orElseThrow();
   }
 }

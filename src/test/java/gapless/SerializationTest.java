@@ -152,7 +152,7 @@ class SerializationTest {
     roundTrip(new ReplicaHost.ListCollectors(ref()));
     roundTrip(new ReplicaHost.CollectorList("s1", List.of("a", "b")));
     roundTrip(new ReplicaHost.Describe(ref()));
-    roundTrip(new ReplicaHost.HostInfo("s1", "http://127.0.0.1:8081"));
+    roundTrip(new ReplicaHost.HostInfo("s1", "http://127.0.0.1:8081", true));
   }
 
   @Test

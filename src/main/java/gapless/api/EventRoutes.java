@@ -42,16 +42,16 @@ final class EventRoutes extends AllDirectives {
     return parameterOptional("follow", follow -> parameterOptional("limit", limit -> {
       int lim;
       try {
-        lim = (int) Math.max(0, Math.min(EventLog.KEEP, HttpApi.longParam("limit", limit, 200)));
+        lim = (int) Math.max(0, Math.min(EventLog.KEEP, Answers.longParam("limit", limit, 200)));
       } catch (IngestParser.InvalidInput e) {
-        return HttpApi.json(StatusCodes.BAD_REQUEST, Json.error(e.getMessage()));
+        return Answers.json(StatusCodes.BAD_REQUEST, Json.error(e.getMessage()));
       }
       CompletionStage<EventLog.Recent> recent = AskPattern.ask(eventLog,
           r -> new EventLog.GetRecent(lim, r), askTimeout, system.scheduler());
       if (follow.map("true"::equals).orElse(false)) {
         return onSuccess(recent, r -> completeOK(followSource(r.events()), EventStreamMarshalling.toEventStream()));
       }
-      return onSuccess(recent, r -> HttpApi.json(StatusCodes.OK,
+      return onSuccess(recent, r -> Answers.json(StatusCodes.OK,
           Json.write(new EventList(r.events().stream().<JsonNode>map(ClusterEvent::toJson).toList()))));
     }));
   }

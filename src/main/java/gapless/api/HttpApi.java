@@ -1,5 +1,10 @@
 package gapless.api;
 
+import static gapless.api.Answers.cause;
+import static gapless.api.Answers.json;
+import static gapless.api.Answers.longParam;
+import static gapless.api.Answers.rootMessage;
+
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.AskPattern;
@@ -8,33 +13,21 @@ import akka.cluster.MemberStatus;
 import akka.cluster.typed.Cluster;
 import akka.http.javadsl.Http;
 import akka.http.javadsl.ServerBinding;
-import akka.http.javadsl.model.ContentTypes;
-import akka.http.javadsl.model.HttpEntities;
-import akka.http.javadsl.model.HttpResponse;
-import akka.http.javadsl.model.MediaTypes;
-import akka.http.javadsl.model.StatusCode;
 import akka.http.javadsl.model.StatusCodes;
-import akka.http.javadsl.model.headers.RetryAfter;
 import akka.http.javadsl.server.AllDirectives;
-import akka.http.javadsl.server.Directives;
 import akka.http.javadsl.server.ExceptionHandler;
 import akka.http.javadsl.server.PathMatchers;
 import akka.http.javadsl.server.Route;
-import akka.http.scaladsl.model.EntityStreamSizeException;
 import akka.pattern.StatusReply;
 import gapless.api.dto.MemberInfo;
 import gapless.api.dto.NodeStatus;
 import gapless.api.dto.ReplicaList;
 import gapless.api.dto.StorageNodeInfo;
-import gapless.collector.CollectorProtocol;
 import gapless.collector.CollectorOwners;
 import gapless.collector.IngestParser;
-import gapless.collector.StatusRequest;
 import gapless.config.GaplessSettings;
 import gapless.events.EventLog;
-import gapless.model.Batch;
-import gapless.model.BatchCodec;
-import gapless.model.Sample;
+import gapless.metrics.NodeMetrics;
 import gapless.model.Validation;
 import gapless.replica.Placement;
 import gapless.replica.QueryRouting;
@@ -50,9 +43,10 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.StreamSupport;
 
 /**
- * The HTTP API of a node (JSON): ingest and collector status on gateways; queries, replica views,
- * cluster status and the event log everywhere. It is the edge of the system, so it is the one
- * place that uses {@code ask}.
+ * The HTTP API of a node (JSON): ingest and collector status on gateways ({@link IngestRoutes});
+ * queries, replica views, cluster status, the event log ({@link EventRoutes}), metrics and health
+ * ({@link OpsRoutes}) everywhere. It is the edge of the system, so it is the one place that uses
+ * {@code ask}.
  */
 public final class HttpApi extends AllDirectives {
 
@@ -63,10 +57,10 @@ public final class HttpApi extends AllDirectives {
 
   private final ActorSystem<?> system;
   private final GaplessSettings settings;
-  private final Optional<CollectorOwners> gateway;
   private final Optional<ActorRef<ReplicaHost.Command>> host;
   private final EventRoutes events;
-  private final IngestParser parser;
+  private final IngestRoutes ingest;
+  private final OpsRoutes ops;
   private final Placement placement;
   private final QueryRouting<ActorRef<ReplicaHost.Command>> routing;
 
@@ -75,14 +69,15 @@ public final class HttpApi extends AllDirectives {
       GaplessSettings settings,
       Optional<CollectorOwners> gateway,
       Optional<ActorRef<ReplicaHost.Command>> host,
-      ActorRef<EventLog.Command> eventLog) {
+      ActorRef<EventLog.Command> eventLog,
+      NodeMetrics metrics) {
     this.system = system;
     this.settings = settings;
-    this.gateway = gateway;
     this.host = host;
     this.askTimeout = settings.http().askTimeout();
     this.events = new EventRoutes(system, eventLog, askTimeout);
-    this.parser = new IngestParser(settings.ingest().maxSamplesPerBatch());
+    this.ingest = new IngestRoutes(system, settings, gateway, metrics);
+    this.ops = new OpsRoutes(system, settings, host, metrics);
     this.placement = Placement.of(settings);
     this.routing = new QueryRouting<>(placement, this::findHost, (h, collector) ->
         AskPattern.ask(h, r -> new ReplicaProtocol.GetView(collector, r), askTimeout, system.scheduler()));
@@ -98,127 +93,19 @@ public final class HttpApi extends AllDirectives {
     return handleExceptions(ExceptionHandler.newBuilder()
         .matchAny(e -> json(cause(e, TimeoutException.class).isPresent() ? StatusCodes.SERVICE_UNAVAILABLE : StatusCodes.INTERNAL_SERVER_ERROR,
             Json.error(rootMessage(e))))
-        .build(), this::apiRoutes);
-  }
-
-  /** The first cause of {@code e} (itself included) that is a {@code type}. */
-  private static <T extends Throwable> Optional<T> cause(Throwable e, Class<T> type) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (type.isInstance(t)) {
-        return Optional.of(type.cast(t));
-      }
-    }
-    return Optional.empty();
+        .build(), () -> concat(apiRoutes(), ops.routes()));
   }
 
   private Route apiRoutes() {
     return pathPrefix("api", () -> pathPrefix("v1", () -> concat(
         pathPrefix("collectors", () -> pathPrefix(PathMatchers.segment(), id -> concat(
-            path("samples", () -> concat(post(() -> ingest(id)), get(() -> query(id)))),
-            path("status", () -> post(() -> changeStatus(id)))))),
+            path("samples", () -> concat(post(() -> ingest.ingest(id)), get(() -> query(id)))),
+            path("status", () -> post(() -> ingest.changeStatus(id)))))),
         pathPrefix("replicas", () -> concat(
             pathEnd(() -> get(this::replicas)),
             path(PathMatchers.segment(), id -> get(() -> replica(id))))),
         path("status", () -> get(this::status)),
         path("events", () -> get(events::events)))));
-  }
-
-  // ---------------------------------------------------------------- ingest
-
-  private Route ingest(String id) {
-    return jsonBody(id, (body, key) -> {
-      List<Sample> samples = parser.parseSamples(body);
-      return submit(id, Batch.ofSamples(0, System.currentTimeMillis(), samples), key);
-    });
-  }
-
-  private Route changeStatus(String id) {
-    return jsonBody(id, (body, key) -> {
-      StatusRequest req = parser.parseStatus(body);
-      return submit(id, Batch.ofStatus(0, System.currentTimeMillis(), req.status(), req.reason()), key);
-    });
-  }
-
-  private interface BodyHandler {
-    /** {@code idempotencyKey}: the request's {@code Idempotency-Key}, empty when it had none. */
-    CompletionStage<Route> handle(byte[] body, String idempotencyKey);
-  }
-
-  /**
-   * Checks the collector id, the gateway role, the content type and the size (413 over
-   * {@code max-body-bytes}, before reading the body when its length is declared); then parses.
-   */
-  private Route jsonBody(String id, BodyHandler handler) {
-    return withoutSizeLimit(() -> optionalHeaderValueByName(IDEMPOTENCY_KEY, header -> extractRequestEntity(entity -> {
-      String key;
-      try {
-        IngestParser.checkCollectorId(id);
-        key = IngestParser.idempotencyKey(header);
-      } catch (IngestParser.InvalidInput e) {
-        return json(StatusCodes.BAD_REQUEST, Json.error(e.getMessage()));
-      }
-      if (gateway.isEmpty()) {
-        return json(StatusCodes.BAD_REQUEST, Json.error("node " + settings.nodeId() + " is not a gateway; send samples to a node with role gateway"));
-      }
-      if (!entity.getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)) {
-        return json(StatusCodes.BAD_REQUEST, Json.error("Content-Type must be application/json, got " + entity.getContentType()));
-      }
-      long max = settings.ingest().maxBodyBytes();
-      if (entity.getContentLengthOption().isPresent() && entity.getContentLengthOption().getAsLong() > max) {
-        return json(StatusCodes.PAYLOAD_TOO_LARGE, Json.error("request body of " + entity.getContentLengthOption().getAsLong()
-            + " bytes is larger than the limit of " + max + " bytes (gapless.ingest.max-body-bytes); send fewer samples per request"));
-      }
-      CompletionStage<Route> answer = entity.withSizeLimit(max).toStrict(settings.http().entityTimeout().toMillis(), system)
-          .thenCompose(strict -> {
-            try {
-              return handler.handle(strict.getData().toArray(), key);
-            } catch (IngestParser.InvalidInput e) {
-              return CompletableFuture.completedFuture(json(StatusCodes.BAD_REQUEST, Json.error(e.getMessage())));
-            }
-          })
-          .exceptionally(e -> cause(e, EntityStreamSizeException.class).isPresent()
-              ? json(StatusCodes.PAYLOAD_TOO_LARGE, Json.error("request body is larger than the limit of " + max
-                  + " bytes (gapless.ingest.max-body-bytes); send fewer samples per request"))
-              : json(StatusCodes.SERVICE_UNAVAILABLE, Json.error("cannot accept now: " + rootMessage(e))));
-      return onSuccess(answer, route -> route);
-    })));
-  }
-
-  /**
-   * Encodes the batch here, at the gateway that took the request, and hands it to the collector's
-   * owner, on whichever gateway that is. A batch too large to travel as one cluster message is
-   * refused now (413), before it gets a seq.
-   */
-  private CompletionStage<Route> submit(String id, Batch batch, String idempotencyKey) {
-    byte[] blob = BatchCodec.encode(batch, idempotencyKey);
-    long max = settings.ingest().maxEncodedBytes();
-    if (blob.length > max) {
-      return CompletableFuture.completedFuture(json(StatusCodes.PAYLOAD_TOO_LARGE, Json.error("batch of "
-          + batch.samples().size() + " samples encodes to " + blob.length + " bytes, over the limit of " + max
-          + " bytes (gapless.ingest.max-encoded-bytes); nothing was stored: send fewer samples, or fewer distinct"
-          + " or shorter tags, per request")));
-    }
-    Duration timeout = settings.ingest().answerWithin(settings.http());
-    return gateway.get().ask(id, replyTo -> new CollectorProtocol.Submit(blob, batch.samples().size(), replyTo), timeout)
-        .thenApply(this::ingestAnswer)
-        // The batch may have got a seq and gone to the replicas before the answer was lost.
-        .exceptionally(e -> json(StatusCodes.GATEWAY_TIMEOUT, Json.write(Json.unknownOutcome(id,
-            "no answer from the collector's owner within " + timeout.toMillis() + " ms: " + rootMessage(e)))));
-  }
-
-  private Route ingestAnswer(CollectorProtocol.IngestResult r) {
-    return switch (r.outcome()) {
-      case STORED -> json(StatusCodes.OK, Json.write(Json.receipt(r)));
-      case BUFFERED -> json(StatusCodes.ACCEPTED, Json.write(Json.receipt(r)));
-      case KEY_REUSED -> json(StatusCodes.UNPROCESSABLE_ENTITY, Json.error(r.error()));
-      case REJECTED, BUFFER_FULL, DISK_FULL -> retryLater(json(StatusCodes.SERVICE_UNAVAILABLE, Json.error(r.error())));
-      case UNKNOWN -> json(StatusCodes.GATEWAY_TIMEOUT, Json.write(Json.unknownOutcome(r.collector(), r.error())));
-    };
-  }
-
-  /** A 503 says when to come back. */
-  private Route retryLater(Route route) {
-    return respondWithHeader(RetryAfter.create(settings.ingest().retryInterval().toSeconds() + 1), () -> route);
   }
 
   // ---------------------------------------------------------------- query
@@ -230,7 +117,7 @@ public final class HttpApi extends AllDirectives {
             IngestParser.checkCollectorId(id);
             String t = tag.orElseThrow(() -> new IngestParser.InvalidInput("query parameter 'tag' is required"));
             if (!Validation.isTag(t)) {
-              throw new IngestParser.InvalidInput("tag must match [A-Za-z0-9._:/-]{1,128}, got '" + t + "'");
+              throw new IngestParser.InvalidInput("tag must be " + Validation.TAG_RULE + ", got '" + t + "'");
             }
             long fromTs = longParam("from", from, 0);
             long toTs = longParam("to", to, Long.MAX_VALUE);
@@ -265,17 +152,6 @@ public final class HttpApi extends AllDirectives {
             return json(StatusCodes.BAD_REQUEST, Json.error(e.getMessage()));
           }
         })))));
-  }
-
-  static long longParam(String name, Optional<String> value, long dflt) {
-    if (value.isEmpty()) {
-      return dflt;
-    }
-    try {
-      return Long.parseLong(value.get());
-    } catch (NumberFormatException e) {
-      throw new IngestParser.InvalidInput("query parameter '" + name + "' must be an integer, got '" + value.get() + "'");
-    }
   }
 
   /**
@@ -372,20 +248,5 @@ public final class HttpApi extends AllDirectives {
   private static String statusName(MemberStatus s) {
     String n = s.toString();
     return n.isEmpty() ? n : Character.toUpperCase(n.charAt(0)) + n.substring(1);
-  }
-
-  // ---------------------------------------------------------------- helpers
-
-  static Route json(StatusCode code, String body) {
-    return Directives.complete(HttpResponse.create().withStatus(code)
-        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, body)));
-  }
-
-  private static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
   }
 }

@@ -152,7 +152,7 @@ public final class IngestParser {
     }
     String tag = p.getText();
     if (!Validation.isTag(tag)) {
-      throw new InvalidInput("samples[" + i + "].tag must match " + Validation.TAG.pattern() + ", got " + quote(tag));
+      throw new InvalidInput("samples[" + i + "].tag must be " + Validation.TAG_RULE + ", got " + quote(tag));
     }
     return tag;
   }

@@ -17,6 +17,8 @@ import gapless.collector.GatewayBuffer;
 import gapless.collector.IngestGateway;
 import gapless.config.GaplessSettings;
 import gapless.events.EventLog;
+import gapless.metrics.EventCounter;
+import gapless.metrics.NodeMetrics;
 import gapless.model.StopReason;
 import gapless.recovery.RecoveryCoordinator;
 import gapless.replica.ReplicaHost;
@@ -33,7 +35,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The root actor of a node. Only spawns: the event log everywhere; the replica host, the node
+ * The root actor of a node. Only spawns: the event log and the node's metrics everywhere; the replica host, the node
  * supervisor and the scrubber on storage nodes; the ingest gateway on gateway nodes; and the HTTP API, whose
  * binding it reports through {@code started} so the process can exit with a clear message when
  * the port is taken. On storage nodes it also makes coordinated shutdown record the stop in every
@@ -54,8 +56,11 @@ public final class Guardian {
           settings.logKeepFiles()),
           "event-log", DispatcherSelector.fromConfig("gapless-event-log-dispatcher"));
       ctx.watch(eventLog);
-      Optional<ActorRef<ReplicaHost.Command>> host =
-          store.map(s -> ctx.spawn(ReplicaHost.create(settings, s, eventLog, RecoveryCoordinator::create), "replicas"));
+      NodeMetrics metrics = new NodeMetrics(settings.nodeId());
+      NodeGauges.register(metrics, ctx.getSystem(), settings, buffer);
+      ctx.spawn(EventCounter.create(eventLog, metrics), "event-counter");
+      Optional<ActorRef<ReplicaHost.Command>> host = store.map(s ->
+          ctx.spawn(ReplicaHost.create(settings, s, eventLog, RecoveryCoordinator::create, metrics.replicas()), "replicas"));
       host.ifPresent(h -> {
         ctx.watch(h);
         ctx.watch(ctx.spawn(NodeSupervisor.create(settings, h), "supervisor"));
@@ -64,7 +69,7 @@ public final class Guardian {
         recordStopOnShutdown(ctx.getSystem(), h, settings.shutdown().recordStopTimeout());
       });
       Optional<IngestGateway> gateway = buffer.map(b -> IngestGateway.start(ctx, settings, b, eventLog));
-      new HttpApi(ctx.getSystem(), settings, gateway.map(CollectorOwners.class::cast), host, eventLog).bind()
+      new HttpApi(ctx.getSystem(), settings, gateway.map(CollectorOwners.class::cast), host, eventLog, metrics).bind()
           .whenComplete((binding, failure) -> {
             if (failure != null) {
               started.completeExceptionally(failure);

@@ -20,6 +20,7 @@ import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.RetentionCriteria;
 import akka.persistence.typed.javadsl.SnapshotCountRetentionCriteria;
 import akka.persistence.typed.javadsl.SignalHandler;
+import gapless.metrics.ReplicaFigures;
 import gapless.model.RecoveryTrigger;
 import gapless.model.StopReason;
 import gapless.replica.ReplicaEvent.EpochPromised;
@@ -202,7 +203,10 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
         .onCommand(QuerySamples.class, this::onQuery)
         .onCommand(GetView.class, (state, cmd) -> noReply(() -> store.answer(cmd,
             ReplicaView.of(node, collector, replicaSet, state, recovering, siblings.sync()))))
-        .onCommand(SyncTick.class, (state, cmd) -> noReply(() -> siblings.tick(state, recovering)))
+        .onCommand(SyncTick.class, (state, cmd) -> noReply(() -> {
+          siblings.tick(state, recovering);
+          reportFigures(state);
+        }))
         .onCommand(SyncStatus.class, this::onSyncStatus)
         .onCommand(SiblingsChanged.class, (state, cmd) -> noReply(() -> siblings.changed(cmd.listing())))
         .onCommand(EventsAfter.class, (state, cmd) -> Effect().reply(cmd.replyTo(), state.indexAfter(node, collector, cmd.afterSeq())))
@@ -303,6 +307,13 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
     long contiguous = state.held().contiguous();
     return state.isRecording() && !recovering && writes.isIdle()
         && state.held().highest() == contiguous && siblings.inStep(state, replicaSet);
+  }
+
+  /** For the node's metrics: read at a scrape, so each tick's report is enough. */
+  private void reportFigures(ReplicaState state) {
+    long contiguous = state.held().contiguous();
+    services.figures().report(collector, new ReplicaFigures.Figures(contiguous, state.held().missing().count(),
+        siblings.sync().lag(contiguous), recovering));
   }
 
   /** Work whose answer, if any, is not the replica's to give now. */

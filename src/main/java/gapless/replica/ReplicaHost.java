@@ -20,6 +20,7 @@ import gapless.config.GaplessSettings;
 import gapless.events.ClusterEvent;
 import gapless.events.ClusterEvents;
 import gapless.events.EventLog;
+import gapless.metrics.ReplicaFigures;
 import gapless.model.RecoveryTrigger;
 import gapless.model.StopReason;
 import gapless.store.SampleStore;
@@ -63,7 +64,8 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
   /** Ask which node this host is and where its HTTP API listens. */
   public record Describe(ActorRef<HostInfo> replyTo) implements Command {}
 
-  public record HostInfo(String node, String httpUrl) implements CborSerializable {}
+  /** {@code opened}: the store's collectors are read and their replicas started. */
+  public record HostInfo(String node, String httpUrl, boolean opened) implements CborSerializable {}
 
   /** Every local replica records that recording stopped; answered when all have. */
   public record StopAllRecording(StopReason reason, ActorRef<Done> replyTo) implements Command {}
@@ -141,15 +143,24 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
 
   public static Behavior<Command> create(
       GaplessSettings settings, SampleStore store, ActorRef<EventLog.Command> eventLog, RecoveryRunnerFactory recoveries) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ReplicaHost(ctx, timers, settings, store, eventLog, recoveries)));
+    return create(settings, store, eventLog, recoveries, new ReplicaFigures());
   }
 
-  private ReplicaHost(ActorContext<Command> context, TimerScheduler<Command> timers, GaplessSettings settings,
-      SampleStore store, ActorRef<EventLog.Command> eventLog, RecoveryRunnerFactory recoveries) {
+  /** {@code figures}: where the replicas report what the node's metrics show of them. */
+  public static Behavior<Command> create(GaplessSettings settings, SampleStore store, ActorRef<EventLog.Command> eventLog,
+      RecoveryRunnerFactory recoveries, ReplicaFigures figures) {
+    ReplicaServices services = new ReplicaServices(settings, store, Placement.of(settings), eventLog, figures);
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ReplicaHost(ctx, timers, services, recoveries)));
+  }
+
+  private ReplicaHost(ActorContext<Command> context, TimerScheduler<Command> timers, ReplicaServices services,
+      RecoveryRunnerFactory recoveries) {
     super(context);
+    GaplessSettings settings = services.settings();
+    SampleStore store = services.store();
     this.timers = timers;
     this.settings = settings;
-    this.services = new ReplicaServices(settings, store, Placement.of(settings), eventLog);
+    this.services = services;
     this.storeExecutor = context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("gapless-store-dispatcher"));
     this.sleepers = new Sleepers(settings.replica().passivateAfter(), settings.nodeId(), store, storeExecutor);
     if (sleepers.enabled()) {
@@ -177,7 +188,7 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
         .onMessage(StayedAwake.class, this::onStayedAwake)
         .onMessage(ListCollectors.class, this::onListCollectors)
         .onMessage(Describe.class, d -> {
-          d.replyTo().tell(new HostInfo(settings.nodeId(), "http://" + settings.http().host() + ":" + settings.http().port()));
+          d.replyTo().tell(new HostInfo(settings.nodeId(), "http://" + settings.http().host() + ":" + settings.http().port(), opened));
           return this;
         })
         .onMessage(StopAllRecording.class, this::onStopAll)

@@ -280,7 +280,7 @@ public final class SampleStore implements AutoCloseable {
   public QueryResult query(String collector, String tag, long fromTs, long toTsInclusive, int limit) {
     requireCollector(collector);
     if (!Validation.isTag(tag)) {
-      throw new IllegalArgumentException("bad tag: " + tag);
+      throw new IllegalArgumentException("tag must be " + Validation.TAG_RULE + ": " + tag);
     }
     if (limit < 0) {
       throw new IllegalArgumentException("limit must not be negative: " + limit);

@@ -2,6 +2,7 @@ package gapless.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
@@ -12,6 +13,7 @@ import akka.http.javadsl.ServerBinding;
 import akka.pattern.StatusReply;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
+import gapless.Promtool;
 import gapless.TestConfig;
 import gapless.api.dto.ErrorAnswer;
 import gapless.api.dto.IngestReceipt;
@@ -21,6 +23,7 @@ import gapless.collector.CollectorProtocol;
 import gapless.config.GaplessSettings;
 import gapless.config.NodeConfig;
 import gapless.events.EventLog;
+import gapless.metrics.NodeMetrics;
 import gapless.model.Batch;
 import gapless.model.BatchCodec;
 import gapless.model.Sample;
@@ -54,6 +57,7 @@ class HttpApiTest {
   private static final HttpClient http = HttpClient.newHttpClient();
   /** The client's reader of the JSON contract. */
   private static final ObjectMapper json = GaplessClient.newMapper();
+  private static final NodeMetrics metrics = new NodeMetrics("gw1");
 
   @BeforeAll
   static void setUp() throws Exception {
@@ -67,7 +71,7 @@ class HttpApiTest {
             + "gapless.ingest.max-samples-per-batch = 5\n")));
     TestProbe<EventLog.Command> eventLog = testKit.createTestProbe();
     binding = new HttpApi(testKit.system(), settings, Optional.of(bufferingOwners()),
-        Optional.empty(), eventLog.getRef()).bind().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        Optional.empty(), eventLog.getRef(), metrics).bind().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   /**
@@ -199,7 +203,7 @@ class HttpApiTest {
     long limit = settings.ingest().maxEncodedBytes();
     TestProbe<EventLog.Command> eventLog = testKit.createTestProbe();
     ServerBinding gateway = new HttpApi(testKit.system(), settings, Optional.of(bufferingOwners()),
-        Optional.empty(), eventLog.getRef()).bind().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        Optional.empty(), eventLog.getRef(), metrics).bind().toCompletableFuture().get(10, TimeUnit.SECONDS);
     try {
       String path = "http://127.0.0.1:" + gateway.localAddress().getPort() + "/api/v1/collectors/big-1/samples";
 
@@ -247,7 +251,7 @@ class HttpApiTest {
         .build());
     TestProbe<EventLog.Command> eventLog = testKit.createTestProbe();
     ServerBinding storage = new HttpApi(testKit.system(), settings, Optional.empty(), Optional.of(failingHost),
-        eventLog.getRef()).bind().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        eventLog.getRef(), metrics).bind().toCompletableFuture().get(10, TimeUnit.SECONDS);
     try {
       URI uri = URI.create("http://127.0.0.1:" + storage.localAddress().getPort()
           + "/api/v1/collectors/line-1/samples?tag=A&replica=local");
@@ -270,7 +274,7 @@ class HttpApiTest {
     ActorRef<ReplicaHost.Command> silentHost = testKit.spawn(Behaviors.ignore());
     TestProbe<EventLog.Command> eventLog = testKit.createTestProbe();
     ServerBinding storage = new HttpApi(testKit.system(), settings, Optional.empty(), Optional.of(silentHost),
-        eventLog.getRef()).bind().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        eventLog.getRef(), metrics).bind().toCompletableFuture().get(10, TimeUnit.SECONDS);
     try {
       for (String path : List.of("/api/v1/replicas", "/api/v1/replicas/line-1")) {
         URI uri = URI.create("http://127.0.0.1:" + storage.localAddress().getPort() + path);
@@ -293,5 +297,36 @@ class HttpApiTest {
     assertBadRequest(get("/api/v1/collectors/line-1/samples?tag=A&replica=all"), "'replica' can only be 'local'");
     assertBadRequest(get("/api/v1/collectors/line-1/samples?tag=A&replica=local"), "needs a storage node");
     assertBadRequest(get("/api/v1/replicas/line-1"), "not a storage node");
+  }
+
+  @Test
+  void metricsCountIngestAnswersByOutcomeInThePrometheusTextFormat() throws Exception {
+    assertEquals(202, post("/api/v1/collectors/metered/samples", "application/json", GOOD).statusCode());
+    assertEquals(400, post("/api/v1/collectors/metered/samples", "application/json", "{").statusCode());
+    HttpResponse<String> r = get("/metrics");
+    assertEquals(200, r.statusCode());
+    assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"), r.headers().toString());
+    String body = r.body();
+    for (String expected : List.of(
+        "gapless_ingest_requests_total{node=\"gw1\",outcome=\"buffered\"}",
+        "gapless_ingest_requests_total{node=\"gw1\",outcome=\"invalid\"}",
+        "gapless_ingest_samples_total{node=\"gw1\",outcome=\"buffered\"}",
+        "gapless_ingest_ack_seconds_bucket{node=\"gw1\",outcome=\"buffered\",le=\"10.0\"}",
+        "jvm_memory_used_bytes{area=\"heap\",node=\"gw1\"}")) {
+      assertTrue(body.contains(expected), expected + " missing from:\n" + body);
+    }
+  }
+
+  @Test
+  void theMetricsPassPromtoolsCheck() throws Exception {
+    assumeTrue(Promtool.installed(), "promtool not installed (Debian package prometheus): not checked");
+    assertEquals("", Promtool.problems(get("/metrics").body()));
+  }
+
+  @Test
+  void liveAnswersWhileTheNodeRuns() throws Exception {
+    HttpResponse<String> r = get("/health/live");
+    assertEquals(200, r.statusCode(), r.body());
+    assertTrue(r.body().contains("\"status\":\"live\""), r.body());
   }
 }

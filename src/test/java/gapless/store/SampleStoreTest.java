@@ -451,7 +451,7 @@ class SampleStoreTest {
   @Test
   void rejectsBadIdentifiers() {
     assertThrows(IllegalArgumentException.class, () -> write("bad id", List.of(data(1))));
-    assertThrows(IllegalArgumentException.class, () -> store.query("c", "bad tag", 0, 1, 1));
+    assertThrows(IllegalArgumentException.class, () -> store.query("c", "bad\u0000tag", 0, 1, 1));
   }
 
   @Test
