@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * The chaos checker's bounded run (about three minutes with start and verification): 100 s of
+ * The chaos checker's bounded run (about two and a half minutes with start and verification): 70 s of
  * faults, one kind after another (now and then two at once) in the order a fixed seed gives, on a
  * cluster of its own under keyed load. Passes when every acknowledged batch is on every replica
  * exactly once, every fault healed in time, and the event log told each. As root (CI) every kind
@@ -29,7 +29,7 @@ class ClusterChaosIT {
   void nothingAcknowledgedIsLostOrDoubledThroughInjectedFaults() throws IOException {
     Path jar = Path.of(System.getProperty("gapless.jar", "target/gapless.jar"));
     Path conf = Path.of(System.getProperty("gapless.conf", "conf"));
-    Chaos.Settings settings = new Chaos.Settings(new LocalClusterSettings(jar, conf, PORT_OFFSET, false), Duration.ofSeconds(100),
+    Chaos.Settings settings = new Chaos.Settings(new LocalClusterSettings(jar, conf, PORT_OFFSET, false), Duration.ofSeconds(70),
         20261126L, 4, 5, 20, 5000, Duration.ofSeconds(120), Duration.ofSeconds(120));
     ChaosReport report = Chaos.run(settings, System.out);
     Set<ChaosFault.Kind> kinds = report.faults().stream().map(ChaosFault::kind).collect(Collectors.toSet());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import gapless.api.dto.QueryAnswer;
 import gapless.client.GaplessClient;
 import gapless.model.Sample;
@@ -22,15 +23,18 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole write path across real JVMs: three storage nodes and a gateway from {@code conf/},
  * six simulated collectors, then every acknowledged sample must read back identically from every
- * replica. Tags may be any printable Unicode. Every node is ready and serves metrics that Prometheus'
- * parser accepts. Failsafe gives the shaded jar and the conf directory as system properties.
+ * replica. Tags may be any printable Unicode; queries read several tags, aggregates and CSV. Every
+ * node is ready and serves metrics that Prometheus' parser accepts. Failsafe gives the shaded jar
+ * and the conf directory as system properties.
  */
 class ClusterIngestIT {
 
@@ -74,12 +78,32 @@ class ClusterIngestIT {
       QueryAnswer answer = client.query(cluster.storageUrl(), "metered", tag, now, now, null, false);
       assertEquals(List.of(tag), answer.samples().stream().map(Sample::tag).toList(), tag);
     }
+    // Historian reads: several tags in one request, aggregates per interval, CSV.
+    JsonNode both = client.mapper().readTree(client.getText(cluster.gatewayUrl(), GaplessClient.samplesPath("metered",
+        List.of("FIC101.PV", "温度"), Map.of("from", String.valueOf(now - 500), "to", String.valueOf(now), "interval", "1s", "agg", "avg"))));
+    assertEquals(2, both.get("results").size(), both.toString());
+    JsonNode bucket = both.get("results").get(1).get("buckets").get(0);
+    assertEquals(List.of(21.5, 1.0, (double) now - 500), List.of(bucket.get("value").asDouble(), bucket.get("count").asDouble(),
+        bucket.get("from").asDouble()), both.toString());
+    assertTrue(client.getText(cluster.gatewayUrl(), "/api/v1/collectors").contains("\"metered\""));
+    assertEquals(List.of("FIC101.PV", "Reactor 1 Temp", "温度"), client.mapper().convertValue(
+        client.mapper().readTree(client.getText(cluster.storageUrl(), "/api/v1/collectors/metered/tags")).get("tags"), List.class));
+    // Interpolated at a step between two samples a second apart.
+    assertEquals(200, client.postSamples(cluster.gatewayUrl(), "metered", List.of(new Sample("ramp", now - 1000, 10, 192),
+        new Sample("ramp", now, 20, 192))).httpStatus());
+    JsonNode ramp = client.mapper().readTree(client.getText(cluster.gatewayUrl(), GaplessClient.samplesPath("metered",
+        List.of("ramp"), Map.of("from", String.valueOf(now - 1000), "to", String.valueOf(now), "interpolate", "250ms"))));
+    assertEquals(List.of(10.0, 12.5, 15.0, 17.5, 20.0), ramp.get("values").findValues("value").stream().map(JsonNode::asDouble).toList(),
+        ramp.toString());
+    String csv = client.getText(cluster.storageUrl(), GaplessClient.samplesPath("metered", List.of("Reactor 1 Temp"),
+        Map.of("from", Instant.ofEpochMilli(now).toString(), "format", "csv")));
+    assertEquals("tag,ts,time,value,quality\nReactor 1 Temp," + now + "," + Instant.ofEpochMilli(now) + ",350.0,192\n", csv);
     for (String node : cluster.nodeIds()) {
       HttpResponse<String> ready = awaitStatus(cluster.httpUrl(node).resolve("/health/ready"), 200, Duration.ofSeconds(30));
       assertTrue(ready.body().contains("\"status\":\"ready\""), node + ": " + ready.body());
     }
     // Replicas report their figures each sync interval: the storage node's page shows the collector once they have.
-    String storage = awaitMetric(cluster.httpUrl("s1"), "gapless_replica_contiguous_seq{collector=\"metered\",node=\"s1\"} 1.0");
+    String storage = awaitMetric(cluster.httpUrl("s1"), "gapless_replica_contiguous_seq{collector=\"metered\",node=\"s1\"} 2.0");
     assertTrue(storage.contains("gapless_cluster_members{node=\"s1\",status=\"up\"} " + cluster.nodeIds().size() + ".0"), storage);
     assertTrue(storage.contains("gapless_store_size_bytes{node=\"s1\",part=\"samples\"}"), storage);
     String gateway = get(cluster.gatewayUrl().resolve("/metrics")).body();

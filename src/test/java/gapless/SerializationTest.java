@@ -26,6 +26,7 @@ import gapless.events.EventLog;
 import gapless.events.EventType;
 import gapless.model.CollectorStatus;
 import gapless.model.EncodedBatch;
+import gapless.model.IntervalSummary;
 import gapless.model.RecoveryTrigger;
 import gapless.model.ResumeReason;
 import gapless.model.Sample;
@@ -97,6 +98,12 @@ class SerializationTest {
         new SeqEpochs(List.of(new SeqEpochs.Run(1, 4, 1), new SeqEpochs.Run(5, 9, 2)))));
     roundTrip(new ReplicaProtocol.EpochClaimed("s1", "c1", 2, false, 3, SeqRanges.EMPTY, SeqEpochs.EMPTY));
     roundTrip(new ReplicaProtocol.QuerySamples("c1", "FIC101.PV", 0, Long.MAX_VALUE, 100, ref()));
+    roundTrip(new ReplicaProtocol.QuerySamples("c1", "温度", 0, 3_600_000, 100, 60_000, ref()));
+    roundTrip(new ReplicaProtocol.ListTags("c1", 1000, ref()));
+    roundTrip(new ReplicaProtocol.TagNames("s1", "c1", List.of("FIC101.PV", "温度"), false));
+    ReplicaProtocol.SampleAnswer summaries = new ReplicaProtocol.SampleAnswer("s2", "c1", "温度", 9, new byte[0], List.of(), false,
+        List.of(new IntervalSummary(0, 60_000, 3, 4.5, 0.5, 2.5, 10, 1.5, 59_000, 0.5)));
+    assertEquals(summaries.intervals(), ((ReplicaProtocol.SampleAnswer) serialization.verifySerialization(summaries, false)).intervals());
     ReplicaProtocol.SampleAnswer answer = new ReplicaProtocol.SampleAnswer("s2", "c1", "T", 9, blob,
         List.of(new StopInterval(1, null, "maintenance", 3)), true);
     ReplicaProtocol.SampleAnswer back = (ReplicaProtocol.SampleAnswer) serialization.verifySerialization(answer, false);

@@ -2,7 +2,6 @@ package gapless.api;
 
 import static gapless.api.Answers.cause;
 import static gapless.api.Answers.json;
-import static gapless.api.Answers.longParam;
 import static gapless.api.Answers.rootMessage;
 
 import akka.actor.typed.ActorRef;
@@ -18,13 +17,11 @@ import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.ExceptionHandler;
 import akka.http.javadsl.server.PathMatchers;
 import akka.http.javadsl.server.Route;
-import akka.pattern.StatusReply;
 import gapless.api.dto.MemberInfo;
 import gapless.api.dto.NodeStatus;
 import gapless.api.dto.ReplicaList;
 import gapless.api.dto.StorageNodeInfo;
 import gapless.collector.CollectorOwners;
-import gapless.collector.IngestParser;
 import gapless.config.GaplessSettings;
 import gapless.events.EventLog;
 import gapless.metrics.NodeMetrics;
@@ -61,8 +58,7 @@ public final class HttpApi extends AllDirectives {
   private final EventRoutes events;
   private final IngestRoutes ingest;
   private final OpsRoutes ops;
-  private final Placement placement;
-  private final QueryRouting<ActorRef<ReplicaHost.Command>> routing;
+  private final QueryRoutes queries;
 
   public HttpApi(
       ActorSystem<?> system,
@@ -78,9 +74,9 @@ public final class HttpApi extends AllDirectives {
     this.events = new EventRoutes(system, eventLog, askTimeout);
     this.ingest = new IngestRoutes(system, settings, gateway, metrics);
     this.ops = new OpsRoutes(system, settings, host, metrics);
-    this.placement = Placement.of(settings);
-    this.routing = new QueryRouting<>(placement, this::findHost, (h, collector) ->
-        AskPattern.ask(h, r -> new ReplicaProtocol.GetView(collector, r), askTimeout, system.scheduler()));
+    QueryRouting<ActorRef<ReplicaHost.Command>> routing = new QueryRouting<>(Placement.of(settings), this::findHost,
+        (h, collector) -> AskPattern.ask(h, r -> new ReplicaProtocol.GetView(collector, r), askTimeout, system.scheduler()));
+    this.queries = new QueryRoutes(system, settings, host, Placement.of(settings), routing, this::findHost);
   }
 
   public CompletionStage<ServerBinding> bind() {
@@ -98,9 +94,12 @@ public final class HttpApi extends AllDirectives {
 
   private Route apiRoutes() {
     return pathPrefix("api", () -> pathPrefix("v1", () -> concat(
-        pathPrefix("collectors", () -> pathPrefix(PathMatchers.segment(), id -> concat(
-            path("samples", () -> concat(post(() -> ingest.ingest(id)), get(() -> query(id)))),
-            path("status", () -> post(() -> ingest.changeStatus(id)))))),
+        pathPrefix("collectors", () -> concat(
+            pathEnd(() -> get(queries::collectors)),
+            pathPrefix(PathMatchers.segment(), id -> concat(
+                path("samples", () -> concat(post(() -> ingest.ingest(id)), get(() -> queries.query(id)))),
+                path("tags", () -> get(() -> queries.tags(id))),
+                path("status", () -> post(() -> ingest.changeStatus(id))))))),
         pathPrefix("replicas", () -> concat(
             pathEnd(() -> get(this::replicas)),
             path(PathMatchers.segment(), id -> get(() -> replica(id))))),
@@ -108,73 +107,13 @@ public final class HttpApi extends AllDirectives {
         path("events", () -> get(events::events)))));
   }
 
-  // ---------------------------------------------------------------- query
-
-  private Route query(String id) {
-    return parameterOptional("tag", tag -> parameterOptional("from", from -> parameterOptional("to", to ->
-        parameterOptional("limit", limit -> parameterOptional("replica", replica -> {
-          try {
-            IngestParser.checkCollectorId(id);
-            String t = tag.orElseThrow(() -> new IngestParser.InvalidInput("query parameter 'tag' is required"));
-            if (!Validation.isTag(t)) {
-              throw new IngestParser.InvalidInput("tag must be " + Validation.TAG_RULE + ", got '" + t + "'");
-            }
-            long fromTs = longParam("from", from, 0);
-            long toTs = longParam("to", to, Long.MAX_VALUE);
-            if (toTs < fromTs) {
-              throw new IngestParser.InvalidInput("'to' (" + toTs + ") is before 'from' (" + fromTs + ")");
-            }
-            int lim = (int) Math.min(longParam("limit", limit, settings.query().maxSamples()), settings.query().maxSamples());
-            if (lim < 1) {
-              throw new IngestParser.InvalidInput("'limit' must be at least 1");
-            }
-            boolean local = replica.map("local"::equals).orElse(false);
-            if (replica.isPresent() && !local) {
-              throw new IngestParser.InvalidInput("'replica' can only be 'local'");
-            }
-            if (local && host.isEmpty()) {
-              throw new IngestParser.InvalidInput("replica=local needs a storage node; " + settings.nodeId() + " is not one");
-            }
-            if (local && !placement.holds(settings.nodeId(), id)) {
-              return json(StatusCodes.NOT_FOUND, Json.error("node " + settings.nodeId() + " holds no replica of " + id));
-            }
-            CompletionStage<Optional<ActorRef<ReplicaHost.Command>>> target = local
-                ? CompletableFuture.completedFuture(host)
-                : routing.bestReplica(id);
-            CompletionStage<Route> answer = target.thenCompose(h -> h.isEmpty()
-                ? CompletableFuture.completedFuture(json(StatusCodes.SERVICE_UNAVAILABLE,
-                    Json.error("no replica of " + id + " is reachable")))
-                : AskPattern.<ReplicaHost.Command, ReplicaProtocol.SampleAnswer>askWithStatus(h.get(),
-                        replyTo -> new ReplicaProtocol.QuerySamples(id, t, fromTs, toTs, lim, replyTo), askTimeout, system.scheduler())
-                    .thenApply(this::queryAnswer));
-            return onSuccess(answer.exceptionally(this::queryFailed), r -> r);
-          } catch (IngestParser.InvalidInput e) {
-            return json(StatusCodes.BAD_REQUEST, Json.error(e.getMessage()));
-          }
-        })))));
-  }
-
-  /**
-   * The replica said why it could not answer (its store failed): a 500 with that reason. No
-   * answer in time (unreachable, overloaded): a 503, worth retrying.
-   */
-  private Route queryFailed(Throwable e) {
-    return cause(e, StatusReply.ErrorMessage.class)
-        .map(error -> json(StatusCodes.INTERNAL_SERVER_ERROR, Json.error("query failed: " + error.getMessage())))
-        .orElseGet(() -> json(StatusCodes.SERVICE_UNAVAILABLE, Json.error("query failed: " + rootMessage(e))));
-  }
-
-  private Route queryAnswer(ReplicaProtocol.SampleAnswer a) {
-    return json(StatusCodes.OK, Json.write(Json.query(a)));
-  }
+  // ---------------------------------------------------------------- replicas
 
   private CompletionStage<Optional<ActorRef<ReplicaHost.Command>>> findHost(String node) {
     return AskPattern.<Receptionist.Command, Receptionist.Listing>ask(system.receptionist(),
             r -> Receptionist.find(ReplicaHost.serviceKey(node), r), askTimeout, system.scheduler())
         .thenApply(ReplicaHost::reachableHost);
   }
-
-  // ---------------------------------------------------------------- replicas
 
   private Route replicas() {
     if (host.isEmpty()) {

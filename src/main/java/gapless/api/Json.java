@@ -1,17 +1,23 @@
 package gapless.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import gapless.api.dto.AggregateAnswer;
 import gapless.api.dto.ApiJson;
 import gapless.api.dto.ErrorAnswer;
 import gapless.api.dto.GapReport;
 import gapless.api.dto.IngestReceipt;
+import gapless.api.dto.InterpolatedAnswer;
 import gapless.api.dto.QueryAnswer;
 import gapless.api.dto.RecoveryReport;
 import gapless.api.dto.ReplicaReport;
 import gapless.api.dto.ServerStopReport;
+import gapless.api.dto.TagResults;
 import gapless.api.dto.UnknownOutcome;
 import gapless.collector.CollectorProtocol;
+import gapless.model.Aggregate;
+import gapless.model.Interpolation;
 import gapless.model.StopInterval;
 import gapless.replica.RecoveryRecord;
 import gapless.replica.ReplicaProtocol;
@@ -60,6 +66,22 @@ final class Json {
 
   static QueryAnswer query(ReplicaProtocol.SampleAnswer a) {
     return new QueryAnswer(a.collector(), a.tag(), a.node(), a.decodeSamples(), gaps(a.gaps()), a.truncated());
+  }
+
+  static AggregateAnswer aggregate(ReplicaProtocol.SampleAnswer a, Aggregate agg, long intervalMs) {
+    return new AggregateAnswer(a.collector(), a.tag(), a.node(), agg.label(), intervalMs, a.intervals().stream()
+        .map(i -> new AggregateAnswer.Bucket(i.from(), i.to(), i.value(agg), i.count())).toList(), gaps(a.gaps()));
+  }
+
+  static InterpolatedAnswer interpolated(ReplicaProtocol.SampleAnswer a, long from, long to, long step) {
+    List<InterpolatedAnswer.Value> values = Interpolation.at(a.decodeSamples(), a.gaps(), from, to, step).stream()
+        .map(p -> new InterpolatedAnswer.Value(p.ts(), p.value())).toList();
+    return new InterpolatedAnswer(a.collector(), a.tag(), a.node(), step, values, gaps(a.gaps()), a.truncated());
+  }
+
+  /** Several tags' answers in one: each as its own answer would be. */
+  static TagResults tags(String collector, List<?> answers) {
+    return new TagResults(collector, answers.stream().map(a -> (JsonNode) MAPPER.valueToTree(a)).toList());
   }
 
   static List<GapReport> gaps(List<StopInterval> stops) {

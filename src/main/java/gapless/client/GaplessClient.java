@@ -171,6 +171,32 @@ public final class GaplessClient {
     }
   }
 
+  /**
+   * The path of a samples query: {@code tags} each as a {@code tag} parameter, then {@code params}
+   * (name, value; null values left out), all URL-encoded.
+   */
+  public static String samplesPath(String collector, List<String> tags, Map<String, String> params) {
+    StringBuilder q = new StringBuilder("/api/v1/collectors/").append(collector).append("/samples?");
+    tags.forEach(t -> q.append("tag=").append(URLEncoder.encode(t, StandardCharsets.UTF_8)).append('&'));
+    params.forEach((name, value) -> {
+      if (value != null) {
+        q.append(name).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8)).append('&');
+      }
+    });
+    return q.substring(0, q.length() - 1);
+  }
+
+  /** GETs {@code path} on {@code node} and returns the answer's text (JSON or CSV); a non-200 answer is an exception. */
+  public String getText(URI node, String path) {
+    URI uri = resolve(node, path);
+    HttpRequest request = HttpRequest.newBuilder(uri).timeout(requestTimeout).GET().build();
+    HttpResponse<byte[]> response = send(request, HttpResponse.BodyHandlers.ofByteArray());
+    if (response.statusCode() != 200) {
+      throw errorOf(request, response.statusCode(), response.body());
+    }
+    return new String(response.body(), StandardCharsets.UTF_8);
+  }
+
   /** GETs {@code path} on {@code node} and maps the JSON answer; a non-200 answer is an exception. */
   public <T> T get(URI node, String path, Class<T> type) {
     URI uri = resolve(node, path);

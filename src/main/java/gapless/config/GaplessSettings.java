@@ -114,9 +114,9 @@ public record GaplessSettings(
   }
 
   /** {@code gapless.query}: reading samples back. */
-  public record QuerySettings(int maxSamples, long bucketMillis) {
+  public record QuerySettings(int maxSamples, long bucketMillis, int maxIntervals) {
     static QuerySettings from(Config c) {
-      return new QuerySettings(c.getInt("max-samples"), c.getLong("bucket-millis"));
+      return new QuerySettings(c.getInt("max-samples"), c.getLong("bucket-millis"), c.getInt("max-intervals"));
     }
   }
 

@@ -38,6 +38,7 @@ import gapless.replica.ReplicaProtocol.FetchBatches;
 import gapless.replica.ReplicaProtocol.FindKey;
 import gapless.replica.ReplicaProtocol.FinishRecovery;
 import gapless.replica.ReplicaProtocol.GetView;
+import gapless.replica.ReplicaProtocol.ListTags;
 import gapless.replica.ReplicaProtocol.PeerLost;
 import gapless.replica.ReplicaProtocol.QuerySamples;
 import gapless.replica.ReplicaProtocol.RecoveryInfo;
@@ -201,6 +202,7 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
         .onCommand(HeldWrites.ReplaceDone.class, (state, done) -> onReplaceDone(done))
         .onCommand(ClaimEpoch.class, this::onClaim)
         .onCommand(QuerySamples.class, this::onQuery)
+        .onCommand(ListTags.class, (state, l) -> noReply(() -> store.answer(l)))
         .onCommand(GetView.class, (state, cmd) -> noReply(() -> store.answer(cmd,
             ReplicaView.of(node, collector, replicaSet, state, recovering, siblings.sync()))))
         .onCommand(SyncTick.class, (state, cmd) -> noReply(() -> {
@@ -262,7 +264,8 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
   }
 
   private ReplyEffect<ReplicaEvent, ReplicaState> onQuery(ReplicaState state, QuerySamples q) {
-    store.answer(q, Math.max(1, Math.min(q.limit(), services.settings().query().maxSamples())), state.held().contiguous());
+    store.answer(q, Math.max(1, Math.min(q.limit(), services.settings().query().maxSamples())),
+        services.settings().query().maxIntervals(), state.held().contiguous());
     return Effect().noReply();
   }
 

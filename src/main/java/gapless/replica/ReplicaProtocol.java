@@ -2,10 +2,12 @@ package gapless.replica;
 
 import akka.Done;
 import akka.actor.typed.ActorRef;
+import com.fasterxml.jackson.annotation.JsonCreator;
 import akka.pattern.StatusReply;
 import gapless.CborSerializable;
 import gapless.model.BatchCodec;
 import gapless.model.EncodedBatch;
+import gapless.model.IntervalSummary;
 import gapless.model.Sample;
 import gapless.model.SeqEpochs;
 import gapless.model.SeqRanges;
@@ -118,26 +120,54 @@ public final class ReplicaProtocol {
       implements CborSerializable {}
 
   /**
-   * Samples of one tag with {@code from <= ts <= to}, at most {@code limit}. Answered with a
-   * {@link SampleAnswer}, or with an error saying why this replica could not read them.
+   * Samples of one tag with {@code from <= ts <= to}, at most {@code limit}; with an {@code
+   * intervalMs} above 0, summed up per interval from {@code from} instead (at most {@code
+   * gapless.query.max-intervals} of them). Answered with a {@link SampleAnswer}, or with an error
+   * saying why this replica could not read them.
    */
   public record QuerySamples(
-      String collector, String tag, long from, long to, int limit, ActorRef<StatusReply<SampleAnswer>> replyTo)
-      implements CollectorCommand {}
+      String collector, String tag, long from, long to, int limit, long intervalMs, ActorRef<StatusReply<SampleAnswer>> replyTo)
+      implements CollectorCommand {
+
+    @JsonCreator
+    public QuerySamples {}
+
+    /** The raw samples. */
+    public QuerySamples(String collector, String tag, long from, long to, int limit, ActorRef<StatusReply<SampleAnswer>> replyTo) {
+      this(collector, tag, from, to, limit, 0, replyTo);
+    }
+  }
 
   /**
-   * Answer to {@link QuerySamples}. The samples travel encoded (about 13 bytes each) so a large
-   * answer stays within one Artery frame.
+   * Answer to {@link QuerySamples}: the samples, or the interval summaries when asked for. The
+   * samples travel encoded (about 13 bytes each) so a large answer stays within one Artery frame.
    */
   public record SampleAnswer(
       String node, String collector, String tag, long contiguousSeq, byte[] encodedSamples,
-      List<StopInterval> gaps, boolean truncated)
+      List<StopInterval> gaps, boolean truncated, List<IntervalSummary> intervals)
       implements CborSerializable {
+
+    @JsonCreator
+    public SampleAnswer {
+      intervals = intervals == null ? List.of() : intervals;
+    }
+
+    /** Raw samples, no summaries. */
+    public SampleAnswer(String node, String collector, String tag, long contiguousSeq, byte[] encodedSamples,
+        List<StopInterval> gaps, boolean truncated) {
+      this(node, collector, tag, contiguousSeq, encodedSamples, gaps, truncated, List.of());
+    }
 
     public List<Sample> decodeSamples() {
       return BatchCodec.decode(0, encodedSamples).samples();
     }
   }
+
+  /** The tags this replica holds samples of, at most {@code max}: a {@link TagNames}, or why it could not read them. */
+  public record ListTags(String collector, int max, ActorRef<StatusReply<TagNames>> replyTo) implements CollectorCommand {}
+
+  /** Answer to {@link ListTags}, in byte order; {@code truncated}: there are more than were asked for. */
+  public record TagNames(String node, String collector, List<String> tags, boolean truncated) implements CborSerializable {}
 
   /** Ask for this replica's {@link ReplicaView}. */
   public record GetView(String collector, ActorRef<ReplicaView> replyTo) implements CollectorCommand {}

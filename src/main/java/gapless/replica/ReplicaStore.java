@@ -4,16 +4,20 @@ import akka.pattern.StatusReply;
 import gapless.model.Batch;
 import gapless.model.BatchCodec;
 import gapless.model.EncodedBatch;
+import gapless.model.IntervalSummary;
 import gapless.model.SeqEpochs;
+import gapless.model.StopInterval;
 import gapless.replica.ReplicaProtocol.BatchChunk;
 import gapless.replica.ReplicaProtocol.FetchBatches;
 import gapless.replica.ReplicaProtocol.FindKey;
 import gapless.replica.ReplicaProtocol.GetView;
 import gapless.replica.ReplicaProtocol.KeyHolding;
+import gapless.replica.ReplicaProtocol.ListTags;
 import gapless.replica.ReplicaProtocol.QuerySamples;
 import gapless.replica.ReplicaProtocol.SampleAnswer;
 import gapless.replica.ReplicaProtocol.StoreBatch;
 import gapless.replica.ReplicaProtocol.StoreRefused;
+import gapless.replica.ReplicaProtocol.TagNames;
 import gapless.store.DiskSpace;
 import gapless.store.QueryResult;
 import gapless.store.SampleStore;
@@ -77,13 +81,20 @@ final class ReplicaStore {
   /** At most this many stopped intervals in a query's answer (the earliest): a narrower range gets the rest. */
   static final int MAX_GAPS = 1000;
 
-  /** A query's answer, with the stopped intervals of its range; {@code contiguous} is the replica's when it was asked. */
-  CompletableFuture<SampleAnswer> samples(String tag, long from, long to, int limit, long contiguous) {
+  /**
+   * A query's answer (samples, or interval summaries when {@code q} asks for them), with the
+   * stopped intervals of its range; {@code contiguous} is the replica's when it was asked.
+   */
+  CompletableFuture<SampleAnswer> samples(QuerySamples q, int limit, int maxIntervals, long contiguous) {
     return CompletableFuture.supplyAsync(() -> {
-      QueryResult result = store.query(collector, tag, from, to, limit);
+      List<StopInterval> gaps = store.stops(collector, q.from(), q.to(), MAX_GAPS);
+      if (q.intervalMs() > 0) {
+        List<IntervalSummary> intervals = store.summarize(collector, q.tag(), q.from(), q.to(), q.intervalMs(), maxIntervals);
+        return new SampleAnswer(node, collector, q.tag(), contiguous, new byte[0], gaps, false, intervals);
+      }
+      QueryResult result = store.query(collector, q.tag(), q.from(), q.to(), limit);
       byte[] encoded = BatchCodec.encode(Batch.ofSamples(0, 0, result.samples()));
-      return new SampleAnswer(node, collector, tag, contiguous, encoded, store.stops(collector, from, to, MAX_GAPS),
-          result.truncated());
+      return new SampleAnswer(node, collector, q.tag(), contiguous, encoded, gaps, result.truncated());
     }, executor);
   }
 
@@ -127,14 +138,27 @@ final class ReplicaStore {
    * Answers a query straight from the store's thread. The asker learns why a read failed: an empty
    * answer would read as "no samples there".
    */
-  void answer(QuerySamples q, int limit, long contiguous) {
-    samples(q.tag(), q.from(), q.to(), limit, contiguous).whenComplete((answer, failure) -> {
+  void answer(QuerySamples q, int limit, int maxIntervals, long contiguous) {
+    samples(q, limit, maxIntervals, contiguous).whenComplete((answer, failure) -> {
       if (failure == null) {
         q.replyTo().tell(StatusReply.success(answer));
         return;
       }
       LOG.error("Query of [{}] failed", collector, failure);
       q.replyTo().tell(StatusReply.error("reading " + collector + " on " + node + " failed: " + why(failure)));
+    });
+  }
+
+  /** Answers from the store's thread: the tags this replica's samples have. */
+  void answer(ListTags l) {
+    CompletableFuture.supplyAsync(() -> store.tags(collector, l.max() + 1), executor).whenComplete((tags, failure) -> {
+      if (failure != null) {
+        LOG.error("Listing the tags of [{}] failed", collector, failure);
+        l.replyTo().tell(StatusReply.error("reading the tags of " + collector + " on " + node + " failed: " + why(failure)));
+        return;
+      }
+      boolean truncated = tags.size() > l.max();
+      l.replyTo().tell(StatusReply.success(new TagNames(node, collector, truncated ? tags.subList(0, l.max()) : tags, truncated)));
     });
   }
 

@@ -5,6 +5,7 @@ import static org.fusesource.leveldbjni.JniDBFactory.factory;
 import gapless.model.Batch;
 import gapless.model.BatchCodec;
 import gapless.model.EncodedBatch;
+import gapless.model.IntervalSummary;
 import gapless.model.StopInterval;
 import gapless.model.Validation;
 import java.io.IOException;
@@ -234,41 +235,17 @@ public final class SampleStore implements AutoCloseable {
 
   /**
    * The stored batches of {@code collector} with {@code fromSeq <= seq <= toSeq}, in seq order,
-   * as many as fit in {@code maxBytes} of blobs: it stops before a batch that would take the total
-   * over {@code maxBytes}, so a recovery chunk stays within its budget (and one Artery frame). The
-   * one exception is the first batch, returned even when it alone is over {@code maxBytes} (then
-   * it comes alone): a caller always gets at least one batch when any is stored in the range, and
-   * a single batch is at most {@code gapless.ingest.max-encoded-bytes}, which fits a frame. Seeks
-   * straight to {@code fromSeq}, so the cost is that of the batches returned, however long the
-   * collector's history.
+   * as many as fit in {@code maxBytes} of blobs, at least one ({@link BatchChunks}).
    */
   public List<EncodedBatch> readBatches(String collector, long fromSeq, long toSeq, long maxBytes) {
     requireCollector(collector);
-    List<EncodedBatch> out = new ArrayList<>();
-    if (fromSeq > toSeq || toSeq < 0) {
-      return out;
-    }
-    byte[] prefix = StoreKeys.batchPrefix(collector);
-    byte[] start = StoreKeys.batchKey(collector, Math.max(0, fromSeq));
-    // Recovery reads old history once: keep it from evicting the blocks queries use, and check every block it copies.
-    ReadOptions noCache = new ReadOptions().fillCache(false).verifyChecksums(true);
-    return withOpenDb(() -> {
-      long[] bytes = {0};
-      scan(noCache, start, prefix, "scan", e -> {
-        long seq = StoreKeys.seqOfBatchKey(e.getKey());
-        if (seq > toSeq) {
-          return false;
-        }
-        long total = bytes[0] + e.getValue().length;
-        if (!out.isEmpty() && total > maxBytes) {
-          return false;
-        }
-        out.add(new EncodedBatch(seq, e.getValue()));
-        bytes[0] = total;
-        return total < maxBytes;
-      });
-      return out;
-    });
+    return withOpenDb(() -> BatchChunks.read(this::scan, collector, fromSeq, toSeq, maxBytes));
+  }
+
+  /** Every tag {@code collector} has samples of, in byte order, at most {@code max} ({@link TagList}). */
+  public List<String> tags(String collector, int max) {
+    requireCollector(collector);
+    return withOpenDb(() -> TagList.read(this::scan, collector, max));
   }
 
   /**
@@ -279,13 +256,21 @@ public final class SampleStore implements AutoCloseable {
    */
   public QueryResult query(String collector, String tag, long fromTs, long toTsInclusive, int limit) {
     requireCollector(collector);
-    if (!Validation.isTag(tag)) {
-      throw new IllegalArgumentException("tag must be " + Validation.TAG_RULE + ": " + tag);
-    }
+    TagQuery.requireTag(tag);
     if (limit < 0) {
       throw new IllegalArgumentException("limit must not be negative: " + limit);
     }
     return withOpenDb(() -> TagQuery.run(this::scan, collector, tag, fromTs, toTsInclusive, limit, bucketMillis));
+  }
+
+  /**
+   * The samples of {@code tag} in {@code [fromTs, toTsInclusive]} summed up per interval of
+   * {@code intervalMs} from {@code fromTs} ({@link TagSummaries}), at most {@code maxIntervals}.
+   */
+  public List<IntervalSummary> summarize(String collector, String tag, long fromTs, long toTsInclusive, long intervalMs,
+      int maxIntervals) {
+    requireCollector(collector);
+    return withOpenDb(() -> TagSummaries.run(this::scan, collector, tag, fromTs, toTsInclusive, intervalMs, maxIntervals, bucketMillis));
   }
 
   /**

@@ -141,6 +141,30 @@ public final class StoreKeys {
     return key;
   }
 
+  /** Prefix shared by every tag-index key of {@code collector} and no other key. */
+  public static byte[] tagsPrefix(String collector) {
+    byte[] c = utf8(collector);
+    byte[] key = new byte[2 + c.length + 1];
+    putId(key, header(key, TAG_INDEX), c);
+    return key;
+  }
+
+  /** The tag of a tag-index key of the collector whose {@link #tagsPrefix} is {@code prefixLength} long. */
+  public static String tagOfTagKey(byte[] key, int prefixLength) {
+    int end = prefixLength;
+    while (key[end] != SEP) {
+      end++;
+    }
+    return new String(key, prefixLength, end - prefixLength, StandardCharsets.UTF_8);
+  }
+
+  /** The first key after every tag-index key of ({@code collector}, {@code tag}): where the next tag's keys start. */
+  public static byte[] afterTag(String collector, String tag) {
+    byte[] key = tagPrefix(collector, tag);
+    key[key.length - 1] = SEP + 1;
+    return key;
+  }
+
   /** The time bucket of a key made by {@link #tagKey}. */
   public static long bucketOfTagKey(byte[] key) {
     return getLong(key, key.length - 16);

@@ -1,6 +1,7 @@
 package gapless.store;
 
 import gapless.model.Sample;
+import gapless.model.Validation;
 import java.util.ArrayList;
 import java.util.List;
 import org.iq80.leveldb.ReadOptions;
@@ -13,6 +14,12 @@ import org.iq80.leveldb.ReadOptions;
 final class TagQuery {
 
   private TagQuery() {}
+
+  static void requireTag(String tag) {
+    if (!Validation.isTag(tag)) {
+      throw new IllegalArgumentException("tag must be " + Validation.TAG_RULE + ": " + tag);
+    }
+  }
 
   static QueryResult run(Scanner store, String collector, String tag, long fromTs, long toTsInclusive, int limit,
       long bucketMillis) {

@@ -291,7 +291,9 @@ class HttpApiTest {
   @Test
   void badQueriesAreRejectedWithAReason() throws Exception {
     assertBadRequest(get("/api/v1/collectors/line-1/samples"), "'tag' is required");
-    assertBadRequest(get("/api/v1/collectors/line-1/samples?tag=A&from=yesterday"), "'from' must be an integer");
+    assertBadRequest(get("/api/v1/collectors/line-1/samples?tag=A&from=yesterday"), "'from' must be epoch ms, ISO-8601");
+    assertBadRequest(get("/api/v1/collectors/line-1/samples?tag=A&from=-1h&interval=1m&agg=median"), "'agg' must be one of");
+    assertBadRequest(get("/api/v1/collectors/line-1/samples?tag=A&tagg=B"), "unknown query parameter 'tagg'");
     assertBadRequest(get("/api/v1/collectors/line-1/samples?tag=A&from=10&to=5"), "before 'from'");
     assertBadRequest(get("/api/v1/collectors/line-1/samples?tag=A&limit=0"), "'limit' must be at least 1");
     assertBadRequest(get("/api/v1/collectors/line-1/samples?tag=A&replica=all"), "'replica' can only be 'local'");

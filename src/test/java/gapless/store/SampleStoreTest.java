@@ -9,10 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import gapless.TestBatches;
+import gapless.model.Aggregate;
 import gapless.model.Batch;
 import gapless.model.BatchCodec;
 import gapless.model.CollectorStatus;
 import gapless.model.EncodedBatch;
+import gapless.model.IntervalSummary;
 import gapless.model.Sample;
 import gapless.model.StopInterval;
 import java.io.IOException;
@@ -319,6 +321,38 @@ class SampleStoreTest {
     QueryResult r = store.query("c", "t", 0, 10_000, 100);
     assertFalse(r.truncated());
     assertEquals(new Sample("t", 1999, 6, 192), r.samples().get(3));
+  }
+
+  @Test
+  void summarizesPerIntervalFromTheStartAcrossBucketsAndBatches() {
+    // Buckets of 1000 ms, intervals of 700 ms from ts 100: [100,800) [800,1500) [1500,2200) [2200,2900) ...
+    write("c", List.of(
+        data(1, s("t", 150, 4), s("t", 700, 2), s("t", 1400, 9), s("u", 150, 100)),
+        data(2, s("t", 120, 6), s("t", 1450, 1), s("t", 2300, 5), s("t", 2300, 7))));
+    List<IntervalSummary> out = store.summarize("c", "t", 100, 2899, 700, 100);
+    assertEquals(List.of(
+        new IntervalSummary(100, 800, 3, 12, 2, 6, 120, 6, 700, 2),
+        new IntervalSummary(800, 1500, 2, 10, 1, 9, 1400, 9, 1450, 1),
+        // Equal times: first is the earlier batch's (here the same batch: block order), last the later one.
+        new IntervalSummary(2200, 2900, 2, 12, 5, 7, 2300, 5, 2300, 7)), out);
+    assertEquals(4.0, out.get(0).value(Aggregate.AVG));
+    assertEquals(3.0, out.get(0).value(Aggregate.COUNT));
+    // Inclusive ends; a range with nothing in it; too many intervals.
+    assertEquals(List.of(new IntervalSummary(1450, 1451, 1, 1, 1, 1, 1450, 1, 1450, 1)), store.summarize("c", "t", 1450, 1450, 1, 10));
+    assertEquals(List.of(), store.summarize("c", "t", 3000, 9000, 1000, 10));
+    assertThrows(IllegalArgumentException.class, () -> store.summarize("c", "t", 0, 10_000, 1, 100));
+    assertThrows(IllegalArgumentException.class, () -> store.summarize("c", "t", 0, 10, 0, 100));
+  }
+
+  @Test
+  void listsEachTagOfACollectorOnceInByteOrder() {
+    write("c", List.of(data(1, s("tag2", 10, 1), s("t", 10, 1), s("温度", 10, 1), s("tag", 10, 1)),
+        data(2, s("tag", 5_000, 2), s("t", 9_000, 2), s("t:x", 10, 2))));
+    write("c.d", List.of(data(1, s("other", 10, 5))));
+    assertEquals(List.of("t", "t:x", "tag", "tag2", "温度"), store.tags("c", 100));
+    assertEquals(List.of("t", "t:x"), store.tags("c", 2));
+    assertEquals(List.of("other"), store.tags("c.d", 100));
+    assertEquals(List.of(), store.tags("none", 100));
   }
 
   @Test
