@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import gapless.api.dto.QueryAnswer;
+import io.micrometer.core.instrument.Clock;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.influx.InfluxApiVersion;
+import io.micrometer.influx.InfluxConfig;
+import io.micrometer.influx.InfluxMeterRegistry;
 import gapless.client.GaplessClient;
 import gapless.model.Sample;
 import gapless.tools.LedgerEntry;
@@ -32,7 +37,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The whole write path across real JVMs: three storage nodes and a gateway from {@code conf/},
  * six simulated collectors, then every acknowledged sample must read back identically from every
- * replica. Tags may be any printable Unicode; queries read several tags, aggregates and CSV. Every
+ * replica. Tags may be any printable Unicode; queries read several tags, aggregates and CSV; an
+ * InfluxDB client writes line protocol. Every
  * node is ready and serves metrics that Prometheus' parser accepts. Failsafe gives the shaded jar
  * and the conf directory as system properties.
  */
@@ -143,5 +149,54 @@ class ClusterIngestIT {
 
   private static String gatewayId(LocalCluster cluster) {
     return cluster.nodeIds().stream().filter(id -> cluster.httpUrl(id).equals(cluster.gatewayUrl())).findFirst().orElseThrow();
+  }
+
+  /** A real InfluxDB client (Micrometer's Influx registry, API v2, gzipped) writes line protocol to a gateway. */
+  @Test
+  void anInfluxDbClientWritesLineProtocol() {
+    LocalCluster cluster = it.cluster();
+    InfluxConfig config = new InfluxConfig() {
+      @Override
+      public String get(String key) {
+        return null;
+      }
+
+      @Override
+      public String uri() {
+        return cluster.gatewayUrl().toString();
+      }
+
+      @Override
+      public InfluxApiVersion apiVersion() {
+        return InfluxApiVersion.V2;
+      }
+
+      @Override
+      public String org() {
+        return "plant";
+      }
+
+      @Override
+      public String bucket() {
+        return "influx-it";
+      }
+
+      @Override
+      public String token() {
+        return "unused";
+      }
+
+      @Override
+      public Duration step() {
+        // Published once, when closed.
+        return Duration.ofHours(1);
+      }
+    };
+    InfluxMeterRegistry registry = new InfluxMeterRegistry(config, Clock.SYSTEM);
+    Gauge.builder("reactor.temp", () -> 350.5).tag("unit", "1").register(registry);
+    registry.close();
+    String tag = "reactor_temp,metric_type=gauge,unit=1.value";
+    QueryAnswer answer = client.query(cluster.storageUrl(), "influx-it", tag, null, null, null, false);
+    assertEquals(List.of(350.5), answer.samples().stream().map(Sample::value).toList(), answer.toString());
   }
 }

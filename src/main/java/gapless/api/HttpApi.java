@@ -89,7 +89,7 @@ public final class HttpApi extends AllDirectives {
     return handleExceptions(ExceptionHandler.newBuilder()
         .matchAny(e -> json(cause(e, TimeoutException.class).isPresent() ? StatusCodes.SERVICE_UNAVAILABLE : StatusCodes.INTERNAL_SERVER_ERROR,
             Json.error(rootMessage(e))))
-        .build(), () -> concat(apiRoutes(), ops.routes()));
+        .build(), () -> concat(apiRoutes(), ingest.influx(), ops.routes()));
   }
 
   private Route apiRoutes() {

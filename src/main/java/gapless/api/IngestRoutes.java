@@ -10,18 +10,24 @@ import akka.http.javadsl.model.StatusCode;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.model.headers.RetryAfter;
 import akka.http.javadsl.server.AllDirectives;
+import akka.http.javadsl.server.PathMatchers;
 import akka.http.javadsl.server.Route;
 import akka.http.scaladsl.model.EntityStreamSizeException;
+import gapless.api.dto.InfluxError;
 import gapless.collector.CollectorOwners;
 import gapless.collector.CollectorProtocol;
 import gapless.collector.IngestParser;
+import gapless.collector.LineProtocol;
 import gapless.collector.StatusRequest;
 import gapless.config.GaplessSettings;
 import gapless.metrics.NodeMetrics;
 import gapless.model.Batch;
 import gapless.model.BatchCodec;
 import gapless.model.Sample;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -29,8 +35,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Ingest and collector status changes, on gateways: checks the request, encodes the batch and
- * hands it to the collector's owner; every answer is counted in the node's metrics by outcome.
+ * Ingest and collector status changes, on gateways, in Gapless' JSON and in InfluxDB's line
+ * protocol: checks the request, encodes the batch and hands it to the collector's owner; every
+ * answer is counted in the node's metrics by outcome.
  */
 final class IngestRoutes extends AllDirectives {
 
@@ -49,18 +56,120 @@ final class IngestRoutes extends AllDirectives {
   }
 
   Route ingest(String id) {
-    return jsonBody(id, (body, key, start) -> {
+    return body(id, gapless, (body, key, start) -> {
       List<Sample> samples = parser.parseSamples(body);
-      return submit(id, Batch.ofSamples(0, System.currentTimeMillis(), samples), key, start);
+      return submit(id, Batch.ofSamples(0, System.currentTimeMillis(), samples), key, start, gapless);
     });
   }
 
   Route changeStatus(String id) {
-    return jsonBody(id, (body, key, start) -> {
+    return body(id, gapless, (body, key, start) -> {
       StatusRequest req = parser.parseStatus(body);
-      return submit(id, Batch.ofStatus(0, System.currentTimeMillis(), req.status(), req.reason()), key, start);
+      return submit(id, Batch.ofStatus(0, System.currentTimeMillis(), req.status(), req.reason()), key, start, gapless);
     });
   }
+
+  /**
+   * InfluxDB's write endpoints ({@code POST /api/v2/write?bucket=<collector>&precision=..} and v1's
+   * {@code POST /write?db=<collector>}), so Telegraf and the InfluxDB clients can send here: a
+   * request is one batch of {@link LineProtocol}; 204 once kept (stored, or buffered on this
+   * gateway's disk), errors in InfluxDB's shape. When every point carries its time, the body's
+   * digest is the request's Idempotency-Key: a client's retry of a write whose answer it lost is
+   * stored once.
+   */
+  Route influx() {
+    return concat(
+        path(PathMatchers.segment("api").slash("v2").slash("write"), () -> post(() -> parameterOptional("bucket", bucket ->
+            parameterOptional("precision", precision -> lines(bucket, "bucket", precision))))),
+        path("write", () -> post(() -> parameterOptional("db", db ->
+            parameterOptional("precision", precision -> lines(db, "db", precision))))));
+  }
+
+  private Route lines(Optional<String> collector, String param, Optional<String> precision) {
+    if (collector.isEmpty()) {
+      return influx.error(StatusCodes.BAD_REQUEST, "query parameter '" + param + "' (the Gapless collector id) is required");
+    }
+    String id = collector.get();
+    return decodeRequest(() -> body(id, influx, (body, key, start) -> {
+      LineProtocol.Points points = LineProtocol.parse(body, LineProtocol.Precision.parse(precision.orElse(null)),
+          System.currentTimeMillis(), settings.ingest().maxSamplesPerBatch());
+      String idempotencyKey = key.isEmpty() && points.allTimed() ? "lp-" + digest(body) : key;
+      return submit(id, Batch.ofSamples(0, System.currentTimeMillis(), points.samples()), idempotencyKey, start, influx);
+    }));
+  }
+
+  private static String digest(byte[] body) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body), 0, 20);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+
+  /** How the answers of one ingest API look: Gapless' own JSON, or InfluxDB's. */
+  private interface Dialect {
+    Route error(StatusCode code, String message);
+
+    /** The owner's answer to a batch. */
+    Route answer(CollectorProtocol.IngestResult r);
+
+    /** The batch was handed to its owner and no answer came: it may be kept or not. */
+    Route unknown(String collector, String message);
+
+    /** Whether a request must be {@code application/json}. */
+    boolean requiresJson();
+  }
+
+  private final Dialect gapless = new Dialect() {
+    @Override
+    public Route error(StatusCode code, String message) {
+      return json(code, Json.error(message));
+    }
+
+    @Override
+    public Route answer(CollectorProtocol.IngestResult r) {
+      return ingestAnswer(r);
+    }
+
+    @Override
+    public Route unknown(String collector, String message) {
+      return json(StatusCodes.GATEWAY_TIMEOUT, Json.write(Json.unknownOutcome(collector, message)));
+    }
+
+    @Override
+    public boolean requiresJson() {
+      return true;
+    }
+  };
+
+  private final Dialect influx = new Dialect() {
+    @Override
+    public Route error(StatusCode code, String message) {
+      Route answer = json(code, Json.write(new InfluxError(code.intValue() == 400 ? "invalid"
+          : code.intValue() == 413 ? "request too large" : code.intValue() == 422 ? "conflict" : "unavailable", message)));
+      return code.intValue() == 503 ? retryLater(answer) : answer;
+    }
+
+    @Override
+    public Route answer(CollectorProtocol.IngestResult r) {
+      return switch (r.outcome()) {
+        case STORED, BUFFERED -> complete(StatusCodes.NO_CONTENT);
+        case KEY_REUSED -> error(StatusCodes.UNPROCESSABLE_ENTITY, r.error());
+        case REJECTED, BUFFER_FULL, DISK_FULL -> error(StatusCodes.SERVICE_UNAVAILABLE, r.error());
+        case UNKNOWN -> unknown(r.collector(), r.error());
+      };
+    }
+
+    @Override
+    public Route unknown(String collector, String message) {
+      return json(StatusCodes.GATEWAY_TIMEOUT, Json.write(new InfluxError("unavailable", "outcome unknown: " + message)));
+    }
+
+    @Override
+    public boolean requiresJson() {
+      return false;
+    }
+  };
 
   private interface BodyHandler {
     /** {@code idempotencyKey}: the request's {@code Idempotency-Key}, empty when it had none; {@code start}: nanoTime at arrival. */
@@ -68,10 +177,11 @@ final class IngestRoutes extends AllDirectives {
   }
 
   /**
-   * Checks the collector id, the gateway role, the content type and the size (413 over
-   * {@code max-body-bytes}, before reading the body when its length is declared); then parses.
+   * Checks the collector id, the gateway role, the content type (JSON for the Gapless dialect) and
+   * the size (413 over {@code max-body-bytes}, before reading the body when its length is
+   * declared); then parses. Every refusal is counted and answered in {@code dialect}.
    */
-  private Route jsonBody(String id, BodyHandler handler) {
+  private Route body(String id, Dialect dialect, BodyHandler handler) {
     return withoutSizeLimit(() -> optionalHeaderValueByName(HttpApi.IDEMPOTENCY_KEY, header -> extractRequestEntity(entity -> {
       long start = System.nanoTime();
       String key;
@@ -79,39 +189,41 @@ final class IngestRoutes extends AllDirectives {
         IngestParser.checkCollectorId(id);
         key = IngestParser.idempotencyKey(header);
       } catch (IngestParser.InvalidInput e) {
-        return refused(StatusCodes.BAD_REQUEST, "invalid", e.getMessage(), start);
+        return refused(StatusCodes.BAD_REQUEST, "invalid", e.getMessage(), start, dialect);
       }
       if (gateway.isEmpty()) {
         return refused(StatusCodes.BAD_REQUEST, "invalid",
-            "node " + settings.nodeId() + " is not a gateway; send samples to a node with role gateway", start);
+            "node " + settings.nodeId() + " is not a gateway; send samples to a node with role gateway", start, dialect);
       }
-      if (!entity.getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)) {
-        return refused(StatusCodes.BAD_REQUEST, "invalid", "Content-Type must be application/json, got " + entity.getContentType(), start);
+      if (dialect.requiresJson() && !entity.getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)) {
+        return refused(StatusCodes.BAD_REQUEST, "invalid", "Content-Type must be application/json, got " + entity.getContentType(),
+            start, dialect);
       }
       long max = settings.ingest().maxBodyBytes();
       if (entity.getContentLengthOption().isPresent() && entity.getContentLengthOption().getAsLong() > max) {
         return refused(StatusCodes.PAYLOAD_TOO_LARGE, "too_large", "request body of " + entity.getContentLengthOption().getAsLong()
-            + " bytes is larger than the limit of " + max + " bytes (gapless.ingest.max-body-bytes); send fewer samples per request", start);
+            + " bytes is larger than the limit of " + max + " bytes (gapless.ingest.max-body-bytes); send fewer samples per request", start,
+            dialect);
       }
       CompletionStage<Route> answer = entity.withSizeLimit(max).toStrict(settings.http().entityTimeout().toMillis(), system)
           .thenCompose(strict -> {
             try {
               return handler.handle(strict.getData().toArray(), key, start);
             } catch (IngestParser.InvalidInput e) {
-              return CompletableFuture.completedFuture(refused(StatusCodes.BAD_REQUEST, "invalid", e.getMessage(), start));
+              return CompletableFuture.completedFuture(refused(StatusCodes.BAD_REQUEST, "invalid", e.getMessage(), start, dialect));
             }
           })
           .exceptionally(e -> cause(e, EntityStreamSizeException.class).isPresent()
               ? refused(StatusCodes.PAYLOAD_TOO_LARGE, "too_large", "request body is larger than the limit of " + max
-                  + " bytes (gapless.ingest.max-body-bytes); send fewer samples per request", start)
-              : refused(StatusCodes.SERVICE_UNAVAILABLE, "unavailable", "cannot accept now: " + rootMessage(e), start));
+                  + " bytes (gapless.ingest.max-body-bytes); send fewer samples per request", start, dialect)
+              : refused(StatusCodes.SERVICE_UNAVAILABLE, "unavailable", "cannot accept now: " + rootMessage(e), start, dialect));
       return onSuccess(answer, route -> route);
     })));
   }
 
-  private Route refused(StatusCode code, String outcome, String error, long start) {
+  private Route refused(StatusCode code, String outcome, String error, long start, Dialect dialect) {
     metrics.ingestAnswered(outcome, 0, start);
-    return json(code, Json.error(error));
+    return dialect.error(code, error);
   }
 
   /**
@@ -119,7 +231,7 @@ final class IngestRoutes extends AllDirectives {
    * owner, on whichever gateway that is. A batch too large to travel as one cluster message is
    * refused now (413), before it gets a seq.
    */
-  private CompletionStage<Route> submit(String id, Batch batch, String idempotencyKey, long start) {
+  private CompletionStage<Route> submit(String id, Batch batch, String idempotencyKey, long start, Dialect dialect) {
     byte[] blob = BatchCodec.encode(batch, idempotencyKey);
     long max = settings.ingest().maxEncodedBytes();
     int samples = batch.samples().size();
@@ -127,19 +239,18 @@ final class IngestRoutes extends AllDirectives {
       return CompletableFuture.completedFuture(refused(StatusCodes.PAYLOAD_TOO_LARGE, "too_large", "batch of "
           + samples + " samples encodes to " + blob.length + " bytes, over the limit of " + max
           + " bytes (gapless.ingest.max-encoded-bytes); nothing was stored: send fewer samples, or fewer distinct"
-          + " or shorter tags, per request", start));
+          + " or shorter tags, per request", start, dialect));
     }
     Duration timeout = settings.ingest().answerWithin(settings.http());
     return gateway.get().ask(id, replyTo -> new CollectorProtocol.Submit(blob, samples, replyTo), timeout)
         .thenApply(r -> {
           metrics.ingestAnswered(r.outcome().name().toLowerCase(Locale.ROOT), samples, start);
-          return ingestAnswer(r);
+          return dialect.answer(r);
         })
         // The batch may have got a seq and gone to the replicas before the answer was lost.
         .exceptionally(e -> {
           metrics.ingestAnswered("unknown", samples, start);
-          return json(StatusCodes.GATEWAY_TIMEOUT, Json.write(Json.unknownOutcome(id,
-              "no answer from the collector's owner within " + timeout.toMillis() + " ms: " + rootMessage(e))));
+          return dialect.unknown(id, "no answer from the collector's owner within " + timeout.toMillis() + " ms: " + rootMessage(e));
         });
   }
 

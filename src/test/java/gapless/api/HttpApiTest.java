@@ -331,4 +331,20 @@ class HttpApiTest {
     assertEquals(200, r.statusCode(), r.body());
     assertTrue(r.body().contains("\"status\":\"live\""), r.body());
   }
+
+  @Test
+  void influxLineProtocolIsOneBatchPerRequestAnsweredInInfluxDbsShape() throws Exception {
+    String lines = "reactor,unit=1 temp=350.5,running=t 1764144000\n温度 value=21.5 1764144000\n";
+    assertEquals(204, post("/api/v2/write?bucket=influx-1&org=plant&precision=s", "text/plain; charset=utf-8", lines).statusCode());
+    assertEquals(204, post("/write?db=influx-1&precision=s", "text/plain", lines).statusCode());
+    HttpResponse<String> bad = post("/api/v2/write?bucket=influx-1", "text/plain", "m f=1\nm f=\"text\"\n");
+    assertEquals(400, bad.statusCode());
+    assertEquals("{\"code\":\"invalid\",\"message\":\"line 2: field 'f' is a string; only numbers and booleans can be stored\"}", bad.body());
+    assertTrue(post("/api/v2/write?org=plant", "text/plain", lines).body().contains("query parameter 'bucket' (the Gapless collector id) is required"));
+    assertTrue(post("/api/v2/write?bucket=influx-1&precision=h", "text/plain", lines).body().contains("precision must be ns, us, ms or s"));
+    assertTrue(post("/api/v2/write?bucket=bad%20id", "text/plain", lines).body().contains("collector id must match"));
+    // Nothing was kept from the bad requests: the next batch of this collector takes seq 3.
+    HttpResponse<String> next = post("/api/v1/collectors/influx-1/samples", "application/json", GOOD);
+    assertEquals(3, json.readValue(next.body(), IngestReceipt.class).seq(), next.body());
+  }
 }
