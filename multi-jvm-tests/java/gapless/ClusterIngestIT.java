@@ -101,6 +101,10 @@ class ClusterIngestIT {
         List.of("ramp"), Map.of("from", String.valueOf(now - 1000), "to", String.valueOf(now), "interpolate", "250ms"))));
     assertEquals(List.of(10.0, 12.5, 15.0, 17.5, 20.0), ramp.get("values").findValues("value").stream().map(JsonNode::asDouble).toList(),
         ramp.toString());
+    JsonNode last = client.mapper().readTree(client.getText(cluster.gatewayUrl(), "/api/v1/collectors/metered/last?tag=FIC101.PV&tag=none"));
+    assertEquals(List.of(1.5, (double) now), List.of(last.get("samples").get(0).get("value").asDouble(),
+        last.get("samples").get(0).get("ts").asDouble()), last.toString());
+    assertEquals("[\"none\"]", last.get("missing").toString());
     String csv = client.getText(cluster.storageUrl(), GaplessClient.samplesPath("metered", List.of("Reactor 1 Temp"),
         Map.of("from", Instant.ofEpochMilli(now).toString(), "format", "csv")));
     assertEquals("tag,ts,time,value,quality\nReactor 1 Temp," + now + "," + Instant.ofEpochMilli(now) + ",350.0,192\n", csv);

@@ -102,7 +102,7 @@ class SerializationTest {
     roundTrip(new ReplicaProtocol.ListTags("c1", 1000, ref()));
     roundTrip(new ReplicaProtocol.TagNames("s1", "c1", List.of("FIC101.PV", "温度"), false));
     ReplicaProtocol.SampleAnswer summaries = new ReplicaProtocol.SampleAnswer("s2", "c1", "温度", 9, new byte[0], List.of(), false,
-        List.of(new IntervalSummary(0, 60_000, 3, 4.5, 0.5, 2.5, 10, 1.5, 59_000, 0.5)));
+        List.of(new IntervalSummary(0, 60_000, 3, 4.5, 0.5, 2.5, 10, 1.5, 59_000, 0.5, 192)));
     assertEquals(summaries.intervals(), ((ReplicaProtocol.SampleAnswer) serialization.verifySerialization(summaries, false)).intervals());
     ReplicaProtocol.SampleAnswer answer = new ReplicaProtocol.SampleAnswer("s2", "c1", "T", 9, blob,
         List.of(new StopInterval(1, null, "maintenance", 3)), true);

@@ -18,14 +18,11 @@ final class Csv {
 
   private Csv() {}
 
-  static String samples(List<SampleAnswer> answers) {
+  static String samples(List<Sample> samples) {
     StringBuilder out = new StringBuilder("tag,ts,time,value,quality\n");
-    for (SampleAnswer a : answers) {
-      String tag = field(a.tag());
-      for (Sample s : a.decodeSamples()) {
-        out.append(tag).append(',').append(s.ts()).append(',').append(Instant.ofEpochMilli(s.ts())).append(',')
-            .append(s.value()).append(',').append(s.quality()).append('\n');
-      }
+    for (Sample s : samples) {
+      out.append(field(s.tag())).append(',').append(s.ts()).append(',').append(Instant.ofEpochMilli(s.ts())).append(',')
+          .append(s.value()).append(',').append(s.quality()).append('\n');
     }
     return out.toString();
   }

@@ -99,6 +99,7 @@ public final class HttpApi extends AllDirectives {
             pathPrefix(PathMatchers.segment(), id -> concat(
                 path("samples", () -> concat(post(() -> ingest.ingest(id)), get(() -> queries.query(id)))),
                 path("tags", () -> get(() -> queries.tags(id))),
+                path("last", () -> get(() -> queries.last(id))),
                 path("status", () -> post(() -> ingest.changeStatus(id))))))),
         pathPrefix("replicas", () -> concat(
             pathEnd(() -> get(this::replicas)),

@@ -8,6 +8,7 @@ import gapless.api.dto.ApiJson;
 import gapless.api.dto.ErrorAnswer;
 import gapless.api.dto.GapReport;
 import gapless.api.dto.IngestReceipt;
+import gapless.api.dto.LastValues;
 import gapless.api.dto.InterpolatedAnswer;
 import gapless.api.dto.QueryAnswer;
 import gapless.api.dto.RecoveryReport;
@@ -18,12 +19,14 @@ import gapless.api.dto.UnknownOutcome;
 import gapless.collector.CollectorProtocol;
 import gapless.model.Aggregate;
 import gapless.model.Interpolation;
+import gapless.model.Sample;
 import gapless.model.StopInterval;
 import gapless.replica.RecoveryRecord;
 import gapless.replica.ReplicaProtocol;
 import gapless.replica.ReplicaView;
 import gapless.replica.ServerStop;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -77,6 +80,17 @@ final class Json {
     List<InterpolatedAnswer.Value> values = Interpolation.at(a.decodeSamples(), a.gaps(), from, to, step).stream()
         .map(p -> new InterpolatedAnswer.Value(p.ts(), p.value())).toList();
     return new InterpolatedAnswer(a.collector(), a.tag(), a.node(), step, values, gaps(a.gaps()), a.truncated());
+  }
+
+  /** Each tag's last sample: the last of its one interval, when it has any. */
+  static LastValues last(String collector, long at, List<ReplicaProtocol.SampleAnswer> answers) {
+    List<Sample> samples = new ArrayList<>();
+    List<String> missing = new ArrayList<>();
+    for (ReplicaProtocol.SampleAnswer a : answers) {
+      a.intervals().stream().reduce((x, y) -> y).ifPresentOrElse(
+          i -> samples.add(new Sample(a.tag(), i.lastTs(), i.last(), i.lastQuality())), () -> missing.add(a.tag()));
+    }
+    return new LastValues(collector, answers.isEmpty() ? null : answers.get(0).node(), at, samples, missing);
   }
 
   /** Several tags' answers in one: each as its own answer would be. */

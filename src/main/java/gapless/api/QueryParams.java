@@ -9,9 +9,11 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -107,6 +109,31 @@ record QueryParams(List<String> tags, long from, long to, int limit, boolean loc
           + name + " or a shorter range");
     }
     return ms;
+  }
+
+  private static final Set<String> KNOWN_LAST = Set.of("tag", "at", "within", "replica", "format");
+  private static final String DEFAULT_WITHIN = "1d";
+
+  /**
+   * The parameters of a last-value read ({@code /last}): {@code tag} (once or more), {@code at}
+   * (default now), {@code within} (how far back from {@code at} to look, default 1d), {@code
+   * replica}, {@code format}; read as one interval of {@code [at - within, at]} whose last sample
+   * is the answer.
+   */
+  static QueryParams last(Map<String, List<String>> params, long now, QuerySettings settings) {
+    for (String name : params.keySet()) {
+      if (!KNOWN_LAST.contains(name)) {
+        throw new InvalidInput("unknown query parameter '" + name + "'; known: " + KNOWN_LAST.stream().sorted().toList());
+      }
+    }
+    Map<String, List<String>> rest = new HashMap<>(params);
+    long at = time("at", single(params, "at"), now, now);
+    long within = duration("within", Optional.ofNullable(single(params, "within")).orElse(DEFAULT_WITHIN));
+    rest.remove("at");
+    rest.remove("within");
+    QueryParams q = parse(rest, now, settings);
+    long from = Math.max(0, at - within);
+    return new QueryParams(q.tags(), from, at, 1, q.local(), at - from + 1, Aggregate.LAST, 0, q.csv());
   }
 
   private static String single(Map<String, List<String>> params, String name) {

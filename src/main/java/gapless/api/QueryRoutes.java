@@ -15,9 +15,11 @@ import akka.http.javadsl.server.Route;
 import akka.pattern.StatusReply;
 import gapless.api.dto.CollectorNames;
 import gapless.api.dto.InterpolatedAnswer;
+import gapless.api.dto.LastValues;
 import gapless.api.dto.TagNamesAnswer;
 import gapless.collector.IngestParser;
 import gapless.config.GaplessSettings;
+import gapless.config.GaplessSettings.QuerySettings;
 import gapless.replica.Placement;
 import gapless.replica.QueryRouting;
 import gapless.replica.ReplicaHost;
@@ -26,11 +28,13 @@ import gapless.replica.ReplicaProtocol.SampleAnswer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -103,11 +107,28 @@ final class QueryRoutes extends AllDirectives {
   }
 
   Route query(String id) {
+    return read(id, QueryParams::parse, (q, answers) -> answer(id, q, answers));
+  }
+
+  /** Each tag's last sample at or before {@code at} ({@link QueryParams#last}). */
+  Route last(String id) {
+    return read(id, QueryParams::last, (q, answers) -> {
+      LastValues last = Json.last(id, q.to(), answers);
+      return q.csv() ? csv(Csv.samples(last.samples())) : json(StatusCodes.OK, Json.write(last));
+    });
+  }
+
+  private interface ParamsParser {
+    QueryParams parse(Map<String, List<String>> params, long now, QuerySettings settings);
+  }
+
+  /** Checks the request, reads every tag from the chosen replica, and answers with {@code render}. */
+  private Route read(String id, ParamsParser parser, BiFunction<QueryParams, List<SampleAnswer>, Route> render) {
     return parameterMultiMap(params -> {
       QueryParams q;
       try {
         IngestParser.checkCollectorId(id);
-        q = QueryParams.parse(params, System.currentTimeMillis(), settings.query());
+        q = parser.parse(params, System.currentTimeMillis(), settings.query());
         if (q.local() && host.isEmpty()) {
           throw new IngestParser.InvalidInput("replica=local needs a storage node; " + settings.nodeId() + " is not one");
         }
@@ -122,7 +143,7 @@ final class QueryRoutes extends AllDirectives {
           : routing.bestReplica(id);
       CompletionStage<Route> answer = target.thenCompose(h -> h.isEmpty()
           ? CompletableFuture.completedFuture(json(StatusCodes.SERVICE_UNAVAILABLE, Json.error("no replica of " + id + " is reachable")))
-          : read(h.get(), id, q).thenApply(answers -> answer(id, q, answers)));
+          : read(h.get(), id, q).thenApply(answers -> render.apply(q, answers)));
       return onSuccess(answer.exceptionally(this::queryFailed), r -> r);
     });
   }
@@ -147,7 +168,8 @@ final class QueryRoutes extends AllDirectives {
       return q.csv() ? csv(Csv.buckets(answers, q.aggregate()))
           : jsonOf(id, answers.stream().map(a -> Json.aggregate(a, q.aggregate(), q.intervalMs())).toList());
     }
-    return q.csv() ? csv(Csv.samples(answers)) : jsonOf(id, answers.stream().map(Json::query).toList());
+    return q.csv() ? csv(Csv.samples(answers.stream().flatMap(a -> a.decodeSamples().stream()).toList()))
+        : jsonOf(id, answers.stream().map(Json::query).toList());
   }
 
   private Route csv(String text) {

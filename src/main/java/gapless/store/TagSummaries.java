@@ -24,8 +24,9 @@ final class TagSummaries {
     double first;
     long lastTs = Long.MIN_VALUE;
     double last;
+    int lastQuality;
 
-    void add(long ts, double value) {
+    void add(long ts, double value, int quality) {
       count++;
       sum += value;
       min = Math.min(min, value);
@@ -39,6 +40,7 @@ final class TagSummaries {
       if (ts >= lastTs) {
         lastTs = ts;
         last = value;
+        lastQuality = quality;
       }
     }
   }
@@ -66,7 +68,7 @@ final class TagSummaries {
         if (running[i] == null) {
           running[i] = new Running();
         }
-        running[i].add(ts, value);
+        running[i].add(ts, value, quality);
       });
       return true;
     });
@@ -75,7 +77,8 @@ final class TagSummaries {
       Running r = running[i];
       if (r != null) {
         long begin = fromTs + i * intervalMs;
-        out.add(new IntervalSummary(begin, begin + intervalMs, r.count, r.sum, r.min, r.max, r.firstTs, r.first, r.lastTs, r.last));
+        out.add(new IntervalSummary(begin, begin + intervalMs, r.count, r.sum, r.min, r.max, r.firstTs, r.first, r.lastTs, r.last,
+            r.lastQuality));
       }
     }
     return out;

@@ -82,6 +82,20 @@ class QueryParamsTest {
   }
 
   @Test
+  void lastValueLooksBackWithinAWindowBeforeAt() {
+    QueryParams q = QueryParams.last(Map.of("tag", List.of("A", "B")), NOW, SETTINGS);
+    assertEquals(List.of("A", "B"), q.tags());
+    assertEquals(NOW - 86_400_000L, q.from());
+    assertEquals(NOW, q.to());
+    assertEquals(86_400_001L, q.intervalMs(), "one interval covers the window");
+    assertEquals(Aggregate.LAST, q.aggregate());
+    QueryParams at = QueryParams.last(Map.of("tag", List.of("A"), "at", List.of("-1h"), "within", List.of("10m")), NOW, SETTINGS);
+    assertEquals(List.of(NOW - 4_200_000L, NOW - 3_600_000L), List.of(at.from(), at.to()));
+    assertTrue(assertThrows(InvalidInput.class, () -> QueryParams.last(Map.of("tag", List.of("A"), "from", List.of("1")), NOW, SETTINGS))
+        .getMessage().contains("unknown query parameter 'from'"));
+  }
+
+  @Test
   void badParametersSayWhatIsWrong() {
     assertTrue(error().contains("'tag' is required"));
     assertTrue(error("tag", "T", "form", "1").contains("unknown query parameter 'form'"));

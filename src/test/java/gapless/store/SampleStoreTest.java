@@ -331,14 +331,14 @@ class SampleStoreTest {
         data(2, s("t", 120, 6), s("t", 1450, 1), s("t", 2300, 5), s("t", 2300, 7))));
     List<IntervalSummary> out = store.summarize("c", "t", 100, 2899, 700, 100);
     assertEquals(List.of(
-        new IntervalSummary(100, 800, 3, 12, 2, 6, 120, 6, 700, 2),
-        new IntervalSummary(800, 1500, 2, 10, 1, 9, 1400, 9, 1450, 1),
+        new IntervalSummary(100, 800, 3, 12, 2, 6, 120, 6, 700, 2, 192),
+        new IntervalSummary(800, 1500, 2, 10, 1, 9, 1400, 9, 1450, 1, 192),
         // Equal times: first is the earlier batch's (here the same batch: block order), last the later one.
-        new IntervalSummary(2200, 2900, 2, 12, 5, 7, 2300, 5, 2300, 7)), out);
+        new IntervalSummary(2200, 2900, 2, 12, 5, 7, 2300, 5, 2300, 7, 192)), out);
     assertEquals(4.0, out.get(0).value(Aggregate.AVG));
     assertEquals(3.0, out.get(0).value(Aggregate.COUNT));
     // Inclusive ends; a range with nothing in it; too many intervals.
-    assertEquals(List.of(new IntervalSummary(1450, 1451, 1, 1, 1, 1, 1450, 1, 1450, 1)), store.summarize("c", "t", 1450, 1450, 1, 10));
+    assertEquals(List.of(new IntervalSummary(1450, 1451, 1, 1, 1, 1, 1450, 1, 1450, 1, 192)), store.summarize("c", "t", 1450, 1450, 1, 10));
     assertEquals(List.of(), store.summarize("c", "t", 3000, 9000, 1000, 10));
     assertThrows(IllegalArgumentException.class, () -> store.summarize("c", "t", 0, 10_000, 1, 100));
     assertThrows(IllegalArgumentException.class, () -> store.summarize("c", "t", 0, 10, 0, 100));
