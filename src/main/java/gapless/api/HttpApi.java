@@ -13,6 +13,8 @@ import akka.cluster.typed.Cluster;
 import akka.http.javadsl.Http;
 import akka.http.javadsl.ServerBinding;
 import akka.http.javadsl.model.StatusCodes;
+import akka.http.javadsl.model.headers.AccessControlAllowOrigin;
+import akka.http.javadsl.model.headers.HttpOriginRanges;
 import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.ExceptionHandler;
 import akka.http.javadsl.server.PathMatchers;
@@ -52,6 +54,13 @@ public final class HttpApi extends AllDirectives {
 
   private final Duration askTimeout;
 
+  /**
+   * Any page may read the API's answers: the console served by one node reads the replicas of every
+   * storage node. (Preflights are not answered, so a page elsewhere cannot send JSON; who may send
+   * what at all is for API tokens, not CORS.)
+   */
+  private static final AccessControlAllowOrigin ANY_ORIGIN = AccessControlAllowOrigin.create(HttpOriginRanges.ALL);
+
   private final ActorSystem<?> system;
   private final GaplessSettings settings;
   private final Optional<ActorRef<ReplicaHost.Command>> host;
@@ -89,7 +98,7 @@ public final class HttpApi extends AllDirectives {
     return handleExceptions(ExceptionHandler.newBuilder()
         .matchAny(e -> json(cause(e, TimeoutException.class).isPresent() ? StatusCodes.SERVICE_UNAVAILABLE : StatusCodes.INTERNAL_SERVER_ERROR,
             Json.error(rootMessage(e))))
-        .build(), () -> concat(apiRoutes(), ingest.influx(), ops.routes()));
+        .build(), () -> respondWithDefaultHeader(ANY_ORIGIN, () -> concat(apiRoutes(), ingest.influx(), ops.routes())));
   }
 
   private Route apiRoutes() {

@@ -25,7 +25,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * What operators' tools read: {@code /metrics} for Prometheus, {@code /health/live} (the process
+ * What operators and their tools read: the web console at {@code /}, {@code /metrics} for
+ * Prometheus, {@code /health/live} (the process
  * answers) and {@code /health/ready} (worth sending requests to: a member that is Up; on a storage
  * node also its store read and its replicas started, none recovering for longer than
  * {@code gapless.http.ready-max-recovering}) for load balancers and systemd watchdogs.
@@ -48,6 +49,10 @@ final class OpsRoutes extends AllDirectives {
 
   Route routes() {
     return concat(
+        // The web console: static files from the jar, and uPlot from its webjar.
+        pathSingleSlash(() -> get(() -> getFromResource("console/index.html", ContentTypes.TEXT_HTML_UTF8))),
+        pathPrefix("console", () -> get(() -> getFromResourceDirectory("console"))),
+        pathPrefix("webjars", () -> get(() -> getFromResourceDirectory("META-INF/resources/webjars"))),
         path("metrics", () -> get(() -> complete(HttpEntities.create(PROMETHEUS_TEXT, metrics.scrape())))),
         pathPrefix("health", () -> concat(
             path("live", () -> get(() -> json(StatusCodes.OK, Json.write(new HealthAnswer(settings.nodeId(), "live", List.of()))))),

@@ -347,4 +347,17 @@ class HttpApiTest {
     HttpResponse<String> next = post("/api/v1/collectors/influx-1/samples", "application/json", GOOD);
     assertEquals(3, json.readValue(next.body(), IngestReceipt.class).seq(), next.body());
   }
+
+  @Test
+  void theConsoleIsServedFromTheJar() throws Exception {
+    HttpResponse<String> page = get("/");
+    assertEquals(200, page.statusCode());
+    assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"), page.headers().toString());
+    assertTrue(page.body().contains("<title>Gapless console</title>"), page.body());
+    for (String asset : List.of("/console/console.js", "/console/console.css", "/webjars/uplot/1.6.30/dist/uPlot.iife.min.js")) {
+      assertEquals(200, get(asset).statusCode(), asset);
+    }
+    assertEquals("*", get("/api/v1/collectors/line-1/samples").headers().firstValue("Access-Control-Allow-Origin").orElse(""),
+        "every answer, errors too, may be read by a page of another node");
+  }
 }
