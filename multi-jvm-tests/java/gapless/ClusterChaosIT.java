@@ -29,7 +29,7 @@ class ClusterChaosIT {
   void nothingAcknowledgedIsLostOrDoubledThroughInjectedFaults() throws IOException {
     Path jar = Path.of(System.getProperty("gapless.jar", "target/gapless.jar"));
     Path conf = Path.of(System.getProperty("gapless.conf", "conf"));
-    Chaos.Settings settings = new Chaos.Settings(new LocalClusterSettings(jar, conf, PORT_OFFSET, false), Duration.ofSeconds(70),
+    Chaos.Settings settings = new Chaos.Settings(new LocalClusterSettings(jar, conf, PORT_OFFSET, false, ItCluster.TEST_JVM), Duration.ofSeconds(70),
         20261126L, 4, 5, 20, 5000, Duration.ofSeconds(120), Duration.ofSeconds(120));
     ChaosReport report = Chaos.run(settings, System.out);
     Set<ChaosFault.Kind> kinds = report.faults().stream().map(ChaosFault::kind).collect(Collectors.toSet());

@@ -30,6 +30,13 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 final class ItCluster implements BeforeAllCallback, AfterAllCallback {
 
+  /**
+   * What every test node's JVM runs with: the tests check behaviour, not speed, and on 2 cores the
+   * C2 compilation (and parallel GC threads) of five JVMs starting at once took a third of a test's
+   * time (ClusterGatewayIT: 151 s, 99 s with these). Benchmarks and the demo run without them.
+   */
+  static final List<String> TEST_JVM = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+
   private final int portOffset;
   private final Duration upWithin;
   private final List<String> jvmOptions;
@@ -96,11 +103,10 @@ final class ItCluster implements BeforeAllCallback, AfterAllCallback {
       disks = DiskFaults.install();
       smallDiskNodes.forEach(node -> disks.mount(cluster.dataDir(node), smallDiskBytes));
     }
-    if (!jvmOptions.isEmpty()) {
-      List<String> options = new ArrayList<>(List.of("-Xmx512m"));
-      options.addAll(jvmOptions);
-      cluster.jvmOptions(options);
-    }
+    List<String> options = new ArrayList<>(List.of("-Xmx512m"));
+    options.addAll(TEST_JVM);
+    options.addAll(jvmOptions);
+    cluster.jvmOptions(options);
     cluster.startAll();
     cluster.awaitUp(upWithin);
   }

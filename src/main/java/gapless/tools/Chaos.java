@@ -77,6 +77,7 @@ public final class Chaos {
     this.s = settings;
     this.out = out;
     this.random = new Random(settings.seed());
+    jvmOptions.addAll(settings.local().jvmOptions());
   }
 
   /** Runs it, telling each step on {@code out}; data and logs are kept when it fails. */

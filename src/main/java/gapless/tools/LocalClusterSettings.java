@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Where a tool that starts its own local cluster (the demo, the benchmarks) starts it from, and
@@ -13,8 +14,13 @@ import java.nio.file.Path;
  * @param confDir    the directory holding {@code <id>.conf} of every node
  * @param portOffset added to every node port
  * @param keep       keep the data and log directories after the run
+ * @param jvmOptions added to every node's JVM options (a test's, for one)
  */
-public record LocalClusterSettings(Path jar, Path confDir, int portOffset, boolean keep) {
+public record LocalClusterSettings(Path jar, Path confDir, int portOffset, boolean keep, List<String> jvmOptions) {
+
+  public LocalClusterSettings(Path jar, Path confDir, int portOffset, boolean keep) {
+    this(jar, confDir, portOffset, keep, List.of());
+  }
 
   /** Work that writes into a directory of its own. */
   @FunctionalInterface
