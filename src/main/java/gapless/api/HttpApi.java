@@ -12,6 +12,7 @@ import akka.cluster.MemberStatus;
 import akka.cluster.typed.Cluster;
 import akka.http.javadsl.Http;
 import akka.http.javadsl.ServerBinding;
+import akka.http.javadsl.model.ContentTypes;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.model.headers.AccessControlAllowOrigin;
 import akka.http.javadsl.model.headers.HttpOriginRanges;
@@ -114,7 +115,9 @@ public final class HttpApi extends AllDirectives {
             pathEnd(() -> get(this::replicas)),
             path(PathMatchers.segment(), id -> get(() -> replica(id))))),
         path("status", () -> get(this::status)),
-        path("events", () -> get(events::events)))));
+        path("events", () -> get(events::events)),
+        // The API described (OpenAPI 3.0): a resource of the jar, kept true to the routes by a test.
+        path("openapi.json", () -> get(() -> getFromResource("api/openapi.json", ContentTypes.APPLICATION_JSON))))));
   }
 
   // ---------------------------------------------------------------- replicas

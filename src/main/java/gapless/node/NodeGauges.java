@@ -14,10 +14,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /** The gauges a scrape reads from the node's parts: cluster members, its data directories, the gateway buffer. */
 final class NodeGauges {
+
+  private static final long SIZES_EVERY_NANOS = 30_000_000_000L;
+
+  private record Measured(long at, Map<String, Long> sizes) {}
 
   private NodeGauges() {}
 
@@ -28,8 +33,11 @@ final class NodeGauges {
     metrics.gauge("gapless_cluster_unreachable_members", "Members this node's failure detector holds unreachable",
         () -> cluster.state().getUnreachable().size());
     // Each LevelDB directory of the node: samples (the sample store), journal, snapshots, buffer.
-    metrics.gauge("gapless_store_size_bytes", "Bytes on disk under the node's data directory, by part", "part",
-        () -> sizes(settings.dataDir()));
+    // A large store has many files: walked at most every 30 s, not at every scrape.
+    AtomicReference<Measured> lastSizes = new AtomicReference<>();
+    metrics.gauge("gapless_store_size_bytes", "Bytes on disk under the node's data directory, by part (at most 30 s old)",
+        "part", () -> lastSizes.updateAndGet(m -> m != null && System.nanoTime() - m.at() < SIZES_EVERY_NANOS ? m
+            : new Measured(System.nanoTime(), sizes(settings.dataDir()))).sizes());
     buffer.ifPresent(b -> {
       metrics.gauge("gapless_gateway_buffer_bytes", "Bytes of batches held in the gateway's disk buffer or in flight to it",
           b::bytes);

@@ -11,6 +11,7 @@ import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.http.javadsl.ServerBinding;
 import akka.pattern.StatusReply;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
 import gapless.Promtool;
@@ -35,12 +36,19 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -359,5 +367,55 @@ class HttpApiTest {
     }
     assertEquals("*", get("/api/v1/collectors/line-1/samples").headers().firstValue("Access-Control-Allow-Origin").orElse(""),
         "every answer, errors too, may be read by a page of another node");
+  }
+
+  /**
+   * The OpenAPI document is served, every operation it lists is routed (answered by its route,
+   * not Akka HTTP's "not found" or "method not allowed"), and it lists exactly the endpoints of
+   * the README's API table.
+   */
+  @Test
+  void theOpenApiDocumentMatchesTheRoutesAndTheReadme() throws Exception {
+    HttpResponse<String> r = get("/api/v1/openapi.json");
+    assertEquals(200, r.statusCode());
+    assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
+    JsonNode doc = json.readTree(r.body());
+    assertEquals("3.0.3", doc.get("openapi").asText());
+    Set<String> documented = new TreeSet<>();
+    doc.get("paths").fields().forEachRemaining(path -> path.getValue().fieldNames().forEachRemaining(method -> {
+      if (!method.equals("parameters")) {
+        documented.add(method.toUpperCase(Locale.ROOT) + " " + path.getKey());
+      }
+    }));
+    for (String operation : documented) {
+      String[] parts = operation.split(" ");
+      URI uri = URI.create("http://127.0.0.1:" + binding.localAddress().getPort() + parts[1].replace("{id}", "doc-check"));
+      HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20));
+      HttpResponse<String> answer = http.send(parts[0].equals("POST")
+          ? request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{")).build()
+          : request.GET().build(), HttpResponse.BodyHandlers.ofString());
+      assertTrue(answer.statusCode() != 405 && !answer.body().contains("The requested resource could not be found"),
+          operation + " is documented but not routed: " + answer.statusCode() + " " + answer.body());
+    }
+    assertEquals(readmeEndpoints(), documented, "the README's API table and the OpenAPI document list the same endpoints");
+  }
+
+  /** "METHOD /path" of each row of the README's API table; a second path in a row takes the row's method. */
+  private static Set<String> readmeEndpoints() throws IOException {
+    Set<String> endpoints = new TreeSet<>();
+    Pattern endpoint = Pattern.compile("`(?:(GET|POST) )?(/[^`?\\s\\[]*)");
+    for (String line : Files.readAllLines(Path.of("README.md"))) {
+      if (!line.startsWith("| `GET ") && !line.startsWith("| `POST ")) {
+        continue;
+      }
+      String cell = line.substring(2, line.indexOf(" | "));
+      Matcher m = endpoint.matcher(cell);
+      String method = null;
+      while (m.find()) {
+        method = m.group(1) != null ? m.group(1) : method;
+        endpoints.add(method + " " + m.group(2));
+      }
+    }
+    return endpoints;
   }
 }
