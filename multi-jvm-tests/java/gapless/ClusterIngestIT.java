@@ -20,11 +20,14 @@ import gapless.tools.SimulationSettings;
 import gapless.tools.Simulator;
 import gapless.tools.Verifier;
 import gapless.tools.VerifyReport;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -168,6 +171,42 @@ class ClusterIngestIT {
 
   private static String gatewayId(LocalCluster cluster) {
     return cluster.nodeIds().stream().filter(id -> cluster.httpUrl(id).equals(cluster.gatewayUrl())).findFirst().orElseThrow();
+  }
+
+  /** What the CLI prints for scripts: {@code --output json} parses, {@code --output csv} has its header and rows. */
+  @Test
+  void theCliPrintsJsonAndCsvForScripts() throws Exception {
+    LocalCluster cluster = it.cluster();
+    assertEquals(200, client.postSamples(cluster.gatewayUrl(), "cli", List.of(new Sample("T", System.currentTimeMillis(), 1, 192)))
+        .httpStatus());
+    String node = cluster.storageUrl().toString();
+    JsonNode status = client.mapper().readTree(cli("status", "--node", node, "--output", "json"));
+    assertEquals(cluster.nodeIds().size(), status.get("status").get("members").size(), status.toString());
+    String replicas = cli("status", "--node", node, "--output", "csv");
+    assertTrue(replicas.startsWith("collector,node,status,contiguousSeq,highestSeq,missing,lag,state,batches,samples,digest\n"), replicas);
+    assertEquals(3, replicas.lines().filter(l -> l.startsWith("cli,")).count(), replicas);
+    for (String line : cli("events", "--node", node, "--limit", "5", "--output", "json").strip().split("\n")) {
+      assertTrue(client.mapper().readTree(line).has("event"), line);
+    }
+    JsonNode verify = client.mapper().readTree(cli("verify", "--node", node, "--wait", "30", "--output", "json"));
+    assertTrue(verify.get("ok").asBoolean(), verify.toString());
+    assertTrue(cli("verify", "--node", node, "--wait", "30", "--output", "csv").startsWith("collector,replicas,digest,"));
+  }
+
+  /** Runs a CLI command in this JVM; returns what it printed on stdout (it must succeed). */
+  private static String cli(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintStream stdout = System.out;
+    int code;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      code = Main.commandLine().execute(args);
+    } finally {
+      System.setOut(stdout);
+    }
+    String printed = out.toString(StandardCharsets.UTF_8);
+    assertEquals(0, code, String.join(" ", args) + " printed: " + printed);
+    return printed;
   }
 
   /** A real InfluxDB client (Micrometer's Influx registry, API v2, gzipped) writes line protocol to a gateway. */

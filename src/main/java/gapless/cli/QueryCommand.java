@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -20,9 +21,6 @@ import picocli.CommandLine.Option;
 @Command(name = "query", mixinStandardHelpOptions = true,
     description = "Print samples (or aggregates per interval) of one or more tags, then the gaps.")
 public final class QueryCommand implements Callable<Integer> {
-
-  /** How the answer is printed. */
-  enum Output { table, json, csv }
 
   @Option(names = "--node", required = true, converter = HttpUrlConverter.class, description = "Any node's URL")
   URI node;
@@ -54,8 +52,8 @@ public final class QueryCommand implements Callable<Integer> {
   @Option(names = "--local", description = "Read the asked storage node's own replica (replica=local)")
   boolean local;
 
-  @Option(names = "--output", defaultValue = "table", description = "table (default), json or csv")
-  Output output;
+  @Mixin
+  OutputOption output = new OutputOption();
 
   @Override
   public Integer call() {
@@ -68,9 +66,9 @@ public final class QueryCommand implements Callable<Integer> {
     params.put("agg", agg);
     params.put("interpolate", interpolate);
     params.put("replica", local ? "local" : null);
-    params.put("format", output == Output.csv ? "csv" : null);
+    params.put("format", output.get() == OutputOption.Output.csv ? "csv" : null);
     String body = client.getText(node, GaplessClient.samplesPath(collector, tags, params));
-    if (output != Output.table) {
+    if (output.get() != OutputOption.Output.table) {
       System.out.print(body.endsWith("\n") ? body : body + "\n");
       return 0;
     }

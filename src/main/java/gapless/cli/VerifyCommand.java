@@ -1,14 +1,19 @@
 package gapless.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import gapless.client.GaplessClient;
 import gapless.tools.LedgerEntry;
 import gapless.tools.Verifier;
 import gapless.tools.VerifyReport;
+import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code gapless verify}: are the replicas identical, and is every acknowledged sample there? */
@@ -33,14 +38,31 @@ public final class VerifyCommand implements Callable<Integer> {
       + " under two seqs); for a ledger of one run, or of runs over different time windows")
   boolean exactlyOnce;
 
+  @Mixin
+  OutputOption output = new OutputOption();
+
   @Override
-  public Integer call() {
+  public Integer call() throws JsonProcessingException {
     if (ledger != null) {
       LedgerEntry.checkReadable(ledger);
     }
-    VerifyReport report = new Verifier(new GaplessClient(), node).pageSize(pageSize).exactlyOnce(exactlyOnce)
-        .verify(ledger, Duration.ofSeconds(waitSeconds), System.out);
-    report.print(System.out);
+    GaplessClient client = new GaplessClient();
+    // Progress goes to stderr when stdout is for a script.
+    PrintStream progress = output.get() == OutputOption.Output.table ? System.out : System.err;
+    VerifyReport report = new Verifier(client, node).pageSize(pageSize).exactlyOnce(exactlyOnce)
+        .verify(ledger, Duration.ofSeconds(waitSeconds), progress);
+    switch (output.get()) {
+      case table -> report.print(System.out);
+      case csv -> report.printCsv(System.out);
+      case json -> {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("ok", report.ok());
+        answer.put("verdict", report.verdictLine());
+        answer.put("problems", report.problems());
+        answer.put("report", report);
+        System.out.println(client.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(answer));
+      }
+    }
     return report.ok() ? 0 : 1;
   }
 }

@@ -2,6 +2,7 @@ package gapless.tools;
 
 import gapless.api.dto.ReplicaReport;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -25,7 +26,7 @@ public record VerifyReport(
 
   /** Every problem, cluster-wide ones first. */
   public List<String> problems() {
-    List<String> all = new java.util.ArrayList<>(clusterProblems);
+    List<String> all = new ArrayList<>(clusterProblems);
     collectors.forEach(c -> all.addAll(c.problems()));
     if (collectors.isEmpty() && clusterProblems.isEmpty()) {
       all.add("no collector found on any storage node");
@@ -49,6 +50,33 @@ public record VerifyReport(
   public void print(PrintStream out) {
     out.printf("%-20s %-34s %-14s %8s %12s  %s%n", "COLLECTOR", "REPLICAS node=contiguous/highest", "DIGEST",
         "LEDGER", "CHECKED", "RESULT");
+    for (List<String> r : rows(false)) {
+      out.printf("%-20s %-34s %-14s %8s %12s  %s%n", r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5));
+    }
+    List<String> problems = problems();
+    int shown = Math.min(problems.size(), 20);
+    for (int i = 0; i < shown; i++) {
+      out.println("  problem: " + problems.get(i));
+    }
+    if (problems.size() > shown) {
+      out.println("  ... and " + (problems.size() - shown) + " more problems");
+    }
+    out.println(verdictLine());
+  }
+
+  /** A row per collector, then a row per cluster-wide problem (collector "-"). */
+  public void printCsv(PrintStream out) {
+    List<List<String>> rows = new ArrayList<>(rows(true));
+    clusterProblems.forEach(p -> rows.add(List.of("-", "", "", "", "", "FAILED", p)));
+    Csv.print(out, List.of("collector", "replicas", "digest", "ledgerBatches", "samplesChecked", "result", "problems"), rows);
+  }
+
+  /**
+   * Per collector: its replicas ({@code node=contiguous[/highest]}), the digest ("DIFFERENT" when
+   * they differ), ledger batches, samples checked, the result; with {@code problems}, its problems too.
+   */
+  private List<List<String>> rows(boolean withProblems) {
+    List<List<String>> rows = new ArrayList<>();
     for (CollectorVerdict c : collectors) {
       StringBuilder replicas = new StringBuilder();
       String digest = null;
@@ -73,18 +101,14 @@ public record VerifyReport(
           same = false;
         }
       }
-      out.printf("%-20s %-34s %-14s %8d %12d  %s%n", c.collector(), replicas,
-          digest == null ? "-" : same ? digest : "DIFFERENT", c.ledgerBatches(), c.samplesChecked(),
-          c.ok() ? "ok" : "FAILED (" + c.problems().size() + ")");
+      List<String> row = new ArrayList<>(List.of(c.collector(), replicas.toString(),
+          digest == null ? "-" : same ? digest : "DIFFERENT", String.valueOf(c.ledgerBatches()), String.valueOf(c.samplesChecked()),
+          c.ok() ? "ok" : withProblems ? "FAILED" : "FAILED (" + c.problems().size() + ")"));
+      if (withProblems) {
+        row.add(String.join("; ", c.problems()));
+      }
+      rows.add(row);
     }
-    List<String> problems = problems();
-    int shown = Math.min(problems.size(), 20);
-    for (int i = 0; i < shown; i++) {
-      out.println("  problem: " + problems.get(i));
-    }
-    if (problems.size() > shown) {
-      out.println("  ... and " + (problems.size() - shown) + " more problems");
-    }
-    out.println(verdictLine());
+    return rows;
   }
 }

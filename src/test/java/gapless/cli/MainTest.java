@@ -41,6 +41,13 @@ class MainTest {
   }
 
   @Test
+  void anUnknownOutputIsAUsageError() {
+    Run r = run("status", "--node", "http://127.0.0.1:1", "--output", "xml");
+    assertEquals(CliErrors.USAGE, r.code);
+    assertOneLine(r.err, "--output");
+  }
+
+  @Test
   void benchWithoutBenchmarkIsAUsageError() {
     assertEquals(CliErrors.USAGE, run("bench").code);
   }
