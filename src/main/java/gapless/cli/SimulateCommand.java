@@ -9,6 +9,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -57,7 +60,22 @@ public final class SimulateCommand implements Callable<Integer> {
         prefix, SimulationSettings.defaultStartTs());
     System.out.printf("simulate: %d collectors x %d tags x %d samples/tag to %s for %d s%s%n", collectors, tags,
         samplesPerTag, gateway, durationSeconds, ledger == null ? "" : ", ledger " + ledger);
-    SimulationResult r = new Simulator(new GaplessClient()).run(s, System.out);
+    Simulator simulator = new Simulator(new GaplessClient());
+    SimulationResult r;
+    // On a terminal a bar with an ETA stands for the progress lines; piped or in a log, the lines stay.
+    if (System.console() != null) {
+      try (ProgressBar bar = new ProgressBarBuilder().setTaskName("simulate").setInitialMax(durationSeconds).setUnit(" s", 1)
+          .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).continuousUpdate().build()) {
+        r = simulator.onTick(t -> {
+          bar.stepTo(Math.min(durationSeconds, Math.round(t.seconds())));
+          bar.setExtraMessage(String.format(" acked %d (202: %d), %,.0f samples/s, errors %d", t.acked(), t.buffered(),
+              t.samplesPerSecond(), t.errors()));
+        }).run(s, System.out);
+        bar.stepTo(durationSeconds);
+      }
+    } else {
+      r = simulator.run(s, System.out);
+    }
     if (r.acked() == 0) {
       System.err.println("simulate: no batch was acknowledged" + (r.firstErrors().isEmpty() ? "" : "; first error: " + r.firstErrors().get(0)));
       return CliErrors.RUNTIME;

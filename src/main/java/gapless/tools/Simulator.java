@@ -21,6 +21,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -59,6 +60,11 @@ public final class Simulator {
   private boolean used;
   /** Set by {@link #stop}: workers take no new batch, as if the duration had ended. */
   private volatile boolean stopRequested;
+  // Gets each second's progress instead of the progress line, when set (a terminal's progress bar).
+  private volatile Consumer<Tick> ticks;
+
+  /** One second's progress: seconds since the start, batches acked (202s among them), acked samples/s, errors. */
+  public record Tick(double seconds, long acked, long buffered, double samplesPerSecond, long errors) {}
 
   public Simulator(GaplessClient client) {
     this.client = client;
@@ -254,10 +260,22 @@ public final class Simulator {
     latencies[latencyCount++] = micros;
   }
 
+  /** Each second's progress goes to {@code ticks} instead of a line on the progress stream. */
+  public Simulator onTick(Consumer<Tick> ticks) {
+    this.ticks = ticks;
+    return this;
+  }
+
   private void printProgress(PrintStream out, long start) {
     double secs = (System.nanoTime() - start) / 1e9;
-    out.printf("[%4.0fs] acked %d batches (202: %d), %,.0f samples/s, errors %d%n", secs,
-        ok200.get() + buffered202.get(), buffered202.get(), samplesAcked.get() / secs, rejected.get() + failed.get());
+    Tick t = new Tick(secs, ok200.get() + buffered202.get(), buffered202.get(), samplesAcked.get() / secs,
+        rejected.get() + failed.get());
+    if (ticks != null) {
+      ticks.accept(t);
+    } else {
+      out.printf("[%4.0fs] acked %d batches (202: %d), %,.0f samples/s, errors %d%n", t.seconds(), t.acked(), t.buffered(),
+          t.samplesPerSecond(), t.errors());
+    }
     ledger.flushQuietly();
   }
 
