@@ -26,10 +26,10 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * What operators and their tools read: the web console at {@code /}, {@code /metrics} for
- * Prometheus, {@code /health/live} (the process
- * answers) and {@code /health/ready} (worth sending requests to: a member that is Up; on a storage
- * node also its store read and its replicas started, none recovering for longer than
- * {@code gapless.http.ready-max-recovering}) for load balancers and systemd watchdogs.
+ * Prometheus, {@code /health/live} (the process answers) and {@code /health/ready} (worth sending
+ * requests to: a member that is Up; on a storage node also its store read and its replicas
+ * started, none recovering for longer than {@code gapless.http.ready-max-recovering}) for load
+ * balancers and watchdogs.
  */
 final class OpsRoutes extends AllDirectives {
 

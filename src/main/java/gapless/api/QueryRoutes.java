@@ -44,8 +44,8 @@ import java.util.function.Function;
  */
 final class QueryRoutes extends AllDirectives {
 
-  /** At most this many tags in one tag list. */
-  static final int MAX_TAGS_LISTED = 100_000;
+  /** At most this many tags in one tag list: it crosses the cluster as one message (an Artery frame is 1 MiB). */
+  static final int MAX_TAGS_LISTED = 10_000;
 
   private final ActorSystem<?> system;
   private final GaplessSettings settings;

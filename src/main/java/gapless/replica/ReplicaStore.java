@@ -80,6 +80,8 @@ final class ReplicaStore {
 
   /** At most this many stopped intervals in a query's answer (the earliest): a narrower range gets the rest. */
   static final int MAX_GAPS = 1000;
+  /** At most this many bytes of tag names in one answer to {@link ListTags} (UTF-8 at worst 3 bytes a char). */
+  private static final long MAX_TAG_LIST_BYTES = 512 * 1024;
 
   /**
    * A query's answer (samples, or interval summaries when {@code q} asks for them), with the
@@ -157,8 +159,17 @@ final class ReplicaStore {
         l.replyTo().tell(StatusReply.error("reading the tags of " + collector + " on " + node + " failed: " + why(failure)));
         return;
       }
-      boolean truncated = tags.size() > l.max();
-      l.replyTo().tell(StatusReply.success(new TagNames(node, collector, truncated ? tags.subList(0, l.max()) : tags, truncated)));
+      // The answer crosses the cluster as one message: it stays well inside an Artery frame (1 MiB).
+      List<String> fit = new ArrayList<>();
+      long bytes = 0;
+      for (String tag : tags) {
+        bytes += tag.length() * 3L + 8;
+        if (fit.size() == l.max() || bytes > MAX_TAG_LIST_BYTES) {
+          break;
+        }
+        fit.add(tag);
+      }
+      l.replyTo().tell(StatusReply.success(new TagNames(node, collector, fit, fit.size() < tags.size())));
     });
   }
 
