@@ -21,7 +21,9 @@ import gapless.metrics.EventCounter;
 import gapless.metrics.NodeMetrics;
 import gapless.model.StopReason;
 import gapless.recovery.RecoveryCoordinator;
+import gapless.replica.Placement;
 import gapless.replica.ReplicaHost;
+import gapless.replica.ReplicaServices;
 import gapless.scrub.Scrubber;
 import gapless.store.DiskSpace;
 import gapless.store.SampleStore;
@@ -60,7 +62,8 @@ public final class Guardian {
       NodeGauges.register(metrics, ctx.getSystem(), settings, buffer);
       ctx.spawn(EventCounter.create(eventLog, metrics), "event-counter");
       Optional<ActorRef<ReplicaHost.Command>> host = store.map(s ->
-          ctx.spawn(ReplicaHost.create(settings, s, eventLog, RecoveryCoordinator::create, metrics.replicas()), "replicas"));
+          ctx.spawn(ReplicaHost.create(new ReplicaServices(settings, s, Placement.of(settings), eventLog, metrics.replicas()),
+              RecoveryCoordinator::create), "replicas"));
       host.ifPresent(h -> {
         ctx.watch(h);
         ctx.watch(ctx.spawn(NodeSupervisor.create(settings, h), "supervisor"));

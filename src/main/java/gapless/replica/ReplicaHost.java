@@ -20,7 +20,6 @@ import gapless.config.GaplessSettings;
 import gapless.events.ClusterEvent;
 import gapless.events.ClusterEvents;
 import gapless.events.EventLog;
-import gapless.metrics.ReplicaFigures;
 import gapless.model.RecoveryTrigger;
 import gapless.model.StopReason;
 import gapless.store.SampleStore;
@@ -37,19 +36,17 @@ import java.util.function.BiFunction;
 import java.util.stream.Stream;
 
 /**
- * The storage side of a node: owns one {@link Replica} per collector this node holds (all of them
- * are started with the host, so a crashed replica notices at once that it must record a stop and
- * recover) and the node's recovery runner. Routes commands to replicas by collector id
- * and fans the supervisor's node-wide signals out to them. Registered with the receptionist under a
- * key named after the node id, so other nodes address "the replicas on s2" by configuration.
+ * The storage side of a node: owns one {@link Replica} per collector this node holds (all started
+ * with the host, so a crashed replica notices at once that it must record a stop and recover) and
+ * the node's recovery runner. Routes commands to replicas by collector id and fans the
+ * supervisor's node-wide signals out to them. Registered with the receptionist under a key named
+ * after the node id, so other nodes address "the replicas on s2" by configuration.
  *
- * <p>Failures stay visible: a replica that stops is started again (and recovered) rather than
- * left as a dead ref, and a store that cannot list its collectors is retried and reported, never
- * taken for an empty one.
- *
- * <p>Replicas idle for {@code replica.passivate-after} are put to sleep ({@link Sleepers}): a
- * sleeping replica costs no actor, timer or heartbeat; its host answers views and scrub digests for
- * it and starts it again for anything else.
+ * <p>Failures stay visible: a replica that stops is started again (and recovered), and a store that
+ * cannot list its collectors is retried and reported, never taken for an empty one. Replicas idle
+ * for {@code replica.passivate-after} are put to sleep ({@link Sleepers}): a sleeping replica costs
+ * no actor, timer or heartbeat; its host answers views and scrub digests for it and starts it
+ * again for anything else.
  */
 public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
 
@@ -143,26 +140,21 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
 
   public static Behavior<Command> create(
       GaplessSettings settings, SampleStore store, ActorRef<EventLog.Command> eventLog, RecoveryRunnerFactory recoveries) {
-    return create(settings, store, eventLog, recoveries, new ReplicaFigures());
+    return create(new ReplicaServices(settings, store, Placement.of(settings), eventLog), recoveries);
   }
 
-  /** {@code figures}: where the replicas report what the node's metrics show of them. */
-  public static Behavior<Command> create(GaplessSettings settings, SampleStore store, ActorRef<EventLog.Command> eventLog,
-      RecoveryRunnerFactory recoveries, ReplicaFigures figures) {
-    ReplicaServices services = new ReplicaServices(settings, store, Placement.of(settings), eventLog, figures);
+  public static Behavior<Command> create(ReplicaServices services, RecoveryRunnerFactory recoveries) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ReplicaHost(ctx, timers, services, recoveries)));
   }
 
   private ReplicaHost(ActorContext<Command> context, TimerScheduler<Command> timers, ReplicaServices services,
       RecoveryRunnerFactory recoveries) {
     super(context);
-    GaplessSettings settings = services.settings();
-    SampleStore store = services.store();
     this.timers = timers;
-    this.settings = settings;
+    this.settings = services.settings();
     this.services = services;
     this.storeExecutor = context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("gapless-store-dispatcher"));
-    this.sleepers = new Sleepers(settings.replica().passivateAfter(), settings.nodeId(), store, storeExecutor);
+    this.sleepers = new Sleepers(settings.replica().passivateAfter(), settings.nodeId(), services.store(), storeExecutor);
     if (sleepers.enabled()) {
       timers.startTimerWithFixedDelay(SleepCheck.INSTANCE, sleepers.checkInterval());
       subscribe(context.getSystem(), settings.storageNodes().stream().filter(n -> !n.equals(settings.nodeId())).toList(),
