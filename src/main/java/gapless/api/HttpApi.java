@@ -84,9 +84,10 @@ public final class HttpApi extends AllDirectives {
     this.events = new EventRoutes(system, eventLog, askTimeout);
     this.ingest = new IngestRoutes(system, settings, gateway, metrics);
     this.ops = new OpsRoutes(system, settings, host, metrics);
-    QueryRouting<ActorRef<ReplicaHost.Command>> routing = new QueryRouting<>(Placement.of(settings), this::findHost,
+    Placement placement = Placement.of(settings);
+    QueryRouting<ActorRef<ReplicaHost.Command>> routing = new QueryRouting<>(placement, this::findHost,
         (h, collector) -> AskPattern.ask(h, r -> new ReplicaProtocol.GetView(collector, r), askTimeout, system.scheduler()));
-    this.queries = new QueryRoutes(system, settings, host, Placement.of(settings), routing, this::findHost);
+    this.queries = new QueryRoutes(system, settings, host, placement, routing, this::findHost);
   }
 
   public CompletionStage<ServerBinding> bind() {

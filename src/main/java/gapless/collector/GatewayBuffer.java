@@ -151,6 +151,11 @@ public final class GatewayBuffer implements AutoCloseable {
     return locked(() -> Optional.ofNullable(db.get(key(collector, epoch, seq))));
   }
 
+  /** How many batches the buffer holds, from memory. */
+  public int batches() {
+    return index.size();
+  }
+
   /** Every key, in (collector, epoch, seq) order, from memory. */
   public List<Key> keys() {
     return List.copyOf(index.keySet());

@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
 /**
  * One node's metrics, in one Prometheus registry (the Java client 1.x), written at {@code GET
@@ -65,23 +66,22 @@ public final class NodeMetrics {
         .help("Encoded batch bytes fetched from siblings by this node's recoveries").register(registry);
     recoverySeconds = Histogram.builder().name("gapless_recovery_duration_seconds").constLabels(nodeLabel).classicOnly()
         .classicUpperBounds(RECOVERY_BUCKETS).help("How long each recovery of this node's replicas took").register(registry);
-    GaugeWithCallback.builder().name("gapless_replica_contiguous_seq").constLabels(nodeLabel).labelNames("collector")
-        .help("The replica holds every seq of the collector up to this one")
-        .callback(cb -> replicas.all().forEach((c, f) -> cb.call(f.contiguousSeq(), c))).register(registry);
-    GaugeWithCallback.builder().name("gapless_replica_missing_seqs").constLabels(nodeLabel).labelNames("collector")
-        .help("Seqs below the replica's highest that it lacks (holes)")
-        .callback(cb -> replicas.all().forEach((c, f) -> cb.call(f.missingSeqs(), c))).register(registry);
-    GaugeWithCallback.builder().name("gapless_replica_lag_seqs").constLabels(nodeLabel).labelNames("collector")
-        .help("Seqs the replica's contiguous history is behind its furthest sibling's")
-        .callback(cb -> replicas.all().forEach((c, f) -> cb.call(f.lagSeqs(), c))).register(registry);
+    replicaGauge("gapless_replica_contiguous_seq", "The replica holds every seq of the collector up to this one",
+        ReplicaFigures.Figures::contiguousSeq);
+    replicaGauge("gapless_replica_missing_seqs", "Seqs below the replica's highest that it lacks (holes)",
+        ReplicaFigures.Figures::missingSeqs);
+    replicaGauge("gapless_replica_lag_seqs", "Seqs the replica's contiguous history is behind its furthest sibling's",
+        ReplicaFigures.Figures::lagSeqs);
     GaugeWithCallback.builder().name("gapless_replicas_recovering").constLabels(nodeLabel)
         .help("Replicas on this node with a recovery running")
         .callback(cb -> cb.call(replicas.all().values().stream().filter(ReplicaFigures.Figures::recovering).count()))
         .register(registry);
   }
 
-  public String node() {
-    return node;
+  /** A gauge of one figure, a series per collector this node holds. */
+  private void replicaGauge(String name, String help, ToLongFunction<ReplicaFigures.Figures> figure) {
+    GaugeWithCallback.builder().name(name).constLabels(Labels.of("node", node)).labelNames("collector").help(help)
+        .callback(cb -> replicas.all().forEach((c, f) -> cb.call(figure.applyAsLong(f), c))).register(registry);
   }
 
   /** Where this node's replicas report their figures. */

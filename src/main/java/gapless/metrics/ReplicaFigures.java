@@ -1,5 +1,6 @@
 package gapless.metrics;
 
+import java.util.Collections;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -36,8 +37,8 @@ public final class ReplicaFigures {
     return recoveringSince.values().stream().mapToLong(since -> now - since).max().orElse(0);
   }
 
-  /** A copy, for one scrape. */
+  /** A read-only view, read while replicas report (no copy of thousands of entries per gauge and scrape). */
   public Map<String, Figures> all() {
-    return Map.copyOf(byCollector);
+    return Collections.unmodifiableMap(byCollector);
   }
 }

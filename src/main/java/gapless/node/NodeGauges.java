@@ -41,7 +41,7 @@ final class NodeGauges {
     buffer.ifPresent(b -> {
       metrics.gauge("gapless_gateway_buffer_bytes", "Bytes of batches held in the gateway's disk buffer or in flight to it",
           b::bytes);
-      metrics.gauge("gapless_gateway_buffer_batches", "Batches held in the gateway's disk buffer", () -> b.keys().size());
+      metrics.gauge("gapless_gateway_buffer_batches", "Batches held in the gateway's disk buffer", b::batches);
       metrics.gauge("gapless_gateway_buffer_max_bytes", "The gateway buffer's budget (gapless.ingest.buffer-max-bytes)",
           b::maxBytes);
     });
