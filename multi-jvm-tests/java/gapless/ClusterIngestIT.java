@@ -42,6 +42,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
@@ -284,7 +285,9 @@ class ClusterIngestIT {
     WebDriver browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile()).build(), options);
     try {
       browser.get(cluster.gatewayUrl() + "/");
+      // The page redraws its tables every 2 s: an element found just before a redraw is stale, look again.
       WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+      wait.ignoring(StaleElementReferenceException.class);
       for (String node : List.of("s1", "s2", "s3")) {
         wait.until(d -> reachability(d, node).equals("reachable"));
       }
