@@ -3,6 +3,7 @@ package gapless.collector;
 import static org.fusesource.leveldbjni.JniDBFactory.factory;
 
 import gapless.store.DiskSpace;
+import gapless.store.TornLogTail;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -72,6 +73,7 @@ public final class GatewayBuffer implements AutoCloseable {
   public static GatewayBuffer open(Path dir, long maxBytes, DiskSpace space) {
     try {
       Files.createDirectories(dir);
+      TornLogTail.cut(dir);
       GatewayBuffer buffer = new GatewayBuffer(factory.open(dir.toFile(), new Options().createIfMissing(true)), dir, maxBytes, space);
       buffer.loadIndex();
       return buffer;

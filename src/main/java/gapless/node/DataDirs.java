@@ -3,7 +3,9 @@ package gapless.node;
 import static org.fusesource.leveldbjni.JniDBFactory.factory;
 
 import com.typesafe.config.Config;
+import gapless.store.TornLogTail;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -21,7 +23,8 @@ final class DataDirs {
 
   /**
    * Opens the Akka LevelDB journal once with LevelDB's paranoid checks (then closes it, before the
-   * actor system opens it): what is wrong with it, if anything. A node without a journal yet is fine.
+   * actor system opens it): what is wrong with it, if anything. A node without a journal yet is fine;
+   * a record that a crash tore at the end of its log is cut off first ({@link TornLogTail}).
    */
   static Optional<String> journalProblem(Config config) {
     String key = "akka.persistence.journal.leveldb.dir";
@@ -31,6 +34,11 @@ final class DataDirs {
     Path dir = Path.of(config.getString(key));
     if (!Files.exists(dir.resolve("CURRENT"))) {
       return Optional.empty();
+    }
+    try {
+      TornLogTail.cut(dir);
+    } catch (UncheckedIOException e) {
+      return Optional.of("the journal in " + dir + " cannot be read: " + oneLine(e));
     }
     try (DB db = factory.open(dir.toFile(), new Options().createIfMissing(false).paranoidChecks(true))) {
       return Optional.empty();

@@ -73,7 +73,7 @@ public final class SampleStore implements AutoCloseable {
   /**
    * Opens (creating if missing) node {@code nodeId}'s store in {@code dir}, indexing time in
    * buckets of this width. A store of another node is refused; LevelDB's own checks run at open
-   * (a corrupt store fails here, not later).
+   * (a corrupt store fails here, not later), after a record torn by a crash is cut off its log.
    */
   public static SampleStore open(Path dir, long bucketMillis, String nodeId) {
     return open(dir, bucketMillis, nodeId, DiskSpace.of(dir, 0));
@@ -87,6 +87,7 @@ public final class SampleStore implements AutoCloseable {
     DB db;
     try {
       Files.createDirectories(dir);
+      TornLogTail.cut(dir);
       db = factory.open(dir.toFile(), dbOptions());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open sample store in " + dir, e);
