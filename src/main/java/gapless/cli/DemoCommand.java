@@ -1,8 +1,10 @@
 package gapless.cli;
 
+import gapless.client.NodeEvent;
 import gapless.tools.Demo;
 import java.io.IOException;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -56,6 +58,20 @@ public final class DemoCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     Demo.Settings s = new Demo.Settings(local.settings(portOffset), victim, warmupSeconds, downSeconds, recoveryWaitSeconds,
         collectors, tags, samplesPerTag, rate, verifyWaitSeconds);
-    return Demo.run(s, System.out) ? 0 : 1;
+    if (!TerminalProgress.onTerminal()) {
+      return Demo.run(s, System.out) ? 0 : 1;
+    }
+    // The bar appears once the victim is back and the wait for its recovery begins.
+    AtomicReference<TerminalProgress> bar = new AtomicReference<>();
+    return Demo.run(s, TerminalProgress.besideBar(System.out), w -> {
+      if (bar.get() == null) {
+        bar.set(TerminalProgress.start("recovery of " + victim, w.collectors(), " collectors"));
+      }
+      bar.get().stepTo(w.recovered(), w.collectors(), String.format(" %d batches, %s moved", w.batches(),
+          NodeEvent.mb(w.bytes())));
+      if (w.over()) {
+        bar.getAndSet(null).close();
+      }
+    }) ? 0 : 1;
   }
 }

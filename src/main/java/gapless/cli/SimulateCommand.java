@@ -9,9 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -63,15 +60,12 @@ public final class SimulateCommand implements Callable<Integer> {
     Simulator simulator = new Simulator(new GaplessClient());
     SimulationResult r;
     // On a terminal a bar with an ETA stands for the progress lines; piped or in a log, the lines stay.
-    if (System.console() != null) {
-      try (ProgressBar bar = new ProgressBarBuilder().setTaskName("simulate").setInitialMax(durationSeconds).setUnit(" s", 1)
-          .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).continuousUpdate().build()) {
-        r = simulator.onTick(t -> {
-          bar.stepTo(Math.min(durationSeconds, Math.round(t.seconds())));
-          bar.setExtraMessage(String.format(" acked %d (202: %d), %,.0f samples/s, errors %d", t.acked(), t.buffered(),
-              t.samplesPerSecond(), t.errors()));
-        }).run(s, System.out);
-        bar.stepTo(durationSeconds);
+    if (TerminalProgress.onTerminal()) {
+      try (TerminalProgress bar = TerminalProgress.start("simulate", durationSeconds, " s")) {
+        r = simulator.onTick(t -> bar.stepTo(Math.round(t.seconds()), durationSeconds, String.format(
+            " acked %d (202: %d), %,.0f samples/s, errors %d", t.acked(), t.buffered(), t.samplesPerSecond(), t.errors())))
+            .run(s, TerminalProgress.besideBar(System.out));
+        bar.stepTo(durationSeconds, durationSeconds, null);
       }
     } else {
       r = simulator.run(s, System.out);

@@ -49,8 +49,16 @@ public final class VerifyCommand implements Callable<Integer> {
     GaplessClient client = new GaplessClient();
     // Progress goes to stderr when stdout is for a script.
     PrintStream progress = output.get() == OutputOption.Output.table ? System.out : System.err;
-    VerifyReport report = new Verifier(client, node).pageSize(pageSize).exactlyOnce(exactlyOnce)
-        .verify(ledger, Duration.ofSeconds(waitSeconds), progress);
+    Verifier verifier = new Verifier(client, node).pageSize(pageSize).exactlyOnce(exactlyOnce);
+    VerifyReport report;
+    if (TerminalProgress.onTerminal()) {
+      try (TerminalProgress bar = TerminalProgress.start("verify", 1, " collectors")) {
+        verifier.onProgress(p -> bar.stepTo(p.collectorsDone(), Math.max(1, p.collectors()), barMessage(p)));
+        report = verifier.verify(ledger, Duration.ofSeconds(waitSeconds), TerminalProgress.besideBar(progress));
+      }
+    } else {
+      report = verifier.verify(ledger, Duration.ofSeconds(waitSeconds), progress);
+    }
     switch (output.get()) {
       case table -> report.print(System.out);
       case csv -> report.printCsv(System.out);
@@ -64,5 +72,10 @@ public final class VerifyCommand implements Callable<Integer> {
       }
     }
     return report.ok() ? 0 : 1;
+  }
+
+  private static String barMessage(Verifier.Progress p) {
+    String what = p.readBack() ? String.format(" %,d samples read back", p.samplesChecked()) : " replicas compared";
+    return what + (p.attempt() > 1 ? ", attempt " + p.attempt() : "");
   }
 }

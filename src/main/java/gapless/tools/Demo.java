@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * The whole method on a local cluster. Starts three storage nodes and a gateway, loads them with
@@ -51,13 +52,22 @@ public final class Demo {
   private final Settings s;
   private final String victim;
   private final PrintStream out;
+  private final Consumer<RecoveryWait> onRecoveryWait;
   private final GaplessClient client = new GaplessClient();
   private int step;
 
-  private Demo(Settings settings, PrintStream out) {
+  /**
+   * Where the wait for the victim's recovery stands (for a progress bar).
+   *
+   * @param over whether the wait has ended (all recovered, or out of time)
+   */
+  public record RecoveryWait(int recovered, int collectors, long batches, long bytes, boolean over) {}
+
+  private Demo(Settings settings, PrintStream out, Consumer<RecoveryWait> onRecoveryWait) {
     this.s = settings;
     this.victim = settings.victim();
     this.out = out;
+    this.onRecoveryWait = onRecoveryWait;
   }
 
   /**
@@ -67,7 +77,12 @@ public final class Demo {
    *     collector without a RECOVERY_FAILED
    */
   public static boolean run(Settings settings, PrintStream out) throws IOException {
-    return new Demo(settings, out).run();
+    return run(settings, out, w -> {});
+  }
+
+  /** The same, telling {@code onRecoveryWait} about each look at the victim's recovery while it waits. */
+  public static boolean run(Settings settings, PrintStream out, Consumer<RecoveryWait> onRecoveryWait) throws IOException {
+    return new Demo(settings, out, onRecoveryWait).run();
   }
 
   private boolean run() throws IOException {
@@ -161,14 +176,18 @@ public final class Demo {
   /** Bounded poll: true once the victim completed recovery of every collector since the restart. */
   private boolean awaitRecovery(EventPrinter printer, List<String> collectorIds, Instant since) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(s.recoveryWaitSeconds());
-    while (System.nanoTime() < deadline) {
+    while (true) {
       printer.pollNow();
-      if (RecoveryTally.of(printer.events(), victim, since).notCompleted(collectorIds).isEmpty()) {
-        return true;
+      RecoveryTally tally = RecoveryTally.of(printer.events(), victim, since);
+      int left = tally.notCompleted(collectorIds).size();
+      boolean over = left == 0 || System.nanoTime() >= deadline;
+      onRecoveryWait.accept(new RecoveryWait(collectorIds.size() - left, collectorIds.size(), tally.recoveredBatches(),
+          tally.recoveredBytes(), over));
+      if (over) {
+        return left == 0;
       }
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(250));
     }
-    return false;
   }
 
   private VerifyReport verify(LocalCluster cluster, Path ledger) {

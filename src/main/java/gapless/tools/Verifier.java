@@ -21,6 +21,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * Checks that the cluster holds what it acknowledged. First the replicas: for every collector
@@ -39,6 +40,15 @@ public final class Verifier {
   private final URI node;
   private int pageSize = 50_000;
   private boolean exactlyOnce;
+  private Consumer<Progress> onProgress = p -> {};
+
+  /**
+   * How far an attempt has got: collectors whose samples were read back, of those to read.
+   *
+   * @param attempt   1 for the first attempt, more while {@code --wait} retries
+   * @param readBack  whether this attempt reads samples back (only once the replicas agree)
+   */
+  public record Progress(int attempt, boolean readBack, int collectorsDone, int collectors, long samplesChecked) {}
 
   /** @param node any node of the cluster; storage nodes are discovered from its status */
   public Verifier(GaplessClient client, URI node) {
@@ -65,6 +75,12 @@ public final class Verifier {
     return this;
   }
 
+  /** Called as each collector's samples have been read back, and when an attempt starts. */
+  public Verifier onProgress(Consumer<Progress> onProgress) {
+    this.onProgress = onProgress;
+    return this;
+  }
+
   /** Verifies once; {@code ledger} may be null to compare the replicas only. */
   public VerifyReport verify(Path ledger) {
     return verify(ledger == null ? null : readLedger(ledger));
@@ -79,8 +95,8 @@ public final class Verifier {
   public VerifyReport verify(Path ledger, Duration wait, PrintStream progress) {
     List<LedgerEntry> entries = ledger == null ? null : readLedger(ledger);
     long deadline = System.nanoTime() + wait.toNanos();
-    while (true) {
-      VerifyReport report = verify(entries);
+    for (int attempt = 1; ; attempt++) {
+      VerifyReport report = verify(entries, attempt);
       long left = deadline - System.nanoTime();
       if (report.ok() || left <= 0) {
         return report;
@@ -98,6 +114,10 @@ public final class Verifier {
 
   /** Verifies once against already read ledger entries (null = no ledger). */
   public VerifyReport verify(List<LedgerEntry> ledger) {
+    return verify(ledger, 1);
+  }
+
+  private VerifyReport verify(List<LedgerEntry> ledger, int attempt) {
     List<String> clusterProblems = new ArrayList<>();
     NodeStatus status;
     try {
@@ -153,6 +173,9 @@ public final class Verifier {
     }
 
     boolean structurallyOk = clusterProblems.isEmpty() && verdicts.stream().allMatch(CollectorVerdict::ok);
+    if (!structurallyOk || ledger == null) {
+      onProgress.accept(new Progress(attempt, false, verdicts.size(), verdicts.size(), 0));
+    }
     long ledgerBatches = ledger == null ? 0 : ledger.size();
     long checked = 0;
     boolean compared = false;
@@ -160,10 +183,12 @@ public final class Verifier {
     if (ledger != null && structurallyOk) {
       compared = true;
       List<CollectorVerdict> withSamples = new ArrayList<>();
+      onProgress.accept(new Progress(attempt, true, 0, verdicts.size(), 0));
       for (CollectorVerdict v : verdicts) {
         CollectorVerdict checkedVerdict = checkSamples(v, byCollector.getOrDefault(v.collector(), List.of()), storage);
         checked += checkedVerdict.samplesChecked();
         withSamples.add(checkedVerdict);
+        onProgress.accept(new Progress(attempt, true, withSamples.size(), verdicts.size(), checked));
       }
       verdicts = withSamples;
     }

@@ -193,8 +193,17 @@ class VerifierTest {
       }
       java.nio.file.Files.writeString(file, lines);
       ByteArrayOutputStream progress = new ByteArrayOutputStream();
-      VerifyReport r = verifier().verify(file, Duration.ofSeconds(20), new PrintStream(progress, true, StandardCharsets.UTF_8));
+      List<Verifier.Progress> steps = new java.util.concurrent.CopyOnWriteArrayList<>();
+      VerifyReport r = verifier().onProgress(steps::add)
+          .verify(file, Duration.ofSeconds(20), new PrintStream(progress, true, StandardCharsets.UTF_8));
       assertTrue(r.ok(), r.problems().toString());
+      // The first attempts only compare replicas; the last reads both collectors back, one after the other.
+      Verifier.Progress last = steps.get(steps.size() - 1);
+      assertEquals(new Verifier.Progress(last.attempt(), true, 2, 2, r.samplesChecked()), last);
+      assertTrue(last.attempt() > 1, steps.toString());
+      assertFalse(steps.get(0).readBack(), steps.toString());
+      assertEquals(List.of(0, 1, 2), steps.stream().filter(p -> p.attempt() == last.attempt())
+          .map(Verifier.Progress::collectorsDone).toList());
       assertTrue(progress.toString(StandardCharsets.UTF_8).contains("verify: not yet: VERIFY FAILED"));
       ByteArrayOutputStream table = new ByteArrayOutputStream();
       r.print(new PrintStream(table, true, StandardCharsets.UTF_8));
