@@ -1,6 +1,7 @@
 package gapless;
 
 import gapless.cli.BenchCommand;
+import gapless.cli.CertsCommand;
 import gapless.cli.ChaosCommand;
 import gapless.cli.CliErrors;
 import gapless.cli.DemoCommand;
@@ -32,6 +33,7 @@ import picocli.CommandLine.Command;
       QueryCommand.class,
       VerifyCommand.class,
       EventsCommand.class,
+      CertsCommand.class,
       BenchCommand.class
     })
 public final class Main implements Runnable {

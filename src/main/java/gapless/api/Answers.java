@@ -19,6 +19,11 @@ final class Answers {
         .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, body)));
   }
 
+  /** Gapless' JSON error: {@code {"error": message}}. */
+  static Route jsonError(StatusCode code, String message) {
+    return json(code, Json.error(message));
+  }
+
   static long longParam(String name, Optional<String> value, long dflt) {
     if (value.isEmpty()) {
       return dflt;

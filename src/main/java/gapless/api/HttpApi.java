@@ -10,8 +10,10 @@ import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.receptionist.Receptionist;
 import akka.cluster.MemberStatus;
 import akka.cluster.typed.Cluster;
+import akka.http.javadsl.ConnectionContext;
 import akka.http.javadsl.Http;
 import akka.http.javadsl.ServerBinding;
+import akka.http.javadsl.ServerBuilder;
 import akka.http.javadsl.model.ContentTypes;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.model.headers.AccessControlAllowOrigin;
@@ -26,6 +28,7 @@ import gapless.api.dto.ReplicaList;
 import gapless.api.dto.StorageNodeInfo;
 import gapless.collector.CollectorOwners;
 import gapless.config.GaplessSettings;
+import gapless.config.GaplessSettings.SecuritySettings;
 import gapless.events.EventLog;
 import gapless.metrics.NodeMetrics;
 import gapless.model.Validation;
@@ -34,12 +37,16 @@ import gapless.replica.QueryRouting;
 import gapless.replica.ReplicaHost;
 import gapless.replica.ReplicaProtocol;
 import gapless.replica.ReplicaView;
+import gapless.security.SecurityFiles;
+import gapless.security.TlsContexts;
+import gapless.security.TokenFile;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import java.util.stream.StreamSupport;
 
 /**
@@ -69,6 +76,7 @@ public final class HttpApi extends AllDirectives {
   private final IngestRoutes ingest;
   private final OpsRoutes ops;
   private final QueryRoutes queries;
+  private final Access access;
 
   public HttpApi(
       ActorSystem<?> system,
@@ -81,17 +89,27 @@ public final class HttpApi extends AllDirectives {
     this.settings = settings;
     this.host = host;
     this.askTimeout = settings.http().askTimeout();
+    SecuritySettings security = settings.security();
+    this.access = security.enabled() ? new Access(Optional.of(new TokenFile(new SecurityFiles(security.dir()).tokenHashes())))
+        : Access.open();
     this.events = new EventRoutes(system, eventLog, askTimeout);
-    this.ingest = new IngestRoutes(system, settings, gateway, metrics);
-    this.ops = new OpsRoutes(system, settings, host, metrics);
+    this.ingest = new IngestRoutes(system, settings, gateway, metrics, access);
+    this.ops = new OpsRoutes(system, settings, host, metrics, access);
     Placement placement = Placement.of(settings);
     QueryRouting<ActorRef<ReplicaHost.Command>> routing = new QueryRouting<>(placement, this::findHost,
         (h, collector) -> AskPattern.ask(h, r -> new ReplicaProtocol.GetView(collector, r), askTimeout, system.scheduler()));
     this.queries = new QueryRoutes(system, settings, host, placement, routing, this::findHost);
   }
 
+  /** Binds the API: HTTPS with the node's certificate when security is on. */
   public CompletionStage<ServerBinding> bind() {
-    return Http.get(system).newServerAt(settings.http().host(), settings.http().port()).bind(routes());
+    ServerBuilder server = Http.get(system).newServerAt(settings.http().host(), settings.http().port());
+    SecuritySettings security = settings.security();
+    if (security.enabled()) {
+      server = server.enableHttps(ConnectionContext.httpsServer(
+          TlsContexts.server(new SecurityFiles(security.dir()), settings.nodeId())));
+    }
+    return server.bind(routes());
   }
 
   Route routes() {
@@ -106,19 +124,24 @@ public final class HttpApi extends AllDirectives {
   private Route apiRoutes() {
     return pathPrefix("api", () -> pathPrefix("v1", () -> concat(
         pathPrefix("collectors", () -> concat(
-            pathEnd(() -> get(queries::collectors)),
+            pathEnd(() -> reading(queries::collectors)),
             pathPrefix(PathMatchers.segment(), id -> concat(
-                path("samples", () -> concat(post(() -> ingest.ingest(id)), get(() -> queries.query(id)))),
-                path("tags", () -> get(() -> queries.tags(id))),
-                path("last", () -> get(() -> queries.last(id))),
+                path("samples", () -> concat(post(() -> ingest.ingest(id)), reading(() -> queries.query(id)))),
+                path("tags", () -> reading(() -> queries.tags(id))),
+                path("last", () -> reading(() -> queries.last(id))),
                 path("status", () -> post(() -> ingest.changeStatus(id))))))),
         pathPrefix("replicas", () -> concat(
-            pathEnd(() -> get(this::replicas)),
-            path(PathMatchers.segment(), id -> get(() -> replica(id))))),
-        path("status", () -> get(this::status)),
-        path("events", () -> get(events::events)),
+            pathEnd(() -> reading(this::replicas)),
+            path(PathMatchers.segment(), id -> reading(() -> replica(id))))),
+        path("status", () -> reading(this::status)),
+        path("events", () -> reading(events::events)),
         // The API described (OpenAPI 3.0): a resource of the jar, kept true to the routes by a test.
-        path("openapi.json", () -> get(() -> getFromResource("api/openapi.json", ContentTypes.APPLICATION_JSON))))));
+        path("openapi.json", () -> reading(() -> getFromResource("api/openapi.json", ContentTypes.APPLICATION_JSON))))));
+  }
+
+  /** A GET that needs a token with the read scope (when the node has tokens). */
+  private Route reading(Supplier<Route> route) {
+    return get(() -> access.read(route));
   }
 
   // ---------------------------------------------------------------- replicas

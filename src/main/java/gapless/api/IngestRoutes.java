@@ -46,9 +46,12 @@ final class IngestRoutes extends AllDirectives {
   private final Optional<CollectorOwners> gateway;
   private final IngestParser parser;
   private final NodeMetrics metrics;
+  private final Access access;
 
-  IngestRoutes(ActorSystem<?> system, GaplessSettings settings, Optional<CollectorOwners> gateway, NodeMetrics metrics) {
+  IngestRoutes(ActorSystem<?> system, GaplessSettings settings, Optional<CollectorOwners> gateway, NodeMetrics metrics,
+      Access access) {
     this.system = system;
+    this.access = access;
     this.settings = settings;
     this.gateway = gateway;
     this.parser = new IngestParser(settings.ingest().maxSamplesPerBatch());
@@ -56,17 +59,18 @@ final class IngestRoutes extends AllDirectives {
   }
 
   Route ingest(String id) {
-    return body(id, gapless, (body, key, start) -> {
+    return access.write(id, gapless::error, () -> body(id, gapless, (body, key, start) -> {
       List<Sample> samples = parser.parseSamples(body);
       return submit(id, Batch.ofSamples(0, System.currentTimeMillis(), samples), key, start, gapless);
-    });
+    }));
   }
 
+  /** A status (STOPPED turns an outage into a hole that is never refilled): for admin tokens only. */
   Route changeStatus(String id) {
-    return body(id, gapless, (body, key, start) -> {
+    return access.admin(() -> body(id, gapless, (body, key, start) -> {
       StatusRequest req = parser.parseStatus(body);
       return submit(id, Batch.ofStatus(0, System.currentTimeMillis(), req.status(), req.reason()), key, start, gapless);
-    });
+    }));
   }
 
   /**
@@ -90,12 +94,12 @@ final class IngestRoutes extends AllDirectives {
       return influx.error(StatusCodes.BAD_REQUEST, "query parameter '" + param + "' (the Gapless collector id) is required");
     }
     String id = collector.get();
-    return decodeRequest(() -> body(id, influx, (body, key, start) -> {
+    return access.write(id, influx::error, () -> decodeRequest(() -> body(id, influx, (body, key, start) -> {
       LineProtocol.Points points = LineProtocol.parse(body, LineProtocol.Precision.parse(precision.orElse(null)),
           System.currentTimeMillis(), settings.ingest().maxSamplesPerBatch());
       String idempotencyKey = key.isEmpty() && points.allTimed() ? "lp-" + digest(body) : key;
       return submit(id, Batch.ofSamples(0, System.currentTimeMillis(), points.samples()), idempotencyKey, start, influx);
-    }));
+    })));
   }
 
   private static String digest(byte[] body) {
@@ -145,8 +149,14 @@ final class IngestRoutes extends AllDirectives {
   private final Dialect influx = new Dialect() {
     @Override
     public Route error(StatusCode code, String message) {
-      Route answer = json(code, Json.write(new InfluxError(code.intValue() == 400 ? "invalid"
-          : code.intValue() == 413 ? "request too large" : code.intValue() == 422 ? "conflict" : "unavailable", message)));
+      Route answer = json(code, Json.write(new InfluxError(switch (code.intValue()) {
+        case 400 -> "invalid";
+        case 401 -> "unauthorized";
+        case 403 -> "forbidden";
+        case 413 -> "request too large";
+        case 422 -> "conflict";
+        default -> "unavailable";
+      }, message)));
       return code.intValue() == 503 ? retryLater(answer) : answer;
     }
 

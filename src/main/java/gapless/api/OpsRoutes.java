@@ -39,9 +39,12 @@ final class OpsRoutes extends AllDirectives {
   private final GaplessSettings settings;
   private final Optional<ActorRef<ReplicaHost.Command>> host;
   private final NodeMetrics metrics;
+  private final Access access;
 
-  OpsRoutes(ActorSystem<?> system, GaplessSettings settings, Optional<ActorRef<ReplicaHost.Command>> host, NodeMetrics metrics) {
+  OpsRoutes(ActorSystem<?> system, GaplessSettings settings, Optional<ActorRef<ReplicaHost.Command>> host, NodeMetrics metrics,
+      Access access) {
     this.system = system;
+    this.access = access;
     this.settings = settings;
     this.host = host;
     this.metrics = metrics;
@@ -53,7 +56,7 @@ final class OpsRoutes extends AllDirectives {
         pathSingleSlash(() -> get(() -> getFromResource("console/index.html", ContentTypes.TEXT_HTML_UTF8))),
         pathPrefix("console", () -> get(() -> getFromResourceDirectory("console"))),
         pathPrefix("webjars", () -> get(() -> getFromResourceDirectory("META-INF/resources/webjars"))),
-        path("metrics", () -> get(() -> complete(HttpEntities.create(PROMETHEUS_TEXT, metrics.scrape())))),
+        path("metrics", () -> get(() -> access.read(() -> complete(HttpEntities.create(PROMETHEUS_TEXT, metrics.scrape()))))),
         pathPrefix("health", () -> concat(
             path("live", () -> get(() -> json(StatusCodes.OK, Json.write(new HealthAnswer(settings.nodeId(), "live", List.of()))))),
             path("ready", () -> get(() -> onSuccess(notReadyBecause(), reasons -> reasons.isEmpty()

@@ -18,6 +18,9 @@ import picocli.CommandLine.Option;
         + " --follow streams them until interrupted.")
 public final class EventsCommand implements Callable<Integer> {
 
+  @Mixin
+  ClientOptions clientOptions = new ClientOptions();
+
   private static final Set<String> HEAD = Set.of("time", "node", "event");
   private static final List<String> CSV_HEADER = List.of("id", "time", "node", "event", "fields");
 
@@ -35,7 +38,7 @@ public final class EventsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    GaplessClient client = new GaplessClient();
+    GaplessClient client = clientOptions.client();
     if (output.get() == OutputOption.Output.csv) {
       System.out.println(Csv.line(CSV_HEADER));
     }

@@ -22,6 +22,9 @@ import picocli.CommandLine.Option;
     description = "Print samples (or aggregates per interval) of one or more tags, then the gaps.")
 public final class QueryCommand implements Callable<Integer> {
 
+  @Mixin
+  ClientOptions clientOptions = new ClientOptions();
+
   @Option(names = "--node", required = true, converter = HttpUrlConverter.class, description = "Any node's URL")
   URI node;
 
@@ -57,7 +60,7 @@ public final class QueryCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    GaplessClient client = new GaplessClient();
+    GaplessClient client = clientOptions.client();
     Map<String, String> params = new LinkedHashMap<>();
     params.put("from", from);
     params.put("to", to);

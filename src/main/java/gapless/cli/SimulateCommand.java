@@ -1,6 +1,5 @@
 package gapless.cli;
 
-import gapless.client.GaplessClient;
 import gapless.tools.SimulationResult;
 import gapless.tools.SimulationSettings;
 import gapless.tools.Simulator;
@@ -10,12 +9,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code gapless simulate}: collector load generator that writes an ack ledger. */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
     description = "Send synthetic collector batches to a gateway and append every acknowledged batch to a ledger.")
 public final class SimulateCommand implements Callable<Integer> {
+
+  @Mixin
+  ClientOptions clientOptions = new ClientOptions();
 
   @Option(names = "--gateway", required = true, split = ",", converter = HttpUrlConverter.class,
       description = "Gateway URL, e.g. http://127.0.0.1:8080; several (comma-separated or repeated) spread the"
@@ -57,7 +60,7 @@ public final class SimulateCommand implements Callable<Integer> {
         prefix, SimulationSettings.defaultStartTs());
     System.out.printf("simulate: %d collectors x %d tags x %d samples/tag to %s for %d s%s%n", collectors, tags,
         samplesPerTag, gateway, durationSeconds, ledger == null ? "" : ", ledger " + ledger);
-    Simulator simulator = new Simulator(new GaplessClient());
+    Simulator simulator = new Simulator(clientOptions.client());
     SimulationResult r;
     // On a terminal a bar with an ETA stands for the progress lines; piped or in a log, the lines stay.
     if (TerminalProgress.onTerminal()) {

@@ -1,6 +1,5 @@
 package gapless.cli;
 
-import gapless.client.GaplessClient;
 import gapless.tools.StatusPrinter;
 import java.net.URI;
 import java.util.concurrent.Callable;
@@ -13,6 +12,9 @@ import picocli.CommandLine.Option;
     description = "Print cluster members and the replica table of every storage node (--output json: all of it; csv: the replicas).")
 public final class StatusCommand implements Callable<Integer> {
 
+  @Mixin
+  ClientOptions clientOptions = new ClientOptions();
+
   @Option(names = "--node", required = true, converter = HttpUrlConverter.class,
       description = "Any node's URL, e.g. http://127.0.0.1:8081")
   URI node;
@@ -22,7 +24,7 @@ public final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    StatusPrinter printer = new StatusPrinter(new GaplessClient());
+    StatusPrinter printer = new StatusPrinter(clientOptions.client());
     StatusPrinter.ClusterView view = printer.read(node);
     switch (output.get()) {
       case table -> printer.printTable(view, System.out);

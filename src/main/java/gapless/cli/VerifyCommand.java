@@ -22,6 +22,9 @@ import picocli.CommandLine.Option;
         + " Exit 0 when OK, 1 when not.")
 public final class VerifyCommand implements Callable<Integer> {
 
+  @Mixin
+  ClientOptions clientOptions = new ClientOptions();
+
   @Option(names = "--node", required = true, converter = HttpUrlConverter.class, description = "Any node's URL")
   URI node;
 
@@ -46,7 +49,7 @@ public final class VerifyCommand implements Callable<Integer> {
     if (ledger != null) {
       LedgerEntry.checkReadable(ledger);
     }
-    GaplessClient client = new GaplessClient();
+    GaplessClient client = clientOptions.client();
     // Progress goes to stderr when stdout is for a script.
     PrintStream progress = output.get() == OutputOption.Output.table ? System.out : System.err;
     Verifier verifier = new Verifier(client, node).pageSize(pageSize).exactlyOnce(exactlyOnce);

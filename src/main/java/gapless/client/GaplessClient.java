@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
 
 /**
  * Small blocking client for the Gapless HTTP API (v1), shared by every CLI command, the demo, the
@@ -45,16 +46,45 @@ public final class GaplessClient {
   private final HttpClient http;
   private final ObjectMapper mapper;
   private final Duration requestTimeout;
+  private final Credentials credentials;
+
+  /**
+   * How the client proves itself to a secure cluster and checks the cluster in turn.
+   *
+   * @param token what it sends as {@code Authorization: Bearer <token>}
+   * @param tls   whom it trusts for https URLs (the cluster CA); empty = the JDK's default CAs
+   */
+  public record Credentials(Optional<String> token, Optional<SSLContext> tls) {
+    public static final Credentials NONE = new Credentials(Optional.empty(), Optional.empty());
+  }
 
   public GaplessClient() {
-    this(Duration.ofSeconds(3), Duration.ofSeconds(30));
+    this(Credentials.NONE);
+  }
+
+  public GaplessClient(Credentials credentials) {
+    this(Duration.ofSeconds(3), Duration.ofSeconds(30), credentials);
   }
 
   public GaplessClient(Duration connectTimeout, Duration requestTimeout) {
+    this(connectTimeout, requestTimeout, Credentials.NONE);
+  }
+
+  public GaplessClient(Duration connectTimeout, Duration requestTimeout, Credentials credentials) {
     // HTTP/1.1 explicitly: the JDK client would otherwise try an h2c upgrade on every new connection.
-    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout).build();
+    HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout);
+    credentials.tls().ifPresent(builder::sslContext);
+    this.http = builder.build();
     this.mapper = newMapper();
     this.requestTimeout = requestTimeout;
+    this.credentials = credentials;
+  }
+
+  /** A request to {@code uri} with the client's token, if it has one. */
+  private HttpRequest.Builder request(URI uri) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri);
+    credentials.token().ifPresent(t -> b.header("Authorization", "Bearer " + t));
+    return b;
   }
 
   /** The mapper every Gapless client component uses: the contract's ({@link ApiJson}). */
@@ -148,7 +178,7 @@ public final class GaplessClient {
   public void followEvents(URI node, int backlog, Consumer<JsonNode> sink) {
     URI uri = resolve(node, "/api/v1/events?follow=true&limit=" + backlog);
     // No request timeout: the stream is meant to stay open.
-    HttpRequest request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").GET().build();
+    HttpRequest request = request(uri).header("Accept", "text/event-stream").GET().build();
     HttpResponse<InputStream> response = send(request, HttpResponse.BodyHandlers.ofInputStream());
     if (response.statusCode() != 200) {
       throw errorOf(request, response.statusCode(), readAll(response.body()));
@@ -189,7 +219,7 @@ public final class GaplessClient {
   /** GETs {@code path} on {@code node} and returns the answer's text (JSON or CSV); a non-200 answer is an exception. */
   public String getText(URI node, String path) {
     URI uri = resolve(node, path);
-    HttpRequest request = HttpRequest.newBuilder(uri).timeout(requestTimeout).GET().build();
+    HttpRequest request = request(uri).timeout(requestTimeout).GET().build();
     HttpResponse<byte[]> response = send(request, HttpResponse.BodyHandlers.ofByteArray());
     if (response.statusCode() != 200) {
       throw errorOf(request, response.statusCode(), response.body());
@@ -200,7 +230,7 @@ public final class GaplessClient {
   /** GETs {@code path} on {@code node} and maps the JSON answer; a non-200 answer is an exception. */
   public <T> T get(URI node, String path, Class<T> type) {
     URI uri = resolve(node, path);
-    HttpRequest request = HttpRequest.newBuilder(uri).timeout(requestTimeout).header("Accept", JSON).GET().build();
+    HttpRequest request = request(uri).timeout(requestTimeout).header("Accept", JSON).GET().build();
     HttpResponse<byte[]> response = send(request, HttpResponse.BodyHandlers.ofByteArray());
     if (response.statusCode() != 200) {
       throw errorOf(request, response.statusCode(), response.body());
@@ -213,7 +243,7 @@ public final class GaplessClient {
   }
 
   private IngestResponse ingest(URI uri, byte[] body, String idempotencyKey) {
-    HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(requestTimeout)
+    HttpRequest.Builder builder = request(uri).timeout(requestTimeout)
         .header("Content-Type", JSON).header("Accept", JSON);
     if (!idempotencyKey.isEmpty()) {
       builder.header("Idempotency-Key", idempotencyKey);

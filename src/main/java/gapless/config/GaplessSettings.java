@@ -29,7 +29,8 @@ public record GaplessSettings(
     QuerySettings query,
     ShutdownSettings shutdown,
     DiskSettings disk,
-    ScrubSettings scrub) {
+    ScrubSettings scrub,
+    SecuritySettings security) {
 
   /**
    * R = RF - W + 1: how many replicas a collector's new owner needs to hear from (its epoch's
@@ -142,6 +143,13 @@ public record GaplessSettings(
     }
   }
 
+  /** {@code gapless.security}: TLS and tokens from {@code dir}, or knowingly without ({@code insecure}). */
+  public record SecuritySettings(boolean enabled, Path dir, boolean insecure) {
+    static SecuritySettings from(Config c) {
+      return new SecuritySettings(c.getBoolean("enabled"), Path.of(c.getString("dir")), c.getBoolean("insecure"));
+    }
+  }
+
   public static GaplessSettings from(Config root) {
     Config c = root.getConfig("gapless");
     String nodeId = c.getString("node-id");
@@ -162,7 +170,13 @@ public record GaplessSettings(
         QuerySettings.from(c.getConfig("query")),
         ShutdownSettings.from(c.getConfig("shutdown")),
         DiskSettings.from(c.getConfig("disk")),
-        ScrubSettings.from(c.getConfig("scrub")));
+        ScrubSettings.from(c.getConfig("scrub")),
+        SecuritySettings.from(c.getConfig("security")));
+  }
+
+  /** This node's API as clients reach it: https when security is on. */
+  public String httpUrl() {
+    return (security.enabled() ? "https://" : "http://") + http.host() + ":" + http.port();
   }
 
   public boolean isStorageNode() {

@@ -64,7 +64,7 @@ public final class NodeConfig {
       // The node id rides along as a role so every member's stable id is known cluster-wide.
       List<String> roles = new java.util.ArrayList<>(merged.getStringList("akka.cluster.roles"));
       roles.add("node-" + settings.nodeId());
-      Config completed = ConfigFactory.empty()
+      Config completed = NodeSecurity.akkaSettings(settings, merged)
           .withValue("akka.cluster.roles", ConfigValueFactory.fromIterable(roles))
           .withValue("akka.persistence.journal.leveldb.dir", ConfigValueFactory.fromAnyRef(dataDir.resolve("journal").toString()))
           .withValue("akka.persistence.snapshot-store.local.dir", ConfigValueFactory.fromAnyRef(dataDir.resolve("snapshots").toString()))

@@ -180,7 +180,7 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
         .onMessage(StayedAwake.class, this::onStayedAwake)
         .onMessage(ListCollectors.class, this::onListCollectors)
         .onMessage(Describe.class, d -> {
-          d.replyTo().tell(new HostInfo(settings.nodeId(), "http://" + settings.http().host() + ":" + settings.http().port(), opened));
+          d.replyTo().tell(new HostInfo(settings.nodeId(), settings.httpUrl(), opened));
           return this;
         })
         .onMessage(StopAllRecording.class, this::onStopAll)

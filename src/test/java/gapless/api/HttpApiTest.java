@@ -78,7 +78,7 @@ class HttpApiTest {
             + "gapless.ingest.max-body-bytes = 2k\n"
             + "gapless.ingest.max-samples-per-batch = 5\n")));
     TestProbe<EventLog.Command> eventLog = testKit.createTestProbe();
-    binding = new HttpApi(testKit.system(), settings, Optional.of(bufferingOwners()),
+    binding = new HttpApi(testKit.system(), settings, Optional.of(bufferingOwners(testKit)),
         Optional.empty(), eventLog.getRef(), metrics).bind().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
@@ -86,7 +86,7 @@ class HttpApiTest {
    * Owners that answer every batch 202 with the next seq of its collector, as a real owner does when
    * no replica acks in time: the routes' mapping is what is tested here ({@code CollectorTest} tests the owner).
    */
-  private static CollectorOwners bufferingOwners() {
+  static CollectorOwners bufferingOwners(ActorTestKit testKit) {
     Map<String, ActorRef<CollectorProtocol.Command>> owners = new ConcurrentHashMap<>();
     return (collector, request, timeout) -> AskPattern.ask(
         owners.computeIfAbsent(collector, c -> testKit.spawn(Behaviors.setup(ctx -> {
@@ -210,7 +210,7 @@ class HttpApiTest {
             + "gapless.ingest.ack-timeout = 300ms\n")));
     long limit = settings.ingest().maxEncodedBytes();
     TestProbe<EventLog.Command> eventLog = testKit.createTestProbe();
-    ServerBinding gateway = new HttpApi(testKit.system(), settings, Optional.of(bufferingOwners()),
+    ServerBinding gateway = new HttpApi(testKit.system(), settings, Optional.of(bufferingOwners(testKit)),
         Optional.empty(), eventLog.getRef(), metrics).bind().toCompletableFuture().get(10, TimeUnit.SECONDS);
     try {
       String path = "http://127.0.0.1:" + gateway.localAddress().getPort() + "/api/v1/collectors/big-1/samples";

@@ -64,6 +64,50 @@ class NodeConfigTest {
   }
 
   @Test
+  void protectedModeRefusesAnAddressOthersCanReachWithoutSecurity() throws IOException {
+    String m = invalid(write("exposed.conf", VALID_STORAGE + "gapless.http.host = \"0.0.0.0\"\n"));
+    assertContains(m, "listens on HTTP 0.0.0.0", "protected mode", "gapless certs", "gapless.security.enabled = on",
+        "gapless.security.insecure = true");
+    m = invalid(write("artery.conf", VALID_STORAGE + "akka.remote.artery.canonical.hostname = \"<getHostAddress>\"\n"));
+    assertContains(m, "listens on Artery <getHostAddress>");
+    // Knowingly insecure: it starts.
+    NodeConfig.load(write("insecure.conf", VALID_STORAGE + "gapless.http.host = \"0.0.0.0\"\ngapless.security.insecure = true\n"));
+    // Loopback needs nothing: the example cluster and the demo.
+    NodeConfig.load(Path.of("conf/s1.conf"));
+  }
+
+  @Test
+  void securityOnMakesArteryMutualTlsFromTheNodesKeystore() throws IOException {
+    gapless.security.SecurityFiles files = new gapless.security.SecurityFiles(dir.resolve("certs"));
+    String secure = VALID_STORAGE + "gapless.security { enabled = on, dir = \"" + files.dir() + "\" }\n";
+    String m = invalid(write("nocerts.conf", secure));
+    assertContains(m, "gapless.security.enabled is on but " + files.nodeKeystore("s1") + " is missing", "gapless certs --dir");
+    new gapless.security.ClusterCertificates(files).create(List.of(new gapless.security.ClusterCertificates.NodeName("s1", List.of())));
+    gapless.security.ApiTokens.createInitial(files, new java.security.SecureRandom());
+    Config c = NodeConfig.load(write("secure.conf", secure));
+    assertEquals("tls-tcp", c.getString("akka.remote.artery.transport"));
+    assertEquals(files.nodeKeystore("s1").toAbsolutePath().toString(), c.getString("akka.remote.artery.ssl.config-ssl-engine.key-store"));
+    assertTrue(c.getBoolean("akka.remote.artery.ssl.config-ssl-engine.require-mutual-authentication"));
+    assertTrue(c.getBoolean("akka.remote.artery.ssl.config-ssl-engine.hostname-verification"));
+    assertEquals("https://127.0.0.1:8081", GaplessSettings.from(c).httpUrl());
+    // A secure node may listen anywhere.
+    NodeConfig.load(write("secure-exposed.conf", secure + "gapless.http.host = \"0.0.0.0\"\n"));
+  }
+
+  @Test
+  void theSecureExampleClusterIsTheExampleClusterWithSecurityOn() {
+    Config plain = NodeConfig.load(Path.of("conf/s2.conf"));
+    com.typesafe.config.Config secure = com.typesafe.config.ConfigFactory.parseFile(Path.of("conf/secure/s2.conf").toFile())
+        .resolveWith(com.typesafe.config.ConfigFactory.defaultReference());
+    assertTrue(secure.getBoolean("gapless.security.enabled"));
+    assertEquals("conf/secure/certs", secure.getString("gapless.security.dir"));
+    for (String key : List.of("gapless.node-id", "gapless.http.port", "akka.remote.artery.canonical.port", "akka.cluster.seed-nodes",
+        "gapless.storage-nodes")) {
+      assertEquals(plain.getValue(key).unwrapped(), secure.getValue(key).unwrapped(), key);
+    }
+  }
+
+  @Test
   void storageNodeFromRepo() {
     Config c = NodeConfig.load(Path.of("conf/s1.conf"));
     GaplessSettings s = GaplessSettings.from(c);
