@@ -12,7 +12,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -41,6 +43,8 @@ final class ItCluster implements BeforeAllCallback, AfterAllCallback {
   private final Duration upWithin;
   private final List<String> jvmOptions;
   private boolean ownAddresses;
+  private boolean secure;
+  private final Map<String, String> tokens = new LinkedHashMap<>();
   private long smallDiskBytes;
   private List<String> smallDiskNodes = List.of();
   private DiskFaults disks;
@@ -73,6 +77,25 @@ final class ItCluster implements BeforeAllCallback, AfterAllCallback {
   }
 
   /**
+   * The secure example cluster ({@code conf/secure}): its certificates and tokens made by the jar's
+   * own {@code gapless certs} in the cluster's directory; the cluster's client uses the admin token.
+   */
+  ItCluster withSecurity() {
+    this.secure = true;
+    return this;
+  }
+
+  /** Where {@code gapless certs} wrote the secure cluster's material. */
+  Path securityDir() {
+    return dir.resolve("certs");
+  }
+
+  /** A token {@code gapless certs} made: admin, writer or reader. */
+  String token(String name) {
+    return tokens.get(name);
+  }
+
+  /**
    * {@code nodes} get a data directory of their own filesystem of {@code bytes} (tmpfs), which
    * {@link #disks()} fills and frees; the class is skipped, with the reason, where that cannot be done.
    */
@@ -95,7 +118,14 @@ final class ItCluster implements BeforeAllCallback, AfterAllCallback {
     Path jar = Path.of(System.getProperty("gapless.jar", "target/gapless.jar"));
     Path conf = Path.of(System.getProperty("gapless.conf", "conf"));
     dir = Files.createTempDirectory("gapless-it-");
+    if (secure) {
+      conf = conf.resolve("secure");
+      makeCertificates(jar);
+    }
     cluster = new LocalClusterSettings(jar, conf, portOffset, false).cluster(dir);
+    if (secure) {
+      cluster.secured(securityDir(), tokens.get("admin"));
+    }
     if (ownAddresses) {
       cluster.ownAddresses();
     }
@@ -125,6 +155,23 @@ final class ItCluster implements BeforeAllCallback, AfterAllCallback {
       if (dir != null) {
         ClusterFiles.deleteTree(dir);
       }
+    }
+  }
+
+  private void makeCertificates(Path jar) throws IOException {
+    Process certs = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+        jar.toString(), "certs", "--dir", securityDir().toString(), "--nodes", String.join(",", LocalCluster.DEFAULT_NODES))
+        .redirectErrorStream(true).redirectOutput(dir.resolve("certs.out").toFile()).start();
+    try {
+      if (!certs.waitFor(60, TimeUnit.SECONDS) || certs.exitValue() != 0) {
+        throw new IOException("gapless certs failed: " + Files.readString(dir.resolve("certs.out")));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+    for (String line : Files.readAllLines(securityDir().resolve("initial-tokens.txt"))) {
+      tokens.put(line.split(" ")[0], line.split(" ")[1]);
     }
   }
 

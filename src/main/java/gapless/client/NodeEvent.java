@@ -187,6 +187,9 @@ public record NodeEvent(String id, Instant time, String node, EventType event, S
           + " wrong here, compared with " + peer() + " (" + text(DETAIL) + ")";
       case REPLICA_REPAIRED -> "collector=" + collector() + " " + num(BATCHES) + " batches " + text(RANGES) + " ("
           + mb(num(BYTES)) + ") repaired from " + peer() + (text(DETAIL).isEmpty() ? "" : " (" + text(DETAIL) + ")");
+      case PEER_REFUSED -> "TLS refused " + ("inbound".equals(text(PEER)) ? "an inbound connection" : "the connection to "
+          + peer()) + ": " + text(DETAIL);
+      case SECURITY_OFF -> text(DETAIL);
     };
   }
 

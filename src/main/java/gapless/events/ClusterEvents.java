@@ -71,6 +71,16 @@ public final class ClusterEvents {
     return make(node, EventType.MEMBER_REMOVED, PEER, peer, ADDRESS, address, ROLES, String.join(",", roles));
   }
 
+  // ---- security
+
+  public static ClusterEvent peerRefused(String node, String peer, String detail) {
+    return make(node, EventType.PEER_REFUSED, PEER, peer, DETAIL, detail);
+  }
+
+  public static ClusterEvent securityOff(String node, String detail) {
+    return make(node, EventType.SECURITY_OFF, DETAIL, detail);
+  }
+
   // ---- a replica's recording
 
   /** @param contiguousSeq null when beside the point (a collector's own stop) */

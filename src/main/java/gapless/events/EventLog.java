@@ -2,6 +2,7 @@ package gapless.events;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.eventstream.EventStream;
 import akka.actor.typed.PostStop;
 import akka.actor.typed.Terminated;
 import akka.actor.typed.javadsl.AbstractBehavior;
@@ -56,6 +57,8 @@ public final class EventLog extends AbstractBehavior<EventLog.Command> {
 
   private record Reachability(ReachabilityEvent event) implements Command {}
 
+  private record Refused(PeerRefused refused) implements Command {}
+
   public static final String ROLE_PREFIX = "node-";
   /** Events of the whole cluster kept for {@code GetRecent}, newest last. */
   public static final int KEEP = 2000;
@@ -101,6 +104,8 @@ public final class EventLog extends AbstractBehavior<EventLog.Command> {
     Cluster cluster = Cluster.get(context.getSystem());
     cluster.subscriptions().tell(Subscribe.create(context.messageAdapter(MemberEvent.class, Membership::new), MemberEvent.class));
     cluster.subscriptions().tell(Subscribe.create(context.messageAdapter(ReachabilityEvent.class, Reachability::new), ReachabilityEvent.class));
+    context.getSystem().eventStream().tell(new EventStream.Subscribe<>(PeerRefused.class,
+        context.messageAdapter(PeerRefused.class, Refused::new)));
   }
 
   @Override
@@ -110,6 +115,7 @@ public final class EventLog extends AbstractBehavior<EventLog.Command> {
         .onMessage(ClusterEvent.class, this::onClusterWide)
         .onMessage(Membership.class, this::onMembership)
         .onMessage(Reachability.class, this::onReachability)
+        .onMessage(Refused.class, r -> record(ClusterEvents.peerRefused(node, r.refused().peer(), r.refused().detail())))
         .onMessage(GetRecent.class, this::onGetRecent)
         .onMessage(Follow.class, this::onFollow)
         .onSignal(Terminated.class, t -> {

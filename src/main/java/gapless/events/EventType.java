@@ -98,7 +98,15 @@ public enum EventType {
   /** The scrub wrote siblings' copies over the divergent batches ({@code peer}: where they came from). */
   REPLICA_REPAIRED(COLLECTOR, RANGES, BATCHES, BYTES, PEER, DETAIL),
   /** A gateway saw no storage node for a while: it leaves its cluster and joins the storage nodes' one again. */
-  NODE_REJOINING(REASON);
+  NODE_REJOINING(REASON),
+  /**
+   * TLS refused a connection between nodes: a peer whose certificate is not of the cluster CA (or
+   * names another host), one without TLS, a handshake broken off ({@code peer}: host:port, or
+   * "inbound" for a connection this node accepted).
+   */
+  PEER_REFUSED(PEER, DETAIL),
+  /** This node listens where others can reach it with security off, as {@code gapless.security.insecure} allows. */
+  SECURITY_OFF(DETAIL);
 
   private final List<EventField> fields;
 

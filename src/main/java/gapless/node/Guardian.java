@@ -8,6 +8,7 @@ import akka.actor.typed.Behavior;
 import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.Terminated;
+import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.http.javadsl.ServerBinding;
@@ -16,6 +17,8 @@ import gapless.collector.CollectorOwners;
 import gapless.collector.GatewayBuffer;
 import gapless.collector.IngestGateway;
 import gapless.config.GaplessSettings;
+import gapless.config.NodeSecurity;
+import gapless.events.ClusterEvents;
 import gapless.events.EventLog;
 import gapless.metrics.EventCounter;
 import gapless.metrics.NodeMetrics;
@@ -58,6 +61,7 @@ public final class Guardian {
           settings.logKeepFiles()),
           "event-log", DispatcherSelector.fromConfig("gapless-event-log-dispatcher"));
       ctx.watch(eventLog);
+      warnIfExposedWithoutSecurity(ctx, settings, eventLog);
       NodeMetrics metrics = new NodeMetrics(settings.nodeId());
       NodeGauges.register(metrics, ctx.getSystem(), settings, buffer);
       ctx.spawn(EventCounter.create(eventLog, metrics), "event-counter");
@@ -111,5 +115,17 @@ public final class Guardian {
       return AskPattern.<ReplicaHost.Command, Done>ask(host, r -> new ReplicaHost.StopAllRecording(reason, r),
           timeout, system.scheduler());
     });
+  }
+
+  /** Protected mode let this node listen where others can reach it only because it was told to. */
+  private static void warnIfExposedWithoutSecurity(ActorContext<?> ctx, GaplessSettings settings,
+      ActorRef<EventLog.Command> eventLog) {
+    List<String> exposed = NodeSecurity.exposedAddresses(ctx.getSystem().settings().config());
+    if (!settings.security().enabled() && !exposed.isEmpty()) {
+      String detail = "listening on " + String.join(" and ", exposed) + " with security off (gapless.security.insecure):"
+          + " anyone who reaches these addresses can join the cluster, write and read";
+      ctx.getLog().warn(detail);
+      eventLog.tell(new EventLog.Emit(ClusterEvents.securityOff(settings.nodeId(), detail)));
+    }
   }
 }

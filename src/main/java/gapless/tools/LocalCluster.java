@@ -6,6 +6,8 @@ import gapless.client.EventTail;
 import gapless.client.GaplessClient;
 import gapless.client.GaplessClientException;
 import gapless.client.NodeEvent;
+import gapless.security.SecurityFiles;
+import gapless.security.TlsContexts;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -16,6 +18,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -41,8 +44,9 @@ public final class LocalCluster implements AutoCloseable {
   private final Set<String> stopped = new HashSet<>();
   // Patient enough for a node that is busy replaying and recovering right after a restart: a slow
   // status is "not up yet" anyway, and its answer says more than a timeout.
-  private final GaplessClient client = new GaplessClient(Duration.ofSeconds(1), Duration.ofSeconds(10));
+  private GaplessClient client = new GaplessClient(Duration.ofSeconds(1), Duration.ofSeconds(10));
   private List<String> jvmOptions = List.of("-Xmx512m");
+  private Path securityDir;
 
   /**
    * @param jar        the shaded gapless jar
@@ -65,6 +69,19 @@ public final class LocalCluster implements AutoCloseable {
   /** JVM options every node gets before the {@code -D} overrides (default {@code -Xmx512m}). */
   public LocalCluster jvmOptions(List<String> options) {
     this.jvmOptions = List.copyOf(options);
+    return this;
+  }
+
+  /**
+   * For a cluster whose config turns security on ({@code conf/secure}): every node reads its
+   * certificates and tokens from {@code dir} (made by {@code gapless certs}), and this class asks
+   * the nodes over HTTPS, trusting the CA there, with {@code token}.
+   */
+  public LocalCluster secured(Path dir, String token) {
+    this.securityDir = dir.toAbsolutePath();
+    this.client = new GaplessClient(Duration.ofSeconds(1), Duration.ofSeconds(10), new GaplessClient.Credentials(
+        Optional.of(token), Optional.of(TlsContexts.trusting(
+            new SecurityFiles(securityDir).caPem()))));
     return this;
   }
 
@@ -98,7 +115,7 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   public URI httpUrl(String id) {
-    return URI.create("http://" + node(id).host() + ":" + node(id).httpPort());
+    return URI.create((securityDir == null ? "http://" : "https://") + node(id).host() + ":" + node(id).httpPort());
   }
 
   /** The first configured node with the gateway role, else the first configured node. */
@@ -170,6 +187,11 @@ public final class LocalCluster implements AutoCloseable {
 
   /** Starts node {@code id} (again, after a kill or stop: same id, same data). */
   public synchronized void start(String id) {
+    startWith(id, List.of());
+  }
+
+  /** The same, with more JVM options after every other one (a {@code -D} here wins). */
+  public synchronized void startWith(String id, List<String> moreOptions) {
     NodeLayout n = node(id);
     LocalNode running = processes.get(id);
     if (running != null && running.isAlive()) {
@@ -180,7 +202,12 @@ public final class LocalCluster implements AutoCloseable {
     try {
       Files.createDirectories(data);
       Files.createDirectories(logs);
-      processes.put(id, LocalNode.start(n.command(jvmOptions, jar, data, logs), baseDir, logFile(id)));
+      List<String> options = new ArrayList<>(jvmOptions);
+      if (securityDir != null) {
+        options.add("-Dgapless.security.dir=" + securityDir);
+      }
+      options.addAll(moreOptions);
+      processes.put(id, LocalNode.start(n.command(options, jar, data, logs), baseDir, logFile(id)));
       stopped.remove(id);
     } catch (IOException e) {
       throw new GaplessClientException("cannot start node " + id + ": " + GaplessClient.describe(e), 0, e);
