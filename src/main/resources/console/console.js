@@ -1,7 +1,9 @@
 // The Gapless console: what this node knows of the cluster (GET /api/v1/status), every storage
 // node's replicas (their GET /api/v1/replicas), the cluster event log as it happens
 // (GET /api/v1/events?follow=true, server-sent events) and a tag's trend with its stopped
-// intervals drawn as bands. Plain DOM and fetch; uPlot draws the chart.
+// intervals drawn as bands. Plain DOM and fetch; uPlot draws the chart. On a secure cluster the
+// API wants a token: the console asks for one (read scope) when it is answered 401 and keeps it
+// for this browser tab only (sessionStorage).
 "use strict";
 
 const POLL_MS = 2000;
@@ -25,8 +27,20 @@ function row(cells, attrs) {
   return tr;
 }
 
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function authHeaders() {
+  const token = sessionStorage.getItem("gaplessToken");
+  return token ? { Authorization: "Bearer " + token } : {};
+}
+
+function askForToken() {
+  $("#token-form").hidden = false;
+}
+
 async function getJson(url) {
-  const r = await fetch(url, { cache: "no-store" });
+  const r = await fetch(url, { cache: "no-store", headers: authHeaders() });
+  if (r.status === 401) askForToken();
   if (!r.ok) throw new Error(url + ": HTTP " + r.status);
   return r.json();
 }
@@ -97,19 +111,45 @@ async function poll() {
   }
 }
 
-function followEvents() {
+function showEvent(e) {
   const list = $("#events");
-  const source = new EventSource("/api/v1/events?follow=true");
-  source.onmessage = (m) => {
-    const e = JSON.parse(m.data);
-    const li = document.createElement("li");
-    const rest = Object.entries(e).filter(([k]) => !["id", "time", "node", "event"].includes(k))
-      .map(([k, v]) => k + "=" + v).join(" ");
-    li.textContent = e.time + "  " + e.node + "  " + e.event + "  " + rest;
-    li.className = FAULTS.test(e.event) ? "fault" : RECOVERY.test(e.event) ? "recovery" : "";
-    list.prepend(li);
-    while (list.children.length > MAX_EVENTS) list.lastChild.remove();
-  };
+  const li = document.createElement("li");
+  const rest = Object.entries(e).filter(([k]) => !["id", "time", "node", "event"].includes(k))
+    .map(([k, v]) => k + "=" + v).join(" ");
+  li.textContent = e.time + "  " + e.node + "  " + e.event + "  " + rest;
+  li.className = FAULTS.test(e.event) ? "fault" : RECOVERY.test(e.event) ? "recovery" : "";
+  list.prepend(li);
+  while (list.children.length > MAX_EVENTS) list.lastChild.remove();
+}
+
+// Server-sent events read with fetch (EventSource cannot send a token), following again after a
+// break. Each event is a block of lines ended by an empty line; its data lines hold the JSON.
+async function followEvents() {
+  for (;;) {
+    try {
+      const r = await fetch("/api/v1/events?follow=true", { headers: authHeaders() });
+      if (r.status === 401) askForToken();
+      if (r.ok) {
+        const reader = r.body.pipeThrough(new TextDecoderStream()).getReader();
+        let buffer = "";
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buffer += value.replace(/\r\n/g, "\n");
+          let end;
+          while ((end = buffer.indexOf("\n\n")) >= 0) {
+            const data = buffer.slice(0, end).split("\n").filter((l) => l.startsWith("data:"))
+              .map((l) => l.slice(5).trim()).join("\n");
+            buffer = buffer.slice(end + 2);
+            if (data) showEvent(JSON.parse(data));
+          }
+        }
+      }
+    } catch (e) {
+      // the node went away: follow again below
+    }
+    await sleep(POLL_MS);
+  }
 }
 
 let chart;
@@ -154,5 +194,11 @@ async function showTrend(ev) {
 }
 
 $("#trend-form").addEventListener("submit", showTrend);
+$("#token-form").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  sessionStorage.setItem("gaplessToken", new FormData(ev.target).get("token").trim());
+  $("#token-form").hidden = true;
+  ev.target.reset();
+});
 followEvents();
 poll();

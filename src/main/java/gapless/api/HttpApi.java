@@ -15,8 +15,12 @@ import akka.http.javadsl.Http;
 import akka.http.javadsl.ServerBinding;
 import akka.http.javadsl.ServerBuilder;
 import akka.http.javadsl.model.ContentTypes;
+import akka.http.javadsl.model.HttpMethods;
 import akka.http.javadsl.model.StatusCodes;
+import akka.http.javadsl.model.headers.AccessControlAllowHeaders;
+import akka.http.javadsl.model.headers.AccessControlAllowMethods;
 import akka.http.javadsl.model.headers.AccessControlAllowOrigin;
+import akka.http.javadsl.model.headers.AccessControlMaxAge;
 import akka.http.javadsl.model.headers.HttpOriginRanges;
 import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.ExceptionHandler;
@@ -64,7 +68,7 @@ public final class HttpApi extends AllDirectives {
 
   /**
    * Any page may read the API's answers: the console served by one node reads the replicas of every
-   * storage node. (Preflights are not answered, so a page elsewhere cannot send JSON; who may send
+   * storage node. (Preflights allow GET only, so a page elsewhere cannot send JSON; who may send
    * what at all is for API tokens, not CORS.)
    */
   private static final AccessControlAllowOrigin ANY_ORIGIN = AccessControlAllowOrigin.create(HttpOriginRanges.ALL);
@@ -118,7 +122,18 @@ public final class HttpApi extends AllDirectives {
     return handleExceptions(ExceptionHandler.newBuilder()
         .matchAny(e -> json(cause(e, TimeoutException.class).isPresent() ? StatusCodes.SERVICE_UNAVAILABLE : StatusCodes.INTERNAL_SERVER_ERROR,
             Json.error(rootMessage(e))))
-        .build(), () -> respondWithDefaultHeader(ANY_ORIGIN, () -> concat(apiRoutes(), ingest.influx(), ops.routes())));
+        .build(), () -> respondWithDefaultHeader(ANY_ORIGIN, () -> concat(options(this::preflight), apiRoutes(),
+            ingest.influx(), ops.routes())));
+  }
+
+  /**
+   * A page of another node (the console reads every storage node's replicas) may GET with a token;
+   * nothing else: a cross-origin POST stays refused by the browser.
+   */
+  private Route preflight() {
+    return respondWithHeaders(List.of(AccessControlAllowMethods.create(HttpMethods.GET),
+        AccessControlAllowHeaders.create("Authorization"), AccessControlMaxAge.create(600)),
+        () -> complete(StatusCodes.NO_CONTENT));
   }
 
   private Route apiRoutes() {
