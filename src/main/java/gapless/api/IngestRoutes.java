@@ -6,6 +6,7 @@ import static gapless.api.Answers.rootMessage;
 
 import akka.actor.typed.ActorSystem;
 import akka.http.javadsl.model.MediaTypes;
+import akka.http.javadsl.model.RequestEntity;
 import akka.http.javadsl.model.StatusCode;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.model.headers.RetryAfter;
@@ -33,6 +34,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Semaphore;
 
 /**
  * Ingest and collector status changes, on gateways, in Gapless' JSON and in InfluxDB's line
@@ -47,11 +49,13 @@ final class IngestRoutes extends AllDirectives {
   private final IngestParser parser;
   private final NodeMetrics metrics;
   private final Access access;
+  private final Semaphore ingestSlots;
 
   IngestRoutes(ActorSystem<?> system, GaplessSettings settings, Optional<CollectorOwners> gateway, NodeMetrics metrics,
       Access access) {
     this.system = system;
     this.access = access;
+    this.ingestSlots = new Semaphore(settings.http().maxConcurrentIngest());
     this.settings = settings;
     this.gateway = gateway;
     this.parser = new IngestParser(settings.ingest().maxSamplesPerBatch());
@@ -155,6 +159,7 @@ final class IngestRoutes extends AllDirectives {
         case 403 -> "forbidden";
         case 413 -> "request too large";
         case 422 -> "conflict";
+        case 429 -> "too many requests";
         default -> "unavailable";
       }, message)));
       return code.intValue() == 503 ? retryLater(answer) : answer;
@@ -191,44 +196,69 @@ final class IngestRoutes extends AllDirectives {
    * the size (413 over {@code max-body-bytes}, before reading the body when its length is
    * declared); then parses. Every refusal is counted and answered in {@code dialect}.
    */
+  /**
+   * Takes a request's body under the gateway's cap on ingest requests at once: beyond it 429 with
+   * Retry-After at once, its body unread; otherwise the slot is held until the answer is known.
+   */
   private Route body(String id, Dialect dialect, BodyHandler handler) {
     return withoutSizeLimit(() -> optionalHeaderValueByName(HttpApi.IDEMPOTENCY_KEY, header -> extractRequestEntity(entity -> {
       long start = System.nanoTime();
-      String key;
+      if (!ingestSlots.tryAcquire()) {
+        entity.discardBytes(system);
+        return respondWithHeader(RetryAfter.create(1L), () -> refused(StatusCodes.TOO_MANY_REQUESTS, "too_many",
+            "more than " + settings.http().maxConcurrentIngest() + " ingest requests at once on " + settings.nodeId()
+                + " (gapless.http.max-concurrent-ingest): nothing stored, send again after Retry-After", start, dialect));
+      }
+      CompletionStage<Route> answer;
       try {
-        IngestParser.checkCollectorId(id);
-        key = IngestParser.idempotencyKey(header);
-      } catch (IngestParser.InvalidInput e) {
-        return refused(StatusCodes.BAD_REQUEST, "invalid", e.getMessage(), start, dialect);
+        answer = admit(id, dialect, handler, header, entity, start);
+      } catch (RuntimeException e) {
+        ingestSlots.release();
+        throw e;
       }
-      if (gateway.isEmpty()) {
-        return refused(StatusCodes.BAD_REQUEST, "invalid",
-            "node " + settings.nodeId() + " is not a gateway; send samples to a node with role gateway", start, dialect);
-      }
-      if (dialect.requiresJson() && !entity.getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)) {
-        return refused(StatusCodes.BAD_REQUEST, "invalid", "Content-Type must be application/json, got " + entity.getContentType(),
-            start, dialect);
-      }
-      long max = settings.ingest().maxBodyBytes();
-      if (entity.getContentLengthOption().isPresent() && entity.getContentLengthOption().getAsLong() > max) {
-        return refused(StatusCodes.PAYLOAD_TOO_LARGE, "too_large", "request body of " + entity.getContentLengthOption().getAsLong()
-            + " bytes is larger than the limit of " + max + " bytes (gapless.ingest.max-body-bytes); send fewer samples per request", start,
-            dialect);
-      }
-      CompletionStage<Route> answer = entity.withSizeLimit(max).toStrict(settings.http().entityTimeout().toMillis(), system)
-          .thenCompose(strict -> {
-            try {
-              return handler.handle(strict.getData().toArray(), key, start);
-            } catch (IngestParser.InvalidInput e) {
-              return CompletableFuture.completedFuture(refused(StatusCodes.BAD_REQUEST, "invalid", e.getMessage(), start, dialect));
-            }
-          })
-          .exceptionally(e -> cause(e, EntityStreamSizeException.class).isPresent()
-              ? refused(StatusCodes.PAYLOAD_TOO_LARGE, "too_large", "request body is larger than the limit of " + max
-                  + " bytes (gapless.ingest.max-body-bytes); send fewer samples per request", start, dialect)
-              : refused(StatusCodes.SERVICE_UNAVAILABLE, "unavailable", "cannot accept now: " + rootMessage(e), start, dialect));
-      return onSuccess(answer, route -> route);
+      return onSuccess(answer.whenComplete((route, failure) -> ingestSlots.release()), route -> route);
     })));
+  }
+
+  private CompletionStage<Route> admit(String id, Dialect dialect, BodyHandler handler, Optional<String> header,
+      RequestEntity entity, long start) {
+    String key;
+    try {
+      IngestParser.checkCollectorId(id);
+      key = IngestParser.idempotencyKey(header);
+    } catch (IngestParser.InvalidInput e) {
+      return done(refused(StatusCodes.BAD_REQUEST, "invalid", e.getMessage(), start, dialect));
+    }
+    if (gateway.isEmpty()) {
+      return done(refused(StatusCodes.BAD_REQUEST, "invalid",
+          "node " + settings.nodeId() + " is not a gateway; send samples to a node with role gateway", start, dialect));
+    }
+    if (dialect.requiresJson() && !entity.getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)) {
+      return done(refused(StatusCodes.BAD_REQUEST, "invalid", "Content-Type must be application/json, got " + entity.getContentType(),
+          start, dialect));
+    }
+    long max = settings.ingest().maxBodyBytes();
+    if (entity.getContentLengthOption().isPresent() && entity.getContentLengthOption().getAsLong() > max) {
+      return done(refused(StatusCodes.PAYLOAD_TOO_LARGE, "too_large", "request body of " + entity.getContentLengthOption().getAsLong()
+          + " bytes is larger than the limit of " + max + " bytes (gapless.ingest.max-body-bytes); send fewer samples per request", start,
+          dialect));
+    }
+    return entity.withSizeLimit(max).toStrict(settings.http().entityTimeout().toMillis(), system)
+        .thenCompose(strict -> {
+          try {
+            return handler.handle(strict.getData().toArray(), key, start);
+          } catch (IngestParser.InvalidInput e) {
+            return done(refused(StatusCodes.BAD_REQUEST, "invalid", e.getMessage(), start, dialect));
+          }
+        })
+        .exceptionally(e -> cause(e, EntityStreamSizeException.class).isPresent()
+            ? refused(StatusCodes.PAYLOAD_TOO_LARGE, "too_large", "request body is larger than the limit of " + max
+                + " bytes (gapless.ingest.max-body-bytes); send fewer samples per request", start, dialect)
+            : refused(StatusCodes.SERVICE_UNAVAILABLE, "unavailable", "cannot accept now: " + rootMessage(e), start, dialect));
+  }
+
+  private static CompletionStage<Route> done(Route route) {
+    return CompletableFuture.completedFuture(route);
   }
 
   private Route refused(StatusCode code, String outcome, String error, long start, Dialect dialect) {

@@ -60,10 +60,11 @@ public record GaplessSettings(
 
   /** {@code gapless.http}: the HTTP API. */
   public record HttpSettings(String host, int port, Duration askTimeout, Duration entityTimeout, Duration ingestReplyMargin,
-      Duration readyMaxRecovering) {
+      Duration readyMaxRecovering, int maxConcurrentIngest) {
     static HttpSettings from(Config c) {
       return new HttpSettings(c.getString("host"), c.getInt("port"), c.getDuration("ask-timeout"),
-          c.getDuration("entity-timeout"), c.getDuration("ingest-reply-margin"), c.getDuration("ready-max-recovering"));
+          c.getDuration("entity-timeout"), c.getDuration("ingest-reply-margin"), c.getDuration("ready-max-recovering"),
+          c.getInt("max-concurrent-ingest"));
     }
   }
 

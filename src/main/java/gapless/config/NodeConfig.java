@@ -9,7 +9,9 @@ import gapless.model.Validation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Builds a node's full configuration: {@code -D} system properties, then the node's conf file,
@@ -65,6 +67,7 @@ public final class NodeConfig {
       List<String> roles = new java.util.ArrayList<>(merged.getStringList("akka.cluster.roles"));
       roles.add("node-" + settings.nodeId());
       Config completed = NodeSecurity.akkaSettings(settings, merged)
+          .withFallback(httpServerLimits(merged))
           .withValue("akka.cluster.roles", ConfigValueFactory.fromIterable(roles))
           .withValue("akka.persistence.journal.leveldb.dir", ConfigValueFactory.fromAnyRef(dataDir.resolve("journal").toString()))
           .withValue("akka.persistence.snapshot-store.local.dir", ConfigValueFactory.fromAnyRef(dataDir.resolve("snapshots").toString()))
@@ -75,6 +78,18 @@ public final class NodeConfig {
     } catch (ConfigException e) {
       throw new InvalidConfig("bad config: " + e.getMessage());
     }
+  }
+
+  /** gapless.http's limits as the Akka HTTP server settings they are. */
+  private static Config httpServerLimits(Config c) {
+    Map<String, Object> akka = new LinkedHashMap<>();
+    for (String key : List.of("max-connections", "idle-timeout", "request-timeout")) {
+      akka.put("akka.http.server." + key, c.getValue("gapless.http." + key).unwrapped());
+    }
+    for (String key : List.of("max-uri-length", "max-header-count", "max-header-value-length")) {
+      akka.put("akka.http.server.parsing." + key, c.getValue("gapless.http." + key).unwrapped());
+    }
+    return ConfigFactory.parseMap(akka, "gapless.http");
   }
 
   /** Whether this node is the first of the seed nodes: the one that may form a cluster of its own. */
@@ -101,6 +116,9 @@ public final class NodeConfig {
     List<String> roles = c.getStringList("akka.cluster.roles");
     if (roles.contains("storage") != s.isStorageNode()) {
       throw new InvalidConfig("node " + s.nodeId() + ": role 'storage' must be set exactly when the node id is in gapless.storage-nodes " + s.storageNodes());
+    }
+    if (s.http().maxConcurrentIngest() < 1) {
+      throw new InvalidConfig("gapless.http.max-concurrent-ingest must be at least 1, got " + s.http().maxConcurrentIngest());
     }
     if (s.http().port() < 0 || s.http().port() > 65535) {
       throw new InvalidConfig("gapless.http.port out of range: " + s.http().port());

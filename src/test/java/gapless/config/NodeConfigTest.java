@@ -95,6 +95,19 @@ class NodeConfigTest {
   }
 
   @Test
+  void theApisLimitsAreAkkaHttpsServerSettings() throws IOException {
+    Config c = NodeConfig.load(write("limits.conf", VALID_STORAGE + "gapless.http { idle-timeout = 7s, max-uri-length = 100k }\n"));
+    assertEquals(Duration.ofSeconds(7), c.getDuration("akka.http.server.idle-timeout"));
+    assertEquals(Duration.ofSeconds(20), c.getDuration("akka.http.server.request-timeout"));
+    assertEquals(1024, c.getInt("akka.http.server.max-connections"));
+    assertEquals(100 * 1024, c.getBytes("akka.http.server.parsing.max-uri-length"));
+    assertEquals(64, c.getInt("akka.http.server.parsing.max-header-count"));
+    assertEquals(1024, GaplessSettings.from(c).http().maxConcurrentIngest());
+    assertContains(invalid(write("nocap.conf", VALID_STORAGE + "gapless.http.max-concurrent-ingest = 0\n")),
+        "gapless.http.max-concurrent-ingest must be at least 1");
+  }
+
+  @Test
   void theSecureExampleClusterIsTheExampleClusterWithSecurityOn() {
     Config plain = NodeConfig.load(Path.of("conf/s2.conf"));
     com.typesafe.config.Config secure = com.typesafe.config.ConfigFactory.parseFile(Path.of("conf/secure/s2.conf").toFile())

@@ -62,7 +62,9 @@ class ClusterEventsTest {
         ClusterEvents.storeRebuild("s1", "c1", two, "journal written with store a, this node's store is b"),
         ClusterEvents.replicaDiverged("s1", "c1", two, "s2,s3", "seq 32 damaged; 312 more"),
         ClusterEvents.replicaRepaired("s1", "c1", two, 4096, "s2", ""),
-        ClusterEvents.nodeRejoining("gw1", "no storage node up and reachable for 15 s"));
+        ClusterEvents.nodeRejoining("gw1", "no storage node up and reachable for 15 s"),
+        ClusterEvents.peerRefused("s1", "inbound", "Received fatal alert: certificate_unknown"),
+        ClusterEvents.securityOff("s1", "listening on HTTP 0.0.0.0 with security off"));
     Set<EventType> made = new HashSet<>();
     all.forEach(e -> made.add(e.event()));
     assertEquals(Set.of(EventType.values()), made, "a factory for every type");
