@@ -44,6 +44,7 @@ final class ItCluster implements BeforeAllCallback, AfterAllCallback {
   private final List<String> jvmOptions;
   private boolean ownAddresses;
   private boolean secure;
+  private List<String> notStarted = List.of();
   private final Map<String, String> tokens = new LinkedHashMap<>();
   private long smallDiskBytes;
   private List<String> smallDiskNodes = List.of();
@@ -82,6 +83,12 @@ final class ItCluster implements BeforeAllCallback, AfterAllCallback {
    */
   ItCluster withSecurity() {
     this.secure = true;
+    return this;
+  }
+
+  /** These nodes of the cluster are not started with the others (a test starts them as it needs). */
+  ItCluster notStarting(String... nodes) {
+    this.notStarted = List.of(nodes);
     return this;
   }
 
@@ -137,7 +144,7 @@ final class ItCluster implements BeforeAllCallback, AfterAllCallback {
     options.addAll(TEST_JVM);
     options.addAll(jvmOptions);
     cluster.jvmOptions(options);
-    cluster.startAll();
+    cluster.nodeIds().stream().filter(id -> !notStarted.contains(id)).forEach(cluster::start);
     cluster.awaitUp(upWithin);
   }
 

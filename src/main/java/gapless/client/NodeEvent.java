@@ -190,6 +190,7 @@ public record NodeEvent(String id, Instant time, String node, EventType event, S
       case PEER_REFUSED -> "TLS refused " + ("inbound".equals(text(PEER)) ? "an inbound connection" : "the connection to "
           + peer()) + ": " + text(DETAIL);
       case SECURITY_OFF -> text(DETAIL);
+      case NODE_ID_TAKEN -> text(DETAIL);
     };
   }
 

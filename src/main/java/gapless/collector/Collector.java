@@ -82,7 +82,7 @@ public final class Collector {
   private final ActorRef<EventLog.Command> eventLog;
   private final ActorRef<BufferRedrive.Command> redrive;
   private final List<String> replicaSet;
-  private final ActorRef<StoreReply> replies;
+  private final ReplyInboxes replies;
   private final ActorRef<EpochClaimed> claims;
   private final Map<String, ActorRef<ReplicaHost.Command>> hosts = new HashMap<>();
   private final Set<String> listed = new HashSet<>();
@@ -117,9 +117,9 @@ public final class Collector {
     this.redrive = redrive;
     this.replicaSet = Placement.of(settings).replicaSet(collector);
     this.claimant = settings.nodeId() + "/" + UUID.randomUUID();
-    this.replies = context.messageAdapter(StoreReply.class, Replied::new);
+    this.replies = new ReplyInboxes(context, Replied::new);
     this.claims = context.messageAdapter(EpochClaimed.class, Claimed::new);
-    this.flights = new Flights(context, timers, collector, settings, buffer, hosts, replies);
+    this.flights = new Flights(context, timers, collector, settings, buffer, hosts, replies::of);
     this.lookups = new KeyLookups(collector, timers, settings.ingest().claimTimeout(),
         settings.readQuorum(), hosts,
         context.messageAdapter(KeyHolding.class, KeyLookups.Answered::new));

@@ -1,5 +1,6 @@
 package gapless.collector;
 
+import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
 import gapless.CborSerializable;
 
@@ -13,11 +14,14 @@ public final class CollectorProtocol {
 
   private CollectorProtocol() {}
 
-  /** Messages a collector handles. */
-  public interface Command extends CborSerializable {}
+  /**
+   * Messages a collector handles. Only {@link Request}s may come from another node; the rest are
+   * the owner's own (timers, adapted answers) and cannot be serialized, so nobody can send them.
+   */
+  public interface Command {}
 
   /** A batch to keep, answered with exactly one {@link IngestResult}. */
-  public interface Request extends Command {
+  public interface Request extends Command, CborSerializable {
     /** The encoded batch, with the request's {@code Idempotency-Key} in it if it had one. */
     byte[] blob();
 
@@ -35,7 +39,7 @@ public final class CollectorProtocol {
   public record Resubmit(long epoch, long seq, byte[] blob, ActorRef<IngestResult> replyTo) implements Request {}
 
   /** Sharding's passivation of an idle collector. */
-  public enum Passivate implements Command { INSTANCE }
+  public enum Passivate implements Command, NoSerializationVerificationNeeded { INSTANCE }
 
   /**
    * Answer to a {@link Request}.

@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 
 /**
  * The batches one {@link Collector} owner is sending until W replicas hold them: each goes to
@@ -47,16 +48,19 @@ final class Flights {
   private final GatewayBuffer buffer;
   private final Executor io;
   private final Map<String, ActorRef<ReplicaHost.Command>> hosts;
-  private final ActorRef<StoreReply> replies;
+  private final Function<String, ActorRef<StoreReply>> replies;
   private final TreeMap<Long, Flight> flights = new TreeMap<>();
   /** Replicas that refused a batch lately, until they ack one; forgotten after two retry intervals. */
   private final Map<String, Refusal> refusing = new HashMap<>();
 
   private record Refusal(String reason, long atNanos) {}
 
-  /** {@code hosts}: the owner's reachable replica hosts by node, read at every send. */
+  /**
+   * {@code hosts}: the owner's reachable replica hosts by node, read at every send; {@code replies}:
+   * where each node's replica answers ({@link ReplyInboxes}).
+   */
   Flights(ActorContext<Command> context, TimerScheduler<Command> timers, String collector, GaplessSettings settings,
-      GatewayBuffer buffer, Map<String, ActorRef<ReplicaHost.Command>> hosts, ActorRef<StoreReply> replies) {
+      GatewayBuffer buffer, Map<String, ActorRef<ReplicaHost.Command>> hosts, Function<String, ActorRef<StoreReply>> replies) {
     this.context = context;
     this.timers = timers;
     this.collector = collector;
@@ -90,7 +94,7 @@ final class Flights {
     f.lastSentNanos = System.nanoTime();
     hosts.forEach((node, host) -> {
       if (!f.acked.contains(node)) {
-        host.tell(new ReplicaProtocol.StoreBatch(collector, f.seq, f.epoch, blob, WriteKind.OWNER, replies));
+        host.tell(new ReplicaProtocol.StoreBatch(collector, f.seq, f.epoch, blob, WriteKind.OWNER, replies.apply(node)));
       }
     });
   }

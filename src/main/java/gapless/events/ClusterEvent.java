@@ -2,6 +2,7 @@ package gapless.events;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import gapless.CborSerializable;
 import java.util.Map;
 import java.util.Objects;
 
@@ -17,7 +18,7 @@ import java.util.Objects;
  * @param fields only fields {@code event} declares; values are strings, numbers or booleans
  */
 public record ClusterEvent(String id, String time, String node, EventType event, Map<EventField, Object> fields)
-    implements EventLog.Command {
+    implements EventLog.Command, CborSerializable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -81,6 +81,10 @@ public final class ClusterEvents {
     return make(node, EventType.SECURITY_OFF, DETAIL, detail);
   }
 
+  public static ClusterEvent nodeIdTaken(String node, String claimedId, String address, String detail) {
+    return make(node, EventType.NODE_ID_TAKEN, PEER, claimedId, ADDRESS, address, DETAIL, detail);
+  }
+
   // ---- a replica's recording
 
   /** @param contiguousSeq null when beside the point (a collector's own stop) */

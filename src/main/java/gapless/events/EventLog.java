@@ -1,10 +1,11 @@
 package gapless.events;
 
+import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
-import akka.actor.typed.eventstream.EventStream;
 import akka.actor.typed.PostStop;
 import akka.actor.typed.Terminated;
+import akka.actor.typed.eventstream.EventStream;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
@@ -39,25 +40,29 @@ import java.util.Set;
  */
 public final class EventLog extends AbstractBehavior<EventLog.Command> {
 
-  /** Messages the event log handles. */
-  public interface Command extends CborSerializable {}
+  /**
+   * Messages the event log handles. Only {@link ClusterEvent}s come from other nodes (through the
+   * topic); everything else is this node's own and cannot be serialized, so no other node can
+   * write to this node's event file.
+   */
+  public interface Command {}
 
   /** Record an event that happened on this node. */
-  public record Emit(ClusterEvent event) implements Command {}
+  public record Emit(ClusterEvent event) implements Command, NoSerializationVerificationNeeded {}
 
   /** Ask for the most recent cluster-wide events, oldest first. */
-  public record GetRecent(int limit, ActorRef<Recent> replyTo) implements Command {}
+  public record GetRecent(int limit, ActorRef<Recent> replyTo) implements Command, NoSerializationVerificationNeeded {}
 
   public record Recent(List<ClusterEvent> events) implements CborSerializable {}
 
   /** Stream every cluster-wide event from now on to {@code subscriber}, until it stops. */
-  public record Follow(ActorRef<ClusterEvent> subscriber) implements Command {}
+  public record Follow(ActorRef<ClusterEvent> subscriber) implements Command, NoSerializationVerificationNeeded {}
 
-  private record Membership(MemberEvent event) implements Command {}
+  private record Membership(MemberEvent event) implements Command, NoSerializationVerificationNeeded {}
 
-  private record Reachability(ReachabilityEvent event) implements Command {}
+  private record Reachability(ReachabilityEvent event) implements Command, NoSerializationVerificationNeeded {}
 
-  private record Refused(PeerRefused refused) implements Command {}
+  private record Refused(PeerRefused refused) implements Command, NoSerializationVerificationNeeded {}
 
   public static final String ROLE_PREFIX = "node-";
   /** Events of the whole cluster kept for {@code GetRecent}, newest last. */

@@ -106,7 +106,9 @@ public enum EventType {
    */
   PEER_REFUSED(PEER, DETAIL),
   /** This node listens where others can reach it with security off, as {@code gapless.security.insecure} allows. */
-  SECURITY_OFF(DETAIL);
+  SECURITY_OFF(DETAIL),
+  /** A system joined claiming a node id another member holds ({@code peer}: the id); the leader downed it. */
+  NODE_ID_TAKEN(PEER, ADDRESS, DETAIL);
 
   private final List<EventField> fields;
 

@@ -31,6 +31,7 @@ import gapless.scrub.Scrubber;
 import gapless.store.DiskSpace;
 import gapless.store.SampleStore;
 import gapless.supervision.DiskWatch;
+import gapless.supervision.NodeIdGuard;
 import gapless.supervision.NodeSupervisor;
 import gapless.supervision.StorageWatch;
 import java.time.Duration;
@@ -62,6 +63,7 @@ public final class Guardian {
           "event-log", DispatcherSelector.fromConfig("gapless-event-log-dispatcher"));
       ctx.watch(eventLog);
       warnIfExposedWithoutSecurity(ctx, settings, eventLog);
+      ctx.spawn(NodeIdGuard.create(settings.nodeId(), eventLog), "node-id-guard");
       NodeMetrics metrics = new NodeMetrics(settings.nodeId());
       NodeGauges.register(metrics, ctx.getSystem(), settings, buffer);
       ctx.spawn(EventCounter.create(eventLog, metrics), "event-counter");

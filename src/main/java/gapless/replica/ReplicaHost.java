@@ -50,28 +50,31 @@ import java.util.stream.Stream;
  */
 public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
 
-  /** Messages the host handles; {@link ReplicaProtocol.CollectorCommand}s are routed to the replica. */
-  public interface Command extends CborSerializable {}
+  /**
+   * Messages the host handles; {@link ReplicaProtocol.CollectorCommand}s are routed to the replica.
+   * The host's own (timers, adapted answers) cannot be serialized, so no other node can send them.
+   */
+  public interface Command {}
 
   /** List the collectors this node holds a replica of. */
-  public record ListCollectors(ActorRef<CollectorList> replyTo) implements Command {}
+  public record ListCollectors(ActorRef<CollectorList> replyTo) implements Command, CborSerializable {}
 
   public record CollectorList(String node, List<String> collectors) implements CborSerializable {}
 
   /** Ask which node this host is and where its HTTP API listens. */
-  public record Describe(ActorRef<HostInfo> replyTo) implements Command {}
+  public record Describe(ActorRef<HostInfo> replyTo) implements Command, CborSerializable {}
 
   /** {@code opened}: the store's collectors are read and their replicas started. */
   public record HostInfo(String node, String httpUrl, boolean opened) implements CborSerializable {}
 
   /** Every local replica records that recording stopped; answered when all have. */
-  public record StopAllRecording(StopReason reason, ActorRef<Done> replyTo) implements Command {}
+  public record StopAllRecording(StopReason reason, ActorRef<Done> replyTo) implements Command, NoSerializationVerificationNeeded {}
 
   /** A sibling node became unreachable or left: the replicas sharing a set with it record it. */
-  public record PeerDown(String peer) implements Command {}
+  public record PeerDown(String peer) implements Command, NoSerializationVerificationNeeded {}
 
   /** Recover every local replica (start-up, rejoined the cluster). */
-  public record RecoverAll(RecoveryTrigger trigger) implements Command {
+  public record RecoverAll(RecoveryTrigger trigger) implements Command, NoSerializationVerificationNeeded {
     @JsonCreator
     public RecoverAll {}
   }

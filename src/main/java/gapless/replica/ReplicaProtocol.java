@@ -2,8 +2,8 @@ package gapless.replica;
 
 import akka.Done;
 import akka.actor.typed.ActorRef;
-import com.fasterxml.jackson.annotation.JsonCreator;
 import akka.pattern.StatusReply;
+import com.fasterxml.jackson.annotation.JsonCreator;
 import gapless.CborSerializable;
 import gapless.model.BatchCodec;
 import gapless.model.EncodedBatch;
@@ -26,11 +26,14 @@ public final class ReplicaProtocol {
 
   private ReplicaProtocol() {}
 
-  /** Messages a replica handles. */
-  public interface Command extends CborSerializable {}
+  /**
+   * Messages a replica handles. Only {@link CollectorCommand}s may come from another node; the rest
+   * are the replica's own and its host's (timers, adapted answers, sleep) and cannot be serialized.
+   */
+  public interface Command {}
 
   /** A command for the replica of one collector; the {@link ReplicaHost} routes it by collector. */
-  public interface CollectorCommand extends Command, ReplicaHost.Command {
+  public interface CollectorCommand extends Command, ReplicaHost.Command, CborSerializable {
     String collector();
   }
 

@@ -58,6 +58,8 @@ final class CollectorFixture {
     final AtomicBoolean answersKeys = new AtomicBoolean(true);
     /** Refuses every write at once, as a replica whose disk is below its reserve. */
     final AtomicBoolean diskFull = new AtomicBoolean(false);
+    /** Also acks every write in the name of this other node, as a forger among the replica hosts would. */
+    final AtomicReference<String> forgesAcksOf = new AtomicReference<>();
 
     FakeHost(String node) {
       this.node = node;
@@ -92,6 +94,9 @@ final class CollectorFixture {
                 m.replyTo().tell(new ReplicaProtocol.StoreRefused(node, m.collector(), m.seq(), true, node + "'s disk is full"));
               } else if (acks.get()) {
                 m.replyTo().tell(new ReplicaProtocol.StoreAck(node, m.collector(), m.seq()));
+              }
+              if (forgesAcksOf.get() != null) {
+                m.replyTo().tell(new ReplicaProtocol.StoreAck(forgesAcksOf.get(), m.collector(), m.seq()));
               }
               return Behaviors.same();
             })

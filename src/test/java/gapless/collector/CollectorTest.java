@@ -148,6 +148,19 @@ class CollectorTest {
   }
 
   @Test
+  void anAckInTheNameOfAnotherReplicaIsNotCounted() {
+    // Only the first replica acks; it also acks in the second's name. Two acks would make a 200
+    // for a batch on one replica: the forged one goes to the first replica's inbox and is dropped.
+    Owner o = owner("v", 3, 1 << 20, hosts -> {
+      hosts.subList(1, 3).forEach(h -> h.acks.set(false));
+      hosts.get(0).forgesAcksOf.set(hosts.get(1).node);
+    });
+    IngestResult r = submit(o, 5);
+    assertEquals(Outcome.BUFFERED, r.outcome(), r.toString());
+    assertEquals(1, r.acks());
+  }
+
+  @Test
   void aFullBufferAnswersWithoutGivingASeq() {
     Owner o = owner("f", 3, blob(5).length + 10, hosts -> hosts.subList(1, 3).forEach(h -> h.acks.set(false)));
     assertEquals(Outcome.BUFFERED, submit(o, 5).outcome());

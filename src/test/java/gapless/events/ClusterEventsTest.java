@@ -64,7 +64,8 @@ class ClusterEventsTest {
         ClusterEvents.replicaRepaired("s1", "c1", two, 4096, "s2", ""),
         ClusterEvents.nodeRejoining("gw1", "no storage node up and reachable for 15 s"),
         ClusterEvents.peerRefused("s1", "inbound", "Received fatal alert: certificate_unknown"),
-        ClusterEvents.securityOff("s1", "listening on HTTP 0.0.0.0 with security off"));
+        ClusterEvents.securityOff("s1", "listening on HTTP 0.0.0.0 with security off"),
+        ClusterEvents.nodeIdTaken("s1", "s2", "akka://gapless@h:9", "akka://gapless@h:9 claims node id s2: downed"));
     Set<EventType> made = new HashSet<>();
     all.forEach(e -> made.add(e.event()));
     assertEquals(Set.of(EventType.values()), made, "a factory for every type");
