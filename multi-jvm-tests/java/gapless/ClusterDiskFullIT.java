@@ -44,7 +44,8 @@ class ClusterDiskFullIT {
 
   @RegisterExtension
   static final ItCluster it = new ItCluster(PORT_OFFSET, Duration.ofSeconds(90),
-      List.of("-Dgapless.write-quorum=3", "-Dgapless.disk.min-free=" + RESERVE, "-Dgapless.ingest.ack-timeout=20s"))
+      List.of("-Dgapless.write-quorum=3", "-Dgapless.disk.min-free=" + RESERVE, "-Dgapless.ingest.ack-timeout=20s",
+          "-Dgapless.http.request-timeout=60s"))
       .withSmallDisks(256L << 20, "s3", "gw1", "gw2");
 
   private static final GaplessClient client = new GaplessClient(Duration.ofSeconds(2), Duration.ofSeconds(60));

@@ -83,7 +83,6 @@ public final class Collector {
   private final ActorRef<BufferRedrive.Command> redrive;
   private final List<String> replicaSet;
   private final ReplyInboxes replies;
-  private final ActorRef<EpochClaimed> claims;
   private final Map<String, ActorRef<ReplicaHost.Command>> hosts = new HashMap<>();
   private final Set<String> listed = new HashSet<>();
   // This instance's name in its claims: a replica grants an equal epoch again only to the same
@@ -117,12 +116,11 @@ public final class Collector {
     this.redrive = redrive;
     this.replicaSet = Placement.of(settings).replicaSet(collector);
     this.claimant = settings.nodeId() + "/" + UUID.randomUUID();
-    this.replies = new ReplyInboxes(context, Replied::new);
-    this.claims = context.messageAdapter(EpochClaimed.class, Claimed::new);
-    this.flights = new Flights(context, timers, collector, settings, buffer, hosts, replies::of);
+    this.replies = new ReplyInboxes(context, answer -> answer instanceof StoreReply r ? new Replied(r)
+        : answer instanceof EpochClaimed c ? new Claimed(c) : new KeyLookups.Answered((KeyHolding) answer));
+    this.flights = new Flights(context, timers, collector, settings, buffer, hosts, replies::stores);
     this.lookups = new KeyLookups(collector, timers, settings.ingest().claimTimeout(),
-        settings.readQuorum(), hosts,
-        context.messageAdapter(KeyHolding.class, KeyLookups.Answered::new));
+        settings.readQuorum(), hosts, replies::keys);
     ReplicaHost.subscribe(context.getSystem(), replicaSet,
         context.messageAdapter(Receptionist.Listing.class, HostsChanged::new));
   }
@@ -177,7 +175,7 @@ public final class Collector {
           + " are needed to take seqs safely");
     }
     EpochClaim round = new EpochClaim(candidate, hosts.keySet(), readQuorum);
-    hosts.values().forEach(h -> h.tell(new ReplicaProtocol.ClaimEpoch(collector, candidate, claimant, claims)));
+    hosts.forEach((node, h) -> h.tell(new ReplicaProtocol.ClaimEpoch(collector, candidate, claimant, replies.claims(node))));
     timers.startSingleTimer(new ClaimTimeout(candidate), settings.ingest().claimTimeout());
     return claiming(round);
   }

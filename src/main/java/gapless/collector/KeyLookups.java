@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * A collector owner's questions to the replicas about {@code Idempotency-Key}s it does not
@@ -54,12 +55,12 @@ final class KeyLookups {
   private final Duration timeout;
   private final int readQuorum;
   private final Map<String, ActorRef<ReplicaHost.Command>> hosts;
-  private final ActorRef<KeyHolding> replies;
+  private final Function<String, ActorRef<KeyHolding>> replies;
   private final Map<String, Pending> pending = new HashMap<>();
 
   /** {@code hosts}: the owner's reachable replica hosts by node, read when a key is first asked. */
   KeyLookups(String collector, TimerScheduler<Command> timers, Duration timeout, int readQuorum,
-      Map<String, ActorRef<ReplicaHost.Command>> hosts, ActorRef<KeyHolding> replies) {
+      Map<String, ActorRef<ReplicaHost.Command>> hosts, Function<String, ActorRef<KeyHolding>> replies) {
     this.collector = collector;
     this.timers = timers;
     this.timeout = timeout;
@@ -74,7 +75,7 @@ final class KeyLookups {
     if (p == null) {
       p = new Pending(hosts.keySet());
       pending.put(key, p);
-      hosts.values().forEach(h -> h.tell(new ReplicaProtocol.FindKey(collector, key, replies)));
+      hosts.forEach((node, h) -> h.tell(new ReplicaProtocol.FindKey(collector, key, replies.apply(node))));
       timers.startSingleTimer(new TimedOut(key), timeout);
     }
     p.waiting.add(r);

@@ -117,6 +117,10 @@ public final class NodeConfig {
     if (roles.contains("storage") != s.isStorageNode()) {
       throw new InvalidConfig("node " + s.nodeId() + ": role 'storage' must be set exactly when the node id is in gapless.storage-nodes " + s.storageNodes());
     }
+    // The longest an ingest waits for its owner's answer: Akka's 503 must not come first, while the
+    // batch may still be stored.
+    shorter(s.ingest().answerWithin(s.http()), "2 x gapless.ingest.claim-timeout + ack-timeout + gapless.http.ingest-reply-margin",
+        c.getDuration("gapless.http.request-timeout"), "gapless.http.request-timeout");
     if (s.http().maxConcurrentIngest() < 1) {
       throw new InvalidConfig("gapless.http.max-concurrent-ingest must be at least 1, got " + s.http().maxConcurrentIngest());
     }

@@ -1,7 +1,6 @@
 package gapless.security;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,7 +14,9 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -71,6 +72,7 @@ public final class ApiTokens {
 
   private static final String PREFIX = "gpl_";
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+  private static final Map<String, Pattern> GLOBS = new ConcurrentHashMap<>();
 
   private final List<Grant> grants;
 
@@ -190,8 +192,8 @@ public final class ApiTokens {
   }
 
   private static void writePrivate(Path file, String text) {
-    try (OutputStream out = SecurityFiles.createPrivate(file)) {
-      out.write(text.getBytes(StandardCharsets.UTF_8));
+    try {
+      SecurityFiles.writePrivate(file, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
     }
@@ -205,7 +207,9 @@ public final class ApiTokens {
     }
   }
 
+  /** A collector id glob as a pattern, compiled once. */
   private static Pattern glob(String glob) {
-    return Pattern.compile(Arrays.stream(glob.split("\\*", -1)).map(Pattern::quote).collect(Collectors.joining(".*")));
+    return GLOBS.computeIfAbsent(glob, g ->
+        Pattern.compile(Arrays.stream(g.split("\\*", -1)).map(Pattern::quote).collect(Collectors.joining(".*"))));
   }
 }

@@ -1,7 +1,6 @@
 package gapless.security;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.net.InetAddress;
@@ -185,10 +184,8 @@ public final class ClusterCertificates {
     return ks;
   }
 
-  private static void write(KeyStore ks, Path file, char[] password) throws GeneralSecurityException, IOException {
-    try (OutputStream out = SecurityFiles.createPrivate(file)) {
-      ks.store(out, password);
-    }
+  private static void write(KeyStore ks, Path file, char[] password) throws IOException {
+    SecurityFiles.writePrivate(file, out -> ks.store(out, password));
   }
 
   /** {@code cert} as PEM text. */

@@ -3,12 +3,15 @@ package gapless.security;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
 
@@ -57,9 +60,8 @@ public record SecurityFiles(Path dir) {
     if (!Files.exists(passwordFile())) {
       byte[] bytes = new byte[24];
       random.nextBytes(bytes);
-      try (OutputStream out = createPrivate(passwordFile())) {
-        out.write((Base64.getUrlEncoder().withoutPadding().encodeToString(bytes) + "\n").getBytes(StandardCharsets.US_ASCII));
-      }
+      String password = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes) + "\n";
+      writePrivate(passwordFile(), out -> out.write(password.getBytes(StandardCharsets.US_ASCII)));
     }
     return keystorePassword();
   }
@@ -73,28 +75,31 @@ public record SecurityFiles(Path dir) {
     }
   }
 
-  /** Creates or replaces {@code file} readable and writable by its owner only (mode 600). */
-  static OutputStream createPrivate(Path file) throws IOException {
+  /** What writes a secret file's content. */
+  interface Content {
+    void writeTo(OutputStream out) throws IOException, GeneralSecurityException;
+  }
+
+  /**
+   * Creates or replaces {@code file}, readable and writable by its owner only (mode 600): written
+   * to a new file beside it, forced to disk, then moved over it, so a reader never sees half a
+   * keystore and a failed write leaves the old file as it was.
+   */
+  static void writePrivate(Path file, Content content) throws IOException {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     Files.deleteIfExists(tmp);
+    Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     try {
-      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } catch (UnsupportedOperationException | FileAlreadyExistsException e) {
-      Files.createFile(tmp);
+      try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE);
+           OutputStream out = Channels.newOutputStream(channel)) {
+        content.writeTo(out);
+        out.flush();
+        channel.force(true);
+      }
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException | GeneralSecurityException | RuntimeException e) {
+      Files.deleteIfExists(tmp);
+      throw e instanceof IOException io ? io : new IOException("cannot write " + file + ": " + e.getMessage(), e);
     }
-    OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-    // Moved into place on close, so a reader never sees half a keystore.
-    return new java.io.FilterOutputStream(out) {
-      @Override
-      public void write(byte[] b, int off, int len) throws IOException {
-        out.write(b, off, len);
-      }
-
-      @Override
-      public void close() throws IOException {
-        super.close();
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-      }
-    };
   }
 }

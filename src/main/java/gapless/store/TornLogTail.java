@@ -24,9 +24,10 @@ import org.slf4j.LoggerFactory;
  * <p>LevelDB 1.8 (the one in leveldbjni) writes its log through a memory map: a process killed in
  * the middle of a record leaves its header with part of its data (and zeros after it). Every write
  * of Gapless's stores is synced before it is answered, so a record torn this way was never
- * answered, and dropping it loses nothing that was promised. Damage that is followed by a whole
- * record further on is not a torn tail but a damaged file: it is left as it is, and the paranoid
- * open refuses it as before. (Newer LevelDB and RocksDB's {@code kTolerateCorruptedTailRecords}
+ * answered, and dropping it loses nothing that was promised. Damage that is followed by anything
+ * but zeros is not a torn tail but a damaged file: it is left as it is, and the paranoid open
+ * refuses it as before. (The manifest is written the same way, but only when a table is
+ * written or compacted, and is not repaired here: a kill in that moment still stops the node.) (Newer LevelDB and RocksDB's {@code kTolerateCorruptedTailRecords}
  * treat the tail the same way.)
  */
 public final class TornLogTail {
@@ -76,45 +77,48 @@ public final class TornLogTail {
 
   /**
    * Where the log should end if its tail is torn: after its last whole record; -1 when it ends
-   * cleanly (perhaps in the zeros the writer reserved), or when the damage is followed by a whole
-   * record (a damaged file, not a torn tail). A record in fragments over several blocks whose last
-   * fragment never came is torn too: LevelDB 1.8 reports it ("error in middle of record") when
-   * the reserved zeros follow it.
+   * cleanly (perhaps in the zeros the writer reserved), or when anything but zeros follows the
+   * damaged record (a damaged file, not a torn tail: later records may have been answered). A
+   * record in fragments over several blocks whose last fragment never came is torn too: LevelDB
+   * 1.8 reports it ("error in middle of record") when the reserved zeros follow it. (A damaged last
+   * record followed only by zeros cannot be told from a torn one; it is cut too.)
    */
   static long tornAt(ByteBuffer log) {
     int size = log.capacity();
     long lastWhole = 0;
+    int end = 0;
     boolean inFragments = false;
     for (int block = 0; block < size; block += BLOCK) {
-      int end = Math.min(block + BLOCK, size);
+      int blockEnd = Math.min(block + BLOCK, size);
       int at = block;
-      while (at + HEADER <= end) {
+      while (at + HEADER <= blockEnd) {
         int length = log.getShort(at + 4) & 0xffff;
         int type = log.get(at + 6) & 0xff;
         if (type == ZERO && length == 0) {
           break; // zeros the writer reserved: the rest of the block holds nothing
         }
-        if (!isWhole(log, at, end)) {
-          return anyRecordAfter(log, block + BLOCK) ? -1 : lastWhole;
+        if (!isWhole(log, at, blockEnd)) {
+          return zerosFrom(log, (int) Math.min((long) at + HEADER + length, size)) ? lastWhole : -1;
         }
         at += HEADER + length;
+        end = at;
         inFragments = type != FULL && type != LAST;
         if (!inFragments) {
           lastWhole = at;
         }
       }
     }
-    return inFragments ? lastWhole : -1;
+    return inFragments && zerosFrom(log, end) ? lastWhole : -1;
   }
 
-  /** Whether a record starts at any block boundary from {@code from} on. */
-  private static boolean anyRecordAfter(ByteBuffer log, int from) {
-    for (int block = from; block < log.capacity(); block += BLOCK) {
-      if (isWhole(log, block, Math.min(block + BLOCK, log.capacity())) && (log.get(block + 6) != ZERO)) {
-        return true;
+  /** Whether every byte from {@code from} to the end of the log is zero. */
+  private static boolean zerosFrom(ByteBuffer log, int from) {
+    for (int i = from; i < log.capacity(); i++) {
+      if (log.get(i) != 0) {
+        return false;
       }
     }
-    return false;
+    return true;
   }
 
   /** Whether a record of a known type, within its block and with a matching checksum, starts {@code at}. */

@@ -179,7 +179,7 @@ class CollectorTest {
   void fullDisksAnswer202AtOnceThen503WithoutASeqAndIngestGoesOnWhenSpaceIsFreed() {
     AtomicLong free = new AtomicLong(1L << 30);
     // An ack timeout no submit waits out: a 202 comes from the replicas' refusals.
-    Owner o = owner("g", 3, buffer(1 << 20, free), "gapless.ingest.ack-timeout = 60s",
+    Owner o = owner("g", 3, buffer(1 << 20, free), "gapless.ingest.ack-timeout = 60s\ngapless.http.request-timeout = 120s",
         hosts -> hosts.subList(1, 3).forEach(h -> h.diskFull.set(true)));
     IngestResult buffered = submit(o, 5);
     assertEquals(Outcome.BUFFERED, buffered.outcome(), buffered.error());

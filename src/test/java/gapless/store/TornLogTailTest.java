@@ -71,6 +71,19 @@ class TornLogTailTest {
   }
 
   @Test
+  void damageInTheLastBlockFollowedByWholeRecordsIsStillRefused() throws IOException {
+    writeSynced(5, 100); // a log of one block: LevelDB 1.8 starts a new log at each open
+    byte[] bytes = Files.readAllBytes(log());
+    bytes[20] ^= 0x01; // inside the first record; four synced records follow it in the same block
+    Files.write(log(), bytes);
+
+    assertEquals(0, TornLogTail.cut(dir));
+
+    assertEquals(bytes.length, Files.size(log()));
+    assertThrows(IOException.class, this::openAndClose);
+  }
+
+  @Test
   void aRecordTornAcrossBlocksIsCutAtItsStart() throws IOException {
     writeSynced(2, 100);
     writeSynced(1, 50_000, 7); // a new log (LevelDB 1.8 starts one at each open): one record in fragments over two blocks
