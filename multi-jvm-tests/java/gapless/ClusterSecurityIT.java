@@ -43,7 +43,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The secure example cluster ({@code conf/secure}, material from the jar's {@code gapless certs}),
  * as separate processes: it ingests, recovers from a {@code kill -9} and verifies with every link
  * mutual TLS and every request carrying a token; a node of another CA, and one without TLS, never
- * become members and the event log says so; a second system claiming a member's node id is downed;
+ * become members and the event log says so; a second system claiming a member's node id, and one
+ * whose certificate was made for another node, are downed;
  * a node that would listen beyond loopback without security does not start.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -137,20 +138,47 @@ class ClusterSecurityIT {
     NodeEvent taken = awaitEvent(e -> e.is(EventType.NODE_ID_TAKEN), since, "NODE_ID_TAKEN");
     System.out.println("impostor:   " + taken.readable());
     assertTrue(taken.readable().contains("claims node id gw1"), taken.readable());
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    int port = cluster().arteryPort(STRANGER);
-    while (client("reader").status(cluster().gatewayUrl()).members().stream()
-        .anyMatch(m -> m.address().endsWith(":" + port) && m.status().equals("Up"))) {
-      if (System.nanoTime() > deadline) {
-        fail("the impostor is still an Up member");
-      }
-      pause(Duration.ofMillis(500));
-    }
+    awaitNotUp(STRANGER);
     cluster().kill(STRANGER);
   }
 
   @Test
   @Order(5)
+  void aCertificateMadeForAnotherNodeCannotClaimANewId() throws IOException {
+    // A copy of gw2's keystore under the name gw9: a certificate of the cluster CA, but for gw2.
+    Path copy = it.dir().resolve("copied-certs");
+    Files.createDirectories(copy);
+    try (var files = Files.list(it.securityDir())) {
+      for (Path f : files.toList()) {
+        Files.copy(f, copy.resolve(f.getFileName()));
+      }
+    }
+    Files.copy(copy.resolve(STRANGER + ".p12"), copy.resolve("gw9.p12"));
+    cluster().wipeData(STRANGER);
+    Instant since = Instant.now();
+    cluster().startWith(STRANGER, List.of("-Dgapless.node-id=gw9", "-Dgapless.security.dir=" + copy,
+        "-Dgapless.log-dir=" + it.dir().resolve("copy-logs")));
+    NodeEvent taken = awaitEvent(e -> e.is(EventType.NODE_ID_TAKEN), since, "NODE_ID_TAKEN for the copied certificate");
+    System.out.println("copied:     " + taken.readable());
+    assertTrue(taken.readable().contains("claims node id gw9, but its certificate is " + STRANGER + "'s"), taken.readable());
+    awaitNotUp(STRANGER);
+    cluster().kill(STRANGER);
+  }
+
+  private static void awaitNotUp(String node) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    int port = cluster().arteryPort(node);
+    while (client("reader").status(cluster().gatewayUrl()).members().stream()
+        .anyMatch(m -> m.address().endsWith(":" + port) && m.status().equals("Up"))) {
+      if (System.nanoTime() > deadline) {
+        fail("the node on " + node + "'s ports is still an Up member");
+      }
+      pause(Duration.ofMillis(500));
+    }
+  }
+
+  @Test
+  @Order(6)
   void protectedModeRefusesAnAddressBeyondLoopbackWithoutSecurity() throws Exception {
     Path out = it.dir().resolve("exposed.out");
     Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -107,7 +107,10 @@ public enum EventType {
   PEER_REFUSED(PEER, DETAIL),
   /** This node listens where others can reach it with security off, as {@code gapless.security.insecure} allows. */
   SECURITY_OFF(DETAIL),
-  /** A system joined claiming a node id another member holds ({@code peer}: the id); the leader downed it. */
+  /**
+   * A system joined claiming a node id another member holds, or with a certificate made for another
+   * node ({@code peer}: the claimed id); the leader downed it.
+   */
   NODE_ID_TAKEN(PEER, ADDRESS, DETAIL);
 
   private final List<EventField> fields;

@@ -3,8 +3,12 @@ package gapless.security;
 import akka.actor.ActorSystem;
 import akka.remote.artery.tcp.ConfigSSLEngineProvider;
 import gapless.events.PeerRefused;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 
@@ -34,18 +38,34 @@ public final class ClusterSslEngineProvider extends ConfigSSLEngineProvider {
 
   @Override
   public SSLEngine createServerSSLEngine(String hostname, int port) {
-    return reporting(super.createServerSSLEngine(hostname, port), "inbound");
+    return reporting(super.createServerSSLEngine(hostname, port), "inbound", subject -> {});
   }
 
+  /**
+   * A connection this node opens to {@code hostname:port}, a member's canonical address: the CN of
+   * the certificate it shows there is published ({@link PeerIdentified}), for the node id check.
+   */
   @Override
   public SSLEngine createClientSSLEngine(String hostname, int port) {
-    return reporting(super.createClientSSLEngine(hostname, port), hostname + ":" + port);
+    String peer = hostname + ":" + port;
+    return reporting(super.createClientSSLEngine(hostname, port), peer,
+        subject -> commonName(subject).ifPresent(cn -> system.eventStream().publish(new PeerIdentified(peer, cn))));
   }
 
-  private SSLEngine reporting(SSLEngine engine, String peer) {
+  private SSLEngine reporting(SSLEngine engine, String peer, Consumer<String> onPeerSubject) {
     ReportingSslEngine[] self = new ReportingSslEngine[1];
-    self[0] = new ReportingSslEngine(engine, e -> refused(peer, e, self[0].peerSubject()));
+    self[0] = new ReportingSslEngine(engine, e -> refused(peer, e, self[0].peerSubject()), onPeerSubject);
     return self[0];
+  }
+
+  /** The CN of an RFC 2253 subject ({@code O=Gapless,CN=s1}), which gapless certs sets to the node id. */
+  static Optional<String> commonName(String subject) {
+    try {
+      return new LdapName(subject).getRdns().stream().filter(r -> r.getType().equalsIgnoreCase("CN"))
+          .map(r -> String.valueOf(r.getValue())).findFirst();
+    } catch (InvalidNameException e) {
+      return Optional.empty();
+    }
   }
 
   private void refused(String peer, SSLException e, String subject) {

@@ -20,18 +20,21 @@ final class ReportingSslEngine extends SSLEngine {
 
   private final SSLEngine engine;
   private final Consumer<SSLException> onFailure;
+  private final Consumer<String> onPeerSubject;
   private boolean reported;
 
-  ReportingSslEngine(SSLEngine engine, Consumer<SSLException> onFailure) {
+  /** {@code onPeerSubject}: the peer certificate's subject, once the handshake finished. */
+  ReportingSslEngine(SSLEngine engine, Consumer<SSLException> onFailure, Consumer<String> onPeerSubject) {
     super(engine.getPeerHost(), engine.getPeerPort());
     this.engine = engine;
     this.onFailure = onFailure;
+    this.onPeerSubject = onPeerSubject;
   }
 
   @Override
   public SSLEngineResult wrap(ByteBuffer[] srcs, int offset, int length, ByteBuffer dst) throws SSLException {
     try {
-      return engine.wrap(srcs, offset, length, dst);
+      return finished(engine.wrap(srcs, offset, length, dst));
     } catch (SSLException e) {
       report(e);
       throw e;
@@ -41,11 +44,21 @@ final class ReportingSslEngine extends SSLEngine {
   @Override
   public SSLEngineResult unwrap(ByteBuffer src, ByteBuffer[] dsts, int offset, int length) throws SSLException {
     try {
-      return engine.unwrap(src, dsts, offset, length);
+      return finished(engine.unwrap(src, dsts, offset, length));
     } catch (SSLException e) {
       report(e);
       throw e;
     }
+  }
+
+  private SSLEngineResult finished(SSLEngineResult result) {
+    if (result.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.FINISHED) {
+      String subject = peerSubject();
+      if (!subject.isEmpty()) {
+        onPeerSubject.accept(subject);
+      }
+    }
+    return result;
   }
 
   private synchronized void report(SSLException e) {

@@ -3,6 +3,7 @@ package gapless.supervision;
 import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.eventstream.EventStream;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.ClusterEvent.MemberEvent;
 import akka.cluster.Member;
@@ -12,41 +13,73 @@ import akka.cluster.typed.Down;
 import akka.cluster.typed.Subscribe;
 import gapless.events.ClusterEvents;
 import gapless.events.EventLog;
+import gapless.security.PeerIdentified;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.StreamSupport;
 
 /**
- * One node id, one member: a node id names a data directory, a replica set's member and an event
- * file, so a second system that claims an id a member already holds (two servers given the same
- * conf, or one posing as another) must not join. When a member joins whose id another member at
- * another address holds, the cluster's leader downs the newcomer and says so ({@code
- * NODE_ID_TAKEN}). A new incarnation at the same address is a restart, which Akka settles itself.
+ * One node id, one member, and the member the node it claims to be: a node id names a data
+ * directory, a replica set's member and an event file, so a system must not join under an id
+ * that is not its own. On the cluster's leader:
+ *
+ * <ul>
+ *   <li>a member that joins with an id another member at another address holds (two servers given
+ *       the same conf, or one posing as another) is downed;
+ *   <li>with TLS on, a member whose certificate (seen when this node connects to it) names another
+ *       node than the id it claims is downed: a stolen or copied keystore cannot make a gateway's
+ *       certificate a storage node.
+ * </ul>
+ *
+ * Either way the leader says so ({@code NODE_ID_TAKEN}). A new incarnation at the same address is a
+ * restart, which Akka settles itself.
  */
 public final class NodeIdGuard {
 
-  /** Local only: a membership change, adapted. */
-  public record Changed(MemberEvent event) implements NoSerializationVerificationNeeded {}
+  /** Local only: what the guard hears. */
+  public sealed interface Command extends NoSerializationVerificationNeeded {}
+
+  private record Changed(MemberEvent event) implements Command {}
+
+  private record Identified(PeerIdentified peer) implements Command {}
 
   private NodeIdGuard() {}
 
-  public static Behavior<Changed> create(String nodeId, ActorRef<EventLog.Command> eventLog) {
+  public static Behavior<Command> create(String nodeId, ActorRef<EventLog.Command> eventLog) {
     return Behaviors.setup(ctx -> {
       Cluster cluster = Cluster.get(ctx.getSystem());
       cluster.subscriptions().tell(Subscribe.create(ctx.messageAdapter(MemberEvent.class, Changed::new), MemberEvent.class));
-      return Behaviors.receiveMessage(changed -> {
-        Member newcomer = changed.event().member();
-        if (!isLive(newcomer) || !cluster.selfMember().address().equals(cluster.state().getLeader())) {
+      ctx.getSystem().eventStream().tell(new EventStream.Subscribe<>(PeerIdentified.class,
+          ctx.messageAdapter(PeerIdentified.class, Identified::new)));
+      Map<String, String> certified = new HashMap<>();
+      Set<Member> downed = new HashSet<>();
+      return Behaviors.receiveMessage(message -> {
+        if (message instanceof Identified i) {
+          certified.put(i.peer().hostPort(), i.peer().certifiedId());
+        }
+        if (!cluster.selfMember().address().equals(cluster.state().getLeader())) {
           return Behaviors.same();
         }
-        holderOf(cluster, newcomer).ifPresent(holder -> {
-          String claimed = EventLog.nodeIdOf(newcomer);
-          String detail = newcomer.address() + " claims node id " + claimed + ", which " + holder.address()
-              + " holds: downed";
-          ctx.getLog().warn(detail);
-          eventLog.tell(new EventLog.Emit(ClusterEvents.nodeIdTaken(nodeId, claimed, newcomer.address().toString(), detail)));
-          cluster.manager().tell(new Down(newcomer.address()));
-        });
+        for (Member m : cluster.state().getMembers()) {
+          if (!isLive(m) || downed.contains(m)) {
+            continue;
+          }
+          String claimed = EventLog.nodeIdOf(m);
+          String cn = certified.get(m.address().host().get() + ":" + m.address().port().get());
+          Optional<String> why = holderOf(cluster, m).map(holder -> "which " + holder.address() + " holds")
+              .or(() -> cn != null && !cn.equals(claimed) ? Optional.of("but its certificate is " + cn + "'s") : Optional.empty());
+          why.ifPresent(reason -> {
+            String detail = m.address() + " claims node id " + claimed + ", " + reason + ": downed";
+            ctx.getLog().warn(detail);
+            eventLog.tell(new EventLog.Emit(ClusterEvents.nodeIdTaken(nodeId, claimed, m.address().toString(), detail)));
+            cluster.manager().tell(new Down(m.address()));
+            downed.add(m);
+          });
+        }
         return Behaviors.same();
       });
     });

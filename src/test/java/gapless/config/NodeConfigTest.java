@@ -6,10 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import gapless.config.NodeConfig.InvalidConfig;
+import gapless.security.ApiTokens;
+import gapless.security.ClusterCertificates;
+import gapless.security.SecurityFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -78,12 +83,12 @@ class NodeConfigTest {
 
   @Test
   void securityOnMakesArteryMutualTlsFromTheNodesKeystore() throws IOException {
-    gapless.security.SecurityFiles files = new gapless.security.SecurityFiles(dir.resolve("certs"));
+    SecurityFiles files = new SecurityFiles(dir.resolve("certs"));
     String secure = VALID_STORAGE + "gapless.security { enabled = on, dir = \"" + files.dir() + "\" }\n";
     String m = invalid(write("nocerts.conf", secure));
     assertContains(m, "gapless.security.enabled is on but " + files.nodeKeystore("s1") + " is missing", "gapless certs --dir");
-    new gapless.security.ClusterCertificates(files).create(List.of(new gapless.security.ClusterCertificates.NodeName("s1", List.of())));
-    gapless.security.ApiTokens.createInitial(files, new java.security.SecureRandom());
+    new ClusterCertificates(files).create(List.of(new ClusterCertificates.NodeName("s1", List.of())));
+    ApiTokens.createInitial(files, new SecureRandom());
     Config c = NodeConfig.load(write("secure.conf", secure));
     assertEquals("tls-tcp", c.getString("akka.remote.artery.transport"));
     assertEquals(files.nodeKeystore("s1").toAbsolutePath().toString(), c.getString("akka.remote.artery.ssl.config-ssl-engine.key-store"));
@@ -110,8 +115,8 @@ class NodeConfigTest {
   @Test
   void theSecureExampleClusterIsTheExampleClusterWithSecurityOn() {
     Config plain = NodeConfig.load(Path.of("conf/s2.conf"));
-    com.typesafe.config.Config secure = com.typesafe.config.ConfigFactory.parseFile(Path.of("conf/secure/s2.conf").toFile())
-        .resolveWith(com.typesafe.config.ConfigFactory.defaultReference());
+    Config secure = ConfigFactory.parseFile(Path.of("conf/secure/s2.conf").toFile())
+        .resolveWith(ConfigFactory.defaultReference());
     assertTrue(secure.getBoolean("gapless.security.enabled"));
     assertEquals("conf/secure/certs", secure.getString("gapless.security.dir"));
     for (String key : List.of("gapless.node-id", "gapless.http.port", "akka.remote.artery.canonical.port", "akka.cluster.seed-nodes",

@@ -9,9 +9,11 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.security.SignatureException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +33,9 @@ class ClusterCertificatesTest {
     X509Certificate s1 = nodeCertificate(files, "s1");
     s1.verify(ca.getPublicKey());
     assertEquals("O=Gapless,CN=s1", s1.getSubjectX500Principal().getName()); // RFC 2253 prints the last RDN first
+    // What the cluster reads back as the node id the certificate was made for.
+    assertEquals(Optional.of("s1"), ClusterSslEngineProvider.commonName(s1.getSubjectX500Principal().getName()));
+    assertEquals(Optional.empty(), ClusterSslEngineProvider.commonName("O=Gapless"));
     List<String> names = s1.getSubjectAlternativeNames().stream().map(n -> String.valueOf(n.get(1))).toList();
     assertEquals(List.of("s1", "localhost", "127.0.0.1", "10.0.0.11", "historian-a.plant"), names);
     assertTrue(s1.getExtendedKeyUsage().containsAll(List.of("1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2")));
@@ -63,7 +68,7 @@ class ClusterCertificatesTest {
     new ClusterCertificates(ours).create(List.of(new ClusterCertificates.NodeName("s1", List.of())));
     new ClusterCertificates(theirs).create(List.of(new ClusterCertificates.NodeName("s1", List.of())));
     X509Certificate foreign = nodeCertificate(theirs, "s1");
-    assertThrows(java.security.SignatureException.class, () -> foreign.verify(caFromPem(ours).getPublicKey()));
+    assertThrows(SignatureException.class, () -> foreign.verify(caFromPem(ours).getPublicKey()));
   }
 
   @Test

@@ -193,7 +193,7 @@ class VerifierTest {
       }
       java.nio.file.Files.writeString(file, lines);
       ByteArrayOutputStream progress = new ByteArrayOutputStream();
-      List<Verifier.Progress> steps = new java.util.concurrent.CopyOnWriteArrayList<>();
+      List<Verifier.Progress> steps = new CopyOnWriteArrayList<>();
       VerifyReport r = verifier().onProgress(steps::add)
           .verify(file, Duration.ofSeconds(20), new PrintStream(progress, true, StandardCharsets.UTF_8));
       assertTrue(r.ok(), r.problems().toString());
