@@ -50,10 +50,7 @@ import java.util.stream.Stream;
  */
 public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
 
-  /**
-   * Messages the host handles; {@link ReplicaProtocol.CollectorCommand}s are routed to the replica.
-   * The host's own (timers, adapted answers) cannot be serialized, so no other node can send them.
-   */
+  /** Messages the host handles (its own cannot be serialized); CollectorCommands go to the replica. */
   public interface Command {}
 
   /** List the collectors this node holds a replica of. */
