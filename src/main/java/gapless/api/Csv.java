@@ -1,5 +1,7 @@
 package gapless.api;
 
+import static gapless.model.Csv.field;
+
 import gapless.api.dto.InterpolatedAnswer;
 import gapless.model.Aggregate;
 import gapless.model.IntervalSummary;
@@ -49,11 +51,5 @@ final class Csv {
       }
     }
     return out.toString();
-  }
-
-  /** Quoted when it holds a comma, a quote or a line break (a tag may hold any printable Unicode). */
-  static String field(String s) {
-    boolean quote = s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0;
-    return quote ? '"' + s.replace("\"", "\"\"") + '"' : s;
   }
 }

@@ -41,7 +41,6 @@ import gapless.replica.QueryRouting;
 import gapless.replica.ReplicaHost;
 import gapless.replica.ReplicaProtocol;
 import gapless.replica.ReplicaView;
-import gapless.security.SecurityFiles;
 import gapless.security.TlsContexts;
 import gapless.security.TokenFile;
 import java.time.Duration;
@@ -94,7 +93,7 @@ public final class HttpApi extends AllDirectives {
     this.host = host;
     this.askTimeout = settings.http().askTimeout();
     SecuritySettings security = settings.security();
-    this.access = security.enabled() ? new Access(Optional.of(new TokenFile(new SecurityFiles(security.dir()).tokenHashes())))
+    this.access = security.enabled() ? new Access(Optional.of(new TokenFile(security.files().tokenHashes())))
         : Access.open();
     this.events = new EventRoutes(system, eventLog, askTimeout);
     this.ingest = new IngestRoutes(system, settings, gateway, metrics, access);
@@ -111,7 +110,7 @@ public final class HttpApi extends AllDirectives {
     SecuritySettings security = settings.security();
     if (security.enabled()) {
       server = server.enableHttps(ConnectionContext.httpsServer(
-          TlsContexts.server(new SecurityFiles(security.dir()), settings.nodeId())));
+          TlsContexts.server(security.files(), settings.nodeId())));
     }
     return server.bind(routes());
   }

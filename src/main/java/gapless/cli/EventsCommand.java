@@ -3,7 +3,7 @@ package gapless.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import gapless.client.GaplessClient;
 import gapless.client.NodeEvent;
-import gapless.tools.Csv;
+import gapless.model.Csv;
 import java.net.URI;
 import java.util.List;
 import java.util.Set;

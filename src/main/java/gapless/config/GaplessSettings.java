@@ -3,6 +3,7 @@ package gapless.config;
 import akka.actor.typed.BackoffSupervisorStrategy;
 import akka.actor.typed.SupervisorStrategy;
 import com.typesafe.config.Config;
+import gapless.security.SecurityFiles;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -148,6 +149,11 @@ public record GaplessSettings(
   public record SecuritySettings(boolean enabled, Path dir, boolean insecure) {
     static SecuritySettings from(Config c) {
       return new SecuritySettings(c.getBoolean("enabled"), Path.of(c.getString("dir")), c.getBoolean("insecure"));
+    }
+
+    /** The files of {@code dir}, as {@code gapless certs} made them. */
+    public SecurityFiles files() {
+      return new SecurityFiles(dir.toAbsolutePath());
     }
   }
 

@@ -43,7 +43,7 @@ public final class NodeSecurity {
       }
       return ConfigFactory.empty();
     }
-    SecurityFiles files = new SecurityFiles(security.dir().toAbsolutePath());
+    SecurityFiles files = security.files();
     for (Path needed : List.of(files.nodeKeystore(s.nodeId()), files.truststore(), files.passwordFile(),
         files.tokenHashes(), files.caPem())) {
       if (!Files.isReadable(needed)) {

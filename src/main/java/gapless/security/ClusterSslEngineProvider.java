@@ -53,9 +53,7 @@ public final class ClusterSslEngineProvider extends ConfigSSLEngineProvider {
   }
 
   private SSLEngine reporting(SSLEngine engine, String peer, Consumer<String> onPeerSubject) {
-    ReportingSslEngine[] self = new ReportingSslEngine[1];
-    self[0] = new ReportingSslEngine(engine, e -> refused(peer, e, self[0].peerSubject()), onPeerSubject);
-    return self[0];
+    return new ReportingSslEngine(engine, (e, subject) -> refused(peer, e, subject), onPeerSubject);
   }
 
   /** The CN of an RFC 2253 subject ({@code O=Gapless,CN=s1}), which gapless certs sets to the node id. */

@@ -2,6 +2,7 @@ package gapless.security;
 
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLEngine;
@@ -19,12 +20,15 @@ import javax.net.ssl.SSLSession;
 final class ReportingSslEngine extends SSLEngine {
 
   private final SSLEngine engine;
-  private final Consumer<SSLException> onFailure;
+  private final BiConsumer<SSLException, String> onFailure;
   private final Consumer<String> onPeerSubject;
   private boolean reported;
 
-  /** {@code onPeerSubject}: the peer certificate's subject, once the handshake finished. */
-  ReportingSslEngine(SSLEngine engine, Consumer<SSLException> onFailure, Consumer<String> onPeerSubject) {
+  /**
+   * {@code onFailure}: the first failure, with the peer certificate's subject if the handshake got
+   * that far (else empty); {@code onPeerSubject}: that subject, once the handshake finished.
+   */
+  ReportingSslEngine(SSLEngine engine, BiConsumer<SSLException, String> onFailure, Consumer<String> onPeerSubject) {
     super(engine.getPeerHost(), engine.getPeerPort());
     this.engine = engine;
     this.onFailure = onFailure;
@@ -64,12 +68,12 @@ final class ReportingSslEngine extends SSLEngine {
   private synchronized void report(SSLException e) {
     if (!reported) {
       reported = true;
-      onFailure.accept(e);
+      onFailure.accept(e, peerSubject());
     }
   }
 
   /** The peer's certificate subject, when the handshake got that far. */
-  String peerSubject() {
+  private String peerSubject() {
     try {
       SSLSession s = engine.getHandshakeSession() != null ? engine.getHandshakeSession() : engine.getSession();
       return s.getPeerCertificates().length == 0 ? ""

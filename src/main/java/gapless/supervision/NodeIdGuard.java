@@ -16,7 +16,6 @@ import gapless.events.EventLog;
 import gapless.security.PeerIdentified;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -88,11 +87,10 @@ public final class NodeIdGuard {
   /** An older live member at another address with the newcomer's node id, if any. */
   static Optional<Member> holderOf(Cluster cluster, Member newcomer) {
     String id = EventLog.nodeIdOf(newcomer);
-    List<Member> holders = StreamSupport.stream(cluster.state().getMembers().spliterator(), false)
+    return StreamSupport.stream(cluster.state().getMembers().spliterator(), false)
         .filter(m -> isLive(m) && !m.equals(newcomer) && EventLog.nodeIdOf(m).equals(id))
-        .filter(m -> !sameHostAndPort(m, newcomer))
-        .toList();
-    return holders.stream().filter(m -> isOlder(m, newcomer)).findFirst();
+        .filter(m -> !sameHostAndPort(m, newcomer) && isOlder(m, newcomer))
+        .findFirst();
   }
 
   private static boolean isLive(Member m) {

@@ -7,6 +7,7 @@ import gapless.api.dto.ReplicaReport;
 import gapless.api.dto.StorageNodeInfo;
 import gapless.client.GaplessClient;
 import gapless.client.GaplessClientException;
+import gapless.model.Csv;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.URI;

@@ -1,6 +1,7 @@
 package gapless.tools;
 
 import gapless.api.dto.ReplicaReport;
+import gapless.model.Csv;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;

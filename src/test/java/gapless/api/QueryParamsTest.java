@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import gapless.collector.IngestParser.InvalidInput;
 import gapless.config.GaplessSettings.QuerySettings;
 import gapless.model.Aggregate;
+import gapless.model.Csv;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,9 +1,12 @@
-package gapless.tools;
+package gapless.model;
 
 import java.io.PrintStream;
 import java.util.List;
 
-/** Rows as CSV (RFC 4180): a field is quoted when it holds a comma, a quote or a line break. */
+/**
+ * Rows as CSV (RFC 4180): a field is quoted when it holds a comma, a quote or a line break (a tag
+ * may hold any printable Unicode). What the API's CSV answers and the CLI's {@code --output csv} share.
+ */
 public final class Csv {
 
   private Csv() {}
