@@ -10,10 +10,6 @@ import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.receptionist.Receptionist;
 import akka.cluster.MemberStatus;
 import akka.cluster.typed.Cluster;
-import akka.http.javadsl.ConnectionContext;
-import akka.http.javadsl.Http;
-import akka.http.javadsl.ServerBinding;
-import akka.http.javadsl.ServerBuilder;
 import akka.http.javadsl.model.ContentTypes;
 import akka.http.javadsl.model.HttpMethods;
 import akka.http.javadsl.model.StatusCodes;
@@ -26,6 +22,7 @@ import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.ExceptionHandler;
 import akka.http.javadsl.server.PathMatchers;
 import akka.http.javadsl.server.Route;
+import akka.stream.javadsl.Tcp;
 import gapless.api.dto.MemberInfo;
 import gapless.api.dto.NodeStatus;
 import gapless.api.dto.ReplicaList;
@@ -50,6 +47,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 import java.util.stream.StreamSupport;
 
 /**
@@ -80,6 +78,7 @@ public final class HttpApi extends AllDirectives {
   private final OpsRoutes ops;
   private final QueryRoutes queries;
   private final Access access;
+  private final NodeMetrics metrics;
 
   public HttpApi(
       ActorSystem<?> system,
@@ -91,6 +90,7 @@ public final class HttpApi extends AllDirectives {
     this.system = system;
     this.settings = settings;
     this.host = host;
+    this.metrics = metrics;
     this.askTimeout = settings.http().askTimeout();
     SecuritySettings security = settings.security();
     this.access = security.enabled() ? new Access(Optional.of(new TokenFile(security.files().tokenHashes())))
@@ -105,14 +105,12 @@ public final class HttpApi extends AllDirectives {
   }
 
   /** Binds the API: HTTPS with the node's certificate when security is on. */
-  public CompletionStage<ServerBinding> bind() {
-    ServerBuilder server = Http.get(system).newServerAt(settings.http().host(), settings.http().port());
+  public CompletionStage<Tcp.ServerBinding> bind() {
     SecuritySettings security = settings.security();
-    if (security.enabled()) {
-      server = server.enableHttps(ConnectionContext.httpsServer(
-          TlsContexts.server(security.files(), settings.nodeId())));
-    }
-    return server.bind(routes());
+    Optional<SSLContext> tls = security.enabled()
+        ? Optional.of(TlsContexts.server(security.files(), settings.nodeId())) : Optional.empty();
+    return new HttpServer(system, tls, settings.http().headerTimeout(), metrics::slowHeaderCut)
+        .bind(settings.http().host(), settings.http().port(), routes().flow(system));
   }
 
   Route routes() {

@@ -61,11 +61,11 @@ public record GaplessSettings(
 
   /** {@code gapless.http}: the HTTP API. */
   public record HttpSettings(String host, int port, Duration askTimeout, Duration entityTimeout, Duration ingestReplyMargin,
-      Duration readyMaxRecovering, int maxConcurrentIngest) {
+      Duration readyMaxRecovering, int maxConcurrentIngest, Duration headerTimeout) {
     static HttpSettings from(Config c) {
       return new HttpSettings(c.getString("host"), c.getInt("port"), c.getDuration("ask-timeout"),
           c.getDuration("entity-timeout"), c.getDuration("ingest-reply-margin"), c.getDuration("ready-max-recovering"),
-          c.getInt("max-concurrent-ingest"));
+          c.getInt("max-concurrent-ingest"), c.getDuration("header-timeout"));
     }
   }
 

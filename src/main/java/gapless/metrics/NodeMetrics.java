@@ -43,6 +43,7 @@ public final class NodeMetrics {
   private final Counter recoveredBatches;
   private final Counter recoveredBytes;
   private final Histogram recoverySeconds;
+  private final Counter slowHeaders;
 
   public NodeMetrics(String node) {
     this.node = node;
@@ -66,6 +67,9 @@ public final class NodeMetrics {
         .help("Encoded batch bytes fetched from siblings by this node's recoveries").register(registry);
     recoverySeconds = Histogram.builder().name("gapless_recovery_duration_seconds").constLabels(nodeLabel).classicOnly()
         .classicUpperBounds(RECOVERY_BUCKETS).help("How long each recovery of this node's replicas took").register(registry);
+    slowHeaders = Counter.builder().name("gapless_http_slow_headers_total").constLabels(nodeLabel)
+        .help("Connections cut off because a request's line and headers took longer than gapless.http.header-timeout")
+        .register(registry);
     replicaGauge("gapless_replica_contiguous_seq", "The replica holds every seq of the collector up to this one",
         ReplicaFigures.Figures::contiguousSeq);
     replicaGauge("gapless_replica_missing_seqs", "Seqs below the replica's highest that it lacks (holes)",
@@ -99,6 +103,11 @@ public final class NodeMetrics {
   }
 
   /** A cluster event: counted when this node recorded it, and a recovery's figures added up. */
+  /** A client took longer than the header timeout to send a request's line and headers. */
+  public void slowHeaderCut() {
+    slowHeaders.inc();
+  }
+
   public void recorded(ClusterEvent e) {
     if (!e.node().equals(node)) {
       return;

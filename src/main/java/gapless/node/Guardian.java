@@ -11,7 +11,7 @@ import akka.actor.typed.Terminated;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.javadsl.Behaviors;
-import akka.http.javadsl.ServerBinding;
+import akka.stream.javadsl.Tcp;
 import gapless.api.HttpApi;
 import gapless.collector.CollectorOwners;
 import gapless.collector.GatewayBuffer;
@@ -56,7 +56,7 @@ public final class Guardian {
 
   public static Behavior<Void> create(
       GaplessSettings settings, Optional<SampleStore> store, Optional<GatewayBuffer> buffer,
-      CompletableFuture<ServerBinding> started) {
+      CompletableFuture<Tcp.ServerBinding> started) {
     return Behaviors.setup(ctx -> {
       ActorRef<EventLog.Command> eventLog = ctx.spawn(EventLog.create(settings.nodeId(), settings.logDir(), settings.logMaxFileBytes(),
           settings.logKeepFiles()),

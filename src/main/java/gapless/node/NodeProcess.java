@@ -2,7 +2,7 @@ package gapless.node;
 
 import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorSystem;
-import akka.http.javadsl.ServerBinding;
+import akka.stream.javadsl.Tcp;
 import com.typesafe.config.Config;
 import gapless.collector.GatewayBuffer;
 import gapless.config.GaplessSettings;
@@ -72,7 +72,7 @@ public final class NodeProcess {
         err.println("gapless node: cannot open the gateway buffer in " + settings.dataDir() + ": " + e.getMessage());
         return 1;
       }
-      CompletableFuture<ServerBinding> started = new CompletableFuture<>();
+      CompletableFuture<Tcp.ServerBinding> started = new CompletableFuture<>();
       ActorSystem<Void> system = ActorSystem.create(Guardian.create(settings, store, buffer, started), "gapless", config);
       // Closed only once every actor has stopped, so no store call can race the close.
       CompletableFuture<Void> closed = system.getWhenTerminated()

@@ -9,7 +9,7 @@ import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.javadsl.Behaviors;
-import akka.http.javadsl.ServerBinding;
+import akka.stream.javadsl.Tcp;
 import akka.pattern.StatusReply;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -61,7 +61,7 @@ import org.junit.jupiter.api.Test;
 class HttpApiTest {
 
   private static ActorTestKit testKit;
-  private static ServerBinding binding;
+  private static Tcp.ServerBinding binding;
   private static final HttpClient http = HttpClient.newHttpClient();
   /** The client's reader of the JSON contract. */
   private static final ObjectMapper json = GaplessClient.newMapper();
@@ -210,7 +210,7 @@ class HttpApiTest {
             + "gapless.ingest.ack-timeout = 300ms\n")));
     long limit = settings.ingest().maxEncodedBytes();
     TestProbe<EventLog.Command> eventLog = testKit.createTestProbe();
-    ServerBinding gateway = new HttpApi(testKit.system(), settings, Optional.of(bufferingOwners(testKit)),
+    Tcp.ServerBinding gateway = new HttpApi(testKit.system(), settings, Optional.of(bufferingOwners(testKit)),
         Optional.empty(), eventLog.getRef(), metrics).bind().toCompletableFuture().get(10, TimeUnit.SECONDS);
     try {
       String path = "http://127.0.0.1:" + gateway.localAddress().getPort() + "/api/v1/collectors/big-1/samples";
@@ -258,7 +258,7 @@ class HttpApiTest {
         })
         .build());
     TestProbe<EventLog.Command> eventLog = testKit.createTestProbe();
-    ServerBinding storage = new HttpApi(testKit.system(), settings, Optional.empty(), Optional.of(failingHost),
+    Tcp.ServerBinding storage = new HttpApi(testKit.system(), settings, Optional.empty(), Optional.of(failingHost),
         eventLog.getRef(), metrics).bind().toCompletableFuture().get(10, TimeUnit.SECONDS);
     try {
       URI uri = URI.create("http://127.0.0.1:" + storage.localAddress().getPort()
@@ -281,7 +281,7 @@ class HttpApiTest {
             + "gapless.http.ask-timeout = 300ms\n")));
     ActorRef<ReplicaHost.Command> silentHost = testKit.spawn(Behaviors.ignore());
     TestProbe<EventLog.Command> eventLog = testKit.createTestProbe();
-    ServerBinding storage = new HttpApi(testKit.system(), settings, Optional.empty(), Optional.of(silentHost),
+    Tcp.ServerBinding storage = new HttpApi(testKit.system(), settings, Optional.empty(), Optional.of(silentHost),
         eventLog.getRef(), metrics).bind().toCompletableFuture().get(10, TimeUnit.SECONDS);
     try {
       for (String path : List.of("/api/v1/replicas", "/api/v1/replicas/line-1")) {

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
-import akka.http.javadsl.ServerBinding;
+import akka.stream.javadsl.Tcp;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
 import gapless.TestConfig;
@@ -46,7 +46,7 @@ import org.junit.jupiter.api.Test;
 class SecureHttpApiTest {
 
   private static ActorTestKit testKit;
-  private static ServerBinding binding;
+  private static Tcp.ServerBinding binding;
   private static HttpClient https;
   private static final ObjectMapper json = GaplessClient.newMapper();
   private static final Map<String, String> tokens = new LinkedHashMap<>();
