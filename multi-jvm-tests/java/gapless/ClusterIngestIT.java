@@ -34,22 +34,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -268,40 +260,28 @@ class ClusterIngestIT {
   @Test
   @Order(Integer.MAX_VALUE)
   void theConsoleShowsTheClusterAndAKilledNodeTurnsUnreachable() throws Exception {
-    Path chromium = Path.of("/usr/bin/chromium");
-    Path chromedriver = Path.of("/usr/bin/chromedriver");
-    assumeTrue(Files.isExecutable(chromium) && Files.isExecutable(chromedriver),
-        "chromium and chromium-driver not installed (Debian packages, .ci/install-test-tools): the console is not tested");
     LocalCluster cluster = it.cluster();
     long now = System.currentTimeMillis();
     assertEquals(200, client.postSamples(cluster.gatewayUrl(), "console", List.of(new Sample("FIC101.PV", now - 60_000, 1, 192),
         new Sample("FIC101.PV", now, 2, 192))).httpStatus());
-    Path shots = Files.createDirectories(Path.of(System.getProperty("gapless.jar", "target/gapless.jar")).getParent().resolve("console"));
-    ChromeOptions options = new ChromeOptions().setBinary(chromium.toFile())
-        .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1400",
-            // The test's ports are the example cluster's plus an offset: 10080 is one Chromium blocks unless told.
-            "--explicitly-allowed-ports=" + cluster.nodeIds().stream().map(n -> String.valueOf(cluster.httpUrl(n).getPort()))
-                .collect(Collectors.joining(",")));
-    WebDriver browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile()).build(), options);
+    WebDriver browser = HeadlessChromium.open(cluster);
     try {
       browser.get(cluster.gatewayUrl() + "/");
-      // The page redraws its tables every 2 s: an element found just before a redraw is stale, look again.
-      WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
-      wait.ignoring(StaleElementReferenceException.class);
+      WebDriverWait wait = HeadlessChromium.await(browser);
       for (String node : List.of("s1", "s2", "s3")) {
-        wait.until(d -> reachability(d, node).equals("reachable"));
+        wait.until(d -> HeadlessChromium.reachability(d, node).equals("reachable"));
       }
       wait.until(d -> d.findElements(By.cssSelector("#replicas tr[data-collector='console']")).size() == 3);
       browser.findElement(By.name("collector")).sendKeys("console");
       browser.findElement(By.name("tag")).sendKeys("FIC101.PV");
       browser.findElement(By.cssSelector("#trend-form button")).click();
       wait.until(d -> d.findElement(By.id("trend-note")).getText().startsWith("2 intervals from"));
-      Files.write(shots.resolve("console.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+      HeadlessChromium.screenshot(browser, "console");
 
       cluster.kill("s3");
-      wait.until(d -> reachability(d, "s3").equals("unreachable"));
+      wait.until(d -> HeadlessChromium.reachability(d, "s3").equals("unreachable"));
       wait.until(d -> d.findElement(By.id("events")).getText().contains("MEMBER_UNREACHABLE"));
-      Files.write(shots.resolve("console-s3-killed.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+      HeadlessChromium.screenshot(browser, "console-s3-killed");
     } catch (TimeoutException e) {
       // What the browser showed (an error page names why it could not load the console).
       System.out.println("the console's page when the wait gave up:\n" + browser.getPageSource());
@@ -309,11 +289,5 @@ class ClusterIngestIT {
     } finally {
       browser.quit();
     }
-  }
-
-  /** What the console's member table says of {@code node}'s reachability, or "" before it lists the node. */
-  private static String reachability(WebDriver page, String node) {
-    return page.findElements(By.cssSelector("#members tr[data-node='" + node + "'] td.reachable")).stream()
-        .map(WebElement::getText).findFirst().orElse("");
   }
 }
