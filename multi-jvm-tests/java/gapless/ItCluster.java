@@ -33,11 +33,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 final class ItCluster implements BeforeAllCallback, AfterAllCallback {
 
   /**
-   * What every test node's JVM runs with: the tests check behaviour, not speed, and on 2 cores the
-   * C2 compilation (and parallel GC threads) of five JVMs starting at once took a third of a test's
-   * time (ClusterGatewayIT: 151 s, 99 s with these). Benchmarks and the demo run without them.
+   * What every test node's JVM runs with besides a local node's own options (C1 only, LocalCluster.NODE_JVM):
+   * the tests check behaviour, not speed, and on 2 cores the parallel GC threads of five JVMs
+   * starting at once cost a test time (with C2 as well, ClusterGatewayIT took 151 s, 99 s without both).
    */
-  static final List<String> TEST_JVM = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+  static final List<String> TEST_JVM = List.of("-XX:+UseSerialGC");
 
   private final int portOffset;
   private final Duration upWithin;
@@ -60,7 +60,7 @@ final class ItCluster implements BeforeAllCallback, AfterAllCallback {
     this(portOffset, upWithin, List.of());
   }
 
-  /** The same, every node started with {@code -D} overrides (or other JVM options) after {@code -Xmx512m}. */
+  /** The same, every node started with {@code -D} overrides (or other JVM options) after {@link LocalCluster#NODE_JVM}. */
   ItCluster(int portOffset, Duration upWithin, List<String> jvmOptions) {
     this.portOffset = portOffset;
     this.upWithin = upWithin;
@@ -140,7 +140,7 @@ final class ItCluster implements BeforeAllCallback, AfterAllCallback {
       disks = DiskFaults.install();
       smallDiskNodes.forEach(node -> disks.mount(cluster.dataDir(node), smallDiskBytes));
     }
-    List<String> options = new ArrayList<>(List.of("-Xmx512m"));
+    List<String> options = new ArrayList<>(LocalCluster.NODE_JVM);
     options.addAll(TEST_JVM);
     options.addAll(jvmOptions);
     cluster.jvmOptions(options);

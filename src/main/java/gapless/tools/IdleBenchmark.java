@@ -6,7 +6,6 @@ import gapless.client.IngestResponse;
 import gapless.model.Sample;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,14 +21,13 @@ import java.util.concurrent.locks.LockSupport;
  * What does an idle cluster cost for each collector it holds? Twice, on a fresh local cluster
  * each: replica passivation off, then on. One small batch for each of many collectors, then
  * nothing; once the replicas had time to settle (and to fall asleep, with passivation on), the
- * CPU time each storage node's JVM uses over a window, read from {@code /proc/<pid>/stat}. The
+ * CPU time each storage node's JVM uses over a window ({@link CpuTimes}). The
  * round without passivation is the baseline of the same run. Writes the idle section of the
  * benchmarks document.
  */
 public final class IdleBenchmark {
 
   private static final List<String> STORAGE = List.of("s1", "s2", "s3");
-  private static final long CLOCK_TICKS_PER_SECOND = 100;
 
   /**
    * What to run.
@@ -73,20 +71,20 @@ public final class IdleBenchmark {
   private Round round(Duration passivateAfter) throws IOException {
     return s.local().inTempDir("gapless-bench-idle-", out, dir -> {
       try (LocalCluster cluster = s.local().cluster(dir)) {
-        cluster.jvmOptions(List.of("-Xmx512m", "-Dgapless.replica.passivate-after=" + passivateAfter.toMillis() + "ms"));
+        List<String> options = new ArrayList<>(LocalCluster.NODE_JVM);
+        options.add("-Dgapless.replica.passivate-after=" + passivateAfter.toMillis() + "ms");
+        cluster.jvmOptions(options);
         cluster.startAll();
         cluster.awaitUp(Duration.ofSeconds(90));
         out.printf("idle: passivate-after %d s: one batch for each of %d collectors ...%n", passivateAfter.toSeconds(), s.collectors());
         feed(cluster);
         out.printf("idle: quiet for %d s, then CPU time over %d s%n", s.settle().toSeconds(), s.window().toSeconds());
         pause(s.settle());
-        List<Long> before = STORAGE.stream().map(n -> cpuTicks(cluster.pid(n))).toList();
+        CpuTimes before = CpuTimes.read(cluster);
         pause(s.window());
-        List<Double> shares = new ArrayList<>();
-        for (int i = 0; i < STORAGE.size(); i++) {
-          long used = cpuTicks(cluster.pid(STORAGE.get(i))) - before.get(i);
-          shares.add(used / (double) CLOCK_TICKS_PER_SECOND / s.window().toMillis() * 1000);
-        }
+        CpuTimes used = CpuTimes.read(cluster).since(before);
+        List<Double> shares = STORAGE.stream()
+            .map(n -> used.of(n).toNanos() / (double) s.window().toNanos()).toList();
         List<ReplicaReport> replicas = STORAGE.stream().flatMap(n -> client.replicas(cluster.httpUrl(n)).replicas().stream()).toList();
         Round r = new Round(passivateAfter, shares, replicas.size(), replicas.stream().filter(ReplicaReport::asleep).count());
         out.printf("idle: %.1f%% of a core per storage node (%s), %d of %d replicas asleep%n", r.meanShare() * 100, shares,
@@ -123,18 +121,6 @@ public final class IdleBenchmark {
     }
     if (failed.get() > 0) {
       out.println("idle: " + failed.get() + " of " + s.collectors() + " first batches were not accepted");
-    }
-  }
-
-  /** utime + stime of a process, in clock ticks. */
-  private static long cpuTicks(long pid) {
-    try {
-      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-      // The command name may hold spaces: fields are counted after its closing parenthesis.
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return Long.parseLong(f[11]) + Long.parseLong(f[12]);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot read the CPU time of pid " + pid + " (Linux only): " + e.getMessage(), e);
     }
   }
 

@@ -32,9 +32,10 @@ public final class IngestBenchmark {
    * What a run measured.
    *
    * @param load    the measured load
+   * @param cpu     the CPU time each JVM used during it
    * @param section the section written into the document
    */
-  public record Result(SimulationResult load, String section) {
+  public record Result(SimulationResult load, CpuTimes cpu, String section) {
 
     /** True when the cluster acknowledged any batch. */
     public boolean ok() {
@@ -52,6 +53,7 @@ public final class IngestBenchmark {
   private static Result run(Settings s, Path base, PrintStream out) throws IOException {
     GaplessClient client = new GaplessClient();
     SimulationResult load;
+    CpuTimes cpu;
     try (LocalCluster cluster = s.local().cluster(base)) {
       out.println("bench: starting the cluster in " + base);
       cluster.startAll();
@@ -62,21 +64,35 @@ public final class IngestBenchmark {
       }
       out.printf("bench: %d collectors x %d tags x %d samples/tag, flat out, %d s%n", s.collectors(), s.tags(),
           s.samplesPerTag(), s.durationSeconds());
+      CpuTimes before = CpuTimes.read(cluster);
       load = new Simulator(client).run(settings(s, cluster, "bench", s.durationSeconds()), out);
+      cpu = CpuTimes.read(cluster).since(before);
     }
     // The cluster is down before the baseline runs, so both numbers get the whole machine.
     BaselineSettings b = s.baseline();
     out.printf("bench: raw LevelDB baseline, %,d keys x %d B%n", b.rawKeys(), b.rawValueBytes());
     RawLevelDbBaseline.Result seq = raw(b, base.resolve("raw-sequential"), true, out);
     RawLevelDbBaseline.Result rnd = raw(b, base.resolve("raw-random"), false, out);
-    BenchmarkSection section = section(s, load, seq, rnd);
+    BenchmarkSection section = section(s, load, cpu, seq, rnd);
     section.publish(b.document(), out);
-    return new Result(load, section.text());
+    return new Result(load, cpu, section.text());
   }
 
   private static SimulationSettings settings(Settings s, LocalCluster cluster, String prefix, long seconds) {
     return SimulationSettings.of(cluster.gatewayUrls(), s.collectors(), s.tags(), s.samplesPerTag(), 0,
         Duration.ofSeconds(seconds), null, prefix);
+  }
+
+  /** Each JVM's CPU time during the measured load, per million acked samples, and all of them together. */
+  private static String cpuPerMillion(CpuTimes cpu, SimulationResult load) {
+    double millions = load.samplesAcked() / 1e6;
+    if (millions == 0) {
+      return "no sample acked";
+    }
+    StringBuilder text = new StringBuilder();
+    cpu.byProcess().forEach((p, d) -> text.append(String.format("%s %.1f, ", p, d.toMillis() / 1000.0 / millions)));
+    return text.append(String.format("all %.1f (over %.1f CPU s in all)", cpu.total().toMillis() / 1000.0 / millions,
+        cpu.total().toMillis() / 1000.0)).toString();
   }
 
   private static RawLevelDbBaseline.Result raw(BaselineSettings b, Path dir, boolean sequential, PrintStream out) {
@@ -85,7 +101,8 @@ public final class IngestBenchmark {
     return r;
   }
 
-  private static BenchmarkSection section(Settings s, SimulationResult load, RawLevelDbBaseline.Result seq, RawLevelDbBaseline.Result rnd) {
+  private static BenchmarkSection section(Settings s, SimulationResult load, CpuTimes cpu, RawLevelDbBaseline.Result seq,
+      RawLevelDbBaseline.Result rnd) {
     Config gateway = BenchmarkSection.gatewayConfig(s.local().confDir());
     int rf = gateway.getInt("gapless.replication-factor");
     BaselineSettings b = s.baseline();
@@ -101,6 +118,7 @@ public final class IngestBenchmark {
         .row("ack latency", String.format("p50 %.1f ms, p99 %.1f ms", load.p50Micros() / 1000.0, load.p99Micros() / 1000.0))
         .row("batches", String.format("%d acked (200: %d, 202: %d), %d errors", load.acked(), load.ok200(),
             load.buffered202(), load.errors()))
+        .row("CPU seconds per million acked samples", cpuPerMillion(cpu, load))
         .row(String.format("raw LevelDB, %,d keys x %d B, sequential keys", b.rawKeys(), b.rawValueBytes()),
             String.format("%,.0f keys/s", seq.keysPerSecond()))
         .row(String.format("raw LevelDB, %,d keys x %d B, random keys", b.rawKeys(), b.rawValueBytes()),

@@ -45,7 +45,7 @@ public final class LocalCluster implements AutoCloseable {
   // Patient enough for a node that is busy replaying and recovering right after a restart: a slow
   // status is "not up yet" anyway, and its answer says more than a timeout.
   private GaplessClient client = new GaplessClient(Duration.ofSeconds(1), Duration.ofSeconds(10));
-  private List<String> jvmOptions = List.of("-Xmx512m");
+  private List<String> jvmOptions = NODE_JVM;
   private Path securityDir;
 
   /**
@@ -66,7 +66,15 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
-  /** JVM options every node gets before the {@code -D} overrides (default {@code -Xmx512m}). */
+  /**
+   * The JVM options of a local node: the heap every node is sized for, and the C1 compiler only.
+   * Five JVMs share this machine's 2 cores: their C2 compilers took most of a core for minutes
+   * after a start, and {@code bench ingest} used 1.3x the CPU per acked sample with them
+   * (docs/BENCHMARKS.md). A server with cores to spare, running for months, may leave C2 on.
+   */
+  public static final List<String> NODE_JVM = List.of("-Xmx512m", "-XX:TieredStopAtLevel=1");
+
+  /** JVM options every node gets before the {@code -D} overrides (default {@link #NODE_JVM}). */
   public LocalCluster jvmOptions(List<String> options) {
     this.jvmOptions = List.copyOf(options);
     return this;

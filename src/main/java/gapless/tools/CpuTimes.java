@@ -1,0 +1,47 @@
+package gapless.tools;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * CPU time (user and system) used so far by each node's JVM of a local cluster and by this
+ * process (the load generator), from {@link ProcessHandle} ({@code /proc} on Linux). Two readings
+ * taken around a window say what each JVM spent in it.
+ */
+record CpuTimes(Map<String, Duration> byProcess) {
+
+  /** The name of this process (the benchmark and its load generator) in a reading. */
+  static final String SELF = "load generator";
+
+  /** Each node of {@code cluster} (by id), then this process. */
+  static CpuTimes read(LocalCluster cluster) {
+    Map<String, Duration> used = new LinkedHashMap<>();
+    for (String id : cluster.nodeIds()) {
+      used.put(id, of(cluster.pid(id)));
+    }
+    used.put(SELF, of(ProcessHandle.current().pid()));
+    return new CpuTimes(used);
+  }
+
+  /** What each process used between {@code earlier} and this reading. */
+  CpuTimes since(CpuTimes earlier) {
+    Map<String, Duration> used = new LinkedHashMap<>();
+    byProcess.forEach((p, d) -> used.put(p, d.minus(earlier.byProcess.getOrDefault(p, Duration.ZERO))));
+    return new CpuTimes(used);
+  }
+
+  Duration of(String process) {
+    return byProcess.getOrDefault(process, Duration.ZERO);
+  }
+
+  Duration total() {
+    return byProcess.values().stream().reduce(Duration.ZERO, Duration::plus);
+  }
+
+  /** The CPU time of process {@code pid} so far. */
+  static Duration of(long pid) {
+    return ProcessHandle.of(pid).flatMap(p -> p.info().totalCpuDuration())
+        .orElseThrow(() -> new IllegalStateException("cannot read the CPU time of pid " + pid));
+  }
+}
