@@ -24,7 +24,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * when Akka HTTP's parser hands the request on; a connection idle between requests is left to the
  * idle timeout. One per connection: {@link #requests()} sits above the HTTP layer and sees parsed
  * requests and their answers, {@link #bytes(Duration, Runnable)} sits on the raw bytes and closes
- * the connection when a head has not been parsed in time.
+ * the connection when a head has not been parsed in time. As with nginx's client_header_timeout, an
+ * HTTPS connection that finished its handshake and sends no request is cut at the deadline too (a
+ * browser's connection opened ahead and left unused). A head trickled while an earlier request of
+ * the same connection is still being answered starts its clock when that answer goes out.
  */
 final class HeadDeadline {
 
@@ -79,16 +82,28 @@ final class HeadDeadline {
         private long parsedAtStart;
 
         {
+          // Each direction ends on its own (as in Akka's IdleTimeoutBidi): answers may still go out
+          // after the client finished sending, and the other way round.
           setHandler(outIn, new AbstractInHandler() {
             @Override
             public void onPush() {
               push(outOut, grab(outIn));
+            }
+
+            @Override
+            public void onUpstreamFinish() {
+              complete(outOut);
             }
           });
           setHandler(outOut, new AbstractOutHandler() {
             @Override
             public void onPull() {
               pull(outIn);
+            }
+
+            @Override
+            public void onDownstreamFinish(Throwable cause) {
+              cancel(outIn, cause);
             }
           });
           setHandler(inIn, new AbstractInHandler() {
@@ -107,11 +122,21 @@ final class HeadDeadline {
               }
               push(inOut, bytes);
             }
+
+            @Override
+            public void onUpstreamFinish() {
+              complete(inOut);
+            }
           });
           setHandler(inOut, new AbstractOutHandler() {
             @Override
             public void onPull() {
               pull(inIn);
+            }
+
+            @Override
+            public void onDownstreamFinish(Throwable cause) {
+              cancel(inIn, cause);
             }
           });
         }

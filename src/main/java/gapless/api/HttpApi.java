@@ -47,8 +47,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
-import javax.net.ssl.SSLContext;
 import java.util.stream.StreamSupport;
+import javax.net.ssl.SSLContext;
 
 /**
  * The HTTP API of a node (JSON): ingest and collector status on gateways ({@link IngestRoutes});

@@ -121,6 +121,9 @@ public final class NodeConfig {
     // batch may still be stored.
     shorter(s.ingest().answerWithin(s.http()), "2 x gapless.ingest.claim-timeout + ack-timeout + gapless.http.ingest-reply-margin",
         c.getDuration("gapless.http.request-timeout"), "gapless.http.request-timeout");
+    if (s.http().headerTimeout().isZero() || s.http().headerTimeout().isNegative()) {
+      throw new InvalidConfig("gapless.http.header-timeout must be positive, got " + s.http().headerTimeout());
+    }
     if (s.http().maxConcurrentIngest() < 1) {
       throw new InvalidConfig("gapless.http.max-concurrent-ingest must be at least 1, got " + s.http().maxConcurrentIngest());
     }

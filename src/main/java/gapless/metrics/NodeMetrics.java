@@ -102,12 +102,12 @@ public final class NodeMetrics {
     }
   }
 
-  /** A cluster event: counted when this node recorded it, and a recovery's figures added up. */
   /** A client took longer than the header timeout to send a request's line and headers. */
   public void slowHeaderCut() {
     slowHeaders.inc();
   }
 
+  /** A cluster event: counted when this node recorded it, and a recovery's figures added up. */
   public void recorded(ClusterEvent e) {
     if (!e.node().equals(node)) {
       return;

@@ -3,13 +3,14 @@ package gapless.tools;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * CPU time (user and system) used so far by each node's JVM of a local cluster and by this
  * process (the load generator), from {@link ProcessHandle} ({@code /proc} on Linux). Two readings
- * taken around a window say what each JVM spent in it.
+ * taken around a window say what each JVM spent in it; a node that is not running is left out.
  */
-record CpuTimes(Map<String, Duration> byProcess) {
+public record CpuTimes(Map<String, Duration> byProcess) {
 
   /** The name of this process (the benchmark and its load generator) in a reading. */
   static final String SELF = "load generator";
@@ -18,16 +19,22 @@ record CpuTimes(Map<String, Duration> byProcess) {
   static CpuTimes read(LocalCluster cluster) {
     Map<String, Duration> used = new LinkedHashMap<>();
     for (String id : cluster.nodeIds()) {
-      used.put(id, of(cluster.pid(id)));
+      if (cluster.isRunning(id)) {
+        of(cluster.pid(id)).ifPresent(d -> used.put(id, d));
+      }
     }
-    used.put(SELF, of(ProcessHandle.current().pid()));
+    of(ProcessHandle.current().pid()).ifPresent(d -> used.put(SELF, d));
     return new CpuTimes(used);
   }
 
-  /** What each process used between {@code earlier} and this reading. */
+  /** What each process read both times used between {@code earlier} and this reading. */
   CpuTimes since(CpuTimes earlier) {
     Map<String, Duration> used = new LinkedHashMap<>();
-    byProcess.forEach((p, d) -> used.put(p, d.minus(earlier.byProcess.getOrDefault(p, Duration.ZERO))));
+    byProcess.forEach((p, d) -> {
+      if (earlier.byProcess.containsKey(p)) {
+        used.put(p, d.minus(earlier.byProcess.get(p)));
+      }
+    });
     return new CpuTimes(used);
   }
 
@@ -39,9 +46,8 @@ record CpuTimes(Map<String, Duration> byProcess) {
     return byProcess.values().stream().reduce(Duration.ZERO, Duration::plus);
   }
 
-  /** The CPU time of process {@code pid} so far. */
-  static Duration of(long pid) {
-    return ProcessHandle.of(pid).flatMap(p -> p.info().totalCpuDuration())
-        .orElseThrow(() -> new IllegalStateException("cannot read the CPU time of pid " + pid));
+  /** The CPU time of process {@code pid} so far, unless it is gone. */
+  private static Optional<Duration> of(long pid) {
+    return ProcessHandle.of(pid).flatMap(p -> p.info().totalCpuDuration());
   }
 }

@@ -106,7 +106,8 @@ public final class IngestBenchmark {
     Config gateway = BenchmarkSection.gatewayConfig(s.local().confDir());
     int rf = gateway.getInt("gapless.replication-factor");
     BaselineSettings b = s.baseline();
-    return new BenchmarkSection("ingest", "Ingest", "bench ingest --duration " + s.durationSeconds() + " --collectors "
+    return new BenchmarkSection("ingest", "Ingest", "bench ingest --duration " + s.durationSeconds() + " --warmup "
+        + s.warmupSeconds() + " --collectors "
         + s.collectors() + " --tags " + s.tags() + " --samples-per-tag " + s.samplesPerTag())
         .clusterRow(gateway, "")
         .row("load", String.format("%d collectors, batches of %d tags x %d samples (%d samples), one batch in flight per"

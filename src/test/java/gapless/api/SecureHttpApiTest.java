@@ -20,6 +20,8 @@ import gapless.security.ClusterCertificates;
 import gapless.security.SecurityFiles;
 import gapless.security.TlsContexts;
 import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -73,6 +75,7 @@ class SecureHttpApiTest {
             + "akka.cluster.roles = [gateway]\n"
             + "gapless.http.port = 0\n"
             + "gapless.http.ask-timeout = 300ms\n"
+            + "gapless.http.header-timeout = 2s\n"
             + "gapless.security.enabled = on\n"
             + "gapless.security.dir = \"" + files.dir() + "\"\n")));
     binding = new HttpApi(testKit.system(), settings, Optional.of(HttpApiTest.bufferingOwners(testKit)),
@@ -85,6 +88,30 @@ class SecureHttpApiTest {
   static void tearDown() {
     binding.unbind();
     testKit.shutdownTestKit();
+  }
+
+  /**
+   * Over HTTPS the handshake counts towards the header deadline (the idle timeout is 30 s): a
+   * client that begins one and stalls is cut off at the header timeout, while the tests' own
+   * connections, kept open between requests, are not.
+   */
+  @Test
+  void aStalledHandshakeIsCutOffAtTheHeaderTimeout() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", binding.localAddress().getPort())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(0x16); // a TLS record of the handshake begins
+      socket.getOutputStream().flush();
+      long start = System.nanoTime();
+      int read;
+      try {
+        read = socket.getInputStream().read();
+      } catch (SocketException reset) {
+        read = -1;
+      }
+      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      assertEquals(-1, read, "closed without an answer");
+      assertTrue(millis >= 1500 && millis < 8000, "cut off after " + millis + " ms (header timeout 2 s)");
+    }
   }
 
   private static final String SAMPLES = "{\"samples\":[{\"tag\":\"t\",\"ts\":1700000000000,\"value\":1.0,\"quality\":192}]}";
