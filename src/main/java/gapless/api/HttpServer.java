@@ -84,7 +84,7 @@ final class HttpServer {
   @SuppressWarnings({"unchecked", "rawtypes"})
   private BidiFlow<TLSProtocol.SslTlsOutbound, ByteString, ByteString, TLSProtocol.SslTlsInbound, NotUsed> tlsLayer() {
     if (tls.isEmpty()) {
-      // SessionBytes is an SslTlsInbound: the placebo's inbound side is one, narrowed.
+      // The placebo hands on SessionBytes, which are SslTlsInbound: the cast only widens its inbound type.
       return (BidiFlow) TLSPlacebo.getInstance();
     }
     SSLContext context = tls.get();
