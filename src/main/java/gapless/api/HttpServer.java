@@ -68,7 +68,6 @@ final class HttpServer {
   }
 
   /** Akka HTTP's parser, renderer and request timeout, told whether the connection is TLS (the requests' scheme). */
-  @SuppressWarnings("unchecked")
   private BidiFlow<HttpResponse, TLSProtocol.SslTlsOutbound, TLSProtocol.SslTlsInbound, HttpRequest, NotUsed> httpLayer(
       Tcp.IncomingConnection connection) {
     akka.stream.javadsl.BidiFlow<akka.http.scaladsl.model.HttpResponse, TLSProtocol.SslTlsOutbound,

@@ -14,7 +14,6 @@ import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.actor.typed.receptionist.Receptionist;
 import akka.actor.typed.receptionist.ServiceKey;
-import com.fasterxml.jackson.annotation.JsonCreator;
 import gapless.CborSerializable;
 import gapless.config.GaplessSettings;
 import gapless.events.ClusterEvent;
@@ -71,10 +70,7 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
   public record PeerDown(String peer) implements Command, NoSerializationVerificationNeeded {}
 
   /** Recover every local replica (start-up, rejoined the cluster). */
-  public record RecoverAll(RecoveryTrigger trigger) implements Command, NoSerializationVerificationNeeded {
-    @JsonCreator
-    public RecoverAll {}
-  }
+  public record RecoverAll(RecoveryTrigger trigger) implements Command, NoSerializationVerificationNeeded {}
 
   private record Opened(List<String> collectors, Throwable failure) implements Command, NoSerializationVerificationNeeded {}
 

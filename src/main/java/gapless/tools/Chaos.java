@@ -69,12 +69,12 @@ public final class Chaos {
   private LocalCluster cluster;
   private NetworkFaults network;
   private DiskFaults disks;
-  private final List<String> jvmOptions = new ArrayList<>(LocalCluster.NODE_JVM);
+  private final List<String> jvmOptions =
+      LocalCluster.nodeJvm(List.of("-Dgapless.replica.passivate-after=" + PASSIVATE_AFTER));
   // The batches damaged under a stopped storage node, until its scrub repaired them.
   private final Map<String, List<StoreDamage.Damaged>> damaged = new HashMap<>();
 
   private Chaos(Settings settings, PrintStream out) {
-    jvmOptions.add("-Dgapless.replica.passivate-after=" + PASSIVATE_AFTER);
     this.s = settings;
     this.out = out;
     this.random = new Random(settings.seed());

@@ -71,9 +71,7 @@ public final class IdleBenchmark {
   private Round round(Duration passivateAfter) throws IOException {
     return s.local().inTempDir("gapless-bench-idle-", out, dir -> {
       try (LocalCluster cluster = s.local().cluster(dir)) {
-        List<String> options = new ArrayList<>(LocalCluster.NODE_JVM);
-        options.add("-Dgapless.replica.passivate-after=" + passivateAfter.toMillis() + "ms");
-        cluster.jvmOptions(options);
+        cluster.jvmOptions(LocalCluster.nodeJvm(List.of("-Dgapless.replica.passivate-after=" + passivateAfter.toMillis() + "ms")));
         cluster.startAll();
         cluster.awaitUp(Duration.ofSeconds(90));
         out.printf("idle: passivate-after %d s: one batch for each of %d collectors ...%n", passivateAfter.toSeconds(), s.collectors());

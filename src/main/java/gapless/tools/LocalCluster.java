@@ -74,6 +74,13 @@ public final class LocalCluster implements AutoCloseable {
    */
   public static final List<String> NODE_JVM = List.of("-Xmx512m", "-XX:TieredStopAtLevel=1");
 
+  /** {@link #NODE_JVM}, then {@code more} (overrides, a test's options). */
+  public static List<String> nodeJvm(List<String> more) {
+    List<String> options = new ArrayList<>(NODE_JVM);
+    options.addAll(more);
+    return options;
+  }
+
   /** JVM options every node gets before the {@code -D} overrides (default {@link #NODE_JVM}). */
   public LocalCluster jvmOptions(List<String> options) {
     this.jvmOptions = List.copyOf(options);
