@@ -52,6 +52,13 @@ class MainTest {
     assertEquals(CliErrors.USAGE, run("bench").code);
   }
 
+  @Test
+  void aJournalBenchWithoutWritersIsAUsageError() {
+    Run r = run("bench", "journal", "--writers", "0");
+    assertEquals(CliErrors.USAGE, r.code);
+    assertOneLine(r.err, "--writers");
+  }
+
   private static void assertOneLine(String err, String expected) {
     assertEquals(1, err.strip().lines().count(), err);
     assertTrue(err.contains(expected), err);
