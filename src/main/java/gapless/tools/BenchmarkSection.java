@@ -48,7 +48,7 @@ final class BenchmarkSection {
   /** The row describing the local cluster, RF and W taken from {@code gateway}; {@code more} is appended. */
   BenchmarkSection clusterRow(Config gateway, String more) {
     return row("cluster", "3 storage nodes + 2 gateways (the load spread over both), each a JVM with "
-        + String.join(" ", LocalCluster.NODE_JVM) + ", all on this machine; RF "
+        + String.join(" ", LocalCluster.NODE_JVM) + " started from the jar's class-data archive (once one run wrote it), all on this machine; RF "
         + gateway.getInt("gapless.replication-factor") + ", W " + gateway.getInt("gapless.write-quorum") + more);
   }
 

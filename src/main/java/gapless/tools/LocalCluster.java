@@ -46,6 +46,7 @@ public final class LocalCluster implements AutoCloseable {
   // status is "not up yet" anyway, and its answer says more than a timeout.
   private GaplessClient client = new GaplessClient(Duration.ofSeconds(1), Duration.ofSeconds(10));
   private List<String> jvmOptions = NODE_JVM;
+  private final ClassArchive classArchive;
   private Path securityDir;
 
   /**
@@ -60,6 +61,7 @@ public final class LocalCluster implements AutoCloseable {
       throw new GaplessClientException("gapless jar not found: " + jar + " (build it with mvn package)");
     }
     this.jar = jar.toAbsolutePath();
+    this.classArchive = new ClassArchive(this.jar);
     this.baseDir = baseDir.toAbsolutePath();
     for (String id : nodeIds) {
       layouts.put(id, NodeLayout.read(confDir.toAbsolutePath(), id, portOffset));
@@ -218,6 +220,7 @@ public final class LocalCluster implements AutoCloseable {
       Files.createDirectories(data);
       Files.createDirectories(logs);
       List<String> options = new ArrayList<>(jvmOptions);
+      options.addAll(classArchive.optionsFor(id));
       if (securityDir != null) {
         options.add("-Dgapless.security.dir=" + securityDir);
       }
@@ -272,13 +275,13 @@ public final class LocalCluster implements AutoCloseable {
   /** SIGKILL: the node gets no chance to record anything. Waits until the process is gone. */
   public void kill(String id) {
     processOf(id).kill();
-    markStopped(id);
+    exited(id);
   }
 
   /** SIGTERM, and waits for the clean shutdown (bounded; then SIGKILL). */
   public void stop(String id) {
     processOf(id).stop();
-    markStopped(id);
+    exited(id);
   }
 
   /** SIGSTOP: the node freezes, as on a long GC pause or a hung VM. */
@@ -309,11 +312,16 @@ public final class LocalCluster implements AutoCloseable {
     for (LocalNode p : alive) {
       p.awaitExit(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())), Duration.ofSeconds(10));
     }
-    stopped.addAll(processes.keySet());
+    processes.keySet().forEach(this::exited);
   }
 
-  private synchronized void markStopped(String id) {
+  /** Node {@code id} was stopped or killed through this class, and has exited. */
+  private synchronized void exited(String id) {
     stopped.add(id);
+    LocalNode p = processes.get(id);
+    if (!p.isAlive()) {
+      classArchive.exited(id, p.exitValue());
+    }
   }
 
   private synchronized boolean stoppedOnPurpose(String id) {

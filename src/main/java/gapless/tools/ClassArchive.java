@@ -1,0 +1,74 @@
+package gapless.tools;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/**
+ * The class-data sharing archive (JDK 17's dynamic AppCDS) of the shaded jar, for local nodes. A
+ * node JVM spends most of its first second and a half loading and verifying classes from the 57 MB
+ * jar: started from an archive of them, a storage node restarted into an idle cluster answered
+ * ready in 1.3-1.5 s instead of 2.0-2.3 s (docs/BENCHMARKS.md).
+ *
+ * <p>The archive lives next to the jar ({@code target/gapless.jsa}) and is used while it is newer
+ * than the jar (the JVM checks the jar too, and runs without an archive that does not match it).
+ * While there is none, the first node started writes it: the JVM dumps the classes it loaded when
+ * it exits, into a file of its own that becomes the archive once that node has exited without a
+ * SIGKILL (a killed JVM writes nothing, or may leave half a file).
+ */
+final class ClassArchive {
+
+  private static final int KILLED = 128 + 9;
+  // The JVM's notes about classes it cannot archive (picocli's are Java 5 classes) stay out of node logs.
+  private static final String QUIET = "-Xlog:cds*=off";
+
+  private final Path jar;
+  private final Path archive;
+  private String writer;
+  private Path written;
+
+  ClassArchive(Path jar) {
+    this.jar = jar;
+    String name = jar.getFileName().toString();
+    this.archive = jar.resolveSibling(name.replaceFirst("\\.jar$", "") + ".jsa");
+  }
+
+  /** The JVM options of node {@code id}: start from the archive, or write it at exit when there is none yet. */
+  synchronized List<String> optionsFor(String id) {
+    if (fresh()) {
+      return List.of("-XX:SharedArchiveFile=" + archive, QUIET);
+    }
+    if (writer == null || writer.equals(id)) {
+      writer = id;
+      written = archive.resolveSibling(archive.getFileName() + "." + ProcessHandle.current().pid() + "-" + id + ".tmp");
+      return List.of("-XX:ArchiveClassesAtExit=" + written, QUIET);
+    }
+    return List.of();
+  }
+
+  /** Node {@code id} exited with {@code exitCode}: the archive it wrote, if it is the writer and was not killed, goes in place. */
+  synchronized void exited(String id, int exitCode) {
+    if (!id.equals(writer)) {
+      return;
+    }
+    writer = null;
+    try {
+      if (exitCode != KILLED && Files.isRegularFile(written) && Files.size(written) > 0) {
+        Files.move(written, archive, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      }
+      Files.deleteIfExists(written);
+    } catch (IOException e) {
+      // No archive this time (the next node started writes one); a stray temporary file may stay next to the jar.
+    }
+  }
+
+  private boolean fresh() {
+    try {
+      return Files.isRegularFile(archive) && Files.getLastModifiedTime(archive).compareTo(Files.getLastModifiedTime(jar)) > 0;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+}
