@@ -85,6 +85,8 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
 
   private record SiblingHostsChanged(Receptionist.Listing listing) implements Command, NoSerializationVerificationNeeded {}
 
+  private record ReportSleepers(String sibling) implements Command, NoSerializationVerificationNeeded {}
+
   /** A replica's answer to {@link Replica.Sleep}. */
   sealed interface SleepAnswer extends Command, NoSerializationVerificationNeeded permits FellAsleep, StayedAwake {}
 
@@ -172,6 +174,10 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
         .onMessage(ReplicaStopped.class, this::onReplicaStopped)
         .onMessage(SleepCheck.class, c -> askIdleToSleep())
         .onMessage(SiblingHostsChanged.class, this::onSiblingHostsChanged)
+        .onMessage(ReportSleepers.class, r -> {
+          reportSleepers(r.sibling());
+          return this;
+        })
         .onMessage(FellAsleep.class, this::onFellAsleep)
         .onMessage(StayedAwake.class, this::onStayedAwake)
         .onMessage(ListCollectors.class, this::onListCollectors)
@@ -232,10 +238,23 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
     if (host.isEmpty()) {
       siblingHosts.remove(sibling);
     } else if (!host.get().equals(siblingHosts.put(sibling, host.get()))) {
-      // New or back: it hears from the sleeping replicas what it would have from their heartbeats.
-      sleepers.reportsTo(sibling).forEach(host.get()::tell);
+      // New or back: it hears from the sleeping replicas what it would have from their heartbeats,
+      // now and once more a heartbeat later. A node that has just started drops what reaches it from
+      // a node it has not finished its handshake with, and its registration can arrive that early.
+      if (reportSleepers(sibling)) {
+        GaplessSettings.ReplicaSettings r = settings.replica();
+        timers.startSingleTimer("report-sleepers-" + sibling, new ReportSleepers(sibling),
+            r.syncInterval().multipliedBy(r.heartbeatIntervals()));
+      }
     }
     return this;
+  }
+
+  /** Whether there was a sleeping replica to report for to that sibling's host. */
+  private boolean reportSleepers(String sibling) {
+    List<ReplicaProtocol.SyncStatus> reports = sleepers.reportsTo(sibling);
+    Optional.ofNullable(siblingHosts.get(sibling)).ifPresent(host -> reports.forEach(host::tell));
+    return !reports.isEmpty();
   }
 
   private Behavior<Command> askIdleToSleep() {

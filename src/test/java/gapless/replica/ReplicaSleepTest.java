@@ -207,6 +207,11 @@ class ReplicaSleepTest {
     TestProbe<ReplicaHost.Command> restarted = testKit.createTestProbe();
     testKit.system().receptionist().tell(Receptionist.register(ReplicaHost.serviceKey("s2"), restarted.getRef()));
     assertEquals(new ReplicaProtocol.SyncStatus("c5", "s1", 1, SeqEpochs.EMPTY), reportOf(restarted, "c5"));
+    // And once more a heartbeat (1 s) later: a node that has just started drops what reaches it
+    // before its handshake with the sender completes.
+    long first = System.nanoTime();
+    assertEquals(new ReplicaProtocol.SyncStatus("c5", "s1", 1, SeqEpochs.EMPTY), reportOf(restarted, "c5"));
+    assertTrue(System.nanoTime() - first > 500_000_000L, "the second report came at once, not a heartbeat later");
     assertFalse(awake(host, "c5"));
   }
 
