@@ -54,6 +54,7 @@ public final class IngestBenchmark {
     GaplessClient client = new GaplessClient();
     SimulationResult load;
     CpuTimes cpu;
+    NodeMemory memory;
     try (LocalCluster cluster = s.local().cluster(base)) {
       out.println("bench: starting the cluster in " + base);
       cluster.startAll();
@@ -65,15 +66,17 @@ public final class IngestBenchmark {
       out.printf("bench: %d collectors x %d tags x %d samples/tag, flat out, %d s%n", s.collectors(), s.tags(),
           s.samplesPerTag(), s.durationSeconds());
       CpuTimes before = CpuTimes.read(cluster);
+      NodeMemory memoryBefore = NodeMemory.read(cluster, client);
       load = new Simulator(client).run(settings(s, cluster, "bench", s.durationSeconds()), out);
       cpu = CpuTimes.read(cluster).since(before);
+      memory = NodeMemory.read(cluster, client).since(memoryBefore);
     }
     // The cluster is down before the baseline runs, so both numbers get the whole machine.
     BaselineSettings b = s.baseline();
     out.printf("bench: raw LevelDB baseline, %,d keys x %d B%n", b.rawKeys(), b.rawValueBytes());
     RawLevelDbBaseline.Result seq = raw(b, base.resolve("raw-sequential"), true, out);
     RawLevelDbBaseline.Result rnd = raw(b, base.resolve("raw-random"), false, out);
-    BenchmarkSection section = section(s, load, cpu, seq, rnd);
+    BenchmarkSection section = section(s, load, cpu, memory, seq, rnd);
     section.publish(b.document(), out);
     return new Result(load, cpu, section.text());
   }
@@ -101,8 +104,8 @@ public final class IngestBenchmark {
     return r;
   }
 
-  private static BenchmarkSection section(Settings s, SimulationResult load, CpuTimes cpu, RawLevelDbBaseline.Result seq,
-      RawLevelDbBaseline.Result rnd) {
+  private static BenchmarkSection section(Settings s, SimulationResult load, CpuTimes cpu, NodeMemory memory,
+      RawLevelDbBaseline.Result seq, RawLevelDbBaseline.Result rnd) {
     Config gateway = BenchmarkSection.gatewayConfig(s.local().confDir());
     int rf = gateway.getInt("gapless.replication-factor");
     BaselineSettings b = s.baseline();
@@ -120,6 +123,7 @@ public final class IngestBenchmark {
         .row("batches", String.format("%d acked (200: %d, 202: %d), %d errors", load.acked(), load.ok200(),
             load.buffered202(), load.errors()))
         .row("CPU seconds per million acked samples", cpuPerMillion(cpu, load))
+        .row("heap after GC at the end (of -Xmx512m); GC pauses during the load", memory.describe())
         .row(String.format("raw LevelDB, %,d keys x %d B, sequential keys", b.rawKeys(), b.rawValueBytes()),
             String.format("%,.0f keys/s", seq.keysPerSecond()))
         .row(String.format("raw LevelDB, %,d keys x %d B, random keys", b.rawKeys(), b.rawValueBytes()),

@@ -1,0 +1,95 @@
+package gapless.tools;
+
+import gapless.client.GaplessClient;
+import gapless.client.GaplessClientException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Each running node's heap after its last garbage collection and the time its collector paused
+ * it so far, from the JVM metrics of its {@code /metrics} page. Two readings taken around a window
+ * say how long each node paused in it; the heap is the later reading's.
+ */
+record NodeMemory(Map<String, Figures> byNode) {
+
+  /**
+   * @param heapAfterGcBytes the heap pools' usage right after their last collection, summed
+   * @param gcSeconds        time spent in collections (pauses), all collectors
+   * @param gcCount          collections, all collectors
+   */
+  record Figures(double heapAfterGcBytes, double gcSeconds, long gcCount) {}
+
+  static NodeMemory read(LocalCluster cluster, GaplessClient client) {
+    Map<String, Figures> byNode = new LinkedHashMap<>();
+    for (String id : cluster.nodeIds()) {
+      if (cluster.isRunning(id)) {
+        try {
+          byNode.put(id, parse(client.getText(cluster.httpUrl(id), "/metrics")));
+        } catch (GaplessClientException e) {
+          // A node that does not answer has no figures in this reading.
+        }
+      }
+    }
+    return new NodeMemory(byNode);
+  }
+
+  /**
+   * The figures in one Prometheus text page. The heap after GC is what the last collection left in
+   * eden (nothing), plus what the survivor and old pools hold now: G1 and the serial collector
+   * update an old pool's after-collection usage only at an old collection, which may never come in
+   * a benchmark, while only collections and their promotions add to those pools.
+   */
+  static Figures parse(String page) {
+    Map<String, Double> used = new LinkedHashMap<>();
+    Map<String, Double> afterCollection = new LinkedHashMap<>();
+    double seconds = 0;
+    long count = 0;
+    for (String line : page.split("\n")) {
+      if (line.startsWith("jvm_memory_pool_collection_used_bytes{")) {
+        afterCollection.put(label(line, "pool"), value(line));
+      } else if (line.startsWith("jvm_memory_pool_used_bytes{")) {
+        used.put(label(line, "pool"), value(line));
+      } else if (line.startsWith("jvm_gc_collection_seconds_sum{")) {
+        seconds += value(line);
+      } else if (line.startsWith("jvm_gc_collection_seconds_count{")) {
+        count += (long) value(line);
+      }
+    }
+    double heap = 0;
+    // Only the heap's pools are collected, so only they have an after-collection usage.
+    for (Map.Entry<String, Double> pool : afterCollection.entrySet()) {
+      heap += pool.getKey().contains("Eden") ? pool.getValue() : used.getOrDefault(pool.getKey(), pool.getValue());
+    }
+    return new Figures(heap, seconds, count);
+  }
+
+  private static String label(String line, String name) {
+    int start = line.indexOf(name + "=\"") + name.length() + 2;
+    return line.substring(start, line.indexOf('"', start));
+  }
+
+  /** This reading's heaps, with the pauses since {@code earlier} (nodes read both times only). */
+  NodeMemory since(NodeMemory earlier) {
+    Map<String, Figures> byNode = new LinkedHashMap<>();
+    this.byNode.forEach((id, f) -> {
+      Figures e = earlier.byNode.get(id);
+      if (e != null) {
+        byNode.put(id, new Figures(f.heapAfterGcBytes(), f.gcSeconds() - e.gcSeconds(), f.gcCount() - e.gcCount()));
+      }
+    });
+    return new NodeMemory(byNode);
+  }
+
+  /** One line for a benchmark: per node, heap after GC in MB, then GC pause seconds and collections. */
+  String describe() {
+    StringBuilder text = new StringBuilder();
+    byNode.forEach((id, f) -> text.append(String.format("%s %.0f MB, %.2f s in %d GCs; ", id, f.heapAfterGcBytes() / 1e6,
+        f.gcSeconds(), f.gcCount())));
+    return text.isEmpty() ? "no node answered" : text.substring(0, text.length() - 2);
+  }
+
+  /** The sample value: the first field after the labels (a timestamp may follow it). */
+  private static double value(String line) {
+    return Double.parseDouble(line.substring(line.lastIndexOf('}') + 1).trim().split("\\s+")[0]);
+  }
+}
