@@ -250,7 +250,7 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
     return this;
   }
 
-  /** Whether there was a sleeping replica to report for to that sibling's host. */
+  /** Sends the sibling's host what its sleeping replicas would report; whether there was any. */
   private boolean reportSleepers(String sibling) {
     List<ReplicaProtocol.SyncStatus> reports = sleepers.reportsTo(sibling);
     Optional.ofNullable(siblingHosts.get(sibling)).ifPresent(host -> reports.forEach(host::tell));

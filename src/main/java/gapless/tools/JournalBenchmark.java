@@ -12,15 +12,18 @@ import com.typesafe.config.ConfigFactory;
 import gapless.journal.GroupCommitJournal;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
 
 /**
  * {@code bench journal}: synced persists per second of the node's journal ({@link GroupCommitJournal})
@@ -46,7 +49,7 @@ public final class JournalBenchmark {
     new BenchmarkSection("journal", "Journal",
         "bench journal --writers " + s.writers() + " --warmup " + s.warmup().toSeconds() + " --duration " + s.duration().toSeconds())
         .row("setup", s.writers() + " persistent actors in this one JVM (options: "
-            + String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments())
+            + String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments())
             + "), each persisting a one-byte event and waiting for it before the next; LevelDB JNI, fsync on")
         .row("Akka's LevelDB journal (`LeveldbJournal`)", String.format("%,.0f persists/s", akkas))
         .row("the node's journal (`GroupCommitJournal`)", String.format("%,.0f persists/s", ours))
@@ -90,7 +93,9 @@ public final class JournalBenchmark {
       } catch (ExecutionException | TimeoutException e) {
         // The next round uses its own directory.
       }
-      Files.walk(dir).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      try (Stream<Path> files = Files.walk(dir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
     }
   }
 

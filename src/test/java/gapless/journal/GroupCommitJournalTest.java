@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -115,7 +116,7 @@ class GroupCommitJournalTest {
   }
 
   /** One actor system on {@code dir} with the given journal class, shut down (LevelDB closed) after {@code body}. */
-  private static void run(Path dir, String journalClass, java.util.function.Consumer<ActorTestKit> body) {
+  private static void run(Path dir, String journalClass, Consumer<ActorTestKit> body) {
     ActorTestKit kit = ActorTestKit.create("GroupCommitJournalTest",
         ConfigFactory.parseString("akka.persistence.journal.leveldb.class = \"" + journalClass + "\"")
             .withFallback(TestConfig.withDataDir(dir)));
