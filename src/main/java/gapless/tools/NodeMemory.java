@@ -70,9 +70,14 @@ record NodeMemory(Map<String, Figures> byNode) {
 
   /** This reading's heaps, with the pauses since {@code earlier} (nodes read both times only). */
   NodeMemory since(NodeMemory earlier) {
+    return since(earlier, null);
+  }
+
+  /** The same, with {@code started} (not running at {@code earlier}) counted from its start. */
+  NodeMemory since(NodeMemory earlier, String started) {
     Map<String, Figures> byNode = new LinkedHashMap<>();
     this.byNode.forEach((id, f) -> {
-      Figures e = earlier.byNode.get(id);
+      Figures e = id.equals(started) ? new Figures(0, 0, 0) : earlier.byNode.get(id);
       if (e != null) {
         byNode.put(id, new Figures(f.heapAfterGcBytes(), f.gcSeconds() - e.gcSeconds(), f.gcCount() - e.gcCount()));
       }

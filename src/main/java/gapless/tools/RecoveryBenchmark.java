@@ -53,10 +53,11 @@ public final class RecoveryBenchmark {
    * @param upToDoneMillis s3's MEMBER_UP on a sibling to its last RECOVERY_COMPLETED
    * @param workMillis     s3's first RECOVERY_STARTED to its last RECOVERY_COMPLETED
    * @param unreachableMillis kill to the first MEMBER_UNREACHABLE of s3 on a sibling, -1 when none
+   * @param memory         each node's heap after GC once s3 recovered, and its GC pauses since the restart
    */
   public record Round(int factor, SimulationResult history, SimulationResult gapLoad, LedgerGap gap, long recoveryMillis,
       long upToDoneMillis, long workMillis, long unreachableMillis, long movedBatches, long movedSamples, long movedBytes, boolean completed,
-      int failures, String verify) {
+      int failures, String verify, NodeMemory memory) {
 
     double bytesRatio() {
       return gap.bytes() == 0 ? 0 : (double) movedBytes / gap.bytes();
@@ -136,10 +137,13 @@ public final class RecoveryBenchmark {
       // Restarting while the old incarnation is still a member makes the join wait for its removal,
       // a delay of the split-brain resolver's clock rather than of recovery: start from the same state in every round.
       awaitRemoved(cluster, kill);
+      NodeMemory beforeRestart = NodeMemory.read(cluster, client);
       Instant restart = Instant.now();
       cluster.start(VICTIM);
       List<String> ids = gapSettings.collectorIds();
       RecoveryTally tally = awaitRecovery(cluster, ids, restart);
+      // s3 was not running before the restart: its pauses are all since its start.
+      NodeMemory memory = NodeMemory.read(cluster, client).since(beforeRestart, VICTIM);
       List<NodeEvent> events = cluster.events();
       long unreachable = firstOnSibling(events, EventType.MEMBER_UNREACHABLE, kill)
           .map(t -> Duration.between(kill, t).toMillis()).orElse(-1L);
@@ -152,7 +156,7 @@ public final class RecoveryBenchmark {
       // The replicas only, no sample read-back: the point here is that s3 caught up, cheaply checked.
       VerifyReport report = new Verifier(client, cluster.gatewayUrl()).verify(null, Duration.ofSeconds(30), null);
       Round r = new Round(factor, history, gapLoad, gap, recoveryMillis, upToDoneMillis, workMillis, unreachable, tally.recoveredBatches(),
-          tally.recoveredSamples(), tally.recoveredBytes(), completed, tally.failures().size(), report.verdictLine());
+          tally.recoveredSamples(), tally.recoveredBytes(), completed, tally.failures().size(), report.verdictLine(), memory);
       out.printf("bench: H=%d: recovery %s ms after restart (%d ms of recovery work), moved %d batches %s for a gap of"
               + " %d batches %s (%.3f), %s%n", factor, recoveryMillis, workMillis, r.movedBatches(), NodeEvent.mb(r.movedBytes()),
           gap.batches(), NodeEvent.mb(gap.bytes()), r.bytesRatio(), report.verdictLine());
@@ -231,6 +235,7 @@ public final class RecoveryBenchmark {
               r.movedBatches(), r.movedSamples(), NodeEvent.mb(r.movedBytes()), r.bytesRatio()))
           .row(h + "recovery rate", String.format("%,.0f samples/s, %.2f MB/s (over the recovery work time)",
               r.samplesPerSecond(), r.megabytesPerSecond()))
+          .row(h + "heap after GC once recovered (of -Xmx512m); GC pauses since the restart", r.memory().describe())
           .row(h + "result", (r.completed() ? "every collector recovered" : "recovery INCOMPLETE")
               + (r.failures() > 0 ? ", " + r.failures() + " RECOVERY_FAILED" : "") + "; " + r.verify());
     }

@@ -38,5 +38,6 @@ class NodeMemoryTest {
     NodeMemory window = after.since(before);
     assertEquals(Map.of("s1", new NodeMemory.Figures(60e6, 0.5, 8)), window.byNode());
     assertEquals("s1 60 MB, 0.50 s in 8 GCs", window.describe());
+    assertEquals(new NodeMemory.Figures(1, 1, 1), after.since(before, "s2").byNode().get("s2"), "a node started since counts from its start");
   }
 }
