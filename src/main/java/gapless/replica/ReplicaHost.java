@@ -83,10 +83,6 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
 
   private enum SleepCheck implements Command, NoSerializationVerificationNeeded { INSTANCE }
 
-  private record SiblingHostsChanged(Receptionist.Listing listing) implements Command, NoSerializationVerificationNeeded {}
-
-  private record ReportSleepers(String sibling) implements Command, NoSerializationVerificationNeeded {}
-
   /** A replica's answer to {@link Replica.Sleep}. */
   sealed interface SleepAnswer extends Command, NoSerializationVerificationNeeded permits FellAsleep, StayedAwake {}
 
@@ -125,8 +121,7 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
   // The awake replicas; with the sleeping ones, every collector held here: the store's registry once read, and every replica started since.
   private final Map<String, ActorRef<ReplicaProtocol.Command>> replicas = new HashMap<>();
   private final Sleepers sleepers;
-  // The other storage nodes' reachable hosts, to answer their reports for sleeping replicas.
-  private final Map<String, ActorRef<Command>> siblingHosts = new HashMap<>();
+  private final SiblingHosts siblingHosts;
   private boolean opened;
   private int openFailures;
   private final List<ActorRef<CollectorList>> listWaiters = new ArrayList<>();
@@ -153,10 +148,12 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
     this.services = services;
     this.storeExecutor = context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("gapless-store-dispatcher"));
     this.sleepers = new Sleepers(settings.replica().passivateAfter(), settings.nodeId(), services.store(), storeExecutor);
+    this.siblingHosts = new SiblingHosts(sleepers, timers,
+        settings.replica().syncInterval().multipliedBy(settings.replica().heartbeatIntervals()));
     if (sleepers.enabled()) {
       timers.startTimerWithFixedDelay(SleepCheck.INSTANCE, sleepers.checkInterval());
       subscribe(context.getSystem(), settings.storageNodes().stream().filter(n -> !n.equals(settings.nodeId())).toList(),
-          context.messageAdapter(Receptionist.Listing.class, SiblingHostsChanged::new));
+          context.messageAdapter(Receptionist.Listing.class, SiblingHosts.Changed::new));
     }
     // Restarted, never stopped, on failure: every replica holds this ref for good.
     this.recovery = context.spawn(Behaviors.supervise(recoveries.apply(context.getSelf(), services))
@@ -173,9 +170,12 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
         .onMessage(OpenStore.class, o -> openStore())
         .onMessage(ReplicaStopped.class, this::onReplicaStopped)
         .onMessage(SleepCheck.class, c -> askIdleToSleep())
-        .onMessage(SiblingHostsChanged.class, this::onSiblingHostsChanged)
-        .onMessage(ReportSleepers.class, r -> {
-          reportSleepers(r.sibling());
+        .onMessage(SiblingHosts.Changed.class, c -> {
+          siblingHosts.changed(c);
+          return this;
+        })
+        .onMessage(SiblingHosts.ReportAgain.class, r -> {
+          siblingHosts.report(r.sibling());
           return this;
         })
         .onMessage(FellAsleep.class, this::onFellAsleep)
@@ -201,7 +201,7 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
       sleepers.hold(collector, cmd);
       return this;
     }
-    if (sleepers.answeredAsleep(cmd, siblingHosts)) {
+    if (sleepers.answeredAsleep(cmd, siblingHosts.byNode())) {
       return this;
     }
     ActorRef<ReplicaProtocol.Command> replica = replicas.get(collector);
@@ -230,31 +230,6 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
       sleepers.stopToRecord(id).ifPresent(replica::tell);
       return replica;
     });
-  }
-
-  private Behavior<Command> onSiblingHostsChanged(SiblingHostsChanged changed) {
-    String sibling = nodeOf(changed.listing());
-    Optional<ActorRef<Command>> host = reachableHost(changed.listing());
-    if (host.isEmpty()) {
-      siblingHosts.remove(sibling);
-    } else if (!host.get().equals(siblingHosts.put(sibling, host.get()))) {
-      // New or back: it hears from the sleeping replicas what it would have from their heartbeats,
-      // now and once more a heartbeat later. A node that has just started drops what reaches it from
-      // a node it has not finished its handshake with, and its registration can arrive that early.
-      if (reportSleepers(sibling)) {
-        GaplessSettings.ReplicaSettings r = settings.replica();
-        timers.startSingleTimer("report-sleepers-" + sibling, new ReportSleepers(sibling),
-            r.syncInterval().multipliedBy(r.heartbeatIntervals()));
-      }
-    }
-    return this;
-  }
-
-  /** Sends the sibling's host what its sleeping replicas would report; whether there was any. */
-  private boolean reportSleepers(String sibling) {
-    List<ReplicaProtocol.SyncStatus> reports = sleepers.reportsTo(sibling);
-    Optional.ofNullable(siblingHosts.get(sibling)).ifPresent(host -> reports.forEach(host::tell));
-    return !reports.isEmpty();
   }
 
   private Behavior<Command> askIdleToSleep() {
