@@ -19,6 +19,11 @@ final class Answers {
         .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, body)));
   }
 
+  static Route json(StatusCode code, byte[] body) {
+    return Directives.complete(HttpResponse.create().withStatus(code)
+        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, body)));
+  }
+
   /** Gapless' JSON error: {@code {"error": message}}. */
   static Route jsonError(StatusCode code, String message) {
     return json(code, Json.error(message));

@@ -39,6 +39,15 @@ final class Json {
 
   private Json() {}
 
+  /** {@link #write}, as UTF-8 bytes without a String between: for answers that may be large (samples). */
+  static byte[] writeBytes(Object value) {
+    try {
+      return MAPPER.writeValueAsBytes(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+    }
+  }
+
   /** Any record of {@link gapless.api.dto} (or a tree) as JSON text. */
   static String write(Object value) {
     try {

@@ -9,6 +9,7 @@ import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.AskPattern;
 import akka.http.javadsl.model.ContentTypes;
 import akka.http.javadsl.model.HttpEntities;
+import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.Route;
@@ -168,7 +169,10 @@ final class QueryRoutes extends AllDirectives {
       return q.csv() ? csv(Csv.buckets(answers, q.aggregate()))
           : jsonOf(id, answers.stream().map(a -> Json.aggregate(a, q.aggregate(), q.intervalMs())).toList());
     }
-    return q.csv() ? csv(Csv.samples(answers.stream().flatMap(a -> a.decodeSamples().stream()).toList()))
+    if (q.csv()) {
+      return csv(Csv.samples(answers.stream().flatMap(a -> a.decodeSamples().stream()).toList()));
+    }
+    return answers.size() == 1 ? complete(HttpResponse.create().withEntity(StreamedSamples.entity(Json.query(answers.get(0)))))
         : jsonOf(id, answers.stream().map(Json::query).toList());
   }
 
@@ -178,7 +182,7 @@ final class QueryRoutes extends AllDirectives {
 
   /** One tag: its answer; several: each in {@code results}. */
   private static Route jsonOf(String id, List<?> each) {
-    return json(StatusCodes.OK, Json.write(each.size() == 1 ? each.get(0) : Json.tags(id, each)));
+    return json(StatusCodes.OK, Json.writeBytes(each.size() == 1 ? each.get(0) : Json.tags(id, each)));
   }
 
   /**

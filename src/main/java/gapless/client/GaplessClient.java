@@ -29,6 +29,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 
@@ -42,6 +46,12 @@ import javax.net.ssl.SSLContext;
 public final class GaplessClient {
 
   private static final String JSON = "application/json";
+  /** Cuts off answers that take longer than the request timeout to arrive in full. */
+  private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "gapless-client-deadlines");
+    t.setDaemon(true);
+    return t;
+  });
 
   private final HttpClient http;
   private final ObjectMapper mapper;
@@ -227,18 +237,36 @@ public final class GaplessClient {
     return new String(response.body(), StandardCharsets.UTF_8);
   }
 
-  /** GETs {@code path} on {@code node} and maps the JSON answer; a non-200 answer is an exception. */
+  /**
+   * GETs {@code path} on {@code node} and maps the JSON answer; a non-200 answer is an exception.
+   * The answer is read as it arrives (a node streams a large one), all of it within the request
+   * timeout: at the deadline the body is closed, and the read fails.
+   */
   public <T> T get(URI node, String path, Class<T> type) {
     URI uri = resolve(node, path);
     HttpRequest request = request(uri).timeout(requestTimeout).header("Accept", JSON).GET().build();
-    HttpResponse<byte[]> response = send(request, HttpResponse.BodyHandlers.ofByteArray());
-    if (response.statusCode() != 200) {
-      throw errorOf(request, response.statusCode(), response.body());
-    }
-    try {
-      return mapper.readValue(response.body(), type);
+    long deadline = System.nanoTime() + requestTimeout.toNanos();
+    HttpResponse<InputStream> response = send(request, HttpResponse.BodyHandlers.ofInputStream());
+    InputStream body = response.body();
+    ScheduledFuture<?> cutOff = DEADLINES.schedule(() -> closeQuietly(body), deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+    try (body) {
+      if (response.statusCode() != 200) {
+        throw errorOf(request, response.statusCode(), readAll(body));
+      }
+      return mapper.readValue(body, type);
     } catch (IOException e) {
-      throw new GaplessClientException("GET " + uri + ": unexpected answer: " + oneLine(e.getMessage()), 200, e);
+      String why = cutOff.isDone() ? "no whole answer within " + requestTimeout.toMillis() + " ms" : oneLine(e.getMessage());
+      throw new GaplessClientException("GET " + uri + ": unexpected answer: " + why, 200, e);
+    } finally {
+      cutOff.cancel(false);
+    }
+  }
+
+  private static void closeQuietly(InputStream in) {
+    try {
+      in.close();
+    } catch (IOException e) {
+      // Closed to stop a read that took too long: nothing more to do.
     }
   }
 

@@ -20,4 +20,13 @@ public record BaselineSettings(int rawKeys, int rawValueBytes, Path document) {
       throw new GaplessClientException("raw LevelDB baseline failed: " + GaplessClientException.describe(e), 0, e);
     }
   }
+
+  /** Scans what {@link #measure} wrote in {@code dir} ({@link RawLevelDbBaseline#scan}); a failure is one line for the user. */
+  RawLevelDbBaseline.Result scan(Path dir) {
+    try {
+      return RawLevelDbBaseline.scan(dir);
+    } catch (RuntimeException e) {
+      throw new GaplessClientException("raw LevelDB scan failed: " + GaplessClientException.describe(e), 0, e);
+    }
+  }
 }

@@ -7,15 +7,17 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.iq80.leveldb.DB;
 import org.iq80.leveldb.DBException;
+import org.iq80.leveldb.DBIterator;
 import org.iq80.leveldb.WriteBatch;
 
 /**
- * Owns the "raw LevelDB write rate" that benchmarks report next to Gapless' own rate, measured in
- * the same run on the same disk so the two numbers are comparable.
+ * Owns the "raw LevelDB write rate" (and scan rate, {@link #scan}) that benchmarks report next to
+ * Gapless' own rate, measured in the same run on the same disk so the two numbers are comparable.
  *
  * <p>What it measures: {@code keys} puts of 16-byte keys and {@code valueBytes}-byte values into a
  * fresh LevelDB opened with the sample store's options ({@link SampleStore#dbOptions()}), grouped
@@ -89,6 +91,33 @@ public final class RawLevelDbBaseline {
       throw new UncheckedIOException("baseline LevelDB in " + dir + " failed", e);
     } catch (DBException e) {
       throw new IllegalStateException("baseline write failed in " + dir, e);
+    }
+  }
+
+  /**
+   * Scans the database that {@link #measure} left in {@code dir} from its first key to its last,
+   * reading every key and value, as a reader of one key per sample would: the "raw LevelDB scan
+   * rate" next to which the query benchmark reports. The clock runs from the seek to the last
+   * entry read; opening and closing stay outside it.
+   */
+  public static Result scan(Path dir) {
+    try (DB db = factory.open(dir.toFile(), SampleStore.dbOptions()); DBIterator it = db.iterator()) {
+      long start = System.nanoTime();
+      long keys = 0;
+      long bytes = 0;
+      for (it.seekToFirst(); it.hasNext(); keys++) {
+        Map.Entry<byte[], byte[]> e = it.next();
+        bytes += e.getKey().length + e.getValue().length;
+      }
+      long nanos = System.nanoTime() - start;
+      if (keys == 0 || bytes == 0) {
+        throw new IllegalArgumentException("nothing to scan in " + dir);
+      }
+      return new Result(keys, nanos, keys * 1e9 / nanos);
+    } catch (IOException e) {
+      throw new UncheckedIOException("baseline LevelDB in " + dir + " failed", e);
+    } catch (DBException e) {
+      throw new IllegalStateException("baseline scan failed in " + dir, e);
     }
   }
 

@@ -13,7 +13,11 @@ import gapless.model.CollectorStatus;
 import gapless.model.SeqRange;
 import gapless.tools.LedgerEntry;
 import gapless.tools.SampleGenerator;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -78,5 +82,33 @@ class GaplessClientTest {
     LedgerEntry handWritten = m.readValue("{\"collector\":\"c1\",\"seq\":7,\"status\":202,\"tags\":1,\"perTag\":1,"
         + "\"stepMs\":10,\"startTs\":0}", LedgerEntry.class);
     assertEquals(7, handWritten.generatorSeq());
+  }
+
+  /** A node that sends the head of an answer and part of its body, then nothing: the read gives up at the request timeout. */
+  @Test
+  void anAnswerThatStopsHalfWayFailsAtTheRequestTimeout() throws Exception {
+    GaplessClient quick = new GaplessClient(Duration.ofSeconds(2), Duration.ofMillis(1500));
+    try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Thread stalling = new Thread(() -> {
+        try (Socket s = server.accept()) {
+          s.getInputStream().read(new byte[4096]);
+          s.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
+              + "{\"events\":[").getBytes(StandardCharsets.US_ASCII));
+          s.getOutputStream().flush();
+          Thread.sleep(10_000);
+        } catch (Exception e) {
+          // The test is over.
+        }
+      });
+      stalling.setDaemon(true);
+      stalling.start();
+      long start = System.nanoTime();
+      URI url = URI.create("http://127.0.0.1:" + server.getLocalPort());
+      GaplessClientException e = assertThrows(GaplessClientException.class, () -> quick.events(url, 10));
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(e.getMessage().contains("no whole answer within 1500 ms"), e.getMessage());
+      assertTrue(millis < 8000, millis + " ms");
+      stalling.interrupt();
+    }
   }
 }

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import gapless.model.Sample;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class EarliestSamplesTest {
@@ -26,5 +28,36 @@ class EarliestSamplesTest {
     List<Sample> none = new ArrayList<>();
     kept.drainInto("T", none);
     assertEquals(List.of(), none);
+  }
+
+  /**
+   * Many more samples than kept, in time order, shuffled, and with many equal times, across the
+   * compactions at twice the capacity: always what a full sort by (ts, offer order) would keep.
+   */
+  @Test
+  void keepsWhatAFullSortWouldAcrossCompactions() {
+    SplittableRandom random = new SplittableRandom(7);
+    EarliestSamples kept = new EarliestSamples();
+    for (int round = 0; round < 60; round++) {
+      int capacity = 1 + random.nextInt(round % 3 == 0 ? 5 : 700);
+      int n = random.nextInt(3000);
+      List<Sample> offered = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        long ts = switch (round % 4) {
+          case 0 -> i;
+          case 1 -> random.nextLong(1_000_000);
+          case 2 -> random.nextInt(20);
+          default -> i % 500;
+        };
+        offered.add(new Sample("T", ts, i, i % 256));
+      }
+      kept.reset(capacity);
+      offered.forEach(s -> kept.offer(s.ts(), s.value(), s.quality()));
+      List<Sample> out = new ArrayList<>();
+      kept.drainInto("T", out);
+      // A stable sort keeps the offer order of equal times.
+      List<Sample> expected = offered.stream().sorted(Comparator.comparingLong(Sample::ts)).limit(capacity).toList();
+      assertEquals(expected, out, "round " + round + ", capacity " + capacity + ", " + n + " offered");
+    }
   }
 }

@@ -1,7 +1,10 @@
 package gapless.api.dto;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
@@ -30,11 +33,21 @@ public final class ApiJson {
 
   private ApiJson() {}
 
-  /** A new mapper with the contract's settings; mappers are thread-safe once configured. */
+  /**
+   * A new mapper with the contract's settings; mappers are thread-safe once configured. Doubles are
+   * written and read with Jackson's fast (Schubfach, FastDoubleParser) code: the JDK's took a third
+   * of the time of writing and reading a query's samples. Both give the shortest text that reads
+   * back as the same double.
+   */
   public static ObjectMapper newMapper() {
-    return new ObjectMapper()
+    JsonFactory factory = JsonFactory.builder()
+        .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+        .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+        .build();
+    return new ObjectMapper(factory)
         .registerModule(new JavaTimeModule())
         .registerModule(seqRanges())
+        .registerModule(SampleJson.module())
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
   }
