@@ -5,6 +5,7 @@ import static gapless.api.Answers.json;
 import static gapless.api.Answers.rootMessage;
 
 import akka.actor.typed.ActorSystem;
+import akka.http.javadsl.model.ContentType;
 import akka.http.javadsl.model.MediaTypes;
 import akka.http.javadsl.model.RequestEntity;
 import akka.http.javadsl.model.StatusCode;
@@ -25,6 +26,7 @@ import gapless.metrics.NodeMetrics;
 import gapless.model.Batch;
 import gapless.model.BatchCodec;
 import gapless.model.Sample;
+import gapless.model.SampleColumns;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -62,17 +64,22 @@ final class IngestRoutes extends AllDirectives {
     this.metrics = metrics;
   }
 
+  /** Samples as JSON or, with {@code Content-Type: }{@value SampleColumns#MEDIA_TYPE}, in the binary columns. */
   Route ingest(String id) {
-    return access.write(id, gapless::error, () -> body(id, gapless, (body, key, start) -> {
-      List<Sample> samples = parser.parseSamples(body);
+    return access.write(id, gapless::error, () -> body(id, gapless, SAMPLES, (body, key, start) -> {
+      List<Sample> samples = binary(body.type()) ? parser.parseBinarySamples(body.bytes()) : parser.parseSamples(body.bytes());
       return submit(id, Batch.ofSamples(0, System.currentTimeMillis(), samples), key, start, gapless);
     }));
   }
 
+  private static boolean binary(ContentType type) {
+    return type.mediaType().toString().equals(SampleColumns.MEDIA_TYPE);
+  }
+
   /** A status (STOPPED turns an outage into a hole that is never refilled): for admin tokens only. */
   Route changeStatus(String id) {
-    return access.admin(() -> body(id, gapless, (body, key, start) -> {
-      StatusRequest req = parser.parseStatus(body);
+    return access.admin(() -> body(id, gapless, JSON_ONLY, (body, key, start) -> {
+      StatusRequest req = parser.parseStatus(body.bytes());
       return submit(id, Batch.ofStatus(0, System.currentTimeMillis(), req.status(), req.reason()), key, start, gapless);
     }));
   }
@@ -98,10 +105,10 @@ final class IngestRoutes extends AllDirectives {
       return influx.error(StatusCodes.BAD_REQUEST, "query parameter '" + param + "' (the Gapless collector id) is required");
     }
     String id = collector.get();
-    return access.write(id, influx::error, () -> decodeRequest(() -> body(id, influx, (body, key, start) -> {
-      LineProtocol.Points points = LineProtocol.parse(body, LineProtocol.Precision.parse(precision.orElse(null)),
+    return access.write(id, influx::error, () -> decodeRequest(() -> body(id, influx, ANY, (body, key, start) -> {
+      LineProtocol.Points points = LineProtocol.parse(body.bytes(), LineProtocol.Precision.parse(precision.orElse(null)),
           System.currentTimeMillis(), settings.ingest().maxSamplesPerBatch());
-      String idempotencyKey = key.isEmpty() && points.allTimed() ? "lp-" + digest(body) : key;
+      String idempotencyKey = key.isEmpty() && points.allTimed() ? "lp-" + digest(body.bytes()) : key;
       return submit(id, Batch.ofSamples(0, System.currentTimeMillis(), points.samples()), idempotencyKey, start, influx);
     })));
   }
@@ -123,10 +130,21 @@ final class IngestRoutes extends AllDirectives {
 
     /** The batch was handed to its owner and no answer came: it may be kept or not. */
     Route unknown(String collector, String message);
-
-    /** Whether a request must be {@code application/json}. */
-    boolean requiresJson();
   }
+
+  /** Why a request body of a type is not read here; null when it is. */
+  @FunctionalInterface
+  private interface TypeCheck {
+    String refusal(ContentType type);
+  }
+
+  private static final TypeCheck JSON_ONLY = type -> type.mediaType().equals(MediaTypes.APPLICATION_JSON) ? null
+      : "Content-Type must be application/json, got " + type;
+
+  private static final TypeCheck SAMPLES = type -> binary(type) || JSON_ONLY.refusal(type) == null ? null
+      : "Content-Type must be application/json or " + SampleColumns.MEDIA_TYPE + ", got " + type;
+
+  private static final TypeCheck ANY = type -> null;
 
   private final Dialect gapless = new Dialect() {
     @Override
@@ -144,10 +162,6 @@ final class IngestRoutes extends AllDirectives {
       return json(StatusCodes.GATEWAY_TIMEOUT, Json.write(Json.unknownOutcome(collector, message)));
     }
 
-    @Override
-    public boolean requiresJson() {
-      return true;
-    }
   };
 
   private final Dialect influx = new Dialect() {
@@ -180,27 +194,22 @@ final class IngestRoutes extends AllDirectives {
       return json(StatusCodes.GATEWAY_TIMEOUT, Json.write(new InfluxError("unavailable", "outcome unknown: " + message)));
     }
 
-    @Override
-    public boolean requiresJson() {
-      return false;
-    }
+
   };
+
+  /** A request's body, read in full, and its type. */
+  private record Body(ContentType type, byte[] bytes) {}
 
   private interface BodyHandler {
     /** {@code idempotencyKey}: the request's {@code Idempotency-Key}, empty when it had none; {@code start}: nanoTime at arrival. */
-    CompletionStage<Route> handle(byte[] body, String idempotencyKey, long start);
+    CompletionStage<Route> handle(Body body, String idempotencyKey, long start);
   }
 
-  /**
-   * Checks the collector id, the gateway role, the content type (JSON for the Gapless dialect) and
-   * the size (413 over {@code max-body-bytes}, before reading the body when its length is
-   * declared); then parses. Every refusal is counted and answered in {@code dialect}.
-   */
   /**
    * Takes a request's body under the gateway's cap on ingest requests at once: beyond it 429 with
    * Retry-After at once, its body unread; otherwise the slot is held until the answer is known.
    */
-  private Route body(String id, Dialect dialect, BodyHandler handler) {
+  private Route body(String id, Dialect dialect, TypeCheck types, BodyHandler handler) {
     return withoutSizeLimit(() -> optionalHeaderValueByName(HttpApi.IDEMPOTENCY_KEY, header -> extractRequestEntity(entity -> {
       long start = System.nanoTime();
       if (!ingestSlots.tryAcquire()) {
@@ -211,7 +220,7 @@ final class IngestRoutes extends AllDirectives {
       }
       CompletionStage<Route> answer;
       try {
-        answer = admit(id, dialect, handler, header, entity, start);
+        answer = admit(id, dialect, types, handler, header, entity, start);
       } catch (RuntimeException e) {
         ingestSlots.release();
         throw e;
@@ -220,7 +229,12 @@ final class IngestRoutes extends AllDirectives {
     })));
   }
 
-  private CompletionStage<Route> admit(String id, Dialect dialect, BodyHandler handler, Optional<String> header,
+  /**
+   * Checks the collector id, the gateway role, the content type ({@code types}) and the size (413
+   * over {@code max-body-bytes}, before reading the body when its length is declared); then
+   * parses. Every refusal is counted and answered in {@code dialect}.
+   */
+  private CompletionStage<Route> admit(String id, Dialect dialect, TypeCheck types, BodyHandler handler, Optional<String> header,
       RequestEntity entity, long start) {
     String key;
     try {
@@ -233,9 +247,9 @@ final class IngestRoutes extends AllDirectives {
       return done(refused(StatusCodes.BAD_REQUEST, "invalid",
           "node " + settings.nodeId() + " is not a gateway; send samples to a node with role gateway", start, dialect));
     }
-    if (dialect.requiresJson() && !entity.getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)) {
-      return done(refused(StatusCodes.BAD_REQUEST, "invalid", "Content-Type must be application/json, got " + entity.getContentType(),
-          start, dialect));
+    String wrongType = types.refusal(entity.getContentType());
+    if (wrongType != null) {
+      return done(refused(StatusCodes.BAD_REQUEST, "invalid", wrongType, start, dialect));
     }
     long max = settings.ingest().maxBodyBytes();
     if (entity.getContentLengthOption().isPresent() && entity.getContentLengthOption().getAsLong() > max) {
@@ -246,7 +260,7 @@ final class IngestRoutes extends AllDirectives {
     return entity.withSizeLimit(max).toStrict(settings.http().entityTimeout().toMillis(), system)
         .thenCompose(strict -> {
           try {
-            return handler.handle(strict.getData().toArray(), key, start);
+            return handler.handle(new Body(strict.getContentType(), strict.getData().toArray()), key, start);
           } catch (IngestParser.InvalidInput e) {
             return done(refused(StatusCodes.BAD_REQUEST, "invalid", e.getMessage(), start, dialect));
           }

@@ -1,6 +1,7 @@
 package gapless.cli;
 
 import gapless.tools.IngestBenchmark;
+import gapless.tools.IngestFormat;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -37,13 +38,17 @@ public final class BenchIngestCommand implements Callable<Integer> {
   @Option(names = "--samples-per-tag", defaultValue = "250", description = "Samples of each tag per batch (default: ${DEFAULT-VALUE})")
   int samplesPerTag;
 
+  @Option(names = "--format", defaultValue = "binary", converter = IngestFormatConverter.class,
+      description = "Request bodies: binary or json; each has its own section of the document (default: ${DEFAULT-VALUE})")
+  IngestFormat format;
+
   @Option(names = "--port-offset", defaultValue = "3000", description = "Added to every node port (default: ${DEFAULT-VALUE})")
   int portOffset;
 
   @Override
   public Integer call() throws IOException {
     IngestBenchmark.Settings s = new IngestBenchmark.Settings(local.settings(portOffset), baseline.settings(),
-        durationSeconds, warmupSeconds, collectors, tags, samplesPerTag);
+        durationSeconds, warmupSeconds, collectors, tags, samplesPerTag, format);
     return IngestBenchmark.run(s, System.out).ok() ? 0 : CliErrors.RUNTIME;
   }
 }

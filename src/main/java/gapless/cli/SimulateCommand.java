@@ -1,6 +1,7 @@
 package gapless.cli;
 
 import gapless.tools.SimulationResult;
+import gapless.tools.IngestFormat;
 import gapless.tools.SimulationSettings;
 import gapless.tools.Simulator;
 import java.net.URI;
@@ -53,13 +54,17 @@ public final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--prefix", defaultValue = "sim", description = "Collector id prefix (default: ${DEFAULT-VALUE})")
   String prefix;
 
+  @Option(names = "--format", defaultValue = "binary", converter = IngestFormatConverter.class,
+      description = "Request bodies: binary (application/vnd.gapless.samples) or json (default: ${DEFAULT-VALUE})")
+  IngestFormat format;
+
   @Override
   public Integer call() {
     SimulationSettings s = new SimulationSettings(gateway, collectors, tags, samplesPerTag, stepMs, rate,
         Duration.ofSeconds(durationSeconds), ledger, concurrency == null ? Math.min(collectors, 64) : concurrency,
-        prefix, SimulationSettings.defaultStartTs());
-    System.out.printf("simulate: %d collectors x %d tags x %d samples/tag to %s for %d s%s%n", collectors, tags,
-        samplesPerTag, gateway, durationSeconds, ledger == null ? "" : ", ledger " + ledger);
+        prefix, SimulationSettings.defaultStartTs(), format);
+    System.out.printf("simulate: %d collectors x %d tags x %d samples/tag to %s for %d s, %s bodies%s%n", collectors, tags,
+        samplesPerTag, gateway, durationSeconds, format.label(), ledger == null ? "" : ", ledger " + ledger);
     Simulator simulator = new Simulator(clientOptions.client());
     SimulationResult r;
     // On a terminal a bar with an ETA stands for the progress lines; piped or in a log, the lines stay.

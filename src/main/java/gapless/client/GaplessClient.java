@@ -12,6 +12,7 @@ import gapless.api.dto.QueryAnswer;
 import gapless.api.dto.ReplicaList;
 import gapless.api.dto.ReplicaReport;
 import gapless.model.Sample;
+import gapless.model.SampleColumns;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -116,7 +117,15 @@ public final class GaplessClient {
    * with the same key, to any gateway, it gets the first answer and is stored once.
    */
   public IngestResponse postSamples(URI gateway, String collector, byte[] jsonBody, String idempotencyKey) {
-    return ingest(resolve(gateway, "/api/v1/collectors/" + collector + "/samples"), jsonBody, idempotencyKey);
+    return postSamples(gateway, collector, JSON, jsonBody, idempotencyKey);
+  }
+
+  /**
+   * Posts a body of {@code contentType}: {@code application/json}, or {@link SampleColumns#MEDIA_TYPE}
+   * for the binary columns ({@link SampleColumns#encode}).
+   */
+  public IngestResponse postSamples(URI gateway, String collector, String contentType, byte[] body, String idempotencyKey) {
+    return ingest(resolve(gateway, "/api/v1/collectors/" + collector + "/samples"), contentType, body, idempotencyKey);
   }
 
   public IngestResponse postSamples(URI gateway, String collector, List<Sample> samples) {
@@ -129,7 +138,7 @@ public final class GaplessClient {
 
   /** Reports a collector status change ({@code RUNNING} or {@code STOPPED}). */
   public IngestResponse postStatus(URI gateway, String collector, String status, String reason) {
-    return ingest(resolve(gateway, "/api/v1/collectors/" + collector + "/status"),
+    return ingest(resolve(gateway, "/api/v1/collectors/" + collector + "/status"), JSON,
         toJson(Map.of("status", status, "reason", reason == null ? "" : reason)), "");
   }
 
@@ -270,9 +279,9 @@ public final class GaplessClient {
     }
   }
 
-  private IngestResponse ingest(URI uri, byte[] body, String idempotencyKey) {
+  private IngestResponse ingest(URI uri, String contentType, byte[] body, String idempotencyKey) {
     HttpRequest.Builder builder = request(uri).timeout(requestTimeout)
-        .header("Content-Type", JSON).header("Accept", JSON);
+        .header("Content-Type", contentType).header("Accept", JSON);
     if (!idempotencyKey.isEmpty()) {
       builder.header("Idempotency-Key", idempotencyKey);
     }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import gapless.model.CollectorStatus;
 import gapless.model.Sample;
+import gapless.model.SampleColumns;
 import gapless.model.Validation;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -82,6 +83,21 @@ public final class IngestParser {
       }
       return samples;
     });
+  }
+
+  /**
+   * Reads a binary body ({@link SampleColumns}, {@value SampleColumns#MEDIA_TYPE}) under the same
+   * rules as JSON.
+   *
+   * @return the samples in body order, never empty
+   * @throws InvalidInput saying what is wrong and where
+   */
+  public List<Sample> parseBinarySamples(byte[] body) {
+    try {
+      return SampleColumns.decode(body, maxSamplesPerBatch);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInput(e.getMessage());
+    }
   }
 
   private List<Sample> readSamples(JsonParser p) throws IOException {

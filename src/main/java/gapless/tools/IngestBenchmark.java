@@ -24,9 +24,10 @@ public final class IngestBenchmark {
    * @param collectors      collectors, each with one batch in flight
    * @param tags            tags per batch
    * @param samplesPerTag   samples of each tag per batch
+   * @param format          the request bodies' format
    */
   public record Settings(LocalClusterSettings local, BaselineSettings baseline, long durationSeconds, long warmupSeconds,
-      int collectors, int tags, int samplesPerTag) {}
+      int collectors, int tags, int samplesPerTag, IngestFormat format) {}
 
   /**
    * What a run measured.
@@ -63,8 +64,8 @@ public final class IngestBenchmark {
         out.println("bench: warm-up " + s.warmupSeconds() + " s");
         new Simulator(client).run(settings(s, cluster, "warmup", s.warmupSeconds()), null);
       }
-      out.printf("bench: %d collectors x %d tags x %d samples/tag, flat out, %d s%n", s.collectors(), s.tags(),
-          s.samplesPerTag(), s.durationSeconds());
+      out.printf("bench: %d collectors x %d tags x %d samples/tag, %s bodies, flat out, %d s%n", s.collectors(), s.tags(),
+          s.samplesPerTag(), s.format().label(), s.durationSeconds());
       CpuTimes before = CpuTimes.read(cluster);
       NodeMemory memoryBefore = NodeMemory.read(cluster, client);
       load = new Simulator(client).run(settings(s, cluster, "bench", s.durationSeconds()), out);
@@ -83,7 +84,7 @@ public final class IngestBenchmark {
 
   private static SimulationSettings settings(Settings s, LocalCluster cluster, String prefix, long seconds) {
     return SimulationSettings.of(cluster.gatewayUrls(), s.collectors(), s.tags(), s.samplesPerTag(), 0,
-        Duration.ofSeconds(seconds), null, prefix);
+        Duration.ofSeconds(seconds), null, prefix).withFormat(s.format());
   }
 
   /** Each JVM's CPU time during the measured load, per million acked samples, and all of them together. */
@@ -109,7 +110,10 @@ public final class IngestBenchmark {
     Config gateway = BenchmarkSection.gatewayConfig(s.local().confDir());
     int rf = gateway.getInt("gapless.replication-factor");
     BaselineSettings b = s.baseline();
-    return new BenchmarkSection("ingest", "Ingest", "bench ingest --duration " + s.durationSeconds() + " --warmup "
+    // One section per body format: both stay in the document side by side.
+    boolean json = s.format() == IngestFormat.JSON;
+    return new BenchmarkSection(json ? "ingest-json" : "ingest", json ? "Ingest, JSON bodies" : "Ingest, binary bodies",
+        "bench ingest --format " + s.format().label() + " --duration " + s.durationSeconds() + " --warmup "
         + s.warmupSeconds() + " --collectors "
         + s.collectors() + " --tags " + s.tags() + " --samples-per-tag " + s.samplesPerTag())
         .clusterRow(gateway, "")
@@ -117,8 +121,8 @@ public final class IngestBenchmark {
             + " collector, %d s after %d s warm-up", s.collectors(), s.tags(), s.samplesPerTag(), s.tags() * s.samplesPerTag(),
             s.durationSeconds(), s.warmupSeconds()))
         .row("acked samples/s", String.format("%,.0f", load.samplesPerSecond()))
-        .row("encoded input", String.format("%.2f MB/s in the batch encoding (%.2f MB/s of JSON)",
-            load.encodedMegabytesPerSecond(), load.jsonMegabytesPerSecond()))
+        .row("encoded input", String.format("%.2f MB/s in the batch encoding (%.2f MB/s of request bodies)",
+            load.encodedMegabytesPerSecond(), load.bodyMegabytesPerSecond()))
         .row("ack latency", String.format("p50 %.1f ms, p99 %.1f ms", load.p50Micros() / 1000.0, load.p99Micros() / 1000.0))
         .row("batches", String.format("%d acked (200: %d, 202: %d), %d errors", load.acked(), load.ok200(),
             load.buffered202(), load.errors()))

@@ -10,7 +10,7 @@ import java.util.List;
  * @param rejected      batches answered with any other HTTP status
  * @param failed        requests that got no answer (refused, timed out)
  * @param samplesAcked  samples in 200 and 202 batches
- * @param jsonBytes     request body bytes of accepted batches
+ * @param bodyBytes     request body bytes of accepted batches
  * @param encodedBytes  the same batches in Gapless' batch encoding (what replicas store)
  * @param p50Micros     median latency of accepted requests
  * @param p99Micros     99th percentile latency of accepted requests
@@ -22,7 +22,7 @@ public record SimulationResult(
     long rejected,
     long failed,
     long samplesAcked,
-    long jsonBytes,
+    long bodyBytes,
     long encodedBytes,
     long elapsedNanos,
     long p50Micros,
@@ -49,8 +49,8 @@ public record SimulationResult(
     return elapsedNanos == 0 ? 0 : encodedBytes / 1e6 / seconds();
   }
 
-  public double jsonMegabytesPerSecond() {
-    return elapsedNanos == 0 ? 0 : jsonBytes / 1e6 / seconds();
+  public double bodyMegabytesPerSecond() {
+    return elapsedNanos == 0 ? 0 : bodyBytes / 1e6 / seconds();
   }
 
   /** One line: the final total. */

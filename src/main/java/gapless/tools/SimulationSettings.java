@@ -22,6 +22,7 @@ import java.util.stream.IntStream;
  * @param concurrency   requests in flight at most (each collector has at most one)
  * @param prefix        collector id prefix
  * @param startTs       time of the first sample of batch 1 of every collector
+ * @param format        the request bodies' format
  */
 public record SimulationSettings(
     List<URI> gateways,
@@ -34,7 +35,15 @@ public record SimulationSettings(
     Path ledger,
     int concurrency,
     String prefix,
-    long startTs) {
+    long startTs,
+    IngestFormat format) {
+
+  /** Settings that send the binary body, the simulator's default. */
+  public SimulationSettings(List<URI> gateways, int collectors, int tags, int samplesPerTag, long stepMs, double rate,
+      Duration duration, Path ledger, int concurrency, String prefix, long startTs) {
+    this(gateways, collectors, tags, samplesPerTag, stepMs, rate, duration, ledger, concurrency, prefix, startTs,
+        IngestFormat.BINARY);
+  }
 
   public SimulationSettings {
     gateways = List.copyOf(gateways);
@@ -66,6 +75,12 @@ public record SimulationSettings(
   /** Now, rounded down to the second: every run starts its data at its own wall-clock time. */
   public static long defaultStartTs() {
     return System.currentTimeMillis() / 1000 * 1000;
+  }
+
+  /** These settings, sending bodies in {@code f}. */
+  public SimulationSettings withFormat(IngestFormat f) {
+    return new SimulationSettings(gateways, collectors, tags, samplesPerTag, stepMs, rate, duration, ledger, concurrency, prefix,
+        startTs, f);
   }
 
   public String collectorId(int index) {

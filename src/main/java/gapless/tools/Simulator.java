@@ -49,7 +49,7 @@ public final class Simulator {
   private final AtomicLong rejected = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final AtomicLong samplesAcked = new AtomicLong();
-  private final AtomicLong jsonBytes = new AtomicLong();
+  private final AtomicLong bodyBytes = new AtomicLong();
   private final AtomicLong encodedBytes = new AtomicLong();
   private final List<String> firstErrors = Collections.synchronizedList(new ArrayList<>());
   private long[] latencies = new long[4096];
@@ -126,7 +126,7 @@ public final class Simulator {
     }
     Arrays.sort(sorted);
     SimulationResult result = new SimulationResult(ok200.get(), buffered202.get(), rejected.get(), failed.get(),
-        samplesAcked.get(), jsonBytes.get(), encodedBytes.get(), elapsed, percentile(sorted, 0.50),
+        samplesAcked.get(), bodyBytes.get(), encodedBytes.get(), elapsed, percentile(sorted, 0.50),
         percentile(sorted, 0.99), List.copyOf(firstErrors));
     if (progress != null) {
       progress.println(result.summary());
@@ -212,12 +212,12 @@ public final class Simulator {
     String collector = s.collectorId(c);
     URI gateway = s.gateways().get(gatewayOf[c] % s.gateways().size());
     List<Sample> samples = SampleGenerator.batch(collector, batch, s.tags(), s.samplesPerTag(), s.stepMs(), s.startTs());
-    byte[] body = SampleGenerator.jsonBody(samples);
+    byte[] body = s.format().body(samples);
     String key = runId + "-" + batch;
     long t0 = System.nanoTime();
     IngestResponse r;
     try {
-      r = client.postSamples(gateway, collector, body, key);
+      r = client.postSamples(gateway, collector, s.format().contentType(), body, key);
     } catch (GaplessClientException e) {
       gatewayOf[c]++;
       failed.incrementAndGet();
@@ -234,7 +234,7 @@ public final class Simulator {
     }
     (r.httpStatus() == 200 ? ok200 : buffered202).incrementAndGet();
     samplesAcked.addAndGet(samples.size());
-    jsonBytes.addAndGet(body.length);
+    bodyBytes.addAndGet(body.length);
     encodedBytes.addAndGet(BatchCodec.encode(Batch.ofSamples(r.seq(), 0, samples), key).length);
     recordLatency(micros);
     ledger.append(new LedgerEntry(collector, r.seq(), r.httpStatus(), s.tags(), s.samplesPerTag(), s.stepMs(),

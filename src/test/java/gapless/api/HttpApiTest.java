@@ -31,6 +31,8 @@ import gapless.model.Sample;
 import gapless.replica.ReplicaHost;
 import gapless.replica.ReplicaProtocol;
 import java.io.IOException;
+import gapless.model.SampleColumns;
+import java.nio.charset.StandardCharsets;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -119,6 +121,12 @@ class HttpApiTest {
         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  private static HttpResponse<String> postBinary(String path, byte[] body) throws IOException, InterruptedException {
+    URI uri = URI.create("http://127.0.0.1:" + binding.localAddress().getPort() + path);
+    return http.send(HttpRequest.newBuilder(uri).header("Content-Type", SampleColumns.MEDIA_TYPE)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   private static HttpResponse<String> postWithKey(String path, String key, String body) throws IOException, InterruptedException {
     URI uri = URI.create("http://127.0.0.1:" + binding.localAddress().getPort() + path);
     return http.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json").header("Idempotency-Key", key)
@@ -147,7 +155,11 @@ class HttpApiTest {
   @Test
   void badInputIsRejectedWithAReasonAndStoresNothing() throws Exception {
     String path = "/api/v1/collectors/line-1/samples";
-    assertBadRequest(post(path, "text/plain", GOOD), "Content-Type must be application/json");
+    assertBadRequest(post(path, "text/plain", GOOD), "Content-Type must be application/json or application/vnd.gapless.samples");
+    assertBadRequest(postBinary(path, GOOD.getBytes(StandardCharsets.UTF_8)), "starts with \"GLS\"");
+    assertBadRequest(postBinary(path, SampleColumns.encode(List.of(new Sample("FIC101.PV", -5, 1, 192)))), "ts 0 must be between");
+    assertBadRequest(postBinary(path, SampleColumns.encode(java.util.Collections.nCopies(6, new Sample("A", 5, 1, 192)))),
+        "more than 5 samples");
     assertBadRequest(post(path, "application/json", "{\"samples\":[{\"tag\":\"FIC101.PV\",\"ts\":1,"), "malformed JSON");
     assertBadRequest(post(path, "application/json", GOOD.replace("192", "300")), "quality");
     assertBadRequest(post(path, "application/json", GOOD.replace("\"ts\":1732400000000", "\"ts\":\"now\"")), "ts");
@@ -159,10 +171,13 @@ class HttpApiTest {
     assertBadRequest(post("/api/v1/collectors/bad%20id/samples", "application/json", GOOD), "collector id");
     assertBadRequest(post("/api/v1/collectors/line-1/status", "application/json", "{\"status\":\"PAUSED\"}"), "status");
 
-    // None of it reached the collector: the first good batch takes seq 1.
+    // None of it reached the collector: the first good batch takes seq 1, the binary one after it seq 2.
     HttpResponse<String> ok = post(path, "application/json", GOOD);
     assertEquals(202, ok.statusCode(), ok.body());
     assertEquals(new IngestReceipt("line-1", 1, 0, 1, true), json.readValue(ok.body(), IngestReceipt.class));
+    HttpResponse<String> binary = postBinary(path, SampleColumns.encode(List.of(new Sample("FIC101.PV", 1732400000000L, 12.5, 192))));
+    assertEquals(202, binary.statusCode(), binary.body());
+    assertEquals(new IngestReceipt("line-1", 2, 0, 1, true), json.readValue(binary.body(), IngestReceipt.class));
   }
 
   @Test

@@ -14,6 +14,7 @@ import gapless.api.dto.ReplicaReport;
 import gapless.api.dto.StorageNodeInfo;
 import gapless.model.CollectorStatus;
 import gapless.model.Sample;
+import gapless.model.SampleColumns;
 import gapless.model.SeqRange;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -125,17 +126,22 @@ public final class FakeNode implements AutoCloseable {
   }
 
   private void ingest(HttpExchange ex, String collector) throws IOException {
-    JsonNode body = mapper.readTree(ex.getRequestBody());
+    byte[] bytes = ex.getRequestBody().readAllBytes();
+    List<Sample> sent = new ArrayList<>();
+    if (SampleColumns.MEDIA_TYPE.equals(ex.getRequestHeaders().getFirst("Content-Type"))) {
+      sent.addAll(SampleColumns.decode(bytes, 10_000));
+    } else {
+      for (JsonNode s : mapper.readTree(bytes).path("samples")) {
+        sent.add(mapper.treeToValue(s, Sample.class));
+      }
+    }
     int status = ingestStatus.apply(collector);
     if (status >= 300) {
       send(ex, status, new ErrorAnswer("refused by test"));
       return;
     }
     long seq = seqs.merge(collector, 1L, Long::sum);
-    List<Sample> list = samples.computeIfAbsent(collector, k -> new CopyOnWriteArrayList<>());
-    for (JsonNode s : body.path("samples")) {
-      list.add(mapper.treeToValue(s, Sample.class));
-    }
+    samples.computeIfAbsent(collector, k -> new CopyOnWriteArrayList<>()).addAll(sent);
     posted.add(collector + ":" + seq);
     send(ex, status, new IngestReceipt(collector, seq, status == 200 ? 2 : 1, 2, status == 202));
   }
