@@ -42,7 +42,23 @@ public final class Main implements Runnable {
   CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
+    poolAsyncCallbacks();
     System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * With fewer than 3 CPUs the JDK sizes its common ForkJoinPool below 2, and then every
+   * CompletableFuture callback run "async" without an executor starts a thread of its own. Akka's
+   * Java API hands out such futures (asks, reading a request entity): Scala's future converters run
+   * their thenApply and thenCompose async. On a 2-CPU machine a gateway started several threads per
+   * request (6% of its CPU in a profile, and more in the context switches). Two pooled workers,
+   * unless the operator set the property; it must be set before anything uses the pool.
+   */
+  static void poolAsyncCallbacks() {
+    String parallelism = "java.util.concurrent.ForkJoinPool.common.parallelism";
+    if (System.getProperty(parallelism) == null && Runtime.getRuntime().availableProcessors() < 3) {
+      System.setProperty(parallelism, "2");
+    }
   }
 
   /** The configured command line: one-line errors for anything a user can cause, no stack traces. */

@@ -257,7 +257,8 @@ final class IngestRoutes extends AllDirectives {
           + " bytes is larger than the limit of " + max + " bytes (gapless.ingest.max-body-bytes); send fewer samples per request", start,
           dialect));
     }
-    return entity.withSizeLimit(max).toStrict(settings.http().entityTimeout().toMillis(), system)
+    // The size limit given here too: without it each read looks up Akka HTTP's default in the config, through an exception.
+    return entity.withSizeLimit(max).toStrict(settings.http().entityTimeout().toMillis(), max, system)
         .thenCompose(strict -> {
           try {
             return handler.handle(new Body(strict.getContentType(), strict.getData().toArray()), key, start);
