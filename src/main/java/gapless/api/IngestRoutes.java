@@ -161,7 +161,6 @@ final class IngestRoutes extends AllDirectives {
     public Route unknown(String collector, String message) {
       return json(StatusCodes.GATEWAY_TIMEOUT, Json.write(Json.unknownOutcome(collector, message)));
     }
-
   };
 
   private final Dialect influx = new Dialect() {
@@ -193,8 +192,6 @@ final class IngestRoutes extends AllDirectives {
     public Route unknown(String collector, String message) {
       return json(StatusCodes.GATEWAY_TIMEOUT, Json.write(new InfluxError("unavailable", "outcome unknown: " + message)));
     }
-
-
   };
 
   /** A request's body, read in full, and its type. */

@@ -3,6 +3,7 @@ package gapless.config;
 import akka.actor.typed.BackoffSupervisorStrategy;
 import akka.actor.typed.SupervisorStrategy;
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import gapless.security.SecurityFiles;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -131,9 +132,14 @@ public record GaplessSettings(
   }
 
   /** {@code gapless.disk}: the free space a node keeps on the disks of its data directory. */
-  public record DiskSettings(long minFree, Duration checkInterval) {
+  /** {@code gapless.disk}: the free space kept, and whether the sample store's files are compressed. */
+  public record DiskSettings(long minFree, Duration checkInterval, boolean compressed) {
     static DiskSettings from(Config c) {
-      return new DiskSettings(c.getBytes("min-free"), c.getDuration("check-interval"));
+      String compression = c.getString("compression");
+      if (!compression.equals("snappy") && !compression.equals("none")) {
+        throw new ConfigException.BadValue(c.origin(), "compression", "must be snappy or none, got '" + compression + "'");
+      }
+      return new DiskSettings(c.getBytes("min-free"), c.getDuration("check-interval"), compression.equals("snappy"));
     }
   }
 

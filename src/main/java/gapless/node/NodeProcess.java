@@ -53,7 +53,7 @@ public final class NodeProcess {
       try {
         store = settings.isStorageNode()
             ? Optional.of(SampleStore.open(samples, settings.query().bucketMillis(), settings.nodeId(),
-                DiskSpace.of(samples, settings.disk().minFree())))
+                DiskSpace.of(samples, settings.disk().minFree()), settings.disk().compressed()))
             : Optional.empty();
       } catch (RuntimeException e) {
         err.println("gapless node: cannot open the sample store in " + samples + ": " + DataDirs.oneLine(e)

@@ -21,6 +21,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.iq80.leveldb.CompressionType;
 import org.iq80.leveldb.DB;
 import org.iq80.leveldb.DBException;
 import org.iq80.leveldb.DBIterator;
@@ -81,6 +82,11 @@ public final class SampleStore implements AutoCloseable {
 
   /** The same, refusing writes ({@link DiskSpace.DiskFull}) while {@code space} is below its reserve. */
   public static SampleStore open(Path dir, long bucketMillis, String nodeId, DiskSpace space) {
+    return open(dir, bucketMillis, nodeId, space, true);
+  }
+
+  /** The same, writing its files with snappy block compression or ({@code compressed} false) without. */
+  public static SampleStore open(Path dir, long bucketMillis, String nodeId, DiskSpace space, boolean compressed) {
     if (bucketMillis <= 0) {
       throw new IllegalArgumentException("bucketMillis must be positive: " + bucketMillis);
     }
@@ -88,7 +94,7 @@ public final class SampleStore implements AutoCloseable {
     try {
       Files.createDirectories(dir);
       TornLogTail.cut(dir);
-      db = factory.open(dir.toFile(), dbOptions());
+      db = factory.open(dir.toFile(), dbOptions().compressionType(compressed ? CompressionType.SNAPPY : CompressionType.NONE));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open sample store in " + dir, e);
     }
@@ -103,8 +109,9 @@ public final class SampleStore implements AutoCloseable {
   }
 
   /**
-   * LevelDB options of the sample store; {@link gapless.tools.RawLevelDbBaseline} uses the same
-   * ones so that the baseline and the store differ only in what is written.
+   * LevelDB options of the sample store (snappy compression, {@code gapless.disk.compression}'s
+   * default); {@link gapless.tools.RawLevelDbBaseline} uses the same ones so that the baseline and
+   * the store differ only in what is written.
    */
   public static Options dbOptions() {
     // A larger memtable than the 4 MiB default means fewer level-0 files under sustained ingest.

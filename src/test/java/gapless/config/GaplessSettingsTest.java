@@ -1,6 +1,8 @@
 package gapless.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
@@ -28,5 +30,16 @@ class GaplessSettingsTest {
     }
     assertEquals(Duration.ofMillis(1000), new GaplessSettings.Backoff(Duration.ofMillis(100), Duration.ofMillis(1000), 0)
         .delayAfter(1000));
+  }
+
+  @Test
+  void theSampleStoreIsCompressedUnlessToldNone() {
+    String node = "gapless.node-id = s1\nakka.cluster.roles = [storage]\n";
+    assertTrue(GaplessSettings.from(NodeConfig.complete(ConfigFactory.parseString(node))).disk().compressed());
+    assertFalse(GaplessSettings.from(NodeConfig.complete(ConfigFactory.parseString(node + "gapless.disk.compression = none\n")))
+        .disk().compressed());
+    NodeConfig.InvalidConfig e = assertThrows(NodeConfig.InvalidConfig.class, () -> GaplessSettings.from(NodeConfig.complete(
+        ConfigFactory.parseString(node + "gapless.disk.compression = lz4\n"))));
+    assertTrue(e.getMessage().contains("must be snappy or none, got 'lz4'"), e.getMessage());
   }
 }

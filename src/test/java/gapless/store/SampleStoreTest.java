@@ -456,6 +456,22 @@ class SampleStoreTest {
     assertEquals(List.of("c"), store.collectors());
   }
 
+  /** gapless.disk.compression may change at any restart: what was written either way reads the same. */
+  @Test
+  void aStoreWrittenWithAndWithoutCompressionReadsTheSame() {
+    EncodedBatch b1 = data(1, s("t", 1234, 9.5));
+    write("c", List.of(b1));
+    store.close();
+    store = SampleStore.open(dir, BUCKET, null, DiskSpace.of(dir, 0), false);
+    EncodedBatch b2 = data(2, s("t", 1235, 8.5));
+    write("c", List.of(b2));
+    store.close();
+    store = SampleStore.open(dir, BUCKET);
+    assertArrayEquals(b1.blob(), TestBatches.stored(store, "c", 1).orElseThrow());
+    assertArrayEquals(b2.blob(), TestBatches.stored(store, "c", 2).orElseThrow());
+    assertEquals(List.of(s("t", 1234, 9.5), s("t", 1235, 8.5)), store.query("c", "t", 0, 5000, 10).samples());
+  }
+
   @Test
   void aStoreKeepsItsIdentityAndRefusesToServeAnotherNode() throws Exception {
     store.close();
