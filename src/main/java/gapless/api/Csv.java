@@ -20,8 +20,15 @@ final class Csv {
 
   private Csv() {}
 
+  static final String SAMPLES_HEADER = "tag,ts,time,value,quality\n";
+
   static String samples(List<Sample> samples) {
-    StringBuilder out = new StringBuilder("tag,ts,time,value,quality\n");
+    return SAMPLES_HEADER + sampleLines(samples);
+  }
+
+  /** The lines of {@code samples}, without the header. */
+  static String sampleLines(List<Sample> samples) {
+    StringBuilder out = new StringBuilder(samples.size() * 64);
     for (Sample s : samples) {
       out.append(field(s.tag())).append(',').append(s.ts()).append(',').append(Instant.ofEpochMilli(s.ts())).append(',')
           .append(s.value()).append(',').append(s.quality()).append('\n');

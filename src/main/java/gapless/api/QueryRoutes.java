@@ -169,11 +169,8 @@ final class QueryRoutes extends AllDirectives {
       return q.csv() ? csv(Csv.buckets(answers, q.aggregate()))
           : jsonOf(id, answers.stream().map(a -> Json.aggregate(a, q.aggregate(), q.intervalMs())).toList());
     }
-    if (q.csv()) {
-      return csv(Csv.samples(answers.stream().flatMap(a -> a.decodeSamples().stream()).toList()));
-    }
-    return answers.size() == 1 ? complete(HttpResponse.create().withEntity(StreamedSamples.entity(Json.query(answers.get(0)))))
-        : jsonOf(id, answers.stream().map(Json::query).toList());
+    // Raw samples may be millions (100 tags of max-samples each): streamed, a tag decoded at a time.
+    return complete(HttpResponse.create().withEntity(q.csv() ? StreamedSamples.csv(answers) : StreamedSamples.json(id, answers)));
   }
 
   private Route csv(String text) {

@@ -7,82 +7,103 @@ import akka.http.javadsl.model.ResponseEntity;
 import akka.stream.javadsl.Source;
 import akka.util.ByteString;
 import gapless.api.dto.QueryAnswer;
+import gapless.api.dto.TagResults;
 import gapless.model.Sample;
+import gapless.replica.ReplicaProtocol.SampleAnswer;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.function.Function;
 
 /**
- * A one-tag raw answer ({@link QueryAnswer}, up to {@code query.max-samples} samples, about 75
- * bytes of JSON each) as a chunked body, its samples written a slice at a time as the connection
- * takes them: the client reads the first samples while the node still writes the last, instead of
- * both taking turns over a 4 MB body, and the node never holds the whole text. The bytes are those
- * of the whole answer written at once.
+ * Raw answers ({@link QueryAnswer}: up to {@code query.max-samples} samples a tag, about 75 bytes
+ * of JSON each; up to 100 tags in one request) as a chunked body, written a slice of samples at a
+ * time as the connection takes them. Each tag's samples are decoded only when its turn comes, so a
+ * node holds one tag's samples and one slice of text, not 5 million samples and their text (which
+ * took a gateway with 512 MB of heap down), and the client reads the first samples while the node
+ * writes the last. The bytes are those of the whole answer written at once.
  */
 final class StreamedSamples {
 
   /** Samples per chunk: about 150 KB of JSON. */
   static final int SLICE = 2000;
 
-  /**
-   * Where the samples go in the answer written without them. Not the first field, so a comma comes
-   * before it, and inside a JSON string a quote is always escaped: nothing else matches.
-   */
-  private static final byte[] EMPTY_SAMPLES = ",\"samples\":[]".getBytes(StandardCharsets.UTF_8);
   private static final ByteString COMMA = ByteString.fromString(",");
 
   private StreamedSamples() {}
 
-  static ResponseEntity entity(QueryAnswer answer) {
-    return HttpEntities.createChunked(ContentTypes.APPLICATION_JSON, source(answer));
+  /** One tag: its {@link QueryAnswer}; several: a {@link TagResults} of them, in the order asked. */
+  static ResponseEntity json(String collector, List<SampleAnswer> answers) {
+    Source<ByteString, NotUsed> body = answers.size() == 1 ? answer(answers.get(0))
+        : around(Json.writeBytes(new TagResults(collector, List.of())), "results",
+            Source.range(0, answers.size() - 1).flatMapConcat(i ->
+                (i == 0 ? Source.<ByteString>empty() : Source.single(COMMA)).concat(answer(answers.get(i)))));
+    return HttpEntities.createChunked(ContentTypes.APPLICATION_JSON, body);
   }
 
-  /** The answer's JSON: what comes before its samples, the samples in slices, then the rest. */
+  /** Every tag's samples as CSV lines ({@link Csv#samples}), one header first. */
+  static ResponseEntity csv(List<SampleAnswer> answers) {
+    Source<ByteString, NotUsed> lines = Source.from(answers)
+        .flatMapConcat(a -> slices(a.decodeSamples(), slice -> ByteString.fromString(Csv.sampleLines(slice), StandardCharsets.UTF_8)));
+    return HttpEntities.createChunked(ContentTypes.TEXT_CSV_UTF8, Source.single(ByteString.fromString(Csv.SAMPLES_HEADER)).concat(lines));
+  }
+
+  /** One tag's answer, decoded when the stream reaches it. */
+  private static Source<ByteString, NotUsed> answer(SampleAnswer a) {
+    return Source.single(a).flatMapConcat(x -> source(Json.query(x)));
+  }
+
+  /** {@code answer}'s JSON: what comes before its samples, the samples in slices, then the rest. */
   static Source<ByteString, NotUsed> source(QueryAnswer answer) {
     byte[] frame = Json.writeBytes(new QueryAnswer(answer.collector(), answer.tag(), answer.node(), List.of(), answer.gaps(),
         answer.truncated()));
-    int at = indexOf(frame, EMPTY_SAMPLES);
-    if (at < 0) {
-      throw new IllegalStateException("no samples field in a written query answer");
-    }
-    int open = at + EMPTY_SAMPLES.length - 1;
-    ByteString head = ByteString.fromArray(frame, 0, open);
-    ByteString tail = ByteString.fromArray(frame, open, frame.length - open);
-    List<Sample> samples = answer.samples();
-    return Source.single(head)
-        .concat(Source.fromIterator(() -> new Slices(samples)))
-        .concat(Source.single(tail));
+    Source<ByteString, NotUsed> samples = slices(answer.samples(), slice -> {
+      byte[] array = Json.writeBytes(slice);
+      // The slice's own brackets are dropped: the answer's array holds every slice.
+      return ByteString.fromArrayUnsafe(array, 1, array.length - 2);
+    }).zipWithIndex().map(p -> p.second() == 0 ? p.first() : COMMA.concat(p.first()));
+    return around(frame, "samples", samples);
   }
 
-  /** The samples, {@link #SLICE} at a time, each slice the comma-separated objects (a comma first after the first slice). */
-  private static final class Slices implements Iterator<ByteString> {
-
-    private final List<Sample> samples;
-    private int next;
-
-    Slices(List<Sample> samples) {
-      this.samples = samples;
+  /**
+   * {@code frame}, the JSON of a record whose array field {@code field} is empty and not its first
+   * field, with {@code elements} streamed into that array. Inside a JSON string a quote is always
+   * escaped, so {@code ,"field":[]} matches nothing else.
+   */
+  private static Source<ByteString, NotUsed> around(byte[] frame, String field, Source<ByteString, NotUsed> elements) {
+    byte[] empty = (",\"" + field + "\":[]").getBytes(StandardCharsets.UTF_8);
+    int at = indexOf(frame, empty);
+    if (at < 0) {
+      throw new IllegalStateException("no " + field + " field in " + new String(frame, StandardCharsets.UTF_8));
     }
+    int open = at + empty.length - 1;
+    return Source.single(ByteString.fromArray(frame, 0, open))
+        .concat(elements)
+        .concat(Source.single(ByteString.fromArray(frame, open, frame.length - open)));
+  }
 
-    @Override
-    public boolean hasNext() {
-      return next < samples.size();
-    }
+  /** {@code samples}, {@link #SLICE} at a time, each slice made into bytes by {@code text} as the stream asks for it. */
+  private static Source<ByteString, NotUsed> slices(List<Sample> samples, Function<List<Sample>, ByteString> text) {
+    return Source.fromIterator(() -> new Iterator<>() {
+      private int next;
 
-    @Override
-    public ByteString next() {
-      if (!hasNext()) {
-        throw new NoSuchElementException();
+      @Override
+      public boolean hasNext() {
+        return next < samples.size();
       }
-      int to = Math.min(samples.size(), next + SLICE);
-      byte[] array = Json.writeBytes(samples.subList(next, to));
-      // The slice's own brackets are dropped: the answer's array holds every slice.
-      ByteString objects = ByteString.fromArrayUnsafe(array, 1, array.length - 2);
-      ByteString slice = next == 0 ? objects : COMMA.concat(objects);
-      next = to;
-      return slice;
-    }
+
+      @Override
+      public ByteString next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        int to = Math.min(samples.size(), next + SLICE);
+        ByteString slice = text.apply(samples.subList(next, to));
+        next = to;
+        return slice;
+      }
+    });
   }
 
   private static int indexOf(byte[] text, byte[] part) {

@@ -1,14 +1,21 @@
 package gapless.api;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.http.javadsl.model.ResponseEntity;
 import akka.stream.javadsl.Sink;
 import akka.util.ByteString;
 import gapless.api.dto.GapReport;
 import gapless.api.dto.QueryAnswer;
+import gapless.model.Batch;
+import gapless.model.BatchCodec;
 import gapless.model.Sample;
+import gapless.model.StopInterval;
+import gapless.replica.ReplicaProtocol;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -47,5 +54,29 @@ class StreamedSamplesTest {
       assertArrayEquals(Json.writeBytes(answer), all.toArray(), n + " samples");
       assertTrue(chunks.size() >= 2 + (n + StreamedSamples.SLICE - 1) / StreamedSamples.SLICE, n + " samples in " + chunks.size());
     }
+  }
+
+  /** Several tags, as JSON and as CSV: the same bytes as the answer written at once. */
+  @Test
+  void severalTagsStreamTheirAnswersOneAfterAnother() throws Exception {
+    List<ReplicaProtocol.SampleAnswer> answers = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      List<Sample> samples = new ArrayList<>();
+      for (int i = 0; i < t * 1500; i++) {
+        samples.add(new Sample("T" + t, 1_767_225_600_000L + i * 1000L, i / 3.0, 192));
+      }
+      answers.add(new ReplicaProtocol.SampleAnswer("s1", "c1", "T" + t, 7, BatchCodec.encode(Batch.ofSamples(0, 0, samples)),
+          List.of(new StopInterval(5, 9L, "maintenance", 3)), t == 3));
+    }
+    byte[] whole = Json.writeBytes(Json.tags("c1", answers.stream().map(Json::query).toList()));
+    assertArrayEquals(whole, bytes(StreamedSamples.json("c1", answers)));
+    assertArrayEquals(Json.writeBytes(Json.query(answers.get(2))), bytes(StreamedSamples.json("c1", answers.subList(2, 3))));
+    String csv = Csv.samples(answers.stream().flatMap(a -> a.decodeSamples().stream()).toList());
+    assertEquals(csv, new String(bytes(StreamedSamples.csv(answers)), StandardCharsets.UTF_8));
+  }
+
+  private static byte[] bytes(ResponseEntity entity) throws Exception {
+    return entity.getDataBytes().runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), testKit.system())
+        .toCompletableFuture().get(10, TimeUnit.SECONDS).toArray();
   }
 }
