@@ -39,9 +39,9 @@ public final class BenchQueryCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    if (tags < 1 || tags > 100 || rounds < 1 || samples < tags || samples % tags != 0) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "--tags must be 1-100, --rounds at least 1, and --samples a multiple of --tags");
+    if (tags < 1 || tags > 100 || rounds < 1 || samples < tags || samples % tags != 0 || samples / tags > 50_000) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--tags must be 1-100, --rounds at least 1, and --samples a"
+          + " multiple of --tags of at most 50,000 samples a tag (one answer of every tag holds them all)");
     }
     QueryBenchmark.Settings s = new QueryBenchmark.Settings(local.settings(portOffset), baseline.settings(), samples, tags, rounds);
     QueryBenchmark.run(s, System.out);

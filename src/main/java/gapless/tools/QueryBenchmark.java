@@ -81,6 +81,7 @@ public final class QueryBenchmark {
 
   private Void run(Path dir) throws IOException {
     Reads raw;
+    Reads rawMany;
     Reads aggregate;
     try (LocalCluster cluster = s.local().cluster(dir)) {
       out.println("bench: starting the cluster in " + dir);
@@ -92,7 +93,8 @@ public final class QueryBenchmark {
       load(cluster, tags);
       URI node = cluster.httpUrl(NODE);
       raw = measure(cluster, "raw read of one tag", () -> rawRead(node));
-      aggregate = measure(cluster, "aggregate of " + s.tags() + " tags", () -> aggregateRead(node, tags));
+      rawMany = measure(cluster, "raw read of " + s.tags() + " tags", () -> manyTagsRead(node, tags, null));
+      aggregate = measure(cluster, "aggregate of " + s.tags() + " tags", () -> manyTagsRead(node, tags, "1h"));
     }
     BaselineSettings b = s.baseline();
     out.printf("bench: raw LevelDB baseline, %,d keys x %d B written, then scanned%n", b.rawKeys(), b.rawValueBytes());
@@ -106,7 +108,7 @@ public final class QueryBenchmark {
     }
     scans.sort(Comparator.comparingDouble(RawLevelDbBaseline.Result::keysPerSecond));
     RawLevelDbBaseline.Result scan = scans.get(scans.size() / 2);
-    section(raw, aggregate, scan).publish(b.document(), out);
+    section(raw, rawMany, aggregate, scan).publish(b.document(), out);
     return null;
   }
 
@@ -131,7 +133,7 @@ public final class QueryBenchmark {
       }
       rates[r] = done.samples() * 1e9 / nanos;
       requests = done.requests();
-      out.printf("  %s, round %d: %,.0f samples/s (%d requests)%n", what, r + 1, rates[r], requests);
+      out.printf("  %s, round %d: %,.0f samples/s (%d %s)%n", what, r + 1, rates[r], requests, requests == 1 ? "request" : "requests");
     }
     return new Reads(what, s.samples(), rates, CpuTimes.read(cluster).since(before).of(NODE), requests);
   }
@@ -153,18 +155,25 @@ public final class QueryBenchmark {
     }
   }
 
-  /** Every tag's hourly average over the whole range in one request; the buckets' counts add up to the samples read. */
-  private Read aggregateRead(URI node, List<String> tags) {
+  /**
+   * Every tag over the whole range in one request: raw (each tag's samples within the API's
+   * limit), or ({@code interval} given) each tag's averages per interval, whose counts add up to
+   * the samples read.
+   */
+  private Read manyTagsRead(URI node, List<String> tags, String interval) {
     long to = START + (s.samples() / s.tags() - 1) * SPACING_MS;
     Map<String, String> params = new LinkedHashMap<>();
     params.put("from", Long.toString(START));
     params.put("to", Long.toString(to));
-    params.put("interval", "1h");
-    params.put("agg", "avg");
+    params.put("interval", interval);
+    params.put("agg", interval == null ? null : "avg");
     params.put("replica", "local");
     TagResults answer = client.get(node, GaplessClient.samplesPath(MANY, tags, params), TagResults.class);
     long samples = 0;
     for (JsonNode result : answer.results()) {
+      if (interval == null) {
+        samples += result.path("samples").size();
+      }
       for (JsonNode bucket : result.path("buckets")) {
         samples += bucket.path("count").asLong();
       }
@@ -219,7 +228,7 @@ public final class QueryBenchmark {
     return samples;
   }
 
-  private BenchmarkSection section(Reads raw, Reads aggregate, RawLevelDbBaseline.Result scan) {
+  private BenchmarkSection section(Reads raw, Reads rawMany, Reads aggregate, RawLevelDbBaseline.Result scan) {
     BenchmarkSection section = new BenchmarkSection("query", "Reads", "bench query --samples " + s.samples() + " --tags "
         + s.tags() + " --rounds " + s.rounds())
         .clusterRow(BenchmarkSection.gatewayConfig(s.local().confDir()), "; every read asks " + NODE
@@ -227,7 +236,7 @@ public final class QueryBenchmark {
         .row("history", String.format("%,d samples of one tag, and %,d over %d tags of another collector; one sample a second"
             + " per tag from %s, loaded in batches of about %d samples", s.samples(), s.samples(), s.tags(),
             java.time.Instant.ofEpochMilli(START), BATCH_SAMPLES));
-    for (Reads r : List.of(raw, aggregate)) {
+    for (Reads r : List.of(raw, rawMany, aggregate)) {
       section.row(r.what() + " (" + r.requests() + (r.requests() == 1 ? " request" : " requests of at most 50,000 samples") + ")",
           String.format("%,.0f samples/s (median of %d rounds; first %,.0f); %s %.2f CPU s per million samples read",
               r.median(), r.samplesPerSecond().length, r.samplesPerSecond()[0], NODE,
@@ -235,8 +244,9 @@ public final class QueryBenchmark {
     }
     section.row(String.format("raw LevelDB scan, %,d sequential keys x %d B", scan.keys(), s.baseline().rawValueBytes()),
         String.format("%,.0f keys/s (median of %d scans)", scan.keysPerSecond(), s.rounds()));
-    section.row("read samples/s : raw scanned keys/s", String.format("raw read %.3f, aggregate %.3f",
-        raw.median() / scan.keysPerSecond(), aggregate.median() / scan.keysPerSecond()));
+    section.row("read samples/s : raw scanned keys/s", String.format("raw read of one tag %.3f, of %d tags %.3f, aggregate %.3f",
+        raw.median() / scan.keysPerSecond(), s.tags(), rawMany.median() / scan.keysPerSecond(),
+        aggregate.median() / scan.keysPerSecond()));
     return section;
   }
 }
