@@ -72,8 +72,9 @@ final class IngestRoutes extends AllDirectives {
     }));
   }
 
+  /** {@value SampleColumns#MEDIA_TYPE}, in any case, with or without parameters. */
   private static boolean binary(ContentType type) {
-    return type.mediaType().toString().equals(SampleColumns.MEDIA_TYPE);
+    return (type.mediaType().mainType() + "/" + type.mediaType().subType()).equalsIgnoreCase(SampleColumns.MEDIA_TYPE);
   }
 
   /** A status (STOPPED turns an outage into a hole that is never refilled): for admin tokens only. */

@@ -22,7 +22,7 @@ import java.util.function.Function;
  * time as the connection takes them. Each tag's samples are decoded only when its turn comes, so a
  * node holds one tag's samples and one slice of text, not 5 million samples and their text (which
  * took a gateway with 512 MB of heap down), and the client reads the first samples while the node
- * writes the last. The bytes are those of the whole answer written at once.
+ * writes the last. The bytes are those of the whole answer written at once ({@link Json#writeBytes}).
  */
 final class StreamedSamples {
 
@@ -35,7 +35,8 @@ final class StreamedSamples {
 
   /** One tag: its {@link QueryAnswer}; several: a {@link TagResults} of them, in the order asked. */
   static ResponseEntity json(String collector, List<SampleAnswer> answers) {
-    Source<ByteString, NotUsed> body = answers.size() == 1 ? answer(answers.get(0))
+    // One tag is decoded before the 200 goes out, so a failure to decode it is still an error answer.
+    Source<ByteString, NotUsed> body = answers.size() == 1 ? source(Json.query(answers.get(0)))
         : around(Json.writeBytes(new TagResults(collector, List.of())), "results",
             Source.range(0, answers.size() - 1).flatMapConcat(i ->
                 (i == 0 ? Source.<ByteString>empty() : Source.single(COMMA)).concat(answer(answers.get(i)))));

@@ -1,6 +1,7 @@
 package gapless.client;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import gapless.api.dto.ApiJson;
@@ -16,6 +17,7 @@ import gapless.model.SampleColumns;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.InputStreamReader;
 import java.net.ConnectException;
 import java.net.URI;
@@ -30,9 +32,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
@@ -48,11 +49,16 @@ public final class GaplessClient {
 
   private static final String JSON = "application/json";
   /** Cuts off answers that take longer than the request timeout to arrive in full. */
-  private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(r -> {
+  private static final ScheduledThreadPoolExecutor DEADLINES = new ScheduledThreadPoolExecutor(1, r -> {
     Thread t = new Thread(r, "gapless-client-deadlines");
     t.setDaemon(true);
     return t;
   });
+
+  static {
+    // A cut-off is cancelled once its answer is in: dropped at once, not kept for the timeout with its stream.
+    DEADLINES.setRemoveOnCancelPolicy(true);
+  }
 
   private final HttpClient http;
   private final ObjectMapper mapper;
@@ -262,7 +268,10 @@ public final class GaplessClient {
       if (response.statusCode() != 200) {
         throw errorOf(request, response.statusCode(), readAll(body));
       }
-      return mapper.readValue(body, type);
+      T answer = mapper.readerFor(type).without(StreamReadFeature.AUTO_CLOSE_SOURCE).readValue(body);
+      // Read to the end, so the connection is whole and is used again.
+      body.transferTo(OutputStream.nullOutputStream());
+      return answer;
     } catch (IOException e) {
       String why = cutOff.isDone() ? "no whole answer within " + requestTimeout.toMillis() + " ms" : oneLine(e.getMessage());
       throw new GaplessClientException("GET " + uri + ": unexpected answer: " + why, 200, e);

@@ -37,10 +37,20 @@ public final class SampleColumns {
 
   private SampleColumns() {}
 
-  /** {@code samples} as a version 1 body, each tag's samples together in the order they come (tags in order of first appearance). */
+  /**
+   * {@code samples} as a version 1 body, each tag's samples together in the order they come (tags in
+   * order of first appearance); an IllegalArgumentException for what no gateway would take (no
+   * sample, a quality out of 0..255, a value not finite).
+   */
   public static byte[] encode(List<Sample> samples) {
+    if (samples.isEmpty()) {
+      throw new IllegalArgumentException("a body holds at least one sample");
+    }
     Map<String, List<Sample>> byTag = new LinkedHashMap<>();
     for (Sample s : samples) {
+      if (s.quality() < 0 || s.quality() > 255 || !Double.isFinite(s.value())) {
+        throw new IllegalArgumentException("quality must be 0..255 and the value finite: " + s);
+      }
       byTag.computeIfAbsent(s.tag(), t -> new ArrayList<>()).add(s);
     }
     int size = 4 + Varints.MAX_BYTES;
@@ -108,6 +118,10 @@ public final class SampleColumns {
   }
 
   private static void readColumn(ByteBuffer in, String name, int tag, int n, List<Sample> out) {
+    // A sample takes 10 bytes at least (a varint, a double, a byte): a count the body cannot hold allocates nothing.
+    if ((long) n * 10 > in.remaining()) {
+      throw new BufferUnderflowException();
+    }
     long[] times = new long[n];
     long ts = Varints.get(in);
     times[0] = checkTs(ts, tag, 0);

@@ -48,7 +48,7 @@ final class EarliestSamples {
       }
     }
     if (size == times.length) {
-      if (size >= 2 * capacity) {
+      if (size - capacity >= capacity) {
         keepEarliest();
       } else {
         grow();

@@ -178,6 +178,12 @@ class HttpApiTest {
     HttpResponse<String> binary = postBinary(path, SampleColumns.encode(List.of(new Sample("FIC101.PV", 1732400000000L, 12.5, 192))));
     assertEquals(202, binary.statusCode(), binary.body());
     assertEquals(new IngestReceipt("line-1", 2, 0, 1, true), json.readValue(binary.body(), IngestReceipt.class));
+    // The media type in any case, with parameters.
+    URI uri = URI.create("http://127.0.0.1:" + binding.localAddress().getPort() + path);
+    HttpResponse<String> withParameter = http.send(HttpRequest.newBuilder(uri).header("Content-Type", "Application/VND.Gapless.Samples; v=1")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(SampleColumns.encode(List.of(new Sample("FIC101.PV", 1732400000001L, 1, 192)))))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(202, withParameter.statusCode(), withParameter.body());
   }
 
   @Test

@@ -59,7 +59,18 @@ class SampleColumnsTest {
     assertRefused("tags[0] name is not UTF-8", new byte[] {'G', 'L', 'S', 1, 1, 1, (byte) 0xff, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, 10);
     assertRefused("ts 0 must be between", SampleColumns.encode(List.of(new Sample("A", Validation.MAX_TS + 1, 1, 192))), 10);
     assertRefused("ts 1 must be between", SampleColumns.encode(List.of(new Sample("A", 5, 1, 192), new Sample("A", -1, 1, 192))), 10);
-    assertRefused("value 0 must be a finite number", SampleColumns.encode(List.of(new Sample("A", 5, Double.NaN, 192))), 10);
+    byte[] nan = SampleColumns.encode(List.of(new Sample("A", 5, 1.5, 192)));
+    ByteBuffer.wrap(nan).putDouble(nan.length - 9, Double.NaN);
+    assertRefused("value 0 must be a finite number", nan, 10);
+    // A count of 10,000 samples in a body of a few bytes: refused before anything is allocated for them.
+    assertRefused("ends early, in tags[0]", new byte[] {'G', 'L', 'S', 1, 1, 1, 'A', (byte) 0x90, 0x4e, 0}, 10_000);
+  }
+
+  @Test
+  void whatNoGatewayWouldTakeIsNotEncoded() {
+    assertThrows(IllegalArgumentException.class, () -> SampleColumns.encode(List.of()));
+    assertThrows(IllegalArgumentException.class, () -> SampleColumns.encode(List.of(new Sample("A", 5, 1, 256))));
+    assertThrows(IllegalArgumentException.class, () -> SampleColumns.encode(List.of(new Sample("A", 5, Double.POSITIVE_INFINITY, 1))));
   }
 
   private static void assertRefused(String reason, byte[] body, int max) {

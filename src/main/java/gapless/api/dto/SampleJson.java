@@ -69,7 +69,7 @@ final class SampleJson {
       String name = p.currentName();
       JsonToken v = p.nextToken();
       switch (name) {
-        case "tag" -> tag = v == JsonToken.VALUE_STRING ? p.getText() : ctxt.readValue(p, String.class);
+        case "tag" -> tag = v == JsonToken.VALUE_STRING ? p.getText() : v == JsonToken.VALUE_NULL ? null : ctxt.readValue(p, String.class);
         case "ts" -> ts = v == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : ctxt.readValue(p, Long.TYPE);
         case "value" -> value = v == JsonToken.VALUE_NUMBER_FLOAT || v == JsonToken.VALUE_NUMBER_INT ? p.getDoubleValue()
             : ctxt.readValue(p, Double.TYPE);

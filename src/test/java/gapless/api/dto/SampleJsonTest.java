@@ -42,8 +42,9 @@ class SampleJsonTest {
 
   @Test
   void readsFieldsInAnyOrderSkipsUnknownOnesAndCoercesAsJacksonDoes() throws IOException {
-    String json = "[{\"quality\":192,\"extra\":{\"a\":[1,2]},\"value\":3,\"ts\":\"1000\",\"tag\":\"T\"},{\"tag\":\"U\"}]";
-    assertEquals(List.of(new Sample("T", 1000, 3.0, 192), new Sample("U", 0, 0.0, 0)), API.readValue(json, SAMPLES));
+    String json = "[{\"quality\":192,\"extra\":{\"a\":[1,2]},\"value\":3,\"ts\":\"1000\",\"tag\":\"T\"},{\"tag\":\"U\"},{\"tag\":null}]";
+    assertEquals(List.of(new Sample("T", 1000, 3.0, 192), new Sample("U", 0, 0.0, 0), new Sample(null, 0, 0.0, 0)),
+        API.readValue(json, SAMPLES));
     assertThrows(JsonMappingException.class, () -> API.readValue("[[1,2]]", SAMPLES));
     assertThrows(JsonMappingException.class, () -> API.readValue("[{\"ts\":[1]}]", SAMPLES));
   }
