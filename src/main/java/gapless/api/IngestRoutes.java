@@ -72,6 +72,10 @@ final class IngestRoutes extends AllDirectives {
     }));
   }
 
+  private static boolean isJson(ContentType type) {
+    return type.mediaType().equals(MediaTypes.APPLICATION_JSON);
+  }
+
   /** {@value SampleColumns#MEDIA_TYPE}, in any case, with or without parameters. */
   private static boolean binary(ContentType type) {
     return (type.mediaType().mainType() + "/" + type.mediaType().subType()).equalsIgnoreCase(SampleColumns.MEDIA_TYPE);
@@ -139,10 +143,9 @@ final class IngestRoutes extends AllDirectives {
     String refusal(ContentType type);
   }
 
-  private static final TypeCheck JSON_ONLY = type -> type.mediaType().equals(MediaTypes.APPLICATION_JSON) ? null
-      : "Content-Type must be application/json, got " + type;
+  private static final TypeCheck JSON_ONLY = type -> isJson(type) ? null : "Content-Type must be application/json, got " + type;
 
-  private static final TypeCheck SAMPLES = type -> binary(type) || JSON_ONLY.refusal(type) == null ? null
+  private static final TypeCheck SAMPLES = type -> isJson(type) || binary(type) ? null
       : "Content-Type must be application/json or " + SampleColumns.MEDIA_TYPE + ", got " + type;
 
   private static final TypeCheck ANY = type -> null;

@@ -37,9 +37,9 @@ final class StreamedSamples {
   static ResponseEntity json(String collector, List<SampleAnswer> answers) {
     // One tag is decoded before the 200 goes out, so a failure to decode it is still an error answer.
     Source<ByteString, NotUsed> body = answers.size() == 1 ? source(Json.query(answers.get(0)))
-        : around(Json.writeBytes(new TagResults(collector, List.of())), "results",
-            Source.range(0, answers.size() - 1).flatMapConcat(i ->
-                (i == 0 ? Source.<ByteString>empty() : Source.single(COMMA)).concat(answer(answers.get(i)))));
+        // flatMapConcat makes a tag's source, and so decodes it, only when the tag before it is written.
+        : around(Json.writeBytes(new TagResults(collector, List.of())), "results", Source.from(answers).zipWithIndex()
+            .flatMapConcat(p -> (p.second() == 0 ? Source.<ByteString>empty() : Source.single(COMMA)).concat(source(Json.query(p.first())))));
     return HttpEntities.createChunked(ContentTypes.APPLICATION_JSON, body);
   }
 
@@ -48,11 +48,6 @@ final class StreamedSamples {
     Source<ByteString, NotUsed> lines = Source.from(answers)
         .flatMapConcat(a -> slices(a.decodeSamples(), slice -> ByteString.fromString(Csv.sampleLines(slice), StandardCharsets.UTF_8)));
     return HttpEntities.createChunked(ContentTypes.TEXT_CSV_UTF8, Source.single(ByteString.fromString(Csv.SAMPLES_HEADER)).concat(lines));
-  }
-
-  /** One tag's answer, decoded when the stream reaches it. */
-  private static Source<ByteString, NotUsed> answer(SampleAnswer a) {
-    return Source.single(a).flatMapConcat(x -> source(Json.query(x)));
   }
 
   /** {@code answer}'s JSON: what comes before its samples, the samples in slices, then the rest. */

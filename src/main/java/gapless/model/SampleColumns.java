@@ -53,19 +53,14 @@ public final class SampleColumns {
       }
       byTag.computeIfAbsent(s.tag(), t -> new ArrayList<>()).add(s);
     }
-    int size = 4 + Varints.MAX_BYTES;
-    List<byte[]> names = new ArrayList<>(byTag.size());
-    for (String tag : byTag.keySet()) {
-      byte[] name = tag.getBytes(StandardCharsets.UTF_8);
-      names.add(name);
-      size += 2 * Varints.MAX_BYTES + name.length;
-    }
+    // At most: the header, per tag two varints and its name (3 UTF-8 bytes a char), per sample a varint, a double and a byte.
+    int size = 4 + Varints.MAX_BYTES + byTag.keySet().stream().mapToInt(tag -> 2 * Varints.MAX_BYTES + 3 * tag.length()).sum();
     ByteBuffer out = ByteBuffer.allocate(size + samples.size() * (Varints.MAX_BYTES + 9));
     out.put(MAGIC).put((byte) VERSION);
     Varints.put(out, byTag.size());
-    int t = 0;
-    for (List<Sample> column : byTag.values()) {
-      byte[] name = names.get(t++);
+    for (Map.Entry<String, List<Sample>> tag : byTag.entrySet()) {
+      byte[] name = tag.getKey().getBytes(StandardCharsets.UTF_8);
+      List<Sample> column = tag.getValue();
       Varints.put(out, name.length);
       out.put(name);
       Varints.put(out, column.size());

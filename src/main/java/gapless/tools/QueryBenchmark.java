@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 /**
@@ -53,7 +54,7 @@ public final class QueryBenchmark {
   public record Settings(LocalClusterSettings local, BaselineSettings baseline, int samples, int tags, int rounds) {}
 
   /** One kind of read, run {@code rounds} times: samples/s of each round, and the node's CPU time in all of them. */
-  record Reads(String what, long samples, double[] samplesPerSecond, Duration nodeCpu, int requests) {
+  record Reads(String what, double[] samplesPerSecond, Duration nodeCpu, int requests) {
 
     double median() {
       double[] sorted = samplesPerSecond.clone();
@@ -115,18 +116,13 @@ public final class QueryBenchmark {
   /** One read: how many samples it returned, and in how many requests. */
   private record Read(long samples, int requests) {}
 
-  @FunctionalInterface
-  private interface ReadOnce {
-    Read run();
-  }
-
-  private Reads measure(LocalCluster cluster, String what, ReadOnce read) {
+  private Reads measure(LocalCluster cluster, String what, Supplier<Read> read) {
     double[] rates = new double[s.rounds()];
     CpuTimes before = CpuTimes.read(cluster);
     int requests = 0;
     for (int r = 0; r < s.rounds(); r++) {
       long start = System.nanoTime();
-      Read done = read.run();
+      Read done = read.get();
       long nanos = System.nanoTime() - start;
       if (done.samples() != s.samples()) {
         throw new GaplessClientException(what + " returned " + done.samples() + " samples, not the " + s.samples() + " loaded");
@@ -135,7 +131,7 @@ public final class QueryBenchmark {
       requests = done.requests();
       out.printf("  %s, round %d: %,.0f samples/s (%d %s)%n", what, r + 1, rates[r], requests, requests == 1 ? "request" : "requests");
     }
-    return new Reads(what, s.samples(), rates, CpuTimes.read(cluster).since(before).of(NODE), requests);
+    return new Reads(what, rates, CpuTimes.read(cluster).since(before).of(NODE), requests);
   }
 
   /** The one tag from start to end, a page at a time: each next page from the last sample's ts + 1. */
@@ -240,7 +236,7 @@ public final class QueryBenchmark {
       section.row(r.what() + " (" + r.requests() + (r.requests() == 1 ? " request" : " requests of at most 50,000 samples") + ")",
           String.format("%,.0f samples/s (median of %d rounds; first %,.0f); %s %.2f CPU s per million samples read",
               r.median(), r.samplesPerSecond().length, r.samplesPerSecond()[0], NODE,
-              r.nodeCpu().toMillis() / 1000.0 / (r.samples() * (double) r.samplesPerSecond().length / 1e6)));
+              r.nodeCpu().toMillis() / 1000.0 / (s.samples() * (double) r.samplesPerSecond().length / 1e6)));
     }
     section.row(String.format("raw LevelDB scan, %,d sequential keys x %d B", scan.keys(), s.baseline().rawValueBytes()),
         String.format("%,.0f keys/s (median of %d scans)", scan.keysPerSecond(), s.rounds()));
