@@ -10,6 +10,10 @@ import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.LinkedHashMap;
+import java.util.stream.Collectors;
 
 /**
  * One benchmark's section of the benchmarks document: a title, when and with which command it was
@@ -39,17 +43,31 @@ final class BenchmarkSection {
         + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")");
   }
 
-  /** The gateway's config ({@code gw1.conf} over the defaults): the replication settings the cluster ran with. */
+  /** The first gateway's config over the defaults: the replication settings the cluster ran with. */
   static Config gatewayConfig(Path confDir) {
-    return ConfigFactory.parseFile(confDir.resolve("gw1.conf").toFile())
+    return ConfigFactory.parseFile(gatewayOf(confDir).conf().toFile())
         .withFallback(ConfigFactory.parseResources("reference.conf")).resolve();
   }
 
-  /** The row describing the local cluster, RF and W taken from {@code gateway}; {@code more} is appended. */
-  BenchmarkSection clusterRow(Config gateway, String more) {
-    return row("cluster", "3 storage nodes + 2 gateways (the load spread over both), each a JVM with "
+  private static NodeLayout gatewayOf(Path confDir) {
+    List<NodeLayout> nodes = LocalCluster.nodesIn(confDir).stream().map(id -> NodeLayout.read(confDir, id, 0)).toList();
+    return nodes.stream().filter(n -> n.roles().contains("gateway")).findFirst().orElse(nodes.get(0));
+  }
+
+  /** The row describing the local cluster of {@code confDir}, RF and W from its first gateway; {@code more} is appended. */
+  BenchmarkSection clusterRow(Path confDir, String more) {
+    Config gateway = gatewayConfig(confDir);
+    return row("cluster", layout(confDir) + " (the load spread over every node that takes requests), each a JVM with "
         + String.join(" ", LocalCluster.NODE_JVM) + " started from the jar's class-data archive (once one run wrote it), all on this machine; RF "
         + gateway.getInt("gapless.replication-factor") + ", W " + gateway.getInt("gapless.write-quorum") + more);
+  }
+
+  /** What nodes the cluster has: "3 storage nodes + 2 gateways", or "3 nodes that each store and take requests". */
+  static String layout(Path confDir) {
+    Map<String, Long> kinds = LocalCluster.nodesIn(confDir).stream().map(id -> NodeLayout.read(confDir, id, 0).roles())
+        .collect(Collectors.groupingBy(roles -> roles.contains("storage") ? roles.contains("gateway")
+            ? "nodes that each store and take requests" : "storage nodes" : "gateways", LinkedHashMap::new, Collectors.counting()));
+    return kinds.entrySet().stream().map(k -> k.getValue() + " " + k.getKey()).collect(Collectors.joining(" + "));
   }
 
   BenchmarkSection row(String what, String value) {

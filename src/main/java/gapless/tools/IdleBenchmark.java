@@ -130,7 +130,7 @@ public final class IdleBenchmark {
     BenchmarkSection section = new BenchmarkSection("idle", "Idle cost per collector",
         "bench idle --collectors " + s.collectors() + " --passivate-after " + s.passivateAfter().toSeconds()
             + " --settle " + s.settle().toSeconds() + " --window " + s.window().toSeconds());
-    section.clusterRow(BenchmarkSection.gatewayConfig(s.local().confDir()), "; each collector sent one batch of one"
+    section.clusterRow(s.local().confDir(), "; each collector sent one batch of one"
         + " sample, then nothing (the gateways' owners passivate after 120 s of their own)");
     for (Round r : List.of(off, on)) {
       section.row(r.passivateAfter().isZero() ? "passivation off (baseline)" : "passivate-after " + r.passivateAfter().toSeconds() + " s",

@@ -56,7 +56,7 @@ public final class IngestBenchmark {
     SimulationResult load;
     CpuTimes cpu;
     NodeMemory memory;
-    try (LocalCluster cluster = s.local().cluster(base)) {
+    try (LocalCluster cluster = s.local().configuredCluster(base)) {
       out.println("bench: starting the cluster in " + base);
       cluster.startAll();
       cluster.awaitUp(Duration.ofSeconds(90));
@@ -110,13 +110,17 @@ public final class IngestBenchmark {
     Config gateway = BenchmarkSection.gatewayConfig(s.local().confDir());
     int rf = gateway.getInt("gapless.replication-factor");
     BaselineSettings b = s.baseline();
-    // One section per body format: both stay in the document side by side.
+    // One section per body format and node layout: they stay in the document side by side.
     boolean json = s.format() == IngestFormat.JSON;
-    return new BenchmarkSection(json ? "ingest-json" : "ingest", json ? "Ingest, JSON bodies" : "Ingest, binary bodies",
-        "bench ingest --format " + s.format().label() + " --duration " + s.durationSeconds() + " --warmup "
+    Path conf = s.local().confDir();
+    boolean defaultLayout = LocalCluster.nodesIn(conf).equals(LocalCluster.DEFAULT_NODES);
+    String layoutKey = defaultLayout ? "" : "-" + conf.getFileName();
+    return new BenchmarkSection((json ? "ingest-json" : "ingest") + layoutKey,
+        (json ? "Ingest, JSON bodies" : "Ingest, binary bodies") + (defaultLayout ? "" : ", " + BenchmarkSection.layout(conf)),
+        "bench ingest " + (defaultLayout ? "" : "--conf " + conf + " ") + "--format " + s.format().label() + " --duration " + s.durationSeconds() + " --warmup "
         + s.warmupSeconds() + " --collectors "
         + s.collectors() + " --tags " + s.tags() + " --samples-per-tag " + s.samplesPerTag())
-        .clusterRow(gateway, "")
+        .clusterRow(conf, "")
         .row("load", String.format("%d collectors, batches of %d tags x %d samples (%d samples), one batch in flight per"
             + " collector, %d s after %d s warm-up", s.collectors(), s.tags(), s.samplesPerTag(), s.tags() * s.samplesPerTag(),
             s.durationSeconds(), s.warmupSeconds()))

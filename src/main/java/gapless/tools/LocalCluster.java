@@ -36,6 +36,22 @@ public final class LocalCluster implements AutoCloseable {
 
   public static final List<String> DEFAULT_NODES = List.of("s1", "s2", "s3", "gw1", "gw2");
 
+  /**
+   * The nodes configured in {@code confDir}: {@link #DEFAULT_NODES} when each has its
+   * {@code <id>.conf} there, else every {@code <id>.conf} but {@code cluster.conf}, by name.
+   */
+  public static List<String> nodesIn(Path confDir) {
+    if (DEFAULT_NODES.stream().allMatch(id -> Files.isRegularFile(confDir.resolve(id + ".conf")))) {
+      return DEFAULT_NODES;
+    }
+    try (var files = Files.list(confDir)) {
+      return files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".conf") && !f.equals("cluster.conf"))
+          .map(f -> f.substring(0, f.length() - ".conf".length())).sorted().toList();
+    } catch (java.io.IOException e) {
+      throw new GaplessClientException("cannot list " + confDir + ": " + e.getMessage());
+    }
+  }
+
   private final Path jar;
   private final Path baseDir;
   private final Map<String, NodeLayout> layouts = new LinkedHashMap<>();

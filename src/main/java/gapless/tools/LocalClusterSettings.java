@@ -33,6 +33,14 @@ public record LocalClusterSettings(Path jar, Path confDir, int portOffset, boole
     return new LocalCluster(jar, confDir, baseDir, LocalCluster.DEFAULT_NODES, portOffset);
   }
 
+  /**
+   * The nodes {@link #confDir} configures, whichever they are ({@link LocalCluster#nodesIn}), for a
+   * tool that runs any layout (three nodes that each store and take requests, for one).
+   */
+  public LocalCluster configuredCluster(Path baseDir) {
+    return new LocalCluster(jar, confDir, baseDir, LocalCluster.nodesIn(confDir), portOffset);
+  }
+
   /** Runs {@code work} in a fresh temporary directory, which is deleted afterwards unless {@link #keep}. */
   <T> T inTempDir(String prefix, PrintStream out, Work<T> work) throws IOException {
     Path dir = Files.createTempDirectory(prefix);

@@ -227,7 +227,7 @@ public final class QueryBenchmark {
   private BenchmarkSection section(Reads raw, Reads rawMany, Reads aggregate, RawLevelDbBaseline.Result scan) {
     BenchmarkSection section = new BenchmarkSection("query", "Reads", "bench query --samples " + s.samples() + " --tags "
         + s.tags() + " --rounds " + s.rounds())
-        .clusterRow(BenchmarkSection.gatewayConfig(s.local().confDir()), "; every read asks " + NODE
+        .clusterRow(s.local().confDir(), "; every read asks " + NODE
             + " for its own replica (`replica=local`) over HTTP, from this process")
         .row("history", String.format("%,d samples of one tag, and %,d over %d tags of another collector; one sample a second"
             + " per tag from %s, loaded in batches of about %d samples", s.samples(), s.samples(), s.tags(),

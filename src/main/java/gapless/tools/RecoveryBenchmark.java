@@ -214,7 +214,7 @@ public final class RecoveryBenchmark {
     BenchmarkSection section = new BenchmarkSection("recovery", "Recovery", "bench recovery --base " + s.baseSeconds()
         + " --gap " + s.gapSeconds() + " --gap-rate " + String.format("%.0f", s.gapRate()) + " --collectors "
         + s.collectors() + " --tags " + s.tags() + " --samples-per-tag " + s.samplesPerTag())
-        .clusterRow(BenchmarkSection.gatewayConfig(s.local().confDir()), "; a fresh cluster per H")
+        .clusterRow(s.local().confDir(), "; a fresh cluster per H")
         .row("scenario", String.format("history: H x %d s flat out; kill -9 s3; gap: %d s at %,.0f samples/s; load stops;"
             + " once the survivors removed the old incarnation, s3 restarted with the same command and data", s.baseSeconds(),
             s.gapSeconds(), s.gapRate()))

@@ -41,4 +41,13 @@ class BenchmarkSectionTest {
     assertTrue(text.indexOf("<!-- bench:recovery:end -->") < text.indexOf("<!-- bench:ingest:start -->"), text);
     assertTrue(text.endsWith("<!-- bench:ingest:end -->\n"), text);
   }
+
+  @Test
+  void describesTheNodesOfEachShippedLayout() {
+    assertEquals(LocalCluster.DEFAULT_NODES, LocalCluster.nodesIn(Path.of("conf")));
+    assertEquals("3 storage nodes + 2 gateways", BenchmarkSection.layout(Path.of("conf")));
+    assertEquals(java.util.List.of("s1", "s2", "s3"), LocalCluster.nodesIn(Path.of("conf/combined")));
+    assertEquals("3 nodes that each store and take requests", BenchmarkSection.layout(Path.of("conf/combined")));
+    assertEquals(3, BenchmarkSection.gatewayConfig(Path.of("conf/combined")).getInt("gapless.replication-factor"));
+  }
 }
