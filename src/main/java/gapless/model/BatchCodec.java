@@ -99,22 +99,54 @@ public final class BatchCodec {
     if (kind != KIND_SAMPLES) {
       throw new IllegalArgumentException("unknown batch kind " + kind);
     }
-    int tagCount = (int) Varints.get(in);
-    String[] tags = new String[tagCount];
-    for (int i = 0; i < tagCount; i++) {
+    String[] tags = tags(blob);
+    List<Sample> samples = new ArrayList<>(sampleCount(blob));
+    visitSamples(blob, (tag, ts, value, quality) -> samples.add(new Sample(tags[tag], ts, value, quality)));
+    return Batch.ofSamples(seq, acceptedAt, samples);
+  }
+
+  /** Where {@link #visitSamples} hands each sample, without a {@link Sample} object. */
+  @FunctionalInterface
+  public interface SampleVisitor {
+    /** One sample; {@code tag} is its tag's index in {@link #tags}. */
+    void sample(int tag, long ts, double value, int quality);
+  }
+
+  /** The tags of an encoded sample batch, in the order its samples index them. */
+  public static String[] tags(byte[] blob) {
+    ByteBuffer in = samplesBody(blob);
+    String[] tags = new String[(int) Varints.get(in)];
+    for (int i = 0; i < tags.length; i++) {
       tags[i] = readString(in);
+    }
+    return tags;
+  }
+
+  /** Visits the samples of an encoded sample batch in batch order: the store indexes them this way. */
+  public static void visitSamples(byte[] blob, SampleVisitor visitor) {
+    ByteBuffer in = samplesBody(blob);
+    int tagCount = (int) Varints.get(in);
+    for (int i = 0; i < tagCount; i++) {
+      int len = (int) Varints.get(in);
+      in.position(in.position() + len);
     }
     int count = (int) Varints.get(in);
     long ts = in.getLong();
-    List<Sample> samples = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      String tag = tags[(int) Varints.get(in)];
+      int tag = (int) Varints.get(in);
       ts += Varints.unzigzag(Varints.get(in));
-      double value = in.getDouble();
-      int quality = in.get() & 0xff;
-      samples.add(new Sample(tag, ts, value, quality));
+      visitor.sample(tag, ts, in.getDouble(), in.get() & 0xff);
     }
-    return Batch.ofSamples(seq, acceptedAt, samples);
+  }
+
+  private static ByteBuffer samplesBody(byte[] blob) {
+    int kind = blob[1] & 0xff;
+    if (kind != KIND_SAMPLES) {
+      throw new IllegalArgumentException(kind == KIND_STATUS ? "a status change has no samples" : "unknown batch kind " + kind);
+    }
+    ByteBuffer in = ByteBuffer.wrap(blob);
+    in.position(bodyOffset(blob));
+    return in;
   }
 
   /** Whether an encoded batch is a collector status change, read from its header. */

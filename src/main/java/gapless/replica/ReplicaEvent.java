@@ -1,11 +1,9 @@
 package gapless.replica;
 
 import gapless.CborSerializable;
-import gapless.model.Batch;
 import gapless.model.BatchCodec;
 import gapless.model.CollectorStatus;
 import gapless.model.ResumeReason;
-import gapless.model.Sample;
 import gapless.model.SeqRange;
 import gapless.model.SeqRanges;
 import gapless.model.StatusMark;
@@ -104,34 +102,27 @@ public sealed interface ReplicaEvent extends CborSerializable
   }
 
   /**
-   * What storing {@code batch} records: {@code BatchStored}, and for a collector status change
-   * also the stop or resume it marks in the collector's history.
+   * What storing the batch {@code seq} ({@code blob}) records: {@code BatchStored}, and for a
+   * collector status change also the stop or resume it marks in the collector's history.
    */
-  static List<ReplicaEvent> stored(String node, Batch batch, byte[] blob, long epoch, long now) {
-    List<Sample> samples = batch.samples();
-    BatchStored stored = new BatchStored(node, batch.seq(), epoch, batch.acceptedAt(), samples.size(), blob.length,
-        minTs(batch), maxTs(batch), BatchCodec.checksum(blob), now);
+  static List<ReplicaEvent> stored(String node, long seq, byte[] blob, long epoch, long now) {
+    BatchFacts batch = BatchFacts.of(seq, blob);
+    BatchStored stored = new BatchStored(node, seq, epoch, batch.acceptedAt(), batch.samples(), blob.length,
+        batch.minTs(), batch.maxTs(), BatchCodec.checksum(blob), now);
     if (!batch.isStatusChange()) {
       return List.of(stored);
     }
     ReplicaEvent status = batch.status() == CollectorStatus.STOPPED
-        ? new RecordingStopped(node, StopReason.COLLECTOR_STOPPED, batch.seq(), 0, batch.reason(), batch.acceptedAt(), now)
-        : new RecordingResumed(node, ResumeReason.COLLECTOR_RUNNING, batch.seq(), batch.reason(), batch.acceptedAt(), now);
+        ? new RecordingStopped(node, StopReason.COLLECTOR_STOPPED, seq, 0, batch.reason(), batch.acceptedAt(), now)
+        : new RecordingResumed(node, ResumeReason.COLLECTOR_RUNNING, seq, batch.reason(), batch.acceptedAt(), now);
     return List.of(stored, status);
   }
 
-  /** What replacing {@code old} (written under {@code oldEpoch}) by {@code batch} of {@code epoch} records. */
-  static BatchReplaced replaced(String node, Batch batch, byte[] blob, long epoch, byte[] oldBlob, long oldEpoch, long now) {
-    return new BatchReplaced(node, batch.seq(), epoch, batch.acceptedAt(), batch.samples().size(), blob.length,
-        minTs(batch), maxTs(batch), BatchCodec.checksum(blob), batch.status(), batch.isStatusChange() ? batch.reason() : null,
+  /** What replacing {@code oldBlob} (written under {@code oldEpoch}) by the batch {@code seq} ({@code blob}) of {@code epoch} records. */
+  static BatchReplaced replaced(String node, long seq, byte[] blob, long epoch, byte[] oldBlob, long oldEpoch, long now) {
+    BatchFacts batch = BatchFacts.of(seq, blob);
+    return new BatchReplaced(node, seq, epoch, batch.acceptedAt(), batch.samples(), blob.length,
+        batch.minTs(), batch.maxTs(), BatchCodec.checksum(blob), batch.status(), batch.reason(),
         oldEpoch, BatchCodec.checksum(oldBlob), BatchCodec.sampleCount(oldBlob), oldBlob.length, now);
-  }
-
-  private static long minTs(Batch batch) {
-    return batch.samples().stream().mapToLong(Sample::ts).min().orElse(batch.acceptedAt());
-  }
-
-  private static long maxTs(Batch batch) {
-    return batch.samples().stream().mapToLong(Sample::ts).max().orElse(batch.acceptedAt());
   }
 }

@@ -60,20 +60,17 @@ final class ReplicaStore {
 
   /**
    * Writes a group's batches in one synced store write; completes with the events that record
-   * them. Decoding happens here too, off the actor's thread.
+   * them. Reading the blobs happens here too, off the actor's thread.
    */
   CompletableFuture<List<ReplicaEvent>> write(List<StoreBatch> batches, long now) {
     return CompletableFuture.supplyAsync(() -> {
       List<EncodedBatch> encoded = new ArrayList<>(batches.size());
-      List<Batch> decoded = new ArrayList<>(batches.size());
       List<ReplicaEvent> events = new ArrayList<>(batches.size() + 1);
       for (StoreBatch b : batches) {
-        Batch batch = BatchCodec.decode(b.seq(), b.blob());
         encoded.add(new EncodedBatch(b.seq(), b.blob()));
-        decoded.add(batch);
-        events.addAll(ReplicaEvent.stored(node, batch, b.blob(), b.epoch(), now));
+        events.addAll(ReplicaEvent.stored(node, b.seq(), b.blob(), b.epoch(), now));
       }
-      store.write(collector, encoded, decoded);
+      store.write(collector, encoded);
       return events;
     }, executor);
   }
@@ -108,11 +105,10 @@ final class ReplicaStore {
    */
   CompletableFuture<ReplicaEvent.BatchReplaced> replace(StoreBatch cmd, byte[] old, long oldEpoch, boolean write, long now) {
     return CompletableFuture.supplyAsync(() -> {
-      Batch batch = BatchCodec.decode(cmd.seq(), cmd.blob());
       if (write) {
-        store.replace(collector, cmd.seq(), old, BatchCodec.decode(cmd.seq(), old), cmd.blob(), batch, cmd.epoch());
+        store.replace(collector, cmd.seq(), old, cmd.blob(), cmd.epoch());
       }
-      return ReplicaEvent.replaced(node, batch, cmd.blob(), cmd.epoch(), old, oldEpoch, now);
+      return ReplicaEvent.replaced(node, cmd.seq(), cmd.blob(), cmd.epoch(), old, oldEpoch, now);
     }, executor);
   }
 

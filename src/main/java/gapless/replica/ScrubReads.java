@@ -1,6 +1,5 @@
 package gapless.replica;
 
-import gapless.model.BatchCodec;
 import gapless.model.EncodedBatch;
 import gapless.model.SeqEpochs;
 import gapless.replica.ReplicaProtocol.DigestRange;
@@ -105,7 +104,7 @@ final class ScrubReads {
    */
   void answer(RepairBatch r) {
     CompletableFuture.supplyAsync(
-        () -> store.repair(collector, r.seq(), r.seen(), r.blob(), BatchCodec.decode(r.seq(), r.blob())), executor)
+        () -> store.repair(collector, r.seq(), r.seen(), r.blob()), executor)
         .whenComplete((written, failure) -> {
           String why = failure != null ? ReplicaStore.why(failure)
               : written ? null : "seq " + r.seq() + " changed in the store since the scrub read it";

@@ -1,14 +1,8 @@
 package gapless.store;
 
-import gapless.model.Batch;
 import gapless.model.BatchCodec;
-import gapless.model.Sample;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import org.iq80.leveldb.DB;
 import org.iq80.leveldb.DBException;
 import org.iq80.leveldb.ReadOptions;
@@ -24,13 +18,13 @@ final class BatchRecords {
 
   private BatchRecords() {}
 
-  /** Puts the records of batch {@code seq} ({@code blob}, decoded as {@code batch}) into {@code wb}. */
-  static void put(WriteBatch wb, String collector, long seq, byte[] blob, Batch batch, long bucketMillis) {
+  /** Puts the records of batch {@code seq} ({@code blob}) into {@code wb}. */
+  static void put(WriteBatch wb, String collector, long seq, byte[] blob, long bucketMillis) {
     wb.put(StoreKeys.batchKey(collector, seq), blob);
-    if (batch.isStatusChange()) {
-      StatusRecords.put(wb, collector, seq, batch);
+    if (BatchCodec.isStatusChange(blob)) {
+      StatusRecords.put(wb, collector, seq, BatchCodec.decode(seq, blob));
     } else {
-      putIndex(wb, collector, seq, batch.samples(), bucketMillis);
+      TagIndex.build(blob, bucketMillis, (tag, bucket, block) -> wb.put(StoreKeys.tagKey(collector, tag, bucket, seq), block));
     }
     String key = BatchCodec.idempotencyKey(blob);
     if (!key.isEmpty()) {
@@ -43,13 +37,11 @@ final class BatchRecords {
    * overwritten by the caller): its tag-index blocks, found by decoding it, and its key's record
    * unless that key now names another seq (the same batch kept twice, once under each seq).
    */
-  static void deleteIndex(WriteBatch wb, DB db, String collector, long seq, byte[] oldBlob, Batch old, long bucketMillis) {
-    if (old.isStatusChange()) {
+  static void deleteIndex(WriteBatch wb, DB db, String collector, long seq, byte[] oldBlob, long bucketMillis) {
+    if (BatchCodec.isStatusChange(oldBlob)) {
       StatusRecords.delete(wb, collector, seq);
     } else {
-      for (Sample s : old.samples()) {
-        wb.delete(StoreKeys.tagKey(collector, s.tag(), StoreKeys.bucket(s.ts(), bucketMillis), seq));
-      }
+      TagIndex.build(oldBlob, bucketMillis, (tag, bucket, block) -> wb.delete(StoreKeys.tagKey(collector, tag, bucket, seq)));
     }
     String key = BatchCodec.idempotencyKey(oldBlob);
     if (!key.isEmpty()) {
@@ -60,31 +52,13 @@ final class BatchRecords {
     }
   }
 
-  private static void putIndex(WriteBatch wb, String collector, long seq, List<Sample> samples, long bucketMillis) {
-    Map<String, Map<Long, List<Sample>>> byTagAndBucket = new HashMap<>();
-    for (Sample s : samples) {
-      byTagAndBucket
-          .computeIfAbsent(s.tag(), t -> new HashMap<>())
-          .computeIfAbsent(StoreKeys.bucket(s.ts(), bucketMillis), b -> new ArrayList<>())
-          .add(s);
-    }
-    for (Map.Entry<String, Map<Long, List<Sample>>> byTag : byTagAndBucket.entrySet()) {
-      for (Map.Entry<Long, List<Sample>> byBucket : byTag.getValue().entrySet()) {
-        wb.put(
-            StoreKeys.tagKey(collector, byTag.getKey(), byBucket.getKey(), seq),
-            TagBlock.encode(byBucket.getValue()));
-      }
-    }
-  }
-
   /**
    * Puts {@code blob} over the batch {@code seq} into {@code wb} when the store holds what a scrub
    * saw there ({@code seen}, a {@link StoredBatch} state); returns whether it did. An intact old
    * batch's index records are deleted first; a damaged one cannot be decoded, and its records are
    * overwritten by the repaired batch's (the same batch, damaged after it was written).
    */
-  static boolean repair(WriteBatch wb, DB db, String collector, long seq, long seen, byte[] blob, Batch decoded,
-      long bucketMillis) {
+  static boolean repair(WriteBatch wb, DB db, String collector, long seq, long seen, byte[] blob, long bucketMillis) {
     byte[] old = null;
     long now;
     try {
@@ -97,9 +71,9 @@ final class BatchRecords {
       return false;
     }
     if (StoredBatch.isIntact(now)) {
-      deleteIndex(wb, db, collector, seq, old, BatchCodec.decode(seq, old), bucketMillis);
+      deleteIndex(wb, db, collector, seq, old, bucketMillis);
     }
-    put(wb, collector, seq, blob, decoded, bucketMillis);
+    put(wb, collector, seq, blob, bucketMillis);
     return true;
   }
 

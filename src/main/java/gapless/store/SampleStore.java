@@ -2,7 +2,6 @@ package gapless.store;
 
 import static org.fusesource.leveldbjni.JniDBFactory.factory;
 
-import gapless.model.Batch;
 import gapless.model.BatchCodec;
 import gapless.model.EncodedBatch;
 import gapless.model.IntervalSummary;
@@ -139,18 +138,15 @@ public final class SampleStore implements AutoCloseable {
    * collector's registry entry. Writing a seq again with
    * the same blob rewrites the same keys with the same values, so redelivery is harmless. A held
    * seq's blob changes only through {@link #replace}, so old index keys are not looked for here.
-   * The caller has decoded the batches already ({@code decoded.get(i)} is {@code batches.get(i)}),
-   * so the hot path decodes each batch once.
    */
-  public void write(String collector, List<EncodedBatch> batches, List<Batch> decoded) {
+  public void write(String collector, List<EncodedBatch> batches) {
     requireCollector(collector);
     if (batches.isEmpty()) {
       return;
     }
     writeSynced(collector, "write", wb -> {
-      for (int i = 0; i < batches.size(); i++) {
-        EncodedBatch eb = batches.get(i);
-        BatchRecords.put(wb, collector, eb.seq(), eb.blob(), decoded.get(i), bucketMillis);
+      for (EncodedBatch eb : batches) {
+        BatchRecords.put(wb, collector, eb.seq(), eb.blob(), bucketMillis);
       }
     });
   }
@@ -164,13 +160,12 @@ public final class SampleStore implements AutoCloseable {
    * old batch's tag-index blocks (found by decoding it: its tags and time buckets) and key record
    * are deleted, the new batch's records written, and the replacement itself kept ({@link #readReplaced}).
    */
-  public void replace(String collector, long seq, byte[] oldBlob, Batch oldDecoded, byte[] newBlob, Batch newDecoded,
-      long epoch) {
+  public void replace(String collector, long seq, byte[] oldBlob, byte[] newBlob, long epoch) {
     requireCollector(collector);
     writeSynced(collector, "replace", wb -> {
       // In order within the batch: a record both batches use is deleted, then written again.
-      BatchRecords.deleteIndex(wb, db, collector, seq, oldBlob, oldDecoded, bucketMillis);
-      BatchRecords.put(wb, collector, seq, newBlob, newDecoded, bucketMillis);
+      BatchRecords.deleteIndex(wb, db, collector, seq, oldBlob, bucketMillis);
+      BatchRecords.put(wb, collector, seq, newBlob, bucketMillis);
       BatchRecords.putReplaced(wb, collector, seq, epoch, oldBlob);
     });
   }
@@ -198,16 +193,16 @@ public final class SampleStore implements AutoCloseable {
   }
 
   /**
-   * Writes {@code blob} (decoded as {@code decoded}) over the batch {@code seq} of {@code collector}
+   * Writes {@code blob} over the batch {@code seq} of {@code collector}
    * in one synced write: a scrub's repair from its siblings. Only when the store still holds what
    * the scrub saw ({@code seen}, a {@link StoredBatch} state), so a replacement that landed since
    * is never undone ({@link BatchRecords#repair}). Returns false when the store holds something else now.
    */
-  public boolean repair(String collector, long seq, long seen, byte[] blob, Batch decoded) {
+  public boolean repair(String collector, long seq, long seen, byte[] blob) {
     requireCollector(collector);
     boolean[] written = {false};
     writeSynced(collector, "repair",
-        wb -> written[0] = BatchRecords.repair(wb, db, collector, seq, seen, blob, decoded, bucketMillis));
+        wb -> written[0] = BatchRecords.repair(wb, db, collector, seq, seen, blob, bucketMillis));
     return written[0];
   }
 

@@ -24,23 +24,44 @@ public final class TagBlock {
 
   /** Encodes {@code samples}, which must all be of one tag (the tag itself is not stored). */
   public static byte[] encode(List<Sample> samples) {
-    int n = samples.size();
-    // Worst case per sample: 10-byte varint + 8 + 1; header: 1 + 5 + 8.
-    ByteBuffer out = ByteBuffer.allocate(14 + n * 19);
-    out.put((byte) VERSION);
-    Varints.put(out, n);
-    long prev = n == 0 ? 0 : samples.get(0).ts();
-    out.putLong(prev);
+    Builder block = new Builder();
     for (Sample s : samples) {
-      Varints.put(out, Varints.zigzag(s.ts() - prev));
-      prev = s.ts();
-      out.putDouble(s.value());
-      out.put((byte) s.quality());
+      block.add(s.ts(), s.value(), s.quality());
     }
-    byte[] block = new byte[out.position()];
-    out.flip();
-    out.get(block);
-    return block;
+    return block.toBytes();
+  }
+
+  /** A block built a sample at a time, in the order they are added; {@link #toBytes} gives its encoding. */
+  public static final class Builder {
+    // Per sample at worst a 10-byte varint + 8 + 1.
+    private static final int MAX_SAMPLE_BYTES = 19;
+    private ByteBuffer samples = ByteBuffer.allocate(16 * MAX_SAMPLE_BYTES);
+    private int count;
+    private long firstTs;
+    private long prevTs;
+
+    public void add(long ts, double value, int quality) {
+      if (samples.remaining() < MAX_SAMPLE_BYTES) {
+        samples = ByteBuffer.allocate(samples.capacity() * 2).put(samples.flip());
+      }
+      if (count++ == 0) {
+        firstTs = ts;
+        prevTs = ts;
+      }
+      Varints.put(samples, Varints.zigzag(ts - prevTs));
+      prevTs = ts;
+      samples.putDouble(value);
+      samples.put((byte) quality);
+    }
+
+    public byte[] toBytes() {
+      ByteBuffer out = ByteBuffer.allocate(1 + Varints.MAX_BYTES + 8 + samples.position());
+      out.put((byte) VERSION);
+      Varints.put(out, count);
+      out.putLong(firstTs);
+      out.put(samples.array(), 0, samples.position());
+      return java.util.Arrays.copyOf(out.array(), out.position());
+    }
   }
 
   /** Where decoded samples go, without a {@link Sample} object each. */

@@ -292,8 +292,7 @@ class ReplicaEpochTest {
       stored(direct, "half-done-b", seq, seq == 2 ? 2 : 1, seq == 2 ? otherBlob(2) : TestBatches.blob(seq, 10));
     }
     // What a crash right after the store write of a replacement leaves.
-    store.replace("half-done", 2, TestBatches.blob(2, 10), BatchCodec.decode(2, TestBatches.blob(2, 10)),
-        otherBlob(2), BatchCodec.decode(2, otherBlob(2)), 2);
+    store.replace("half-done", 2, TestBatches.blob(2, 10), otherBlob(2), 2);
     stored(replica, "half-done", 2, 2, otherBlob(2));
     assertSameHistory(view(direct, "half-done-b"), view(replica, "half-done"));
     assertEquals(2, epochs(replica, "half-done").epochOf(2));

@@ -50,9 +50,9 @@ class SampleStoreTest {
     store.close();
   }
 
-  /** Decodes and stores {@code batches}, as a replica does. */
+  /** Stores {@code batches}, as a replica does. */
   private void write(String collector, List<EncodedBatch> batches) {
-    store.write(collector, batches, batches.stream().map(b -> BatchCodec.decode(b.seq(), b.blob())).toList());
+    store.write(collector, batches);
   }
 
   private static EncodedBatch data(long seq, Sample... samples) {
@@ -109,7 +109,7 @@ class SampleStoreTest {
     // Another owner's seq 1: t1 in bucket 0 again, t2 gone, t3 new.
     EncodedBatch newer = data(1, s("t1", 30, 5.0), s("t3", 2500, 6.0));
     write("c", List.of(old, other));
-    store.replace("c", 1, old.blob(), BatchCodec.decode(1, old.blob()), newer.blob(), BatchCodec.decode(1, newer.blob()), 4);
+    store.replace("c", 1, old.blob(), newer.blob(), 4);
     write("d", List.of(newer, other));
     Map<String, String> direct = entriesOf("d");
     assertEquals(5, direct.size(), "two blobs, three index blocks: " + direct.keySet());
@@ -123,10 +123,10 @@ class SampleStoreTest {
     assertTrue(store.readReplaced("c", 2).isEmpty());
     // A status change replaced by samples, and samples by an empty batch.
     EncodedBatch empty = new EncodedBatch(2, BatchCodec.encode(Batch.ofSamples(0, 7, List.of())));
-    store.replace("c", 2, other.blob(), BatchCodec.decode(2, other.blob()), empty.blob(), BatchCodec.decode(2, empty.blob()), 5);
+    store.replace("c", 2, other.blob(), empty.blob(), 5);
     assertEquals(List.of(30L), ts(store.query("c", "t1", 0, 10_000, 100).samples()));
-    store.replace("c", 2, empty.blob(), BatchCodec.decode(2, empty.blob()), status(2).blob(), BatchCodec.decode(2, status(2).blob()), 6);
-    store.replace("c", 2, status(2).blob(), BatchCodec.decode(2, status(2).blob()), other.blob(), BatchCodec.decode(2, other.blob()), 7);
+    store.replace("c", 2, empty.blob(), status(2).blob(), 6);
+    store.replace("c", 2, status(2).blob(), other.blob(), 7);
     assertEquals(List.of(20L, 30L), ts(store.query("c", "t1", 0, 10_000, 100).samples()));
     assertArrayEquals(other.blob(), TestBatches.stored(store, "c", 2).orElseThrow());
   }
@@ -138,19 +138,19 @@ class SampleStoreTest {
     byte[] damaged = good.blob().clone();
     damaged[damaged.length - 6] ^= 0x10;
     // The store writes what it is given: a blob damaged on its way to the disk.
-    store.write("c", List.of(new EncodedBatch(1, damaged)), List.of(BatchCodec.decode(1, good.blob())));
+    store.write("c", List.of(new EncodedBatch(1, damaged)));
     assertEquals(StoredBatch.DAMAGED, StoredBatch.stateOf(TestBatches.stored(store, "c", 1).orElseThrow()));
     // The scrub saw it missing: something else is there now, so nothing is written.
-    assertFalse(store.repair("c", 1, StoredBatch.MISSING, good.blob(), BatchCodec.decode(1, good.blob())));
+    assertFalse(store.repair("c", 1, StoredBatch.MISSING, good.blob()));
     assertArrayEquals(damaged, TestBatches.stored(store, "c", 1).orElseThrow());
-    assertTrue(store.repair("c", 1, StoredBatch.DAMAGED, good.blob(), BatchCodec.decode(1, good.blob())));
+    assertTrue(store.repair("c", 1, StoredBatch.DAMAGED, good.blob()));
     assertArrayEquals(good.blob(), TestBatches.stored(store, "c", 1).orElseThrow());
     // An intact copy outvoted by its siblings: its own index entries go, the good copy's come.
     write("d", List.of(other));
-    assertTrue(store.repair("d", 1, BatchCodec.checksum(other.blob()), good.blob(), BatchCodec.decode(1, good.blob())));
+    assertTrue(store.repair("d", 1, BatchCodec.checksum(other.blob()), good.blob()));
     assertEquals(entriesOf("c"), entriesOf("d"), "as if the good copy had been written directly");
     // A seq with no blob at all.
-    assertTrue(store.repair("e", 1, StoredBatch.MISSING, good.blob(), BatchCodec.decode(1, good.blob())));
+    assertTrue(store.repair("e", 1, StoredBatch.MISSING, good.blob()));
     assertEquals(entriesOf("c"), entriesOf("e"));
   }
 
@@ -173,8 +173,7 @@ class SampleStoreTest {
     assertEquals(List.of(), store.lastStops("other", 10));
     // Replaced by a batch of samples, the status change goes with its record.
     EncodedBatch samples = data(4, s("a", 5500, 2));
-    store.replace("c", 4, stopAgain.blob(), BatchCodec.decode(4, stopAgain.blob()), samples.blob(),
-        BatchCodec.decode(4, samples.blob()), 2);
+    store.replace("c", 4, stopAgain.blob(), samples.blob(), 2);
     assertEquals(List.of(first, new StopInterval(6000, null, "STOPPED 5", 5)), store.lastStops("c", 10));
   }
 
@@ -206,14 +205,14 @@ class SampleStoreTest {
     assertEquals(Optional.empty(), store.findByIdempotencyKey("other", "k-1"));
     // A newer owner's batch replaces seq 1: the key no longer names it; the new batch's key does.
     EncodedBatch newer = keyed(1, "k-9", s("a", 1500, 3));
-    store.replace("c", 1, first.blob(), BatchCodec.decode(1, first.blob()), newer.blob(), BatchCodec.decode(1, newer.blob()), 4);
+    store.replace("c", 1, first.blob(), newer.blob(), 4);
     assertEquals(Optional.empty(), store.findByIdempotencyKey("c", "k-1"));
     assertEquals(Optional.of(newer), store.findByIdempotencyKey("c", "k-9"));
     // The same batch kept under a second seq: replacing the first seq leaves the key on the second.
     EncodedBatch again = keyed(3, "k-9", s("a", 1500, 3));
     write("c", List.of(again));
     EncodedBatch empty = data(1);
-    store.replace("c", 1, newer.blob(), BatchCodec.decode(1, newer.blob()), empty.blob(), BatchCodec.decode(1, empty.blob()), 5);
+    store.replace("c", 1, newer.blob(), empty.blob(), 5);
     assertEquals(Optional.of(again), store.findByIdempotencyKey("c", "k-9"));
   }
 

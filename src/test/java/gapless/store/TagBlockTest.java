@@ -35,4 +35,27 @@ class TagBlockTest {
     assertThrows(
         IllegalArgumentException.class, () -> TagBlock.decodeInto("t", block, 0, 10, new ArrayList<>()));
   }
+
+  @Test
+  void keepsItsVersionOneLayoutByteForByte() {
+    // version 1, count 2, firstTs 1000, then (zigzag ts delta, f64, quality) per sample: stored
+    // blocks are read by this layout, so a change to the encoder must not change it.
+    byte[] block = TagBlock.encode(List.of(new Sample("t", 1000, 1.0, 192), new Sample("t", 999, -0.5, 0)));
+    assertEquals("01" + "02" + "00000000000003e8" + "00" + "3ff0000000000000" + "c0" + "01" + "bfe0000000000000" + "00",
+        java.util.HexFormat.of().formatHex(block));
+  }
+
+  @Test
+  void growsAsSamplesAreAdded() {
+    java.util.Random random = new java.util.Random(3);
+    List<Sample> in = new ArrayList<>();
+    long ts = 0;
+    for (int i = 0; i < 5000; i++) {
+      ts += random.nextInt(2_000_000) - 500_000;
+      in.add(new Sample("t", ts, random.nextDouble(), random.nextInt(256)));
+    }
+    List<Sample> out = new ArrayList<>();
+    TagBlock.decodeInto("t", TagBlock.encode(in), Long.MIN_VALUE, Long.MAX_VALUE, out);
+    assertEquals(in, out);
+  }
 }

@@ -27,7 +27,7 @@ class StoreDamageTest {
       for (long seq = 1; seq <= 20; seq++) {
         batches.add(new EncodedBatch(seq, TestBatches.blob(seq, 5)));
       }
-      store.write("c", batches, batches.stream().map(b -> BatchCodec.decode(b.seq(), b.blob())).toList());
+      store.write("c", batches);
     }
     List<StoreDamage.Damaged> damaged = StoreDamage.damage(dir, new Random(7), 2, 1);
     assertEquals(3, damaged.size());
