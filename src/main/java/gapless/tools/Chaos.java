@@ -98,8 +98,7 @@ public final class Chaos {
       prepareFaults();
       out.println("chaos: seed " + s.seed() + ", " + s.duration().toSeconds() + " s of faults: " + kinds.stream().map(Kind::label).toList());
       cluster.jvmOptions(jvmOptions);
-      cluster.startAll();
-      cluster.awaitUp(Duration.ofSeconds(90));
+      cluster.startAllAndAwaitUp();
       Duration loadFor = s.duration().plus(s.healWithin()).plusMinutes(5);
       SimulationSettings load = SimulationSettings.of(cluster.gatewayUrls(), s.collectors(), s.tags(), s.samplesPerTag(), s.rate(),
           loadFor, ledger, "chaos");

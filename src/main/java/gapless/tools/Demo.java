@@ -104,8 +104,7 @@ public final class Demo {
 
   private void startCluster(LocalCluster cluster) {
     header("start s1, s2, s3 (storage), gw1 and gw2 (gateways); data and logs in " + cluster.baseDir());
-    cluster.startAll();
-    cluster.awaitUp(Duration.ofSeconds(90));
+    cluster.startAllAndAwaitUp();
     for (String id : cluster.nodeIds()) {
       out.printf("  %-4s %s  pid %d%n", id, cluster.httpUrl(id), cluster.pid(id));
     }

@@ -72,8 +72,7 @@ public final class IdleBenchmark {
     return s.local().inTempDir("gapless-bench-idle-", out, dir -> {
       try (LocalCluster cluster = s.local().cluster(dir)) {
         cluster.jvmOptions(LocalCluster.nodeJvm(List.of("-Dgapless.replica.passivate-after=" + passivateAfter.toMillis() + "ms")));
-        cluster.startAll();
-        cluster.awaitUp(Duration.ofSeconds(90));
+        cluster.startAllAndAwaitUp();
         out.printf("idle: passivate-after %d s: one batch for each of %d collectors ...%n", passivateAfter.toSeconds(), s.collectors());
         long feedStart = System.nanoTime();
         feed(cluster);

@@ -58,8 +58,7 @@ public final class IngestBenchmark {
     NodeMemory memory;
     try (LocalCluster cluster = s.local().configuredCluster(base)) {
       out.println("bench: starting the cluster in " + base);
-      cluster.startAll();
-      cluster.awaitUp(Duration.ofSeconds(90));
+      cluster.startAllAndAwaitUp();
       if (s.warmupSeconds() > 0) {
         out.println("bench: warm-up " + s.warmupSeconds() + " s");
         new Simulator(client).run(settings(s, cluster, "warmup", s.warmupSeconds()), null);

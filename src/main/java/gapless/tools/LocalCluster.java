@@ -218,6 +218,18 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * How long a fresh cluster of a tool is given to come up: five JVMs starting at once on two
+   * cores, each compiling its code, take most of a minute.
+   */
+  public static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+  /** Starts every node and waits until all are up ({@link #awaitUp}, {@link #START_TIMEOUT}). */
+  public void startAllAndAwaitUp() {
+    startAll();
+    awaitUp(START_TIMEOUT);
+  }
+
   /** Starts node {@code id} (again, after a kill or stop: same id, same data). */
   public synchronized void start(String id) {
     startWith(id, List.of());

@@ -86,8 +86,7 @@ public final class QueryBenchmark {
     Reads aggregate;
     try (LocalCluster cluster = s.local().cluster(dir)) {
       out.println("bench: starting the cluster in " + dir);
-      cluster.startAll();
-      cluster.awaitUp(Duration.ofSeconds(90));
+      cluster.startAllAndAwaitUp();
       List<String> tags = IntStream.range(0, s.tags()).mapToObj(i -> String.format("tag-%03d", i)).toList();
       out.printf("bench: loading %,d samples of one tag and %,d over %d tags, one a second per tag%n", s.samples(),
           s.samples(), s.tags());

@@ -118,8 +118,7 @@ public final class RecoveryBenchmark {
     Files.createDirectories(dir);
     try (LocalCluster cluster = s.local().cluster(dir)) {
       out.printf("bench: H=%d: starting the cluster in %s%n", factor, dir);
-      cluster.startAll();
-      cluster.awaitUp(Duration.ofSeconds(90));
+      cluster.startAllAndAwaitUp();
       long historySeconds = factor * s.baseSeconds();
       out.printf("bench: H=%d: %d s of history, flat out%n", factor, historySeconds);
       SimulationResult history = new Simulator(client).run(settings(cluster, 0, historySeconds, null), null);
