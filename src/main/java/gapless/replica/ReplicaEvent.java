@@ -118,7 +118,10 @@ public sealed interface ReplicaEvent extends CborSerializable
     return List.of(stored, status);
   }
 
-  /** What replacing {@code oldBlob} (written under {@code oldEpoch}) by the batch {@code seq} ({@code blob}) of {@code epoch} records. */
+  /**
+   * What replacing {@code oldBlob} (written under {@code oldEpoch}) by the batch {@code seq}
+   * ({@code blob}) of {@code epoch} records.
+   */
   static BatchReplaced replaced(String node, long seq, byte[] blob, long epoch, byte[] oldBlob, long oldEpoch, long now) {
     BatchFacts batch = BatchFacts.of(seq, blob);
     return new BatchReplaced(node, seq, epoch, batch.acceptedAt(), batch.samples(), blob.length,

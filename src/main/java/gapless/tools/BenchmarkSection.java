@@ -10,9 +10,9 @@ import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.LinkedHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -58,15 +58,18 @@ final class BenchmarkSection {
   BenchmarkSection clusterRow(Path confDir, String more) {
     Config gateway = gatewayConfig(confDir);
     return row("cluster", layout(confDir) + " (the load spread over every node that takes requests), each a JVM with "
-        + String.join(" ", LocalCluster.NODE_JVM) + " started from the jar's class-data archive (once one run wrote it), all on this machine; RF "
+        + String.join(" ", LocalCluster.NODE_JVM) + " started from the jar's class-data archive (once one run wrote it),"
+        + " all on this machine; RF "
         + gateway.getInt("gapless.replication-factor") + ", W " + gateway.getInt("gapless.write-quorum") + more);
   }
 
   /** What nodes the cluster has: "3 storage nodes + 2 gateways", or "3 nodes that each store and take requests". */
   static String layout(Path confDir) {
-    Map<String, Long> kinds = LocalCluster.nodesIn(confDir).stream().map(id -> NodeLayout.read(confDir, id, 0).roles())
-        .collect(Collectors.groupingBy(roles -> roles.contains("storage") ? roles.contains("gateway")
-            ? "nodes that each store and take requests" : "storage nodes" : "gateways", LinkedHashMap::new, Collectors.counting()));
+    Map<String, Long> kinds = LocalCluster.nodesIn(confDir).stream()
+        .map(id -> NodeLayout.read(confDir, id, 0).roles())
+        .collect(Collectors.groupingBy(roles -> !roles.contains("storage") ? "gateways"
+            : roles.contains("gateway") ? "nodes that each store and take requests" : "storage nodes",
+            LinkedHashMap::new, Collectors.counting()));
     return kinds.entrySet().stream().map(k -> k.getValue() + " " + k.getKey()).collect(Collectors.joining(" + "));
   }
 

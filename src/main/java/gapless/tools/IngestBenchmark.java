@@ -116,9 +116,9 @@ public final class IngestBenchmark {
     String layoutKey = defaultLayout ? "" : "-" + conf.getFileName();
     return new BenchmarkSection((json ? "ingest-json" : "ingest") + layoutKey,
         (json ? "Ingest, JSON bodies" : "Ingest, binary bodies") + (defaultLayout ? "" : ", " + BenchmarkSection.layout(conf)),
-        "bench ingest " + (defaultLayout ? "" : "--conf " + conf + " ") + "--format " + s.format().label() + " --duration " + s.durationSeconds() + " --warmup "
-        + s.warmupSeconds() + " --collectors "
-        + s.collectors() + " --tags " + s.tags() + " --samples-per-tag " + s.samplesPerTag())
+        "bench ingest " + (defaultLayout ? "" : "--conf " + conf + " ") + "--format " + s.format().label()
+        + " --duration " + s.durationSeconds() + " --warmup " + s.warmupSeconds() + " --collectors " + s.collectors()
+        + " --tags " + s.tags() + " --samples-per-tag " + s.samplesPerTag())
         .clusterRow(conf, "")
         .row("load", String.format("%d collectors, batches of %d tags x %d samples (%d samples), one batch in flight per"
             + " collector, %d s after %d s warm-up", s.collectors(), s.tags(), s.samplesPerTag(), s.tags() * s.samplesPerTag(),

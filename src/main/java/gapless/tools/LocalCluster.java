@@ -44,12 +44,17 @@ public final class LocalCluster implements AutoCloseable {
     if (DEFAULT_NODES.stream().allMatch(id -> Files.isRegularFile(confDir.resolve(id + ".conf")))) {
       return DEFAULT_NODES;
     }
+    List<String> ids;
     try (var files = Files.list(confDir)) {
-      return files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".conf") && !f.equals("cluster.conf"))
+      ids = files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".conf") && !f.equals("cluster.conf"))
           .map(f -> f.substring(0, f.length() - ".conf".length())).sorted().toList();
     } catch (java.io.IOException e) {
       throw new GaplessClientException("cannot list " + confDir + ": " + e.getMessage());
     }
+    if (ids.isEmpty()) {
+      throw new GaplessClientException("no node config (<id>.conf) in " + confDir);
+    }
+    return ids;
   }
 
   private final Path jar;
