@@ -99,9 +99,21 @@ public final class BatchCodec {
     if (kind != KIND_SAMPLES) {
       throw new IllegalArgumentException("unknown batch kind " + kind);
     }
-    String[] tags = tags(blob);
-    List<Sample> samples = new ArrayList<>(sampleCount(blob));
-    visitSamples(blob, (tag, ts, value, quality) -> samples.add(new Sample(tags[tag], ts, value, quality)));
+    int tagCount = (int) Varints.get(in);
+    String[] tags = new String[tagCount];
+    for (int i = 0; i < tagCount; i++) {
+      tags[i] = readString(in);
+    }
+    // The same walk as visitSamples, in a loop of its own: queries decode up to 50,000 samples an
+    // answer here, and through the visitor (or a cursor object) it took a fifth longer on C1.
+    int count = (int) Varints.get(in);
+    long ts = in.getLong();
+    List<Sample> samples = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      String tag = tags[(int) Varints.get(in)];
+      ts += Varints.unzigzag(Varints.get(in));
+      samples.add(new Sample(tag, ts, in.getDouble(), in.get() & 0xff));
+    }
     return Batch.ofSamples(seq, acceptedAt, samples);
   }
 

@@ -50,7 +50,7 @@ final class BenchmarkSection {
   }
 
   private static NodeLayout gatewayOf(Path confDir) {
-    List<NodeLayout> nodes = LocalCluster.nodesIn(confDir).stream().map(id -> NodeLayout.read(confDir, id, 0)).toList();
+    List<NodeLayout> nodes = ClusterFiles.nodeIds(confDir).stream().map(id -> NodeLayout.read(confDir, id, 0)).toList();
     return nodes.stream().filter(n -> n.roles().contains("gateway")).findFirst().orElse(nodes.get(0));
   }
 
@@ -65,7 +65,7 @@ final class BenchmarkSection {
 
   /** What nodes the cluster has: "3 storage nodes + 2 gateways", or "3 nodes that each store and take requests". */
   static String layout(Path confDir) {
-    Map<String, Long> kinds = LocalCluster.nodesIn(confDir).stream()
+    Map<String, Long> kinds = ClusterFiles.nodeIds(confDir).stream()
         .map(id -> NodeLayout.read(confDir, id, 0).roles())
         .collect(Collectors.groupingBy(roles -> !roles.contains("storage") ? "gateways"
             : roles.contains("gateway") ? "nodes that each store and take requests" : "storage nodes",

@@ -8,6 +8,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 
 /** File helpers of the commands that start their own cluster (demo, bench). */
@@ -38,6 +39,27 @@ public final class ClusterFiles {
           + " (run from the project directory, or give --conf)");
     }
     return conf;
+  }
+
+  /**
+   * The nodes configured in {@code confDir}: {@link LocalCluster#DEFAULT_NODES} when each has its
+   * {@code <id>.conf} there, else every {@code <id>.conf} but {@code cluster.conf}, by name.
+   */
+  public static List<String> nodeIds(Path confDir) {
+    if (LocalCluster.DEFAULT_NODES.stream().allMatch(id -> Files.isRegularFile(confDir.resolve(id + ".conf")))) {
+      return LocalCluster.DEFAULT_NODES;
+    }
+    List<String> ids;
+    try (var files = Files.list(confDir)) {
+      ids = files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".conf") && !f.equals("cluster.conf"))
+          .map(f -> f.substring(0, f.length() - ".conf".length())).sorted().toList();
+    } catch (IOException e) {
+      throw new GaplessClientException("cannot list " + confDir + ": " + e.getMessage());
+    }
+    if (ids.isEmpty()) {
+      throw new GaplessClientException("no node config (<id>.conf) in " + confDir);
+    }
+    return ids;
   }
 
   /** Deletes a directory tree; what cannot be deleted is left and reported. */

@@ -112,7 +112,7 @@ public final class IngestBenchmark {
     // One section per body format and node layout: they stay in the document side by side.
     boolean json = s.format() == IngestFormat.JSON;
     Path conf = s.local().confDir();
-    boolean defaultLayout = LocalCluster.nodesIn(conf).equals(LocalCluster.DEFAULT_NODES);
+    boolean defaultLayout = ClusterFiles.nodeIds(conf).equals(LocalCluster.DEFAULT_NODES);
     String layoutKey = defaultLayout ? "" : "-" + conf.getFileName();
     return new BenchmarkSection((json ? "ingest-json" : "ingest") + layoutKey,
         (json ? "Ingest, JSON bodies" : "Ingest, binary bodies") + (defaultLayout ? "" : ", " + BenchmarkSection.layout(conf)),

@@ -1,7 +1,5 @@
 package gapless.tools;
 
-import gapless.api.dto.MemberInfo;
-import gapless.api.dto.NodeStatus;
 import gapless.client.EventTail;
 import gapless.client.GaplessClient;
 import gapless.client.GaplessClientException;
@@ -35,27 +33,6 @@ import java.util.concurrent.locks.LockSupport;
 public final class LocalCluster implements AutoCloseable {
 
   public static final List<String> DEFAULT_NODES = List.of("s1", "s2", "s3", "gw1", "gw2");
-
-  /**
-   * The nodes configured in {@code confDir}: {@link #DEFAULT_NODES} when each has its
-   * {@code <id>.conf} there, else every {@code <id>.conf} but {@code cluster.conf}, by name.
-   */
-  public static List<String> nodesIn(Path confDir) {
-    if (DEFAULT_NODES.stream().allMatch(id -> Files.isRegularFile(confDir.resolve(id + ".conf")))) {
-      return DEFAULT_NODES;
-    }
-    List<String> ids;
-    try (var files = Files.list(confDir)) {
-      ids = files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".conf") && !f.equals("cluster.conf"))
-          .map(f -> f.substring(0, f.length() - ".conf".length())).sorted().toList();
-    } catch (java.io.IOException e) {
-      throw new GaplessClientException("cannot list " + confDir + ": " + e.getMessage());
-    }
-    if (ids.isEmpty()) {
-      throw new GaplessClientException("no node config (<id>.conf) in " + confDir);
-    }
-    return ids;
-  }
 
   private final Path jar;
   private final Path baseDir;
@@ -293,7 +270,7 @@ public final class LocalCluster implements AutoCloseable {
           }
         }
       }
-      String problem = upProblem(running);
+      String problem = UpCheck.problem(client, running.stream().map(this::node).toList(), n -> httpUrl(n.id()));
       if (problem == null) {
         return;
       }
@@ -359,37 +336,6 @@ public final class LocalCluster implements AutoCloseable {
 
   private synchronized boolean stoppedOnPurpose(String id) {
     return stopped.contains(id);
-  }
-
-  /** Null when all running nodes agree that all running nodes are up; else what is not yet. */
-  private String upProblem(List<String> running) {
-    if (running.isEmpty()) {
-      return "no node is running";
-    }
-    for (String id : running) {
-      NodeStatus s;
-      try {
-        s = client.status(httpUrl(id));
-      } catch (GaplessClientException e) {
-        return id + " not answering yet (" + e.getMessage() + ")";
-      }
-      for (String other : running) {
-        NodeLayout o = node(other);
-        MemberInfo m = s.members().stream().filter(mi -> mi.address() != null && mi.address().endsWith(":" + o.arteryPort()))
-            .findFirst().orElse(null);
-        if (m == null) {
-          return id + " does not see " + other + " as a member yet";
-        }
-        if (!"Up".equals(m.status()) || !m.reachable()) {
-          return id + " sees " + other + " " + m.status() + (m.reachable() ? "" : " unreachable");
-        }
-        if (o.roles().contains("storage") && s.storageNodes().stream()
-            .noneMatch(sn -> other.equals(sn.node()) && sn.reachable() && sn.http() != null)) {
-          return id + " does not list storage node " + other + " yet";
-        }
-      }
-    }
-    return null;
   }
 
   private synchronized LocalNode processOf(String id) {

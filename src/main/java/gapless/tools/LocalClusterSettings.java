@@ -34,11 +34,11 @@ public record LocalClusterSettings(Path jar, Path confDir, int portOffset, boole
   }
 
   /**
-   * The nodes {@link #confDir} configures, whichever they are ({@link LocalCluster#nodesIn}), for a
+   * The nodes {@link #confDir} configures, whichever they are ({@link ClusterFiles#nodeIds}), for a
    * tool that runs any layout (three nodes that each store and take requests, for one).
    */
   public LocalCluster configuredCluster(Path baseDir) {
-    return new LocalCluster(jar, confDir, baseDir, LocalCluster.nodesIn(confDir), portOffset);
+    return new LocalCluster(jar, confDir, baseDir, ClusterFiles.nodeIds(confDir), portOffset);
   }
 
   /** Runs {@code work} in a fresh temporary directory, which is deleted afterwards unless {@link #keep}. */

@@ -44,9 +44,9 @@ class BenchmarkSectionTest {
 
   @Test
   void describesTheNodesOfEachShippedLayout() {
-    assertEquals(LocalCluster.DEFAULT_NODES, LocalCluster.nodesIn(Path.of("conf")));
+    assertEquals(LocalCluster.DEFAULT_NODES, ClusterFiles.nodeIds(Path.of("conf")));
     assertEquals("3 storage nodes + 2 gateways", BenchmarkSection.layout(Path.of("conf")));
-    assertEquals(java.util.List.of("s1", "s2", "s3"), LocalCluster.nodesIn(Path.of("conf/combined")));
+    assertEquals(java.util.List.of("s1", "s2", "s3"), ClusterFiles.nodeIds(Path.of("conf/combined")));
     assertEquals("3 nodes that each store and take requests", BenchmarkSection.layout(Path.of("conf/combined")));
     assertEquals(3, BenchmarkSection.gatewayConfig(Path.of("conf/combined")).getInt("gapless.replication-factor"));
   }
