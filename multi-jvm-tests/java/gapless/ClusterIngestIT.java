@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import gapless.api.dto.QueryAnswer;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.influx.InfluxApiVersion;
 import io.micrometer.influx.InfluxConfig;
 import io.micrometer.influx.InfluxMeterRegistry;
+import gapless.api.dto.QueryAnswer;
 import gapless.client.GaplessClient;
 import gapless.model.Sample;
 import gapless.tools.LedgerEntry;
@@ -119,6 +119,10 @@ class ClusterIngestIT {
     String csv = client.getText(cluster.storageUrl(), GaplessClient.samplesPath("metered", List.of("Reactor 1 Temp"),
         Map.of("from", Instant.ofEpochMilli(now).toString(), "format", "csv")));
     assertEquals("tag,ts,time,value,quality\nReactor 1 Temp," + now + "," + Instant.ofEpochMilli(now) + ",350.0,192\n", csv);
+    // The same read in binary columns: the JSON answer's fields and samples.
+    List<QueryAnswer> binary = client.getColumns(cluster.storageUrl(), GaplessClient.samplesPath("metered", List.of("Reactor 1 Temp"),
+        Map.of("from", Instant.ofEpochMilli(now).toString(), "format", "binary")));
+    assertEquals(List.of(new Sample("Reactor 1 Temp", now, 350.0, 192)), binary.get(0).samples(), binary.toString());
     for (String node : cluster.nodeIds()) {
       HttpResponse<String> ready = awaitStatus(cluster.httpUrl(node).resolve("/health/ready"), 200, Duration.ofSeconds(30));
       assertTrue(ready.body().contains("\"status\":\"ready\""), node + ": " + ready.body());

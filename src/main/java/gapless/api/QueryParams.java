@@ -22,15 +22,18 @@ import java.util.regex.Pattern;
  * A sample query's parameters, checked: {@code tag} (once or more), {@code from} and {@code to}
  * (epoch ms, ISO-8601, {@code now}, or relative to now: {@code -1h}, {@code now-15m}), {@code limit},
  * {@code replica=local}, {@code interval} with {@code agg} (per-interval aggregates), {@code
- * interpolate} (values at that step), {@code format=json|csv}. Anything else, or a value out of
- * shape, is an {@link InvalidInput} saying what.
+ * interpolate} (values at that step), {@code format=json|csv|binary} (binary: raw samples only, {@link
+ * gapless.api.dto.ColumnAnswers}). Anything else, or a value out of shape, is an {@link InvalidInput} saying what.
  *
  * @param intervalMs 0 unless aggregated
  * @param aggregate  null unless aggregated
  * @param stepMs     0 unless interpolated
  */
 record QueryParams(List<String> tags, long from, long to, int limit, boolean local, long intervalMs, Aggregate aggregate,
-    long stepMs, boolean csv) {
+    long stepMs, Format format) {
+
+  /** How the answer is written. */
+  enum Format { JSON, CSV, BINARY }
 
   private static final Set<String> KNOWN = Set.of("tag", "from", "to", "limit", "replica", "interval", "agg", "interpolate", "format");
   /** At most this many tags in one request: each is one read of the replica. */
@@ -81,9 +84,9 @@ record QueryParams(List<String> tags, long from, long to, int limit, boolean loc
     if (replica != null && !replica.equals("local")) {
       throw new InvalidInput("'replica' can only be 'local'");
     }
-    String format = single(params, "format");
-    if (format != null && !format.equals("json") && !format.equals("csv")) {
-      throw new InvalidInput("'format' must be json or csv, got '" + format + "'");
+    Format format = format(single(params, "format"));
+    if (format == Format.BINARY && stepped) {
+      throw new InvalidInput("format=binary answers raw samples; aggregates and interpolated values are json or csv");
     }
     long intervalMs = interval == null ? 0 : counted("interval", interval, from, to, settings);
     long stepMs = interpolate == null ? 0 : counted("interpolate", interpolate, from, to, settings);
@@ -96,7 +99,24 @@ record QueryParams(List<String> tags, long from, long to, int limit, boolean loc
       }
     }
     return new QueryParams(List.copyOf(tags), from, to, (int) Math.min(limit, settings.maxSamples()), replica != null,
-        intervalMs, aggregate, stepMs, "csv".equals(format));
+        intervalMs, aggregate, stepMs, format);
+  }
+
+  /** Whether the answer is CSV. */
+  boolean csv() {
+    return format == Format.CSV;
+  }
+
+  private static Format format(String value) {
+    if (value == null) {
+      return Format.JSON;
+    }
+    return switch (value) {
+      case "json" -> Format.JSON;
+      case "csv" -> Format.CSV;
+      case "binary" -> Format.BINARY;
+      default -> throw new InvalidInput("'format' must be json, csv or binary, got '" + value + "'");
+    };
   }
 
   /** A duration that divides the range into at most {@code gapless.query.max-intervals} intervals or steps. */
@@ -132,8 +152,11 @@ record QueryParams(List<String> tags, long from, long to, int limit, boolean loc
     rest.remove("at");
     rest.remove("within");
     QueryParams q = parse(rest, now, settings);
+    if (q.format() == Format.BINARY) {
+      throw new InvalidInput("format=binary answers raw samples; last values are json or csv");
+    }
     long from = Math.max(0, at - within);
-    return new QueryParams(q.tags(), from, at, 1, q.local(), at - from + 1, Aggregate.LAST, 0, q.csv());
+    return new QueryParams(q.tags(), from, at, 1, q.local(), at - from + 1, Aggregate.LAST, 0, q.format());
   }
 
   private static String single(Map<String, List<String>> params, String name) {

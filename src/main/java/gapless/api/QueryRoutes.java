@@ -40,7 +40,7 @@ import java.util.function.Function;
 
 /**
  * Historian reads: the collectors and a collector's tags; raw samples, per-interval aggregates or
- * interpolated values of one or more tags ({@link QueryParams}), as JSON or CSV, from the most up-to-date reachable
+ * interpolated values of one or more tags ({@link QueryParams}), as JSON or CSV (raw samples also in binary), from the most up-to-date reachable
  * replica (or this storage node's own, {@code replica=local}). Each tag is one read of that replica.
  */
 final class QueryRoutes extends AllDirectives {
@@ -170,7 +170,11 @@ final class QueryRoutes extends AllDirectives {
           : jsonOf(id, answers.stream().map(a -> Json.aggregate(a, q.aggregate(), q.intervalMs())).toList());
     }
     // Raw samples may be millions (100 tags of max-samples each): streamed, a tag decoded at a time.
-    return complete(HttpResponse.create().withEntity(q.csv() ? StreamedSamples.csv(answers) : StreamedSamples.json(id, answers)));
+    return complete(HttpResponse.create().withEntity(switch (q.format()) {
+      case JSON -> StreamedSamples.json(id, answers);
+      case CSV -> StreamedSamples.csv(answers);
+      case BINARY -> StreamedSamples.binary(answers);
+    }));
   }
 
   private Route csv(String text) {

@@ -3,11 +3,15 @@ package gapless.api;
 import akka.NotUsed;
 import akka.http.javadsl.model.ContentTypes;
 import akka.http.javadsl.model.HttpEntities;
+import akka.http.javadsl.model.MediaType;
+import akka.http.javadsl.model.MediaTypes;
 import akka.http.javadsl.model.ResponseEntity;
 import akka.stream.javadsl.Source;
 import akka.util.ByteString;
+import gapless.api.dto.ColumnAnswers;
 import gapless.api.dto.QueryAnswer;
 import gapless.api.dto.TagResults;
+import gapless.model.BatchCodec;
 import gapless.model.Sample;
 import gapless.replica.ReplicaProtocol.SampleAnswer;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +34,8 @@ final class StreamedSamples {
   static final int SLICE = 2000;
 
   private static final ByteString COMMA = ByteString.fromString(",");
+  private static final MediaType.Binary BINARY =
+      MediaTypes.customBinary("application", ColumnAnswers.MEDIA_TYPE.substring("application/".length()), false);
 
   private StreamedSamples() {}
 
@@ -41,6 +47,34 @@ final class StreamedSamples {
         : around(Json.writeBytes(new TagResults(collector, List.of())), "results", Source.from(answers).zipWithIndex()
             .flatMapConcat(p -> (p.second() == 0 ? Source.<ByteString>empty() : Source.single(COMMA)).concat(source(Json.query(p.first())))));
     return HttpEntities.createChunked(ContentTypes.APPLICATION_JSON, body);
+  }
+
+  /** Every tag's answer as a {@link ColumnAnswers} frame, each made when its turn comes. */
+  static ResponseEntity binary(List<SampleAnswer> answers) {
+    // As for JSON, the first tag is encoded before the 200 goes out.
+    ByteString first = ByteString.fromArrayUnsafe(ColumnAnswers.head(answers.size())).concat(frame(answers.get(0)));
+    Source<ByteString, NotUsed> body = Source.single(first)
+        .concat(Source.from(answers.subList(1, answers.size())).map(StreamedSamples::frame));
+    return HttpEntities.createChunked(ContentTypes.create(BINARY), body);
+  }
+
+  /** One tag's frame, its samples read from the replica's encoding into columns without a {@link Sample} each. */
+  private static ByteString frame(SampleAnswer a) {
+    byte[] fields = Json.writeBytes(new QueryAnswer(a.collector(), a.tag(), a.node(), List.of(), Json.gaps(a.gaps()), a.truncated()));
+    int count = BatchCodec.sampleCount(a.encodedSamples());
+    long[] ts = new long[count];
+    double[] values = new double[count];
+    byte[] quality = new byte[count];
+    int[] next = {0};
+    if (count > 0) {
+      BatchCodec.visitSamples(a.encodedSamples(), (tag, t, v, q) -> {
+        int i = next[0]++;
+        ts[i] = t;
+        values[i] = v;
+        quality[i] = (byte) q;
+      });
+    }
+    return ByteString.fromArrayUnsafe(ColumnAnswers.frame(fields, count, ts, values, quality));
   }
 
   /** Every tag's samples as CSV lines ({@link Csv#samples}), one header first. */

@@ -1,6 +1,5 @@
 package gapless.cli;
 
-import gapless.client.GaplessClient;
 import gapless.client.GaplessClientException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -20,7 +19,7 @@ public final class CliErrors {
   public static int onParameterException(CommandLine.ParameterException e, String[] args) {
     CommandLine cmd = e.getCommandLine();
     PrintWriter err = cmd.getErr();
-    err.println(cmd.getCommandSpec().qualifiedName() + ": " + GaplessClient.oneLine(e.getMessage())
+    err.println(cmd.getCommandSpec().qualifiedName() + ": " + GaplessClientException.oneLine(e.getMessage())
         + " (try: " + cmd.getCommandSpec().qualifiedName() + " --help)");
     err.flush();
     return USAGE;

@@ -79,7 +79,7 @@ public final class QueryCommand implements Callable<Integer> {
     try {
       answer = client.mapper().readTree(body);
     } catch (IOException e) {
-      throw new GaplessClientException("unexpected answer from " + node + ": " + GaplessClient.oneLine(body));
+      throw new GaplessClientException("unexpected answer from " + node + ": " + GaplessClientException.oneLine(body));
     }
     JsonNode results = answer.has("results") ? answer.get("results") : client.mapper().createArrayNode().add(answer);
     results.forEach(QueryCommand::printTable);

@@ -1,10 +1,14 @@
 package gapless.client;
 
+import static gapless.client.GaplessClientException.describe;
+import static gapless.client.GaplessClientException.oneLine;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import gapless.api.dto.ApiJson;
+import gapless.api.dto.ColumnAnswers;
 import gapless.api.dto.ErrorAnswer;
 import gapless.api.dto.EventList;
 import gapless.api.dto.IngestReceipt;
@@ -19,14 +23,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -258,8 +259,24 @@ public final class GaplessClient {
    * timeout: at the deadline the body is closed, and the read fails.
    */
   public <T> T get(URI node, String path, Class<T> type) {
+    return get(node, path, JSON, body -> mapper.readerFor(type).without(StreamReadFeature.AUTO_CLOSE_SOURCE).readValue(body));
+  }
+
+  /**
+   * GETs a raw sample query {@code path} that asks for {@code format=binary} and reads its
+   * {@link ColumnAnswers}: one answer per tag, in the order asked; as {@link #get} otherwise.
+   */
+  public List<QueryAnswer> getColumns(URI node, String path) {
+    return get(node, path, ColumnAnswers.MEDIA_TYPE, body -> ColumnAnswers.read(body, mapper));
+  }
+
+  private interface BodyReader<T> {
+    T read(InputStream body) throws IOException;
+  }
+
+  private <T> T get(URI node, String path, String accept, BodyReader<T> reader) {
     URI uri = resolve(node, path);
-    HttpRequest request = request(uri).timeout(requestTimeout).header("Accept", JSON).GET().build();
+    HttpRequest request = request(uri).timeout(requestTimeout).header("Accept", accept).GET().build();
     long deadline = System.nanoTime() + requestTimeout.toNanos();
     HttpResponse<InputStream> response = send(request, HttpResponse.BodyHandlers.ofInputStream());
     InputStream body = response.body();
@@ -268,7 +285,7 @@ public final class GaplessClient {
       if (response.statusCode() != 200) {
         throw errorOf(request, response.statusCode(), readAll(body));
       }
-      T answer = mapper.readerFor(type).without(StreamReadFeature.AUTO_CLOSE_SOURCE).readValue(body);
+      T answer = reader.read(body);
       // Read to the end, so the connection is whole and is used again.
       body.transferTo(OutputStream.nullOutputStream());
       return answer;
@@ -370,28 +387,5 @@ public final class GaplessClient {
     } catch (IllegalArgumentException e) {
       throw new GaplessClientException("bad URL " + b + path + ": " + oneLine(e.getMessage()));
     }
-  }
-
-  /** A short reason for an I/O failure: JDK messages for these are often null or nested. */
-  public static String describe(IOException e) {
-    if (e instanceof HttpConnectTimeoutException) {
-      return "connect timed out (node down or paused?)";
-    }
-    if (e instanceof HttpTimeoutException) {
-      return "no answer in time";
-    }
-    if (e instanceof ConnectException || e.getCause() instanceof ConnectException) {
-      return "connection refused (node not running?)";
-    }
-    String m = e.getMessage();
-    return e.getClass().getSimpleName() + (m == null ? "" : ": " + oneLine(m));
-  }
-
-  public static String oneLine(String s) {
-    if (s == null) {
-      return "";
-    }
-    String flat = s.replaceAll("\\s+", " ").trim();
-    return flat.length() > 300 ? flat.substring(0, 300) + "..." : flat;
   }
 }

@@ -1,7 +1,6 @@
 package gapless.tools;
 
 import gapless.Main;
-import gapless.client.GaplessClient;
 import gapless.client.GaplessClientException;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -70,7 +69,7 @@ public final class ClusterFiles {
     try (Stream<Path> walk = Files.walk(dir)) {
       walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {
-      System.err.println("could not delete " + dir + ": " + GaplessClient.describe(e));
+      System.err.println("could not delete " + dir + ": " + GaplessClientException.describe(e));
     }
   }
 }

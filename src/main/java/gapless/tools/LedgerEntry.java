@@ -3,7 +3,6 @@ package gapless.tools;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import gapless.client.GaplessClient;
 import gapless.client.GaplessClientException;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -73,7 +72,7 @@ public record LedgerEntry(
       }
       return out;
     } catch (IOException e) {
-      throw new GaplessClientException("cannot read ledger " + file + ": " + GaplessClient.oneLine(e.getMessage()));
+      throw new GaplessClientException("cannot read ledger " + file + ": " + GaplessClientException.oneLine(e.getMessage()));
     }
   }
 
@@ -103,11 +102,11 @@ public record LedgerEntry(
           out.add(mapper.readValue(line, LedgerEntry.class));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
           throw new GaplessClientException("ledger " + file + " line " + n + " is not a ledger entry: "
-              + GaplessClient.oneLine(e.getOriginalMessage()));
+              + GaplessClientException.oneLine(e.getOriginalMessage()));
         }
       }
     } catch (IOException e) {
-      throw new GaplessClientException("cannot read ledger " + file + ": " + GaplessClient.describe(e), 0, e);
+      throw new GaplessClientException("cannot read ledger " + file + ": " + GaplessClientException.describe(e), 0, e);
     }
     return out;
   }

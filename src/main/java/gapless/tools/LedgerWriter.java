@@ -1,7 +1,6 @@
 package gapless.tools;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import gapless.client.GaplessClient;
 import gapless.client.GaplessClientException;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -36,7 +35,7 @@ final class LedgerWriter implements AutoCloseable {
       return new LedgerWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
           StandardOpenOption.APPEND, StandardOpenOption.WRITE), mapper);
     } catch (IOException e) {
-      throw new GaplessClientException("cannot open ledger " + file + ": " + GaplessClient.describe(e), 0, e);
+      throw new GaplessClientException("cannot open ledger " + file + ": " + GaplessClientException.describe(e), 0, e);
     }
   }
 
@@ -84,6 +83,6 @@ final class LedgerWriter implements AutoCloseable {
   }
 
   private static GaplessClientException failed(IOException e) {
-    return new GaplessClientException("cannot write ledger: " + GaplessClient.describe(e), 0, e);
+    return new GaplessClientException("cannot write ledger: " + GaplessClientException.describe(e), 0, e);
   }
 }

@@ -238,7 +238,7 @@ public final class LocalCluster implements AutoCloseable {
       processes.put(id, LocalNode.start(n.command(options, jar, data, logs), baseDir, logFile(id)));
       stopped.remove(id);
     } catch (IOException e) {
-      throw new GaplessClientException("cannot start node " + id + ": " + GaplessClient.describe(e), 0, e);
+      throw new GaplessClientException("cannot start node " + id + ": " + GaplessClientException.describe(e), 0, e);
     }
   }
 

@@ -1,6 +1,6 @@
 package gapless.tools;
 
-import gapless.client.GaplessClient;
+import gapless.client.GaplessClientException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -98,7 +98,7 @@ final class LocalNode {
       List<String> lines = Files.readAllLines(outputFile, StandardCharsets.UTF_8);
       for (int i = lines.size() - 1; i >= 0; i--) {
         if (!lines.get(i).isBlank()) {
-          return GaplessClient.oneLine(lines.get(i)) + " (see " + outputFile + ")";
+          return GaplessClientException.oneLine(lines.get(i)) + " (see " + outputFile + ")";
         }
       }
       return "(none; see " + outputFile + ")";

@@ -3,7 +3,6 @@ package gapless.tools;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
-import gapless.client.GaplessClient;
 import gapless.client.GaplessClientException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +32,7 @@ record NodeLayout(String id, Path conf, String host, int httpPort, int arteryPor
     try {
       c = ConfigFactory.parseFile(conf.toFile()).withFallback(ConfigFactory.parseResources("reference.conf")).resolve();
     } catch (ConfigException e) {
-      throw new GaplessClientException("cannot read " + conf + ": " + GaplessClient.oneLine(e.getMessage()));
+      throw new GaplessClientException("cannot read " + conf + ": " + GaplessClientException.oneLine(e.getMessage()));
     }
     int http = (c.hasPath("gapless.http.port") ? c.getInt("gapless.http.port") : 8080) + portOffset;
     int artery = (c.hasPath("akka.remote.artery.canonical.port") ? c.getInt("akka.remote.artery.canonical.port") : 25520)

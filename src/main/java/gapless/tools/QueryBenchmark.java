@@ -82,7 +82,9 @@ public final class QueryBenchmark {
 
   private Void run(Path dir) throws IOException {
     Reads raw;
+    Reads rawBinary;
     Reads rawMany;
+    Reads rawManyBinary;
     Reads aggregate;
     try (LocalCluster cluster = s.local().cluster(dir)) {
       out.println("bench: starting the cluster in " + dir);
@@ -92,8 +94,10 @@ public final class QueryBenchmark {
           s.samples(), s.tags());
       load(cluster, tags);
       URI node = cluster.httpUrl(NODE);
-      raw = measure(cluster, "raw read of one tag", () -> rawRead(node));
+      raw = measure(cluster, "raw read of one tag", () -> rawRead(node, false));
+      rawBinary = measure(cluster, "raw read of one tag, format=binary", () -> rawRead(node, true));
       rawMany = measure(cluster, "raw read of " + s.tags() + " tags", () -> manyTagsRead(node, tags, null));
+      rawManyBinary = measure(cluster, "raw read of " + s.tags() + " tags, format=binary", () -> manyTagsRead(node, tags, "binary"));
       aggregate = measure(cluster, "aggregate of " + s.tags() + " tags", () -> manyTagsRead(node, tags, "1h"));
     }
     BaselineSettings b = s.baseline();
@@ -108,7 +112,7 @@ public final class QueryBenchmark {
     }
     scans.sort(Comparator.comparingDouble(RawLevelDbBaseline.Result::keysPerSecond));
     RawLevelDbBaseline.Result scan = scans.get(scans.size() / 2);
-    section(raw, rawMany, aggregate, scan).publish(b.document(), out);
+    section(List.of(raw, rawBinary, rawMany, rawManyBinary, aggregate), scan).publish(b.document(), out);
     return null;
   }
 
@@ -134,13 +138,15 @@ public final class QueryBenchmark {
   }
 
   /** The one tag from start to end, a page at a time: each next page from the last sample's ts + 1. */
-  private Read rawRead(URI node) {
+  private Read rawRead(URI node, boolean binary) {
     long from = START;
     long to = START + (s.samples() - 1) * SPACING_MS;
     long samples = 0;
     int requests = 0;
     while (true) {
-      QueryAnswer page = client.query(node, ONE, "flow", from, to, null, true);
+      QueryAnswer page = binary
+          ? client.getColumns(node, GaplessClient.samplesPath(ONE, List.of("flow"), range(from, to, "binary"))).get(0)
+          : client.query(node, ONE, "flow", from, to, null, true);
       requests++;
       samples += page.samples().size();
       if (!page.truncated() || page.samples().isEmpty()) {
@@ -150,30 +156,45 @@ public final class QueryBenchmark {
     }
   }
 
+  /** Raw answers of several tags, read as a client would: each tag's samples as records. */
+  private record RawAnswers(String collector, List<QueryAnswer> results) {}
+
   /**
    * Every tag over the whole range in one request: raw (each tag's samples within the API's
-   * limit), or ({@code interval} given) each tag's averages per interval, whose counts add up to
-   * the samples read.
+   * limit, as JSON, or as {@code binary}), or ({@code how} an interval) each tag's averages per
+   * interval, whose counts add up to the samples read.
    */
-  private Read manyTagsRead(URI node, List<String> tags, String interval) {
+  private Read manyTagsRead(URI node, List<String> tags, String how) {
     long to = START + (s.samples() / s.tags() - 1) * SPACING_MS;
-    Map<String, String> params = new LinkedHashMap<>();
-    params.put("from", Long.toString(START));
-    params.put("to", Long.toString(to));
-    params.put("interval", interval);
-    params.put("agg", interval == null ? null : "avg");
-    params.put("replica", "local");
-    TagResults answer = client.get(node, GaplessClient.samplesPath(MANY, tags, params), TagResults.class);
+    boolean aggregated = how != null && !how.equals("binary");
+    Map<String, String> params = range(START, to, aggregated ? null : how);
+    params.put("interval", aggregated ? how : null);
+    params.put("agg", aggregated ? "avg" : null);
+    String path = GaplessClient.samplesPath(MANY, tags, params);
     long samples = 0;
-    for (JsonNode result : answer.results()) {
-      if (interval == null) {
-        samples += result.path("samples").size();
+    if (!aggregated) {
+      List<QueryAnswer> answers = how == null ? client.get(node, path, RawAnswers.class).results() : client.getColumns(node, path);
+      for (QueryAnswer a : answers) {
+        samples += a.samples().size();
       }
+      return new Read(samples, 1);
+    }
+    for (JsonNode result : client.get(node, path, TagResults.class).results()) {
       for (JsonNode bucket : result.path("buckets")) {
         samples += bucket.path("count").asLong();
       }
     }
     return new Read(samples, 1);
+  }
+
+  /** The query parameters of a read of s1's own replica over {@code [from, to]}, in {@code format} (null: JSON). */
+  private static Map<String, String> range(long from, long to, String format) {
+    Map<String, String> params = new LinkedHashMap<>();
+    params.put("from", Long.toString(from));
+    params.put("to", Long.toString(to));
+    params.put("format", format);
+    params.put("replica", "local");
+    return params;
   }
 
   /**
@@ -223,15 +244,15 @@ public final class QueryBenchmark {
     return samples;
   }
 
-  private BenchmarkSection section(Reads raw, Reads rawMany, Reads aggregate, RawLevelDbBaseline.Result scan) {
+  private BenchmarkSection section(List<Reads> reads, RawLevelDbBaseline.Result scan) {
     BenchmarkSection section = new BenchmarkSection("query", "Reads", "bench query --samples " + s.samples() + " --tags "
         + s.tags() + " --rounds " + s.rounds())
         .clusterRow(s.local().confDir(), "; every read asks " + NODE
-            + " for its own replica (`replica=local`) over HTTP, from this process")
+            + " for its own replica (`replica=local`) over HTTP, from this process, which reads each answer into records")
         .row("history", String.format("%,d samples of one tag, and %,d over %d tags of another collector; one sample a second"
             + " per tag from %s, loaded in batches of about %d samples", s.samples(), s.samples(), s.tags(),
             java.time.Instant.ofEpochMilli(START), BATCH_SAMPLES));
-    for (Reads r : List.of(raw, rawMany, aggregate)) {
+    for (Reads r : reads) {
       section.row(r.what() + " (" + r.requests() + (r.requests() == 1 ? " request" : " requests of at most 50,000 samples") + ")",
           String.format("%,.0f samples/s (median of %d rounds; first %,.0f); %s %.2f CPU s per million samples read",
               r.median(), r.samplesPerSecond().length, r.samplesPerSecond()[0], NODE,
@@ -239,9 +260,8 @@ public final class QueryBenchmark {
     }
     section.row(String.format("raw LevelDB scan, %,d sequential keys x %d B", scan.keys(), s.baseline().rawValueBytes()),
         String.format("%,.0f keys/s (median of %d scans)", scan.keysPerSecond(), s.rounds()));
-    section.row("read samples/s : raw scanned keys/s", String.format("raw read of one tag %.3f, of %d tags %.3f, aggregate %.3f",
-        raw.median() / scan.keysPerSecond(), s.tags(), rawMany.median() / scan.keysPerSecond(),
-        aggregate.median() / scan.keysPerSecond()));
+    section.row("read samples/s : raw scanned keys/s", String.join("; ", reads.stream()
+        .map(r -> String.format("%s %.3f", r.what(), r.median() / scan.keysPerSecond())).toList()));
     return section;
   }
 }

@@ -105,9 +105,15 @@ class QueryParamsTest {
     assertTrue(error("tag", "T", "from", "10", "to", "5").contains("'to' (5) is before 'from' (10)"));
     assertTrue(error("tag", "T", "limit", "0").contains("'limit' must be at least 1"));
     assertTrue(error("tag", "T", "replica", "all").contains("'replica' can only be 'local'"));
-    assertTrue(error("tag", "T", "format", "xml").contains("'format' must be json or csv"));
+    assertTrue(error("tag", "T", "format", "xml").contains("'format' must be json, csv or binary"));
     assertEquals(50_000, parse("tag", "T", "limit", "999999").limit(), "capped at max-samples");
     assertTrue(parse("tag", "T", "format", "csv").csv());
+    assertEquals(QueryParams.Format.BINARY, parse("tag", "T", "format", "binary").format());
+    assertEquals(QueryParams.Format.JSON, parse("tag", "T").format());
+    assertTrue(error("tag", "T", "format", "binary", "interval", "1m", "agg", "avg", "from", "0", "to", "60000")
+        .contains("format=binary answers raw samples"));
+    assertTrue(assertThrows(InvalidInput.class, () -> QueryParams.last(Map.of("tag", List.of("A"), "format", List.of("binary")), NOW,
+        SETTINGS)).getMessage().contains("last values are json or csv"));
   }
 
   @Test

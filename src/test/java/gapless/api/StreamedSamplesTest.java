@@ -8,6 +8,8 @@ import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.http.javadsl.model.ResponseEntity;
 import akka.stream.javadsl.Sink;
 import akka.util.ByteString;
+import gapless.api.dto.ApiJson;
+import gapless.api.dto.ColumnAnswers;
 import gapless.api.dto.GapReport;
 import gapless.api.dto.QueryAnswer;
 import gapless.model.Batch;
@@ -15,6 +17,7 @@ import gapless.model.BatchCodec;
 import gapless.model.Sample;
 import gapless.model.StopInterval;
 import gapless.replica.ReplicaProtocol;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,6 +76,26 @@ class StreamedSamplesTest {
     assertArrayEquals(Json.writeBytes(Json.query(answers.get(2))), bytes(StreamedSamples.json("c1", answers.subList(2, 3))));
     String csv = Csv.samples(answers.stream().flatMap(a -> a.decodeSamples().stream()).toList());
     assertEquals(csv, new String(bytes(StreamedSamples.csv(answers)), StandardCharsets.UTF_8));
+  }
+
+  /** Binary answers of several tags (none, some, truncated, with gaps) read back as the JSON answers. */
+  @Test
+  void binaryAnswersReadBackAsTheJsonAnswers() throws Exception {
+    List<ReplicaProtocol.SampleAnswer> answers = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      List<Sample> samples = new ArrayList<>();
+      for (int i = 0; i < t * 1500; i++) {
+        // Out of time order once: the columns carry negative differences too.
+        long ts = 1_767_225_600_000L + (i == 7 ? -5000 : i * 1000L);
+        samples.add(new Sample("T" + t, ts, i % 5 == 0 ? -i / 3.0 : Double.MAX_VALUE / (i + 1), i % 256));
+      }
+      answers.add(new ReplicaProtocol.SampleAnswer("s1", "c1", "T" + t, 7, BatchCodec.encode(Batch.ofSamples(0, 0, samples)),
+          List.of(new StopInterval(5, 9L, "maintenance", 3)), t == 3));
+    }
+    ResponseEntity entity = StreamedSamples.binary(answers);
+    assertEquals(ColumnAnswers.MEDIA_TYPE, entity.getContentType().mediaType().toString());
+    List<QueryAnswer> read = ColumnAnswers.read(new ByteArrayInputStream(bytes(entity)), ApiJson.newMapper());
+    assertEquals(answers.stream().map(Json::query).toList(), read);
   }
 
   private static byte[] bytes(ResponseEntity entity) throws Exception {
