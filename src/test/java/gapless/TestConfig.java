@@ -12,7 +12,7 @@ public final class TestConfig {
   public static Config withDataDir(Path dir) {
     return ConfigFactory.parseString(
             "akka.persistence.journal.leveldb.dir = \"" + dir.resolve("journal") + "\"\n"
-                + "akka.persistence.snapshot-store.local.dir = \"" + dir.resolve("snapshots") + "\"\n")
+                + "gapless-snapshot-store.dir = \"" + dir.resolve("snapshots") + "\"\n")
         .withFallback(ConfigFactory.load("application-test"));
   }
 }

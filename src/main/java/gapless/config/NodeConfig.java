@@ -70,7 +70,7 @@ public final class NodeConfig {
           .withFallback(httpServerLimits(merged))
           .withValue("akka.cluster.roles", ConfigValueFactory.fromIterable(roles))
           .withValue("akka.persistence.journal.leveldb.dir", ConfigValueFactory.fromAnyRef(dataDir.resolve("journal").toString()))
-          .withValue("akka.persistence.snapshot-store.local.dir", ConfigValueFactory.fromAnyRef(dataDir.resolve("snapshots").toString()))
+          .withValue("gapless-snapshot-store.dir", ConfigValueFactory.fromAnyRef(dataDir.resolve("snapshots").toString()))
           .withFallback(merged);
       return isFirstSeed(merged)
           ? completed.withValue("akka.cluster.seed-node-timeout", merged.getValue("gapless.first-seed-node-timeout"))

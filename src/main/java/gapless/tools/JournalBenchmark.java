@@ -62,7 +62,7 @@ public final class JournalBenchmark {
     Config config = ConfigFactory.parseString(
             "akka.persistence.journal.leveldb.class = \"" + journalClass + "\"\n"
                 + "akka.persistence.journal.leveldb.dir = \"" + dir.resolve("journal") + "\"\n"
-                + "akka.persistence.snapshot-store.local.dir = \"" + dir.resolve("snapshots") + "\"\n"
+                + "gapless-snapshot-store.dir = \"" + dir.resolve("snapshots") + "\"\n"
                 + "akka.loglevel = WARNING\n")
         .withFallback(ConfigFactory.parseResources("gapless-akka.conf"))
         .withFallback(ConfigFactory.defaultReference())

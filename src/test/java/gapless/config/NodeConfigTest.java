@@ -146,7 +146,7 @@ class NodeConfigTest {
     Path data = Path.of("data/s1").toAbsolutePath();
     assertEquals(data, s.dataDir().toAbsolutePath());
     assertEquals(data.resolve("journal").toString(), c.getString("akka.persistence.journal.leveldb.dir"));
-    assertEquals(data.resolve("snapshots").toString(), c.getString("akka.persistence.snapshot-store.local.dir"));
+    assertEquals(data.resolve("snapshots").toString(), c.getString("gapless-snapshot-store.dir"));
   }
 
   @Test
