@@ -22,8 +22,9 @@ import java.util.regex.Pattern;
  * A sample query's parameters, checked: {@code tag} (once or more), {@code from} and {@code to}
  * (epoch ms, ISO-8601, {@code now}, or relative to now: {@code -1h}, {@code now-15m}), {@code limit},
  * {@code replica=local}, {@code interval} with {@code agg} (per-interval aggregates), {@code
- * interpolate} (values at that step), {@code format=json|csv|binary} (binary: raw samples only, {@link
- * gapless.api.dto.ColumnAnswers}). Anything else, or a value out of shape, is an {@link InvalidInput} saying what.
+ * interpolate} (values at that step), {@code format=json|csv|binary} (binary: raw samples only,
+ * {@link gapless.api.dto.ColumnAnswers}). Anything else, or a value out of shape, is an {@link
+ * InvalidInput} saying what.
  *
  * @param intervalMs 0 unless aggregated
  * @param aggregate  null unless aggregated

@@ -40,8 +40,9 @@ import java.util.function.Function;
 
 /**
  * Historian reads: the collectors and a collector's tags; raw samples, per-interval aggregates or
- * interpolated values of one or more tags ({@link QueryParams}), as JSON or CSV (raw samples also in binary), from the most up-to-date reachable
- * replica (or this storage node's own, {@code replica=local}). Each tag is one read of that replica.
+ * interpolated values of one or more tags ({@link QueryParams}), as JSON or CSV (raw samples also
+ * in binary columns), from the most up-to-date reachable replica (or this storage node's own,
+ * {@code replica=local}). Each tag is one read of that replica.
  */
 final class QueryRoutes extends AllDirectives {
 

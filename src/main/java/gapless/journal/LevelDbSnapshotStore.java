@@ -117,9 +117,9 @@ public final class LevelDbSnapshotStore extends SnapshotStore {
 
   @Override
   public Future<Void> doSaveAsync(SnapshotMetadata metadata, Object snapshot) {
-    Snapshot wrapped = new Snapshot(snapshot);
-    byte[] bytes = serialization.findSerializerFor(wrapped).toBinary(wrapped);
     return onIo(() -> {
+      Snapshot wrapped = new Snapshot(snapshot);
+      byte[] bytes = serialization.findSerializerFor(wrapped).toBinary(wrapped);
       byte[] value = ByteBuffer.allocate(Long.BYTES + bytes.length).putLong(metadata.timestamp()).put(bytes).array();
       db.put(key(metadata.persistenceId(), metadata.sequenceNr()), value, SYNCED);
       return null;

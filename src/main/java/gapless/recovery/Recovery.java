@@ -209,8 +209,9 @@ public final class Recovery {
       holdings.put(sibling, index.held());
       epochs.put(sibling, index.epochs() == null ? SeqEpochs.EMPTY : index.epochs());
     });
+    // Each collector's recovery starts at its own sibling, so a node's recoveries spread over them.
     RecoveryPlan plan = RecoveryPlan.of(probe.info().held(), probe.info().epochs(), holdings, epochs,
-        services.settings().recovery().sliceSeqs());
+        services.settings().recovery().sliceSeqs(), collector.hashCode() & Integer.MAX_VALUE);
     events.planned(plan);
     timers.startTimerWithFixedDelay(Tick.PROGRESS, services.settings().recovery().progressInterval());
     timers.startSingleTimer(Tick.FETCH_TIMEOUT, services.settings().recovery().fetchTimeout());

@@ -89,6 +89,16 @@ public final class RecoveryPlan {
    */
   public static RecoveryPlan of(SeqRanges local, SeqEpochs localEpochs, Map<String, SeqRanges> siblings,
       Map<String, SeqEpochs> siblingEpochs, long sliceSeqs) {
+    return of(local, localEpochs, siblings, siblingEpochs, sliceSeqs, 0);
+  }
+
+  /**
+   * As above, the first slice preferring the holder at {@code firstTurn} (modulo their number): a
+   * node's recoveries each start at another sibling (a gap of one slice is served by one sibling
+   * only, and every recovery starting at the same one left the others idle).
+   */
+  public static RecoveryPlan of(SeqRanges local, SeqEpochs localEpochs, Map<String, SeqRanges> siblings,
+      Map<String, SeqEpochs> siblingEpochs, long sliceSeqs, int firstTurn) {
     if (sliceSeqs < 1) {
       throw new IllegalArgumentException("slice size must be at least 1, was " + sliceSeqs);
     }
@@ -113,7 +123,7 @@ public final class RecoveryPlan {
     SeqRanges nobody = highest == 0 ? SeqRanges.EMPTY : SeqRanges.of(new SeqRange(1, highest)).minus(local).minus(union);
     RecoveryPlan empty = new RecoveryPlan(holdings, missing, stale, List.of(), Set.of(), nobody);
     List<Slice> slices = new ArrayList<>();
-    int turn = 0;
+    int turn = Math.max(0, firstTurn);
     for (SeqRange r : missing.ranges()) {
       for (long from = r.from(); from <= r.to(); from += sliceSeqs) {
         SeqRange slice = new SeqRange(from, Math.min(r.to(), from + sliceSeqs - 1));

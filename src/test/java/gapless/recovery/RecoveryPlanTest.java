@@ -126,6 +126,17 @@ class RecoveryPlanTest {
     assertEquals(ranges(4, 10, 16, 20), takeAll(after).unrecoverable());
   }
 
+  /** Recoveries of one slice each, starting at different turns, prefer different siblings. */
+  @Test
+  void theFirstTurnChoosesWhichSiblingServesFirst() {
+    Map<String, SeqRanges> held = siblings("s2", ranges(1, 30), "s3", ranges(1, 30));
+    for (int turn = 0; turn < 4; turn++) {
+      RecoveryPlan plan = RecoveryPlan.of(ranges(1, 10), SeqEpochs.EMPTY, held, Map.of(), 1000, turn);
+      assertEquals(turn % 2 == 0 ? List.of("s2", "s3") : List.of("s3", "s2"), plan.take().assignment().orElseThrow().sources(),
+          "turn " + turn);
+    }
+  }
+
   @Test
   void slicesAreAtMostTheSizeLimit() {
     RecoveryPlan plan = RecoveryPlan.of(SeqRanges.EMPTY, siblings("s2", ranges(1, 2001)), 1000);

@@ -88,7 +88,7 @@ public final class ColumnAnswers {
         throw new IOException("the answer ends early, in tags[" + t + "]");
       }
       try {
-        answers.add(frame(ByteBuffer.wrap(frame), mapper));
+        answers.add(readFrame(ByteBuffer.wrap(frame), mapper));
       } catch (BufferUnderflowException | IllegalArgumentException e) {
         throw new IOException("tags[" + t + "] is out of shape: " + (e.getMessage() == null ? "it ends early" : e.getMessage()));
       }
@@ -99,7 +99,7 @@ public final class ColumnAnswers {
     return answers;
   }
 
-  private static QueryAnswer frame(ByteBuffer in, ObjectMapper mapper) throws IOException {
+  private static QueryAnswer readFrame(ByteBuffer in, ObjectMapper mapper) throws IOException {
     byte[] json = new byte[count(in, 1)];
     in.get(json);
     QueryAnswer fields = mapper.readValue(json, QueryAnswer.class);
