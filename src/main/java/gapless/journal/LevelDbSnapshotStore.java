@@ -44,14 +44,15 @@ import scala.concurrent.Future;
  *
  * <p>The values are the bytes Akka's local store writes to its files (its {@link Snapshot}
  * wrapper, serialized), after the snapshot's timestamp. Files that store left in the directory
- * ({@code snapshot-<url-encoded id>-<seq>-<timestamp>}) are imported when the store starts, in one
- * synced write, then deleted: a node keeps its snapshots across the upgrade. All LevelDB work runs
+ * ({@code snapshot-<url-encoded id>-<seq>-<timestamp>}) are imported when the store starts, in
+ * synced writes, then deleted: a node keeps its snapshots across the upgrade. All LevelDB work runs
  * on one thread of the store's own, so closing waits for it.
  */
 public final class LevelDbSnapshotStore extends SnapshotStore {
 
   private static final String LEGACY_PREFIX = "snapshot-";
   private static final WriteOptions SYNCED = new WriteOptions().sync(true);
+  private static final long IMPORT_BATCH_BYTES = 16 << 20;
 
   private final Path dir;
   private final Serialization serialization;
@@ -186,8 +187,8 @@ public final class LevelDbSnapshotStore extends SnapshotStore {
   }
 
   /**
-   * Moves the snapshot files of Akka's local store in this directory into the database: one synced
-   * write of all of them, then the files are deleted (a crash in between imports them again).
+   * Moves the snapshot files of Akka's local store in this directory into the database: synced
+   * writes of all of them, then the files are deleted (a crash in between imports them again).
    * Files it was still writing ({@code .tmp}) were never a snapshot and are deleted.
    */
   private int importLegacyFiles() throws IOException {
@@ -196,7 +197,9 @@ public final class LevelDbSnapshotStore extends SnapshotStore {
       files = listing.filter(p -> p.getFileName().toString().startsWith(LEGACY_PREFIX)).toList();
     }
     int imported = 0;
-    try (WriteBatch batch = db.createWriteBatch()) {
+    WriteBatch batch = db.createWriteBatch();
+    long bytesInBatch = 0;
+    try {
       for (Path file : files) {
         Optional<SnapshotMetadata> metadata = legacyName(file.getFileName().toString());
         if (metadata.isPresent()) {
@@ -204,9 +207,19 @@ public final class LevelDbSnapshotStore extends SnapshotStore {
           batch.put(key(metadata.get().persistenceId(), metadata.get().sequenceNr()),
               ByteBuffer.allocate(Long.BYTES + bytes.length).putLong(metadata.get().timestamp()).put(bytes).array());
           imported++;
+          bytesInBatch += bytes.length;
+        }
+        // Thousands of snapshots are written a part at a time, not held in one batch.
+        if (bytesInBatch > IMPORT_BATCH_BYTES) {
+          db.write(batch, SYNCED);
+          batch.close();
+          batch = db.createWriteBatch();
+          bytesInBatch = 0;
         }
       }
       db.write(batch, SYNCED);
+    } finally {
+      batch.close();
     }
     for (Path file : files) {
       Files.delete(file);

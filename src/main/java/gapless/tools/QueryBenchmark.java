@@ -96,9 +96,9 @@ public final class QueryBenchmark {
       URI node = cluster.httpUrl(NODE);
       raw = measure(cluster, "raw read of one tag", () -> rawRead(node, false));
       rawBinary = measure(cluster, "raw read of one tag, format=binary", () -> rawRead(node, true));
-      rawMany = measure(cluster, "raw read of " + s.tags() + " tags", () -> manyTagsRead(node, tags, null));
-      rawManyBinary = measure(cluster, "raw read of " + s.tags() + " tags, format=binary", () -> manyTagsRead(node, tags, "binary"));
-      aggregate = measure(cluster, "aggregate of " + s.tags() + " tags", () -> manyTagsRead(node, tags, "1h"));
+      rawMany = measure(cluster, "raw read of " + s.tags() + " tags", () -> rawManyRead(node, tags, false));
+      rawManyBinary = measure(cluster, "raw read of " + s.tags() + " tags, format=binary", () -> rawManyRead(node, tags, true));
+      aggregate = measure(cluster, "aggregate of " + s.tags() + " tags", () -> aggregateRead(node, tags, "1h"));
     }
     BaselineSettings b = s.baseline();
     out.printf("bench: raw LevelDB baseline, %,d keys x %d B written, then scanned%n", b.rawKeys(), b.rawValueBytes());
@@ -159,32 +159,30 @@ public final class QueryBenchmark {
   /** Raw answers of several tags, read as a client would: each tag's samples as records. */
   private record RawAnswers(String collector, List<QueryAnswer> results) {}
 
-  /**
-   * Every tag over the whole range in one request: raw (each tag's samples within the API's
-   * limit, as JSON, or as {@code binary}), or ({@code how} an interval) each tag's averages per
-   * interval, whose counts add up to the samples read.
-   */
-  private Read manyTagsRead(URI node, List<String> tags, String how) {
-    long to = START + (s.samples() / s.tags() - 1) * SPACING_MS;
-    boolean aggregated = how != null && !how.equals("binary");
-    Map<String, String> params = range(START, to, aggregated ? null : how);
-    params.put("interval", aggregated ? how : null);
-    params.put("agg", aggregated ? "avg" : null);
-    String path = GaplessClient.samplesPath(MANY, tags, params);
+  /** Every tag over the whole range in one request, each tag's samples within the API's limit, as JSON or in binary columns. */
+  private Read rawManyRead(URI node, List<String> tags, boolean binary) {
+    String path = GaplessClient.samplesPath(MANY, tags, range(START, lastOfMany(), binary ? "binary" : null));
+    List<QueryAnswer> answers = binary ? client.getColumns(node, path) : client.get(node, path, RawAnswers.class).results();
+    return new Read(answers.stream().mapToLong(a -> a.samples().size()).sum(), 1);
+  }
+
+  /** Every tag's averages per {@code interval} over the whole range in one request, whose counts add up to the samples read. */
+  private Read aggregateRead(URI node, List<String> tags, String interval) {
+    Map<String, String> params = range(START, lastOfMany(), null);
+    params.put("interval", interval);
+    params.put("agg", "avg");
     long samples = 0;
-    if (!aggregated) {
-      List<QueryAnswer> answers = how == null ? client.get(node, path, RawAnswers.class).results() : client.getColumns(node, path);
-      for (QueryAnswer a : answers) {
-        samples += a.samples().size();
-      }
-      return new Read(samples, 1);
-    }
-    for (JsonNode result : client.get(node, path, TagResults.class).results()) {
+    for (JsonNode result : client.get(node, GaplessClient.samplesPath(MANY, tags, params), TagResults.class).results()) {
       for (JsonNode bucket : result.path("buckets")) {
         samples += bucket.path("count").asLong();
       }
     }
     return new Read(samples, 1);
+  }
+
+  /** The time of the many-tag collector's last samples. */
+  private long lastOfMany() {
+    return START + (s.samples() / s.tags() - 1) * SPACING_MS;
   }
 
   /** The query parameters of a read of s1's own replica over {@code [from, to]}, in {@code format} (null: JSON). */
