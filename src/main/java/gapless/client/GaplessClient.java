@@ -36,6 +36,7 @@ import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 
@@ -280,7 +281,12 @@ public final class GaplessClient {
     long deadline = System.nanoTime() + requestTimeout.toNanos();
     HttpResponse<InputStream> response = send(request, HttpResponse.BodyHandlers.ofInputStream());
     InputStream body = response.body();
-    ScheduledFuture<?> cutOff = DEADLINES.schedule(() -> closeQuietly(body), deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+    // Set before the body is closed: the failed read can come before the cut-off task counts as done.
+    AtomicBoolean cut = new AtomicBoolean();
+    ScheduledFuture<?> cutOff = DEADLINES.schedule(() -> {
+      cut.set(true);
+      closeQuietly(body);
+    }, deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
     try (body) {
       if (response.statusCode() != 200) {
         throw errorOf(request, response.statusCode(), readAll(body));
@@ -290,7 +296,7 @@ public final class GaplessClient {
       body.transferTo(OutputStream.nullOutputStream());
       return answer;
     } catch (IOException e) {
-      String why = cutOff.isDone() ? "no whole answer within " + requestTimeout.toMillis() + " ms" : oneLine(e.getMessage());
+      String why = cut.get() ? "no whole answer within " + requestTimeout.toMillis() + " ms" : oneLine(e.getMessage());
       throw new GaplessClientException("GET " + uri + ": unexpected answer: " + why, 200, e);
     } finally {
       cutOff.cancel(false);
