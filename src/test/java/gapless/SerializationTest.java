@@ -2,6 +2,7 @@ package gapless;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
@@ -44,8 +45,11 @@ import gapless.replica.ReplicaProtocol;
 import gapless.replica.ReplicaState;
 import gapless.replica.ReplicaView;
 import gapless.replica.ServerStop;
+import gapless.replica.StoreMessageSerializer;
 import java.io.IOException;
+import java.io.NotSerializableException;
 import java.nio.file.Files;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,7 +58,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every message that crosses nodes and every journal event and snapshot, through Jackson CBOR;
+ * Every message that crosses nodes and every journal event and snapshot, through Jackson CBOR (the
+ * write path's two messages through {@link StoreMessageSerializer});
  * and what must stay on its node cannot travel: another node (or a stranger) can send an actor
  * only the messages of its protocol.
  */
@@ -79,6 +84,24 @@ class SerializationTest {
     return probe.getRef();
   }
 
+  /** The write path's messages have their own serializer; bytes out of shape are refused, not half read. */
+  @Test
+  void storeMessagesHaveTheirOwnSerializer() throws Exception {
+    Serialization ser = SerializationExtension.get(Adapter.toClassic(testKit.system()));
+    ReplicaProtocol.StoreBatch batch = new ReplicaProtocol.StoreBatch("c-ä", 7, 3, new byte[] {9, 8, 7},
+        ReplicaProtocol.WriteKind.OWNER, ref());
+    Serializer serializer = ser.findSerializerFor(batch);
+    assertTrue(serializer instanceof StoreMessageSerializer, serializer.getClass().getName());
+    assertTrue(ser.findSerializerFor(new ReplicaProtocol.StoreAck("s1", "c1", 1)) instanceof StoreMessageSerializer);
+    StoreMessageSerializer store = (StoreMessageSerializer) serializer;
+    byte[] bytes = store.toBinary(batch);
+    for (int cut : new int[] {0, 1, 5, bytes.length - 1}) {
+      byte[] part = Arrays.copyOf(bytes, cut);
+      assertThrows(NotSerializableException.class, () -> store.fromBinary(part, store.manifest(batch)), "cut at " + cut);
+    }
+    assertThrows(NotSerializableException.class, () -> store.fromBinary(bytes, "X1"));
+  }
+
   private static void roundTrip(Object o) {
     serialization.verifySerialization(o, true);
   }
@@ -97,6 +120,7 @@ class SerializationTest {
         new ReplicaProtocol.StoreBatch("c1", 43, 5, blob, ReplicaProtocol.WriteKind.COPY, ref()), false);
     assertEquals(5, copy.epoch());
     assertEquals(ReplicaProtocol.WriteKind.COPY, copy.kind());
+    assertEquals(sb.replyTo(), ((ReplicaProtocol.StoreBatch) serialization.verifySerialization(sb, false)).replyTo());
     roundTrip(new ReplicaProtocol.ClaimEpoch("c1", 3, "gw2", ref()));
     roundTrip(new ReplicaProtocol.EpochClaimed("s1", "c1", 3, true, 3, SeqRanges.of(new SeqRange(1, 9)),
         new SeqEpochs(List.of(new SeqEpochs.Run(1, 4, 1), new SeqEpochs.Run(5, 9, 2)))));
