@@ -121,8 +121,7 @@ public final class LevelDbSnapshotStore extends SnapshotStore {
     return onIo(() -> {
       Snapshot wrapped = new Snapshot(snapshot);
       byte[] bytes = serialization.findSerializerFor(wrapped).toBinary(wrapped);
-      byte[] value = ByteBuffer.allocate(Long.BYTES + bytes.length).putLong(metadata.timestamp()).put(bytes).array();
-      db.put(key(metadata.persistenceId(), metadata.sequenceNr()), value, SYNCED);
+      db.put(key(metadata.persistenceId(), metadata.sequenceNr()), value(metadata.timestamp(), bytes), SYNCED);
       return null;
     });
   }
@@ -180,6 +179,11 @@ public final class LevelDbSnapshotStore extends SnapshotStore {
     return found;
   }
 
+  /** A snapshot's stored value: its timestamp, then the bytes Akka's local store would write to its file. */
+  private static byte[] value(long timestamp, byte[] snapshot) {
+    return ByteBuffer.allocate(Long.BYTES + snapshot.length).putLong(timestamp).put(snapshot).array();
+  }
+
   /** The length of the id's UTF-8 bytes, the bytes, then the sequence number: one id's keys are together, in order. */
   private static byte[] key(String persistenceId, long sequenceNr) {
     byte[] id = persistenceId.getBytes(StandardCharsets.UTF_8);
@@ -204,8 +208,7 @@ public final class LevelDbSnapshotStore extends SnapshotStore {
         Optional<SnapshotMetadata> metadata = legacyName(file.getFileName().toString());
         if (metadata.isPresent()) {
           byte[] bytes = Files.readAllBytes(file);
-          batch.put(key(metadata.get().persistenceId(), metadata.get().sequenceNr()),
-              ByteBuffer.allocate(Long.BYTES + bytes.length).putLong(metadata.get().timestamp()).put(bytes).array());
+          batch.put(key(metadata.get().persistenceId(), metadata.get().sequenceNr()), value(metadata.get().timestamp(), bytes));
           imported++;
           bytesInBatch += bytes.length;
         }
