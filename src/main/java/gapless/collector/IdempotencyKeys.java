@@ -36,11 +36,14 @@ final class IdempotencyKeys {
   private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>();
   private long lookUpUntil;
 
-  /** {@code startNanos}: when this owner started; keys before it were given by another owner. */
-  IdempotencyKeys(long windowNanos, int max, long startNanos) {
+  /**
+   * {@code predecessorsUntilNanos}: until when an owner before this one may have given keys (when
+   * this owner started; or a window ago or earlier when there was no owner before it).
+   */
+  IdempotencyKeys(long windowNanos, int max, long predecessorsUntilNanos) {
     this.windowNanos = windowNanos;
     this.max = max;
-    this.lookUpUntil = startNanos + windowNanos;
+    this.lookUpUntil = predecessorsUntilNanos + windowNanos;
   }
 
   Check check(String key, long contentChecksum, long nowNanos) {

@@ -29,14 +29,21 @@ final class Intake {
   private final KeyLookups lookups;
   private final IdempotencyKeys keys;
 
-  Intake(String collector, GaplessSettings settings, Admission admission, Flights flights, KeyLookups lookups) {
+  /**
+   * {@code firstOwner}: the replicas that granted this owner's claim held nothing of the collector.
+   * Then no owner before it gave a key whose batch got a 200 (that batch is on W replicas, and any
+   * R of them include one), so there is nothing to look up: a new collector's batches ask nothing.
+   */
+  Intake(String collector, GaplessSettings settings, Admission admission, Flights flights, KeyLookups lookups,
+      boolean firstOwner) {
     this.collector = collector;
     this.settings = settings;
     this.admission = admission;
     this.flights = flights;
     this.lookups = lookups;
-    this.keys = new IdempotencyKeys(settings.ingest().idempotencyWindow().toNanos(),
-        settings.ingest().idempotencyKeysPerCollector(), System.nanoTime());
+    long window = settings.ingest().idempotencyWindow().toNanos();
+    long now = System.nanoTime();
+    this.keys = new IdempotencyKeys(window, settings.ingest().idempotencyKeysPerCollector(), firstOwner ? now - window : now);
   }
 
   void onRequest(Request r) {

@@ -287,8 +287,18 @@ class CollectorTest {
     assertEquals(2, CollectorFixture.submit(testKit, o.ref(), keyed("k2", 5, 100)).seq());
     List<Object> seen = drain(o.seen());
     assertEquals(3, writesOf(seen, 1), "seq 1 went once to each of the 3 replicas");
-    // This owner is younger than the window: it asked the replicas about each new key once.
-    assertEquals(6, seen.stream().filter(m -> m instanceof ReplicaProtocol.FindKey).count());
+    // The replicas held nothing of the collector when this owner claimed it: no key to look up.
+    assertEquals(0, seen.stream().filter(m -> m instanceof ReplicaProtocol.FindKey).count());
+  }
+
+  @Test
+  void anOwnerAfterAnotherAsksTheReplicasAboutEachNewKeyOnce() {
+    Owner o = owner("j", 3, 1 << 20, hosts -> hosts.forEach(h -> h.held.set(SeqRanges.of(new SeqRange(1, 1)))));
+    assertEquals(2, CollectorFixture.submit(testKit, o.ref(), keyed("k1", 5, 0)).seq());
+    assertEquals(2, CollectorFixture.submit(testKit, o.ref(), keyed("k1", 5, 0)).seq());
+    assertEquals(3, CollectorFixture.submit(testKit, o.ref(), keyed("k2", 5, 0)).seq());
+    // Younger than the window, after an owner whose batches the replicas hold: each new key asked once of each.
+    assertEquals(6, drain(o.seen()).stream().filter(m -> m instanceof ReplicaProtocol.FindKey).count());
   }
 
   @Test
@@ -314,11 +324,14 @@ class CollectorTest {
 
   @Test
   void whenTooFewReplicasSayWhetherTheyHoldAKeyTheRequestIsRefusedAndKeepsNothing() {
-    Owner o = owner("q", 3, 1 << 20, hosts -> hosts.forEach(h -> h.answersKeys.set(false)));
+    Owner o = owner("q", 3, 1 << 20, hosts -> hosts.forEach(h -> {
+      h.held.set(SeqRanges.of(new SeqRange(1, 1)));
+      h.answersKeys.set(false);
+    }));
     IngestResult r = CollectorFixture.submit(testKit, o.ref(), keyed("k", 5, 0));
     assertEquals(Outcome.REJECTED, r.outcome());
     assertTrue(r.error().contains("0 of the 3 replicas"), r.error());
-    assertEquals(1, submit(o, 5).seq(), "the refused batch took no seq");
+    assertEquals(2, submit(o, 5).seq(), "the refused batch took no seq");
   }
 
   @Test
