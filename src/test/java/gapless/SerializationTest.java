@@ -148,6 +148,8 @@ class SerializationTest {
         5, 50, 500, "00ff", CollectorStatus.STOPPED, List.of(new StopInterval(1, 2L, "x", 2)), true, 3,
         Map.of("s2", 9L), Map.of("s2", 4L), new ServerStop(StopReason.SHUTDOWN, 4, 9, 77), record, true));
     roundTrip(new ReplicaProtocol.SyncStatus("c1", "s2", 40, new SeqEpochs(List.of(new SeqEpochs.Run(30, 40, 2)))));
+    roundTrip(new ReplicaProtocol.SyncReports(List.of(new ReplicaProtocol.SyncStatus("c1", "s2", 40, SeqEpochs.EMPTY),
+        new ReplicaProtocol.SyncStatus("c2", "s2", 7, new SeqEpochs(List.of(new SeqEpochs.Run(1, 7, 3)))))));
     roundTrip(new ReplicaProtocol.EventsAfter("c1", 7, ref()));
     roundTrip(new ReplicaProtocol.EventIndex("s2", "c1", 7, SeqRanges.of(new SeqRange(8, 20)),
         new SeqEpochs(List.of(new SeqEpochs.Run(8, 20, 3))),

@@ -93,12 +93,12 @@ public record GaplessSettings(
   }
 
   /** {@code gapless.replica}: the replicas of a storage node and their sibling sync. */
-  public record ReplicaSettings(int snapshotEvery, boolean deleteEventsOnSnapshot, Duration syncInterval,
+  public record ReplicaSettings(int snapshotEvery, boolean deleteEventsOnSnapshot, Duration syncInterval, Duration syncGather,
       int heartbeatIntervals, int confirmEverySeqs, Duration confirmMaxDelay, int lagIntervals, Backoff restartBackoff,
       Duration stopTimeout, Duration passivateAfter) {
     static ReplicaSettings from(Config c) {
       return new ReplicaSettings(c.getInt("snapshot-every"), c.getBoolean("delete-events-on-snapshot"),
-          c.getDuration("sync-interval"), c.getInt("heartbeat-intervals"),
+          c.getDuration("sync-interval"), c.getDuration("sync-gather"), c.getInt("heartbeat-intervals"),
           c.getInt("confirm-every-seqs"), c.getDuration("confirm-max-delay"), c.getInt("lag-intervals"),
           Backoff.from(c.getConfig("restart-backoff")), c.getDuration("stop-timeout"),
           c.getDuration("passivate-after"));

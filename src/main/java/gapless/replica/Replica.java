@@ -8,7 +8,6 @@ import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.TimerScheduler;
-import akka.actor.typed.receptionist.Receptionist;
 import akka.persistence.typed.PersistenceId;
 import akka.persistence.typed.RecoveryCompleted;
 import akka.persistence.typed.javadsl.CommandHandlerWithReply;
@@ -83,8 +82,6 @@ import java.util.OptionalLong;
  */
 public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Command, ReplicaEvent, ReplicaState> {
 
-  private record SiblingsChanged(Receptionist.Listing listing) implements Command, NoSerializationVerificationNeeded {}
-
   private enum SyncTick implements Command, NoSerializationVerificationNeeded { INSTANCE }
 
   /** The host's: stop if settled, after telling it what a sleeping replica answers with; else say so. */
@@ -112,14 +109,16 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
   private final SiblingLink siblings;
   private boolean recovering;
 
+  /** {@code host}: the node's replica host, which sends the replica's reports on to its siblings. */
   public static Behavior<Command> create(
-      String collector, ReplicaServices services, ActorRef<RecoveryRequest> recovery) {
-    return create(collector, services, recovery, false);
+      String collector, ReplicaServices services, ActorRef<ReplicaHost.Command> host, ActorRef<RecoveryRequest> recovery) {
+    return create(collector, services, host, recovery, false);
   }
 
   /** {@code woke}: started again by the host it went to sleep in, so its last run did not crash. */
-  static Behavior<Command> create(String collector, ReplicaServices services, ActorRef<RecoveryRequest> recovery, boolean woke) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Replica(ctx, timers, collector, services, recovery, woke)));
+  static Behavior<Command> create(String collector, ReplicaServices services, ActorRef<ReplicaHost.Command> host,
+      ActorRef<RecoveryRequest> recovery, boolean woke) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Replica(ctx, timers, collector, services, host, recovery, woke)));
   }
 
   public static PersistenceId persistenceId(String collector) {
@@ -128,7 +127,7 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
 
   private Replica(
       ActorContext<Command> context, TimerScheduler<Command> timers, String collector, ReplicaServices services,
-      ActorRef<RecoveryRequest> recovery, boolean woke) {
+      ActorRef<ReplicaHost.Command> host, ActorRef<RecoveryRequest> recovery, boolean woke) {
     // A failed journal write restarts the replica (replay, then the lost group again) after a back-off.
     super(persistenceId(collector), services.settings().replica().restartBackoff().restartStrategy());
     this.context = context;
@@ -143,10 +142,8 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
         context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("gapless-store-dispatcher")));
     this.reports = new ReplicaReports(node, collector, services.eventLog(), context.getLog());
     this.writes = new ReplicaWrites(context, node, collector, store, services, reports);
-    this.siblings = new SiblingLink(node, collector, new SiblingSync(SiblingSync.Rules.of(services.settings().replica()), now()),
-        recovery);
-    ReplicaHost.subscribe(context.getSystem(), services.placement().siblings(collector, node),
-        context.messageAdapter(Receptionist.Listing.class, SiblingsChanged::new));
+    this.siblings = new SiblingLink(node, collector, services.placement().siblings(collector, node),
+        new SiblingSync(SiblingSync.Rules.of(services.settings().replica()), now()), host, recovery);
   }
 
   @Override
@@ -210,7 +207,6 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
           reportFigures(state);
         }))
         .onCommand(SyncStatus.class, this::onSyncStatus)
-        .onCommand(SiblingsChanged.class, (state, cmd) -> noReply(() -> siblings.changed(cmd.listing())))
         .onCommand(EventsAfter.class, (state, cmd) -> Effect().reply(cmd.replyTo(), state.indexAfter(node, collector, cmd.afterSeq())))
         // Answered by the store from its own thread, with what the replica knows now.
         .onCommand(FetchBatches.class, (state, f) -> noReply(() -> store.answer(f, state.epochs())))

@@ -149,11 +149,11 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
     this.storeExecutor = context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("gapless-store-dispatcher"));
     this.sleepers = new Sleepers(settings.replica().passivateAfter(), settings.nodeId(), services.store(), storeExecutor);
     this.siblingHosts = new SiblingHosts(sleepers, timers,
-        settings.replica().syncInterval().multipliedBy(settings.replica().heartbeatIntervals()));
+        settings.replica().syncInterval().multipliedBy(settings.replica().heartbeatIntervals()), settings.replica().syncGather());
+    subscribe(context.getSystem(), settings.storageNodes().stream().filter(n -> !n.equals(settings.nodeId())).toList(),
+        context.messageAdapter(Receptionist.Listing.class, SiblingHosts.Changed::new));
     if (sleepers.enabled()) {
       timers.startTimerWithFixedDelay(SleepCheck.INSTANCE, sleepers.checkInterval());
-      subscribe(context.getSystem(), settings.storageNodes().stream().filter(n -> !n.equals(settings.nodeId())).toList(),
-          context.messageAdapter(Receptionist.Listing.class, SiblingHosts.Changed::new));
     }
     // Restarted, never stopped, on failure: every replica holds this ref for good.
     this.recovery = context.spawn(Behaviors.supervise(recoveries.apply(context.getSelf(), services))
@@ -175,7 +175,19 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
           return this;
         })
         .onMessage(SiblingHosts.ReportAgain.class, r -> {
-          siblingHosts.report(r.sibling());
+          siblingHosts.reportSleepers(r.sibling());
+          return this;
+        })
+        .onMessage(SiblingHosts.Report.class, r -> {
+          siblingHosts.send(r.sibling(), r.status());
+          return this;
+        })
+        .onMessage(SiblingHosts.Flush.class, f -> {
+          siblingHosts.flush();
+          return this;
+        })
+        .onMessage(ReplicaProtocol.SyncReports.class, r -> {
+          r.reports().forEach(this::route);
           return this;
         })
         .onMessage(FellAsleep.class, this::onFellAsleep)
@@ -201,7 +213,7 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
       sleepers.hold(collector, cmd);
       return this;
     }
-    if (sleepers.answeredAsleep(cmd, siblingHosts.byNode())) {
+    if (sleepers.answeredAsleep(cmd, siblingHosts::send)) {
       return this;
     }
     ActorRef<ReplicaProtocol.Command> replica = replicas.get(collector);
@@ -225,7 +237,7 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
         getContext().getLog().debug("Waking the replica of [{}]", id);
       }
       sleepers.woken(id, System.currentTimeMillis());
-      ActorRef<ReplicaProtocol.Command> replica = getContext().spawn(Replica.create(id, services, recovery, woke), "replica-" + id);
+      ActorRef<ReplicaProtocol.Command> replica = getContext().spawn(Replica.create(id, services, getContext().getSelf(), recovery, woke), "replica-" + id);
       getContext().watchWith(replica, new ReplicaStopped(id, replica));
       sleepers.stopToRecord(id).ifPresent(replica::tell);
       return replica;

@@ -183,6 +183,17 @@ public final class ReplicaProtocol {
    */
   public record SyncStatus(String collector, String peer, long contiguousSeq, SeqEpochs epochs) implements CollectorCommand {}
 
+  /**
+   * The reports one node's replicas sent another's within {@code replica.sync-gather}, in one
+   * message; the host routes each as if it came alone.
+   */
+  public record SyncReports(List<SyncStatus> reports) implements ReplicaHost.Command, CborSerializable {
+    @JsonCreator
+    public SyncReports {
+      reports = List.copyOf(reports);
+    }
+  }
+
   /** From a recovering sibling: what do you hold after {@code afterSeq}? */
   public record EventsAfter(String collector, long afterSeq, ActorRef<EventIndex> replyTo) implements CollectorCommand {}
 

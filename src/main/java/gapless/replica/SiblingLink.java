@@ -1,7 +1,6 @@
 package gapless.replica;
 
 import akka.actor.typed.ActorRef;
-import akka.actor.typed.receptionist.Receptionist;
 import gapless.model.RecoveryTrigger;
 import gapless.replica.ReplicaProtocol.SyncStatus;
 import java.util.HashMap;
@@ -10,35 +9,36 @@ import java.util.Map;
 import java.util.OptionalLong;
 
 /**
- * A replica's exchange with its siblings: which sibling replica hosts are reachable, the periodic
- * report of what it holds, and what follows from a sibling's report (a seq both now hold, a lag
- * or a stale seq that asks for a recovery). The rules are {@link SiblingSync}'s; this sends.
- * Used from the replica's actor only.
+ * A replica's exchange with its siblings: the periodic report of what it holds (through its host,
+ * which gathers the reports of all its replicas per sibling node and sends them to the reachable
+ * ones), and what follows from a sibling's report (a seq both now hold, a lag or a stale seq that
+ * asks for a recovery). The rules are {@link SiblingSync}'s; this sends. Used from the replica's
+ * actor only.
  */
 final class SiblingLink {
 
   private final String node;
   private final String collector;
+  private final List<String> siblings;
   private final SiblingSync sync;
+  private final ActorRef<ReplicaHost.Command> host;
   private final ActorRef<RecoveryRequest> recovery;
-  private final Map<String, ActorRef<ReplicaHost.Command>> hosts = new HashMap<>();
   // The confirmed seq each sibling was last journaled as lost at (PeerUnreachable), since the replica started.
   private final Map<String, Long> lostAt = new HashMap<>();
 
-  SiblingLink(String node, String collector, SiblingSync sync, ActorRef<RecoveryRequest> recovery) {
+  /** {@code siblings}: the other nodes of the collector's replica set; {@code host}: this node's replica host. */
+  SiblingLink(String node, String collector, List<String> siblings, SiblingSync sync, ActorRef<ReplicaHost.Command> host,
+      ActorRef<RecoveryRequest> recovery) {
     this.node = node;
     this.collector = collector;
+    this.siblings = List.copyOf(siblings);
     this.sync = sync;
+    this.host = host;
     this.recovery = recovery;
   }
 
   SiblingSync sync() {
     return sync;
-  }
-
-  void changed(Receptionist.Listing listing) {
-    String sibling = ReplicaHost.nodeOf(listing);
-    ReplicaHost.reachableHost(listing).ifPresentOrElse(h -> hosts.put(sibling, h), () -> hosts.remove(sibling));
   }
 
   /**
@@ -59,8 +59,8 @@ final class SiblingLink {
     long contiguous = state.held().contiguous();
     if (sync.statusDue(contiguous)) {
       // Only the epochs of what is not yet confirmed with that sibling: all it may still confirm.
-      hosts.forEach((sibling, h) -> h.tell(new SyncStatus(collector, node, contiguous,
-          state.epochs().clip(state.confirmedWith(sibling) + 1, contiguous))));
+      siblings.forEach(sibling -> host.tell(new SiblingHosts.Report(sibling, new SyncStatus(collector, node, contiguous,
+          state.epochs().clip(state.confirmedWith(sibling) + 1, contiguous)))));
     }
     sync.behindSibling(contiguous, recovering).ifPresent(target -> recovery.tell(new RecoveryRequest.Recover(
         collector, RecoveryTrigger.BEHIND_SIBLING, "holds 1.." + contiguous + ", a sibling holds 1.." + target)));

@@ -1,6 +1,5 @@
 package gapless.replica;
 
-import akka.actor.typed.ActorRef;
 import gapless.model.SeqEpochs;
 import gapless.replica.ReplicaProtocol.CollectorCommand;
 import gapless.replica.ReplicaProtocol.DigestRange;
@@ -14,6 +13,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -164,7 +164,7 @@ final class Sleepers {
    * confirm and sleep too; a report without such epochs is never answered, so two hosts answering
    * for sleeping replicas cannot keep each other busy. False when the replica must wake for it.
    */
-  boolean answeredAsleep(CollectorCommand cmd, Map<String, ActorRef<ReplicaHost.Command>> hosts) {
+  boolean answeredAsleep(CollectorCommand cmd, BiConsumer<String, SyncStatus> toSibling) {
     Asleep held = asleep.get(cmd.collector());
     if (held == null) {
       return false;
@@ -182,10 +182,9 @@ final class Sleepers {
     if (!(cmd instanceof SyncStatus s) || s.contiguousSeq() != held.contiguous() || !s.epochs().newerThan(held.epochs()).isEmpty()) {
       return false;
     }
-    ActorRef<ReplicaHost.Command> sibling = hosts.get(s.peer());
-    if (!s.epochs().isEmpty() && sibling != null) {
+    if (!s.epochs().isEmpty()) {
       // Confirmed with every sibling before it slept: nothing of its own left to confirm.
-      sibling.tell(new SyncStatus(s.collector(), node, held.contiguous(), SeqEpochs.EMPTY));
+      toSibling.accept(s.peer(), new SyncStatus(s.collector(), node, held.contiguous(), SeqEpochs.EMPTY));
     }
     return true;
   }

@@ -72,7 +72,7 @@ class ReplicaEpochTest {
   private static ActorRef<ReplicaProtocol.Command> spawn(String collector) {
     GaplessSettings settings = ReplicaTest.settings();
     return testKit.spawn(Replica.create(collector,
-        new ReplicaServices(settings, store, Placement.of(settings), eventLog.getRef()), recovery.getRef()));
+        new ReplicaServices(settings, store, Placement.of(settings), eventLog.getRef()), testKit.system().ignoreRef(), recovery.getRef()));
   }
 
   private static StoreReply write(ActorRef<ReplicaProtocol.Command> replica, String collector, long seq, long epoch,

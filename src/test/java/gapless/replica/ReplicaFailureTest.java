@@ -100,7 +100,7 @@ class ReplicaFailureTest {
   @Test
   void aFailedJournalWriteRestartsTheReplicaAndLaterBatchesAreStoredAndAcked() {
     TestProbe<RecoveryRequest> recovery = testKit.createTestProbe();
-    ActorRef<ReplicaProtocol.Command> replica = testKit.spawn(Replica.create("flaky", services(), recovery.getRef()));
+    ActorRef<ReplicaProtocol.Command> replica = testKit.spawn(Replica.create("flaky", services(), testKit.system().ignoreRef(), recovery.getRef()));
     TestProbe<ReplicaProtocol.StoreReply> acks = testKit.createTestProbe();
     replica.tell(new ReplicaProtocol.StoreBatch("flaky", 1, 0, TestBatches.blob(1, 3), ReplicaProtocol.WriteKind.OWNER, acks.getRef()));
     assertEquals(1, acks.receiveMessage(WAIT).seq());
@@ -131,7 +131,8 @@ class ReplicaFailureTest {
     hostStores.add(small);
     GaplessSettings settings = settings();
     ActorRef<ReplicaProtocol.Command> replica = testKit.spawn(Replica.create("full",
-        new ReplicaServices(settings, small, Placement.of(settings), eventLog.getRef()), testKit.<RecoveryRequest>createTestProbe().getRef()));
+        new ReplicaServices(settings, small, Placement.of(settings), eventLog.getRef()), testKit.system().ignoreRef(),
+        testKit.<RecoveryRequest>createTestProbe().getRef()));
     TestProbe<ReplicaProtocol.StoreReply> replies = testKit.createTestProbe();
     replica.tell(new ReplicaProtocol.StoreBatch("full", 1, 0, TestBatches.blob(1, 3), ReplicaProtocol.WriteKind.OWNER, replies.getRef()));
     ReplicaProtocol.StoreRefused refused = replies.expectMessageClass(ReplicaProtocol.StoreRefused.class, WAIT);
@@ -146,7 +147,7 @@ class ReplicaFailureTest {
 
   @Test
   void aBatchThatArrivesDamagedIsRefusedAndReportedAndNothingIsStored() {
-    ActorRef<ReplicaProtocol.Command> replica = testKit.spawn(Replica.create("damaged", services(),
+    ActorRef<ReplicaProtocol.Command> replica = testKit.spawn(Replica.create("damaged", services(), testKit.system().ignoreRef(),
         testKit.<RecoveryRequest>createTestProbe().getRef()));
     TestProbe<ReplicaProtocol.StoreReply> replies = testKit.createTestProbe();
     byte[] blob = TestBatches.blob(1, 3);
@@ -161,7 +162,7 @@ class ReplicaFailureTest {
 
   @Test
   void aFlappingSiblingIsJournaledLostOncePerConfirmedSeq() {
-    ActorRef<ReplicaProtocol.Command> replica = testKit.spawn(Replica.create("flap", services(),
+    ActorRef<ReplicaProtocol.Command> replica = testKit.spawn(Replica.create("flap", services(), testKit.system().ignoreRef(),
         testKit.<RecoveryRequest>createTestProbe().getRef()));
     for (int i = 0; i < 5; i++) {
       replica.tell(new ReplicaProtocol.PeerLost("flap", "s2"));

@@ -65,6 +65,11 @@ class ReplicaSleepTest {
    * replicas sleep after {@code passivateAfter}.
    */
   private static Host host(String name, String passivateAfter) {
+    return host(name, passivateAfter, "");
+  }
+
+  /** ... with {@code extra} settings. */
+  private static Host host(String name, String passivateAfter, String extra) {
     GaplessSettings settings = GaplessSettings.from(NodeConfig.complete(ConfigFactory.parseString(
         "gapless.node-id = s1\n"
             + "akka.cluster.roles = [storage]\n"
@@ -73,7 +78,7 @@ class ReplicaSleepTest {
             + "gapless.write-quorum = 1\n"
             + "gapless.replica.passivate-after = " + passivateAfter + "\n"
             + "gapless.replica.sync-interval = 100ms\n"
-            + "gapless.replica.confirm-max-delay = 100ms\n")));
+            + "gapless.replica.confirm-max-delay = 100ms\n" + extra)));
     SampleStore store = SampleStore.open(dir.resolve("samples-" + name), 3_600_000L);
     stores.add(store);
     TestProbe<EventLog.Command> events = testKit.createTestProbe();
@@ -112,8 +117,15 @@ class ReplicaSleepTest {
 
   /** The next report about {@code collector} a sibling host probe gets (other tests' hosts report to it too). */
   private static ReplicaProtocol.SyncStatus reportOf(TestProbe<ReplicaHost.Command> probe, String collector) {
-    return (ReplicaProtocol.SyncStatus) probe.fishForMessage(WAIT, m -> m instanceof ReplicaProtocol.SyncStatus r
-        && r.collector().equals(collector) ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore()).get(0);
+    ReplicaHost.Command got = probe.fishForMessage(WAIT, m -> about(m, collector).isEmpty()
+        ? FishingOutcomes.continueAndIgnore() : FishingOutcomes.complete()).get(0);
+    return about(got, collector).get(0);
+  }
+
+  /** The reports about {@code collector} in a message to a sibling host (hosts send them gathered). */
+  private static List<ReplicaProtocol.SyncStatus> about(ReplicaHost.Command m, String collector) {
+    return m instanceof ReplicaProtocol.SyncReports r
+        ? r.reports().stream().filter(s -> s.collector().equals(collector)).toList() : List.of();
   }
 
   /** What the probe got so far. */
@@ -183,6 +195,23 @@ class ReplicaSleepTest {
   }
 
   @Test
+  void aHostSendsTheReportsOfItsReplicasToASiblingTogether() {
+    // Its sibling is s3, so no other test's host reports to it.
+    TestProbe<ReplicaHost.Command> s3 = testKit.createTestProbe();
+    testKit.system().receptionist().tell(Receptionist.register(ReplicaHost.serviceKey("s3"), s3.getRef()));
+    Host host = host("gather", "0", "gapless.storage-nodes = [s1, s3]\ngapless.replica.sync-gather = 1s\n");
+    List<String> collectors = List.of("g1", "g2", "g3", "g4");
+    collectors.forEach(c -> store(host, c, 1));
+    // Each replica reports seq 1 at its next tick (100 ms); the host sends them a second after the first.
+    ReplicaHost.Command got = s3.fishForMessage(WAIT, m -> collectors.stream().anyMatch(c -> !about(m, c).isEmpty())
+        ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore()).get(0);
+    for (String c : collectors) {
+      assertEquals(List.of(new ReplicaProtocol.SyncStatus(c, "s1", 1, SeqEpochs.EMPTY)),
+          about(got, c).stream().distinct().toList(), "in one message: " + got);
+    }
+  }
+
+  @Test
   void siblingsThatHaveNotConfirmedASleepingReplicaOrAppearGetItsReportFromTheHost() {
     TestProbe<ReplicaHost.Command> s2 = testKit.createTestProbe();
     testKit.system().receptionist().tell(Receptionist.register(ReplicaHost.serviceKey("s2"), s2.getRef()));
@@ -198,7 +227,7 @@ class ReplicaSleepTest {
     // Confirmed on both sides: nothing more to say.
     host.ref().tell(new ReplicaProtocol.SyncStatus("c5", "s2", 1, SeqEpochs.EMPTY));
     for (ReplicaHost.Command m : drain(s2)) {
-      assertFalse(m instanceof ReplicaProtocol.SyncStatus r && r.collector().equals("c5"), "answered a report that needed none: " + m);
+      assertTrue(about(m, "c5").isEmpty(), "answered a report that needed none: " + m);
     }
     assertFalse(awake(host, "c5"));
 

@@ -81,7 +81,7 @@ class ReplicaTest {
     GaplessSettings settings = settings();
     ReplicaServices services = new ReplicaServices(settings, store,
         Placement.of(settings), eventLog.getRef());
-    return testKit.spawn(Replica.create(collector, services, recovery.getRef()));
+    return testKit.spawn(Replica.create(collector, services, testKit.system().ignoreRef(), recovery.getRef()));
   }
 
   private static byte[] blob(long seq, int samples) {
@@ -263,7 +263,7 @@ class ReplicaTest {
     GaplessSettings settings = settings();
     try (SampleStore fresh = SampleStore.open(Files.createTempDirectory("replica-test-new-store"), 3_600_000L, "s1")) {
       ActorRef<ReplicaProtocol.Command> again = testKit.spawn(Replica.create("lost",
-          new ReplicaServices(settings, fresh, Placement.of(settings), eventLog.getRef()), recovery.getRef()));
+          new ReplicaServices(settings, fresh, Placement.of(settings), eventLog.getRef()), testKit.system().ignoreRef(), recovery.getRef()));
       ClusterEvent rebuild = eventLog.fishForMessage(Duration.ofSeconds(10), c -> c instanceof EventLog.Emit e
           && e.event().event() == EventType.STORE_REBUILD ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore())
           .stream().map(c -> ((EventLog.Emit) c).event()).reduce((a, b) -> b).orElseThrow();
@@ -372,7 +372,7 @@ class ReplicaTest {
     GaplessSettings settings = settings();
     ReplicaServices services = new ReplicaServices(settings, broken,
         Placement.of(settings), eventLog.getRef());
-    ActorRef<ReplicaProtocol.Command> replica = testKit.spawn(Replica.create("broken", services, recovery.getRef()));
+    ActorRef<ReplicaProtocol.Command> replica = testKit.spawn(Replica.create("broken", services, testKit.system().ignoreRef(), recovery.getRef()));
     broken.close();
     TestProbe<StatusReply<ReplicaProtocol.SampleAnswer>> probe = testKit.createTestProbe();
     replica.tell(new ReplicaProtocol.QuerySamples("broken", "T0.PV", 0, Long.MAX_VALUE, 100, probe.getRef()));
