@@ -24,6 +24,9 @@ public final class BenchIdleCommand implements Callable<Integer> {
   @Option(names = "--collectors", defaultValue = "2000", description = "Collectors that each send one batch (default: ${DEFAULT-VALUE})")
   int collectors;
 
+  @Option(names = "--senders", defaultValue = "64", description = "First batches sent at once, each waiting for its answer (default: ${DEFAULT-VALUE})")
+  int senders;
+
   @Option(names = "--passivate-after", defaultValue = "20", description = "Seconds of gapless.replica.passivate-after with passivation on (default: ${DEFAULT-VALUE})")
   long passivateAfterSeconds;
 
@@ -44,10 +47,11 @@ public final class BenchIdleCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    if (collectors < 1 || passivateAfterSeconds < 1 || settleSeconds < 0 || windowSeconds < 1) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--collectors, --passivate-after and --window must be at least 1, --settle at least 0");
+    if (collectors < 1 || senders < 1 || passivateAfterSeconds < 1 || settleSeconds < 0 || windowSeconds < 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--collectors, --senders, --passivate-after and --window must be at least 1, --settle at least 0");
     }
-    IdleBenchmark.Settings s = new IdleBenchmark.Settings(local.settings(portOffset), out, collectors,
+    IdleBenchmark.Settings s = new IdleBenchmark.Settings(local.settings(portOffset), out, collectors, senders,
         Duration.ofSeconds(passivateAfterSeconds), Duration.ofSeconds(settleSeconds), Duration.ofSeconds(windowSeconds));
     return IdleBenchmark.run(s, System.out) ? 0 : CliErrors.RUNTIME;
   }

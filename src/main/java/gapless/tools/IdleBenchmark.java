@@ -33,12 +33,13 @@ public final class IdleBenchmark {
    * What to run.
    *
    * @param collectors     collectors that each send one batch
+   * @param senders        how many first batches are sent at once (each waits for its answer)
    * @param passivateAfter {@code gapless.replica.passivate-after} of the second round
    * @param settle         quiet time after the last batch before the window
    * @param window         how long CPU time is measured
    */
-  public record Settings(LocalClusterSettings local, Path out, int collectors, Duration passivateAfter, Duration settle,
-      Duration window) {}
+  public record Settings(LocalClusterSettings local, Path out, int collectors, int senders, Duration passivateAfter,
+      Duration settle, Duration window) {}
 
   /**
    * One round: the share of a core each storage node used in the window, and the replicas asleep at its end.
@@ -99,7 +100,7 @@ public final class IdleBenchmark {
   private void feed(LocalCluster cluster) {
     List<java.net.URI> gateways = cluster.gatewayUrls();
     AtomicInteger failed = new AtomicInteger();
-    ExecutorService pool = Executors.newFixedThreadPool(8);
+    ExecutorService pool = Executors.newFixedThreadPool(s.senders());
     try {
       List<Future<?>> sent = new ArrayList<>();
       for (int i = 1; i <= s.collectors(); i++) {
@@ -127,7 +128,7 @@ public final class IdleBenchmark {
 
   private static BenchmarkSection section(Settings s, Round off, Round on) {
     BenchmarkSection section = new BenchmarkSection("idle", "Idle cost per collector",
-        "bench idle --collectors " + s.collectors() + " --passivate-after " + s.passivateAfter().toSeconds()
+        "bench idle --collectors " + s.collectors() + " --senders " + s.senders() + " --passivate-after " + s.passivateAfter().toSeconds()
             + " --settle " + s.settle().toSeconds() + " --window " + s.window().toSeconds());
     section.clusterRow(s.local().confDir(), "; each collector sent one batch of one"
         + " sample, then nothing (the gateways' owners passivate after 120 s of their own)");
@@ -139,7 +140,7 @@ public final class IdleBenchmark {
     }
     section.row("ratio", String.format("passivation on uses %.2fx the CPU of off", off.meanShare() == 0 ? 0 : on.meanShare() / off.meanShare()));
     // Each collector's first batch starts its owner and its replicas (persistent actors, journal recoveries): new collectors a second.
-    section.row("first batches (8 senders at once)", List.of(off, on).stream().map(r -> String.format("%.0f new collectors/s",
+    section.row("first batches (" + s.senders() + " senders at once)", List.of(off, on).stream().map(r -> String.format("%.0f new collectors/s",
         s.collectors() * 1e9 / r.fed().toNanos())).collect(java.util.stream.Collectors.joining(", then ")));
     return section;
   }
