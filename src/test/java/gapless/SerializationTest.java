@@ -123,8 +123,8 @@ class SerializationTest {
     assertEquals(sb.replyTo(), ((ReplicaProtocol.StoreBatch) serialization.verifySerialization(sb, false)).replyTo());
     roundTrip(new ReplicaProtocol.ClaimEpoch("c1", 3, "gw2", ref()));
     roundTrip(new ReplicaProtocol.EpochClaimed("s1", "c1", 3, true, 3, SeqRanges.of(new SeqRange(1, 9)),
-        new SeqEpochs(List.of(new SeqEpochs.Run(1, 4, 1), new SeqEpochs.Run(5, 9, 2)))));
-    roundTrip(new ReplicaProtocol.EpochClaimed("s1", "c1", 2, false, 3, SeqRanges.EMPTY, SeqEpochs.EMPTY));
+        new SeqEpochs(List.of(new SeqEpochs.Run(1, 4, 1), new SeqEpochs.Run(5, 9, 2))), 1_700_000_000_000L));
+    roundTrip(new ReplicaProtocol.EpochClaimed("s1", "c1", 2, false, 3, SeqRanges.EMPTY, SeqEpochs.EMPTY, 0));
     roundTrip(new ReplicaProtocol.QuerySamples("c1", "FIC101.PV", 0, Long.MAX_VALUE, 100, ref()));
     roundTrip(new ReplicaProtocol.QuerySamples("c1", "温度", 0, 3_600_000, 100, 60_000, ref()));
     roundTrip(new ReplicaProtocol.ListTags("c1", 1000, ref()));
@@ -199,7 +199,7 @@ class SerializationTest {
         List.of(new StatusMark(3, CollectorStatus.STOPPED, "m", 10), new StatusMark(4, CollectorStatus.RUNNING, "", 20)),
         Map.of("s2", 5L), new ServerStop(StopReason.UNCLEAN_SHUTDOWN, 5, 9, 100),
         new RecoveryRecord(List.of(new SeqRange(6, 8)), List.of("s3"), 3, 30, 300, 9, 99),
-        new SeqEpochs(List.of(new SeqEpochs.Run(1, 4, 1), new SeqEpochs.Run(5, 5, 2))), 3, "gw2", "3f0c-store"));
+        new SeqEpochs(List.of(new SeqEpochs.Run(1, 4, 1), new SeqEpochs.Run(5, 5, 2))), 3, "gw2", "3f0c-store", 1_700_000_000_000L));
     roundTrip(ReplicaState.EMPTY);
     roundTrip(new ReplicaEvent.StoreBound("s1", "3f0c-store", 2000));
     roundTrip(new ReplicaEvent.StoreLost("s1", "3f0c-store", "9a1d-store", SeqRanges.of(new SeqRange(1, 5)), 2000));
@@ -229,11 +229,12 @@ class SerializationTest {
     ReplicaEvent.BatchStored stored = new ReplicaEvent.BatchStored("s1", 7, 3, 1000, 10, 130, 5, 9, 0xFFFFFFFFL, 2000);
     assertEquals(new ReplicaEvent.BatchStored("s1", 7, 0, 1000, 10, 130, 5, 9, 0xFFFFFFFFL, 2000), withoutFields(stored, "epoch"));
     ReplicaState state = new ReplicaState(SeqRanges.of(new SeqRange(1, 5)), 60, 700, -123456789L, List.of(), Map.of("s2", 5L),
-        null, null, new SeqEpochs(List.of(new SeqEpochs.Run(1, 5, 2))), 3, "gw2", "3f0c-store");
-    ReplicaState old = (ReplicaState) withoutFields(state, "epochs", "promisedEpoch", "promisedOwner", "storeId");
+        null, null, new SeqEpochs(List.of(new SeqEpochs.Run(1, 5, 2))), 3, "gw2", "3f0c-store", 1_700_000_000_000L);
+    ReplicaState old = (ReplicaState) withoutFields(state, "epochs", "promisedEpoch", "promisedOwner", "storeId", "newestAcceptedAt");
     assertEquals(new ReplicaState(SeqRanges.of(new SeqRange(1, 5)), 60, 700, -123456789L, List.of(), Map.of("s2", 5L),
-        null, null, SeqEpochs.EMPTY, 0, null, null), old);
+        null, null, SeqEpochs.EMPTY, 0, null, null, 0), old);
     assertEquals(SeqEpochs.EMPTY, old.epochs());
+
   }
 
   @Test

@@ -209,7 +209,7 @@ public final class Collector {
   private Behavior<Command> own(EpochClaim round) {
     timers.cancel(new ClaimTimeout(round.epoch()));
     admission = new Admission(collector, settings, buffer, flights, round.epoch(), round.firstSeq(), round.epochs());
-    intake = new Intake(collector, settings, admission, flights, lookups, round.held().isEmpty());
+    intake = new Intake(collector, settings, admission, flights, lookups, round.newestAcceptedAt());
     long holes = round.holes().count();
     emit(ClusterEvents.ownerClaimed(settings.nodeId(), collector, round.epoch(), round.firstSeq(), holes,
         String.join(",", round.grantedBy())));

@@ -103,6 +103,16 @@ final class EpochClaim {
     return epochs;
   }
 
+  /**
+   * The latest time (epoch ms) a batch held or being written on a replica that promised was first
+   * accepted; 0 when they hold none. A key whose batch got a 200 is on one of them (the same
+   * quorum argument as for the seqs), so no owner before this one gave a key to a batch accepted
+   * later than this.
+   */
+  long newestAcceptedAt() {
+    return answers.values().stream().filter(EpochClaimed::granted).mapToLong(EpochClaimed::newestAcceptedAt).max().orElse(0);
+  }
+
   /** The first seq the new owner gives out. */
   long firstSeq() {
     return held().highest() + 1;

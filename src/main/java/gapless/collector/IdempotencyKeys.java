@@ -37,8 +37,8 @@ final class IdempotencyKeys {
   private long lookUpUntil;
 
   /**
-   * {@code predecessorsUntilNanos}: until when an owner before this one may have given keys (when
-   * this owner started; or a window ago or earlier when there was no owner before it).
+   * {@code predecessorsUntilNanos}: the latest time an owner before this one may have given a key
+   * (a window ago or earlier when none did).
    */
   IdempotencyKeys(long windowNanos, int max, long predecessorsUntilNanos) {
     this.windowNanos = windowNanos;

@@ -30,20 +30,24 @@ final class Intake {
   private final IdempotencyKeys keys;
 
   /**
-   * {@code firstOwner}: the replicas that granted this owner's claim held nothing of the collector.
-   * Then no owner before it gave a key whose batch got a 200 (that batch is on W replicas, and any
-   * R of them include one), so there is nothing to look up: a new collector's batches ask nothing.
+   * {@code predecessorsNewest}: the latest time (epoch ms) a batch the replicas that granted this
+   * owner's claim hold was first accepted ({@link EpochClaim#newestAcceptedAt}; 0: they hold none).
+   * No owner before this one gave a key that got a 200 to a later batch (that batch is on W
+   * replicas, and any R of them include one), so keys are looked up only until that batch's window
+   * ends: a new collector's batches ask nothing, nor do those of a collector whose last owner
+   * stopped more than a window ago.
    */
   Intake(String collector, GaplessSettings settings, Admission admission, Flights flights, KeyLookups lookups,
-      boolean firstOwner) {
+      long predecessorsNewest) {
     this.collector = collector;
     this.settings = settings;
     this.admission = admission;
     this.flights = flights;
     this.lookups = lookups;
     long window = settings.ingest().idempotencyWindow().toNanos();
-    long now = System.nanoTime();
-    this.keys = new IdempotencyKeys(window, settings.ingest().idempotencyKeysPerCollector(), firstOwner ? now - window : now);
+    // A batch accepted a window ago or more counts as a window ago; one "later than now" (another gateway's clock) as now.
+    long sinceNewest = Math.min(window, TimeUnit.MILLISECONDS.toNanos(Math.max(0, System.currentTimeMillis() - predecessorsNewest)));
+    this.keys = new IdempotencyKeys(window, settings.ingest().idempotencyKeysPerCollector(), System.nanoTime() - sinceNewest);
   }
 
   void onRequest(Request r) {

@@ -10,6 +10,7 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.persistence.typed.PersistenceId;
 import akka.persistence.typed.RecoveryCompleted;
+import akka.persistence.typed.SnapshotAdapter;
 import akka.persistence.typed.javadsl.CommandHandlerWithReply;
 import akka.persistence.typed.javadsl.CommandHandlerWithReplyBuilder;
 import akka.persistence.typed.javadsl.EffectBuilder;
@@ -152,6 +153,21 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
   }
 
   @Override
+  public SnapshotAdapter<ReplicaState> snapshotAdapter() {
+    return new SnapshotAdapter<>() {
+      @Override
+      public Object toJournal(ReplicaState state) {
+        return state;
+      }
+
+      @Override
+      public ReplicaState fromJournal(Object from) {
+        return ((ReplicaState) from).readFromSnapshot(now());
+      }
+    };
+  }
+
+  @Override
   public RetentionCriteria retentionCriteria() {
     // Trimmed behind the snapshots unless replica.delete-events-on-snapshot is off: nothing reads old events.
     SnapshotCountRetentionCriteria kept = RetentionCriteria.snapshotEvery(services.settings().replica().snapshotEvery(), 2);
@@ -256,7 +272,8 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
   /** The answer to a claim: what is held and being written. */
   private EpochClaimed claimed(ReplicaState state, ClaimEpoch c, boolean granted) {
     ReplicaState.Holdings h = writes.holdingsNow(state);
-    return new EpochClaimed(node, collector, c.epoch(), granted, state.promisedEpoch(), h.held(), h.epochs());
+    return new EpochClaimed(node, collector, c.epoch(), granted, state.promisedEpoch(), h.held(), h.epochs(),
+        h.newestAcceptedAt());
   }
 
   private ReplyEffect<ReplicaEvent, ReplicaState> onQuery(ReplicaState state, QuerySamples q) {

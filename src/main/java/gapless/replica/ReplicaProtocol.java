@@ -103,9 +103,12 @@ public final class ReplicaProtocol {
    * starts above every seq that could have been acknowledged.
    *
    * @param promisedEpoch the epoch promised after this claim (equal to {@code epoch} when granted)
+   * @param newestAcceptedAt the latest time (epoch ms) a batch held or being written here was
+   *     first accepted, or later; 0 when none: no Idempotency-Key older than the window is asked about
    */
   public record EpochClaimed(
-      String node, String collector, long epoch, boolean granted, long promisedEpoch, SeqRanges held, SeqEpochs epochs)
+      String node, String collector, long epoch, boolean granted, long promisedEpoch, SeqRanges held, SeqEpochs epochs,
+      long newestAcceptedAt)
       implements CborSerializable {}
 
   /**

@@ -1,6 +1,7 @@
 package gapless.replica;
 
 import gapless.CborSerializable;
+import gapless.model.BatchCodec;
 import gapless.model.CollectorStatus;
 import gapless.model.ResumeReason;
 import gapless.model.SeqEpochs;
@@ -33,9 +34,13 @@ import java.util.Map;
  * @param promisedEpoch the owner epoch promised to a claim: owner writes below it are fenced (0: none)
  * @param promisedOwner who was promised {@code promisedEpoch}, so a retried claim is granted again
  * @param storeId      the identity of the sample store this journal describes (null: not recorded yet)
+ * @param newestAcceptedAt the latest time (epoch ms, the accepting gateway's clock) a batch held here
+ *                     was first accepted, or later (0: none held): a new owner needs to look up
+ *                     no Idempotency-Key whose batch is older than the window ({@link Holdings})
  *
  * <p>Snapshots taken before epochs existed lack the last four: they read as EMPTY, 0, null and
- * null; before store identities, the last one.
+ * null; before store identities, storeId; before newestAcceptedAt, that one (read as 0 and
+ * replaced by the time it was read, see {@link #readFromSnapshot}).
  */
 public record ReplicaState(
     SeqRanges held,
@@ -49,15 +54,16 @@ public record ReplicaState(
     SeqEpochs epochs,
     long promisedEpoch,
     String promisedOwner,
-    String storeId)
+    String storeId,
+    long newestAcceptedAt)
     implements CborSerializable {
 
   /** The state after {@code event}: the replica's event handler. */
   ReplicaState apply(ReplicaEvent event) {
     if (event instanceof ReplicaEvent.BatchStored e) {
-      return withBatch(e.seq(), e.epoch(), e.checksum(), e.samples(), e.bytes());
+      return withBatch(e.seq(), e.epoch(), e.checksum(), e.samples(), e.bytes()).withAccepted(e.acceptedAt());
     } else if (event instanceof ReplicaEvent.BatchReplaced e) {
-      return withReplaced(e);
+      return withReplaced(e).withAccepted(e.acceptedAt());
     } else if (event instanceof ReplicaEvent.EpochPromised e) {
       return withPromise(e.epoch(), e.owner());
     } else if (event instanceof ReplicaEvent.StoreBound e) {
@@ -83,7 +89,7 @@ public record ReplicaState(
   static final int RECENT_MARKS = 16;
 
   public static final ReplicaState EMPTY =
-      new ReplicaState(SeqRanges.EMPTY, 0, 0, 0, List.of(), Map.of(), null, null, SeqEpochs.EMPTY, 0, null, null);
+      new ReplicaState(SeqRanges.EMPTY, 0, 0, 0, List.of(), Map.of(), null, null, SeqEpochs.EMPTY, 0, null, null, 0);
 
   public ReplicaState {
     // A snapshot from before status records holds every change: only the latest are kept.
@@ -122,7 +128,7 @@ public record ReplicaState(
     }
     return new ReplicaState(held.add(seq), samples + batchSamples, bytes + batchBytes,
         digest + batchDigest(seq, checksum), statusMarks, confirmed, serverStop, lastRecovery, epochs.with(seq, epoch),
-        promisedEpoch, promisedOwner, storeId);
+        promisedEpoch, promisedOwner, storeId, newestAcceptedAt);
   }
 
   /**
@@ -144,12 +150,12 @@ public record ReplicaState(
     }
     return new ReplicaState(held, samples - e.replacedSamples() + e.samples(), bytes - e.replacedBytes() + e.bytes(),
         digest - batchDigest(e.seq(), e.replacedChecksum()) + batchDigest(e.seq(), e.checksum()), marks, confirmed,
-        serverStop, lastRecovery, epochs.with(e.seq(), e.epoch()), promisedEpoch, promisedOwner, storeId);
+        serverStop, lastRecovery, epochs.with(e.seq(), e.epoch()), promisedEpoch, promisedOwner, storeId, newestAcceptedAt);
   }
 
   public ReplicaState withPromise(long epoch, String owner) {
     return new ReplicaState(held, samples, bytes, digest, statusMarks, confirmed, serverStop, lastRecovery, epochs,
-        epoch, owner, storeId);
+        epoch, owner, storeId, newestAcceptedAt);
   }
 
   public ReplicaState withStatusMark(StatusMark mark) {
@@ -160,19 +166,19 @@ public record ReplicaState(
     marks.add(mark);
     marks.sort(Comparator.comparingLong(StatusMark::seq));
     return new ReplicaState(held, samples, bytes, digest, marks, confirmed, serverStop, lastRecovery, epochs,
-        promisedEpoch, promisedOwner, storeId);
+        promisedEpoch, promisedOwner, storeId, newestAcceptedAt);
   }
 
   public ReplicaState withConfirmed(String peer, long seq) {
     Map<String, Long> c = new HashMap<>(confirmed);
     c.merge(peer, seq, Math::max);
     return new ReplicaState(held, samples, bytes, digest, statusMarks, c, serverStop, lastRecovery, epochs,
-        promisedEpoch, promisedOwner, storeId);
+        promisedEpoch, promisedOwner, storeId, newestAcceptedAt);
   }
 
   public ReplicaState withServerStop(ServerStop stop) {
     return new ReplicaState(held, samples, bytes, digest, statusMarks, confirmed, stop, lastRecovery, epochs,
-        promisedEpoch, promisedOwner, storeId);
+        promisedEpoch, promisedOwner, storeId, newestAcceptedAt);
   }
 
   /** A stop of recording: the collector's (a mark in its history) or this server's own. */
@@ -189,25 +195,45 @@ public record ReplicaState(
         : withServerStop(null);
   }
 
-  /** The seqs held and their epochs, counting {@code writing} too: accepted batches whose store write is under way. */
-  record Holdings(SeqRanges held, SeqEpochs epochs) {}
+  /**
+   * The seqs held, their epochs and the newest accepted time of their batches, counting
+   * {@code writing} too: accepted batches whose store write is under way.
+   */
+  record Holdings(SeqRanges held, SeqEpochs epochs, long newestAcceptedAt) {}
 
   Holdings holdingsWith(List<ReplicaProtocol.StoreBatch> writing) {
     SeqRanges seqs = held;
     SeqEpochs withWriting = epochs;
+    long newest = newestAcceptedAt;
     for (ReplicaProtocol.StoreBatch b : writing) {
       seqs = seqs.add(b.seq());
       if (b.epoch() > withWriting.epochOf(b.seq())) {
         withWriting = withWriting.with(b.seq(), b.epoch());
       }
+      newest = Math.max(newest, BatchCodec.acceptedAt(b.blob()));
     }
-    return new Holdings(seqs, withWriting);
+    return new Holdings(seqs, withWriting, newest);
+  }
+
+  /** A batch first accepted at {@code acceptedAt} is held. */
+  ReplicaState withAccepted(long acceptedAt) {
+    return acceptedAt <= newestAcceptedAt ? this : new ReplicaState(held, samples, bytes, digest, statusMarks, confirmed,
+        serverStop, lastRecovery, epochs, promisedEpoch, promisedOwner, storeId, acceptedAt);
+  }
+
+  /**
+   * This state as read from a snapshot at {@code now} (epoch ms). One taken before the state had
+   * {@code newestAcceptedAt} reads it as 0 while holding batches: whatever they are, they were
+   * accepted before now, which is then the bound (an owner looks keys up for a window more).
+   */
+  ReplicaState readFromSnapshot(long now) {
+    return newestAcceptedAt == 0 && !held.isEmpty() ? withAccepted(now) : this;
   }
 
   /** The journal describes the sample store {@code id} from now on ({@code StoreBound}). */
   ReplicaState withStore(String id) {
     return new ReplicaState(held, samples, bytes, digest, statusMarks, confirmed, serverStop, lastRecovery, epochs,
-        promisedEpoch, promisedOwner, id);
+        promisedEpoch, promisedOwner, id, newestAcceptedAt);
   }
 
   /**
@@ -217,12 +243,12 @@ public record ReplicaState(
    */
   ReplicaState withStoreLost(String id) {
     return new ReplicaState(SeqRanges.EMPTY, 0, 0, 0, List.of(), Map.of(), serverStop, lastRecovery, SeqEpochs.EMPTY,
-        promisedEpoch, promisedOwner, id);
+        promisedEpoch, promisedOwner, id, newestAcceptedAt);
   }
 
   public ReplicaState withRecovery(RecoveryRecord recovery) {
     return new ReplicaState(held, samples, bytes, digest, statusMarks, confirmed, serverStop, recovery, epochs,
-        promisedEpoch, promisedOwner, storeId);
+        promisedEpoch, promisedOwner, storeId, newestAcceptedAt);
   }
 
   /** The collector's status after the last status change held. */

@@ -51,6 +51,8 @@ final class CollectorFixture {
     final String node;
     final AtomicLong promised = new AtomicLong();
     final AtomicReference<SeqRanges> held = new AtomicReference<>(SeqRanges.EMPTY);
+    /** When the newest batch it holds was first accepted (epoch ms), as a claim's answer says. */
+    final AtomicLong newestAcceptedAt = new AtomicLong();
     final AtomicReference<SeqEpochs> epochs = new AtomicReference<>(SeqEpochs.EMPTY);
     final AtomicBoolean acks = new AtomicBoolean(true);
     /** Batches held under an Idempotency-Key, and the epoch that wrote them; FindKey is answered when {@code answersKeys}. */
@@ -76,7 +78,7 @@ final class CollectorFixture {
                 promised.set(m.epoch());
               }
               m.replyTo().tell(new ReplicaProtocol.EpochClaimed(node, m.collector(), m.epoch(), granted, promised.get(),
-                  held.get(), epochs.get()));
+                  held.get(), epochs.get(), newestAcceptedAt.get()));
               return Behaviors.same();
             })
             .onMessage(ReplicaProtocol.FindKey.class, m -> {

@@ -293,12 +293,29 @@ class CollectorTest {
 
   @Test
   void anOwnerAfterAnotherAsksTheReplicasAboutEachNewKeyOnce() {
-    Owner o = owner("j", 3, 1 << 20, hosts -> hosts.forEach(h -> h.held.set(SeqRanges.of(new SeqRange(1, 1)))));
+    // The replicas hold a batch the owner before accepted a minute ago, so its key may still be sent again.
+    Owner o = owner("j", 3, 1 << 20, hosts -> hosts.forEach(h -> {
+      h.held.set(SeqRanges.of(new SeqRange(1, 1)));
+      h.newestAcceptedAt.set(System.currentTimeMillis() - 60_000);
+    }));
     assertEquals(2, CollectorFixture.submit(testKit, o.ref(), keyed("k1", 5, 0)).seq());
     assertEquals(2, CollectorFixture.submit(testKit, o.ref(), keyed("k1", 5, 0)).seq());
     assertEquals(3, CollectorFixture.submit(testKit, o.ref(), keyed("k2", 5, 0)).seq());
-    // Younger than the window, after an owner whose batches the replicas hold: each new key asked once of each.
+    // Each new key asked once of each replica.
     assertEquals(6, drain(o.seen()).stream().filter(m -> m instanceof ReplicaProtocol.FindKey).count());
+  }
+
+  @Test
+  void anOwnerAfterAnotherWhoseBatchesAreOlderThanTheWindowAsksNothing() {
+    // Only one replica that grants holds the newest batch, accepted 16 min ago: every key is past its 15-min window.
+    Owner o = owner("w", 3, 1 << 20, hosts -> {
+      hosts.forEach(h -> h.held.set(SeqRanges.of(new SeqRange(1, 1))));
+      hosts.get(1).newestAcceptedAt.set(System.currentTimeMillis() - 16 * 60_000);
+      hosts.get(2).newestAcceptedAt.set(System.currentTimeMillis() - 20 * 60_000);
+    });
+    assertEquals(2, CollectorFixture.submit(testKit, o.ref(), keyed("k1", 5, 0)).seq());
+    assertEquals(2, CollectorFixture.submit(testKit, o.ref(), keyed("k1", 5, 0)).seq());
+    assertEquals(0, drain(o.seen()).stream().filter(m -> m instanceof ReplicaProtocol.FindKey).count());
   }
 
   @Test
@@ -312,6 +329,7 @@ class CollectorTest {
       }
       // Only one replica still holds the batch under its key: enough to find it.
       hosts.get(0).keys.put("k", new ReplicaProtocol.KeyHolding("k1", "ck", "k", new EncodedBatch(2, firstSent), 2));
+      hosts.get(0).newestAcceptedAt.set(BatchCodec.acceptedAt(firstSent));
     });
     IngestResult retried = CollectorFixture.submit(testKit, o.ref(), keyed("k", 5, 0));
     assertEquals(Outcome.STORED, retried.outcome());
@@ -326,6 +344,7 @@ class CollectorTest {
   void whenTooFewReplicasSayWhetherTheyHoldAKeyTheRequestIsRefusedAndKeepsNothing() {
     Owner o = owner("q", 3, 1 << 20, hosts -> hosts.forEach(h -> {
       h.held.set(SeqRanges.of(new SeqRange(1, 1)));
+      h.newestAcceptedAt.set(System.currentTimeMillis());
       h.answersKeys.set(false);
     }));
     IngestResult r = CollectorFixture.submit(testKit, o.ref(), keyed("k", 5, 0));

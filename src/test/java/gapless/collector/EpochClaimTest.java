@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class EpochClaimTest {
 
   private static EpochClaimed granted(String node, long epoch, SeqRanges held) {
-    return new EpochClaimed(node, "c", epoch, true, epoch, held, SeqEpochs.EMPTY);
+    return new EpochClaimed(node, "c", epoch, true, epoch, held, SeqEpochs.EMPTY, 0);
   }
 
   @Test
@@ -38,7 +38,7 @@ class EpochClaimTest {
 
     EpochClaim outbid = new EpochClaim(1, Set.of("s1", "s2"), 2);
     outbid.answer(granted("s1", 1, SeqRanges.EMPTY));
-    outbid.answer(new EpochClaimed("s2", "c", 1, false, 9, SeqRanges.EMPTY, SeqEpochs.EMPTY));
+    outbid.answer(new EpochClaimed("s2", "c", 1, false, 9, SeqRanges.EMPTY, SeqEpochs.EMPTY, 0));
     assertEquals(Decision.OUTBID, outbid.decide(false));
     assertEquals(10, outbid.nextEpoch());
   }
@@ -55,9 +55,18 @@ class EpochClaimTest {
   void theHistoryTakesEachSeqsNewestEpoch() {
     EpochClaim claim = new EpochClaim(9, Set.of("s1", "s2"), 2);
     claim.answer(new EpochClaimed("s1", "c", 9, true, 9, SeqRanges.of(new SeqRange(1, 4)),
-        new SeqEpochs(List.of(new SeqEpochs.Run(1, 4, 2)))));
+        new SeqEpochs(List.of(new SeqEpochs.Run(1, 4, 2))), 7000));
     claim.answer(new EpochClaimed("s2", "c", 9, true, 9, SeqRanges.of(new SeqRange(1, 4)),
-        new SeqEpochs(List.of(new SeqEpochs.Run(1, 2, 2), new SeqEpochs.Run(3, 4, 5)))));
+        new SeqEpochs(List.of(new SeqEpochs.Run(1, 2, 2), new SeqEpochs.Run(3, 4, 5))), 9000));
     assertEquals(new SeqEpochs(List.of(new SeqEpochs.Run(1, 2, 2), new SeqEpochs.Run(3, 4, 5))), claim.epochs());
+    assertEquals(9000, claim.newestAcceptedAt(), "the latest batch any replica that promised holds");
+  }
+
+  @Test
+  void aReplicaThatDidNotPromiseSaysNothingOfItsBatches() {
+    EpochClaim claim = new EpochClaim(9, Set.of("s1", "s2"), 1);
+    claim.answer(new EpochClaimed("s1", "c", 9, true, 9, SeqRanges.EMPTY, SeqEpochs.EMPTY, 0));
+    claim.answer(new EpochClaimed("s2", "c", 9, false, 12, SeqRanges.of(new SeqRange(1, 4)), SeqEpochs.EMPTY, 9000));
+    assertEquals(0, claim.newestAcceptedAt());
   }
 }

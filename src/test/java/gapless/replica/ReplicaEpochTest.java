@@ -145,8 +145,9 @@ class ReplicaEpochTest {
       stored(replica, "claims", seq, 1, TestBatches.blob(seq, 4));
     }
     ReplicaProtocol.EpochClaimed first = claim(replica, "claims", 2, "gw-a");
+    // The newest batch held was accepted at 1_700_000_000_003 (TestBatches: the epoch ms plus its seq).
     assertEquals(new ReplicaProtocol.EpochClaimed("s1", "claims", 2, true, 2, SeqRanges.of(new SeqRange(1, 3)),
-        new SeqEpochs(List.of(new SeqEpochs.Run(1, 3, 1)))), first);
+        new SeqEpochs(List.of(new SeqEpochs.Run(1, 3, 1))), 1_700_000_000_003L), first);
     assertTrue(claim(replica, "claims", 2, "gw-a").granted(), "a retried claim");
     ReplicaProtocol.EpochClaimed other = claim(replica, "claims", 2, "gw-b");
     assertFalse(other.granted(), "the same epoch by another owner");
