@@ -100,6 +100,23 @@ class SerializationTest {
       assertThrows(NotSerializableException.class, () -> store.fromBinary(part, store.manifest(batch)), "cut at " + cut);
     }
     assertThrows(NotSerializableException.class, () -> store.fromBinary(bytes, "X1"));
+
+    ReplicaProtocol.BatchChunk chunk = new ReplicaProtocol.BatchChunk("s2", "c1", 8, 20,
+        List.of(new EncodedBatch(8, new byte[] {1, 2}), new EncodedBatch(9, new byte[0])),
+        new SeqEpochs(List.of(new SeqEpochs.Run(8, 9, 4))));
+    assertTrue(ser.findSerializerFor(chunk) instanceof StoreMessageSerializer);
+    byte[] chunkBytes = store.toBinary(chunk);
+    for (int cut : new int[] {0, 3, chunkBytes.length / 2, chunkBytes.length - 1}) {
+      byte[] part = Arrays.copyOf(chunkBytes, cut);
+      assertThrows(NotSerializableException.class, () -> store.fromBinary(part, "C1"), "cut at " + cut);
+    }
+    byte[] longer = Arrays.copyOf(chunkBytes, chunkBytes.length + 1);
+    assertThrows(NotSerializableException.class, () -> store.fromBinary(longer, "C1"), "a byte after the chunk");
+    // A count larger than the bytes could hold is refused before anything is sized by it.
+    byte[] huge = chunkBytes.clone();
+    int countAt = 2 + 2 + 2 + 2 + 16 + 1;
+    huge[countAt] = 0x7f;
+    assertThrows(NotSerializableException.class, () -> store.fromBinary(huge, "C1"));
   }
 
   private static void roundTrip(Object o) {

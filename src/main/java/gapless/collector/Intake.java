@@ -15,10 +15,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * Where a request's batch enters one owner's term. A batch sent with an {@code Idempotency-Key}
  * that already gave a seq within the window is that batch again: it joins it (same seq, nothing
- * stored twice), or is refused when its content differs. An owner younger than the window does
- * not know the keys of the owners before it, so it asks the replicas about a key it does not know
- * ({@link KeyLookups}), and a batch found there keeps its seq when the claimed history has it
- * there. Everything else goes to {@link Admission} for a seq. Used from the owner's actor only.
+ * stored twice), or is refused when its content differs. An owner does not know the keys of the
+ * owners before it, so within the window of their newest batch it asks the replicas about a key
+ * it does not know ({@link KeyLookups}), and a batch found there keeps its seq when the claimed
+ * history has it there. Everything else goes to {@link Admission} for a seq. Used from the
+ * owner's actor only.
  */
 final class Intake {
 
@@ -34,8 +35,8 @@ final class Intake {
    * owner's claim hold was first accepted ({@link EpochClaim#newestAcceptedAt}; 0: they hold none).
    * No owner before this one gave a key that got a 200 to a later batch (that batch is on W
    * replicas, and any R of them include one), so keys are looked up only until that batch's window
-   * ends: a new collector's batches ask nothing, nor do those of a collector whose last owner
-   * stopped more than a window ago.
+   * ends: a new collector's batches ask nothing, nor do those of a collector whose newest batch is
+   * older than the window.
    */
   Intake(String collector, GaplessSettings settings, Admission admission, Flights flights, KeyLookups lookups,
       long predecessorsNewest) {

@@ -20,8 +20,8 @@ import java.util.function.Function;
 
 /**
  * A collector owner's questions to the replicas about {@code Idempotency-Key}s it does not
- * remember (it started less than the idempotency window ago, so the key may have got a seq from
- * an owner before it). Each key is asked once, of every reachable replica, whatever number of
+ * remember (the idempotency window of the newest batch an owner before it accepted has not passed,
+ * so the key may have got a seq from that owner). Each key is asked once, of every reachable replica, whatever number of
  * requests carry it meanwhile; it is decided when all of them answered, or at the timeout with at
  * least R = RF - W + 1 answers: a key whose batch was answered 200 is on W replicas, and any R
  * include one of them. With fewer, the requests are refused and nothing is kept. Used from the

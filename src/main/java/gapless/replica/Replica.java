@@ -119,7 +119,8 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
   /** {@code woke}: started again by the host it went to sleep in, so its last run did not crash. */
   static Behavior<Command> create(String collector, ReplicaServices services, ActorRef<ReplicaHost.Command> host,
       ActorRef<RecoveryRequest> recovery, boolean woke) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Replica(ctx, timers, collector, services, host, recovery, woke)));
+    return Behaviors.setup(ctx -> Behaviors.withTimers(
+        timers -> new Replica(ctx, timers, collector, services, host, recovery, woke)));
   }
 
   public static PersistenceId persistenceId(String collector) {

@@ -237,7 +237,8 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
         getContext().getLog().debug("Waking the replica of [{}]", id);
       }
       sleepers.woken(id, System.currentTimeMillis());
-      ActorRef<ReplicaProtocol.Command> replica = getContext().spawn(Replica.create(id, services, getContext().getSelf(), recovery, woke), "replica-" + id);
+      ActorRef<ReplicaProtocol.Command> replica =
+          getContext().spawn(Replica.create(id, services, getContext().getSelf(), recovery, woke), "replica-" + id);
       getContext().watchWith(replica, new ReplicaStopped(id, replica));
       sleepers.stopToRecord(id).ifPresent(replica::tell);
       return replica;

@@ -112,8 +112,8 @@ public final class ReplicaProtocol {
       implements CborSerializable {}
 
   /**
-   * From a collector's owner that does not remember {@code key} (it started less than the
-   * idempotency window ago): which batch here was sent with this {@code Idempotency-Key}?
+   * From a collector's owner that does not remember {@code key} (an owner before it may have
+   * given it, within the idempotency window): which batch here was sent with this {@code Idempotency-Key}?
    * Answered with a {@link KeyHolding}; nothing when the store cannot be read.
    */
   public record FindKey(String collector, String key, ActorRef<KeyHolding> replyTo) implements CollectorCommand {}
