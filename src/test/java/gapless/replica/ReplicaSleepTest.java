@@ -199,10 +199,10 @@ class ReplicaSleepTest {
     // Its sibling is s3, so no other test's host reports to it.
     TestProbe<ReplicaHost.Command> s3 = testKit.createTestProbe();
     testKit.system().receptionist().tell(Receptionist.register(ReplicaHost.serviceKey("s3"), s3.getRef()));
-    Host host = host("gather", "0", "gapless.storage-nodes = [s1, s3]\ngapless.replica.sync-gather = 1s\n");
+    Host host = host("gather", "0", "gapless.storage-nodes = [s1, s3]\ngapless.replica.sync-gather = 2s\n");
     List<String> collectors = List.of("g1", "g2", "g3", "g4");
     collectors.forEach(c -> store(host, c, 1));
-    // Each replica reports seq 1 at its next tick (100 ms); the host sends them a second after the first.
+    // Each replica reports seq 1 at its next tick (100 ms); the host sends them two seconds after the first.
     ReplicaHost.Command got = s3.fishForMessage(WAIT, m -> collectors.stream().anyMatch(c -> !about(m, c).isEmpty())
         ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore()).get(0);
     for (String c : collectors) {
