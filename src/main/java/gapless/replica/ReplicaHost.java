@@ -170,20 +170,8 @@ public final class ReplicaHost extends AbstractBehavior<ReplicaHost.Command> {
         .onMessage(OpenStore.class, o -> openStore())
         .onMessage(ReplicaStopped.class, this::onReplicaStopped)
         .onMessage(SleepCheck.class, c -> askIdleToSleep())
-        .onMessage(SiblingHosts.Changed.class, c -> {
-          siblingHosts.changed(c);
-          return this;
-        })
-        .onMessage(SiblingHosts.ReportAgain.class, r -> {
-          siblingHosts.reportSleepers(r.sibling());
-          return this;
-        })
-        .onMessage(SiblingHosts.Report.class, r -> {
-          siblingHosts.send(r.sibling(), r.status());
-          return this;
-        })
-        .onMessage(SiblingHosts.Flush.class, f -> {
-          siblingHosts.flush();
+        .onMessage(SiblingHosts.Message.class, m -> {
+          siblingHosts.on(m);
           return this;
         })
         .onMessage(ReplicaProtocol.SyncReports.class, r -> {

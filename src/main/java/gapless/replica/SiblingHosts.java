@@ -24,17 +24,21 @@ import java.util.Map;
  */
 final class SiblingHosts {
 
+  /** What the host hands to this class ({@link #on}); local only. */
+  sealed interface Message extends ReplicaHost.Command, NoSerializationVerificationNeeded
+      permits Report, Changed, ReportAgain, Flush {}
+
   /** A local replica's report for {@code sibling}'s replica, to go in the next {@link SyncReports} there. */
-  record Report(String sibling, SyncStatus status) implements ReplicaHost.Command, NoSerializationVerificationNeeded {}
+  record Report(String sibling, SyncStatus status) implements Message {}
 
   /** The receptionist's listing of one sibling's host changed. */
-  record Changed(Receptionist.Listing listing) implements ReplicaHost.Command, NoSerializationVerificationNeeded {}
+  record Changed(Receptionist.Listing listing) implements Message {}
 
   /** A heartbeat after {@code sibling}'s host appeared: its reports once more. */
-  record ReportAgain(String sibling) implements ReplicaHost.Command, NoSerializationVerificationNeeded {}
+  record ReportAgain(String sibling) implements Message {}
 
   /** Time to send what was gathered. */
-  enum Flush implements ReplicaHost.Command, NoSerializationVerificationNeeded { INSTANCE }
+  enum Flush implements Message { INSTANCE }
 
   // Keeps a message well under Artery's frame size (about 100 bytes a report).
   static final int MAX_REPORTS_PER_MESSAGE = 500;
@@ -53,7 +57,19 @@ final class SiblingHosts {
     this.gather = gather;
   }
 
-  void changed(Changed changed) {
+  void on(Message m) {
+    if (m instanceof Report r) {
+      send(r.sibling(), r.status());
+    } else if (m instanceof Changed c) {
+      changed(c);
+    } else if (m instanceof ReportAgain r) {
+      reportSleepers(r.sibling());
+    } else {
+      flush();
+    }
+  }
+
+  private void changed(Changed changed) {
     String sibling = ReplicaHost.nodeOf(changed.listing());
     ActorRef<ReplicaHost.Command> host = ReplicaHost.reachableHost(changed.listing()).orElse(null);
     if (host == null) {
@@ -64,7 +80,7 @@ final class SiblingHosts {
   }
 
   /** Sends the sibling's host what the sleeping replicas would report; whether there was any. */
-  boolean reportSleepers(String sibling) {
+  private boolean reportSleepers(String sibling) {
     List<SyncStatus> reports = sleepers.reportsTo(sibling);
     reports.forEach(r -> send(sibling, r));
     return !reports.isEmpty();
@@ -79,7 +95,7 @@ final class SiblingHosts {
   }
 
   /** Sends what was gathered to every reachable sibling host; what is for an unreachable one is dropped, as a tell would be. */
-  void flush() {
+  private void flush() {
     gathered.forEach((sibling, reports) -> {
       ActorRef<ReplicaHost.Command> host = hosts.get(sibling);
       for (int from = 0; host != null && from < reports.size(); from += MAX_REPORTS_PER_MESSAGE) {

@@ -77,17 +77,17 @@ public final class StoreMessageSerializer extends SerializerWithStringManifest {
       byte[] collector = utf8(b.collector());
       byte[] kind = utf8(b.kind().name());
       byte[] replyTo = utf8(resolver().toSerializationFormat(b.replyTo()));
-      return ByteBuffer.allocate(3 * Short.BYTES + collector.length + kind.length + replyTo.length + 2 * Long.BYTES
-              + Integer.BYTES + b.blob().length)
-          .putShort((short) collector.length).put(collector).putLong(b.seq()).putLong(b.epoch())
-          .putShort((short) kind.length).put(kind).putShort((short) replyTo.length).put(replyTo)
-          .putInt(b.blob().length).put(b.blob()).array();
+      ByteBuffer out = ByteBuffer.allocate(3 * Short.BYTES + collector.length + kind.length + replyTo.length
+          + 2 * Long.BYTES + Integer.BYTES + b.blob().length);
+      put(out, collector).putLong(b.seq()).putLong(b.epoch());
+      put(put(out, kind), replyTo);
+      return out.putInt(b.blob().length).put(b.blob()).array();
     }
     if (o instanceof StoreAck a) {
       byte[] node = utf8(a.node());
       byte[] collector = utf8(a.collector());
-      return ByteBuffer.allocate(2 * Short.BYTES + node.length + collector.length + Long.BYTES)
-          .putShort((short) node.length).put(node).putShort((short) collector.length).put(collector).putLong(a.seq()).array();
+      ByteBuffer out = ByteBuffer.allocate(2 * Short.BYTES + node.length + collector.length + Long.BYTES);
+      return put(put(out, node), collector).putLong(a.seq()).array();
     }
     if (o instanceof BatchChunk c) {
       return chunk(c);
@@ -133,13 +133,12 @@ public final class StoreMessageSerializer extends SerializerWithStringManifest {
     for (EncodedBatch b : c.batches()) {
       size += Long.BYTES + Integer.BYTES + b.blob().length;
     }
-    ByteBuffer out = ByteBuffer.allocate(size)
-        .putShort((short) node.length).put(node).putShort((short) collector.length).put(collector)
-        .putLong(c.fromSeq()).putLong(c.toSeq());
+    ByteBuffer out = ByteBuffer.allocate(size);
+    put(put(out, node), collector).putLong(c.fromSeq()).putLong(c.toSeq());
     if (failure == null) {
       out.put((byte) 0);
     } else {
-      out.put((byte) 1).putShort((short) failure.length).put(failure);
+      put(out.put((byte) 1), failure);
     }
     out.putInt(c.batches().size());
     for (EncodedBatch b : c.batches()) {
@@ -199,6 +198,11 @@ public final class StoreMessageSerializer extends SerializerWithStringManifest {
       throw new IllegalArgumentException("string of " + bytes.length + " bytes in a store message");
     }
     return bytes;
+  }
+
+  /** Writes {@code utf8} (from {@link #utf8}) as a u16 length and the bytes. */
+  private static ByteBuffer put(ByteBuffer out, byte[] utf8) {
+    return out.putShort((short) utf8.length).put(utf8);
   }
 
   private static String string(ByteBuffer in) {
