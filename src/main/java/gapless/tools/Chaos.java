@@ -91,9 +91,7 @@ public final class Chaos {
     Path ledger = base.resolve("ledger.jsonl");
     ChaosReport report = null;
     cluster = s.local().cluster(base);
-    // Interrupted (Ctrl-C, a build's timeout): no node outlives the run. The faults have hooks of their own.
-    Thread stopNodes = new Thread(cluster::close, "gapless-chaos-cleanup");
-    Runtime.getRuntime().addShutdownHook(stopNodes);
+    // Interrupted (Ctrl-C, a build's timeout): the cluster and the faults have hooks of their own.
     try {
       prepareFaults();
       out.println("chaos: seed " + s.seed() + ", " + s.duration().toSeconds() + " s of faults: " + kinds.stream().map(Kind::label).toList());
@@ -136,7 +134,6 @@ public final class Chaos {
         network.close();
       }
       cluster.close();
-      Runtime.getRuntime().removeShutdownHook(stopNodes);
       if (disks != null) {
         disks.close();
       }

@@ -46,6 +46,10 @@ public final class LocalCluster implements AutoCloseable {
   private List<String> jvmOptions = NODE_JVM;
   private final ClassArchive classArchive;
   private Path securityDir;
+  // Interrupted (Ctrl-C, a build's timeout): no node outlives the process that started it.
+  private final Thread closeOnExit = new Thread(this::close, "gapless-local-cluster-cleanup");
+  // Once closed, nothing starts again: the tool's own thread runs on while the hook stops the nodes.
+  private boolean closed;
 
   /**
    * @param jar        the shaded gapless jar
@@ -64,6 +68,7 @@ public final class LocalCluster implements AutoCloseable {
     for (String id : nodeIds) {
       layouts.put(id, NodeLayout.read(confDir.toAbsolutePath(), id, portOffset));
     }
+    Runtime.getRuntime().addShutdownHook(closeOnExit);
   }
 
   /**
@@ -221,6 +226,9 @@ public final class LocalCluster implements AutoCloseable {
   public synchronized void startWith(String id, List<String> moreOptions) {
     NodeLayout n = node(id);
     LocalNode running = processes.get(id);
+    if (closed) {
+      throw new IllegalStateException("the local cluster in " + baseDir + " is closed: node " + id + " is not started");
+    }
     if (running != null && running.isAlive()) {
       throw new IllegalStateException("node " + id + " is already running (pid " + running.pid() + ")");
     }
@@ -311,6 +319,7 @@ public final class LocalCluster implements AutoCloseable {
   /** Stops every node: SIGCONT (a paused JVM cannot shut down), SIGTERM, bounded waits, then SIGKILL. */
   @Override
   public synchronized void close() {
+    closed = true;
     List<LocalNode> alive = new ArrayList<>();
     for (LocalNode p : processes.values()) {
       if (p.isAlive()) {
@@ -323,6 +332,13 @@ public final class LocalCluster implements AutoCloseable {
       p.awaitExit(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())), Duration.ofSeconds(10));
     }
     processes.keySet().forEach(this::exited);
+    if (Thread.currentThread() != closeOnExit) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(closeOnExit);
+      } catch (IllegalStateException shuttingDown) {
+        // The hook runs (or ran) close() as well: nothing left to stop.
+      }
+    }
   }
 
   /** Node {@code id} was stopped or killed through this class, and has exited. */
