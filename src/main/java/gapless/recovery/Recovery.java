@@ -9,7 +9,6 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.actor.typed.receptionist.Receptionist;
 import gapless.model.EncodedBatch;
-import gapless.model.SeqEpochs;
 import gapless.model.SeqRange;
 import gapless.model.SeqRanges;
 import gapless.recovery.RecoveryPhase.Fetching;
@@ -21,7 +20,6 @@ import gapless.replica.ReplicaHost;
 import gapless.replica.ReplicaProtocol;
 import gapless.replica.ReplicaServices;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,7 +33,9 @@ import java.util.Optional;
  *       ({@code EventsAfter}: seq ranges, never one entry per batch);</li>
  *   <li>fetching: pulls the {@link RecoveryPlan}'s slices with {@code FetchBatches} in chunks of a
  *       bounded byte size, over two {@link FetchSlot}s, storing each chunk before asking for the
- *       next; a sibling that does not answer is dropped and its rest goes to another holder;</li>
+ *       next; a sibling that does not answer is dropped and its rest goes to another holder; then
+ *       once more from starting if the replica lacks a seq below its newest (acked by the others
+ *       just before the live path reached it again: else the lag check fetches it seconds later);</li>
  *   <li>finishing: the replica records {@code GapRecovered} and {@code RecordingResumed};</li>
  *   <li>done: stopped, after telling the coordinator once how it ended.</li>
  * </ol>
@@ -98,7 +98,7 @@ public final class Recovery {
   static Behavior<Command> create(RecoveryRequest.Recover request, ActorRef<ReplicaHost.Command> host,
       ReplicaServices services, ActorRef<RecoveryCoordinator.Command> coordinator) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new Recovery(ctx, timers, request, host, services, coordinator).start()));
+        new Recovery(ctx, timers, request, host, services, coordinator).start(RecoveryProgress.NONE)));
   }
 
   private Recovery(
@@ -121,10 +121,11 @@ public final class Recovery {
 
   // ---- starting
 
-  private Behavior<Command> start() {
+  private Behavior<Command> start(RecoveryProgress progress) {
+    timers.cancelAll();
     host.tell(new ReplicaProtocol.StartRecovery(collector, context.messageAdapter(ReplicaProtocol.RecoveryInfo.class, Started::new)));
     timers.startSingleTimer(Tick.START_TIMEOUT, services.settings().recovery().startTimeout());
-    return starting(RecoveryProgress.NONE);
+    return starting(progress);
   }
 
   private Behavior<Command> starting(RecoveryProgress progress) {
@@ -139,15 +140,17 @@ public final class Recovery {
 
   private Behavior<Command> onStarted(ReplicaProtocol.RecoveryInfo info, RecoveryProgress progress) {
     timers.cancel(Tick.START_TIMEOUT);
-    events.started(request, info);
-    if (siblings.isEmpty()) {
+    if (progress.probes() == 0) {
+      events.started(request, info);
+    }
+    if (siblings.isEmpty() || (progress.probes() > 0 && info.held().contiguous() == info.held().highest())) {
       return finishing(new Finishing(progress, null, SeqRanges.EMPTY));
     }
     // Subscribed, not looked up once: right after this node joins, the receptionist has not yet
     // heard of the siblings' registrations, and they arrive as updates.
     ReplicaHost.subscribe(context.getSystem(), siblings, context.messageAdapter(Receptionist.Listing.class, Listed::new));
     timers.startSingleTimer(Tick.PROBE_TIMEOUT, services.settings().recovery().probeTimeout());
-    return probing(new Probing(info, Map.of(), Map.of(), progress));
+    return probing(new Probing(info, Map.of(), Map.of(), progress.withProbe()));
   }
 
   // ---- probing
@@ -203,14 +206,8 @@ public final class Recovery {
   private Behavior<Command> plan(Probing probe) {
     timers.cancel(Tick.PROBE_TIMEOUT);
     timers.cancel(Tick.PROBE_GRACE);
-    Map<String, SeqRanges> holdings = new LinkedHashMap<>();
-    Map<String, SeqEpochs> epochs = new LinkedHashMap<>();
-    probe.indexes().forEach((sibling, index) -> {
-      holdings.put(sibling, index.held());
-      epochs.put(sibling, index.epochs() == null ? SeqEpochs.EMPTY : index.epochs());
-    });
     // Each collector's recovery starts at its own sibling, so a node's recoveries spread over them.
-    RecoveryPlan plan = RecoveryPlan.of(probe.info().held(), probe.info().epochs(), holdings, epochs,
+    RecoveryPlan plan = RecoveryPlan.of(probe.info().held(), probe.info().epochs(), probe.holdings(), probe.epochs(),
         services.settings().recovery().sliceSeqs(), collector.hashCode() & Integer.MAX_VALUE);
     events.planned(plan);
     timers.startTimerWithFixedDelay(Tick.PROGRESS, services.settings().recovery().progressInterval());
@@ -338,6 +335,9 @@ public final class Recovery {
       return fetching(fetch);
     }
     SeqRanges lost = fetch.plan().unrecoverable();
+    if (lost.isEmpty() && fetch.progress().probes() == 1) {
+      return start(fetch.progress());
+    }
     return finishing(new Finishing(fetch.progress(), lost.isEmpty() ? null : "no reachable sibling holds seqs " + lost, lost));
   }
 

@@ -1,6 +1,8 @@
 package gapless.recovery;
 
 import akka.actor.typed.ActorRef;
+import gapless.model.SeqEpochs;
+import gapless.model.SeqRange;
 import gapless.model.SeqRanges;
 import gapless.replica.ReplicaProtocol;
 import gapless.replica.ReplicaHost;
@@ -35,6 +37,24 @@ sealed interface RecoveryPhase {
 
     Probing with(RecoveryProgress p) {
       return new Probing(info, asked, indexes, p);
+    }
+
+    /**
+     * What each sibling that answered holds; on the second look only below the newest seq held
+     * here, since the live path brings those above it.
+     */
+    Map<String, SeqRanges> holdings() {
+      SeqRanges below = SeqRanges.of(new SeqRange(1, Math.max(1, info.held().highest())));
+      Map<String, SeqRanges> holdings = new LinkedHashMap<>();
+      indexes.forEach((sibling, index) -> holdings.put(sibling, progress.probes() == 1 ? index.held() : index.held().intersect(below)));
+      return holdings;
+    }
+
+    /** The epochs of what each sibling that answered holds. */
+    Map<String, SeqEpochs> epochs() {
+      Map<String, SeqEpochs> epochs = new LinkedHashMap<>();
+      indexes.forEach((sibling, index) -> epochs.put(sibling, index.epochs() == null ? SeqEpochs.EMPTY : index.epochs()));
+      return epochs;
     }
   }
 

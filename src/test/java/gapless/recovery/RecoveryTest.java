@@ -121,6 +121,14 @@ class RecoveryTest {
   private static Behavior<ReplicaHost.Command> sibling(
       String node, NavigableMap<Long, byte[]> batches, boolean silent, ConcurrentLinkedQueue<ReplicaProtocol.FetchBatches> fetches,
       AtomicBoolean malformed, Set<Long> withheld, SeqEpochs epochs) {
+    return sibling(node, batches, silent, fetches, malformed, withheld, epochs, new TreeMap<>());
+  }
+
+  /** ... and that gets the {@code arriving} batches right after it answered its first probe. */
+  private static Behavior<ReplicaHost.Command> sibling(
+      String node, NavigableMap<Long, byte[]> held, boolean silent, ConcurrentLinkedQueue<ReplicaProtocol.FetchBatches> fetches,
+      AtomicBoolean malformed, Set<Long> withheld, SeqEpochs epochs, NavigableMap<Long, byte[]> arriving) {
+    NavigableMap<Long, byte[]> batches = new TreeMap<>(held);
     return Behaviors.setup(ctx -> {
       ctx.getSystem().receptionist().tell(Receptionist.register(ReplicaHost.serviceKey(node), ctx.getSelf()));
       return Behaviors.receive(ReplicaHost.Command.class)
@@ -128,6 +136,7 @@ class RecoveryTest {
             m.replyTo().tell(new ReplicaProtocol.EventIndex(node, m.collector(), m.afterSeq(),
                 malformed.get() ? null : heldAfter(batches, m.afterSeq()), epochs.clip(m.afterSeq() + 1, Long.MAX_VALUE), List.of(),
                 batches.lastKey()));
+            batches.putAll(arriving);
             return Behaviors.same();
           })
           .onMessage(ReplicaProtocol.FetchBatches.class, m -> {
@@ -226,6 +235,31 @@ class RecoveryTest {
     List<EventType> seen = events(log, "ca", EventType.RECOVERY_COMPLETED);
     assertTrue(seen.containsAll(List.of(EventType.RECOVERY_STARTED, EventType.GAP_DETECTED, EventType.GAP_RECOVERED,
         EventType.RECOVERY_COMPLETED)), seen.toString());
+  }
+
+  @Test
+  void aSeqTheOthersAckedJustBeforeTheLivePathCameBackIsFetchedOnASecondLook() {
+    TestProbe<EventLog.Command> log = testKit.createTestProbe();
+    ConcurrentLinkedQueue<ReplicaProtocol.FetchBatches> fetches = new ConcurrentLinkedQueue<>();
+    NavigableMap<Long, byte[]> all = history(50);
+    // The siblings hold 1..40 when first asked, and 41..50 right after; of those this replica gets
+    // 42..50 by the live path, not 41 (acked by the siblings alone).
+    for (String sibling : List.of("w2", "w3")) {
+      testKit.spawn(sibling(sibling, all.headMap(40L, true), false, fetches, new AtomicBoolean(false), Set.of(), SeqEpochs.EMPTY,
+          all.tailMap(40L, false)));
+    }
+    ActorRef<ReplicaHost.Command> host = host("w", log.getRef());
+    storeLocally(host, "cw", all.subMap(1L, true, 10L, true));
+    storeLocally(host, "cw", all.subMap(42L, true, 50L, true));
+
+    host.tell(new ReplicaHost.RecoverAll(RecoveryTrigger.NODE_UP));
+    ReplicaView v = awaitRecovered(host, "cw", 50);
+    assertEquals(List.of(new SeqRange(11, 41)), v.lastRecovery().ranges());
+    fetches.forEach(f -> assertTrue(f.fromSeq() <= 41, "fetched " + f));
+    // One recovery: the second look is part of it, not a new one the lag check starts later.
+    List<EventType> seen = events(log, "cw", EventType.RECOVERY_COMPLETED);
+    assertEquals(1, seen.stream().filter(EventType.RECOVERY_STARTED::equals).count(), seen.toString());
+    assertEquals(2, seen.stream().filter(EventType.GAP_DETECTED::equals).count(), seen.toString());
   }
 
   @Test
