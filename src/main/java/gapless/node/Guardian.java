@@ -1,7 +1,6 @@
 package gapless.node;
 
 import akka.Done;
-import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
@@ -40,11 +39,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 
 /**
- * The root actor of a node. Once the node's disks are open ({@link NodeDisks}), only spawns: the event log and the node's metrics everywhere; the replica host, the node
+ * The root actor of a node. Only spawns: the event log and the node's metrics everywhere; the replica host, the node
  * supervisor and the scrubber on storage nodes; the ingest gateway on gateway nodes; and the HTTP API, whose
  * binding it reports through {@code started} so the process can exit with a clear message when
  * the port is taken. On storage nodes it also makes coordinated shutdown record the stop in every
@@ -57,76 +54,53 @@ public final class Guardian {
 
   private Guardian() {}
 
-  /** Local only: the node's disks, once open. */
-  public sealed interface Command extends NoSerializationVerificationNeeded {}
-
-  private record Opened(NodeDisks disks) implements Command {}
-
-  private record NotOpened(Throwable failure) implements Command {}
-
-  /**
-   * Waits for {@code opening} (the cluster join goes on meanwhile), then spawns; stops if the
-   * disks cannot be opened ({@link NodeProcess} says why).
-   */
-  static Behavior<Command> create(
-      GaplessSettings settings, CompletionStage<NodeDisks> opening, CompletableFuture<Tcp.ServerBinding> started) {
+  public static Behavior<Void> create(
+      GaplessSettings settings, Optional<SampleStore> store, Optional<GatewayBuffer> buffer,
+      CompletableFuture<Tcp.ServerBinding> started) {
     return Behaviors.setup(ctx -> {
-      ctx.pipeToSelf(opening, (disks, failure) -> failure == null ? new Opened(disks)
-          : new NotOpened(failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure));
-      return Behaviors.receive(Command.class)
-          .onMessage(Opened.class, o -> serving(ctx, settings, o.disks().store(), o.disks().buffer(), started))
-          .onMessage(NotOpened.class, n -> {
-            ctx.getLog().error("Cannot open the node's data directory: {}", n.failure().getMessage());
+      ActorRef<EventLog.Command> eventLog = ctx.spawn(EventLog.create(settings.nodeId(), settings.logDir(), settings.logMaxFileBytes(),
+          settings.logKeepFiles()),
+          "event-log", DispatcherSelector.fromConfig("gapless-event-log-dispatcher"));
+      ctx.watch(eventLog);
+      warnIfExposedWithoutSecurity(ctx, settings, eventLog);
+      ctx.spawn(NodeIdGuard.create(settings.nodeId(), eventLog), "node-id-guard");
+      NodeMetrics metrics = new NodeMetrics(settings.nodeId());
+      NodeGauges.register(metrics, ctx.getSystem(), settings, buffer);
+      ctx.spawn(EventCounter.create(eventLog, metrics), "event-counter");
+      Optional<ActorRef<ReplicaHost.Command>> host = store.map(s ->
+          ctx.spawn(ReplicaHost.create(new ReplicaServices(settings, s, Placement.of(settings), eventLog, metrics.replicas()),
+              RecoveryCoordinator::create), "replicas"));
+      host.ifPresent(h -> {
+        ctx.watch(h);
+        ctx.watch(ctx.spawn(NodeSupervisor.create(settings, h), "supervisor"));
+        // Not watched: the node serves without its scrub; a failure restarts it.
+        ctx.spawn(Behaviors.supervise(Scrubber.create(settings, h, eventLog)).onFailure(SupervisorStrategy.restart()), "scrubber");
+        recordStopOnShutdown(ctx.getSystem(), h, settings.shutdown().recordStopTimeout());
+      });
+      Optional<IngestGateway> gateway = buffer.map(b -> IngestGateway.start(ctx, settings, b, eventLog));
+      new HttpApi(ctx.getSystem(), settings, gateway.map(CollectorOwners.class::cast), host, eventLog, metrics).bind()
+          .whenComplete((binding, failure) -> {
+            if (failure != null) {
+              started.completeExceptionally(failure);
+            } else {
+              started.complete(binding);
+            }
+          });
+      gateway.ifPresent(g -> ctx.watch(g.redrive()));
+      List<DiskSpace> disks = new ArrayList<>();
+      store.ifPresent(s -> disks.add(s.space()));
+      buffer.ifPresent(b -> disks.add(b.space()));
+      ctx.spawn(DiskWatch.create(settings.nodeId(), settings.disk().checkInterval(), disks, host, eventLog), "disk-watch");
+      if (!settings.isStorageNode()) {
+        ctx.spawn(StorageWatch.create(settings.nodeId(), settings.ingest().rejoinWithoutStorageAfter(), eventLog), "storage-watch");
+      }
+      return Behaviors.receive(Void.class)
+          .onSignal(Terminated.class, t -> {
+            ctx.getLog().error("[{}] stopped: node [{}] stops", t.getRef().path().name(), settings.nodeId());
             return Behaviors.stopped();
           })
           .build();
     });
-  }
-
-  private static Behavior<Command> serving(ActorContext<Command> ctx, GaplessSettings settings,
-      Optional<SampleStore> store, Optional<GatewayBuffer> buffer, CompletableFuture<Tcp.ServerBinding> started) {
-    ActorRef<EventLog.Command> eventLog = ctx.spawn(EventLog.create(settings.nodeId(), settings.logDir(), settings.logMaxFileBytes(),
-        settings.logKeepFiles()),
-        "event-log", DispatcherSelector.fromConfig("gapless-event-log-dispatcher"));
-    ctx.watch(eventLog);
-    warnIfExposedWithoutSecurity(ctx, settings, eventLog);
-    ctx.spawn(NodeIdGuard.create(settings.nodeId(), eventLog), "node-id-guard");
-    NodeMetrics metrics = new NodeMetrics(settings.nodeId());
-    NodeGauges.register(metrics, ctx.getSystem(), settings, buffer);
-    ctx.spawn(EventCounter.create(eventLog, metrics), "event-counter");
-    Optional<ActorRef<ReplicaHost.Command>> host = store.map(s ->
-        ctx.spawn(ReplicaHost.create(new ReplicaServices(settings, s, Placement.of(settings), eventLog, metrics.replicas()),
-            RecoveryCoordinator::create), "replicas"));
-    host.ifPresent(h -> {
-      ctx.watch(h);
-      ctx.watch(ctx.spawn(NodeSupervisor.create(settings, h), "supervisor"));
-      // Not watched: the node serves without its scrub; a failure restarts it.
-      ctx.spawn(Behaviors.supervise(Scrubber.create(settings, h, eventLog)).onFailure(SupervisorStrategy.restart()), "scrubber");
-      recordStopOnShutdown(ctx.getSystem(), h, settings.shutdown().recordStopTimeout());
-    });
-    Optional<IngestGateway> gateway = buffer.map(b -> IngestGateway.start(ctx, settings, b, eventLog));
-    new HttpApi(ctx.getSystem(), settings, gateway.map(CollectorOwners.class::cast), host, eventLog, metrics).bind()
-        .whenComplete((binding, failure) -> {
-          if (failure != null) {
-            started.completeExceptionally(failure);
-          } else {
-            started.complete(binding);
-          }
-        });
-    gateway.ifPresent(g -> ctx.watch(g.redrive()));
-    List<DiskSpace> disks = new ArrayList<>();
-    store.ifPresent(s -> disks.add(s.space()));
-    buffer.ifPresent(b -> disks.add(b.space()));
-    ctx.spawn(DiskWatch.create(settings.nodeId(), settings.disk().checkInterval(), disks, host, eventLog), "disk-watch");
-    if (!settings.isStorageNode()) {
-      ctx.spawn(StorageWatch.create(settings.nodeId(), settings.ingest().rejoinWithoutStorageAfter(), eventLog), "storage-watch");
-    }
-    return Behaviors.receive(Command.class)
-        .onSignal(Terminated.class, t -> {
-          ctx.getLog().error("[{}] stopped: node [{}] stops", t.getRef().path().name(), settings.nodeId());
-          return Behaviors.stopped();
-        })
-        .build();
   }
 
   /**

@@ -4,10 +4,14 @@ import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorSystem;
 import akka.stream.javadsl.Tcp;
 import com.typesafe.config.Config;
+import gapless.collector.GatewayBuffer;
 import gapless.config.GaplessSettings;
+import gapless.store.DiskSpace;
+import gapless.store.SampleStore;
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -39,28 +43,43 @@ public final class NodeProcess {
    */
   public int run() throws InterruptedException, ExecutionException, TimeoutException {
     while (true) {
-      CompletableFuture<NodeDisks> opening = CompletableFuture.supplyAsync(() -> NodeDisks.open(config, settings),
-          task -> startDaemon("gapless-open-disks", task));
-      CompletableFuture<Tcp.ServerBinding> started = new CompletableFuture<>();
-      ActorSystem<Guardian.Command> system;
-      try {
-        system = ActorSystem.create(Guardian.create(settings, opening, started), "gapless", config);
-      } catch (RuntimeException e) {
-        opening.thenAccept(NodeDisks::close);
-        throw e;
-      }
-      // Closed only once every actor has stopped, so no store call can race the close.
-      CompletableFuture<Void> closed = system.getWhenTerminated().toCompletableFuture()
-          .thenAcceptBoth(opening, (terminated, disks) -> disks.close());
-      try {
-        opening.join();
-      } catch (CompletionException e) {
-        // The guardian stops too (it waits for the disks), and the node leaves the cluster it may have joined.
-        system.terminate();
-        system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        err.println("gapless node: " + (e.getCause() instanceof NodeDisks.Unusable u ? u.getMessage() : DataDirs.oneLine(e.getCause())));
+      Optional<String> badJournal = DataDirs.journalProblem(config);
+      if (badJournal.isPresent()) {
+        err.println("gapless node: " + badJournal.get() + "; " + DataDirs.wayOut(settings.dataDir(), settings.nodeId()));
         return 1;
       }
+      Optional<SampleStore> store;
+      Path samples = settings.dataDir().resolve("samples");
+      try {
+        store = settings.isStorageNode()
+            ? Optional.of(SampleStore.open(samples, settings.query().bucketMillis(), settings.nodeId(),
+                DiskSpace.of(samples, settings.disk().minFree()), settings.disk().compressed()))
+            : Optional.empty();
+      } catch (RuntimeException e) {
+        err.println("gapless node: cannot open the sample store in " + samples + ": " + DataDirs.oneLine(e)
+            + (DataDirs.isCorruption(e) ? "; " + DataDirs.wayOut(samples, settings.nodeId()) : ""));
+        return 1;
+      }
+      Optional<GatewayBuffer> buffer;
+      Path buffered = settings.dataDir().resolve("buffer");
+      try {
+        buffer = config.getStringList("akka.cluster.roles").contains("gateway")
+            ? Optional.of(GatewayBuffer.open(buffered, settings.ingest().bufferMaxBytes(),
+                DiskSpace.of(buffered, settings.disk().minFree())))
+            : Optional.empty();
+      } catch (RuntimeException e) {
+        store.ifPresent(SampleStore::close);
+        err.println("gapless node: cannot open the gateway buffer in " + settings.dataDir() + ": " + e.getMessage());
+        return 1;
+      }
+      CompletableFuture<Tcp.ServerBinding> started = new CompletableFuture<>();
+      ActorSystem<Void> system = ActorSystem.create(Guardian.create(settings, store, buffer, started), "gapless", config);
+      // Closed only once every actor has stopped, so no store call can race the close.
+      CompletableFuture<Void> closed = system.getWhenTerminated()
+          .thenRun(() -> {
+            store.ifPresent(SampleStore::close);
+            buffer.ifPresent(GatewayBuffer::close);
+          }).toCompletableFuture();
       try {
         started.get(30, TimeUnit.SECONDS);
       } catch (ExecutionException | TimeoutException e) {
@@ -84,22 +103,16 @@ public final class NodeProcess {
     }
   }
 
-  private static void startDaemon(String name, Runnable task) {
-    Thread thread = new Thread(task, name);
-    thread.setDaemon(true);
-    thread.start();
-  }
-
   /** The guardian stopped (a core actor stopped), not a shutdown anyone asked for. */
-  private static boolean stoppedByFailure(ActorSystem<?> system) {
+  private static boolean stoppedByFailure(ActorSystem<Void> system) {
     return shutdownReasonIs(system, CoordinatedShutdown.actorSystemTerminateReason());
   }
 
-  private static boolean downedByCluster(ActorSystem<?> system) {
+  private static boolean downedByCluster(ActorSystem<Void> system) {
     return shutdownReasonIs(system, CoordinatedShutdown.clusterDowningReason());
   }
 
-  private static boolean shutdownReasonIs(ActorSystem<?> system, CoordinatedShutdown.Reason reason) {
+  private static boolean shutdownReasonIs(ActorSystem<Void> system, CoordinatedShutdown.Reason reason) {
     return CoordinatedShutdown.get(system).getShutdownReason().map(reason::equals).orElse(false);
   }
 }
