@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,7 @@ class ClassArchiveTest {
   @Test
   void theFirstNodeWritesTheArchiveAndLaterNodesStartFromIt() throws IOException {
     Path jar = jar();
-    ClassArchive archive = new ClassArchive(jar);
+    ClassArchive archive = new ClassArchive(jar, Duration.ZERO);
     Path written = writeTarget(archive.optionsFor("s1"));
     assertEquals(List.of(), archive.optionsFor("s2"), "one writer at a time");
 
@@ -35,10 +36,22 @@ class ClassArchiveTest {
 
   @Test
   void aKilledWriterLeavesNoArchiveAndTheNextNodeWritesOne() throws IOException {
-    ClassArchive archive = new ClassArchive(jar());
+    ClassArchive archive = new ClassArchive(jar(), Duration.ZERO);
     Path written = writeTarget(archive.optionsFor("s1"));
     Files.write(written, new byte[] {1});
     archive.exited("s1", 137);
+
+    assertFalse(Files.exists(dir.resolve("gapless.jsa")));
+    assertFalse(Files.exists(written));
+    writeTarget(archive.optionsFor("s2"));
+  }
+
+  @Test
+  void aWriterThatRanOnlyBrieflyLeavesNoArchiveAndTheNextNodeWritesOne() throws IOException {
+    ClassArchive archive = new ClassArchive(jar(), Duration.ofHours(1));
+    Path written = writeTarget(archive.optionsFor("s1"));
+    Files.write(written, new byte[] {1});
+    archive.exited("s1", 143);
 
     assertFalse(Files.exists(dir.resolve("gapless.jsa")));
     assertFalse(Files.exists(written));
@@ -50,7 +63,7 @@ class ClassArchiveTest {
     Path jar = jar();
     Path jsa = Files.write(dir.resolve("gapless.jsa"), new byte[] {1});
     Files.setLastModifiedTime(jsa, FileTime.from(Instant.now().minusSeconds(60)));
-    writeTarget(new ClassArchive(jar).optionsFor("s1"));
+    writeTarget(new ClassArchive(jar, Duration.ZERO).optionsFor("s1"));
   }
 
   private Path jar() throws IOException {
