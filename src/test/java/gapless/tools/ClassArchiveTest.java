@@ -36,22 +36,19 @@ class ClassArchiveTest {
 
   @Test
   void aKilledWriterLeavesNoArchiveAndTheNextNodeWritesOne() throws IOException {
-    ClassArchive archive = new ClassArchive(jar(), Duration.ZERO);
-    Path written = writeTarget(archive.optionsFor("s1"));
-    Files.write(written, new byte[] {1});
-    archive.exited("s1", 137);
-
-    assertFalse(Files.exists(dir.resolve("gapless.jsa")));
-    assertFalse(Files.exists(written));
-    writeTarget(archive.optionsFor("s2"));
+    assertNoArchiveAndTheNextNodeWritesOne(new ClassArchive(jar(), Duration.ZERO), 137);
   }
 
   @Test
   void aWriterThatRanOnlyBrieflyLeavesNoArchiveAndTheNextNodeWritesOne() throws IOException {
-    ClassArchive archive = new ClassArchive(jar(), Duration.ofHours(1));
+    assertNoArchiveAndTheNextNodeWritesOne(new ClassArchive(jar(), Duration.ofHours(1)), 143);
+  }
+
+  /** s1 writes an archive and exits with {@code exitCode}: nothing is kept, and s2 writes one. */
+  private void assertNoArchiveAndTheNextNodeWritesOne(ClassArchive archive, int exitCode) throws IOException {
     Path written = writeTarget(archive.optionsFor("s1"));
     Files.write(written, new byte[] {1});
-    archive.exited("s1", 143);
+    archive.exited("s1", exitCode);
 
     assertFalse(Files.exists(dir.resolve("gapless.jsa")));
     assertFalse(Files.exists(written));
