@@ -143,11 +143,13 @@ public final class Recovery {
     if (progress.probes() == 0) {
       events.started(request, info);
     }
+    // A second look (probed before) is needed only if a seq below the newest held is missing.
     if (siblings.isEmpty() || (progress.probes() > 0 && info.held().contiguous() == info.held().highest())) {
       return finishing(new Finishing(progress, null, SeqRanges.EMPTY));
     }
     // Subscribed, not looked up once: right after this node joins, the receptionist has not yet
-    // heard of the siblings' registrations, and they arrive as updates.
+    // heard of the siblings' registrations, and they arrive as updates. On a second look the
+    // subscription stands; subscribing again makes the receptionist list the hosts at once.
     ReplicaHost.subscribe(context.getSystem(), siblings, context.messageAdapter(Receptionist.Listing.class, Listed::new));
     timers.startSingleTimer(Tick.PROBE_TIMEOUT, services.settings().recovery().probeTimeout());
     return probing(new Probing(info, Map.of(), Map.of(), progress.withProbe()));

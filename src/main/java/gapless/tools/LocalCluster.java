@@ -224,11 +224,11 @@ public final class LocalCluster implements AutoCloseable {
 
   /** The same, with more JVM options after every other one (a {@code -D} here wins). */
   public synchronized void startWith(String id, List<String> moreOptions) {
-    NodeLayout n = node(id);
-    LocalNode running = processes.get(id);
     if (closed) {
       throw new IllegalStateException("the local cluster in " + baseDir + " is closed: node " + id + " is not started");
     }
+    NodeLayout n = node(id);
+    LocalNode running = processes.get(id);
     if (running != null && running.isAlive()) {
       throw new IllegalStateException("node " + id + " is already running (pid " + running.pid() + ")");
     }
