@@ -164,6 +164,7 @@ public record NodeEvent(String id, Instant time, String node, EventType event, S
           + " (" + num(BATCHES) + " batches, " + mb(num(BYTES)) + ") from " + peer() + " in " + num(MILLIS) + " ms";
       case RECOVERY_COMPLETED -> "collector=" + collector() + " " + num(BATCHES) + " batches, " + num(SAMPLES)
           + " samples, " + mb(num(BYTES)) + " in " + num(MILLIS) + " ms";
+      case INDEX_BUILT -> "tag index of " + num(BATCHES) + " recovered batches " + text(DETAIL) + " built in " + num(MILLIS) + " ms";
       case RECOVERY_FAILED -> "collector=" + collector() + " reason=" + text(REASON)
           + (has(UNRECOVERABLE) ? " unrecoverable=" + text(UNRECOVERABLE) : "");
       case REPLICA_RESTARTED -> "collector=" + collector() + " reason=" + text(REASON)

@@ -176,6 +176,10 @@ public final class ClusterEvents {
     return make(node, EventType.STORE_FAILED, REASON, reason, DETAIL, detail);
   }
 
+  public static ClusterEvent indexBuilt(String node, int batches, int collectors, long millis) {
+    return make(node, EventType.INDEX_BUILT, BATCHES, batches, MILLIS, millis, DETAIL, "of " + collectors + " collectors");
+  }
+
   public static ClusterEvent storeResumed(String node, String detail) {
     return make(node, EventType.STORE_RESUMED, DETAIL, detail);
   }

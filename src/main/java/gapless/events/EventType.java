@@ -58,6 +58,11 @@ public enum EventType {
   GAP_RECOVERED(COLLECTOR, FROM_SEQ, TO_SEQ, RANGES, BATCHES, SAMPLES, BYTES, MILLIS, PEER),
   /** The replica holds everything its siblings hold. */
   RECOVERY_COMPLETED(COLLECTOR, BATCHES, SAMPLES, BYTES, MILLIS, DROPPED),
+  /**
+   * The node built the tag index of the batches its recoveries stored ({@code detail}: of how many
+   * collectors), once they stopped coming; a read of one of those collectors builds its part first.
+   */
+  INDEX_BUILT(BATCHES, MILLIS, DETAIL),
   /** A recovery could not finish; it is retried. */
   RECOVERY_FAILED(COLLECTOR, REASON, BATCHES, BYTES, MILLIS, UNRECOVERABLE, DROPPED),
   /** A replica actor restarted after a journal failure, or stopped and was started again. */

@@ -65,11 +65,13 @@ public final class Guardian {
       warnIfExposedWithoutSecurity(ctx, settings, eventLog);
       ctx.spawn(NodeIdGuard.create(settings.nodeId(), eventLog), "node-id-guard");
       NodeMetrics metrics = new NodeMetrics(settings.nodeId());
-      NodeGauges.register(metrics, ctx.getSystem(), settings, buffer);
+      NodeGauges.register(metrics, ctx.getSystem(), settings, store, buffer);
       ctx.spawn(EventCounter.create(eventLog, metrics), "event-counter");
       Optional<ActorRef<ReplicaHost.Command>> host = store.map(s ->
           ctx.spawn(ReplicaHost.create(new ReplicaServices(settings, s, Placement.of(settings), eventLog, metrics.replicas()),
               RecoveryCoordinator::create), "replicas"));
+      store.ifPresent(s -> s.pendingIndex().onBuilt(b ->
+          eventLog.tell(new EventLog.Emit(ClusterEvents.indexBuilt(settings.nodeId(), b.batches(), b.collectors(), b.millis())))));
       host.ifPresent(h -> {
         ctx.watch(h);
         ctx.watch(ctx.spawn(NodeSupervisor.create(settings, h), "supervisor"));

@@ -6,6 +6,7 @@ import akka.cluster.typed.Cluster;
 import gapless.collector.GatewayBuffer;
 import gapless.config.GaplessSettings;
 import gapless.metrics.NodeMetrics;
+import gapless.store.SampleStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,7 +18,7 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
-/** The gauges a scrape reads from the node's parts: cluster members, its data directories, the gateway buffer. */
+/** The gauges a scrape reads from the node's parts: cluster members, its data directories, the sample store, the gateway buffer. */
 final class NodeGauges {
 
   private static final long SIZES_EVERY_NANOS = 30_000_000_000L;
@@ -26,7 +27,8 @@ final class NodeGauges {
 
   private NodeGauges() {}
 
-  static void register(NodeMetrics metrics, ActorSystem<?> system, GaplessSettings settings, Optional<GatewayBuffer> buffer) {
+  static void register(NodeMetrics metrics, ActorSystem<?> system, GaplessSettings settings, Optional<SampleStore> store,
+      Optional<GatewayBuffer> buffer) {
     Cluster cluster = Cluster.get(system);
     metrics.gauge("gapless_cluster_members", "Cluster members as this node sees them, by status", "status",
         () -> membersByStatus(cluster));
@@ -38,6 +40,9 @@ final class NodeGauges {
     metrics.gauge("gapless_store_size_bytes", "Bytes on disk under the node's data directory, by part (at most 30 s old)",
         "part", () -> lastSizes.updateAndGet(m -> m != null && System.nanoTime() - m.at() < SIZES_EVERY_NANOS ? m
             : new Measured(System.nanoTime(), sizes(settings.dataDir()))).sizes());
+    store.ifPresent(s -> metrics.gauge("gapless_store_unindexed_batches",
+        "Batches recoveries stored whose tag index is still to build (built once they stop coming, or at a read)",
+        () -> s.pendingIndex().batches()));
     buffer.ifPresent(b -> {
       metrics.gauge("gapless_gateway_buffer_bytes", "Bytes of batches held in the gateway's disk buffer or in flight to it",
           b::bytes);

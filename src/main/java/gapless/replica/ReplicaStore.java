@@ -60,17 +60,20 @@ final class ReplicaStore {
 
   /**
    * Writes a group's batches in one synced store write; completes with the events that record
-   * them. Reading the blobs happens here too, off the actor's thread.
+   * them. Reading the blobs happens here too, off the actor's thread. Copies (a recovery's) leave
+   * their tag index to be built once the recovery is done, so a node catching up spends its CPU on
+   * getting every batch back first ({@code gapless.store.PendingIndex}).
    */
   CompletableFuture<List<ReplicaEvent>> write(List<StoreBatch> batches, long now) {
     return CompletableFuture.supplyAsync(() -> {
-      List<EncodedBatch> encoded = new ArrayList<>(batches.size());
+      List<EncodedBatch> owners = new ArrayList<>(batches.size());
+      List<EncodedBatch> copies = new ArrayList<>();
       List<ReplicaEvent> events = new ArrayList<>(batches.size() + 1);
       for (StoreBatch b : batches) {
-        encoded.add(new EncodedBatch(b.seq(), b.blob()));
+        (b.kind() == ReplicaProtocol.WriteKind.COPY ? copies : owners).add(new EncodedBatch(b.seq(), b.blob()));
         events.addAll(ReplicaEvent.stored(node, b.seq(), b.blob(), b.epoch(), now));
       }
-      store.write(collector, encoded);
+      store.write(collector, owners, copies);
       return events;
     }, executor);
   }

@@ -1,8 +1,10 @@
 package gapless.store;
 
 import gapless.model.BatchCodec;
+import gapless.model.EncodedBatch;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.Optional;
 import org.iq80.leveldb.DB;
 import org.iq80.leveldb.DBException;
 import org.iq80.leveldb.ReadOptions;
@@ -18,18 +20,55 @@ final class BatchRecords {
 
   private BatchRecords() {}
 
+  private static final byte[] EMPTY = new byte[0];
+
   /** Puts the records of batch {@code seq} ({@code blob}) into {@code wb}. */
   static void put(WriteBatch wb, String collector, long seq, byte[] blob, long bucketMillis) {
+    put(wb, collector, seq, blob, bucketMillis, false);
+  }
+
+  /**
+   * The same; with {@code indexLater}, a batch of samples gets a marker instead of its tag-index
+   * blocks ({@link PendingIndex} builds them). Returns whether it did. A status change's record is
+   * always written now: every read of the collector looks at its stops.
+   */
+  static boolean put(WriteBatch wb, String collector, long seq, byte[] blob, long bucketMillis, boolean indexLater) {
     wb.put(StoreKeys.batchKey(collector, seq), blob);
+    boolean marked = false;
     if (BatchCodec.isStatusChange(blob)) {
       StatusRecords.put(wb, collector, seq, BatchCodec.decode(seq, blob));
+    } else if (indexLater) {
+      wb.put(StoreKeys.unindexedKey(collector, seq), EMPTY);
+      marked = true;
     } else {
-      TagIndex.build(blob, bucketMillis, (tag, bucket, block) -> wb.put(StoreKeys.tagKey(collector, tag, bucket, seq), block));
+      putIndex(wb, collector, seq, blob, bucketMillis);
     }
+    putKey(wb, collector, seq, blob);
+    return marked;
+  }
+
+  /** Puts the tag-index blocks of batch {@code seq}, a batch of samples, into {@code wb}. */
+  static void putIndex(WriteBatch wb, String collector, long seq, byte[] blob, long bucketMillis) {
+    TagIndex.build(blob, bucketMillis, (tag, bucket, block) -> wb.put(StoreKeys.tagKey(collector, tag, bucket, seq), block));
+  }
+
+  private static void putKey(WriteBatch wb, String collector, long seq, byte[] blob) {
     String key = BatchCodec.idempotencyKey(blob);
     if (!key.isEmpty()) {
       wb.put(StoreKeys.idempotencyKey(collector, key), StoreKeys.seqValue(seq));
     }
+  }
+
+  /** The batch sent with {@code idempotencyKey}: the key's record names its seq, and its blob must carry the key. */
+  static Optional<EncodedBatch> findByKey(DB db, String collector, String idempotencyKey) {
+    byte[] seq = db.get(StoreKeys.idempotencyKey(collector, idempotencyKey));
+    if (seq == null) {
+      return Optional.empty();
+    }
+    long s = StoreKeys.seqOfValue(seq);
+    return Optional.ofNullable(db.get(StoreKeys.batchKey(collector, s)))
+        .filter(blob -> BatchCodec.idempotencyKey(blob).equals(idempotencyKey))
+        .map(blob -> new EncodedBatch(s, blob));
   }
 
   /**
@@ -42,6 +81,8 @@ final class BatchRecords {
       StatusRecords.delete(wb, collector, seq);
     } else {
       TagIndex.build(oldBlob, bucketMillis, (tag, bucket, block) -> wb.delete(StoreKeys.tagKey(collector, tag, bucket, seq)));
+      // Its blocks may never have been built (a recovered copy): the new batch's are, now.
+      wb.delete(StoreKeys.unindexedKey(collector, seq));
     }
     String key = BatchCodec.idempotencyKey(oldBlob);
     if (!key.isEmpty()) {

@@ -2,7 +2,6 @@ package gapless.store;
 
 import static org.fusesource.leveldbjni.JniDBFactory.factory;
 
-import gapless.model.BatchCodec;
 import gapless.model.EncodedBatch;
 import gapless.model.IntervalSummary;
 import gapless.model.StopInterval;
@@ -11,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +32,8 @@ import org.iq80.leveldb.WriteOptions;
 /**
  * Owns a node's sample data: one native LevelDB holding every stored batch blob, the (collector,
  * tag, time bucket) index built from those blobs, and the registry of collectors (key layout in
- * {@link StoreKeys}, index values in {@link TagBlock}).
+ * {@link StoreKeys}, index values in {@link TagBlock}). Recovered copies get their index later
+ * ({@link PendingIndex}); every read of the index builds what its collector lacks first.
  *
  * <p>Thread-safe: LevelDB itself is, and a read-write lock keeps {@link #close()} from freeing the
  * native handle under a running call (which would crash the JVM rather than throw). Calls block on
@@ -45,6 +46,8 @@ import org.iq80.leveldb.WriteOptions;
 public final class SampleStore implements AutoCloseable {
 
   private static final byte[] EMPTY = new byte[0];
+  /** A node catching up spends its CPU on the copies first, on their index this long after the last. */
+  private static final Duration INDEX_QUIET = Duration.ofSeconds(1);
 
   private final DB db;
   private final Path dir;
@@ -55,6 +58,9 @@ public final class SampleStore implements AutoCloseable {
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
   // A replacement reads a key record before deleting it: no other write of its collector may land in between.
   private final CollectorLocks writeLocks = new CollectorLocks();
+  // Runs inside withOpenDb only.
+  private final Scanner scanner;
+  private final PendingIndex pendingIndex;
   private boolean closed;
 
   private SampleStore(DB db, Path dir, long bucketMillis, String id, DiskSpace space) {
@@ -63,6 +69,11 @@ public final class SampleStore implements AutoCloseable {
     this.space = space;
     this.bucketMillis = bucketMillis;
     this.id = id;
+    this.scanner = Scanner.over(db, dir);
+    this.pendingIndex = new PendingIndex(db, scanner, dir, bucketMillis, writeLocks, INDEX_QUIET, build -> withOpenDb(() -> {
+      build.run();
+      return null;
+    }));
   }
 
   /** Opens (creating if missing) a store of no particular node: for tools and tests. */
@@ -100,7 +111,9 @@ public final class SampleStore implements AutoCloseable {
     try {
       StoreMeta.checkBucketMillis(db, dir, bucketMillis);
       StatusRecords.indexOnce(db, dir);
-      return new SampleStore(db, dir, bucketMillis, StoreMeta.identity(db, dir, nodeId), space);
+      SampleStore store = new SampleStore(db, dir, bucketMillis, StoreMeta.identity(db, dir, nodeId), space);
+      store.pendingIndex.load();
+      return store;
     } catch (RuntimeException e) {
       closeQuietly(db, e);
       throw e;
@@ -132,23 +145,38 @@ public final class SampleStore implements AutoCloseable {
     return id;
   }
 
-  /**
-   * Stores {@code batches} of {@code collector} atomically and durably (one synced LevelDB write):
-   * each batch's records ({@link BatchRecords}: blob, tag-index blocks, idempotency key) and the
-   * collector's registry entry. Writing a seq again with
-   * the same blob rewrites the same keys with the same values, so redelivery is harmless. A held
-   * seq's blob changes only through {@link #replace}, so old index keys are not looked for here.
-   */
+  /** Stores {@code batches} of {@code collector}, no recovered copy among them. */
   public void write(String collector, List<EncodedBatch> batches) {
+    write(collector, batches, List.of());
+  }
+
+  /**
+   * Stores {@code batches} of {@code collector} and the recovered copies {@code indexLater}
+   * atomically and durably (one synced LevelDB write): each batch's records ({@link BatchRecords}:
+   * blob, tag-index blocks, idempotency key) and the collector's registry entry. The copies' blocks
+   * are built later ({@link PendingIndex}; a read of the collector builds them first). Writing a seq
+   * again with the same blob rewrites the same keys with the same values, so redelivery is harmless.
+   * A held seq's blob changes only through {@link #replace}, so old index keys are not looked for here.
+   */
+  public void write(String collector, List<EncodedBatch> batches, List<EncodedBatch> indexLater) {
     requireCollector(collector);
-    if (batches.isEmpty()) {
+    if (batches.isEmpty() && indexLater.isEmpty()) {
       return;
     }
+    int[] marked = {0};
     writeSynced(collector, "write", wb -> {
       for (EncodedBatch eb : batches) {
         BatchRecords.put(wb, collector, eb.seq(), eb.blob(), bucketMillis);
       }
-    });
+      for (EncodedBatch eb : indexLater) {
+        marked[0] += BatchRecords.put(wb, collector, eb.seq(), eb.blob(), bucketMillis, true) ? 1 : 0;
+      }
+    }, () -> pendingIndex.marked(collector, marked[0]));
+  }
+
+  /** The recovered batches whose tag-index blocks are still to build. */
+  public PendingIndex pendingIndex() {
+    return pendingIndex;
   }
 
   /** A seq's last replacement: the epoch that replaced it and the blob it replaced. */
@@ -167,15 +195,16 @@ public final class SampleStore implements AutoCloseable {
       BatchRecords.deleteIndex(wb, db, collector, seq, oldBlob, bucketMillis);
       BatchRecords.put(wb, collector, seq, newBlob, bucketMillis);
       BatchRecords.putReplaced(wb, collector, seq, epoch, oldBlob);
-    });
+    }, () -> {});
   }
 
   /**
    * One synced LevelDB write of {@code collector}'s records, put by {@code fill}, with the
    * collector's registry entry; refused first ({@link DiskSpace.DiskFull}) while the disk is below
-   * its reserve. Writes of one collector are serialised ({@link CollectorLocks}).
+   * its reserve. Writes of one collector are serialised ({@link CollectorLocks}); {@code written}
+   * runs after the write, still under the collector's lock.
    */
-  private void writeSynced(String collector, String what, Consumer<WriteBatch> fill) {
+  private void writeSynced(String collector, String what, Consumer<WriteBatch> fill, Runnable written) {
     space.requireRoom();
     withOpenDb(() -> {
       try (WriteBatch wb = db.createWriteBatch(); CollectorLocks.Held held = writeLocks.lock(collector)) {
@@ -183,6 +212,7 @@ public final class SampleStore implements AutoCloseable {
         // Written with every call rather than checked first: a put is cheaper than a read.
         wb.put(StoreKeys.registryKey(collector), EMPTY);
         db.write(wb, syncWrite);
+        written.run();
       } catch (IOException e) {
         throw new UncheckedIOException("sample store " + what + " failed in " + dir, e);
       } catch (DBException e) {
@@ -202,7 +232,7 @@ public final class SampleStore implements AutoCloseable {
     requireCollector(collector);
     boolean[] written = {false};
     writeSynced(collector, "repair",
-        wb -> written[0] = BatchRecords.repair(wb, db, collector, seq, seen, blob, bucketMillis));
+        wb -> written[0] = BatchRecords.repair(wb, db, collector, seq, seen, blob, bucketMillis), () -> {});
     return written[0];
   }
 
@@ -218,16 +248,7 @@ public final class SampleStore implements AutoCloseable {
    */
   public Optional<EncodedBatch> findByIdempotencyKey(String collector, String idempotencyKey) {
     requireCollector(collector);
-    return pointRead(() -> {
-      byte[] seq = db.get(StoreKeys.idempotencyKey(collector, idempotencyKey));
-      if (seq == null) {
-        return Optional.empty();
-      }
-      long s = StoreKeys.seqOfValue(seq);
-      return Optional.ofNullable(db.get(StoreKeys.batchKey(collector, s)))
-          .filter(blob -> BatchCodec.idempotencyKey(blob).equals(idempotencyKey))
-          .map(blob -> new EncodedBatch(s, blob));
-    });
+    return pointRead(() -> BatchRecords.findByKey(db, collector, idempotencyKey));
   }
 
   /** The blob stored for {@code (collector, seq)}, if any: one point read. */
@@ -242,13 +263,13 @@ public final class SampleStore implements AutoCloseable {
    */
   public List<EncodedBatch> readBatches(String collector, long fromSeq, long toSeq, long maxBytes) {
     requireCollector(collector);
-    return withOpenDb(() -> BatchChunks.read(this::scan, collector, fromSeq, toSeq, maxBytes));
+    return withOpenDb(() -> BatchChunks.read(scanner, collector, fromSeq, toSeq, maxBytes));
   }
 
   /** Every tag {@code collector} has samples of, in byte order, at most {@code max} ({@link TagList}). */
   public List<String> tags(String collector, int max) {
     requireCollector(collector);
-    return withOpenDb(() -> TagList.read(this::scan, collector, max));
+    return withIndexOf(collector, () -> TagList.read(scanner, collector, max));
   }
 
   /**
@@ -263,7 +284,7 @@ public final class SampleStore implements AutoCloseable {
     if (limit < 0) {
       throw new IllegalArgumentException("limit must not be negative: " + limit);
     }
-    return withOpenDb(() -> TagQuery.run(this::scan, collector, tag, fromTs, toTsInclusive, limit, bucketMillis));
+    return withIndexOf(collector, () -> TagQuery.run(scanner, collector, tag, fromTs, toTsInclusive, limit, bucketMillis));
   }
 
   /**
@@ -273,7 +294,8 @@ public final class SampleStore implements AutoCloseable {
   public List<IntervalSummary> summarize(String collector, String tag, long fromTs, long toTsInclusive, long intervalMs,
       int maxIntervals) {
     requireCollector(collector);
-    return withOpenDb(() -> TagSummaries.run(this::scan, collector, tag, fromTs, toTsInclusive, intervalMs, maxIntervals, bucketMillis));
+    return withIndexOf(collector,
+        () -> TagSummaries.run(scanner, collector, tag, fromTs, toTsInclusive, intervalMs, maxIntervals, bucketMillis));
   }
 
   /**
@@ -282,13 +304,13 @@ public final class SampleStore implements AutoCloseable {
    */
   public List<StopInterval> stops(String collector, long fromTs, long toTs, int max) {
     requireCollector(collector);
-    return withOpenDb(() -> StatusRecords.stops(this::scan, collector, fromTs, toTs, max));
+    return withOpenDb(() -> StatusRecords.stops(scanner, collector, fromTs, toTs, max));
   }
 
   /** The last {@code max} stopped intervals of {@code collector}, oldest first. */
   public List<StopInterval> lastStops(String collector, int max) {
     requireCollector(collector);
-    return withOpenDb(() -> StatusRecords.lastStops(this::scan, collector, max));
+    return withOpenDb(() -> StatusRecords.lastStops(scanner, collector, max));
   }
 
   /** Every collector that has at least one batch stored, in byte order of the id. */
@@ -296,7 +318,7 @@ public final class SampleStore implements AutoCloseable {
     byte[] prefix = StoreKeys.registryPrefix();
     return withOpenDb(() -> {
       List<String> out = new ArrayList<>();
-      scan(new ReadOptions(), prefix, prefix, "scan", e -> out.add(StoreKeys.collectorOfRegistryKey(e.getKey())));
+      scanner.scan(new ReadOptions(), prefix, prefix, "scan", e -> out.add(StoreKeys.collectorOfRegistryKey(e.getKey())));
       return out;
     });
   }
@@ -304,6 +326,7 @@ public final class SampleStore implements AutoCloseable {
   /** Closes the database; waits for running calls; later calls throw. Safe to call twice. */
   @Override
   public void close() {
+    pendingIndex.close();
     lock.writeLock().lock();
     try {
       if (closed) {
@@ -318,26 +341,6 @@ public final class SampleStore implements AutoCloseable {
     }
   }
 
-  /**
-   * Visits the entries from {@code start} on, in key order, while their key starts with
-   * {@code prefix} and {@code visit} returns true. The iterator is closed however the scan ends.
-   * Runs inside {@link #withOpenDb}; a failure names the operation ({@code what}).
-   */
-  private void scan(ReadOptions options, byte[] start, byte[] prefix, String what, Predicate<Map.Entry<byte[], byte[]>> visit) {
-    try (DBIterator it = db.iterator(options)) {
-      for (it.seek(start); it.hasNext(); ) {
-        Map.Entry<byte[], byte[]> e = it.next();
-        if (!StoreKeys.startsWith(e.getKey(), prefix) || !visit.test(e)) {
-          break;
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("sample store " + what + " failed in " + dir, e);
-    } catch (DBException e) {
-      throw new IllegalStateException("sample store " + what + " failed in " + dir, e);
-    }
-  }
-
   /** Point reads on the open store; a LevelDB error is an IllegalStateException naming the store. */
   private <T> T pointRead(Supplier<T> read) {
     return withOpenDb(() -> {
@@ -346,6 +349,14 @@ public final class SampleStore implements AutoCloseable {
       } catch (DBException e) {
         throw new IllegalStateException("sample store read failed in " + dir, e);
       }
+    });
+  }
+
+  /** A read of {@code collector}'s tag index, once the blocks its recovered batches lack are built. */
+  private <T> T withIndexOf(String collector, Supplier<T> read) {
+    return withOpenDb(() -> {
+      pendingIndex.buildFor(collector);
+      return read.get();
     });
   }
 

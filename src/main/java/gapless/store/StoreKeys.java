@@ -19,6 +19,9 @@ import java.nio.charset.StandardCharsets;
  *       {@code seq} carries ({@link StatusRecords}), written and deleted with its blob
  *   <li>idempotency key: {@code 'k' 0x00 collector 0x00 key} to the seq (u64be) of the batch sent
  *       with that {@code Idempotency-Key}, written with the batch
+ *   <li>unindexed batch: {@code 'u' 0x00 collector 0x00 seq:u64be} to an empty value: the batch
+ *       {@code seq} (a recovered copy) is stored, its tag-index blocks not built yet
+ *       ({@link PendingIndex})
  *   <li>collector registry: {@code 'r' 0x00 collector} to an empty value
  *   <li>store metadata: {@code 'm' 0x00 name} to a value owned by {@link SampleStore}
  * </ul>
@@ -36,6 +39,7 @@ public final class StoreKeys {
   public static final byte REPLACED = 'x';
   public static final byte IDEMPOTENCY_KEY = 'k';
   public static final byte STATUS = 's';
+  public static final byte UNINDEXED = 'u';
   public static final byte META = 'm';
 
   private static final byte SEP = 0;
@@ -55,6 +59,11 @@ public final class StoreKeys {
   /** The key of the status record of the status batch {@code seq}. */
   public static byte[] statusKey(String collector, long seq) {
     return seqKey(STATUS, collector, seq);
+  }
+
+  /** The key of the marker of a stored batch whose tag-index blocks are still to build. */
+  public static byte[] unindexedKey(String collector, long seq) {
+    return seqKey(UNINDEXED, collector, seq);
   }
 
   private static byte[] seqKey(byte type, String collector, long seq) {
@@ -102,17 +111,27 @@ public final class StoreKeys {
     return key;
   }
 
+  /** Prefix shared by every unindexed-batch marker of {@code collector} and no other key. */
+  public static byte[] unindexedPrefix(String collector) {
+    return seqPrefix(UNINDEXED, collector);
+  }
+
+  /** Prefix shared by every unindexed-batch marker of every collector. */
+  public static byte[] allUnindexedPrefix() {
+    return new byte[] {UNINDEXED, SEP};
+  }
+
   /** Prefix shared by every batch key of every collector. */
   public static byte[] allBatchesPrefix() {
     return new byte[] {BATCH, SEP};
   }
 
-  /** The seq of a key made by {@link #batchKey} (or {@link #statusKey}). */
+  /** The seq of a key made by {@link #batchKey} (or {@link #statusKey}, {@link #unindexedKey}). */
   public static long seqOfBatchKey(byte[] key) {
     return getLong(key, key.length - 8);
   }
 
-  /** The collector of a key made by {@link #batchKey}. */
+  /** The collector of a key made by {@link #batchKey} (or {@link #unindexedKey}). */
   public static String collectorOfBatchKey(byte[] key) {
     return new String(key, 2, key.length - 2 - 9, StandardCharsets.UTF_8);
   }

@@ -50,6 +50,7 @@ class ClusterEventsTest {
         ClusterEvents.gapRecovered("s1", "c1", two, 314, 3140, 31400, 12, List.of("s2")),
         ClusterEvents.recoveryCompleted("s1", "c1", 314, 3140, 31400, 12, 0),
         ClusterEvents.recoveryFailed("s1", "c1", "no sibling is reachable", 0, 0, 5, two, 0),
+        ClusterEvents.indexBuilt("s1", 3140, 8, 412),
         ClusterEvents.replicaRestarted("s1", "c1", "journal write failed", 3),
         ClusterEvents.storeFailed("s1", "closed", "listing collectors, attempt 1"),
         ClusterEvents.storeResumed("s1", "data/s1/samples: 900 MiB free, above the 256 MiB reserve again; writes go on"),
