@@ -18,9 +18,9 @@ import org.iq80.leveldb.WriteBatch;
  */
 final class BatchRecords {
 
-  private BatchRecords() {}
-
   private static final byte[] EMPTY = new byte[0];
+
+  private BatchRecords() {}
 
   /** Puts the records of batch {@code seq} ({@code blob}) into {@code wb}. */
   static void put(WriteBatch wb, String collector, long seq, byte[] blob, long bucketMillis) {

@@ -129,12 +129,13 @@ public final class PendingIndex implements AutoCloseable {
 
   private void buildInBackground() {
     long start = System.nanoTime();
-    int[] built = {0};
-    List<String> collectors = new ArrayList<>(pending.keySet());
+    int[] built = {0, 0};
     try {
       onOpenDb.accept(() -> {
-        for (String c : collectors) {
-          built[0] += buildFor(c);
+        for (String c : new ArrayList<>(pending.keySet())) {
+          int n = buildFor(c);
+          built[0] += n;
+          built[1] += n > 0 ? 1 : 0;
         }
       });
     } catch (RuntimeException e) {
@@ -144,7 +145,7 @@ public final class PendingIndex implements AutoCloseable {
       return;
     }
     if (built[0] > 0) {
-      Built b = new Built(built[0], collectors.size(), (System.nanoTime() - start) / 1_000_000);
+      Built b = new Built(built[0], built[1], (System.nanoTime() - start) / 1_000_000);
       LOG.info("Built the tag index of [{}] recovered batches of [{}] collectors in [{}] ms", b.batches(), b.collectors(), b.millis());
       listener.accept(b);
     }
