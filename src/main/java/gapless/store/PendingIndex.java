@@ -64,10 +64,9 @@ public final class PendingIndex implements AutoCloseable {
    * @param quiet    how long after the last marked write the background build starts
    * @param onOpenDb runs a build while the store is open (throws once it is closed)
    */
-  PendingIndex(DB db, Scanner scanner, Path dir, long bucketMillis, CollectorLocks locks, Duration quiet,
-      Consumer<Runnable> onOpenDb) {
+  PendingIndex(DB db, Path dir, long bucketMillis, CollectorLocks locks, Duration quiet, Consumer<Runnable> onOpenDb) {
     this.db = db;
-    this.scanner = scanner;
+    this.scanner = Scanner.over(db, dir);
     this.dir = dir;
     this.bucketMillis = bucketMillis;
     this.locks = locks;

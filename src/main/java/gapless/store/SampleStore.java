@@ -67,7 +67,7 @@ public final class SampleStore implements AutoCloseable {
     this.bucketMillis = bucketMillis;
     this.id = id;
     this.scanner = Scanner.over(db, dir);
-    this.pendingIndex = new PendingIndex(db, scanner, dir, bucketMillis, writeLocks, INDEX_QUIET, build -> withOpenDb(() -> {
+    this.pendingIndex = new PendingIndex(db, dir, bucketMillis, writeLocks, INDEX_QUIET, build -> withOpenDb(() -> {
       build.run();
       return null;
     }));
