@@ -74,7 +74,7 @@ public final class PendingIndex implements AutoCloseable {
     this.onOpenDb = onOpenDb;
   }
 
-  /** Reads the markers a previous run left (a build cut short by a stop or crash) and schedules their build. */
+  /** Reads the markers a previous run left (a build cut short by a stop or crash); their build waits for {@link #onBuilt}. */
   void load() {
     byte[] prefix = StoreKeys.allUnindexedPrefix();
     scanner.scan(new ReadOptions().fillCache(false), prefix, prefix, "unindexed batches scan", e -> {
@@ -83,13 +83,15 @@ public final class PendingIndex implements AutoCloseable {
     });
     if (!pending.isEmpty()) {
       LOG.info("[{}] recovered batches of [{}] collectors still to index in [{}]", batches(), pending.size(), dir);
-      schedule(quiet);
     }
   }
 
-  /** Who hears of each background build. */
+  /** Who hears of each background build; the build of what a previous run left starts now, so it is heard of too. */
   public void onBuilt(Consumer<Built> listener) {
     this.listener = listener;
+    if (!pending.isEmpty()) {
+      schedule(quiet);
+    }
   }
 
   /** {@code markers} were written for {@code collector}; called under its write lock, after the write. */

@@ -44,7 +44,7 @@ public final class SampleStore implements AutoCloseable {
 
   private static final byte[] EMPTY = new byte[0];
   /** A node catching up spends its CPU on the copies first, on their index this long after the last. */
-  private static final Duration INDEX_QUIET = Duration.ofSeconds(1);
+  static final Duration INDEX_QUIET = Duration.ofSeconds(1);
 
   private final DB db;
   private final Path dir;

@@ -11,7 +11,9 @@ import gapless.model.Sample;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -89,6 +91,20 @@ class PendingIndexTest {
     store = SampleStore.open(dir, BUCKET);
     assertEquals(10, store.pendingIndex().batches());
     assertEquals(10, values("t2").size());
+    assertEquals(0, store.pendingIndex().batches());
+  }
+
+  @Test
+  void theBuildOfCopiesLeftByAStopIsReportedToTheListenerSetAfterTheRestart() throws Exception {
+    store.write("c1", List.of(), copies(1, 10));
+    store.close();
+    store = SampleStore.open(dir, BUCKET);
+    // A node sets its listener after the store opened: the build waits for it, past the quiet time.
+    Thread.sleep(SampleStore.INDEX_QUIET.toMillis() * 3 / 2);
+    assertEquals(10, store.pendingIndex().batches());
+    CompletableFuture<PendingIndex.Built> built = new CompletableFuture<>();
+    store.pendingIndex().onBuilt(built::complete);
+    assertEquals(10, built.get(10, TimeUnit.SECONDS).batches());
     assertEquals(0, store.pendingIndex().batches());
   }
 
