@@ -1,16 +1,17 @@
 package gapless.tools;
 
-import com.typesafe.config.Config;
 import gapless.client.GaplessClient;
+import gapless.client.GaplessClientException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Acknowledged ingest throughput of a local 4-node cluster, next to the raw LevelDB key write rate
- * of the same machine measured in the same run, written into the ingest section of the benchmarks
- * document. Progress and the section go to the given stream as the run goes.
+ * Acknowledged ingest throughput of a local cluster, next to two baselines of the same machine
+ * measured in the same run: the raw LevelDB key write rate, and what the sample store alone takes
+ * ({@link SampleStoreBaseline}: the same batches, as many stores as replicas), written into the
+ * ingest section of the benchmarks document. Progress and the section go to the given stream as the run goes.
  */
 public final class IngestBenchmark {
 
@@ -44,6 +45,9 @@ public final class IngestBenchmark {
     }
   }
 
+  private static final int MAX_STORE_WRITERS = 32;
+  private static final Duration STORE_WARMUP = Duration.ofSeconds(3);
+
   private IngestBenchmark() {}
 
   /** Runs the load and the baseline; prints progress and the section to {@code out}, and writes the section. */
@@ -76,7 +80,8 @@ public final class IngestBenchmark {
     out.printf("bench: raw LevelDB baseline, %,d keys x %d B%n", b.rawKeys(), b.rawValueBytes());
     RawLevelDbBaseline.Result seq = raw(b, base.resolve("raw-sequential"), true, out);
     RawLevelDbBaseline.Result rnd = raw(b, base.resolve("raw-random"), false, out);
-    BenchmarkSection section = section(s, load, cpu, memory, seq, rnd);
+    StoreCeiling store = storeAlone(s, base.resolve("store-alone"), out);
+    BenchmarkSection section = section(s, load, cpu, memory, seq, rnd, store);
     section.publish(b.document(), out);
     return new Result(load, cpu, section.text());
   }
@@ -104,10 +109,32 @@ public final class IngestBenchmark {
     return r;
   }
 
+  /** The sample store alone, with the load's batch shape and a store per replica. */
+  private record StoreCeiling(int stores, int writersPerStore, SampleStoreBaseline.Result result) {}
+
+  private static StoreCeiling storeAlone(Settings s, Path dir, PrintStream out) {
+    int stores = replicationFactor(s);
+    // A writer per collector, as each replica has its group in flight; capped so small batches do not start thousands of threads.
+    int writers = Math.min(s.collectors(), MAX_STORE_WRITERS);
+    Duration measured = Duration.ofSeconds(Math.min(s.durationSeconds(), 20));
+    out.printf("bench: the sample store alone, %d stores x %d writers, %d s%n", stores, writers, measured.toSeconds());
+    try {
+      SampleStoreBaseline.Result r = SampleStoreBaseline.measure(dir, stores, writers, s.tags(), s.samplesPerTag(),
+          STORE_WARMUP, measured);
+      out.printf("  %,.0f samples/s%n", r.samplesPerSecond());
+      return new StoreCeiling(stores, writers, r);
+    } catch (Exception e) {
+      throw new GaplessClientException("sample store baseline failed: " + GaplessClientException.describe(e), 0, e);
+    }
+  }
+
+  private static int replicationFactor(Settings s) {
+    return BenchmarkSection.gatewayConfig(s.local().confDir()).getInt("gapless.replication-factor");
+  }
+
   private static BenchmarkSection section(Settings s, SimulationResult load, CpuTimes cpu, NodeMemory memory,
-      RawLevelDbBaseline.Result seq, RawLevelDbBaseline.Result rnd) {
-    Config gateway = BenchmarkSection.gatewayConfig(s.local().confDir());
-    int rf = gateway.getInt("gapless.replication-factor");
+      RawLevelDbBaseline.Result seq, RawLevelDbBaseline.Result rnd, StoreCeiling store) {
+    int rf = replicationFactor(s);
     BaselineSettings b = s.baseline();
     // One section per body format and node layout: they stay in the document side by side.
     boolean json = s.format() == IngestFormat.JSON;
@@ -136,6 +163,11 @@ public final class IngestBenchmark {
         .row(String.format("raw LevelDB, %,d keys x %d B, random keys", b.rawKeys(), b.rawValueBytes()),
             String.format("%,.0f keys/s", rnd.keysPerSecond()))
         .row("acked samples/s : raw sequential keys/s", String.format(
-            "%.3f (each acked sample is stored %d times on this one machine)", load.samplesPerSecond() / seq.keysPerSecond(), rf));
+            "%.3f (each acked sample is stored %d times on this one machine)", load.samplesPerSecond() / seq.keysPerSecond(), rf))
+        .row(String.format("the sample store alone: %d stores in one process, %d writers each, a synced write per batch of"
+            + " the same shape with its tag index; no HTTP, actors, journal or network", store.stores(), store.writersPerStore()),
+            String.format("%,.0f samples/s (each stored %d times), %,.0f store writes/s, %.1f CPU s per million samples",
+                store.result().samplesPerSecond(), store.stores(), store.result().writesPerSecond(), store.result().cpuPerMillion()))
+        .row("acked samples/s : the sample store alone", String.format("%.3f", load.samplesPerSecond() / store.result().samplesPerSecond()));
   }
 }
