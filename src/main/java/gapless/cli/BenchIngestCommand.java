@@ -4,16 +4,18 @@ import gapless.tools.IngestBenchmark;
 import gapless.tools.IngestFormat;
 import java.io.IOException;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code gapless bench ingest}: acknowledged ingest throughput of a local 4-node cluster next to the
- * same machine's raw LevelDB key rate, run by {@link IngestBenchmark}; exit 0 when any batch was acked.
+ * {@code gapless bench ingest}: acknowledged ingest throughput of a local cluster next to the same
+ * machine's raw LevelDB key rate and what its sample store alone takes, run by {@link IngestBenchmark};
+ * exit 0 when any batch was acked.
  */
 @Command(name = "ingest", mixinStandardHelpOptions = true,
-    description = "Measure acked samples/s of a local 3 storage + 1 gateway cluster, and the raw LevelDB key rate.")
+    description = "Measure acked samples/s of a local cluster, the raw LevelDB key rate and the sample store alone.")
 public final class BenchIngestCommand implements Callable<Integer> {
 
   @Mixin
@@ -45,8 +47,15 @@ public final class BenchIngestCommand implements Callable<Integer> {
   @Option(names = "--port-offset", defaultValue = "3000", description = "Added to every node port (default: ${DEFAULT-VALUE})")
   int portOffset;
 
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
   @Override
   public Integer call() throws IOException {
+    if (durationSeconds < 1 || warmupSeconds < 0 || collectors < 1 || tags < 1 || samplesPerTag < 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--duration, --collectors, --tags and --samples-per-tag must be at least 1, --warmup at least 0");
+    }
     IngestBenchmark.Settings s = new IngestBenchmark.Settings(local.settings(portOffset), baseline.settings(),
         durationSeconds, warmupSeconds, collectors, tags, samplesPerTag, format);
     return IngestBenchmark.run(s, System.out).ok() ? 0 : CliErrors.RUNTIME;

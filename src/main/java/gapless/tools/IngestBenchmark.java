@@ -11,7 +11,8 @@ import java.time.Duration;
  * Acknowledged ingest throughput of a local cluster, next to two baselines of the same machine
  * measured in the same run: the raw LevelDB key write rate, and what the sample store alone takes
  * ({@link SampleStoreBaseline}: the same batches, as many stores as replicas), written into the
- * ingest section of the benchmarks document. Progress and the section go to the given stream as the run goes.
+ * ingest section of the benchmarks document. Progress and the section go to the given stream as
+ * the run goes.
  */
 public final class IngestBenchmark {
 
@@ -114,7 +115,8 @@ public final class IngestBenchmark {
 
   private static StoreCeiling storeAlone(Settings s, Path dir, PrintStream out) {
     int stores = replicationFactor(s);
-    // A writer per collector, as each replica has its group in flight; capped so small batches do not start thousands of threads.
+    // A writer per collector, as each replica has its group in flight; capped so that thousands of
+    // collectors of small batches do not start thousands of threads.
     int writers = Math.min(s.collectors(), MAX_STORE_WRITERS);
     Duration measured = Duration.ofSeconds(Math.min(s.durationSeconds(), 20));
     out.printf("bench: the sample store alone, %d stores x %d writers, %d s%n", stores, writers, measured.toSeconds());

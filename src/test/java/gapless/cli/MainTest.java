@@ -59,6 +59,13 @@ class MainTest {
     assertOneLine(r.err, "--writers");
   }
 
+  @Test
+  void anIngestBenchOfNoSecondsIsAUsageErrorBeforeAnyClusterStarts() {
+    Run r = run("bench", "ingest", "--duration", "0", "--conf", "no-such-conf-dir");
+    assertEquals(CliErrors.USAGE, r.code);
+    assertOneLine(r.err, "--duration");
+  }
+
   private static void assertOneLine(String err, String expected) {
     assertEquals(1, err.strip().lines().count(), err);
     assertTrue(err.contains(expected), err);
