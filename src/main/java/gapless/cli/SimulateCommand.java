@@ -1,5 +1,7 @@
 package gapless.cli;
 
+import gapless.client.GaplessClient;
+import gapless.tools.NodeCpu;
 import gapless.tools.SimulationResult;
 import gapless.tools.IngestFormat;
 import gapless.tools.SimulationSettings;
@@ -65,7 +67,10 @@ public final class SimulateCommand implements Callable<Integer> {
         prefix, SimulationSettings.defaultStartTs(), format);
     System.out.printf("simulate: %d collectors x %d tags x %d samples/tag to %s for %d s, %s bodies%s%n", collectors, tags,
         samplesPerTag, gateway, durationSeconds, format.label(), ledger == null ? "" : ", ledger " + ledger);
-    Simulator simulator = new Simulator(clientOptions.client());
+    GaplessClient client = clientOptions.client();
+    List<URI> nodes = NodeCpu.clusterNodes(client, gateway);
+    NodeCpu before = NodeCpu.read(client, nodes);
+    Simulator simulator = new Simulator(client);
     SimulationResult r;
     // On a terminal a bar with an ETA stands for the progress lines; piped or in a log, the lines stay.
     if (TerminalProgress.onTerminal()) {
@@ -78,6 +83,8 @@ public final class SimulateCommand implements Callable<Integer> {
     } else {
       r = simulator.run(s, System.out);
     }
+    System.out.println("CPU seconds per million acked samples: "
+        + NodeCpu.read(client, nodes).since(before).perMillion(r.samplesAcked()));
     if (r.acked() == 0) {
       System.err.println("simulate: no batch was acknowledged" + (r.firstErrors().isEmpty() ? "" : "; first error: " + r.firstErrors().get(0)));
       return CliErrors.RUNTIME;
