@@ -59,9 +59,7 @@ public record NodeCpu(Map<String, Double> secondsByNode, double ownSeconds) {
   static void parse(String page, Map<String, Double> byNode) {
     for (String line : page.split("\n")) {
       if (line.startsWith(METRIC + "{")) {
-        int start = line.indexOf("node=\"") + 6;
-        String node = start < 6 ? "?" : line.substring(start, line.indexOf('"', start));
-        byNode.put(node, Double.parseDouble(line.substring(line.lastIndexOf('}') + 1).trim().split("\\s+")[0]));
+        byNode.put(NodeMemory.label(line, "node"), NodeMemory.value(line));
       }
     }
   }

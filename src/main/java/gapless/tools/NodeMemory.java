@@ -63,7 +63,8 @@ record NodeMemory(Map<String, Figures> byNode) {
     return new Figures(heap, seconds, count);
   }
 
-  private static String label(String line, String name) {
+  /** The value of label {@code name} in one sample line of a Prometheus text page. */
+  static String label(String line, String name) {
     int start = line.indexOf(name + "=\"") + name.length() + 2;
     return line.substring(start, line.indexOf('"', start));
   }
@@ -94,7 +95,7 @@ record NodeMemory(Map<String, Figures> byNode) {
   }
 
   /** The sample value: the first field after the labels (a timestamp may follow it). */
-  private static double value(String line) {
+  static double value(String line) {
     return Double.parseDouble(line.substring(line.lastIndexOf('}') + 1).trim().split("\\s+")[0]);
   }
 }
