@@ -46,6 +46,11 @@ public record CpuTimes(Map<String, Duration> byProcess) {
     return byProcess.values().stream().reduce(Duration.ZERO, Duration::plus);
   }
 
+  /** This process's CPU time so far (all its threads, native ones included). */
+  static Duration self() {
+    return of(ProcessHandle.current().pid()).orElse(Duration.ZERO);
+  }
+
   /** The CPU time of process {@code pid} so far, unless it is gone. */
   private static Optional<Duration> of(long pid) {
     return ProcessHandle.of(pid).flatMap(p -> p.info().totalCpuDuration());

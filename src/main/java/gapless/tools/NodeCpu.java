@@ -3,7 +3,6 @@ package gapless.tools;
 import gapless.api.dto.StorageNodeInfo;
 import gapless.client.GaplessClient;
 import gapless.client.GaplessClientException;
-import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -51,15 +50,14 @@ public record NodeCpu(Map<String, Double> secondsByNode, double ownSeconds) {
         // Left out: what it used is not known.
       }
     }
-    return new NodeCpu(byNode, ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-        .getProcessCpuTime() / 1e9);
+    return new NodeCpu(byNode, CpuTimes.self().toNanos() / 1e9);
   }
 
   /** Adds the page's CPU seconds under the node id its {@code node} label names. */
   static void parse(String page, Map<String, Double> byNode) {
     for (String line : page.split("\n")) {
       if (line.startsWith(METRIC + "{")) {
-        byNode.put(NodeMemory.label(line, "node"), NodeMemory.value(line));
+        byNode.put(MetricLines.label(line, "node"), MetricLines.value(line));
       }
     }
   }

@@ -46,13 +46,13 @@ record NodeMemory(Map<String, Figures> byNode) {
     long count = 0;
     for (String line : page.split("\n")) {
       if (line.startsWith("jvm_memory_pool_collection_used_bytes{")) {
-        afterCollection.put(label(line, "pool"), value(line));
+        afterCollection.put(MetricLines.label(line, "pool"), MetricLines.value(line));
       } else if (line.startsWith("jvm_memory_pool_used_bytes{")) {
-        used.put(label(line, "pool"), value(line));
+        used.put(MetricLines.label(line, "pool"), MetricLines.value(line));
       } else if (line.startsWith("jvm_gc_collection_seconds_sum{")) {
-        seconds += value(line);
+        seconds += MetricLines.value(line);
       } else if (line.startsWith("jvm_gc_collection_seconds_count{")) {
-        count += (long) value(line);
+        count += (long) MetricLines.value(line);
       }
     }
     double heap = 0;
@@ -61,12 +61,6 @@ record NodeMemory(Map<String, Figures> byNode) {
       heap += pool.getKey().contains("Eden") ? pool.getValue() : used.getOrDefault(pool.getKey(), pool.getValue());
     }
     return new Figures(heap, seconds, count);
-  }
-
-  /** The value of label {@code name} in one sample line of a Prometheus text page. */
-  static String label(String line, String name) {
-    int start = line.indexOf(name + "=\"") + name.length() + 2;
-    return line.substring(start, line.indexOf('"', start));
   }
 
   /** This reading's heaps, with the pauses since {@code earlier} (nodes read both times only). */
@@ -92,10 +86,5 @@ record NodeMemory(Map<String, Figures> byNode) {
     byNode.forEach((id, f) -> text.append(String.format("%s %.0f MB, %.2f s in %d GCs; ", id, f.heapAfterGcBytes() / 1e6,
         f.gcSeconds(), f.gcCount())));
     return text.isEmpty() ? "no node answered" : text.substring(0, text.length() - 2);
-  }
-
-  /** The sample value: the first field after the labels (a timestamp may follow it). */
-  static double value(String line) {
-    return Double.parseDouble(line.substring(line.lastIndexOf('}') + 1).trim().split("\\s+")[0]);
   }
 }

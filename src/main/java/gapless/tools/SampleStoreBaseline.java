@@ -5,7 +5,6 @@ import gapless.model.BatchCodec;
 import gapless.model.EncodedBatch;
 import gapless.store.DiskSpace;
 import gapless.store.SampleStore;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,8 +58,7 @@ public final class SampleStoreBaseline {
         Path storeDir = dir.resolve("store-" + i);
         opened.add(SampleStore.open(storeDir, BUCKET_MILLIS, "baseline-" + i, DiskSpace.of(storeDir, 0), true));
       }
-      long start = System.nanoTime();
-      long from = start + warmup.toNanos();
+      long from = System.nanoTime() + warmup.toNanos();
       long until = from + measured.toNanos();
       LongAdder written = new LongAdder();
       List<Future<?>> running = new ArrayList<>();
@@ -73,15 +71,15 @@ public final class SampleStoreBaseline {
         }
       }
       sleepUntil(from);
-      long cpuFrom = processCpuNanos();
-      long counted = written.sum();
+      Duration cpuFrom = CpuTimes.self();
       for (Future<?> f : running) {
         f.get();
       }
       double seconds = (System.nanoTime() - from) / 1e9;
-      double writes = (written.sum() - counted) / seconds;
+      // Only writes that ended after the warm-up were counted (see write).
+      double writes = written.sum() / seconds;
       double samples = writes / stores * tags * samplesPerTag;
-      double cpuSeconds = (processCpuNanos() - cpuFrom) / 1e9;
+      double cpuSeconds = CpuTimes.self().minus(cpuFrom).toNanos() / 1e9;
       return new Result(samples, writes, samples == 0 ? 0 : cpuSeconds / (samples * seconds / 1e6));
     } finally {
       writers.shutdownNow();
@@ -105,9 +103,5 @@ public final class SampleStoreBaseline {
     if (left > 0) {
       Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
     }
-  }
-
-  private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 }
