@@ -23,7 +23,7 @@ public final class IngestBenchmark {
    * @param baseline        the raw LevelDB baseline and the document to update
    * @param durationSeconds seconds of measured load
    * @param warmupSeconds   seconds of unmeasured load first
-   * @param collectors      collectors, each with one batch in flight
+   * @param collectors      collectors, each with at most one batch in flight
    * @param tags            tags per batch
    * @param samplesPerTag   samples of each tag per batch
    * @param format          the request bodies' format
@@ -47,6 +47,12 @@ public final class IngestBenchmark {
   }
 
   private static final int MAX_STORE_WRITERS = 32;
+  /** Requests in flight at most, as {@code simulate}'s default. */
+  private static final int MAX_IN_FLIGHT = 64;
+  private static final long STEP_MS = 10;
+  private static final long DAY_MS = Duration.ofDays(1).toMillis();
+  /** The first batches of thousands of new collectors may take minutes; the pass stops here, whatever is left. */
+  private static final Duration FIRST_BATCHES_CAP = Duration.ofMinutes(10);
   private static final Duration STORE_WARMUP = Duration.ofSeconds(3);
 
   private IngestBenchmark() {}
@@ -58,21 +64,30 @@ public final class IngestBenchmark {
 
   private static Result run(Settings s, Path base, PrintStream out) throws IOException {
     GaplessClient client = new GaplessClient();
+    SimulationResult firstBatches;
     SimulationResult load;
     CpuTimes cpu;
     NodeMemory memory;
     try (LocalCluster cluster = s.local().configuredCluster(base)) {
       out.println("bench: starting the cluster in " + base);
       cluster.startAllAndAwaitUp();
+      // The same collectors all along, each run's samples a day after the one before (none overlap):
+      // first every collector's first batch, which starts it in the cluster, then the warm-up, then
+      // the measured load, so that measures collectors that are running, not ones starting.
+      long now = SimulationSettings.defaultStartTs();
+      out.printf("bench: the first batch of each of %d new collectors%n", s.collectors());
+      firstBatches = new Simulator(client).batchesEach(1)
+          .run(settings(s, cluster, FIRST_BATCHES_CAP.toSeconds(), now - 2 * DAY_MS), null);
+      out.printf("  %.0f new collectors/s%n", firstBatches.acked() / firstBatches.seconds());
       if (s.warmupSeconds() > 0) {
         out.println("bench: warm-up " + s.warmupSeconds() + " s");
-        new Simulator(client).run(settings(s, cluster, "warmup", s.warmupSeconds()), null);
+        new Simulator(client).run(settings(s, cluster, s.warmupSeconds(), now - DAY_MS), null);
       }
       out.printf("bench: %d collectors x %d tags x %d samples/tag, %s bodies, flat out, %d s%n", s.collectors(), s.tags(),
           s.samplesPerTag(), s.format().label(), s.durationSeconds());
       CpuTimes before = CpuTimes.read(cluster);
       NodeMemory memoryBefore = NodeMemory.read(cluster, client);
-      load = new Simulator(client).run(settings(s, cluster, "bench", s.durationSeconds()), out);
+      load = new Simulator(client).run(settings(s, cluster, s.durationSeconds(), now), out);
       cpu = CpuTimes.read(cluster).since(before);
       memory = NodeMemory.read(cluster, client).since(memoryBefore);
     }
@@ -82,14 +97,14 @@ public final class IngestBenchmark {
     RawLevelDbBaseline.Result seq = raw(b, base.resolve("raw-sequential"), true, out);
     RawLevelDbBaseline.Result rnd = raw(b, base.resolve("raw-random"), false, out);
     StoreCeiling store = storeAlone(s, base.resolve("store-alone"), out);
-    BenchmarkSection section = section(s, load, cpu, memory, seq, rnd, store);
+    BenchmarkSection section = section(s, firstBatches, load, cpu, memory, seq, rnd, store);
     section.publish(b.document(), out);
     return new Result(load, cpu, section.text());
   }
 
-  private static SimulationSettings settings(Settings s, LocalCluster cluster, String prefix, long seconds) {
-    return SimulationSettings.of(cluster.gatewayUrls(), s.collectors(), s.tags(), s.samplesPerTag(), 0,
-        Duration.ofSeconds(seconds), null, prefix).withFormat(s.format());
+  private static SimulationSettings settings(Settings s, LocalCluster cluster, long seconds, long startTs) {
+    return new SimulationSettings(cluster.gatewayUrls(), s.collectors(), s.tags(), s.samplesPerTag(), STEP_MS, 0,
+        Duration.ofSeconds(seconds), null, Math.min(s.collectors(), MAX_IN_FLIGHT), "bench", startTs, s.format());
   }
 
   /** Each JVM's CPU time during the measured load, per million acked samples, and all of them together. */
@@ -134,7 +149,8 @@ public final class IngestBenchmark {
     return BenchmarkSection.gatewayConfig(s.local().confDir()).getInt("gapless.replication-factor");
   }
 
-  private static BenchmarkSection section(Settings s, SimulationResult load, CpuTimes cpu, NodeMemory memory,
+  private static BenchmarkSection section(Settings s, SimulationResult firstBatches, SimulationResult load, CpuTimes cpu,
+      NodeMemory memory,
       RawLevelDbBaseline.Result seq, RawLevelDbBaseline.Result rnd, StoreCeiling store) {
     int rf = replicationFactor(s);
     BaselineSettings b = s.baseline();
@@ -149,9 +165,13 @@ public final class IngestBenchmark {
         + " --duration " + s.durationSeconds() + " --warmup " + s.warmupSeconds() + " --collectors " + s.collectors()
         + " --tags " + s.tags() + " --samples-per-tag " + s.samplesPerTag())
         .clusterRow(conf, "")
-        .row("load", String.format("%d collectors, batches of %d tags x %d samples (%d samples), one batch in flight per"
-            + " collector, %d s after %d s warm-up", s.collectors(), s.tags(), s.samplesPerTag(), s.tags() * s.samplesPerTag(),
-            s.durationSeconds(), s.warmupSeconds()))
+        .row("new collectors (the first batch of each, before the warm-up)", String.format(
+            "%d of %d acked in %.1f s: %,.0f new collectors/s; latency p50 %.1f ms, p99 %.1f ms, %d errors",
+            firstBatches.acked(), s.collectors(), firstBatches.seconds(), firstBatches.acked() / firstBatches.seconds(),
+            firstBatches.p50Micros() / 1000.0, firstBatches.p99Micros() / 1000.0, firstBatches.errors()))
+        .row("load", String.format("the same %d collectors, batches of %d tags x %d samples (%d samples), %d requests in"
+            + " flight, %d s after %d s warm-up", s.collectors(), s.tags(), s.samplesPerTag(), s.tags() * s.samplesPerTag(),
+            Math.min(s.collectors(), MAX_IN_FLIGHT), s.durationSeconds(), s.warmupSeconds()))
         .row("acked samples/s", String.format("%,.0f", load.samplesPerSecond()))
         .row("encoded input", String.format("%.2f MB/s in the batch encoding (%.2f MB/s of request bodies)",
             load.encodedMegabytesPerSecond(), load.bodyMegabytesPerSecond()))

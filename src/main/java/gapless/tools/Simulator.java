@@ -62,6 +62,10 @@ public final class Simulator {
   private volatile boolean stopRequested;
   // Gets each second's progress instead of the progress line, when set (a terminal's progress bar).
   private volatile Consumer<Tick> ticks;
+  /** Batches each collector sends at most ({@link #batchesEach}); 0 = as many as the duration allows. */
+  private long batchesEach;
+  /** Collectors that have not sent all of their {@code batchesEach} yet: the run ends when none is left. */
+  private final AtomicLong unfinished = new AtomicLong(Long.MAX_VALUE);
 
   /** One second's progress: seconds since the start, batches acked (202s among them), acked samples/s, errors. */
   public record Tick(double seconds, long acked, long buffered, double samplesPerSecond, long errors) {}
@@ -93,6 +97,9 @@ public final class Simulator {
     for (int c = 1; c <= s.collectors(); c++) {
       ready.add(c);
       nextBatch[c] = 1;
+    }
+    if (batchesEach > 0) {
+      unfinished.set(s.collectors());
     }
     long start = System.nanoTime();
     long deadline = start + s.duration().toNanos();
@@ -144,7 +151,8 @@ public final class Simulator {
 
   private void work(SimulationSettings s, BlockingQueue<Integer> ready, long[] nextBatch, long deadline, PrintStream progress) {
     try {
-      while (System.nanoTime() < deadline && !stopRequested && !Thread.currentThread().isInterrupted()) {
+      while (System.nanoTime() < deadline && !stopRequested && unfinished.get() > 0
+          && !Thread.currentThread().isInterrupted()) {
         Integer c = ready.poll(100, TimeUnit.MILLISECONDS);
         if (c == null) {
           continue;
@@ -166,7 +174,11 @@ public final class Simulator {
         if (sent != Sent.KEPT) {
           LockSupport.parkNanos(ERROR_BACKOFF_NANOS);
         }
-        ready.add(c);
+        if (batchesEach > 0 && nextBatch[c] > batchesEach) {
+          unfinished.decrementAndGet();
+        } else {
+          ready.add(c);
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -258,6 +270,19 @@ public final class Simulator {
       latencies = Arrays.copyOf(latencies, latencies.length * 2);
     }
     latencies[latencyCount++] = micros;
+  }
+
+  /**
+   * Each collector sends at most {@code n} batches: the run ends when all have, or at the end of its
+   * duration. With 1, every collector's first batch, which starts it in the cluster: how fast new
+   * collectors come in.
+   */
+  public Simulator batchesEach(long n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("batches per collector must be at least 1");
+    }
+    this.batchesEach = n;
+    return this;
   }
 
   /** Each second's progress goes to {@code ticks} instead of a line on the progress stream. */

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -70,6 +71,26 @@ class SimulatorTest {
       SimulationResult r = new Simulator(new GaplessClient()).run(s, null);
       // 200 samples/s in batches of 10: about 20 batches in one second, never much more.
       assertTrue(r.acked() >= 10 && r.acked() <= 22, r.summary());
+    }
+  }
+
+  @Test
+  void batchesEachSendsThatManyPerCollectorAndEndsEarly() throws Exception {
+    try (FakeNode gw = new FakeNode("gw1", List.of())) {
+      // Collector 2's first answer is a 503: it sends that batch again, and still sends two in all.
+      AtomicBoolean refusedOnce = new AtomicBoolean();
+      gw.ingestStatus = c -> c.equals("e-0002") && refusedOnce.compareAndSet(false, true) ? 503 : 200;
+      Path ledger = dir.resolve("each.jsonl");
+      SimulationSettings s = new SimulationSettings(List.of(gw.url()), 5, 1, 3, 10, 0, Duration.ofSeconds(60), ledger, 2, "e",
+          1_000_000L);
+      SimulationResult r = new Simulator(new GaplessClient()).batchesEach(2).run(s, null);
+
+      assertEquals(10, r.acked(), r.summary());
+      assertEquals(1, r.rejected(), r.summary());
+      assertTrue(r.seconds() < 30, "ended when every collector had sent its batches, not at the duration: " + r.summary());
+      Map<String, Long> perCollector = LedgerEntry.readAll(ledger, GaplessClient.newMapper()).stream()
+          .collect(Collectors.groupingBy(LedgerEntry::collector, Collectors.counting()));
+      assertEquals(Map.of("e-0001", 2L, "e-0002", 2L, "e-0003", 2L, "e-0004", 2L, "e-0005", 2L), perCollector);
     }
   }
 
