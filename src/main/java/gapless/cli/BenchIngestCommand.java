@@ -27,11 +27,13 @@ public final class BenchIngestCommand implements Callable<Integer> {
   @Option(names = "--duration", defaultValue = "20", description = "Seconds of measured load (default: ${DEFAULT-VALUE})")
   long durationSeconds;
 
-  @Option(names = "--warmup", defaultValue = "30", description = "Seconds of unmeasured load first: on 2 cores the"
-      + " JIT compilers of five fresh JVMs take most of a core for about 30 s (default: ${DEFAULT-VALUE})")
+  @Option(names = "--warmup", defaultValue = "30", description = "Seconds of unmeasured load first, from collectors of"
+      + " its own: on 2 cores the JIT compilers of five fresh JVMs take most of a core for about 30 s (default:"
+      + " ${DEFAULT-VALUE})")
   long warmupSeconds;
 
-  @Option(names = "--collectors", defaultValue = "16", description = "Collectors (default: ${DEFAULT-VALUE})")
+  @Option(names = "--collectors", defaultValue = "16", description = "Collectors measured: first each one's first batch"
+      + " (new collectors/s), then the load (default: ${DEFAULT-VALUE})")
   int collectors;
 
   @Option(names = "--tags", defaultValue = "20", description = "Tags per batch (default: ${DEFAULT-VALUE})")

@@ -71,23 +71,22 @@ public final class IngestBenchmark {
     try (LocalCluster cluster = s.local().configuredCluster(base)) {
       out.println("bench: starting the cluster in " + base);
       cluster.startAllAndAwaitUp();
-      // The same collectors all along, each run's samples a day after the one before (none overlap):
-      // first every collector's first batch, which starts it in the cluster, then the warm-up, then
-      // the measured load, so that measures collectors that are running, not ones starting.
+      // The warm-up (its own few collectors) readies the JVMs; then the measured collectors each send a
+      // first batch, which starts them in the cluster: how fast new collectors come in. They run for
+      // the warm-up's length again (a new replica's first confirmations with its siblings come up to
+      // replica.confirm-max-delay later), and only then is the load measured: collectors that are
+      // running, not ones starting. Each run's samples lie a day after the one before: none overlap.
       long now = SimulationSettings.defaultStartTs();
+      warmUp(s, out, client, cluster, "warmup", Math.min(s.collectors(), MAX_IN_FLIGHT), now - 3 * DAY_MS);
       out.printf("bench: the first batch of each of %d new collectors%n", s.collectors());
       firstBatches = new Simulator(client).batchesEach(1)
-          .run(settings(s, cluster, FIRST_BATCHES_CAP.toSeconds(), now - 2 * DAY_MS), null);
-      out.printf("  %.0f new collectors/s%n", firstBatches.acked() / firstBatches.seconds());
-      if (s.warmupSeconds() > 0) {
-        out.println("bench: warm-up " + s.warmupSeconds() + " s");
-        new Simulator(client).run(settings(s, cluster, s.warmupSeconds(), now - DAY_MS), null);
-      }
+          .run(settings(s, cluster, "bench", s.collectors(), FIRST_BATCHES_CAP.toSeconds(), now - 2 * DAY_MS), out);
+      warmUp(s, out, client, cluster, "bench", s.collectors(), now - DAY_MS);
       out.printf("bench: %d collectors x %d tags x %d samples/tag, %s bodies, flat out, %d s%n", s.collectors(), s.tags(),
           s.samplesPerTag(), s.format().label(), s.durationSeconds());
       CpuTimes before = CpuTimes.read(cluster);
       NodeMemory memoryBefore = NodeMemory.read(cluster, client);
-      load = new Simulator(client).run(settings(s, cluster, s.durationSeconds(), now), out);
+      load = new Simulator(client).run(settings(s, cluster, "bench", s.collectors(), s.durationSeconds(), now), out);
       cpu = CpuTimes.read(cluster).since(before);
       memory = NodeMemory.read(cluster, client).since(memoryBefore);
     }
@@ -102,9 +101,18 @@ public final class IngestBenchmark {
     return new Result(load, cpu, section.text());
   }
 
-  private static SimulationSettings settings(Settings s, LocalCluster cluster, long seconds, long startTs) {
-    return new SimulationSettings(cluster.gatewayUrls(), s.collectors(), s.tags(), s.samplesPerTag(), STEP_MS, 0,
-        Duration.ofSeconds(seconds), null, Math.min(s.collectors(), MAX_IN_FLIGHT), "bench", startTs, s.format());
+  private static void warmUp(Settings s, PrintStream out, GaplessClient client, LocalCluster cluster, String prefix,
+      int collectors, long startTs) {
+    if (s.warmupSeconds() > 0) {
+      out.printf("bench: warm-up %d s, %d collectors%n", s.warmupSeconds(), collectors);
+      new Simulator(client).run(settings(s, cluster, prefix, collectors, s.warmupSeconds(), startTs), null);
+    }
+  }
+
+  private static SimulationSettings settings(Settings s, LocalCluster cluster, String prefix, int collectors, long seconds,
+      long startTs) {
+    return new SimulationSettings(cluster.gatewayUrls(), collectors, s.tags(), s.samplesPerTag(), STEP_MS, 0,
+        Duration.ofSeconds(seconds), null, Math.min(collectors, MAX_IN_FLIGHT), prefix, startTs, s.format());
   }
 
   /** Each JVM's CPU time during the measured load, per million acked samples, and all of them together. */
@@ -165,12 +173,12 @@ public final class IngestBenchmark {
         + " --duration " + s.durationSeconds() + " --warmup " + s.warmupSeconds() + " --collectors " + s.collectors()
         + " --tags " + s.tags() + " --samples-per-tag " + s.samplesPerTag())
         .clusterRow(conf, "")
-        .row("new collectors (the first batch of each, before the warm-up)", String.format(
+        .row("new collectors (the first batch of each, after the warm-up)", String.format(
             "%d of %d acked in %.1f s: %,.0f new collectors/s; latency p50 %.1f ms, p99 %.1f ms, %d errors",
             firstBatches.acked(), s.collectors(), firstBatches.seconds(), firstBatches.acked() / firstBatches.seconds(),
             firstBatches.p50Micros() / 1000.0, firstBatches.p99Micros() / 1000.0, firstBatches.errors()))
         .row("load", String.format("the same %d collectors, batches of %d tags x %d samples (%d samples), %d requests in"
-            + " flight, %d s after %d s warm-up", s.collectors(), s.tags(), s.samplesPerTag(), s.tags() * s.samplesPerTag(),
+            + " flight, %d s; a warm-up of %d s before their first batches and again after", s.collectors(), s.tags(), s.samplesPerTag(), s.tags() * s.samplesPerTag(),
             Math.min(s.collectors(), MAX_IN_FLIGHT), s.durationSeconds(), s.warmupSeconds()))
         .row("acked samples/s", String.format("%,.0f", load.samplesPerSecond()))
         .row("encoded input", String.format("%.2f MB/s in the batch encoding (%.2f MB/s of request bodies)",
