@@ -65,6 +65,7 @@ public final class IngestBenchmark {
   private static Result run(Settings s, Path base, PrintStream out) throws IOException {
     GaplessClient client = new GaplessClient();
     SimulationResult firstBatches;
+    CpuTimes firstBatchesCpu;
     SimulationResult load;
     CpuTimes cpu;
     NodeMemory memory;
@@ -79,8 +80,10 @@ public final class IngestBenchmark {
       long now = SimulationSettings.defaultStartTs();
       warmUp(s, out, client, cluster, "warmup", Math.min(s.collectors(), MAX_IN_FLIGHT), now - 3 * DAY_MS);
       out.printf("bench: the first batch of each of %d new collectors%n", s.collectors());
+      CpuTimes beforeFirst = CpuTimes.read(cluster);
       firstBatches = new Simulator(client).batchesEach(1)
           .run(settings(s, cluster, "bench", s.collectors(), FIRST_BATCHES_CAP.toSeconds(), now - 2 * DAY_MS), out);
+      firstBatchesCpu = CpuTimes.read(cluster).since(beforeFirst);
       warmUp(s, out, client, cluster, "bench", s.collectors(), now - DAY_MS);
       out.printf("bench: %d collectors x %d tags x %d samples/tag, %s bodies, flat out, %d s%n", s.collectors(), s.tags(),
           s.samplesPerTag(), s.format().label(), s.durationSeconds());
@@ -96,7 +99,8 @@ public final class IngestBenchmark {
     RawLevelDbBaseline.Result seq = raw(b, base.resolve("raw-sequential"), true, out);
     RawLevelDbBaseline.Result rnd = raw(b, base.resolve("raw-random"), false, out);
     StoreCeiling store = storeAlone(s, base.resolve("store-alone"), out);
-    BenchmarkSection section = section(s, firstBatches, load, cpu, memory, seq, rnd, store);
+    BenchmarkSection section = section(s, new NewCollectors(firstBatches, firstBatchesCpu), load, cpu, memory, seq, rnd,
+        store);
     section.publish(b.document(), out);
     return new Result(load, cpu, section.text());
   }
@@ -157,7 +161,24 @@ public final class IngestBenchmark {
     return BenchmarkSection.gatewayConfig(s.local().confDir()).getInt("gapless.replication-factor");
   }
 
-  private static BenchmarkSection section(Settings s, SimulationResult firstBatches, SimulationResult load, CpuTimes cpu,
+  /** Every measured collector's first batch, and the CPU time each JVM used meanwhile. */
+  private record NewCollectors(SimulationResult load, CpuTimes cpu) {
+
+    String describe(int collectors) {
+      long started = load.acked();
+      return String.format("%d of %d acked in %.1f s: %,.0f new collectors/s; latency p50 %.1f ms, p99 %.1f ms, %d errors;"
+          + " CPU ms per new collector: %s", started, collectors, load.seconds(), started / load.seconds(),
+          load.p50Micros() / 1000.0, load.p99Micros() / 1000.0, load.errors(), started == 0 ? "none started" : cpuEach(started));
+    }
+
+    private String cpuEach(long started) {
+      StringBuilder text = new StringBuilder();
+      cpu.byProcess().forEach((p, d) -> text.append(String.format("%s %.1f, ", p, d.toMillis() / (double) started)));
+      return text.append(String.format("all %.1f", cpu.total().toMillis() / (double) started)).toString();
+    }
+  }
+
+  private static BenchmarkSection section(Settings s, NewCollectors firstBatches, SimulationResult load, CpuTimes cpu,
       NodeMemory memory,
       RawLevelDbBaseline.Result seq, RawLevelDbBaseline.Result rnd, StoreCeiling store) {
     int rf = replicationFactor(s);
@@ -173,10 +194,7 @@ public final class IngestBenchmark {
         + " --duration " + s.durationSeconds() + " --warmup " + s.warmupSeconds() + " --collectors " + s.collectors()
         + " --tags " + s.tags() + " --samples-per-tag " + s.samplesPerTag())
         .clusterRow(conf, "")
-        .row("new collectors (the first batch of each, after the warm-up)", String.format(
-            "%d of %d acked in %.1f s: %,.0f new collectors/s; latency p50 %.1f ms, p99 %.1f ms, %d errors",
-            firstBatches.acked(), s.collectors(), firstBatches.seconds(), firstBatches.acked() / firstBatches.seconds(),
-            firstBatches.p50Micros() / 1000.0, firstBatches.p99Micros() / 1000.0, firstBatches.errors()))
+        .row("new collectors (the first batch of each, after the warm-up)", firstBatches.describe(s.collectors()))
         .row("load", String.format("the same %d collectors, batches of %d tags x %d samples (%d samples), %d requests in"
             + " flight, %d s; a warm-up of %d s before their first batches and again after", s.collectors(), s.tags(), s.samplesPerTag(), s.tags() * s.samplesPerTag(),
             Math.min(s.collectors(), MAX_IN_FLIGHT), s.durationSeconds(), s.warmupSeconds()))
