@@ -99,8 +99,12 @@ public final class Collector {
 
   public static Behavior<Command> create(String collector, GaplessSettings settings, GatewayBuffer buffer,
       ActorRef<EventLog.Command> eventLog, ActorRef<BufferRedrive.Command> redrive) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> Behaviors.withStash(STASH, stash ->
-        new Collector(ctx, timers, stash, collector, settings, buffer, eventLog, redrive).claiming(null))));
+    return Behaviors.setup(ctx -> {
+      // Named here: else the logger's first use looks for this class on the call stack, once per owner.
+      ctx.setLoggerName(Collector.class);
+      return Behaviors.withTimers(timers -> Behaviors.withStash(STASH, stash ->
+          new Collector(ctx, timers, stash, collector, settings, buffer, eventLog, redrive).claiming(null)));
+    });
   }
 
   private Collector(ActorContext<Command> context, TimerScheduler<Command> timers, StashBuffer<Command> stash,
@@ -213,7 +217,8 @@ public final class Collector {
     long holes = round.holes().count();
     emit(ClusterEvents.ownerClaimed(settings.nodeId(), collector, round.epoch(), round.firstSeq(), holes,
         String.join(",", round.grantedBy())));
-    context.getLog().info("Owning [{}] under epoch [{}] from seq [{}] ({} empty batches fill seqs nobody holds)",
+    // Debug: the OWNER_CLAIMED event above says the same, and thousands of collectors start at once.
+    context.getLog().debug("Owning [{}] under epoch [{}] from seq [{}] ({} empty batches fill seqs nobody holds)",
         collector, round.epoch(), round.firstSeq(), holes);
     redrive.tell(new BufferRedrive.Owning(collector, round.epoch(), context.getSelf()));
     admission.fillHoles(round.holes());

@@ -119,8 +119,11 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
   /** {@code woke}: started again by the host it went to sleep in, so its last run did not crash. */
   static Behavior<Command> create(String collector, ReplicaServices services, ActorRef<ReplicaHost.Command> host,
       ActorRef<RecoveryRequest> recovery, boolean woke) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(
-        timers -> new Replica(ctx, timers, collector, services, host, recovery, woke)));
+    return Behaviors.setup(ctx -> {
+      // Named here: else the logger's first use looks for this class on the call stack, a cost every replica start paid.
+      ctx.setLoggerName(Replica.class);
+      return Behaviors.withTimers(timers -> new Replica(ctx, timers, collector, services, host, recovery, woke));
+    });
   }
 
   public static PersistenceId persistenceId(String collector) {
@@ -202,18 +205,18 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
     builder.forState(ReplicaState::isRecording)
         .onCommand(StopRecording.class, (state, cmd) -> recordStop(state, cmd.reason(), now()).thenReply(cmd.replyTo(), s -> Done.getInstance()))
         .onCommand(StoppedAsleep.class, (state, cmd) -> recordStop(state, cmd.reason(), cmd.at()).thenNoReply())
-        .onCommand(FinishRecovery.class, (state, cmd) -> finishRecovery(cmd, List.of()));
+        .onCommand(FinishRecovery.class, (state, cmd) -> finishRecovery(state, cmd, List.of()));
     builder.forState(state -> !state.isRecording())
         // The stop is already recorded: one target event for one stop, however many ask.
         .onCommand(StopRecording.class, (state, cmd) -> Effect().reply(cmd.replyTo(), Done.getInstance()))
         .onCommand(StoppedAsleep.class, (state, cmd) -> Effect().noReply())
-        .onCommand(FinishRecovery.class, (state, cmd) -> finishRecovery(cmd, cmd.complete() ? List.of(ReplicaEvent.recovered(node, state, now())) : List.of()));
+        .onCommand(FinishRecovery.class, (state, cmd) -> finishRecovery(state, cmd, cmd.complete() ? List.of(ReplicaEvent.recovered(node, state, now())) : List.of()));
     builder.forAnyState()
         .onCommand(StartupCheck.class, this::onStartup)
         .onCommand(StoreBatch.class, (state, cmd) -> replyIfDue(cmd.replyTo(), writes.offer(state, cmd, now())))
         .onCommand(ReplicaWrites.WriteDone.class, this::onWriteDone)
         .onCommand(HeldWrites.HeldRead.class, (state, read) -> replyIfDue(read.request().replyTo(), writes.judge(state, read, now())))
-        .onCommand(HeldWrites.ReplaceDone.class, (state, done) -> onReplaceDone(done))
+        .onCommand(HeldWrites.ReplaceDone.class, this::onReplaceDone)
         .onCommand(ClaimEpoch.class, this::onClaim)
         .onCommand(QuerySamples.class, this::onQuery)
         .onCommand(ListTags.class, (state, l) -> noReply(() -> store.answer(l)))
@@ -247,13 +250,13 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
 
   private ReplyEffect<ReplicaEvent, ReplicaState> onWriteDone(ReplicaState state, ReplicaWrites.WriteDone done) {
     return writes.written(state, done)
-        .map(events -> Effect().persist(events).thenRun((ReplicaState s) -> writes.recorded(s, done)).thenNoReply())
+        .map(events -> persist(state, events).thenRun((ReplicaState s) -> writes.recorded(s, done)).thenNoReply())
         .orElseGet(() -> Effect().noReply());
   }
 
-  private ReplyEffect<ReplicaEvent, ReplicaState> onReplaceDone(HeldWrites.ReplaceDone done) {
+  private ReplyEffect<ReplicaEvent, ReplicaState> onReplaceDone(ReplicaState state, HeldWrites.ReplaceDone done) {
     return writes.replaced(done)
-        .map(e -> Effect().persist(e).thenRun((ReplicaState s) -> writes.replacementRecorded(done, e)).thenNoReply())
+        .map(e -> persist(state, List.of(e)).thenRun((ReplicaState s) -> writes.replacementRecorded(done, e)).thenNoReply())
         .orElseGet(() -> Effect().noReply());
   }
 
@@ -266,7 +269,7 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
       return Effect().reply(c.replyTo(), claimed(state, c, false));
     }
     // Durable before answered: a promise forgotten in a crash would let the old owner write again.
-    return Effect().persist(new EpochPromised(node, c.epoch(), c.owner(), now()))
+    return persist(state, List.of(new EpochPromised(node, c.epoch(), c.owner(), now())))
         .thenReply(c.replyTo(), s -> claimed(s, c, true));
   }
 
@@ -293,7 +296,7 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
   private ReplyEffect<ReplicaEvent, ReplicaState> onPeerLost(ReplicaState state, PeerLost cmd) {
     long confirmed = state.confirmedWith(cmd.peer());
     return siblings.lostBefore(cmd.peer(), confirmed) ? Effect().noReply()
-        : Effect().persist(new PeerUnreachable(node, cmd.peer(), confirmed, now()))
+        : persist(state, List.of(new PeerUnreachable(node, cmd.peer(), confirmed, now())))
             .thenRun((ReplicaState s) -> siblings.lostRecorded(cmd.peer(), confirmed)).thenNoReply();
   }
 
@@ -301,7 +304,7 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
     long now = now();
     OptionalLong confirmed = siblings.reported(state, s, recovering, now);
     return confirmed.isEmpty() ? Effect().noReply()
-        : Effect().persist(new PeerSyncConfirmed(node, s.peer(), confirmed.getAsLong(), now)).thenNoReply();
+        : persist(state, List.of(new PeerSyncConfirmed(node, s.peer(), confirmed.getAsLong(), now))).thenNoReply();
   }
 
   // ---- sleep
@@ -343,7 +346,8 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
 
   /** Right after the first replay: bound to the node's store, or the store it describes lost; a crash recorded. */
   private ReplyEffect<ReplicaEvent, ReplicaState> onStartup(ReplicaState state, StartupCheck check) {
-    List<ReplicaEvent> events = StartupEvents.of(node, state, services.store().id(), check.ranBefore(), now());
+    List<ReplicaEvent> events = StartupEvents.of(node, state, services.store().id(), lastSequenceNumber(context) > 0,
+        check.ranBefore(), now());
     return events.isEmpty() ? Effect().noReply() : Effect().persist(events).thenRun((ReplicaState s) -> {
       events.forEach(reports::recorded);
       if (events.stream().anyMatch(StoreLost.class::isInstance)) {
@@ -354,10 +358,11 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
 
   private EffectBuilder<ReplicaEvent, ReplicaState> recordStop(ReplicaState state, StopReason reason, long at) {
     RecordingStopped e = ReplicaEvent.stopped(node, state, reason, at);
-    return Effect().persist(e).thenRun(s -> reports.recorded(e));
+    return persist(state, List.of(e)).thenRun(s -> reports.recorded(e));
   }
 
-  private ReplyEffect<ReplicaEvent, ReplicaState> finishRecovery(FinishRecovery f, List<ReplicaEvent> resume) {
+  private ReplyEffect<ReplicaEvent, ReplicaState> finishRecovery(ReplicaState state, FinishRecovery f,
+      List<ReplicaEvent> resume) {
     recovering = false;
     List<ReplicaEvent> events = new ArrayList<>(2);
     RecoveryRecord r = f.filled();
@@ -365,9 +370,14 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
       events.add(new GapRecovered(node, r.ranges(), r.sources(), r.batches(), r.samples(), r.bytes(), r.millis(), now()));
     }
     events.addAll(resume);
-    return Effect().persist(events)
+    return persist(state, events)
         .thenRun(s -> events.forEach(reports::recorded))
         .thenReply(f.replyTo(), s -> Done.getInstance());
+  }
+
+  /** Every persist but the start-up check's: a new replica's first events bind its journal to the node's store. */
+  private EffectBuilder<ReplicaEvent, ReplicaState> persist(ReplicaState state, List<ReplicaEvent> events) {
+    return Effect().persist(StartupEvents.bound(node, state, services.store().id(), events, now()));
   }
 
   @Override

@@ -13,22 +13,30 @@ import java.util.List;
  * ({@code StoreLost}: everything is fetched again), instead of claiming seqs the store does not
  * have. A last run that ended while recording (and not asleep) crashed: {@code RecordingStopped(UNCLEAN_SHUTDOWN)}
  * at what is held (after the loss, if any).
+ *
+ * <p>A new replica (an empty journal) binds with its first event, in the same write ({@link #bound}):
+ * it holds nothing until then, and thousands of new collectors would otherwise cost a journal
+ * write each per replica for the binding alone.
  */
 final class StartupEvents {
 
   private StartupEvents() {}
 
   /**
-   * @param store          the identity of the node's sample store now
+   * @param store     the identity of the node's sample store now
+   * @param journaled whether the journal holds any event now
    * @param ranBefore whether the replay found any event (this replica ran before) and the last run
    *                  did not end asleep (a replica woken by its host did not crash)
    */
-  static List<ReplicaEvent> of(String node, ReplicaState state, String store, boolean ranBefore, long now) {
+  static List<ReplicaEvent> of(String node, ReplicaState state, String store, boolean journaled, boolean ranBefore,
+      long now) {
     List<ReplicaEvent> events = new ArrayList<>(2);
     ReplicaState after = state;
     if (state.storeId() == null) {
-      // A new replica, or a journal from before store identities: the store is taken as its own.
-      events.add(new StoreBound(node, store, now));
+      // A journal from before store identities: the store is taken as its own. An empty one binds with its first event.
+      if (journaled) {
+        events.add(new StoreBound(node, store, now));
+      }
     } else if (!state.storeId().equals(store)) {
       events.add(new StoreLost(node, state.storeId(), store, state.held(), now));
       after = state.withStoreLost(store);
@@ -37,5 +45,16 @@ final class StartupEvents {
       events.add(ReplicaEvent.stopped(node, after, StopReason.UNCLEAN_SHUTDOWN, now));
     }
     return events;
+  }
+
+  /** {@code events}, led by the binding to {@code store} while the journal has none. */
+  static List<ReplicaEvent> bound(String node, ReplicaState state, String store, List<ReplicaEvent> events, long now) {
+    if (state.storeId() != null) {
+      return events;
+    }
+    List<ReplicaEvent> all = new ArrayList<>(events.size() + 1);
+    all.add(new StoreBound(node, store, now));
+    all.addAll(events);
+    return all;
   }
 }

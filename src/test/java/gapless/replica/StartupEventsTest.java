@@ -6,6 +6,7 @@ import gapless.model.SeqRange;
 import gapless.model.SeqRanges;
 import gapless.model.StopReason;
 import gapless.replica.ReplicaEvent.RecordingStopped;
+import gapless.replica.ReplicaEvent.EpochPromised;
 import gapless.replica.ReplicaEvent.StoreBound;
 import gapless.replica.ReplicaEvent.StoreLost;
 import java.util.List;
@@ -22,22 +23,28 @@ class StartupEventsTest {
   }
 
   @Test
-  void aNewReplicaBindsItsJournalToTheStore() {
-    assertEquals(List.of(new StoreBound("s1", "store-a", 5)), StartupEvents.of("s1", ReplicaState.EMPTY, "store-a", false, 5));
+  void aNewReplicaBindsItsJournalToTheStoreWithItsFirstEvents() {
+    assertEquals(List.of(), StartupEvents.of("s1", ReplicaState.EMPTY, "store-a", false, false, 5));
+    EpochPromised promise = new EpochPromised("s1", 1, "gw1/a", 6);
+    assertEquals(List.of(new StoreBound("s1", "store-a", 7), promise),
+        StartupEvents.bound("s1", ReplicaState.EMPTY, "store-a", List.of(promise), 7));
+    ReplicaState bound = ReplicaState.EMPTY.apply(new StoreBound("s1", "store-a", 7)).apply(promise);
+    assertEquals(List.of(promise), StartupEvents.bound("s1", bound, "store-a", List.of(promise), 8));
+    assertEquals(List.of(), StartupEvents.of("s1", bound, "store-a", true, false, 8));
   }
 
   @Test
   void aJournalOfTheSameStoreOnlyRecordsACrash() {
     ReplicaState state = holding(3, "store-a");
-    assertEquals(List.of(), StartupEvents.of("s1", state, "store-a", false, 5));
+    assertEquals(List.of(), StartupEvents.of("s1", state, "store-a", true, false, 5));
     assertEquals(List.of(new RecordingStopped("s1", StopReason.UNCLEAN_SHUTDOWN, 3, 3, "", 5, 5)),
-        StartupEvents.of("s1", state, "store-a", true, 5));
+        StartupEvents.of("s1", state, "store-a", true, true, 5));
   }
 
   @Test
   void aJournalOfAStoreThatIsGoneLosesWhatItListedAndTheCrashIsRecordedAtNothingHeld() {
     ReplicaState state = holding(3, "store-a");
-    List<ReplicaEvent> events = StartupEvents.of("s1", state, "store-b", true, 5);
+    List<ReplicaEvent> events = StartupEvents.of("s1", state, "store-b", true, true, 5);
     assertEquals(List.of(new StoreLost("s1", "store-a", "store-b", SeqRanges.of(new SeqRange(1, 3)), 5),
         new RecordingStopped("s1", StopReason.UNCLEAN_SHUTDOWN, 0, 0, "", 5, 5)), events);
     ReplicaState after = state.withStoreLost("store-b");
@@ -49,6 +56,6 @@ class StartupEventsTest {
   @Test
   void aJournalFromBeforeStoreIdentitiesTrustsTheStoreItFinds() {
     ReplicaState stopped = holding(3, null).withServerStop(new ServerStop(StopReason.SHUTDOWN, 3, 3, 1));
-    assertEquals(List.of(new StoreBound("s1", "store-a", 5)), StartupEvents.of("s1", stopped, "store-a", true, 5));
+    assertEquals(List.of(new StoreBound("s1", "store-a", 5)), StartupEvents.of("s1", stopped, "store-a", true, true, 5));
   }
 }
