@@ -179,8 +179,7 @@ public final class IngestBenchmark {
   }
 
   private static BenchmarkSection section(Settings s, NewCollectors firstBatches, SimulationResult load, CpuTimes cpu,
-      NodeMemory memory,
-      RawLevelDbBaseline.Result seq, RawLevelDbBaseline.Result rnd, StoreCeiling store) {
+      NodeMemory memory, RawLevelDbBaseline.Result seq, RawLevelDbBaseline.Result rnd, StoreCeiling store) {
     int rf = replicationFactor(s);
     BaselineSettings b = s.baseline();
     // One section per body format and node layout: they stay in the document side by side.
@@ -196,8 +195,9 @@ public final class IngestBenchmark {
         .clusterRow(conf, "")
         .row("new collectors (the first batch of each, after the warm-up)", firstBatches.describe(s.collectors()))
         .row("load", String.format("the same %d collectors, batches of %d tags x %d samples (%d samples), %d requests in"
-            + " flight, %d s; a warm-up of %d s before their first batches and again after", s.collectors(), s.tags(), s.samplesPerTag(), s.tags() * s.samplesPerTag(),
-            Math.min(s.collectors(), MAX_IN_FLIGHT), s.durationSeconds(), s.warmupSeconds()))
+            + " flight, %d s; a warm-up of %d s before their first batches and again after", s.collectors(), s.tags(),
+            s.samplesPerTag(), s.tags() * s.samplesPerTag(), Math.min(s.collectors(), MAX_IN_FLIGHT), s.durationSeconds(),
+            s.warmupSeconds()))
         .row("acked samples/s", String.format("%,.0f", load.samplesPerSecond()))
         .row("encoded input", String.format("%.2f MB/s in the batch encoding (%.2f MB/s of request bodies)",
             load.encodedMegabytesPerSecond(), load.bodyMegabytesPerSecond()))
