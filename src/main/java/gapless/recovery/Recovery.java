@@ -97,12 +97,8 @@ public final class Recovery {
 
   static Behavior<Command> create(RecoveryRequest.Recover request, ActorRef<ReplicaHost.Command> host,
       ReplicaServices services, ActorRef<RecoveryCoordinator.Command> coordinator) {
-    return Behaviors.setup(ctx -> {
-      // Named here: else the logger's first use looks for this class on the call stack.
-      ctx.setLoggerName(Recovery.class);
-      return Behaviors.withTimers(timers ->
-          new Recovery(ctx, timers, request, host, services, coordinator).start(RecoveryProgress.NONE));
-    });
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+        new Recovery(ctx, timers, request, host, services, coordinator).start(RecoveryProgress.NONE)));
   }
 
   private Recovery(

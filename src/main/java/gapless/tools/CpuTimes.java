@@ -46,6 +46,20 @@ public record CpuTimes(Map<String, Duration> byProcess) {
     return byProcess.values().stream().reduce(Duration.ZERO, Duration::plus);
   }
 
+  /**
+   * Each process's CPU time, then all of theirs, per unit of work: {@code "s1 4.2, ..., all 21.9"},
+   * in seconds times {@code scale} per one of {@code units}.
+   */
+  String per(double units, double scale) {
+    StringBuilder text = new StringBuilder();
+    byProcess.forEach((p, d) -> text.append(String.format("%s %.1f, ", p, seconds(d) * scale / units)));
+    return text.append(String.format("all %.1f", seconds(total()) * scale / units)).toString();
+  }
+
+  private static double seconds(Duration d) {
+    return d.toNanos() / 1e9;
+  }
+
   /** This process's CPU time so far (all its threads, native ones included). */
   static Duration self() {
     return of(ProcessHandle.current().pid()).orElse(Duration.ZERO);

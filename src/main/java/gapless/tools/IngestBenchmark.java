@@ -47,9 +47,6 @@ public final class IngestBenchmark {
   }
 
   private static final int MAX_STORE_WRITERS = 32;
-  /** Requests in flight at most, as {@code simulate}'s default. */
-  private static final int MAX_IN_FLIGHT = 64;
-  private static final long STEP_MS = 10;
   private static final long DAY_MS = Duration.ofDays(1).toMillis();
   /** The first batches of thousands of new collectors may take minutes; the pass stops here, whatever is left. */
   private static final Duration FIRST_BATCHES_CAP = Duration.ofMinutes(10);
@@ -78,7 +75,8 @@ public final class IngestBenchmark {
       // replica.confirm-max-delay later), and only then is the load measured: collectors that are
       // running, not ones starting. Each run's samples lie a day after the one before: none overlap.
       long now = SimulationSettings.defaultStartTs();
-      warmUp(s, out, client, cluster, "warmup", Math.min(s.collectors(), MAX_IN_FLIGHT), now - 3 * DAY_MS);
+      warmUp(s, out, client, cluster, "warmup", Math.min(s.collectors(), SimulationSettings.DEFAULT_CONCURRENCY),
+          now - 3 * DAY_MS);
       out.printf("bench: the first batch of each of %d new collectors%n", s.collectors());
       CpuTimes beforeFirst = CpuTimes.read(cluster);
       firstBatches = new Simulator(client).batchesEach(1)
@@ -115,8 +113,8 @@ public final class IngestBenchmark {
 
   private static SimulationSettings settings(Settings s, LocalCluster cluster, String prefix, int collectors, long seconds,
       long startTs) {
-    return new SimulationSettings(cluster.gatewayUrls(), collectors, s.tags(), s.samplesPerTag(), STEP_MS, 0,
-        Duration.ofSeconds(seconds), null, Math.min(collectors, MAX_IN_FLIGHT), prefix, startTs, s.format());
+    return SimulationSettings.of(cluster.gatewayUrls(), collectors, s.tags(), s.samplesPerTag(), 0,
+        Duration.ofSeconds(seconds), null, prefix).withFormat(s.format()).startingAt(startTs);
   }
 
   /** Each JVM's CPU time during the measured load, per million acked samples, and all of them together. */
@@ -125,10 +123,7 @@ public final class IngestBenchmark {
     if (millions == 0) {
       return "no sample acked";
     }
-    StringBuilder text = new StringBuilder();
-    cpu.byProcess().forEach((p, d) -> text.append(String.format("%s %.1f, ", p, d.toMillis() / 1000.0 / millions)));
-    return text.append(String.format("all %.1f (over %.1f CPU s in all)", cpu.total().toMillis() / 1000.0 / millions,
-        cpu.total().toMillis() / 1000.0)).toString();
+    return cpu.per(millions, 1) + String.format(" (over %.1f CPU s in all)", cpu.total().toMillis() / 1000.0);
   }
 
   private static RawLevelDbBaseline.Result raw(BaselineSettings b, Path dir, boolean sequential, PrintStream out) {
@@ -168,13 +163,8 @@ public final class IngestBenchmark {
       long started = load.acked();
       return String.format("%d of %d acked in %.1f s: %,.0f new collectors/s; latency p50 %.1f ms, p99 %.1f ms, %d errors;"
           + " CPU ms per new collector: %s", started, collectors, load.seconds(), started / load.seconds(),
-          load.p50Micros() / 1000.0, load.p99Micros() / 1000.0, load.errors(), started == 0 ? "none started" : cpuEach(started));
-    }
-
-    private String cpuEach(long started) {
-      StringBuilder text = new StringBuilder();
-      cpu.byProcess().forEach((p, d) -> text.append(String.format("%s %.1f, ", p, d.toMillis() / (double) started)));
-      return text.append(String.format("all %.1f", cpu.total().toMillis() / (double) started)).toString();
+          load.p50Micros() / 1000.0, load.p99Micros() / 1000.0, load.errors(),
+          started == 0 ? "none started" : cpu.per(started, 1000));
     }
   }
 
@@ -196,8 +186,8 @@ public final class IngestBenchmark {
         .row("new collectors (the first batch of each, after the warm-up)", firstBatches.describe(s.collectors()))
         .row("load", String.format("the same %d collectors, batches of %d tags x %d samples (%d samples), %d requests in"
             + " flight, %d s; a warm-up of %d s before their first batches and again after", s.collectors(), s.tags(),
-            s.samplesPerTag(), s.tags() * s.samplesPerTag(), Math.min(s.collectors(), MAX_IN_FLIGHT), s.durationSeconds(),
-            s.warmupSeconds()))
+            s.samplesPerTag(), s.tags() * s.samplesPerTag(), Math.min(s.collectors(), SimulationSettings.DEFAULT_CONCURRENCY),
+            s.durationSeconds(), s.warmupSeconds()))
         .row("acked samples/s", String.format("%,.0f", load.samplesPerSecond()))
         .row("encoded input", String.format("%.2f MB/s in the batch encoding (%.2f MB/s of request bodies)",
             load.encodedMegabytesPerSecond(), load.bodyMegabytesPerSecond()))

@@ -64,12 +64,15 @@ public record SimulationSettings(
     }
   }
 
+  /** Requests in flight when not told otherwise: one per collector, up to this many. */
+  public static final int DEFAULT_CONCURRENCY = 64;
+
   /** Settings with the usual defaults: 10 ms step, start now, one thread per collector up to 64. */
   public static SimulationSettings of(
       List<URI> gateways, int collectors, int tags, int samplesPerTag, double rate, Duration duration, Path ledger,
       String prefix) {
     return new SimulationSettings(gateways, collectors, tags, samplesPerTag, 10, rate, duration, ledger,
-        Math.min(collectors, 64), prefix, defaultStartTs());
+        Math.min(collectors, DEFAULT_CONCURRENCY), prefix, defaultStartTs());
   }
 
   /** Now, rounded down to the second: every run starts its data at its own wall-clock time. */
@@ -81,6 +84,12 @@ public record SimulationSettings(
   public SimulationSettings withFormat(IngestFormat f) {
     return new SimulationSettings(gateways, collectors, tags, samplesPerTag, stepMs, rate, duration, ledger, concurrency, prefix,
         startTs, f);
+  }
+
+  /** These settings, batch 1 of every collector starting at {@code ts}. */
+  public SimulationSettings startingAt(long ts) {
+    return new SimulationSettings(gateways, collectors, tags, samplesPerTag, stepMs, rate, duration, ledger, concurrency, prefix,
+        ts, format);
   }
 
   public String collectorId(int index) {
