@@ -11,6 +11,7 @@ import akka.actor.typed.javadsl.TimerScheduler;
 import akka.persistence.typed.PersistenceId;
 import akka.persistence.typed.RecoveryCompleted;
 import akka.persistence.typed.SnapshotAdapter;
+import akka.persistence.typed.SnapshotCompleted;
 import akka.persistence.typed.javadsl.CommandHandlerWithReply;
 import akka.persistence.typed.javadsl.CommandHandlerWithReplyBuilder;
 import akka.persistence.typed.javadsl.EffectBuilder;
@@ -59,10 +60,12 @@ import java.util.OptionalLong;
  * stopped and resumed, what it confirmed with each sibling, what each recovery filled. The
  * samples live in the node's sample store.
  *
- * <p>Write order: samples and blob to the store (one synced LevelDB write), then persist
- * {@code BatchStored}, then ack. A crash between the two only makes the seq look missing, and the
- * next delivery or recovery stores it again (idempotent by seq). {@link ReplicaWrites} holds that path
- * up to the journal: {@link GroupCommit} groups writes.
+ * <p>Write order: samples and blob to the store (one synced LevelDB write, with a journal mark
+ * for each batch), then persist {@code BatchStored} (without an fsync), then ack. A crash between
+ * the two only makes the seq look missing, and the next delivery or recovery stores it again
+ * (idempotent by seq); a power cut that takes the journal's tail leaves the marks, and the replica
+ * journals those batches again when it starts, before it answers anything ({@link JournalCheck}).
+ * {@link ReplicaWrites} holds that path up to the journal: {@link GroupCommit} groups writes.
  *
  * <p>Seqs are content-checked: a batch for a held seq (or one being written in the same group) is
  * acked only when its blob is the one stored (read back off the actor) or being written. Other
@@ -91,8 +94,12 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
   /** The host's, for a replica that was asleep when its recording stopped: the stop, recorded first thing when it wakes. */
   record StoppedAsleep(StopReason reason, long at) implements Command, NoSerializationVerificationNeeded {}
 
-  /** {@code ranBefore}: the replay found events, and the last run did not end asleep. */
-  private record StartupCheck(boolean ranBefore) implements Command, NoSerializationVerificationNeeded {}
+  /**
+   * The store's journal marks were read after the first replay (commands wait until then);
+   * {@code ranBefore}: the replay found events, and the last run did not end asleep.
+   */
+  private record Started(JournalCheck check, Throwable failure, boolean ranBefore)
+      implements Command, NoSerializationVerificationNeeded {}
 
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
@@ -109,6 +116,7 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
   private final ReplicaWrites writes;
   private final SiblingLink siblings;
   private boolean recovering;
+  private boolean journalChecked;
 
   /** {@code host}: the node's replica host, which sends the replica's reports on to its siblings. */
   public static Behavior<Command> create(
@@ -158,17 +166,7 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
 
   @Override
   public SnapshotAdapter<ReplicaState> snapshotAdapter() {
-    return new SnapshotAdapter<>() {
-      @Override
-      public Object toJournal(ReplicaState state) {
-        return state;
-      }
-
-      @Override
-      public ReplicaState fromJournal(Object from) {
-        return ((ReplicaState) from).readFromSnapshot(now());
-      }
-    };
+    return ReplicaState.snapshots(Replica::now);
   }
 
   @Override
@@ -182,6 +180,7 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
   public SignalHandler<ReplicaState> signalHandler() {
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.instance(), this::onReplayed)
+        .onSignal(SnapshotCompleted.class, (state, done) -> writes.snapshotted(done.metadata().sequenceNr()))
         .build();
   }
 
@@ -190,8 +189,8 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
     // Started here, not at construction, so a restart never leaves the replica without its tick.
     timers.startTimerWithFixedDelay(SyncTick.INSTANCE, services.settings().replica().syncInterval());
     if (writes.replayed()) {
-      // Taken now: commands that waited for the replay (a claim's promise) may persist before the check runs.
-      context.getSelf().tell(new StartupCheck(lastSequenceNumber(context) > 0 && !woke));
+      boolean ranBefore = lastSequenceNumber(context) > 0 && !woke;
+      context.pipeToSelf(store.checkJournal(state::holds, now()), (check, failure) -> new Started(check, failure, ranBefore));
       return;
     }
     // A journal write failed and the replica restarted. The node did not crash, so no stop is
@@ -202,6 +201,10 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
   @Override
   public CommandHandlerWithReply<Command, ReplicaEvent, ReplicaState> commandHandler() {
     CommandHandlerWithReplyBuilder<Command, ReplicaEvent, ReplicaState> builder = newCommandHandlerWithReplyBuilder();
+    // Nothing is answered before the journal holds every batch the store holds: a claim must count them all.
+    builder.forState(state -> !journalChecked)
+        .onCommand(Started.class, this::onStarted)
+        .onAnyCommand(cmd -> Effect().stash());
     builder.forState(ReplicaState::isRecording)
         .onCommand(StopRecording.class, (state, cmd) -> recordStop(state, cmd.reason(), now()).thenReply(cmd.replyTo(), s -> Done.getInstance()))
         .onCommand(StoppedAsleep.class, (state, cmd) -> recordStop(state, cmd.reason(), cmd.at()).thenNoReply())
@@ -212,7 +215,6 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
         .onCommand(StoppedAsleep.class, (state, cmd) -> Effect().noReply())
         .onCommand(FinishRecovery.class, (state, cmd) -> finishRecovery(state, cmd, cmd.complete() ? List.of(ReplicaEvent.recovered(node, state, now())) : List.of()));
     builder.forAnyState()
-        .onCommand(StartupCheck.class, this::onStartup)
         .onCommand(StoreBatch.class, (state, cmd) -> replyIfDue(cmd.replyTo(), writes.offer(state, cmd, now())))
         .onCommand(ReplicaWrites.WriteDone.class, this::onWriteDone)
         .onCommand(HeldWrites.HeldRead.class, (state, read) -> replyIfDue(read.request().replyTo(), writes.judge(state, read, now())))
@@ -250,7 +252,7 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
 
   private ReplyEffect<ReplicaEvent, ReplicaState> onWriteDone(ReplicaState state, ReplicaWrites.WriteDone done) {
     return writes.written(state, done)
-        .map(events -> persist(state, events).thenRun((ReplicaState s) -> writes.recorded(s, done)).thenNoReply())
+        .map(events -> persist(state, events).thenRun((ReplicaState s) -> writes.recorded(s, done, lastSequenceNumber(context))).thenNoReply())
         .orElseGet(() -> Effect().noReply());
   }
 
@@ -344,16 +346,22 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
 
   // ---- stops and recovery
 
-  /** Right after the first replay: bound to the node's store, or the store it describes lost; a crash recorded. */
-  private ReplyEffect<ReplicaEvent, ReplicaState> onStartup(ReplicaState state, StartupCheck check) {
-    List<ReplicaEvent> events = StartupEvents.of(node, state, services.store().id(), lastSequenceNumber(context) > 0,
-        check.ranBefore(), now());
-    return events.isEmpty() ? Effect().noReply() : Effect().persist(events).thenRun((ReplicaState s) -> {
+  /**
+   * Right after the first replay, before any command is answered: the batches whose events the
+   * journal lost are journaled again; bound to the node's store, or the store it describes lost; a crash recorded.
+   */
+  private ReplyEffect<ReplicaEvent, ReplicaState> onStarted(ReplicaState state, Started started) {
+    List<ReplicaEvent> lost = writes.journalChecked(started.check(), started.failure());
+    journalChecked = true;
+    List<ReplicaEvent> events = StartupEvents.of(node, state, lost, services.store().id(), lastSequenceNumber(context) > 0,
+        started.ranBefore(), now());
+    return (events.isEmpty() ? Effect().<ReplicaEvent, ReplicaState>none() : Effect().persist(events)).thenRun((ReplicaState s) -> {
+      writes.marked(started.check().marked(), lastSequenceNumber(context));
       events.forEach(reports::recorded);
       if (events.stream().anyMatch(StoreLost.class::isInstance)) {
         recovery.tell(new RecoveryRequest.Recover(collector, RecoveryTrigger.STORE_LOST, "store " + s.storeId()));
       }
-    }).thenNoReply();
+    }).thenNoReply().thenUnstashAll();
   }
 
   private EffectBuilder<ReplicaEvent, ReplicaState> recordStop(ReplicaState state, StopReason reason, long at) {

@@ -1,6 +1,7 @@
 package gapless.replica;
 
 import gapless.CborSerializable;
+import gapless.journal.Unsynced;
 import gapless.model.BatchCodec;
 import gapless.model.CollectorStatus;
 import gapless.model.ResumeReason;
@@ -25,11 +26,14 @@ public sealed interface ReplicaEvent extends CborSerializable
   /**
    * The batch {@code seq} is durable in this node's sample store, written under owner
    * {@code epoch} (0 in events journaled before epochs existed: Jackson reads the missing field as 0).
+   * Journaled without an fsync: the store's write, synced, also marks the batch
+   * ({@code gapless.store.JournalMarks}), and a replica whose journal lost this event in a power
+   * cut journals it again from the mark when it starts.
    */
   record BatchStored(
       String node, long seq, long epoch, long acceptedAt, int samples, int bytes, long minTs, long maxTs, long checksum,
       long time)
-      implements ReplicaEvent {}
+      implements ReplicaEvent, Unsynced {}
 
   /** From now on this journal describes the node's sample store {@code storeId} (its identity). */
   record StoreBound(String node, String storeId, long time) implements ReplicaEvent {}
@@ -82,8 +86,11 @@ public sealed interface ReplicaEvent extends CborSerializable
   /** A sibling's node became unreachable; {@code confirmedSeq} is what both sides last confirmed. */
   record PeerUnreachable(String node, String peer, long confirmedSeq, long time) implements ReplicaEvent {}
 
-  /** This replica and {@code peer} both hold 1..seq. */
-  record PeerSyncConfirmed(String node, String peer, long seq, long time) implements ReplicaEvent {}
+  /**
+   * This replica and {@code peer} both hold 1..seq. Journaled without an fsync: lost in a power
+   * cut, the last confirmation before it stands, and a recovery asks the sibling from there.
+   */
+  record PeerSyncConfirmed(String node, String peer, long seq, long time) implements ReplicaEvent, Unsynced {}
 
   /** The missing-event information: what a recovery filled, from where, at what cost. */
   record GapRecovered(

@@ -1,5 +1,6 @@
 package gapless.replica;
 
+import akka.persistence.typed.SnapshotAdapter;
 import gapless.CborSerializable;
 import gapless.model.BatchCodec;
 import gapless.model.CollectorStatus;
@@ -13,6 +14,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * What a replica knows about its copy of one collector's history. Small whatever the history
@@ -228,6 +230,21 @@ public record ReplicaState(
    */
   ReplicaState readFromSnapshot(long now) {
     return newestAcceptedAt == 0 && !held.isEmpty() ? withAccepted(now) : this;
+  }
+
+  /** A replica's snapshots: the state as it is, read back through {@link #readFromSnapshot} at {@code clock}'s time. */
+  static SnapshotAdapter<ReplicaState> snapshots(LongSupplier clock) {
+    return new SnapshotAdapter<>() {
+      @Override
+      public Object toJournal(ReplicaState state) {
+        return state;
+      }
+
+      @Override
+      public ReplicaState fromJournal(Object from) {
+        return ((ReplicaState) from).readFromSnapshot(clock.getAsLong());
+      }
+    };
   }
 
   /** The journal describes the sample store {@code id} from now on ({@code StoreBound}). */

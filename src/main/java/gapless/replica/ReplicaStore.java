@@ -19,6 +19,7 @@ import gapless.replica.ReplicaProtocol.StoreBatch;
 import gapless.replica.ReplicaProtocol.StoreRefused;
 import gapless.replica.ReplicaProtocol.TagNames;
 import gapless.store.DiskSpace;
+import gapless.store.JournalMarks;
 import gapless.store.QueryResult;
 import gapless.store.SampleStore;
 import java.util.ArrayList;
@@ -27,6 +28,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.function.LongPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,8 +61,8 @@ final class ReplicaStore {
   }
 
   /**
-   * Writes a group's batches in one synced store write; completes with the events that record
-   * them. Reading the blobs happens here too, off the actor's thread. Copies (a recovery's) leave
+   * Writes a group's batches in one synced store write, each with its journal mark; completes with
+   * the events that record them. Reading the blobs happens here too, off the actor's thread. Copies (a recovery's) leave
    * their tag index to be built once the recovery is done, so a node catching up spends its CPU on
    * getting every batch back first ({@code gapless.store.PendingIndex}).
    */
@@ -68,14 +70,45 @@ final class ReplicaStore {
     return CompletableFuture.supplyAsync(() -> {
       List<EncodedBatch> owners = new ArrayList<>(batches.size());
       List<EncodedBatch> copies = new ArrayList<>();
+      List<JournalMarks.Mark> marks = new ArrayList<>(batches.size());
       List<ReplicaEvent> events = new ArrayList<>(batches.size() + 1);
       for (StoreBatch b : batches) {
         (b.kind() == ReplicaProtocol.WriteKind.COPY ? copies : owners).add(new EncodedBatch(b.seq(), b.blob()));
+        marks.add(new JournalMarks.Mark(b.seq(), b.epoch()));
         events.addAll(ReplicaEvent.stored(node, b.seq(), b.blob(), b.epoch(), now));
       }
-      store.write(collector, owners, copies);
+      store.write(collector, owners, copies, marks);
       return events;
     }, executor);
+  }
+
+  /**
+   * What the journal marks say when the replica starts: every marked seq, and the events of the
+   * marked batches that {@code held} lacks (their journal events were lost in a power cut).
+   */
+  CompletableFuture<JournalCheck> checkJournal(LongPredicate held, long now) {
+    return CompletableFuture.supplyAsync(() -> {
+      List<Long> marked = new ArrayList<>();
+      List<ReplicaEvent> lost = new ArrayList<>();
+      for (JournalMarks.Mark mark : store.journalMarks(collector)) {
+        marked.add(mark.seq());
+        if (!held.test(mark.seq())) {
+          // Written in the same atomic write as its mark, and only replaced or repaired once held.
+          store.readBatch(collector, mark.seq())
+              .ifPresent(blob -> lost.addAll(ReplicaEvent.stored(node, mark.seq(), blob, mark.epoch(), now)));
+        }
+      }
+      return new JournalCheck(marked, lost);
+    }, executor);
+  }
+
+  /** The journal marks of {@code seqs}, whose journal events are on disk now, are deleted. */
+  void forgetJournalMarks(List<Long> seqs) {
+    CompletableFuture.runAsync(() -> store.forgetJournalMarks(collector, seqs), executor).exceptionally(e -> {
+      // Kept marks are only looked at again when the replica starts.
+      LOG.warn("Journal marks of [{}] not deleted: {}", collector, e.toString());
+      return null;
+    });
   }
 
   /** At most this many stopped intervals in a query's answer (the earliest): a narrower range gets the rest. */

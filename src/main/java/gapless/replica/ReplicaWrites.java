@@ -11,7 +11,9 @@ import gapless.replica.ReplicaProtocol.StoreReply;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * A replica's write path up to its journal: new seqs go through {@link GroupCommit} (one store
@@ -39,6 +41,9 @@ final class ReplicaWrites {
   private final FencedWrites fenced;
   // Counts journal replays: a store write started before a restart is written again after it, so its late completion is ignored.
   private int incarnation;
+  // The seqs whose journal marks are kept, by the sequence number of the journal event recording
+  // them: a snapshot at or after it is on disk, and then so is what it holds.
+  private final TreeMap<Long, List<Long>> marksByEvent = new TreeMap<>();
 
   ReplicaWrites(ActorContext<Command> context, String node, String collector, ReplicaStore store, ReplicaServices services,
       ReplicaReports reports) {
@@ -108,11 +113,48 @@ final class ReplicaWrites {
     return Optional.of(done.events());
   }
 
-  /** The group's events are journaled: its writers are acked, and the next group starts. */
-  void recorded(ReplicaState state, WriteDone done) {
+  /**
+   * The group's events are journaled, up to the journal's {@code sequenceNr} (without an fsync:
+   * the store's write is the durable one, and its journal marks stay until a snapshot holds the
+   * group): its writers are acked, and the next group starts.
+   */
+  void recorded(ReplicaState state, WriteDone done, long sequenceNr) {
+    marked(done.group().toWrite().stream().map(StoreBatch::seq).toList(), sequenceNr);
     done.group().members().forEach(b -> b.replyTo().tell(new StoreAck(node, collector, b.seq())));
     done.events().forEach(reports::recorded);
     groupCommit.finished(state::holds).ifPresent(this::write);
+  }
+
+  /**
+   * The store's journal marks were read after the first replay: the events the journal lost. Marks
+   * that could not be read stop the replica (its host starts it again): answering without them
+   * could let a new owner give an acked seq again.
+   */
+  List<ReplicaEvent> journalChecked(JournalCheck check, Throwable failure) {
+    if (failure != null) {
+      throw new IllegalStateException("journal marks of " + collector + " unreadable", failure);
+    }
+    if (!check.lost().isEmpty()) {
+      context.getLog().warn("Journal of [{}] lacked [{}] events of batches its store holds (lost in a power cut): written again",
+          collector, check.lost().size());
+    }
+    return check.lost();
+  }
+
+  /** The journal marks of {@code seqs} are kept until a snapshot at or after {@code sequenceNr} is on disk. */
+  void marked(List<Long> seqs, long sequenceNr) {
+    if (!seqs.isEmpty()) {
+      marksByEvent.computeIfAbsent(sequenceNr, n -> new ArrayList<>()).addAll(seqs);
+    }
+  }
+
+  /** A snapshot at {@code sequenceNr} is on disk: the journal marks of what it holds go. */
+  void snapshotted(long sequenceNr) {
+    NavigableMap<Long, List<Long>> covered = marksByEvent.headMap(sequenceNr, true);
+    if (!covered.isEmpty()) {
+      store.forgetJournalMarks(covered.values().stream().flatMap(List::stream).toList());
+      covered.clear();
+    }
   }
 
   /** A held seq's stored blob was read back: the answer due now (ack, fenced), or empty. */

@@ -7,7 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What a replica records right after its first journal replay (pure). Its journal is bound to the
+ * What a replica records right after its first journal replay (pure). First the events of the
+ * batches its store holds and its journal lost (in a power cut: {@link JournalCheck}). Its journal is bound to the
  * node's sample store ({@code StoreBound}, once); when the store the journal describes is not the
  * node's store any more (deleted, replaced, rebuilt), nothing the journal lists is held here
  * ({@code StoreLost}: everything is fetched again), instead of claiming seqs the store does not
@@ -23,14 +24,16 @@ final class StartupEvents {
   private StartupEvents() {}
 
   /**
+   * @param lost      the events of the batches the store holds and the journal lost
    * @param store     the identity of the node's sample store now
    * @param journaled whether the journal holds any event now
    * @param ranBefore whether the replay found any event (this replica ran before) and the last run
    *                  did not end asleep (a replica woken by its host did not crash)
    */
-  static List<ReplicaEvent> of(String node, ReplicaState state, String store, boolean journaled, boolean ranBefore,
-      long now) {
-    List<ReplicaEvent> events = new ArrayList<>(2);
+  static List<ReplicaEvent> of(String node, ReplicaState replayed, List<ReplicaEvent> lost, String store, boolean journaled,
+      boolean ranBefore, long now) {
+    List<ReplicaEvent> events = new ArrayList<>(lost);
+    ReplicaState state = lost.stream().reduce(replayed, ReplicaState::apply, (a, b) -> b);
     ReplicaState after = state;
     if (state.storeId() == null) {
       // A journal from before store identities: the store is taken as its own. An empty one binds with its first event.

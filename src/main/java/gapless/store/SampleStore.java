@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -144,18 +145,19 @@ public final class SampleStore implements AutoCloseable {
 
   /** Stores {@code batches} of {@code collector}, no recovered copy among them. */
   public void write(String collector, List<EncodedBatch> batches) {
-    write(collector, batches, List.of());
+    write(collector, batches, List.of(), List.of());
   }
 
   /**
    * Stores {@code batches} of {@code collector} and the recovered copies {@code indexLater}
    * atomically and durably (one synced LevelDB write): each batch's records ({@link BatchRecords}:
    * blob, tag-index blocks, idempotency key) and the collector's registry entry. The copies' blocks
-   * are built later ({@link PendingIndex}; a read of the collector builds them first). Writing a seq
+   * are built later ({@link PendingIndex}; a read of the collector builds them first), and the
+   * {@code marks} of batches whose journal events are not on disk yet ({@link JournalMarks}). Writing a seq
    * again with the same blob rewrites the same keys with the same values, so redelivery is harmless.
    * A held seq's blob changes only through {@link #replace}, so old index keys are not looked for here.
    */
-  public void write(String collector, List<EncodedBatch> batches, List<EncodedBatch> indexLater) {
+  public void write(String collector, List<EncodedBatch> batches, List<EncodedBatch> indexLater, List<JournalMarks.Mark> marks) {
     requireCollector(collector);
     if (batches.isEmpty() && indexLater.isEmpty()) {
       return;
@@ -168,7 +170,23 @@ public final class SampleStore implements AutoCloseable {
       for (EncodedBatch eb : indexLater) {
         marked[0] += BatchRecords.put(wb, collector, eb.seq(), eb.blob(), bucketMillis, true) ? 1 : 0;
       }
+      marks.forEach(m -> JournalMarks.put(wb, collector, m.seq(), m.epoch()));
     }, () -> pendingIndex.marked(collector, marked[0]));
+  }
+
+  /** The marks of {@code collector}'s batches whose journal events may not be on disk, in seq order. */
+  public List<JournalMarks.Mark> journalMarks(String collector) {
+    requireCollector(collector);
+    return withOpenDb(() -> JournalMarks.read(scanner, collector));
+  }
+
+  /** Forgets the marks of {@code seqs}, whose journal events are on disk now ({@link JournalMarks#forget}). */
+  public void forgetJournalMarks(String collector, Collection<Long> seqs) {
+    requireCollector(collector);
+    withOpenDb(() -> {
+      JournalMarks.forget(db, writeLocks, collector, seqs);
+      return null;
+    });
   }
 
   /** The recovered batches whose tag-index blocks are still to build. */

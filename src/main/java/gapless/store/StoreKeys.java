@@ -22,6 +22,9 @@ import java.nio.charset.StandardCharsets;
  *   <li>unindexed batch: {@code 'u' 0x00 collector 0x00 seq:u64be} to an empty value: the batch
  *       {@code seq} (a recovered copy) is stored, its tag-index blocks not built yet
  *       ({@link PendingIndex})
+ *   <li>journal mark: {@code 'j' 0x00 collector 0x00 seq:u64be} to the owner epoch (u64be) the batch
+ *       {@code seq} was written under: stored, and its replica's journal event may not be on disk
+ *       yet ({@link JournalMarks})
  *   <li>collector registry: {@code 'r' 0x00 collector} to an empty value
  *   <li>store metadata: {@code 'm' 0x00 name} to a value owned by {@link SampleStore}
  * </ul>
@@ -40,6 +43,7 @@ public final class StoreKeys {
   public static final byte IDEMPOTENCY_KEY = 'k';
   public static final byte STATUS = 's';
   public static final byte UNINDEXED = 'u';
+  public static final byte JOURNAL_MARK = 'j';
   public static final byte META = 'm';
 
   private static final byte SEP = 0;
@@ -64,6 +68,16 @@ public final class StoreKeys {
   /** The key of the marker of a stored batch whose tag-index blocks are still to build. */
   public static byte[] unindexedKey(String collector, long seq) {
     return seqKey(UNINDEXED, collector, seq);
+  }
+
+  /** The key of the mark of a stored batch whose journal event is not known to be on disk. */
+  public static byte[] journalMarkKey(String collector, long seq) {
+    return seqKey(JOURNAL_MARK, collector, seq);
+  }
+
+  /** Prefix shared by every journal mark of {@code collector} and no other key. */
+  public static byte[] journalMarkPrefix(String collector) {
+    return seqPrefix(JOURNAL_MARK, collector);
   }
 
   private static byte[] seqKey(byte type, String collector, long seq) {

@@ -5,6 +5,8 @@ import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
+import akka.persistence.AtomicWrite;
+import akka.persistence.PersistentRepr;
 import akka.persistence.typed.PersistenceId;
 import akka.persistence.typed.javadsl.CommandHandler;
 import akka.persistence.typed.javadsl.EventHandler;
@@ -19,7 +21,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
+import scala.jdk.javaapi.CollectionConverters;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The group-committed journal on real LevelDB: many persistent actors writing at once all replay
@@ -125,5 +130,25 @@ class GroupCommitJournalTest {
     } finally {
       kit.shutdownTestKit();
     }
+  }
+
+  record Confirmation() implements Unsynced {}
+
+  @Test
+  void aWriteSkipsTheFsyncOnlyWhenEveryEventInItIsUnsynced() {
+    AtomicWrite unsynced = write(new Confirmation(), new Confirmation());
+    AtomicWrite mixed = write(new Confirmation(), "a batch");
+    assertFalse(GroupCommitJournal.needsSync(List.of(unsynced)));
+    assertFalse(GroupCommitJournal.needsSync(List.of(unsynced, unsynced)));
+    assertTrue(GroupCommitJournal.needsSync(List.of(mixed)));
+    assertTrue(GroupCommitJournal.needsSync(List.of(unsynced, write("a batch"))));
+  }
+
+  private static AtomicWrite write(Object... events) {
+    List<PersistentRepr> reprs = new ArrayList<>();
+    for (int i = 0; i < events.length; i++) {
+      reprs.add(PersistentRepr.apply(events[i], i + 1, "counter|a", "", false, null, ""));
+    }
+    return AtomicWrite.apply(CollectionConverters.asScala(reprs).toList());
   }
 }

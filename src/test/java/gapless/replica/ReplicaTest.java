@@ -373,8 +373,11 @@ class ReplicaTest {
     ReplicaServices services = new ReplicaServices(settings, broken,
         Placement.of(settings), eventLog.getRef());
     ActorRef<ReplicaProtocol.Command> replica = testKit.spawn(Replica.create("broken", services, testKit.system().ignoreRef(), recovery.getRef()));
-    broken.close();
     TestProbe<StatusReply<ReplicaProtocol.SampleAnswer>> probe = testKit.createTestProbe();
+    // Answered once the replica has started (it reads the store's journal marks first), then the store goes.
+    replica.tell(new ReplicaProtocol.QuerySamples("broken", "T0.PV", 0, Long.MAX_VALUE, 100, probe.getRef()));
+    assertTrue(probe.receiveMessage(Duration.ofSeconds(10)).isSuccess());
+    broken.close();
     replica.tell(new ReplicaProtocol.QuerySamples("broken", "T0.PV", 0, Long.MAX_VALUE, 100, probe.getRef()));
     StatusReply<ReplicaProtocol.SampleAnswer> reply = probe.receiveMessage(Duration.ofSeconds(10));
     assertTrue(reply.isError());

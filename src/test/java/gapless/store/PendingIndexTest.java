@@ -57,7 +57,7 @@ class PendingIndexTest {
   @Test
   void aReadOfACollectorBuildsWhatItsCopiesLackFirst() {
     // More copies than one build's write, beside a batch written with its index.
-    store.write("c1", List.of(batch(1, 1)), copies(2, 150));
+    store.write("c1", List.of(batch(1, 1)), copies(2, 150), List.of());
     assertEquals(149, store.pendingIndex().batches());
     List<Double> t1 = values("t1");
     assertEquals(150, t1.size());
@@ -71,8 +71,8 @@ class PendingIndexTest {
   void theIndexIsBuiltInTheBackgroundOnceCopiesStopComing() throws InterruptedException {
     List<PendingIndex.Built> built = new CopyOnWriteArrayList<>();
     store.pendingIndex().onBuilt(built::add);
-    store.write("c1", List.of(), copies(1, 20));
-    store.write("c2", List.of(), copies(1, 5));
+    store.write("c1", List.of(), copies(1, 20), List.of());
+    store.write("c2", List.of(), copies(1, 5), List.of());
     long deadline = System.nanoTime() + 10_000_000_000L;
     while (built.isEmpty() && System.nanoTime() < deadline) {
       Thread.sleep(50);
@@ -86,7 +86,7 @@ class PendingIndexTest {
 
   @Test
   void copiesLeftUnindexedByAStopAreIndexedAfterTheRestart() {
-    store.write("c1", List.of(), copies(1, 10));
+    store.write("c1", List.of(), copies(1, 10), List.of());
     store.close();
     store = SampleStore.open(dir, BUCKET);
     assertEquals(10, store.pendingIndex().batches());
@@ -96,7 +96,7 @@ class PendingIndexTest {
 
   @Test
   void theBuildOfCopiesLeftByAStopIsReportedToTheListenerSetAfterTheRestart() throws Exception {
-    store.write("c1", List.of(), copies(1, 10));
+    store.write("c1", List.of(), copies(1, 10), List.of());
     store.close();
     store = SampleStore.open(dir, BUCKET);
     // A node sets its listener after the store opened: the build waits for it, past the quiet time.
@@ -111,7 +111,7 @@ class PendingIndexTest {
   @Test
   void aStatusChangeAmongCopiesIsRecordedAtOnce() {
     EncodedBatch stop = new EncodedBatch(2, BatchCodec.encode(Batch.ofStatus(2, 25, CollectorStatus.STOPPED, "maintenance")));
-    store.write("c1", List.of(), List.of(batch(1, 1), stop));
+    store.write("c1", List.of(), List.of(batch(1, 1), stop), List.of());
     assertEquals(1, store.pendingIndex().batches());
     assertEquals(1, store.lastStops("c1", 10).size());
   }
@@ -119,7 +119,7 @@ class PendingIndexTest {
   @Test
   void aReplacedCopyIsReadAsItsReplacement() {
     EncodedBatch copy = batch(1, 1);
-    store.write("c1", List.of(), List.of(copy));
+    store.write("c1", List.of(), List.of(copy), List.of());
     store.replace("c1", 1, copy.blob(), batch(1, 7).blob(), 2);
     assertEquals(List.of(7.0), values("t1"));
     assertTrue(store.readReplaced("c1", 1).isPresent());
