@@ -1,9 +1,12 @@
 package gapless.store;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import org.iq80.leveldb.DB;
+import org.iq80.leveldb.DBException;
 import org.iq80.leveldb.ReadOptions;
 import org.iq80.leveldb.WriteBatch;
 import org.iq80.leveldb.WriteOptions;
@@ -29,14 +32,17 @@ public final class JournalMarks {
 
   /**
    * Deletes the marks of {@code seqs}, whose journal events are on disk now. Not synced: a mark
-   * that comes back after a power cut is only looked at again when the replica starts.
+   * that comes back after a power cut is only looked at again when the replica starts. Returns how many.
    */
-  static void forget(DB db, CollectorLocks locks, String collector, Collection<Long> seqs) {
+  static int forget(DB db, CollectorLocks locks, String collector, Collection<Long> seqs) {
     try (WriteBatch wb = db.createWriteBatch(); CollectorLocks.Held held = locks.lock(collector)) {
       seqs.forEach(seq -> wb.delete(StoreKeys.journalMarkKey(collector, seq)));
       db.write(wb, new WriteOptions().sync(false));
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("sample store journal marks failed", e);
+      return seqs.size();
+    } catch (IOException e) {
+      throw new UncheckedIOException("sample store: forgetting journal marks failed", e);
+    } catch (DBException e) {
+      throw new IllegalStateException("sample store: forgetting journal marks failed", e);
     }
   }
 

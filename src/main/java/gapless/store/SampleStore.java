@@ -152,9 +152,9 @@ public final class SampleStore implements AutoCloseable {
    * Stores {@code batches} of {@code collector} and the recovered copies {@code indexLater}
    * atomically and durably (one synced LevelDB write): each batch's records ({@link BatchRecords}:
    * blob, tag-index blocks, idempotency key) and the collector's registry entry. The copies' blocks
-   * are built later ({@link PendingIndex}; a read of the collector builds them first), and the
-   * {@code marks} of batches whose journal events are not on disk yet ({@link JournalMarks}). Writing a seq
-   * again with the same blob rewrites the same keys with the same values, so redelivery is harmless.
+   * are built later ({@link PendingIndex}; a read of the collector builds them first); the
+   * {@code marks} of batches whose journal events are not on disk yet ({@link JournalMarks}).
+   * Writing a seq again with the same blob rewrites the same keys and values: redelivery is harmless.
    * A held seq's blob changes only through {@link #replace}, so old index keys are not looked for here.
    */
   public void write(String collector, List<EncodedBatch> batches, List<EncodedBatch> indexLater, List<JournalMarks.Mark> marks) {
@@ -183,10 +183,7 @@ public final class SampleStore implements AutoCloseable {
   /** Forgets the marks of {@code seqs}, whose journal events are on disk now ({@link JournalMarks#forget}). */
   public void forgetJournalMarks(String collector, Collection<Long> seqs) {
     requireCollector(collector);
-    withOpenDb(() -> {
-      JournalMarks.forget(db, writeLocks, collector, seqs);
-      return null;
-    });
+    withOpenDb(() -> JournalMarks.forget(db, writeLocks, collector, seqs));
   }
 
   /** The recovered batches whose tag-index blocks are still to build. */

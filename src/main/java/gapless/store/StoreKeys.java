@@ -140,7 +140,7 @@ public final class StoreKeys {
     return new byte[] {BATCH, SEP};
   }
 
-  /** The seq of a key made by {@link #batchKey} (or {@link #statusKey}, {@link #unindexedKey}). */
+  /** The seq of a key made by {@link #batchKey} (or {@link #statusKey}, {@link #unindexedKey}, {@link #journalMarkKey}). */
   public static long seqOfBatchKey(byte[] key) {
     return getLong(key, key.length - 8);
   }
