@@ -62,9 +62,9 @@ final class ReplicaStore {
 
   /**
    * Writes a group's batches in one synced store write, each with its journal mark; completes with
-   * the events that record them. Reading the blobs happens here too, off the actor's thread. Copies (a recovery's) leave
-   * their tag index to be built once the recovery is done, so a node catching up spends its CPU on
-   * getting every batch back first ({@code gapless.store.PendingIndex}).
+   * the events that record them. Reading the blobs happens here too, off the actor's thread.
+   * Copies (a recovery's) leave their tag index to be built once the recovery is done, so a node
+   * catching up spends its CPU on getting every batch back first ({@code gapless.store.PendingIndex}).
    */
   CompletableFuture<List<ReplicaEvent>> write(List<StoreBatch> batches, long now) {
     return CompletableFuture.supplyAsync(() -> {

@@ -8,12 +8,12 @@ import java.util.List;
 
 /**
  * What a replica records right after its first journal replay (pure). First the events of the
- * batches its store holds and its journal lost (in a power cut: {@link JournalCheck}). Its journal is bound to the
- * node's sample store ({@code StoreBound}, once); when the store the journal describes is not the
- * node's store any more (deleted, replaced, rebuilt), nothing the journal lists is held here
- * ({@code StoreLost}: everything is fetched again), instead of claiming seqs the store does not
- * have. A last run that ended while recording (and not asleep) crashed: {@code RecordingStopped(UNCLEAN_SHUTDOWN)}
- * at what is held (after the loss, if any).
+ * batches its store holds and its journal lost (in a power cut: {@link JournalCheck}). Its journal
+ * is bound to the node's sample store ({@code StoreBound}, once); when the store the journal
+ * describes is not the node's store any more (deleted, replaced, rebuilt), nothing the journal
+ * lists is held here ({@code StoreLost}: everything is fetched again), instead of claiming seqs the
+ * store does not have. A last run that ended while recording (and not asleep) crashed:
+ * {@code RecordingStopped(UNCLEAN_SHUTDOWN)} at what is held (after the loss, if any).
  *
  * <p>A new replica (an empty journal) binds with its first event, in the same write ({@link #bound}):
  * it holds nothing until then, and thousands of new collectors would otherwise cost a journal
