@@ -30,6 +30,7 @@ import gapless.model.SeqEpochs;
 import gapless.model.SeqRange;
 import gapless.model.StopInterval;
 import gapless.model.StopReason;
+import gapless.store.JournalMarks;
 import gapless.store.SampleStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -382,5 +383,42 @@ class ReplicaTest {
     StatusReply<ReplicaProtocol.SampleAnswer> reply = probe.receiveMessage(Duration.ofSeconds(10));
     assertTrue(reply.isError());
     assertTrue(reply.getError().getMessage().contains("closed"), reply.getError().getMessage());
+  }
+
+  /**
+   * What a power cut leaves: the store's synced write of a batch (with its journal mark), not the
+   * journal's unsynced event. The first answer of the replica started again already counts it, so
+   * a new owner cannot give that seq again.
+   */
+  @Test
+  void aBatchWhoseJournalEventWasLostIsHeldAgainBeforeTheReplicaAnswersAClaim() {
+    ActorRef<ReplicaProtocol.Command> replica = spawn("cut");
+    store(replica, "cut", 1, blob(1, 3));
+    store(replica, "cut", 2, blob(2, 3));
+    testKit.stop(replica);
+    store.write("cut", List.of(new EncodedBatch(3, blob(3, 3))), List.of(), List.of(new JournalMarks.Mark(3, 2)));
+
+    ActorRef<ReplicaProtocol.Command> again = spawn("cut");
+    TestProbe<ReplicaProtocol.EpochClaimed> claimed = testKit.createTestProbe();
+    again.tell(new ReplicaProtocol.ClaimEpoch("cut", 5, "gw1/a", claimed.getRef()));
+    ReplicaProtocol.EpochClaimed answer = claimed.receiveMessage(Duration.ofSeconds(10));
+    assertTrue(answer.granted());
+    assertEquals(3, answer.held().contiguous());
+    assertEquals(2, answer.epochs().epochOf(3));
+  }
+
+  @Test
+  void journalMarksAreForgottenOnceASnapshotHoldsTheirBatches() {
+    ActorRef<ReplicaProtocol.Command> replica = spawn("snap");
+    for (long seq = 1; seq <= 12; seq++) {
+      store(replica, "snap", seq, blob(seq, 3));
+    }
+    // Snapshots every 5 events: the batches of the last snapshot's events keep no mark.
+    testKit.createTestProbe().awaitAssert(Duration.ofSeconds(10), () -> {
+      List<JournalMarks.Mark> marks = store.journalMarks("snap");
+      assertTrue(marks.size() < 5, marks.toString());
+      marks.forEach(m -> assertTrue(m.seq() > 7, marks.toString()));
+      return null;
+    });
   }
 }
