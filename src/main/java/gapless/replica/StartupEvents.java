@@ -33,7 +33,10 @@ final class StartupEvents {
   static List<ReplicaEvent> of(String node, ReplicaState replayed, List<ReplicaEvent> lost, String store, boolean journaled,
       boolean ranBefore, long now) {
     List<ReplicaEvent> events = new ArrayList<>(lost);
-    ReplicaState state = lost.stream().reduce(replayed, ReplicaState::apply, (a, b) -> b);
+    ReplicaState state = replayed;
+    for (ReplicaEvent e : lost) {
+      state = state.apply(e);
+    }
     ReplicaState after = state;
     if (state.storeId() == null) {
       // A journal from before store identities: the store is taken as its own. An empty one binds with its first event.

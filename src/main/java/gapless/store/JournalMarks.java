@@ -24,6 +24,8 @@ public final class JournalMarks {
   /** A stored batch whose journal event may not be on disk: its seq and owner epoch. */
   public record Mark(long seq, long epoch) {}
 
+  private static final WriteOptions UNSYNCED = new WriteOptions().sync(false);
+
   private JournalMarks() {}
 
   static void put(WriteBatch wb, String collector, long seq, long epoch) {
@@ -37,7 +39,7 @@ public final class JournalMarks {
   static int forget(DB db, CollectorLocks locks, String collector, Collection<Long> seqs) {
     try (WriteBatch wb = db.createWriteBatch(); CollectorLocks.Held held = locks.lock(collector)) {
       seqs.forEach(seq -> wb.delete(StoreKeys.journalMarkKey(collector, seq)));
-      db.write(wb, new WriteOptions().sync(false));
+      db.write(wb, UNSYNCED);
       return seqs.size();
     } catch (IOException e) {
       throw new UncheckedIOException("sample store: forgetting journal marks failed", e);
