@@ -63,7 +63,7 @@ public final class SimulateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     SimulationSettings s = new SimulationSettings(gateway, collectors, tags, samplesPerTag, stepMs, rate,
-        Duration.ofSeconds(durationSeconds), ledger, concurrency == null ? Math.min(collectors, SimulationSettings.DEFAULT_CONCURRENCY) : concurrency,
+        Duration.ofSeconds(durationSeconds), ledger, concurrency == null ? SimulationSettings.defaultConcurrency(collectors) : concurrency,
         prefix, SimulationSettings.defaultStartTs(), format);
     System.out.printf("simulate: %d collectors x %d tags x %d samples/tag to %s for %d s, %s bodies%s%n", collectors, tags,
         samplesPerTag, gateway, durationSeconds, format.label(), ledger == null ? "" : ", ledger " + ledger);

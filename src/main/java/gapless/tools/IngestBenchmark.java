@@ -75,7 +75,7 @@ public final class IngestBenchmark {
       // replica.confirm-max-delay later), and only then is the load measured: collectors that are
       // running, not ones starting. Each run's samples lie a day after the one before: none overlap.
       long now = SimulationSettings.defaultStartTs();
-      warmUp(s, out, client, cluster, "warmup", Math.min(s.collectors(), SimulationSettings.DEFAULT_CONCURRENCY),
+      warmUp(s, out, client, cluster, "warmup", SimulationSettings.defaultConcurrency(s.collectors()),
           now - 3 * DAY_MS);
       out.printf("bench: the first batch of each of %d new collectors%n", s.collectors());
       CpuTimes beforeFirst = CpuTimes.read(cluster);
@@ -186,7 +186,7 @@ public final class IngestBenchmark {
         .row("new collectors (the first batch of each, after the warm-up)", firstBatches.describe(s.collectors()))
         .row("load", String.format("the same %d collectors, batches of %d tags x %d samples (%d samples), %d requests in"
             + " flight, %d s; a warm-up of %d s before their first batches and again after", s.collectors(), s.tags(),
-            s.samplesPerTag(), s.tags() * s.samplesPerTag(), Math.min(s.collectors(), SimulationSettings.DEFAULT_CONCURRENCY),
+            s.samplesPerTag(), s.tags() * s.samplesPerTag(), SimulationSettings.defaultConcurrency(s.collectors()),
             s.durationSeconds(), s.warmupSeconds()))
         .row("acked samples/s", String.format("%,.0f", load.samplesPerSecond()))
         .row("encoded input", String.format("%.2f MB/s in the batch encoding (%.2f MB/s of request bodies)",

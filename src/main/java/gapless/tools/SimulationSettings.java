@@ -65,14 +65,19 @@ public record SimulationSettings(
   }
 
   /** Requests in flight when not told otherwise: one per collector, up to this many. */
-  public static final int DEFAULT_CONCURRENCY = 64;
+  private static final int DEFAULT_CONCURRENCY = 64;
+
+  /** Requests in flight for {@code collectors} when not told otherwise. */
+  public static int defaultConcurrency(int collectors) {
+    return Math.min(collectors, DEFAULT_CONCURRENCY);
+  }
 
   /** Settings with the usual defaults: 10 ms step, start now, one thread per collector up to 64. */
   public static SimulationSettings of(
       List<URI> gateways, int collectors, int tags, int samplesPerTag, double rate, Duration duration, Path ledger,
       String prefix) {
     return new SimulationSettings(gateways, collectors, tags, samplesPerTag, 10, rate, duration, ledger,
-        Math.min(collectors, DEFAULT_CONCURRENCY), prefix, defaultStartTs());
+        defaultConcurrency(collectors), prefix, defaultStartTs());
   }
 
   /** Now, rounded down to the second: every run starts its data at its own wall-clock time. */
