@@ -182,6 +182,8 @@ public record NodeEvent(String id, Instant time, String node, EventType event, S
       case NODE_REJOINING -> "rejoining the storage nodes' cluster: " + text(REASON);
       case STORE_REBUILD -> "collector=" + collector() + " lost " + num(BATCHES) + " batches " + text(RANGES) + " ("
           + text(DETAIL) + "): fetched again from the siblings";
+      case JOURNAL_RESTORED -> "collector=" + collector() + " " + num(BATCHES) + " batches " + text(RANGES)
+          + " held in the store, their journal events lost: " + text(DETAIL);
       case BATCH_REPLACED -> "collector=" + collector() + " seq " + num(SEQ) + " of epoch " + num(REPLACED_EPOCH)
           + " replaced by the content of epoch " + num(EPOCH) + " (" + text(DETAIL) + ")";
       case REPLICA_DIVERGED -> "collector=" + collector() + " " + num(BATCHES) + " stored batches " + text(RANGES)

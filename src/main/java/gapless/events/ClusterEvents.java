@@ -234,6 +234,11 @@ public final class ClusterEvents {
     return make(node, EventType.STORE_REBUILD, COLLECTOR, collector, RANGES, rangesText(lost), BATCHES, lost.count(), DETAIL, detail);
   }
 
+  public static ClusterEvent journalRestored(String node, String collector, SeqRanges restored, String detail) {
+    return make(node, EventType.JOURNAL_RESTORED, COLLECTOR, collector, RANGES, rangesText(restored), BATCHES, restored.count(),
+        DETAIL, detail);
+  }
+
   /**
    * A scrub found {@code divergent} seqs of this replica's store wrong; {@code peers} are the
    * siblings it compared with, {@code detail} what was wrong with which seqs.

@@ -95,6 +95,12 @@ public enum EventType {
    */
   STORE_REBUILD(COLLECTOR, RANGES, BATCHES, DETAIL),
   /**
+   * A replica's journal lacked the events of batches its sample store holds ({@code ranges},
+   * {@code batches}): the journal's tail is written without an fsync and a power cut took it. They
+   * were journaled again from the store's marks before the replica answered anything; nothing to fetch.
+   */
+  JOURNAL_RESTORED(COLLECTOR, RANGES, BATCHES, DETAIL),
+  /**
    * A background scrub found stored batches of this replica missing, damaged, or unlike the copy a
    * majority of the replica set holds ({@code detail} says which seqs and how); they are repaired
    * from a sibling next.

@@ -357,6 +357,7 @@ public final class Replica extends EventSourcedBehaviorWithEnforcedReplies<Comma
         started.ranBefore(), now());
     return (events.isEmpty() ? Effect().<ReplicaEvent, ReplicaState>none() : Effect().persist(events)).thenRun((ReplicaState s) -> {
       writes.marked(started.check().marked(), lastSequenceNumber(context));
+      reports.restored(lost);
       events.forEach(reports::recorded);
       if (events.stream().anyMatch(StoreLost.class::isInstance)) {
         recovery.tell(new RecoveryRequest.Recover(collector, RecoveryTrigger.STORE_LOST, "store " + s.storeId()));

@@ -4,11 +4,14 @@ import akka.actor.typed.ActorRef;
 import gapless.events.ClusterEvent;
 import gapless.events.ClusterEvents;
 import gapless.events.EventLog;
+import gapless.model.SeqRanges;
 import gapless.model.StopReason;
+import gapless.replica.ReplicaEvent.BatchStored;
 import gapless.replica.ReplicaEvent.BatchReplaced;
 import gapless.replica.ReplicaEvent.RecordingResumed;
 import gapless.replica.ReplicaEvent.RecordingStopped;
 import gapless.replica.ReplicaEvent.StoreLost;
+import java.util.List;
 import org.slf4j.Logger;
 
 /** What a replica's journal events tell the cluster event log (and its own log): one place for each kind. */
@@ -41,6 +44,20 @@ final class ReplicaReports {
     } else if (e instanceof RecordingResumed r) {
       emit(ClusterEvents.recordingResumed(node, collector, r.reason(), r.seq(), r.detail()));
     }
+  }
+
+  /** Batches the store holds whose events the journal lost (its unsynced tail, in a power cut), journaled again. */
+  void restored(List<ReplicaEvent> lost) {
+    if (lost.isEmpty()) {
+      return;
+    }
+    SeqRanges seqs = SeqRanges.EMPTY;
+    for (ReplicaEvent e : lost) {
+      seqs = seqs.add(((BatchStored) e).seq());
+    }
+    log.warn("Journal of [{}] lacked the events of [{}] batches its store holds (lost in a power cut): written again",
+        collector, seqs.count());
+    emit(ClusterEvents.journalRestored(node, collector, seqs, "journaled again from the sample store's marks"));
   }
 
   /** A replacement, once journaled; one that only recorded a newer epoch for the same content is not news. */

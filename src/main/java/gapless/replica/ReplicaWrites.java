@@ -134,10 +134,6 @@ final class ReplicaWrites {
     if (failure != null) {
       throw new IllegalStateException("journal marks of " + collector + " unreadable", failure);
     }
-    if (!check.lost().isEmpty()) {
-      context.getLog().warn("Journal of [{}] lacked [{}] events of batches its store holds (lost in a power cut): written again",
-          collector, check.lost().size());
-    }
     return check.lost();
   }
 

@@ -265,9 +265,7 @@ class ReplicaTest {
     try (SampleStore fresh = SampleStore.open(Files.createTempDirectory("replica-test-new-store"), 3_600_000L, "s1")) {
       ActorRef<ReplicaProtocol.Command> again = testKit.spawn(Replica.create("lost",
           new ReplicaServices(settings, fresh, Placement.of(settings), eventLog.getRef()), testKit.system().ignoreRef(), recovery.getRef()));
-      ClusterEvent rebuild = eventLog.fishForMessage(Duration.ofSeconds(10), c -> c instanceof EventLog.Emit e
-          && e.event().event() == EventType.STORE_REBUILD ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore())
-          .stream().map(c -> ((EventLog.Emit) c).event()).reduce((a, b) -> b).orElseThrow();
+      ClusterEvent rebuild = emitted(EventType.STORE_REBUILD);
       assertEquals("lost", rebuild.get(EventField.COLLECTOR));
       assertEquals(4L, ((Number) rebuild.get(EventField.BATCHES)).longValue());
       assertEquals("1..4", rebuild.get(EventField.RANGES));
@@ -280,6 +278,13 @@ class ReplicaTest {
       assertEquals(StopReason.UNCLEAN_SHUTDOWN, after.serverStop().reason());
       testKit.stop(again);
     }
+  }
+
+  /** The next cluster event of {@code type} the replicas emit. */
+  private static ClusterEvent emitted(EventType type) {
+    return eventLog.fishForMessage(Duration.ofSeconds(10), c -> c instanceof EventLog.Emit e && e.event().event() == type
+        ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore())
+        .stream().map(c -> ((EventLog.Emit) c).event()).reduce((a, b) -> b).orElseThrow();
   }
 
   @Test
@@ -405,6 +410,10 @@ class ReplicaTest {
     assertTrue(answer.granted());
     assertEquals(3, answer.held().contiguous());
     assertEquals(2, answer.epochs().epochOf(3));
+    ClusterEvent restored = emitted(EventType.JOURNAL_RESTORED);
+    assertEquals("cut", restored.get(EventField.COLLECTOR));
+    assertEquals("3", restored.get(EventField.RANGES));
+    assertEquals(1L, ((Number) restored.get(EventField.BATCHES)).longValue());
   }
 
   @Test
