@@ -44,6 +44,10 @@ class DistributionIT {
     Result help = run(Files.createDirectories(dir.resolve("elsewhere")), home.resolve("bin/gapless").toString(), "--help");
     assertEquals(0, help.exit(), help.output());
     assertTrue(help.output().contains("node"), help.output());
+    // A load command runs again in a JVM of its own (LoadJvm): its answer and exit code come through.
+    Result simulate = run(dir.resolve("elsewhere"), home.resolve("bin/gapless").toString(), "simulate", "--collectors", "2");
+    assertEquals(2, simulate.exit(), simulate.output());
+    assertTrue(simulate.output().contains("Missing required option: '--gateway"), simulate.output());
   }
 
   private record Result(int exit, String output) {}

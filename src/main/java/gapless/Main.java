@@ -11,6 +11,9 @@ import gapless.cli.QueryCommand;
 import gapless.cli.SimulateCommand;
 import gapless.cli.StatusCommand;
 import gapless.cli.VerifyCommand;
+import gapless.tools.LoadJvm;
+import java.io.IOException;
+import java.util.OptionalInt;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -41,7 +44,11 @@ public final class Main implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws IOException, InterruptedException {
+    OptionalInt relaunched = LoadJvm.relaunch(args);
+    if (relaunched.isPresent()) {
+      System.exit(relaunched.getAsInt());
+    }
     poolAsyncCallbacks();
     System.exit(commandLine().execute(args));
   }

@@ -59,7 +59,7 @@ final class BenchmarkSection {
     Config gateway = gatewayConfig(confDir);
     return row("cluster", layout(confDir) + " (the load spread over every node that takes requests), each a JVM with "
         + String.join(" ", LocalCluster.NODE_JVM) + " started from the jar's class-data archive (once one run wrote it),"
-        + " all on this machine; RF "
+        + " all on this machine with the load generator (a JVM with " + LoadJvm.jit() + "); RF "
         + gateway.getInt("gapless.replication-factor") + ", W " + gateway.getInt("gapless.write-quorum") + more);
   }
 

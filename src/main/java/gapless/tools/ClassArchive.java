@@ -49,8 +49,9 @@ final class ClassArchive {
 
   /** The JVM options of node {@code id}: start from the archive, or write it at exit when there is none yet. */
   synchronized List<String> optionsFor(String id) {
-    if (fresh()) {
-      return List.of("-XX:SharedArchiveFile=" + archive, QUIET);
+    List<String> start = startOptions();
+    if (!start.isEmpty()) {
+      return start;
     }
     if (writer == null || writer.equals(id)) {
       writer = id;
@@ -59,6 +60,11 @@ final class ClassArchive {
       return List.of("-XX:ArchiveClassesAtExit=" + written, QUIET);
     }
     return List.of();
+  }
+
+  /** The JVM options that start from the archive while it is fresh; none otherwise (nor do they write one). */
+  List<String> startOptions() {
+    return fresh() ? List.of("-XX:SharedArchiveFile=" + archive, QUIET) : List.of();
   }
 
   /**
