@@ -61,6 +61,7 @@ class ClusterEventsTest {
         ClusterEvents.ownerFenced("gw1", "c1", 4, "s2", "replica promised epoch 5"),
         ClusterEvents.batchReplaced("s1", "c1", 7, 1, 2, "stored crc32c=1 (10 samples), new crc32c=2 (0 samples)"),
         ClusterEvents.storeRebuild("s1", "c1", two, "journal written with store a, this node's store is b"),
+        ClusterEvents.journalRestored("s1", "c1", two, "journaled again from the sample store's marks"),
         ClusterEvents.replicaDiverged("s1", "c1", two, "s2,s3", "seq 32 damaged; 312 more"),
         ClusterEvents.replicaRepaired("s1", "c1", two, 4096, "s2", ""),
         ClusterEvents.nodeRejoining("gw1", "no storage node up and reachable for 15 s"),
