@@ -6,8 +6,8 @@ import gapless.events.ClusterEvents;
 import gapless.events.EventLog;
 import gapless.model.SeqRanges;
 import gapless.model.StopReason;
-import gapless.replica.ReplicaEvent.BatchStored;
 import gapless.replica.ReplicaEvent.BatchReplaced;
+import gapless.replica.ReplicaEvent.BatchStored;
 import gapless.replica.ReplicaEvent.RecordingResumed;
 import gapless.replica.ReplicaEvent.RecordingStopped;
 import gapless.replica.ReplicaEvent.StoreLost;
@@ -46,14 +46,19 @@ final class ReplicaReports {
     }
   }
 
-  /** Batches the store holds whose events the journal lost (its unsynced tail, in a power cut), journaled again. */
+  /**
+   * Batches the store holds whose events the journal lost (its unsynced tail, in a power cut),
+   * journaled again: each a {@code BatchStored}, a status batch also its stop or resume.
+   */
   void restored(List<ReplicaEvent> lost) {
-    if (lost.isEmpty()) {
-      return;
-    }
     SeqRanges seqs = SeqRanges.EMPTY;
     for (ReplicaEvent e : lost) {
-      seqs = seqs.add(((BatchStored) e).seq());
+      if (e instanceof BatchStored b) {
+        seqs = seqs.add(b.seq());
+      }
+    }
+    if (seqs.count() == 0) {
+      return;
     }
     log.warn("Journal of [{}] lacked the events of [{}] batches its store holds (lost in a power cut): written again",
         collector, seqs.count());

@@ -20,14 +20,15 @@ import java.util.concurrent.TimeUnit;
  * machine with the cluster does not spend its CPU in the C2 compiler. Started with the JDK's
  * defaults, such a command runs again in a JVM of its own with that option and exits with its exit
  * code. In `bench ingest` on the benchmark machine the load generator spent half its CPU in C2 well
- * after its warm-up, and C1 alone cut its CPU per acked sample by about 40% (docs/BENCHMARKS.md).
+ * after its warm-up, and C1 alone cut its CPU per acked sample by a quarter to a half (the
+ * cluster's own figures did not move: docs/BENCHMARKS.md).
  * A command whose JVM options already choose the JIT's levels runs where it is started, as does
  * one not run from the jar.
  */
 public final class LoadJvm {
 
   private static final String TIERED = "-XX:TieredStopAtLevel=";
-  static final String C1_ONLY = TIERED + "1";
+  private static final String C1_ONLY = TIERED + "1";
   private static final Set<String> LOAD_COMMANDS = Set.of("demo", "chaos", "simulate", "bench");
   // The child reads these from its environment itself: passing their options again would double them (two agents).
   private static final List<String> INHERITED_OPTIONS = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS");

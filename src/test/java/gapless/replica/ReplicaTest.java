@@ -401,19 +401,22 @@ class ReplicaTest {
     store(replica, "cut", 1, blob(1, 3));
     store(replica, "cut", 2, blob(2, 3));
     testKit.stop(replica);
-    store.write("cut", List.of(new EncodedBatch(3, blob(3, 3))), List.of(), List.of(new JournalMarks.Mark(3, 2)));
+    // A data batch and a collector's stop, stored and marked, their journal events lost.
+    store.write("cut", List.of(new EncodedBatch(3, blob(3, 3)),
+            new EncodedBatch(4, BatchCodec.encode(Batch.ofStatus(4, 5000, CollectorStatus.STOPPED, "maintenance")))),
+        List.of(), List.of(new JournalMarks.Mark(3, 2), new JournalMarks.Mark(4, 2)));
 
     ActorRef<ReplicaProtocol.Command> again = spawn("cut");
     TestProbe<ReplicaProtocol.EpochClaimed> claimed = testKit.createTestProbe();
     again.tell(new ReplicaProtocol.ClaimEpoch("cut", 5, "gw1/a", claimed.getRef()));
     ReplicaProtocol.EpochClaimed answer = claimed.receiveMessage(Duration.ofSeconds(10));
     assertTrue(answer.granted());
-    assertEquals(3, answer.held().contiguous());
+    assertEquals(4, answer.held().contiguous());
     assertEquals(2, answer.epochs().epochOf(3));
     ClusterEvent restored = emitted(EventType.JOURNAL_RESTORED);
     assertEquals("cut", restored.get(EventField.COLLECTOR));
-    assertEquals("3", restored.get(EventField.RANGES));
-    assertEquals(1L, ((Number) restored.get(EventField.BATCHES)).longValue());
+    assertEquals("3..4", restored.get(EventField.RANGES));
+    assertEquals(2L, ((Number) restored.get(EventField.BATCHES)).longValue());
   }
 
   @Test
