@@ -13,6 +13,7 @@ import akka.actor.typed.ActorRef;
 import akka.pattern.StatusReply;
 import gapless.TestBatches;
 import gapless.TestConfig;
+import gapless.TestEvents;
 import gapless.config.GaplessSettings;
 import gapless.events.ClusterEvent;
 import gapless.events.EventField;
@@ -112,10 +113,7 @@ class ReplicaEpochTest {
 
   /** The next event of {@code type} about {@code collector}. */
   private static ClusterEvent next(EventType type, String collector) {
-    EventLog.Command found = eventLog.fishForMessage(WAIT, c ->
-        c instanceof EventLog.Emit e && e.event().event() == type && collector.equals(e.event().get(EventField.COLLECTOR))
-            ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore()).get(0);
-    return ((EventLog.Emit) found).event();
+    return TestEvents.next(eventLog, type, collector, WAIT);
   }
 
   /** Another owner's content for {@code seq}: one tag, other timestamps and values than {@link TestBatches#blob}. */

@@ -15,6 +15,7 @@ import akka.pattern.StatusReply;
 import com.typesafe.config.ConfigFactory;
 import gapless.TestBatches;
 import gapless.TestConfig;
+import gapless.TestEvents;
 import gapless.config.GaplessSettings;
 import gapless.config.NodeConfig;
 import gapless.events.ClusterEvent;
@@ -118,12 +119,7 @@ class ReplicaTest {
 
   /** The next BATCH_CONFLICT of {@code collector} (other replicas of this class may emit events too). */
   private static ClusterEvent conflictOf(String collector) {
-    EventLog.Command found = eventLog.fishForMessage(Duration.ofSeconds(10), c ->
-        c instanceof EventLog.Emit e && e.event().event() == EventType.BATCH_CONFLICT
-            && collector.equals(e.event().get(EventField.COLLECTOR))
-            ? akka.actor.testkit.typed.javadsl.FishingOutcomes.complete()
-            : akka.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore()).get(0);
-    return ((EventLog.Emit) found).event();
+    return TestEvents.next(eventLog, EventType.BATCH_CONFLICT, collector, Duration.ofSeconds(10));
   }
 
   @Test
@@ -265,7 +261,7 @@ class ReplicaTest {
     try (SampleStore fresh = SampleStore.open(Files.createTempDirectory("replica-test-new-store"), 3_600_000L, "s1")) {
       ActorRef<ReplicaProtocol.Command> again = testKit.spawn(Replica.create("lost",
           new ReplicaServices(settings, fresh, Placement.of(settings), eventLog.getRef()), testKit.system().ignoreRef(), recovery.getRef()));
-      ClusterEvent rebuild = emitted(EventType.STORE_REBUILD);
+      ClusterEvent rebuild = TestEvents.next(eventLog, EventType.STORE_REBUILD, "lost", Duration.ofSeconds(10));
       assertEquals("lost", rebuild.get(EventField.COLLECTOR));
       assertEquals(4L, ((Number) rebuild.get(EventField.BATCHES)).longValue());
       assertEquals("1..4", rebuild.get(EventField.RANGES));
@@ -278,13 +274,6 @@ class ReplicaTest {
       assertEquals(StopReason.UNCLEAN_SHUTDOWN, after.serverStop().reason());
       testKit.stop(again);
     }
-  }
-
-  /** The next cluster event of {@code type} the replicas emit. */
-  private static ClusterEvent emitted(EventType type) {
-    return eventLog.fishForMessage(Duration.ofSeconds(10), c -> c instanceof EventLog.Emit e && e.event().event() == type
-        ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore())
-        .stream().map(c -> ((EventLog.Emit) c).event()).reduce((a, b) -> b).orElseThrow();
   }
 
   @Test
@@ -413,7 +402,7 @@ class ReplicaTest {
     assertTrue(answer.granted());
     assertEquals(4, answer.held().contiguous());
     assertEquals(2, answer.epochs().epochOf(3));
-    ClusterEvent restored = emitted(EventType.JOURNAL_RESTORED);
+    ClusterEvent restored = TestEvents.next(eventLog, EventType.JOURNAL_RESTORED, "cut", Duration.ofSeconds(10));
     assertEquals("cut", restored.get(EventField.COLLECTOR));
     assertEquals("3..4", restored.get(EventField.RANGES));
     assertEquals(2L, ((Number) restored.get(EventField.BATCHES)).longValue());
